@@ -1,0 +1,32 @@
+/* The httpd-facing glue: configuration directives, hooks, the API handler and the
+ * mod_dbd connection. Only these files include httpd headers. */
+#ifndef AUTHSVC_HTTPD_H
+#define AUTHSVC_HTTPD_H
+
+#include <httpd.h>
+#include <http_config.h>
+
+#include "authsvc_config.h"
+#include "authsvc_db.h"
+
+extern module AP_MODULE_DECLARE_DATA authsvc_module;
+
+/* config.c */
+void *authsvc_config_server_create(apr_pool_t *p, server_rec *s);
+void *authsvc_config_server_merge(apr_pool_t *p, void *base, void *add);
+void *authsvc_config_dir_create(apr_pool_t *p, char *dir);
+void *authsvc_config_dir_merge(apr_pool_t *p, void *base, void *add);
+extern const command_rec authsvc_directives[];
+int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                               server_rec *s);
+
+/* handler.c: SetHandler authsvc */
+int authsvc_handler(request_rec *r);
+
+/* dbd.c: registers the statement catalogue with mod_dbd for every server that uses it
+ * (must run before mod_dbd's own post_config), and lends connections per request. */
+int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s);
+authsvc_db_t *authsvc_dbd_acquire(request_rec *r);
+
+#endif

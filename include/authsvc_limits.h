@@ -1,0 +1,38 @@
+/* Every size limit of mod_authsvc, named in one place. */
+#ifndef AUTHSVC_LIMITS_H
+#define AUTHSVC_LIMITS_H
+
+/* Request bodies: default and the ceiling a directive may raise it to. */
+#define AUTHSVC_BODY_LIMIT_DEFAULT (64 * 1024)
+#define AUTHSVC_BODY_LIMIT_MAX (1024 * 1024)
+
+/* JSON: nesting depth and members per object accepted from clients. */
+#define AUTHSVC_JSON_DEPTH_MAX 32
+#define AUTHSVC_JSON_MEMBERS_MAX 1024
+
+/* Routing: path length, captures per template, query parameters. */
+#define AUTHSVC_PATH_LENGTH_MAX 2048
+#define AUTHSVC_PATH_CAPTURES_MAX 4
+#define AUTHSVC_QUERY_PARAMS_MAX 64
+#define AUTHSVC_QUERY_LENGTH_MAX 16384
+
+/* Strings in bodies whose schema names no maxLength. */
+#define AUTHSVC_FIELD_LENGTH_DEFAULT 4096
+
+/* 422 answers list at most this many problems. */
+#define AUTHSVC_VALIDATION_DETAILS_MAX 16
+
+/* Names, secrets and identifiers stored by the admin CLI. */
+#define AUTHSVC_NAME_LENGTH_MAX 255
+#define AUTHSVC_PASSWORD_LENGTH_MAX 256
+#define AUTHSVC_URL_LENGTH_MAX 2048
+
+/* Token lifetimes (seconds): defaults and hard caps. */
+#define AUTHSVC_ACCESS_TTL_DEFAULT 900
+#define AUTHSVC_REFRESH_TTL_DEFAULT 86400
+#define AUTHSVC_AUTH_CODE_TTL_DEFAULT 180
+#define AUTHSVC_AUTH_CODE_TTL_MAX 600
+#define AUTHSVC_ACCESS_TTL_MAX 86400
+#define AUTHSVC_REFRESH_TTL_MAX (90 * 86400)
+
+#endif

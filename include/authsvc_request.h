@@ -1,0 +1,72 @@
+/* What a flow handler sees of a request and how it answers. Flows never touch
+ * request_rec: the glue (handler.c) fills this record and writes the answer, so
+ * flows and everything below them build and test without httpd. */
+#ifndef AUTHSVC_REQUEST_H
+#define AUTHSVC_REQUEST_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <cjson/cJSON.h>
+#include "authsvc_config.h"
+#include "authsvc_db.h"
+#include "authsvc_error.h"
+#include "authsvc_route.h"
+
+typedef enum {
+    AUTHSVC_LOG_ERROR,
+    AUTHSVC_LOG_WARNING,
+    AUTHSVC_LOG_INFO,
+    AUTHSVC_LOG_DEBUG
+} authsvc_log_level_t;
+
+struct authsvc_request {
+    apr_pool_t *pool;
+    const char *method;
+    const char *path;                 /* relative to AuthsvcBasePath */
+    const authsvc_route_t *route;
+    authsvc_capture_t captures[AUTHSVC_PATH_CAPTURES_MAX];
+    int ncaptures;
+    apr_table_t *query;               /* decoded query parameters, each at most once */
+    const apr_table_t *headers_in;
+    cJSON *body;                      /* validated body, NULL for AUTHSVC_BODY_NONE */
+    const char *client_ip;            /* from the connection (mod_remoteip when set up) */
+    const char *user_agent;
+    const char *base_url;             /* issuer URL, from configuration only */
+    const authsvc_server_config_t *server_config;
+    const authsvc_dir_config_t *dir_config;
+
+    /* Services the glue provides. db() answers NULL when no connection can be had. */
+    authsvc_db_t *(*db)(authsvc_request_t *req);
+    void (*log)(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    void *glue;                       /* the glue's own state (the request_rec) */
+
+    /* The answer. */
+    int status;
+    const char *content_type;         /* NULL: application/json; charset=utf-8 */
+    const char *body_out;             /* NULL: no body (204, 303) */
+    apr_size_t body_out_len;
+    apr_table_t *headers_out;
+};
+
+/* Answers status with item as JSON (item stays owned by the caller). Returns status. */
+int authsvc_respond_json(authsvc_request_t *req, int status, const cJSON *item);
+
+/* Answers status with a preformatted body of the given content type. Returns status. */
+int authsvc_respond_text(authsvc_request_t *req, int status, const char *content_type,
+                         const char *text, apr_size_t len);
+
+/* Answers an error of the catalogue in the envelope. Returns its status. */
+int authsvc_respond_error(authsvc_request_t *req, authsvc_error_id_t id);
+
+/* Same, with a message of its own and optional 422 details. */
+int authsvc_respond_error_message(authsvc_request_t *req, authsvc_error_id_t id,
+                                  const char *message, const cJSON *details);
+
+/* 204 without a body. */
+int authsvc_respond_no_content(authsvc_request_t *req);
+
+/* The value of capture name, or NULL. */
+const char *authsvc_request_capture(const authsvc_request_t *req, const char *name);
+
+#endif

@@ -1,0 +1,27 @@
+/* mod_authsvc: the module record and its hooks. Everything else lives in src/. */
+#include <httpd.h>
+#include <http_config.h>
+
+#include "authsvc_httpd.h"
+
+static void authsvc_register_hooks(apr_pool_t *p)
+{
+    /* Statements must be registered before mod_dbd's post_config reads them. */
+    static const char *const before_dbd[] = {"mod_dbd.c", NULL};
+
+    (void)p;
+    ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(authsvc) = {
+    STANDARD20_MODULE_STUFF,
+    authsvc_config_dir_create,
+    authsvc_config_dir_merge,
+    authsvc_config_server_create,
+    authsvc_config_server_merge,
+    authsvc_directives,
+    authsvc_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

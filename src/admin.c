@@ -1,0 +1,1470 @@
+/* authsvc-admin: command table, option parsing, validation and the commands.
+ *
+ * Every command validates its whole input first, then writes in one transaction, so a
+ * failure leaves the database as it was. Errors are one line on err; usage errors exit
+ * 2, other failures 1. Passwords, secrets and hashes are never printed, except the new
+ * client secret, once, on out. */
+#define _DEFAULT_SOURCE /* setgroups, termios, fileno, O_NOFOLLOW under -std=c11 */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
+#include <apr_uri.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "authsvc_admin.h"
+#include "authsvc_db.h"
+#include "authsvc_limits.h"
+#include "authsvc_migrate.h"
+#include "authsvc_password.h"
+
+#define PROGRAM "authsvc-admin"
+#define PARSED (-1)             /* parse_command: go on with the command */
+#define SHOWN_MAX 200           /* bytes of input or driver text echoed in an error */
+#define PASSWORD_LENGTH_MIN 8
+#define CLIENT_SECRET_BYTES 32
+#define RSA_BITS_DEFAULT 2048
+#define RSA_BITS_MIN 2048
+#define RSA_BITS_MAX 16384
+
+/* ---------------------------------------------------------------- command table */
+
+#define OPT_VALUE 0x1u    /* takes a value: --name VALUE or --name=VALUE */
+#define OPT_REPEAT 0x2u   /* may be given more than once */
+#define OPT_REQUIRED 0x4u
+
+typedef struct {
+    const char *name;
+    unsigned flags;
+} option_spec_t;
+
+typedef int (*command_fn)(authsvc_admin_t *ctx, int argc, const char *const *argv);
+
+typedef struct {
+    const char *group;             /* "tenant"; NULL for a one-word command */
+    const char *name;              /* "add", or "migrate" */
+    command_fn run;
+    const option_spec_t *options;  /* ends with a NULL name */
+    const char *synopsis;          /* for the overview */
+    const char *usage;             /* for --help */
+} admin_command_t;
+
+#define DB_OPTIONS {"driver", OPT_VALUE}, {"params", OPT_VALUE}
+#define DB_HELP \
+    "\nDatabase: --driver sqlite3|pgsql --params PARAMS (as mod_dbd's DBDriver and\n" \
+    "DBDParams), else the environment variables AUTHSVC_DB_DRIVER and AUTHSVC_DB_PARAMS.\n"
+
+static const option_spec_t migrate_options[] = {DB_OPTIONS, {NULL, 0}};
+static const option_spec_t tenant_add_options[] = {
+    {"key", OPT_VALUE | OPT_REQUIRED}, {"name", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS,
+    {NULL, 0}};
+static const option_spec_t role_add_options[] = {
+    {"tenant", OPT_VALUE | OPT_REQUIRED}, {"name", OPT_VALUE | OPT_REQUIRED},
+    {"permission", OPT_VALUE | OPT_REPEAT}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t client_add_options[] = {
+    {"client-id", OPT_VALUE | OPT_REQUIRED}, {"redirect-url", OPT_VALUE},
+    {"access-ttl", OPT_VALUE}, {"refresh-ttl", OPT_VALUE}, {"code-ttl", OPT_VALUE},
+    {"public", 0}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_add_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"email", OPT_VALUE},
+    {"first-name", OPT_VALUE}, {"last-name", OPT_VALUE},
+    {"tenant", OPT_VALUE | OPT_REQUIRED}, {"role", OPT_VALUE | OPT_REQUIRED},
+    {"client", OPT_VALUE | OPT_REPEAT}, {"status", OPT_VALUE}, {"password-stdin", 0},
+    DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTIONS,
+                                                  {NULL, 0}};
+static const option_spec_t user_unlock_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t key_generate_options[] = {
+    {"alg", OPT_VALUE | OPT_REQUIRED}, {"out", OPT_VALUE | OPT_REQUIRED},
+    {"bits", OPT_VALUE}, {NULL, 0}};
+
+static const admin_command_t commands[] = {
+    {NULL, "migrate", authsvc_admin_migrate, migrate_options,
+     "apply pending schema migrations",
+     "usage: " PROGRAM " migrate [DATABASE]\n\n"
+     "Applies the pending schema migrations in order, each in its own transaction, and\n"
+     "records each in schema_migrations; running it again applies nothing. On SQLite it\n"
+     "also switches the database file to WAL mode (the file keeps the setting).\n"
+     "Restart httpd gracefully afterwards: its SQLite statements were prepared against\n"
+     "the old schema.\n" DB_HELP},
+    {"tenant", "add", authsvc_admin_tenant_add, tenant_add_options, "add a tenant",
+     "usage: " PROGRAM " tenant add --key KEY --name NAME [DATABASE]\n\n"
+     "  --key KEY     unique key: letters, digits, '.', '_', '-' (at most 255)\n"
+     "  --name NAME   display name (at most 255 bytes)\n" DB_HELP},
+    {"role", "add", authsvc_admin_role_add, role_add_options, "add a role to a tenant",
+     "usage: " PROGRAM " role add --tenant KEY --name NAME [--permission P]... [DATABASE]\n\n"
+     "  --tenant KEY     the tenant the role belongs to\n"
+     "  --name NAME      role name, unique within the tenant\n"
+     "  --permission P   a permission the role grants (letters, digits, '.', '_', ':',\n"
+     "                   '-'); repeat the option for more\n" DB_HELP},
+    {"client", "add", authsvc_admin_client_add, client_add_options,
+     "add a client (its secret is printed once)",
+     "usage: " PROGRAM " client add --client-id ID [--redirect-url URL] [--access-ttl S]\n"
+     "           [--refresh-ttl S] [--code-ttl S] [--public] [DATABASE]\n\n"
+     "  --client-id ID      unique id: letters, digits, '.', '_', '-' (at most 255)\n"
+     "  --redirect-url URL  absolute http or https URL the browser flows return to\n"
+     "  --access-ttl S      access token lifetime, seconds (default 900, at most 86400)\n"
+     "  --refresh-ttl S     refresh token lifetime, seconds (default 86400, at most\n"
+     "                      7776000)\n"
+     "  --code-ttl S        auth code lifetime, seconds (default 180, at most 600)\n"
+     "  --public            a public client: it gets no secret\n\n"
+     "A confidential client gets a random 256-bit secret, printed once on standard\n"
+     "output; only its SHA-256 hash is stored, so it cannot be shown again.\n" DB_HELP},
+    {"user", "add", authsvc_admin_user_add, user_add_options, "add a user with a password",
+     "usage: " PROGRAM " user add --username U --tenant KEY --role NAME [--email E]\n"
+     "           [--first-name N] [--last-name N] [--client ID]... [--status S]\n"
+     "           [--password-stdin] [DATABASE]\n\n"
+     "  --username U      unique username (ASCII letters compare without case)\n"
+     "  --tenant KEY      the user's tenant, also their default tenant\n"
+     "  --role NAME       the user's role in that tenant\n"
+     "  --email E, --first-name N, --last-name N\n"
+     "  --client ID       a client the user may log in through; repeat for more\n"
+     "  --status S        active (default), registered, inactive,\n"
+     "                    password-change-needed or rejected\n"
+     "  --password-stdin  read the password from the first line of standard input;\n"
+     "                    otherwise it is asked twice on the terminal, without echo\n\n"
+     "Passwords are 8 to 256 bytes and stored as argon2id hashes.\n" DB_HELP},
+    {"user", "list", authsvc_admin_user_list, user_list_options,
+     "list users and their tenants",
+     "usage: " PROGRAM " user list [--tenant KEY] [DATABASE]\n\n"
+     "Prints a header and one tab-separated line per user and tenant: id, username,\n"
+     "email, tenant, role, status. Hashes and secrets are never shown.\n" DB_HELP},
+    {"user", "unlock", authsvc_admin_user_unlock, user_unlock_options,
+     "clear a user's login lockout",
+     "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
+     "Clears the account's failed-login counter and lockout. (Per-address limits expire\n"
+     "by themselves.)\n" DB_HELP},
+    {"key", "generate", authsvc_admin_key_generate, key_generate_options,
+     "write a new signing key",
+     "usage: " PROGRAM " key generate --alg RS256|ES256 --out FILE [--bits N]\n\n"
+     "  --alg RS256|ES256  an RSA key, or an EC key on P-256\n"
+     "  --out FILE         a new file for the PEM (PKCS#8) private key, mode 0600;\n"
+     "                     an existing file is never overwritten\n"
+     "  --bits N           RSA key size (default 2048, from 2048 to 16384)\n"},
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static const char overview_tail[] =
+    "\nRun '" PROGRAM " COMMAND --help' for a command's options.\n\n"
+    "Database: --driver sqlite3|pgsql and --params PARAMS, in mod_dbd's syntax, before or\n"
+    "after the command, else the environment variables AUTHSVC_DB_DRIVER and\n"
+    "AUTHSVC_DB_PARAMS. Examples:\n"
+    "  --driver sqlite3 --params /var/lib/authsvc/authsvc.db\n"
+    "  --driver pgsql --params 'host=127.0.0.1 port=5432 dbname=authsvc user=authsvc'\n\n"
+    "Run as root on SQLite: when the directory holding the database file belongs to\n"
+    "another user, " PROGRAM " switches to that directory's owner and group before\n"
+    "opening the database, so the database and its -wal and -shm files stay owned by\n"
+    "the web server's user. Make the directory the web server user's.\n\n"
+    "Exit status: 0 success, 1 failure (the database is left unchanged), 2 usage error.\n";
+
+/* ---------------------------------------------------------------- output */
+
+/* s made safe to echo on one line: line breaks and tabs become spaces, other control
+ * bytes '?', trailing blanks go, long text is cut. */
+static const char *shown(apr_pool_t *p, const char *s)
+{
+    apr_size_t len = strlen(s), n = len > SHOWN_MAX ? SHOWN_MAX : len, i;
+    int cut = len > n;
+    char *out = apr_palloc(p, n + 4);
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = (c == '\n' || c == '\r' || c == '\t') ? ' '
+                 : (c < 0x20 || c == 0x7f)              ? '?'
+                                                         : (char)c;
+    }
+    while (!cut && n > 0 && out[n - 1] == ' ') {
+        n--;
+    }
+    strcpy(out + n, cut ? "..." : "");
+    return out;
+}
+
+static int fail(authsvc_admin_t *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(authsvc_admin_t *ctx, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs(PROGRAM ": ", ctx->err);
+    va_start(ap, fmt);
+    vfprintf(ctx->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', ctx->err);
+    fflush(ctx->err);
+    return code;
+}
+
+static const char *command_title(apr_pool_t *p, const admin_command_t *cmd)
+{
+    return cmd->group != NULL ? apr_pstrcat(p, cmd->group, " ", cmd->name, NULL) : cmd->name;
+}
+
+static int usage_error(authsvc_admin_t *ctx, const admin_command_t *cmd, const char *what)
+{
+    const char *title = command_title(ctx->pool, cmd);
+
+    return fail(ctx, AUTHSVC_ADMIN_USAGE, "%s: %s (see '" PROGRAM " %s --help')", title, what,
+                title);
+}
+
+static const char *first_line(apr_pool_t *p, const char *msg)
+{
+    const char *nl;
+
+    if (msg == NULL) {
+        return "unknown error";
+    }
+    nl = strchr(msg, '\n');
+    return nl != NULL ? apr_pstrmemdup(p, msg, (apr_size_t)(nl - msg)) : msg;
+}
+
+/* The failure of a database step, in one line; conflict names what already exists. */
+static int db_failure(authsvc_admin_t *ctx, authsvc_db_t *db, authsvc_status_t st,
+                      const char *conflict)
+{
+    const char *msg = db != NULL && db->error != NULL ? db->error : authsvc_status_name(st);
+
+    if (st == AUTHSVC_CONFLICT && conflict != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s", conflict);
+    }
+    return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s: %s",
+                st == AUTHSVC_UNAVAILABLE ? "database unavailable" : "database error",
+                shown(ctx->pool, first_line(ctx->pool, msg)));
+}
+
+static void print_overview(authsvc_admin_t *ctx)
+{
+    apr_size_t i;
+
+    fputs("usage: " PROGRAM " [--driver DRIVER --params PARAMS] COMMAND [OPTIONS]\n\n"
+          "Administers mod_authsvc: its database schema, tenants, roles, clients, users\n"
+          "and signing keys.\n\nCommands:\n", ctx->out);
+    for (i = 0; i < COMMAND_COUNT; i++) {
+        fprintf(ctx->out, "  %-18s %s\n", command_title(ctx->pool, &commands[i]),
+                commands[i].synopsis);
+    }
+    fputs(overview_tail, ctx->out);
+}
+
+/* ---------------------------------------------------------------- option parsing */
+
+static const admin_command_t *find_command(const char *group, const char *name)
+{
+    apr_size_t i;
+
+    for (i = 0; i < COMMAND_COUNT; i++) {
+        const admin_command_t *c = &commands[i];
+        if (((c->group == NULL && group == NULL)
+             || (c->group != NULL && group != NULL && strcmp(c->group, group) == 0))
+            && strcmp(c->name, name) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static const option_spec_t *find_option(const option_spec_t *specs, const char *name)
+{
+    for (; specs->name != NULL; specs++) {
+        if (strcmp(specs->name, name) == 0) {
+            return specs;
+        }
+    }
+    return NULL;
+}
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* True when --help or -h appears as an option (not as the value of another option). */
+static int wants_help(const admin_command_t *cmd, int argc, const char *const *argv)
+{
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        const option_spec_t *spec;
+
+        if (is_help(argv[i])) {
+            return 1;
+        }
+        spec = strncmp(argv[i], "--", 2) == 0 ? find_option(cmd->options, argv[i] + 2) : NULL;
+        if (spec != NULL && (spec->flags & OPT_VALUE)) {
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* Reads one argument at *i into opts; an error message, or NULL. */
+static const char *parse_one(apr_pool_t *p, const admin_command_t *cmd, int argc,
+                             const char *const *argv, int *i, apr_table_t *opts)
+{
+    const char *arg = argv[*i], *eq = strchr(arg, '='), *value = "1";
+    const option_spec_t *spec;
+    const char *name;
+
+    if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+        return apr_psprintf(p, "unexpected argument '%s'", shown(p, arg));
+    }
+    name = eq != NULL ? apr_pstrmemdup(p, arg + 2, (apr_size_t)(eq - arg - 2)) : arg + 2;
+    spec = find_option(cmd->options, name);
+    if (spec == NULL) {
+        return apr_psprintf(p, "unknown option '--%s'", shown(p, name));
+    }
+    if ((spec->flags & OPT_VALUE) && eq != NULL) {
+        value = eq + 1;
+    } else if (spec->flags & OPT_VALUE) {
+        if (*i + 1 >= argc) {
+            return apr_psprintf(p, "option --%s needs a value", name);
+        }
+        value = argv[++*i];
+    } else if (eq != NULL) {
+        return apr_psprintf(p, "option --%s takes no value", name);
+    }
+    if (!(spec->flags & OPT_REPEAT) && apr_table_get(opts, spec->name) != NULL) {
+        return apr_psprintf(p, "option --%s given twice", name);
+    }
+    apr_table_addn(opts, spec->name, value);
+    return NULL;
+}
+
+/* PARSED with *opts filled, or the exit code: 0 after --help, 2 after a usage error. */
+static int parse_command(authsvc_admin_t *ctx, const char *group, const char *name, int argc,
+                         const char *const *argv, apr_table_t **opts)
+{
+    const admin_command_t *cmd = find_command(group, name);
+    const option_spec_t *spec;
+    const char *error;
+    int i;
+
+    *opts = apr_table_make(ctx->pool, 8);
+    if (wants_help(cmd, argc, argv)) {
+        fputs(cmd->usage, ctx->out);
+        return AUTHSVC_ADMIN_OK;
+    }
+    for (i = 0; i < argc; i++) {
+        error = parse_one(ctx->pool, cmd, argc, argv, &i, *opts);
+        if (error != NULL) {
+            return usage_error(ctx, cmd, error);
+        }
+    }
+    for (spec = cmd->options; spec->name != NULL; spec++) {
+        if ((spec->flags & OPT_REQUIRED) && apr_table_get(*opts, spec->name) == NULL) {
+            return usage_error(ctx, cmd,
+                               apr_psprintf(ctx->pool, "missing option --%s", spec->name));
+        }
+    }
+    return PARSED;
+}
+
+static int collect_value(void *data, const char *key, const char *value)
+{
+    (void)key;
+    APR_ARRAY_PUSH((apr_array_header_t *)data, const char *) = value;
+    return 1;
+}
+
+/* Every value of a repeatable option, duplicates dropped, in the order given. */
+static apr_array_header_t *option_values(apr_pool_t *p, apr_table_t *opts, const char *name)
+{
+    apr_array_header_t *all = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
+    apr_hash_t *seen = apr_hash_make(p);
+    int i;
+
+    apr_table_do(collect_value, all, opts, name, NULL);
+    for (i = 0; i < all->nelts; i++) {
+        const char *v = APR_ARRAY_IDX(all, i, const char *);
+        if (apr_hash_get(seen, v, APR_HASH_KEY_STRING) == NULL) {
+            apr_hash_set(seen, v, APR_HASH_KEY_STRING, v);
+            APR_ARRAY_PUSH(out, const char *) = v;
+        }
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+/* 1..max bytes of letters, digits and the characters in extra. */
+static int valid_token(const char *s, apr_size_t max, const char *extra)
+{
+    apr_size_t len = strlen(s), i;
+
+    if (len == 0 || len > max) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && strchr(extra, s[i]) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1..max bytes, no control bytes, no blanks at either end. */
+static int valid_text(const char *s, apr_size_t max)
+{
+    apr_size_t len = strlen(s), i;
+
+    if (len == 0 || len > max || apr_isspace(s[0]) || apr_isspace(s[len - 1])) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int valid_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+
+    return valid_text(s, AUTHSVC_NAME_LENGTH_MAX) && strchr(s, ' ') == NULL && at != NULL
+           && at != s && at[1] != '\0' && strchr(at + 1, '@') == NULL;
+}
+
+static int valid_url(apr_pool_t *p, const char *s)
+{
+    apr_uri_t uri;
+
+    if (!valid_text(s, AUTHSVC_URL_LENGTH_MAX) || strchr(s, ' ') != NULL
+        || apr_uri_parse(p, s, &uri) != APR_SUCCESS || uri.scheme == NULL
+        || uri.hostname == NULL || *uri.hostname == '\0' || uri.fragment != NULL) {
+        return 0;
+    }
+    return strcasecmp(uri.scheme, "https") == 0 || strcasecmp(uri.scheme, "http") == 0;
+}
+
+/* A decimal in [min, max]; -1 otherwise. */
+static long long parse_number(const char *s, long long min, long long max)
+{
+    long long v = 0;
+    const char *c;
+
+    if (*s == '\0' || strlen(s) > 12) {
+        return -1;
+    }
+    for (c = s; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9') {
+            return -1;
+        }
+        v = v * 10 + (*c - '0');
+    }
+    return v >= min && v <= max ? v : -1;
+}
+
+static const char *const status_names[] = {
+    "registered", "active", "inactive", "password-change-needed", "rejected"};
+
+static int status_from_name(const char *name)
+{
+    int i;
+
+    for (i = 0; i < (int)(sizeof(status_names) / sizeof(status_names[0])); i++) {
+        if (strcmp(status_names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static const char *status_name(apr_pool_t *p, const char *value)
+{
+    long long n = value != NULL ? apr_atoi64(value) : -1;
+
+    return n >= 0 && n < 5 ? status_names[n] : apr_pstrdup(p, value != NULL ? value : "-");
+}
+
+/* The lookup key of a username: ASCII letters lowercased. */
+static const char *username_key(apr_pool_t *p, const char *username)
+{
+    char *key = apr_pstrdup(p, username), *c;
+
+    for (c = key; *c != '\0'; c++) {
+        *c = (char)apr_tolower(*c);
+    }
+    return key;
+}
+
+/* ---------------------------------------------------------------- database */
+
+/* Root on SQLite: become the owner of the database's directory before opening, so no
+ * root-owned database, -wal or -shm file appears where the web server writes. */
+static const char *directory_of(apr_pool_t *p, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL) {
+        return ".";
+    }
+    return slash == path ? "/" : apr_pstrmemdup(p, path, (apr_size_t)(slash - path));
+}
+
+static int drop_privileges_for(authsvc_admin_t *ctx, const char *path)
+{
+    const char *dir = directory_of(ctx->pool, path);
+    struct stat st;
+
+    if (geteuid() != 0 || strcmp(path, ":memory:") == 0 || stat(dir, &st) != 0
+        || st.st_uid == 0) {
+        return AUTHSVC_ADMIN_OK;
+    }
+    if (setgroups(1, &st.st_gid) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot switch to the owner (uid %ld, gid %ld) "
+                    "of %s: %s", (long)st.st_uid, (long)st.st_gid, shown(ctx->pool, dir),
+                    strerror(errno));
+    }
+    if (setuid(0) == 0) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "could not give up root privileges");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+static const char *db_setting(apr_table_t *opts, const char *name, const char *from_ctx,
+                              const char *env)
+{
+    const char *value = apr_table_get(opts, name);
+
+    if (value == NULL) {
+        value = from_ctx;
+    }
+    return value != NULL ? value : getenv(env);
+}
+
+/* Opens the database named by the options, the context or the environment. With
+ * need_schema, refuses a database whose schema is older than this program's. */
+static int open_db(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
+                   int need_schema, authsvc_db_t **db)
+{
+    const char *driver = db_setting(opts, "driver", ctx->driver, "AUTHSVC_DB_DRIVER");
+    const char *params = db_setting(opts, "params", ctx->params, "AUTHSVC_DB_PARAMS");
+    authsvc_dialect_t dialect;
+    const char *error = NULL;
+    int version = 0, latest, rc;
+    authsvc_status_t st;
+
+    if (driver == NULL || *driver == '\0' || params == NULL || *params == '\0') {
+        return usage_error(ctx, cmd, "no database: give --driver and --params, or set "
+                                     "AUTHSVC_DB_DRIVER and AUTHSVC_DB_PARAMS");
+    }
+    if (authsvc_db_dialect_from_driver(driver, &dialect) != AUTHSVC_OK) {
+        return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "unsupported driver '%s' (use "
+                                                  "sqlite3 or pgsql)", shown(ctx->pool, driver)));
+    }
+    rc = dialect == AUTHSVC_DIALECT_SQLITE ? drop_privileges_for(ctx, params) : 0;
+    if (rc != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    if (authsvc_db_open(ctx->pool, driver, params, db, &error) != AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot open the %s database: %s", driver,
+                    shown(ctx->pool, error != NULL ? error : "unknown error"));
+    }
+    if (!need_schema) {
+        return AUTHSVC_ADMIN_OK;
+    }
+    st = authsvc_db_schema_version(*db, ctx->pool, &version);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, *db, st, NULL);
+    }
+    latest = authsvc_migrate_latest(authsvc_migrations, authsvc_migrations_count, dialect);
+    if (version < latest) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the database schema is at version %d, this "
+                    "program needs %d: run '" PROGRAM " migrate'", version, latest);
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* Looks up one row by a catalogue statement: 0 and *row, 1 after reporting absence
+ * (missing, printf-style with one %s for the shown key) or a database failure. */
+static int find_row(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, int nargs,
+                    const char **args, const char *missing, apr_dbd_row_t **row)
+{
+    authsvc_status_t st = authsvc_db_select_one(db, ctx->pool, label, row, nargs, args);
+
+    if (st == AUTHSVC_NOT_FOUND && missing != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, missing,
+                    shown(ctx->pool, args[nargs - 1]));
+    }
+    return st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND ? AUTHSVC_ADMIN_OK
+                                                     : db_failure(ctx, db, st, NULL);
+}
+
+/* 0 when nothing answers label(args); 1 after reporting that it exists (exists has one
+ * %s for the shown key) or a database failure. */
+static int require_absent(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label,
+                          int nargs, const char **args, const char *exists)
+{
+    apr_dbd_row_t *row = NULL;
+    int rc = find_row(ctx, db, label, nargs, args, NULL, &row);
+
+    if (rc == AUTHSVC_ADMIN_OK && row != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, exists, shown(ctx->pool, args[nargs - 1]));
+    }
+    return rc;
+}
+
+typedef authsvc_status_t (*write_fn)(authsvc_db_t *db, apr_pool_t *p, void *data);
+
+/* Runs fn in one transaction: all of it is written, or none. */
+static authsvc_status_t write_all(authsvc_db_t *db, apr_pool_t *p, write_fn fn, void *data)
+{
+    authsvc_status_t st = authsvc_db_begin(db, p);
+
+    if (st != AUTHSVC_OK) {
+        return st;
+    }
+    st = fn(db, p, data);
+    if (st != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return st;
+    }
+    return authsvc_db_commit(db);
+}
+
+static const char *now_text(apr_pool_t *p)
+{
+    return authsvc_db_int_arg(p, authsvc_db_now_ms());
+}
+
+/* ---------------------------------------------------------------- migrate */
+
+int authsvc_admin_migrate(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command(NULL, "migrate");
+    authsvc_migrate_result_t result;
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, NULL, "migrate", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 0, &db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_migrate(db, ctx->pool, &result);
+    if (st != AUTHSVC_OK && result.failed != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "migration %s failed and was rolled back, the "
+                    "schema stays at version %d: %s", result.failed, result.to_version,
+                    shown(ctx->pool, first_line(ctx->pool, db->error)));
+    }
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    if (result.applied == 0) {
+        fprintf(ctx->out, "schema is at version %d: nothing to do\n", result.to_version);
+    } else {
+        fprintf(ctx->out, "schema migrated from version %d to %d (%d migration%s applied)\n",
+                result.from_version, result.to_version, result.applied,
+                result.applied == 1 ? "" : "s");
+    }
+    if (result.journal_mode != NULL) {
+        fprintf(ctx->out, "journal mode: %s\n", result.journal_mode);
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- tenant add */
+
+typedef struct {
+    const char *id, *key, *name;
+} tenant_input_t;
+
+static authsvc_status_t tenant_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    tenant_input_t *in = data;
+    const char *now = now_text(p);
+    const char *args[] = {in->id, in->key, in->name, "1", now, now};
+
+    return authsvc_db_exec(db, p, "authsvc_tenant_insert", NULL, 6, args);
+}
+
+int authsvc_admin_tenant_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("tenant", "add");
+    tenant_input_t in;
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, "tenant", "add", argc, argv, &opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    in.key = apr_table_get(opts, "key");
+    in.name = apr_table_get(opts, "name");
+    if (!valid_token(in.key, AUTHSVC_NAME_LENGTH_MAX, "._-")) {
+        return usage_error(ctx, cmd, "--key takes letters, digits, '.', '_', '-' (1 to 255)");
+    }
+    if (!valid_text(in.name, AUTHSVC_NAME_LENGTH_MAX)) {
+        return usage_error(ctx, cmd, "--name must be 1 to 255 bytes without control "
+                                     "characters or blanks at either end");
+    }
+    if ((rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = require_absent(ctx, db, "authsvc_tenant_by_key", 1, &in.key,
+                                "tenant '%s' exists")) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    if ((in.id = authsvc_uuid_v4(ctx->pool)) == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
+    }
+    st = write_all(db, ctx->pool, tenant_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "tenant '%s' exists",
+                                                    shown(ctx->pool, in.key)));
+    }
+    fprintf(ctx->out, "added tenant '%s' (id %s)\n", in.key, in.id);
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- role add */
+
+typedef struct {
+    const char *id, *tenant_id, *name;
+    apr_array_header_t *permissions;
+} role_input_t;
+
+static authsvc_status_t role_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    role_input_t *in = data;
+    const char *now = now_text(p);
+    const char *args[] = {in->id, in->tenant_id, in->name, now, now};
+    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_role_insert", NULL, 5, args);
+    int i;
+
+    for (i = 0; st == AUTHSVC_OK && i < in->permissions->nelts; i++) {
+        const char *perm[] = {in->id, APR_ARRAY_IDX(in->permissions, i, const char *)};
+        st = authsvc_db_exec(db, p, "authsvc_role_permission_insert", NULL, 2, perm);
+    }
+    return st;
+}
+
+static int role_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, role_input_t *in)
+{
+    int i;
+
+    if (!valid_text(in->name, AUTHSVC_NAME_LENGTH_MAX)) {
+        return usage_error(ctx, cmd, "--name must be 1 to 255 bytes without control "
+                                     "characters or blanks at either end");
+    }
+    for (i = 0; i < in->permissions->nelts; i++) {
+        const char *perm = APR_ARRAY_IDX(in->permissions, i, const char *);
+        if (!valid_token(perm, AUTHSVC_NAME_LENGTH_MAX, "._:-")) {
+            return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "invalid permission '%s'",
+                                                      shown(ctx->pool, perm)));
+        }
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_role_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("role", "add");
+    role_input_t in;
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *tenant = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    const char *key, *args[2];
+    int rc = parse_command(ctx, "role", "add", argc, argv, &opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    key = apr_table_get(opts, "tenant");
+    in.name = apr_table_get(opts, "name");
+    in.permissions = option_values(ctx->pool, opts, "permission");
+    if ((rc = role_validate(ctx, cmd, &in)) != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &key, "unknown tenant '%s'",
+                          &tenant)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in.tenant_id = authsvc_db_column(db, tenant, 0);
+    args[0] = in.tenant_id;
+    args[1] = in.name;
+    if ((rc = require_absent(ctx, db, "authsvc_role_by_name", 2, args,
+                             "role '%s' exists in that tenant")) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    if ((in.id = authsvc_uuid_v4(ctx->pool)) == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
+    }
+    st = write_all(db, ctx->pool, role_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, "the role exists already");
+    }
+    fprintf(ctx->out, "added role '%s' to tenant '%s' with %d permission%s (id %s)\n", in.name,
+            key, in.permissions->nelts, in.permissions->nelts == 1 ? "" : "s", in.id);
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- client add */
+
+typedef struct {
+    const char *client_id, *redirect_url, *secret, *secret_hash;
+    long long access_ttl, refresh_ttl, code_ttl;
+    int is_public;
+} client_input_t;
+
+static authsvc_status_t client_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    client_input_t *in = data;
+    const char *now = now_text(p);
+    const char *args[] = {in->client_id, in->secret_hash,
+                          in->is_public ? "public" : "confidential", in->redirect_url,
+                          authsvc_db_int_arg(p, in->access_ttl),
+                          authsvc_db_int_arg(p, in->refresh_ttl),
+                          authsvc_db_int_arg(p, in->code_ttl), now, now};
+
+    return authsvc_db_exec(db, p, "authsvc_client_insert", NULL, 9, args);
+}
+
+/* A lifetime option: its value in [1, max], the default when absent, -1 when bad. */
+static long long ttl_option(apr_table_t *opts, const char *name, long long dflt, long long max)
+{
+    const char *value = apr_table_get(opts, name);
+
+    return value == NULL ? dflt : parse_number(value, 1, max);
+}
+
+static int client_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
+                           apr_table_t *opts, client_input_t *in)
+{
+    in->client_id = apr_table_get(opts, "client-id");
+    in->redirect_url = apr_table_get(opts, "redirect-url");
+    in->is_public = apr_table_get(opts, "public") != NULL;
+    in->access_ttl = ttl_option(opts, "access-ttl", AUTHSVC_ACCESS_TTL_DEFAULT,
+                                AUTHSVC_ACCESS_TTL_MAX);
+    in->refresh_ttl = ttl_option(opts, "refresh-ttl", AUTHSVC_REFRESH_TTL_DEFAULT,
+                                 AUTHSVC_REFRESH_TTL_MAX);
+    in->code_ttl = ttl_option(opts, "code-ttl", AUTHSVC_AUTH_CODE_TTL_DEFAULT,
+                              AUTHSVC_AUTH_CODE_TTL_MAX);
+    if (!valid_token(in->client_id, AUTHSVC_NAME_LENGTH_MAX, "._-")) {
+        return usage_error(ctx, cmd, "--client-id takes letters, digits, '.', '_', '-' "
+                                     "(1 to 255)");
+    }
+    if (in->redirect_url != NULL && !valid_url(ctx->pool, in->redirect_url)) {
+        return usage_error(ctx, cmd, "--redirect-url must be an absolute http or https URL "
+                                     "without a fragment");
+    }
+    if (in->access_ttl < 0 || in->refresh_ttl < 0 || in->code_ttl < 0) {
+        return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "lifetimes are whole seconds: "
+                           "--access-ttl 1 to %d, --refresh-ttl 1 to %d, --code-ttl 1 to %d",
+                           AUTHSVC_ACCESS_TTL_MAX, AUTHSVC_REFRESH_TTL_MAX,
+                           AUTHSVC_AUTH_CODE_TTL_MAX));
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+static int client_make_secret(authsvc_admin_t *ctx, client_input_t *in)
+{
+    in->secret = NULL;
+    in->secret_hash = NULL;
+    if (in->is_public) {
+        return AUTHSVC_ADMIN_OK;
+    }
+    in->secret = authsvc_random_token(ctx->pool, CLIENT_SECRET_BYTES);
+    if (in->secret == NULL
+        || authsvc_secret_hash(ctx->pool, in->secret, strlen(in->secret), &in->secret_hash)
+               != AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot make a client secret");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("client", "add");
+    client_input_t in;
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, "client", "add", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = client_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = require_absent(ctx, db, "authsvc_client_by_client_id", 1, &in.client_id,
+                                "client '%s' exists")) != AUTHSVC_ADMIN_OK
+        || (rc = client_make_secret(ctx, &in)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, client_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "client '%s' exists",
+                                                    in.client_id));
+    }
+    fprintf(ctx->out, "added %s client '%s'\n", in.is_public ? "public" : "confidential",
+            in.client_id);
+    if (in.secret != NULL) {
+        fprintf(ctx->out, "client_secret: %s\n"
+                "Store the secret now: only its hash is kept, it cannot be shown again.\n",
+                in.secret);
+        OPENSSL_cleanse((char *)in.secret, strlen(in.secret));
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- user add */
+
+typedef struct {
+    const char *id, *username, *email, *first_name, *last_name;
+    const char *tenant_key, *tenant_id, *role_name, *role_id;
+    const char *user_tenant_id, *credential_id, *password_hash;
+    apr_array_header_t *clients;
+    int status;
+} user_input_t;
+
+static authsvc_status_t user_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    user_input_t *in = data;
+    const char *now = now_text(p), *status = apr_itoa(p, in->status);
+    const char *user[] = {in->id, in->username, username_key(p, in->username), in->email,
+                          in->first_name, NULL, in->last_name, NULL, NULL, NULL, NULL, NULL,
+                          in->tenant_id, NULL, "0", now, now};
+    const char *cred[] = {in->credential_id, in->id, "internal", NULL, in->password_hash,
+                          NULL, now, now};
+    const char *member[] = {in->user_tenant_id, in->id, in->tenant_id, in->role_id, status,
+                            now, now};
+    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, user);
+    int i;
+
+    if (st == AUTHSVC_OK) {
+        st = authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, cred);
+    }
+    if (st == AUTHSVC_OK) {
+        st = authsvc_db_exec(db, p, "authsvc_user_tenant_insert", NULL, 7, member);
+    }
+    for (i = 0; st == AUTHSVC_OK && i < in->clients->nelts; i++) {
+        const char *link[] = {in->id, APR_ARRAY_IDX(in->clients, i, const char *)};
+        st = authsvc_db_exec(db, p, "authsvc_user_client_insert", NULL, 2, link);
+    }
+    return st;
+}
+
+static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
+                         user_input_t *in)
+{
+    const char *status = apr_table_get(opts, "status");
+
+    memset(in, 0, sizeof(*in));
+    in->username = apr_table_get(opts, "username");
+    in->email = apr_table_get(opts, "email");
+    in->first_name = apr_table_get(opts, "first-name");
+    in->last_name = apr_table_get(opts, "last-name");
+    in->tenant_key = apr_table_get(opts, "tenant");
+    in->role_name = apr_table_get(opts, "role");
+    in->clients = option_values(ctx->pool, opts, "client");
+    in->status = status_from_name(status != NULL ? status : "active");
+    if (!valid_text(in->username, AUTHSVC_NAME_LENGTH_MAX)) {
+        return usage_error(ctx, cmd, "--username must be 1 to 255 bytes without control "
+                                     "characters or blanks at either end");
+    }
+    if (in->email != NULL && !valid_email(in->email)) {
+        return usage_error(ctx, cmd, "--email is not an email address");
+    }
+    if ((in->first_name != NULL && !valid_text(in->first_name, AUTHSVC_NAME_LENGTH_MAX))
+        || (in->last_name != NULL && !valid_text(in->last_name, AUTHSVC_NAME_LENGTH_MAX))) {
+        return usage_error(ctx, cmd, "names must be 1 to 255 bytes without control "
+                                     "characters or blanks at either end");
+    }
+    if (in->status < 0) {
+        return usage_error(ctx, cmd, "--status is one of active, registered, inactive, "
+                                     "password-change-needed, rejected");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* Checks that the tenant, role and clients exist and the username is free. */
+static int user_resolve(authsvc_admin_t *ctx, authsvc_db_t *db, user_input_t *in)
+{
+    apr_dbd_row_t *row = NULL;
+    const char *args[2], *key = username_key(ctx->pool, in->username);
+    int rc, i;
+
+    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &in->tenant_key,
+                       "unknown tenant '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in->tenant_id = args[0] = authsvc_db_column(db, row, 0);
+    args[1] = in->role_name;
+    if ((rc = find_row(ctx, db, "authsvc_role_by_name", 2, args,
+                       "unknown role '%s' in that tenant", &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in->role_id = authsvc_db_column(db, row, 0);
+    for (i = 0; i < in->clients->nelts; i++) {
+        if ((rc = find_row(ctx, db, "authsvc_client_by_client_id", 1,
+                           &APR_ARRAY_IDX(in->clients, i, const char *), "unknown client '%s'",
+                           &row)) != AUTHSVC_ADMIN_OK) {
+            return rc;
+        }
+    }
+    if ((rc = require_absent(ctx, db, "authsvc_user_by_username", 1, &key,
+                             "a user named '%s' exists")) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* Reads one line (without its end) into buf[size]: 0, or -1 when longer than size - 1
+ * bytes or holding a NUL byte. */
+static int read_line(FILE *f, char *buf, apr_size_t size, apr_size_t *len)
+{
+    int c;
+
+    *len = 0;
+    while ((c = fgetc(f)) != EOF && c != '\n') {
+        if (c == '\0' || *len + 1 >= size) {
+            return -1;
+        }
+        buf[(*len)++] = (char)c;
+    }
+    if (*len > 0 && buf[*len - 1] == '\r') {
+        (*len)--;
+    }
+    buf[*len] = '\0';
+    return 0;
+}
+
+/* Asks on the terminal with echo off. 0, or -1 when there is no terminal or the line is
+ * too long. */
+static int read_password_tty(const char *prompt, char *buf, apr_size_t size, apr_size_t *len)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    struct termios saved, quiet;
+    int echo_off = 0, rc;
+
+    if (tty == NULL) {
+        return -1;
+    }
+    fputs(prompt, tty);
+    fflush(tty);
+    if (tcgetattr(fileno(tty), &saved) == 0) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+    }
+    rc = read_line(tty, buf, size, len);
+    if (echo_off) {
+        tcsetattr(fileno(tty), TCSAFLUSH, &saved);
+    }
+    fputc('\n', tty);
+    fclose(tty);
+    return rc;
+}
+
+#define PASSWORD_BUFFER (AUTHSVC_PASSWORD_LENGTH_MAX + 2)
+
+/* Reads the password (stdin or the terminal) and hashes it into in->password_hash. */
+static int user_password(authsvc_admin_t *ctx, int from_stdin, user_input_t *in)
+{
+    char first[PASSWORD_BUFFER], second[PASSWORD_BUFFER];
+    apr_size_t len = 0, len2 = 0;
+    int rc = AUTHSVC_ADMIN_OK;
+
+    if (from_stdin ? read_line(ctx->in, first, sizeof(first), &len) != 0
+                   : read_password_tty("Password: ", first, sizeof(first), &len) != 0) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, from_stdin
+                  ? "the password is longer than 256 bytes or holds a NUL byte"
+                  : "cannot read the password from the terminal (use --password-stdin)");
+    } else if (len < PASSWORD_LENGTH_MIN || len > AUTHSVC_PASSWORD_LENGTH_MAX) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "the password must be 8 to 256 bytes long");
+    } else if (!from_stdin
+               && (read_password_tty("Repeat password: ", second, sizeof(second), &len2) != 0
+                   || len2 != len || CRYPTO_memcmp(first, second, len) != 0)) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "the passwords do not match");
+    } else if (authsvc_password_hash(ctx->pool, first, len, NULL, &in->password_hash)
+               != AUTHSVC_OK) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot hash the password");
+    }
+    OPENSSL_cleanse(first, sizeof(first));
+    OPENSSL_cleanse(second, sizeof(second));
+    return rc;
+}
+
+static int user_make_ids(authsvc_admin_t *ctx, user_input_t *in)
+{
+    in->id = authsvc_uuid_v4(ctx->pool);
+    in->user_tenant_id = authsvc_uuid_v4(ctx->pool);
+    in->credential_id = authsvc_uuid_v4(ctx->pool);
+    if (in->id == NULL || in->user_tenant_id == NULL || in->credential_id == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "add");
+    user_input_t in;
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, "user", "add", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = user_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = user_resolve(ctx, db, &in)) != AUTHSVC_ADMIN_OK
+        || (rc = user_make_ids(ctx, &in)) != AUTHSVC_ADMIN_OK
+        || (rc = user_password(ctx, apr_table_get(opts, "password-stdin") != NULL, &in))
+               != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, user_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "a user named '%s' exists",
+                                                    shown(ctx->pool, in.username)));
+    }
+    fprintf(ctx->out, "added user '%s' (id %s) to tenant '%s' as '%s', status %s\n",
+            in.username, in.id, in.tenant_key, in.role_name, status_names[in.status]);
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- user list */
+
+static const char *cell(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row, int n)
+{
+    const char *value = authsvc_db_column(db, row, n);
+
+    return value != NULL ? shown(ctx->pool, value) : "-";
+}
+
+static int user_list_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res)
+{
+    apr_dbd_row_t *row = NULL;
+
+    fputs("ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\n", ctx->out);
+    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
+        const char *status = authsvc_db_column(db, row, 5);
+        fprintf(ctx->out, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(ctx, db, row, 0),
+                cell(ctx, db, row, 1), cell(ctx, db, row, 2), cell(ctx, db, row, 3),
+                cell(ctx, db, row, 4), status != NULL ? status_name(ctx->pool, status) : "-");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "list");
+    authsvc_db_t *db = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    const char *tenant;
+    int rc = parse_command(ctx, "user", "list", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    tenant = apr_table_get(opts, "tenant");
+    if (tenant != NULL) {
+        if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
+                           &row)) != AUTHSVC_ADMIN_OK) {
+            return rc;
+        }
+        st = authsvc_db_select(db, ctx->pool, "authsvc_users_list_by_tenant", &res, 1, &tenant);
+    } else {
+        st = authsvc_db_select(db, ctx->pool, "authsvc_users_list", &res, 0, NULL);
+    }
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    return user_list_print(ctx, db, res);
+}
+
+/* ---------------------------------------------------------------- user unlock */
+
+typedef struct {
+    const char *key;
+    int cleared;
+} unlock_input_t;
+
+static authsvc_status_t unlock_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    unlock_input_t *in = data;
+
+    return authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", &in->cleared, 1,
+                           &in->key);
+}
+
+int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "unlock");
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    unlock_input_t in = {NULL, 0};
+    const char *username;
+    int rc = parse_command(ctx, "user", "unlock", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    username = apr_table_get(opts, "username");
+    in.key = username_key(ctx->pool, username);
+    if ((rc = find_row(ctx, db, "authsvc_user_by_username", 1, &in.key, "unknown user '%s'",
+                       &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, unlock_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "unlocked user '%s' (%d lockout record%s cleared)\n",
+            shown(ctx->pool, username), in.cleared, in.cleared == 1 ? "" : "s");
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- key generate */
+
+static apr_status_t free_pkey(void *pkey)
+{
+    EVP_PKEY_free(pkey);
+    return APR_SUCCESS;
+}
+
+static apr_status_t free_bio(void *bio)
+{
+    BIO_free(bio);
+    return APR_SUCCESS;
+}
+
+/* The private key as PEM (PKCS#8) in a memory BIO owned by p; NULL on failure. */
+static BIO *key_pem(apr_pool_t *p, int is_rsa, int bits)
+{
+    EVP_PKEY *pkey = is_rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)
+                            : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    BIO *bio;
+
+    if (pkey == NULL) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, pkey, free_pkey, apr_pool_cleanup_null);
+    bio = BIO_new(BIO_s_mem());
+    if (bio == NULL) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, bio, free_bio, apr_pool_cleanup_null);
+    if (PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) != 1) {
+        return NULL;
+    }
+    return bio;
+}
+
+static int write_all_bytes(int fd, const char *data, apr_size_t len)
+{
+    apr_size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return n == 0 ? EIO : errno;
+        }
+        done += (apr_size_t)n;
+    }
+    return 0;
+}
+
+/* Creates path (never replacing a file) with mode 0600 and writes data[0..len).
+ * 0, or the errno of the failure (the file is then removed). */
+static int write_new_file(const char *path, const char *data, apr_size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int error;
+
+    if (fd < 0) {
+        return errno;
+    }
+    error = fchmod(fd, 0600) != 0 ? errno : write_all_bytes(fd, data, len);
+    if (error == 0 && fsync(fd) != 0) {
+        error = errno;
+    }
+    if (close(fd) != 0 && error == 0) {
+        error = errno;
+    }
+    if (error != 0) {
+        unlink(path);
+    }
+    return error;
+}
+
+static int key_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
+                        int *is_rsa, int *bits)
+{
+    const char *alg = apr_table_get(opts, "alg"), *bits_text = apr_table_get(opts, "bits");
+
+    *is_rsa = strcmp(alg, "RS256") == 0;
+    if (!*is_rsa && strcmp(alg, "ES256") != 0) {
+        return usage_error(ctx, cmd, "--alg is RS256 or ES256");
+    }
+    if (!*is_rsa && bits_text != NULL) {
+        return usage_error(ctx, cmd, "--bits applies to RS256 only");
+    }
+    *bits = bits_text == NULL ? RSA_BITS_DEFAULT
+                              : (int)parse_number(bits_text, RSA_BITS_MIN, RSA_BITS_MAX);
+    if (*bits < 0) {
+        return usage_error(ctx, cmd, "--bits is a number from 2048 to 16384");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("key", "generate");
+    apr_table_t *opts;
+    struct stat st;
+    const char *out;
+    char *pem = NULL;
+    long pem_len;
+    BIO *bio;
+    int rc = parse_command(ctx, "key", "generate", argc, argv, &opts), is_rsa = 0, bits = 0;
+    int error;
+
+    if (rc != PARSED || (rc = key_validate(ctx, cmd, opts, &is_rsa, &bits)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    out = apr_table_get(opts, "out");
+    if (lstat(out, &st) == 0) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s exists: refusing to overwrite it",
+                    shown(ctx->pool, out));
+    }
+    bio = key_pem(ctx->pool, is_rsa, bits);
+    pem_len = bio != NULL ? BIO_get_mem_data(bio, &pem) : 0;
+    if (pem_len <= 0) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "key generation failed");
+    }
+    error = write_new_file(out, pem, (apr_size_t)pem_len);
+    if (error != 0) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot write %s: %s", shown(ctx->pool, out),
+                  strerror(error));
+    } else {
+        fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n",
+                is_rsa ? "RS256" : "ES256",
+                is_rsa ? apr_psprintf(ctx->pool, "RSA %d bits", bits) : "EC P-256",
+                shown(ctx->pool, out));
+    }
+    OPENSSL_cleanse(pem, (size_t)pem_len);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+/* Reads --driver, --params and --help before the command word; *next is its index. */
+static int parse_global(authsvc_admin_t *ctx, int argc, const char *const *argv, int *next)
+{
+    int i = 1;
+
+    while (i < argc && strncmp(argv[i], "-", 1) == 0) {
+        const char *arg = argv[i], **slot = NULL;
+        const apr_size_t skip = 8; /* strlen("--driver") == strlen("--params") */
+
+        if (is_help(arg)) {
+            print_overview(ctx);
+            return AUTHSVC_ADMIN_OK;
+        }
+        if (strncmp(arg, "--driver", 8) == 0 && (arg[8] == '\0' || arg[8] == '=')) {
+            slot = &ctx->driver;
+        } else if (strncmp(arg, "--params", 8) == 0 && (arg[8] == '\0' || arg[8] == '=')) {
+            slot = &ctx->params;
+        } else {
+            return fail(ctx, AUTHSVC_ADMIN_USAGE, "unknown option '%s' (see '" PROGRAM
+                        " --help')", shown(ctx->pool, arg));
+        }
+        if (arg[skip] == '=') {
+            *slot = arg + skip + 1;
+        } else if (i + 1 < argc) {
+            *slot = argv[++i];
+        } else {
+            return fail(ctx, AUTHSVC_ADMIN_USAGE, "option %s needs a value", arg);
+        }
+        i++;
+    }
+    *next = i;
+    return PARSED;
+}
+
+static void print_group(authsvc_admin_t *ctx, const char *group)
+{
+    apr_size_t i;
+
+    fprintf(ctx->out, "usage: " PROGRAM " %s SUBCOMMAND [OPTIONS]\n\nSubcommands:\n", group);
+    for (i = 0; i < COMMAND_COUNT; i++) {
+        if (commands[i].group != NULL && strcmp(commands[i].group, group) == 0) {
+            fprintf(ctx->out, "  %-10s %s\n", commands[i].name, commands[i].synopsis);
+        }
+    }
+    fprintf(ctx->out, "\nRun '" PROGRAM " %s SUBCOMMAND --help' for its options.\n", group);
+}
+
+static int is_group(const char *word)
+{
+    apr_size_t i;
+
+    for (i = 0; i < COMMAND_COUNT; i++) {
+        if (commands[i].group != NULL && strcmp(commands[i].group, word) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int authsvc_admin_main(apr_pool_t *p, int argc, const char *const *argv, FILE *in, FILE *out,
+                       FILE *err)
+{
+    authsvc_admin_t ctx = {p, in, out, err, NULL, NULL};
+    const admin_command_t *cmd;
+    const char *word;
+    int i = 1, rc = parse_global(&ctx, argc, argv, &i);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    if (i >= argc) {
+        return fail(&ctx, AUTHSVC_ADMIN_USAGE, "missing command (see '" PROGRAM " --help')");
+    }
+    word = argv[i++];
+    if (!is_group(word)) {
+        cmd = find_command(NULL, word);
+        if (cmd == NULL) {
+            return fail(&ctx, AUTHSVC_ADMIN_USAGE, "unknown command '%s' (see '" PROGRAM
+                        " --help')", shown(p, word));
+        }
+        return cmd->run(&ctx, argc - i, argv + i);
+    }
+    if (i < argc && is_help(argv[i])) {
+        print_group(&ctx, word);
+        return AUTHSVC_ADMIN_OK;
+    }
+    cmd = i < argc ? find_command(word, argv[i]) : NULL;
+    if (cmd == NULL) {
+        return fail(&ctx, AUTHSVC_ADMIN_USAGE, "%s: %s subcommand (see '" PROGRAM " %s --help')",
+                    word, i < argc ? "unknown" : "missing", word);
+    }
+    return cmd->run(&ctx, argc - i - 1, argv + i + 1);
+}

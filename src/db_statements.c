@@ -1,0 +1,257 @@
+/* The statement catalogue: every SQL statement of mod_authsvc, by label.
+ *
+ * Rules the text follows (see authsvc_db.h):
+ * - placeholders are apr_dbd's: %s for text (PostgreSQL binds it as varchar, SQLite as
+ *   text), %d for INTEGER columns, %lld for BIGINT epoch milliseconds;
+ * - the same text serves SQLite and PostgreSQL; sql_pgsql only where they differ;
+ * - statements that answer rows (RETURNING included) are run with select, never query;
+ * - labels start with authsvc_: they share mod_dbd's namespace with other modules. */
+#include <string.h>
+
+#include "authsvc_db.h"
+
+#define USER_COLUMNS \
+    "id, username, email, first_name, middle_name, last_name, phone, dob, gender, " \
+    "photo_url, designation, default_tenant_id, locale, last_login, mfa_required, " \
+    "created_at, updated_at"
+
+#define CLIENT_COLUMNS \
+    "client_id, secret_hash, client_type, redirect_url, access_token_ttl, " \
+    "refresh_token_ttl, auth_code_ttl"
+
+#define USER_LIST_SELECT \
+    "SELECT u.id, u.username, u.email, t.tenant_key, r.name, ut.status " \
+    "FROM users u " \
+    "LEFT JOIN user_tenants ut ON ut.user_id = u.id " \
+    "LEFT JOIN tenants t ON t.id = ut.tenant_id " \
+    "LEFT JOIN roles r ON r.id = ut.role_id "
+
+static const authsvc_db_statement_t statements[] = {
+    /* schema */
+    {"authsvc_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL},
+    {"authsvc_schema_migration_insert",
+     "INSERT INTO schema_migrations (version, applied_at) VALUES (%d, %lld)", NULL},
+
+    /* tenants: id, tenant_key, name, status */
+    {"authsvc_tenant_insert",
+     "INSERT INTO tenants (id, tenant_key, name, status, created_at, updated_at) "
+     "VALUES (%s, %s, %s, %d, %lld, %lld)", NULL},
+    {"authsvc_tenant_by_key", "SELECT id, tenant_key, name, status FROM tenants "
+     "WHERE tenant_key = %s", NULL},
+    {"authsvc_tenant_by_id", "SELECT id, tenant_key, name, status FROM tenants "
+     "WHERE id = %s", NULL},
+
+    /* roles: id, tenant_id, name */
+    {"authsvc_role_insert",
+     "INSERT INTO roles (id, tenant_id, name, created_at, updated_at) "
+     "VALUES (%s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_role_by_name", "SELECT id, tenant_id, name FROM roles "
+     "WHERE tenant_id = %s AND name = %s", NULL},
+    {"authsvc_role_permission_insert",
+     "INSERT INTO role_permissions (role_id, permission) VALUES (%s, %s)", NULL},
+    {"authsvc_role_permissions", "SELECT permission FROM role_permissions "
+     "WHERE role_id = %s ORDER BY permission", NULL},
+
+    /* clients: CLIENT_COLUMNS */
+    {"authsvc_client_insert",
+     "INSERT INTO auth_clients (" CLIENT_COLUMNS ", created_at, updated_at) "
+     "VALUES (%s, %s, %s, %s, %d, %d, %d, %lld, %lld)", NULL},
+    {"authsvc_client_by_client_id", "SELECT " CLIENT_COLUMNS " FROM auth_clients "
+     "WHERE client_id = %s", NULL},
+
+    /* users: USER_COLUMNS (AUTHSVC_USER_COL_*); username_key is lowercased by the caller */
+    {"authsvc_user_insert",
+     "INSERT INTO users (id, username, username_key, email, first_name, middle_name, "
+     "last_name, phone, dob, gender, photo_url, designation, default_tenant_id, locale, "
+     "mfa_required, created_at, updated_at) "
+     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %d, %lld, %lld)", NULL},
+    {"authsvc_user_by_username", "SELECT " USER_COLUMNS " FROM users "
+     "WHERE username_key = %s", NULL},
+    {"authsvc_user_by_id", "SELECT " USER_COLUMNS " FROM users WHERE id = %s", NULL},
+    {"authsvc_user_set_last_login",
+     "UPDATE users SET last_login = %lld, updated_at = %lld WHERE id = %s", NULL},
+    {"authsvc_users_list", USER_LIST_SELECT "ORDER BY u.username_key, t.tenant_key", NULL},
+    {"authsvc_users_list_by_tenant", USER_LIST_SELECT "WHERE t.tenant_key = %s "
+     "ORDER BY u.username_key", NULL},
+
+    /* credentials: id, provider, external_id, password_hash, totp_secret */
+    {"authsvc_credential_insert",
+     "INSERT INTO user_credentials (id, user_id, provider, external_id, password_hash, "
+     "totp_secret, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_credentials_by_user",
+     "SELECT id, provider, external_id, password_hash, totp_secret FROM user_credentials "
+     "WHERE user_id = %s ORDER BY provider", NULL},
+    {"authsvc_credential_internal_by_user",
+     "SELECT id, provider, external_id, password_hash, totp_secret FROM user_credentials "
+     "WHERE user_id = %s AND provider = 'internal'", NULL},
+    {"authsvc_credential_set_password",
+     "UPDATE user_credentials SET password_hash = %s, updated_at = %lld "
+     "WHERE user_id = %s AND provider = 'internal'", NULL},
+
+    /* a user's clients: exact membership */
+    {"authsvc_user_client_insert",
+     "INSERT INTO user_auth_clients (user_id, client_id) VALUES (%s, %s)", NULL},
+    {"authsvc_user_clients", "SELECT client_id FROM user_auth_clients "
+     "WHERE user_id = %s ORDER BY client_id", NULL},
+    {"authsvc_user_client_member", "SELECT client_id FROM user_auth_clients "
+     "WHERE user_id = %s AND client_id = %s", NULL},
+
+    /* user_tenants: id, user_id, tenant_id, role_id, role name, status */
+    {"authsvc_user_tenant_insert",
+     "INSERT INTO user_tenants (id, user_id, tenant_id, role_id, status, created_at, "
+     "updated_at) VALUES (%s, %s, %s, %s, %d, %lld, %lld)", NULL},
+    {"authsvc_user_tenant_by_user_tenant",
+     "SELECT ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
+     "FROM user_tenants ut JOIN roles r ON r.id = ut.role_id "
+     "WHERE ut.user_id = %s AND ut.tenant_id = %s", NULL},
+    {"authsvc_user_permissions", "SELECT permission, allowed FROM user_permissions "
+     "WHERE user_tenant_id = %s ORDER BY permission", NULL},
+
+    /* auth codes: single use through the row count of authsvc_auth_code_consume */
+    {"authsvc_auth_code_insert",
+     "INSERT INTO auth_codes (code_hash, client_id, user_id, tenant_id, user_tenant_id, "
+     "mfa_pending, code_challenge, code_challenge_method, nonce, expires_at, created_at) "
+     "VALUES (%s, %s, %s, %s, %s, %d, %s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_auth_code_by_hash",
+     "SELECT code_hash, client_id, user_id, tenant_id, user_tenant_id, mfa_pending, "
+     "code_challenge, code_challenge_method, nonce, expires_at, used_at, created_at "
+     "FROM auth_codes WHERE code_hash = %s", NULL},
+    {"authsvc_auth_code_consume",
+     "UPDATE auth_codes SET used_at = %lld "
+     "WHERE code_hash = %s AND used_at IS NULL AND expires_at > %lld", NULL},
+
+    /* refresh tokens: single use through the row count of authsvc_refresh_consume */
+    {"authsvc_refresh_insert",
+     "INSERT INTO refresh_tokens (token_hash, family_id, family_expires_at, user_id, "
+     "client_id, tenant_id, access_jti, access_exp, expires_at, created_at) "
+     "VALUES (%s, %s, %lld, %s, %s, %s, %s, %lld, %lld, %lld)", NULL},
+    {"authsvc_refresh_by_hash",
+     "SELECT token_hash, family_id, family_expires_at, user_id, client_id, tenant_id, "
+     "access_jti, access_exp, expires_at, consumed_at, revoked_at, created_at "
+     "FROM refresh_tokens WHERE token_hash = %s", NULL},
+    {"authsvc_refresh_consume",
+     "UPDATE refresh_tokens SET consumed_at = %lld "
+     "WHERE token_hash = %s AND consumed_at IS NULL AND revoked_at IS NULL "
+     "AND expires_at > %lld AND family_expires_at > %lld", NULL},
+    {"authsvc_refresh_revoke",
+     "UPDATE refresh_tokens SET revoked_at = %lld "
+     "WHERE token_hash = %s AND revoked_at IS NULL", NULL},
+    {"authsvc_refresh_family_access",
+     "SELECT access_jti, access_exp FROM refresh_tokens "
+     "WHERE family_id = %s AND access_exp > %lld", NULL},
+    {"authsvc_refresh_revoke_family",
+     "UPDATE refresh_tokens SET revoked_at = %lld "
+     "WHERE family_id = %s AND revoked_at IS NULL", NULL},
+    {"authsvc_refresh_user_other_access",
+     "SELECT access_jti, access_exp FROM refresh_tokens "
+     "WHERE user_id = %s AND family_id <> %s AND revoked_at IS NULL AND access_exp > %lld",
+     NULL},
+    {"authsvc_refresh_revoke_user_other",
+     "UPDATE refresh_tokens SET revoked_at = %lld "
+     "WHERE user_id = %s AND family_id <> %s AND revoked_at IS NULL", NULL},
+
+    /* revocation by jti, kept until the token's own expiry */
+    {"authsvc_revoked_insert",
+     "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES (%s, %lld, %lld) "
+     "ON CONFLICT (jti) DO NOTHING", NULL},
+    {"authsvc_revoked_check", "SELECT revoked_at FROM revoked_tokens WHERE jti = %s", NULL},
+    {"authsvc_revoked_since",
+     "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
+     "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},
+
+    /* brute-force counters: scope, subject, failures, window_start, locked_until */
+    {"authsvc_login_attempt_get",
+     "SELECT scope, subject, failures, window_start, locked_until FROM login_attempts "
+     "WHERE scope = %s AND subject = %s", NULL},
+    {"authsvc_login_attempt_record_failure",
+     "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
+     "VALUES (%s, %s, 1, %lld, 0) ON CONFLICT (scope, subject) "
+     "DO UPDATE SET failures = login_attempts.failures + 1", NULL},
+    {"authsvc_login_attempt_lock",
+     "UPDATE login_attempts SET locked_until = %lld WHERE scope = %s AND subject = %s", NULL},
+    {"authsvc_login_attempt_clear",
+     "DELETE FROM login_attempts WHERE scope = %s AND subject = %s", NULL},
+    {"authsvc_login_attempts_clear_account",
+     "DELETE FROM login_attempts WHERE scope = 'account' AND subject = %s", NULL},
+
+    /* login activity */
+    {"authsvc_login_activity_insert",
+     "INSERT INTO login_activity (id, actor, tenant_id, login_time, token_payload, "
+     "login_type, device_info, ip_address, client_id) "
+     "VALUES (%s, %s, %s, %lld, %s, %s, %s, %s, %s)", NULL},
+
+    /* signing key metadata */
+    {"authsvc_signing_key_insert",
+     "INSERT INTO signing_keys (kid, alg, created_at) VALUES (%s, %s, %lld) "
+     "ON CONFLICT (kid) DO NOTHING", NULL},
+    {"authsvc_signing_keys", "SELECT kid, alg, created_at, retired_at FROM signing_keys "
+     "ORDER BY created_at", NULL},
+
+    /* purging: argument is now (epoch ms) */
+    {"authsvc_purge_auth_codes", "DELETE FROM auth_codes WHERE expires_at < %lld", NULL},
+    {"authsvc_purge_refresh_tokens",
+     "DELETE FROM refresh_tokens WHERE expires_at < %lld OR family_expires_at < %lld", NULL},
+    {"authsvc_purge_revoked_tokens", "DELETE FROM revoked_tokens WHERE expires_at < %lld",
+     NULL},
+};
+
+/* Dialect-specific statements run unprepared (see authsvc_db.h): "" = nothing to run. */
+static const authsvc_db_statement_t direct_statements[] = {
+    {AUTHSVC_DB_DIRECT_SESSION_INIT, "PRAGMA foreign_keys = ON", ""},
+    /* own connections only (CLI, tests): SQLite waits for locks itself, even while
+     * preparing. Not for httpd, where the apr_dbd driver holds a process-wide mutex
+     * during each step and retries BUSY on its own. Answers one row. */
+    {AUTHSVC_DB_DIRECT_BUSY_TIMEOUT, "PRAGMA busy_timeout = 10000", ""},
+    /* answers one row, the journal mode now in force ("wal") */
+    {AUTHSVC_DB_DIRECT_JOURNAL_WAL, "PRAGMA journal_mode = WAL", ""},
+    {AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
+     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+     "SELECT COUNT(*) FROM information_schema.tables "
+     "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"},
+    /* SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock that
+     * the transaction's end releases. The number is arbitrary but fixed. */
+    {AUTHSVC_DB_DIRECT_MIGRATE_LOCK, "", "SELECT pg_advisory_xact_lock(4242001)"},
+    {AUTHSVC_DB_DIRECT_PING, "SELECT 1", NULL},
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+const authsvc_db_statement_t *authsvc_db_statements(apr_size_t *count)
+{
+    *count = COUNT_OF(statements);
+    return statements;
+}
+
+const char *authsvc_db_statement_sql(const authsvc_db_statement_t *st, authsvc_dialect_t d)
+{
+    if (d == AUTHSVC_DIALECT_PGSQL && st->sql_pgsql != NULL) {
+        return st->sql_pgsql;
+    }
+    return st->sql;
+}
+
+static const authsvc_db_statement_t *find_in(const authsvc_db_statement_t *table,
+                                             apr_size_t count, const char *label)
+{
+    apr_size_t i;
+
+    for (i = 0; i < count; i++) {
+        if (strcmp(table[i].label, label) == 0) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+const authsvc_db_statement_t *authsvc_db_statement_find(const char *label)
+{
+    return find_in(statements, COUNT_OF(statements), label);
+}
+
+const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d)
+{
+    const authsvc_db_statement_t *st =
+        find_in(direct_statements, COUNT_OF(direct_statements), label);
+
+    return st != NULL ? authsvc_db_statement_sql(st, d) : NULL;
+}

@@ -1,0 +1,81 @@
+/* What the service says about itself: OpenID metadata, keys, OpenAPI, health. */
+#include <apr_strings.h>
+
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_openapi.h"
+
+int authsvc_flow_openid_configuration(authsvc_request_t *req)
+{
+    const char *iss = req->base_url;
+    cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
+
+    cJSON_AddStringToObject(doc, "issuer", iss);
+    cJSON_AddStringToObject(doc, "authorization_endpoint", apr_pstrcat(req->pool, iss, "/auth/login", NULL));
+    cJSON_AddStringToObject(doc, "token_endpoint", apr_pstrcat(req->pool, iss, "/auth/token", NULL));
+    cJSON_AddStringToObject(doc, "userinfo_endpoint", apr_pstrcat(req->pool, iss, "/auth/me", NULL));
+    cJSON_AddStringToObject(doc, "end_session_endpoint", apr_pstrcat(req->pool, iss, "/logout", NULL));
+    cJSON_AddStringToObject(doc, "jwks_uri",
+                            apr_pstrcat(req->pool, iss, "/.well-known/jwks.json", NULL));
+    cJSON_AddItemToObject(doc, "response_types_supported", cJSON_Parse("[\"code\"]"));
+    cJSON_AddItemToObject(doc, "grant_types_supported",
+                          cJSON_Parse("[\"authorization_code\",\"refresh_token\"]"));
+    cJSON_AddItemToObject(doc, "subject_types_supported", cJSON_Parse("[\"public\"]"));
+    cJSON_AddItemToObject(doc, "id_token_signing_alg_values_supported",
+                          cJSON_Parse("[\"RS256\"]"));
+    cJSON_AddItemToObject(doc, "token_endpoint_auth_methods_supported",
+                          cJSON_Parse("[\"client_secret_post\"]"));
+    return authsvc_respond_json(req, 200, doc);
+}
+
+/* Publishes the public half of every configured signing key (none configured yet). */
+int authsvc_flow_jwks(authsvc_request_t *req)
+{
+    cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
+
+    cJSON_AddArrayToObject(doc, "keys");
+    return authsvc_respond_json(req, 200, doc);
+}
+
+int authsvc_flow_openapi(authsvc_request_t *req)
+{
+    apr_size_t count;
+    const authsvc_route_t *table = authsvc_routes(&count);
+
+    return authsvc_respond_json(req, 200,
+                                authsvc_openapi_document(req->pool, table, count, req->base_url));
+}
+
+int authsvc_flow_health_live(authsvc_request_t *req)
+{
+    cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
+
+    cJSON_AddStringToObject(doc, "status", "UP");
+    return authsvc_respond_json(req, 200, doc);
+}
+
+int authsvc_flow_health_ready(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    cJSON *doc;
+    int version = 0;
+    authsvc_status_t rv;
+
+    if (!db)
+        return authsvc_respond_error_message(req, AUTHSVC_E_SERVICE_UNAVAILABLE,
+                                             "Database unavailable", NULL);
+    rv = authsvc_db_schema_version(db, req->pool, &version);
+    if (rv != AUTHSVC_OK || version < 1) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0101) "readiness: schema version %d (%s)",
+                 version, authsvc_status_name(rv));
+        return authsvc_respond_error_message(req, AUTHSVC_E_SERVICE_UNAVAILABLE,
+                                             "Database not ready", NULL);
+    }
+    doc = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(doc, "status", "UP");
+    cJSON_AddStringToObject(doc, "database",
+                            db->dialect == AUTHSVC_DIALECT_PGSQL ? "pgsql" : "sqlite3");
+    cJSON_AddNumberToObject(doc, "schemaVersion", version);
+    return authsvc_respond_json(req, 200, doc);
+}

@@ -1,0 +1,301 @@
+/* SetHandler authsvc: the one gate every API request passes. Deny by default: match
+ * (404/405), query (400), content type (415), size (413), syntax (400), schema (422),
+ * then the route's flow, or 501 when it is not built yet. Validation runs before any
+ * authentication, as the old service did. */
+#include <stdarg.h>
+#include <string.h>
+
+#include <httpd.h>
+#include <apr_strings.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "authsvc_form.h"
+#include "authsvc_httpd.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_request.h"
+
+APLOG_USE_MODULE(authsvc);
+
+static const int log_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_INFO, APLOG_DEBUG};
+
+static void handler_log(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
+{
+    request_rec *r = req->glue;
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(r->pool, fmt, ap);
+    va_end(ap);
+    ap_log_rerror(APLOG_MARK, log_levels[level], 0, r, "%s", msg);
+}
+
+static authsvc_db_t *handler_db(authsvc_request_t *req)
+{
+    return authsvc_dbd_acquire(req->glue);
+}
+
+/* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */
+static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t *dconf)
+{
+    const char *base = authsvc_config_base_path(dconf);
+    apr_size_t len = strlen(base);
+
+    if (len == 0)
+        return r->uri;
+    if (strncmp(r->uri, base, len) != 0 || (r->uri[len] != '/' && r->uri[len] != '\0'))
+        return NULL;
+    return r->uri[len] ? r->uri + len : "/";
+}
+
+static authsvc_request_t *handler_request_make(request_rec *r)
+{
+    authsvc_request_t *req = apr_pcalloc(r->pool, sizeof(*req));
+
+    req->pool = r->pool;
+    req->method = r->method;
+    req->headers_in = r->headers_in;
+    req->client_ip = r->useragent_ip;
+    req->user_agent = apr_table_get(r->headers_in, "User-Agent");
+    req->server_config = ap_get_module_config(r->server->module_config, &authsvc_module);
+    req->dir_config = ap_get_module_config(r->per_dir_config, &authsvc_module);
+    req->base_url = req->server_config->issuer;
+    req->db = handler_db;
+    req->log = handler_log;
+    req->glue = r;
+    req->headers_out = apr_table_make(r->pool, 4);
+    return req;
+}
+
+/* Writes the answer the flow (or the gate) left in req. */
+static int handler_send(request_rec *r, authsvc_request_t *req)
+{
+    const apr_array_header_t *arr = apr_table_elts(req->headers_out);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    r->status = req->status ? req->status : HTTP_INTERNAL_SERVER_ERROR;
+    for (i = 0; i < arr->nelts; i++)
+        apr_table_set(r->headers_out, e[i].key, e[i].val);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "Pragma", "no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
+    if (!req->body_out)
+        return OK;
+    ap_set_content_type(r, req->content_type ? req->content_type
+                                             : "application/json; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)req->body_out_len);
+    ap_rwrite(req->body_out, (int)req->body_out_len, r);
+    return OK;
+}
+
+/* Reads at most limit bytes of body. 413 when there is more; the connection is then
+ * closed instead of draining what may be an endless stream. */
+static int handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
+{
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_size_t used = 0;
+    char *data;
+    long n;
+
+    *buf = NULL;
+    *len = 0;
+    if (cl && (apr_size_t)apr_atoi64(cl) > limit)
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK)
+        return HTTP_BAD_REQUEST;
+    if (!ap_should_client_block(r))
+        return OK;
+    data = apr_palloc(r->pool, limit + 1);
+    while ((n = ap_get_client_block(r, data + used, limit + 1 - used)) > 0) {
+        used += (apr_size_t)n;
+        if (used > limit)
+            return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    if (n < 0)
+        return HTTP_BAD_REQUEST;
+    *buf = data;
+    *len = used;
+    return OK;
+}
+
+/* "application/json; charset=utf-8" matches "application/json"; any other charset not. */
+static int handler_media_type_is(const char *header, const char *expected)
+{
+    apr_size_t len = strlen(expected);
+    const char *params;
+
+    if (!header)
+        return 0;
+    while (*header == ' ' || *header == '\t')
+        header++;
+    if (strncasecmp(header, expected, len) != 0)
+        return 0;
+    params = header + len;
+    while (*params == ' ' || *params == '\t')
+        params++;
+    if (*params == '\0')
+        return 1;
+    if (*params != ';')
+        return 0;
+    params++;
+    while (*params == ' ' || *params == '\t')
+        params++;
+    return *params == '\0' || strncasecmp(params, "charset=utf-8", 13) == 0
+           || strncasecmp(params, "charset=\"utf-8\"", 15) == 0;
+}
+
+static int gate_error(authsvc_request_t *req, authsvc_error_id_t id, const char *message)
+{
+    return authsvc_respond_error_message(req, id, message, NULL);
+}
+
+/* Query string: decodable, each name once, required ones present. 0 when it passes. */
+static int gate_query(authsvc_request_t *req, const char *args)
+{
+    const authsvc_param_t *prm;
+    authsvc_form_result_t rv;
+
+    if (args && strlen(args) > AUTHSVC_QUERY_LENGTH_MAX)
+        return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The query string is too long");
+    rv = authsvc_form_parse(req->pool, args ? args : "", args ? strlen(args) : 0, &req->query);
+    if (rv == AUTHSVC_FORM_DUPLICATE)
+        return gate_error(req, AUTHSVC_E_DUPLICATE_PARAMETER, NULL);
+    if (rv != AUTHSVC_FORM_VALID)
+        return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The query string is malformed");
+    for (prm = req->route->params; prm && prm->name; prm++) {
+        if (prm->in == AUTHSVC_PARAM_QUERY && prm->required
+            && !apr_table_get(req->query, prm->name))
+            return gate_error(req, AUTHSVC_E_MISSING_PARAMETER,
+                              apr_psprintf(req->pool, "Query parameter '%s' is required",
+                                           prm->name));
+    }
+    return 0;
+}
+
+/* Parses text as the route's body kind into req->body. 0 when it passes. */
+static int gate_parse_body(authsvc_request_t *req, const char *text, apr_size_t len)
+{
+    if (req->route->body == AUTHSVC_BODY_JSON) {
+        authsvc_json_result_t rv = authsvc_json_parse(req->pool, text, len, &req->body);
+        return rv == AUTHSVC_JSON_VALID
+                   ? 0
+                   : gate_error(req, rv == AUTHSVC_JSON_DUPLICATE ? AUTHSVC_E_DUPLICATE_PARAMETER
+                                                                  : AUTHSVC_E_MALFORMED_JSON,
+                                authsvc_json_result_message(rv));
+    }
+    else {
+        apr_table_t *form;
+        authsvc_form_result_t rv = authsvc_form_parse(req->pool, text, len, &form);
+        if (rv == AUTHSVC_FORM_DUPLICATE)
+            return gate_error(req, AUTHSVC_E_DUPLICATE_PARAMETER, NULL);
+        if (rv != AUTHSVC_FORM_VALID)
+            return gate_error(req, AUTHSVC_E_MALFORMED_FORM, NULL);
+        req->body = authsvc_form_to_json(req->pool, form);
+        return 0;
+    }
+}
+
+/* Content type, size, syntax, schema. 0 when the body passes. */
+static int gate_body(authsvc_request_t *req, request_rec *r)
+{
+    const authsvc_route_t *route = req->route;
+    const char *type = route->body == AUTHSVC_BODY_JSON ? "application/json"
+                                                        : "application/x-www-form-urlencoded";
+    cJSON *details;
+    char *text;
+    apr_size_t len;
+    int rc;
+
+    if (!handler_media_type_is(apr_table_get(r->headers_in, "Content-Type"), type))
+        return gate_error(req, AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE,
+                          apr_pstrcat(req->pool, "Content-Type must be ", type, NULL));
+    rc = handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
+    if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return gate_error(req, AUTHSVC_E_PAYLOAD_TOO_LARGE, NULL);
+    }
+    if (rc != OK) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The request body could not be read");
+    }
+    rc = gate_parse_body(req, text ? text : "", len);
+    if (rc)
+        return rc;
+    details = authsvc_schema_validate(req->pool, route->schema, req->body);
+    if (details)
+        return authsvc_respond_error_message(req, AUTHSVC_E_VALIDATION_FAILED, NULL, details);
+    return 0;
+}
+
+/* Who may call. Bearer verification arrives with the token flows; until then only
+ * public routes pass (deny by default). */
+static int gate_access(authsvc_request_t *req)
+{
+    if (req->route->access == AUTHSVC_ACCESS_PUBLIC)
+        return 0;
+    return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+}
+
+static int gate_route(authsvc_request_t *req, request_rec *r, const char *path)
+{
+    apr_size_t count;
+    const authsvc_route_t *table = authsvc_routes(&count);
+    authsvc_route_match_t match;
+
+    switch (authsvc_router_match(r->pool, table, count, r->method, path, &match)) {
+    case AUTHSVC_ROUTE_NO_PATH:
+        return gate_error(req, AUTHSVC_E_NOT_FOUND, NULL);
+    case AUTHSVC_ROUTE_NO_METHOD:
+        apr_table_setn(req->headers_out, "Allow", match.allow);
+        return gate_error(req, AUTHSVC_E_METHOD_NOT_ALLOWED, NULL);
+    case AUTHSVC_ROUTE_MATCHED:
+        break;
+    }
+    req->route = match.route;
+    req->path = path;
+    memcpy(req->captures, match.captures, sizeof(match.captures));
+    req->ncaptures = match.ncaptures;
+    return 0;
+}
+
+static void handler_run(authsvc_request_t *req, request_rec *r)
+{
+    const char *path = handler_route_path(r, req->dir_config);
+
+    if (!path) {
+        gate_error(req, AUTHSVC_E_NOT_FOUND, NULL);
+        return;
+    }
+    if (gate_route(req, r, path) || gate_query(req, r->args))
+        return;
+    if (req->route->body != AUTHSVC_BODY_NONE && gate_body(req, r))
+        return;
+    if (!req->route->handler) {
+        gate_error(req, AUTHSVC_E_NOT_IMPLEMENTED,
+                   apr_psprintf(req->pool, "Not implemented yet: %s (%s %s)", req->route->name,
+                                req->route->method, req->route->path));
+        return;
+    }
+    if (gate_access(req))
+        return;
+    req->route->handler(req);
+    if (req->status >= 500)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(0301) "%s answered %d",
+                      req->route->name, req->status);
+}
+
+int authsvc_handler(request_rec *r)
+{
+    authsvc_request_t *req;
+
+    if (!r->handler || strcmp(r->handler, "authsvc") != 0)
+        return DECLINED;
+    req = handler_request_make(r);
+    handler_run(req, r);
+    return handler_send(r, req);
+}

@@ -1,0 +1,290 @@
+/* The route table: every route of the service, as data. To find a route's code,
+ * read its handler here. A NULL handler answers 501 until its flow is built
+ * (t/unit/routes-not-built.txt lists them; that list only shrinks). */
+#include "authsvc_flows.h"
+#include "authsvc_route.h"
+
+#define STR(name, req, max) {name, AUTHSVC_TYPE_STRING, req, max, NULL}
+#define FIELDS_END {NULL, AUTHSVC_TYPE_STRING, 0, 0, NULL}
+
+/* ---- body schemas (names as in the old service's OpenAPI document) ---- */
+
+static const authsvc_schema_field_t login_fields[] = {
+    STR("client_id", 1, 255), STR("client_secret", 0, 512),
+    STR("username", 1, 255), STR("password", 1, 1024), FIELDS_END};
+static const authsvc_schema_t login_request = {"LoginRequest", login_fields, 0};
+
+static const authsvc_schema_field_t token_fields[] = {
+    STR("code", 1, 1024), STR("clientId", 1, 255), FIELDS_END};
+static const authsvc_schema_t auth_token_request = {"AuthTokenRequest", token_fields, 0};
+
+static const authsvc_schema_field_t refresh_fields[] = {
+    STR("refreshToken", 1, 512), STR("tenantId", 0, 255), FIELDS_END};
+static const authsvc_schema_t auth_refresh_token_request = {"AuthRefreshTokenRequest",
+                                                            refresh_fields, 0};
+
+static const authsvc_schema_field_t change_password_fields[] = {
+    STR("refreshToken", 0, 512), STR("username", 1, 255), STR("password", 1, 1024),
+    STR("oldPassword", 1, 1024), FIELDS_END};
+static const authsvc_schema_t reset_password_partial = {"ResetPasswordPartial",
+                                                        change_password_fields, 0};
+
+static const authsvc_schema_field_t logout_fields[] = {STR("refreshToken", 0, 512), FIELDS_END};
+static const authsvc_schema_t refresh_token_request_partial = {"RefreshTokenRequestPartial",
+                                                               logout_fields, 0};
+
+static const authsvc_schema_field_t otp_send_fields[] = {
+    STR("client_id", 1, 255), STR("client_secret", 1, 512), STR("key", 1, 1024), FIELDS_END};
+static const authsvc_schema_t otp_send_request = {"OtpSendRequest", otp_send_fields, 0};
+
+static const authsvc_schema_field_t otp_login_fields[] = {
+    STR("key", 1, 1024), STR("otp", 1, 16), STR("clientId", 0, 255), FIELDS_END};
+static const authsvc_schema_t otp_login_request = {"OtpLoginRequest", otp_login_fields, 0};
+
+/* Missing code / clientId are the flow's 401s (as in the old service), not 422s. */
+static const authsvc_schema_field_t qr_fields[] = {
+    STR("code", 0, 1024), STR("clientId", 0, 255), FIELDS_END};
+static const authsvc_schema_t qr_code_request = {"QrCodeRequest", qr_fields, 0};
+
+static const authsvc_schema_field_t forget_fields[] = {
+    STR("username", 1, 255), STR("client_id", 1, 255), STR("client_secret", 1, 512), FIELDS_END};
+static const authsvc_schema_t forget_password_dto = {"ForgetPasswordDto", forget_fields, 0};
+
+static const authsvc_schema_field_t reset_fields[] = {
+    STR("token", 1, 512), STR("password", 1, 1024), STR("client_id", 1, 255),
+    STR("client_secret", 1, 512), FIELDS_END};
+static const authsvc_schema_t reset_password_with_client = {"ResetPasswordWithClient",
+                                                            reset_fields, 0};
+
+static const authsvc_schema_field_t signup_fields[] = {
+    STR("email", 1, 320), {"data", AUTHSVC_TYPE_OBJECT, 0, 0, NULL}, FIELDS_END};
+static const authsvc_schema_t signup_request_dto = {"SignupRequestDto", signup_fields, 0};
+
+/* The one body that is not strict: profile fields beyond these are ignored. */
+static const authsvc_schema_field_t local_user_fields[] = {
+    STR("email", 1, 320), STR("password", 1, 1024), FIELDS_END};
+static const authsvc_schema_t local_user_profile_dto = {"LocalUserProfileDto",
+                                                        local_user_fields, 1};
+
+static const authsvc_schema_field_t client_auth_fields[] = {
+    STR("client_id", 1, 255), STR("client_secret", 1, 512), FIELDS_END};
+static const authsvc_schema_t client_auth_request = {"ClientAuthRequest", client_auth_fields,
+                                                     0};
+
+/* Keycloak start: the caller's own extra parameters travel in the state (old service). */
+static const authsvc_schema_t keycloak_auth_request = {"KeycloakAuthRequest",
+                                                       client_auth_fields, 1};
+
+static const authsvc_schema_field_t saml_auth_fields[] = {
+    STR("client_id", 1, 255), STR("client_secret", 1, 512), STR("RelayState", 0, 1024),
+    FIELDS_END};
+static const authsvc_schema_t saml_auth_request = {"SamlAuthRequest", saml_auth_fields, 0};
+
+static const authsvc_schema_field_t saml_response_fields[] = {
+    STR("SAMLResponse", 1, 262144), STR("RelayState", 0, 1024), FIELDS_END};
+static const authsvc_schema_t saml_response = {"SamlResponse", saml_response_fields, 0};
+
+/* ---- query, header and path parameters ---- */
+
+#define Q(name, req) {name, AUTHSVC_PARAM_QUERY, req, NULL}
+#define H(name) {name, AUTHSVC_PARAM_HEADER, 0, NULL}
+#define P(name) {name, AUTHSVC_PARAM_PATH, 1, NULL}
+#define PARAMS_END {NULL, AUTHSVC_PARAM_QUERY, 0, NULL}
+
+static const authsvc_param_t range_params[] = {
+    P("range"), Q("startDate", 1), Q("endDate", 1), PARAMS_END};
+static const authsvc_param_t where_params[] = {Q("where", 0), PARAMS_END};
+static const authsvc_param_t filter_params[] = {Q("filter", 0), PARAMS_END};
+static const authsvc_param_t id_params[] = {P("id"), Q("filter", 0), PARAMS_END};
+static const authsvc_param_t callback_params[] = {Q("code", 0), Q("state", 0), PARAMS_END};
+static const authsvc_param_t azure_callback_params[] = {
+    Q("code", 0), Q("state", 0), Q("session_state", 0), PARAMS_END};
+static const authsvc_param_t client_query_params[] = {
+    Q("client_id", 0), Q("client_secret", 0), PARAMS_END};
+static const authsvc_param_t reset_link_params[] = {Q("token", 1), PARAMS_END};
+static const authsvc_param_t qr_check_params[] = {H("code"), H("clientId"), PARAMS_END};
+static const authsvc_param_t saml_acs_params[] = {Q("client", 0), PARAMS_END};
+
+/* ---- the table ---- */
+
+#define PUBLIC AUTHSVC_ACCESS_PUBLIC, NULL
+#define SIGNED_IN AUTHSVC_ACCESS_SIGNED_IN, NULL
+#define INVITE AUTHSVC_ACCESS_INVITE, NULL
+#define PERMISSION(p) AUTHSVC_ACCESS_PERMISSION, p
+#define NO_BODY AUTHSVC_BODY_NONE, NULL
+#define JSON(s) AUTHSVC_BODY_JSON, &s
+#define FORM(s) AUTHSVC_BODY_FORM, &s
+#define NONE AUTHSVC_RATE_NONE
+#define LOGIN AUTHSVC_RATE_LOGIN
+#define MAIL AUTHSVC_RATE_MAIL
+#define OTP AUTHSVC_RATE_OTP
+#define DEPRECATED AUTHSVC_ROUTE_DEPRECATED
+#define REDIRECTS AUTHSVC_ROUTE_REDIRECTS
+
+static const authsvc_route_t routes[] = {
+    /* method, path, handler, access, body, params, rate, flags, success, name, tag, summary */
+
+    /* service description */
+    {"GET", "/.well-known/openid-configuration", authsvc_flow_openid_configuration, PUBLIC,
+     NO_BODY, NULL, NONE, 0, 200, "DiscoveryController.openidConfiguration",
+     "DiscoveryController", "OpenID Provider metadata of this issuer"},
+    {"GET", "/.well-known/jwks.json", authsvc_flow_jwks, PUBLIC, NO_BODY, NULL, NONE, 0, 200,
+     "DiscoveryController.jwks", "DiscoveryController", "Public keys that verify our tokens"},
+    {"GET", "/openapi.json", authsvc_flow_openapi, PUBLIC, NO_BODY, NULL, NONE, 0, 200,
+     "DiscoveryController.openapi", "DiscoveryController",
+     "This document, generated from the route table"},
+    {"GET", "/authsvc/health/live", authsvc_flow_health_live, PUBLIC, NO_BODY, NULL, NONE, 0,
+     200, "HealthController.live", "HealthController", "The module answers"},
+    {"GET", "/authsvc/health/ready", authsvc_flow_health_ready, PUBLIC, NO_BODY, NULL, NONE, 0,
+     200, "HealthController.ready", "HealthController",
+     "The database answers and its schema is migrated"},
+
+    /* password login and tokens */
+    {"POST", "/auth/login", NULL, PUBLIC, JSON(login_request), NULL, LOGIN, 0, 200,
+     "LoginController.login", "LoginController",
+     "Gets you the code that will be used for getting token (webapps)"},
+    {"POST", "/auth/login-token", NULL, PUBLIC, JSON(login_request), NULL, LOGIN, 0, 200,
+     "LoginController.loginWithClientUser", "LoginController",
+     "Gets you refresh token and access token in one hit. (mobile app)"},
+    {"POST", "/auth/token", NULL, PUBLIC, JSON(auth_token_request), NULL, NONE, 0, 200,
+     "LoginController.getToken", "LoginController",
+     "Send the code received from the POST /auth/login api and get refresh token and access token (webapps)"},
+    /* The flow checks the (possibly expired) access token issued with the refresh token. */
+    {"POST", "/auth/token-refresh", NULL, PUBLIC, JSON(auth_refresh_token_request), NULL, NONE,
+     0, 200, "LoginController.exchangeToken", "LoginController",
+     "Gets you a new access and refresh token once your access token is expired"},
+    {"POST", "/auth/switch-token", NULL, SIGNED_IN, JSON(auth_refresh_token_request), NULL,
+     NONE, 0, 200, "LoginController.switchToken", "LoginController",
+     "To switch the access-token"},
+    {"GET", "/auth/me", NULL, SIGNED_IN, NO_BODY, NULL, NONE, 0, 200, "LoginController.me",
+     "LoginController", "To get the user details"},
+    {"PATCH", "/auth/change-password", NULL, SIGNED_IN, JSON(reset_password_partial), NULL,
+     LOGIN, 0, 200, "LoginController.resetPassword", "LoginController",
+     "Changes the signed-in user's password"},
+    {"POST", "/logout", NULL, SIGNED_IN, JSON(refresh_token_request_partial), NULL, NONE, 0,
+     200, "LogoutController.logout", "LogoutController", "To logout"},
+    {"POST", "/google/logout", NULL, SIGNED_IN, JSON(refresh_token_request_partial), NULL,
+     NONE, 0, 200, "LogoutController.googleLogout", "LogoutController",
+     "This API will log out the user from application as well as google"},
+    {"POST", "/keycloak/logout", NULL, SIGNED_IN, JSON(refresh_token_request_partial), NULL,
+     NONE, 0, 200, "LogoutController.keycloakLogout", "LogoutController",
+     "This API will log out the user from application as well as keycloak"},
+
+    /* forgot / reset password */
+    {"POST", "/auth/forget-password", NULL, PUBLIC, JSON(forget_password_dto), NULL, MAIL, 0,
+     204, "ForgetPasswordController.forgetPassword", "ForgetPasswordController",
+     "Mails a reset link to the user"},
+    {"GET", "/auth/verify-reset-password-link", NULL, PUBLIC, NO_BODY, reset_link_params, NONE,
+     0, 200, "ForgetPasswordController.verifyResetPasswordLink", "ForgetPasswordController",
+     "Check if Token Is Valid and not Expired."},
+    {"PATCH", "/auth/reset-password", NULL, PUBLIC, JSON(reset_password_with_client), NULL,
+     NONE, 0, 204, "ForgetPasswordController.resetPassword", "ForgetPasswordController",
+     "Sets a new password with a reset token"},
+
+    /* sign-up invites */
+    {"POST", "/auth/sign-up/create-token", NULL, PUBLIC, JSON(signup_request_dto), NULL, MAIL,
+     0, 204, "SignupRequestController.requestSignup", "SignupRequestController",
+     "Mails a sign-up invite"},
+    {"GET", "/auth/sign-up/verify-token", NULL, INVITE, NO_BODY, NULL, NONE, 0, 200,
+     "SignupRequestController.verifyInviteToken", "SignupRequestController",
+     "Checks an invite token (sent as the bearer token)"},
+    {"POST", "/auth/sign-up/create-user", NULL, INVITE, JSON(local_user_profile_dto), NULL,
+     NONE, 0, 200, "SignupRequestController.signupWithToken", "SignupRequestController",
+     "Creates the invited user"},
+
+    /* second factor */
+    {"POST", "/auth/send-otp", NULL, PUBLIC, JSON(otp_send_request), NULL, MAIL, 0, 204,
+     "OtpController.sendOtp", "OtpController", "Sends OTP"},
+    {"POST", "/auth/verify-otp", NULL, PUBLIC, JSON(otp_login_request), NULL, OTP, 0, 200,
+     "OtpController.verifyOtp", "OtpController",
+     "Gets you the code that will be used for getting token (webapps)"},
+    {"POST", "/auth/create-qr-code", NULL, PUBLIC, JSON(qr_code_request), NULL, OTP, 0, 200,
+     "OtpController.createQr", "OtpController", "Generates a new qrCode for Authenticator App"},
+    {"GET", "/auth/check-qr-code", NULL, PUBLIC, NO_BODY, qr_check_params, NONE, 0, 200,
+     "OtpController.checkQr", "OtpController",
+     "Returns isGenerated:true if secret_key already exist"},
+
+    /* social login: start (POST form, deprecated GET query) and provider redirect */
+    {"POST", "/auth/google", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE, REDIRECTS,
+     303, "GoogleLoginController.postLoginViaGoogle", "GoogleLoginController",
+     "POST Call for Google based login"},
+    {"GET", "/auth/google", NULL, PUBLIC, NO_BODY, client_query_params, NONE,
+     REDIRECTS | DEPRECATED, 303, "GoogleLoginController.loginViaGoogle",
+     "GoogleLoginController", "Google login (deprecated: secret in the query)"},
+    {"GET", "/auth/google-auth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "GoogleLoginController.googleCallback", "GoogleLoginController",
+     "Google Redirect Token Response"},
+    {"POST", "/auth/azure", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE, REDIRECTS,
+     303, "AzureLoginController.postLoginViaAzure", "AzureLoginController",
+     "POST Call for azure based login"},
+    {"GET", "/auth/azure", NULL, PUBLIC, NO_BODY, client_query_params, NONE,
+     REDIRECTS | DEPRECATED, 303, "AzureLoginController.getLoginViaAzure",
+     "AzureLoginController", "Azure login (deprecated: secret in the query)"},
+    {"GET", "/auth/azure-oauth-redirect", NULL, PUBLIC, NO_BODY, azure_callback_params, NONE,
+     REDIRECTS, 303, "AzureLoginController.azureCallback", "AzureLoginController",
+     "Azure Redirect Token Response"},
+    {"POST", "/auth/cognito", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE, REDIRECTS,
+     303, "CognitoLoginController.postLoginViaCognito", "CognitoLoginController",
+     "POST Call for Cognito based login"},
+    {"GET", "/auth/cognito", NULL, PUBLIC, NO_BODY, client_query_params, NONE,
+     REDIRECTS | DEPRECATED, 303, "CognitoLoginController.loginViaCognito",
+     "CognitoLoginController", "Cognito login (deprecated: secret in the query)"},
+    {"GET", "/auth/cognito-auth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "CognitoLoginController.cognitoCallback", "CognitoLoginController",
+     "Cognito Redirect Token Response"},
+    {"POST", "/auth/keycloak", NULL, PUBLIC, FORM(keycloak_auth_request), NULL, NONE,
+     REDIRECTS, 303, "KeycloakLoginController.postLoginViaKeycloak", "KeycloakLoginController",
+     "POST Call for keycloak based login"},
+    {"GET", "/auth/keycloak", NULL, PUBLIC, NO_BODY, client_query_params, NONE,
+     REDIRECTS | DEPRECATED, 303, "KeycloakLoginController.loginViaKeycloak",
+     "KeycloakLoginController", "Keycloak login (deprecated: secret in the query)"},
+    {"GET", "/auth/keycloak-auth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "KeycloakLoginController.keycloakCallback", "KeycloakLoginController",
+     "Keycloak Redirect Token Response"},
+    {"POST", "/auth/oauth-apple", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE,
+     REDIRECTS, 303, "AppleLoginController.postLoginViaApple", "AppleLoginController",
+     "POST Call for Apple based login"},
+    {"GET", "/auth/apple-oauth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "AppleLoginController.appleCallback", "AppleLoginController",
+     "Apple Redirect Token Response"},
+    {"POST", "/auth/facebook", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE, REDIRECTS,
+     303, "FacebookLoginController.postLoginViaFacebook", "FacebookLoginController",
+     "POST Call for Facebook based login"},
+    {"GET", "/auth/facebook-auth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "FacebookLoginController.facebookCallback", "FacebookLoginController",
+     "Facebook Redirect Token Response"},
+    {"POST", "/auth/instagram", NULL, PUBLIC, FORM(client_auth_request), NULL, NONE,
+     REDIRECTS, 303, "InstagramLoginController.postLoginViaInstagram",
+     "InstagramLoginController", "POST Call for Instagram based login"},
+    {"GET", "/auth/instagram-auth-redirect", NULL, PUBLIC, NO_BODY, callback_params, NONE,
+     REDIRECTS, 303, "InstagramLoginController.instagramCallback", "InstagramLoginController",
+     "Instagram Redirect Token Response"},
+
+    /* SAML */
+    {"POST", "/auth/saml", NULL, PUBLIC, FORM(saml_auth_request), NULL, NONE, REDIRECTS, 303,
+     "SamlLoginController.postLoginViaSaml", "SamlLoginController",
+     "POST Call for saml based login"},
+    {"POST", "/auth/saml-redirect", NULL, PUBLIC, FORM(saml_response), saml_acs_params, NONE,
+     REDIRECTS, 303, "SamlLoginController.oktaSamlCallback", "SamlLoginController",
+     "SAML assertion consumer service"},
+
+    /* login activity */
+    {"GET", "/login-activity", NULL, PERMISSION("ViewLoginActivity"), NO_BODY, filter_params,
+     NONE, 0, 200, "LoginActivityController.find", "LoginActivityController",
+     "Array of LoginActivity model instances"},
+    {"GET", "/login-activity/count", NULL, PERMISSION("ViewLoginActivity"), NO_BODY,
+     where_params, NONE, 0, 200, "LoginActivityController.count", "LoginActivityController",
+     "LoginActivity model count"},
+    {"GET", "/login-activity/{id}", NULL, PERMISSION("ViewLoginActivity"), NO_BODY, id_params,
+     NONE, 0, 200, "LoginActivityController.findById", "LoginActivityController",
+     "LoginActivity model instance"},
+    {"GET", "/active-users/{range}", NULL, PERMISSION("ViewLoginActivity"), NO_BODY,
+     range_params, NONE, 0, 200, "LoginActivityController.getActiveUsers",
+     "LoginActivityController", "Distinct active users per day, ISO week or month"},
+};
+
+const authsvc_route_t *authsvc_routes(apr_size_t *count)
+{
+    *count = sizeof(routes) / sizeof(routes[0]);
+    return routes;
+}

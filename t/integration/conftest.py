@@ -1,0 +1,114 @@
+"""Fixtures of the integration tests.
+
+  pg_server  (session)  a private PostgreSQL 15, started on first use, stopped at the end
+  backend    (module)   a fresh, migrated database: params ["sqlite", "pgsql"]
+  server     (module)   a real httpd with mod_authsvc on that database
+  client     (module)   an HttpClient aimed at the server
+
+Every test that uses backend or server therefore runs once per database, and httpd
+starts once per test module and database. The config and logs of an httpd whose
+tests failed are kept (paths printed at the end); AUTHSVC_KEEP_ARTIFACTS=1 keeps all.
+"""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from harness import util  # noqa: E402
+from harness.client import HttpClient  # noqa: E402
+from harness.database import make_database  # noqa: E402
+from harness.httpd import HttpdServer  # noqa: E402
+from harness.pg import PostgresServer  # noqa: E402
+
+KEEP_ALL = os.environ.get("AUTHSVC_KEEP_ARTIFACTS") == "1"
+_failures = {"count": 0}
+
+
+def pytest_addoption(parser):
+    try:
+        import pytest_timeout  # noqa: F401
+    except ImportError:
+        # pytest.ini sets 'timeout' for the plugin; without it, declare the key so
+        # pytest does not warn about an unknown option.
+        parser.addini("timeout", "per-test timeout (needs python3-pytest-timeout)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed:
+        _failures["count"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if util.KEPT:
+        terminalreporter.section("authsvc: kept configs and logs")
+        for line in util.KEPT:
+            terminalreporter.write_line(line)
+
+
+def _missing_build():
+    missing = [p for p in (util.MODULE_SO, util.ADMIN_CLI) if not os.path.exists(p)]
+    if missing:
+        pytest.exit("not built: %s -- run scripts/build first" % ", ".join(missing), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    start_failures = _failures["count"]
+    pg = PostgresServer().start()
+    yield pg
+    pg.stop(keep=KEEP_ALL or _failures["count"] > start_failures)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "pgsql"])
+def backend(request):
+    """A fresh database of one kind, migrated with authsvc-admin."""
+    _missing_build()
+    kind = request.param
+    pg = request.getfixturevalue("pg_server") if kind == "pgsql" else None
+    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], kind)
+    db = make_database(kind, name, pg)
+    start_failures = _failures["count"]
+    db.admin().migrate()
+    yield db
+    if KEEP_ALL or _failures["count"] > start_failures:
+        if db.dir:
+            util.KEPT.append("database %s: %s" % (name, db.dir))
+    else:
+        db.remove()
+
+
+@pytest.fixture(scope="module")
+def server(backend, request):
+    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
+    srv = HttpdServer(backend, name)
+    start_failures = _failures["count"]
+    try:
+        srv.start()
+    except Exception:
+        if srv.dir:
+            srv.keep()
+        raise
+    try:
+        yield srv
+    finally:
+        failed = False
+        try:
+            srv.stop(check=True)
+        except AssertionError:
+            failed = True
+            raise
+        finally:
+            if failed or KEEP_ALL or _failures["count"] > start_failures:
+                srv.keep()
+            else:
+                srv.cleanup()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return HttpClient("127.0.0.1", server.port)

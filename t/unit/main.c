@@ -1,0 +1,48 @@
+/* The unit-test runner: every suite, CUnit's basic interface, non-zero exit on failure. */
+#include <stdio.h>
+
+#include <CUnit/Basic.h>
+#include <apr_dbd.h>
+#include <apr_general.h>
+
+#include "unit.h"
+
+static apr_pool_t *root_pool;
+static apr_pool_t *test_pool;
+
+apr_pool_t *authsvc_test_pool(void)
+{
+    if (!test_pool)
+        apr_pool_create(&test_pool, root_pool);
+    return test_pool;
+}
+
+int main(void)
+{
+    unsigned failures;
+
+    if (apr_initialize() != APR_SUCCESS || apr_pool_create(&root_pool, NULL) != APR_SUCCESS)
+        return 2;
+    apr_dbd_init(root_pool);
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    authsvc_test_register_json();
+    authsvc_test_register_schema();
+    authsvc_test_register_form();
+    authsvc_test_register_router();
+    authsvc_test_register_routes();
+    authsvc_test_register_openapi();
+    authsvc_test_register_error();
+    authsvc_test_register_db();
+    authsvc_test_register_password();
+    authsvc_test_register_admin();
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    printf("\n%u unit tests run, %u assertions failed\n", CU_get_number_of_tests_run(),
+           CU_get_number_of_failures());
+    CU_cleanup_registry();
+    apr_pool_destroy(root_pool);
+    apr_terminate();
+    return failures || CU_get_error() ? 1 : 0;
+}

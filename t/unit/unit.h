@@ -1,0 +1,22 @@
+/* CUnit suites: each test_<area>.c registers its own suite through one function. */
+#ifndef AUTHSVC_UNIT_H
+#define AUTHSVC_UNIT_H
+
+#include <CUnit/CUnit.h>
+#include <apr_pools.h>
+
+/* One pool the tests allocate from; it lives until the runner ends. */
+apr_pool_t *authsvc_test_pool(void);
+
+void authsvc_test_register_json(void);
+void authsvc_test_register_schema(void);
+void authsvc_test_register_form(void);
+void authsvc_test_register_router(void);
+void authsvc_test_register_routes(void);
+void authsvc_test_register_openapi(void);
+void authsvc_test_register_error(void);
+void authsvc_test_register_db(void);
+void authsvc_test_register_password(void);
+void authsvc_test_register_admin(void);
+
+#endif
