@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from harness.client import JSON_CT, assert_envelope, assert_json_headers
+from harness.client import assert_envelope, assert_json_headers, raw_exchange
 from harness.httpd import BODY_LIMIT
 from seed_routes import INFO_ROUTES, SEED_ROUTES, body_kind, concrete
 
@@ -332,3 +332,82 @@ def test_seed_route_is_routed(client, method, template):
     assert r.status < 500 or r.status == 501, r
     if r.status >= 400:
         assert_envelope(r, r.status)
+
+
+# ---- keep-alive: a body the router does not read never becomes the next request ------------
+
+SMUGGLED = (b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+# Statuses after which httpd closes the connection (ap_status_drops_connection).
+HTTPD_DROPS = {400, 408, 411, 413, 414, 417, 500, 501, 503}
+LIVE_CLOSE = (b"GET /authsvc/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              b"Connection: close\r\n\r\n")
+
+
+def _with_body(head, body, chunked=False):
+    if chunked:
+        framed = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        return head + b"Transfer-Encoding: chunked\r\n\r\n" + framed
+    return head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+@pytest.mark.parametrize("head,status", [
+    (b"POST /no/such/path HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n", 404),
+    (b"DELETE /auth/me HTTP/1.1\r\nHost: 127.0.0.1\r\n", 405),
+    (b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n", 415),
+    (b"GET /authsvc/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n", 200),
+    (b"GET /auth/verify-reset-password-link?token=a&token=b HTTP/1.1\r\nHost: 127.0.0.1\r\n", 400),
+], ids=["404", "405", "415", "get-with-body", "400-query"])
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_unread_body_is_not_a_request(server, head, status, chunked):
+    data = _with_body(head, SMUGGLED, chunked) + LIVE_CLOSE
+    responses = raw_exchange("127.0.0.1", server.port, data)
+    got = [r[0] for r in responses]
+    if status in HTTPD_DROPS:
+        # httpd itself closes the connection after these statuses.
+        assert got == [status], "statuses %r (a body was parsed as a request?)" % got
+    else:
+        assert got == [status, 200], "statuses %r (a body was parsed as a request?)" % got
+        assert json.loads(responses[1][2]) == {"status": "UP"}, responses[1]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_connection_closes_after_413(server, chunked):
+    body = b"{" + b" " * (BODY_LIMIT + 100) + SMUGGLED
+    head = b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    responses = raw_exchange("127.0.0.1", server.port, _with_body(head, body, chunked) + LIVE_CLOSE)
+    got = [r[0] for r in responses]
+    assert got == [413], "statuses %r: nothing may be answered after a 413" % got
+
+
+def test_keep_alive_serves_requests_in_order(server):
+    head = b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    text = head.replace(b"application/json", b"text/plain")
+    data = (_with_body(head, b"{}") + b"GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            + _with_body(text, b"{}") + b"GET /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            + b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            + _with_body(head, b"[]") + LIVE_CLOSE)
+    responses = raw_exchange("127.0.0.1", server.port, data)
+    assert [r[0] for r in responses] == [422, 404, 415, 405, 200, 422, 200], \
+        [r[0] for r in responses]
+    assert json.loads(responses[4][2]).get("openapi", "").startswith("3."), responses[4]
+    assert json.loads(responses[6][2]) == {"status": "UP"}, responses[6]
+    # After a 400 or 501 httpd closes the connection: nothing behind it is answered.
+    data = _with_body(head, b'{"1":1,') + LIVE_CLOSE
+    assert [r[0] for r in raw_exchange("127.0.0.1", server.port, data)] == [400]
+    data = _with_body(head, json.dumps(VALID_LOGIN).encode()) + LIVE_CLOSE
+    assert [r[0] for r in raw_exchange("127.0.0.1", server.port, data)] == [501]
+
+
+# ---- the database under concurrent requests ----------------------------------------------
+
+def test_health_ready_concurrently(client, backend):
+    import concurrent.futures
+
+    def one(_):
+        r = client.get("/authsvc/health/ready", timeout=10)
+        return r.status, (r.json or {}).get("database")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(one, range(240)))
+    bad = [r for r in results if r != (200, backend.driver)]
+    assert not bad, "%d of %d failed, e.g. %r" % (len(bad), len(results), bad[:5])

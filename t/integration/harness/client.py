@@ -149,3 +149,49 @@ def assert_envelope(resp, status, code=None):
 
 def is_timeout(exc):
     return isinstance(exc, (socket.timeout, TimeoutError))
+
+
+def raw_exchange(host, port, data, timeout=10.0):
+    """Sends raw bytes on one connection and parses every response that comes back
+    until the server closes it (the last request should say Connection: close).
+    Returns a list of (status, headers dict with lower-case names, body bytes)."""
+    with socket.create_connection((host, port), timeout=timeout) as s:
+        s.sendall(data)
+        buf = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+    responses = []
+    while buf:
+        head, sep, rest = buf.partition(b"\r\n\r\n")
+        if not sep:
+            raise AssertionError("truncated response head: %r" % buf[:300])
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        if "content-length" in headers:
+            n = int(headers["content-length"])
+            body, buf = rest[:n], rest[n:]
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                body += rest[:size]
+                rest = rest[size + 2:]
+                if size == 0:
+                    rest = rest.partition(b"\r\n")[2] if rest.startswith(b"\r\n") else rest
+                    break
+            buf = rest
+        else:
+            body, buf = rest, b""
+        responses.append((status, headers, body))
+    return responses

@@ -1,7 +1,6 @@
 """The two databases every integration test runs against, each fresh and migrated
 with authsvc-admin before httpd starts."""
 import os
-import pwd
 import shutil
 import subprocess
 

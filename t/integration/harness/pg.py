@@ -7,7 +7,6 @@ user it runs as that user."""
 import os
 import shutil
 import subprocess
-import time
 
 from . import util
 
@@ -71,18 +70,30 @@ class PostgresServer:
         if util.IS_ROOT:
             _ensure_pg_user()
             util.chown_to(self.dir, util.PG_USER, recursive=True)
-        self.port = util.free_port()
         self._run([os.path.join(PG_BIN, "initdb"), "-D", self.datadir, "-U", SUPERUSER,
                    "--auth=trust", "--no-locale", "-E", "UTF8", "--no-sync"])
-        with open(os.path.join(self.datadir, "postgresql.conf"), "a") as f:
-            f.write("\n# authsvc integration tests\n"
-                    "listen_addresses = '127.0.0.1'\n"
-                    "port = %d\n"
-                    "unix_socket_directories = '%s'\n"
-                    "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                    "max_connections = 100\n" % (self.port, sockdir))
-        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.datadir, "-l", self.logfile,
-                   "-w", "-t", "60", "start"])
+        conf = os.path.join(self.datadir, "postgresql.conf")
+        with open(conf) as f:
+            base_conf = f.read()
+        for attempt in range(3):  # the free port may be taken before the server binds it
+            self.port = util.free_port()
+            with open(conf, "w") as f:
+                f.write(base_conf)
+                f.write("\n# authsvc integration tests\n"
+                        "listen_addresses = '127.0.0.1'\n"
+                        "port = %d\n"
+                        "unix_socket_directories = '%s'\n"
+                        "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                        "max_connections = 100\n" % (self.port, sockdir))
+            try:
+                self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.datadir, "-l",
+                           self.logfile, "-w", "-t", "60", "start"])
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    with open(self.logfile, errors="replace") as f:
+                        raise RuntimeError("PostgreSQL did not start; log %s:\n%s"
+                                           % (self.logfile, f.read()[-3000:]))
         self.psql_admin("CREATE ROLE %s LOGIN" % ROLE)
         self.recreate_database()
         return self
