@@ -16,6 +16,12 @@ typedef struct {
     int refresh_ttl_set;
     int auth_code_ttl;          /* AuthsvcAuthCodeLifetime, seconds, at most 600 */
     int auth_code_ttl_set;
+    void *keyring;              /* authsvc_keyring_t*: AuthsvcSigningKey/-SecretFile; [0] signs */
+    int keyring_set;
+    int leeway;                 /* AuthsvcTokenLeeway, seconds of clock skew accepted */
+    int leeway_set;
+    int family_ttl;             /* AuthsvcRefreshFamilyLifetime: absolute session age, seconds */
+    int family_ttl_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
@@ -33,6 +39,8 @@ typedef struct {
 int authsvc_config_access_ttl(const authsvc_server_config_t *c);
 int authsvc_config_refresh_ttl(const authsvc_server_config_t *c);
 int authsvc_config_auth_code_ttl(const authsvc_server_config_t *c);
+int authsvc_config_leeway(const authsvc_server_config_t *c);
+int authsvc_config_family_ttl(const authsvc_server_config_t *c);
 apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c);
 const char *authsvc_config_base_path(const authsvc_dir_config_t *c);
 

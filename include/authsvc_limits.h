@@ -34,5 +34,12 @@
 #define AUTHSVC_AUTH_CODE_TTL_MAX 600
 #define AUTHSVC_ACCESS_TTL_MAX 86400
 #define AUTHSVC_REFRESH_TTL_MAX (90 * 86400)
+#define AUTHSVC_FAMILY_TTL_DEFAULT (30 * 86400)
+#define AUTHSVC_LEEWAY_DEFAULT 60
+#define AUTHSVC_LEEWAY_MAX 300
+
+/* Secrets handed to clients: auth codes and refresh tokens, in random bytes. */
+#define AUTHSVC_AUTH_CODE_BYTES 32
+#define AUTHSVC_REFRESH_TOKEN_BYTES 32
 
 #endif

@@ -34,12 +34,15 @@ struct authsvc_request {
     const char *base_url;             /* issuer URL, from configuration only */
     const authsvc_server_config_t *server_config;
     const authsvc_dir_config_t *dir_config;
+    const char *bearer_token;         /* the verified access token (signed-in routes) */
+    cJSON *claims;                    /* its claims */
 
     /* Services the glue provides. db() answers NULL when no connection can be had. */
     authsvc_db_t *(*db)(authsvc_request_t *req);
     void (*log)(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
     void *glue;                       /* the glue's own state (the request_rec) */
+    authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
 
     /* The answer. */
     int status;

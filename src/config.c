@@ -1,10 +1,12 @@
 /* Configuration records, their merging, and the Authsvc* directives. */
 #include <httpd.h>
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_log.h>
 
 #include "authsvc_httpd.h"
+#include "authsvc_keys.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 
@@ -34,6 +36,9 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(access_ttl);
     MERGE(refresh_ttl);
     MERGE(auth_code_ttl);
+    MERGE(keyring);
+    MERGE(leeway);
+    MERGE(family_ttl);
     MERGE(use_database);
     return c;
 }
@@ -52,31 +57,6 @@ void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(body_limit);
     MERGE(base_path);
     return c;
-}
-
-int authsvc_config_access_ttl(const authsvc_server_config_t *c)
-{
-    return c->access_ttl_set ? c->access_ttl : AUTHSVC_ACCESS_TTL_DEFAULT;
-}
-
-int authsvc_config_refresh_ttl(const authsvc_server_config_t *c)
-{
-    return c->refresh_ttl_set ? c->refresh_ttl : AUTHSVC_REFRESH_TTL_DEFAULT;
-}
-
-int authsvc_config_auth_code_ttl(const authsvc_server_config_t *c)
-{
-    return c->auth_code_ttl_set ? c->auth_code_ttl : AUTHSVC_AUTH_CODE_TTL_DEFAULT;
-}
-
-apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c)
-{
-    return c->body_limit_set ? c->body_limit : AUTHSVC_BODY_LIMIT_DEFAULT;
-}
-
-const char *authsvc_config_base_path(const authsvc_dir_config_t *c)
-{
-    return c->base_path_set ? c->base_path : "";
 }
 
 static authsvc_server_config_t *config_server(cmd_parms *cmd)
@@ -145,6 +125,86 @@ static const char *set_lifetime(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
+/* The vhost's key ring, made on first use (keys of the main server are not merged in
+ * once a vhost names keys of its own). */
+static authsvc_keyring_t *config_keyring(cmd_parms *cmd)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+
+    if (!c->keyring_set) {
+        c->keyring = authsvc_keyring_make(cmd->pool);
+        c->keyring_set = 1;
+    }
+    return c->keyring;
+}
+
+/* AuthsvcSigningKey FILE: PEM key; the first one signs, the others verify and are
+ * published (rotation). Weak keys fail here, so configtest reports them. */
+static const char *set_signing_key(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
+    authsvc_key_t *key = NULL;
+
+    (void)dconf;
+    if (!path || authsvc_key_load_pem_file(cmd->pool, path, &key, &why) != AUTHSVC_OK)
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
+                            why ? why : "cannot load the key");
+    authsvc_keyring_add(config_keyring(cmd), key);
+    return NULL;
+}
+
+/* AuthsvcSigningSecretFile FILE: an HS256 secret (at least 32 bytes), for services that
+ * verify with a shared secret. Never published. */
+static const char *set_signing_secret(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
+    authsvc_key_t *key = NULL;
+    char *data = NULL;
+    apr_size_t len = 0;
+    apr_file_t *f;
+    apr_finfo_t fi;
+
+    (void)dconf;
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 4096)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read the secret file", cmd->cmd->name, arg);
+    len = (apr_size_t)fi.size;
+    data = apr_palloc(cmd->pool, len + 1);
+    if (apr_file_read_full(f, data, len, &len) != APR_SUCCESS && len == 0)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read the secret file", cmd->cmd->name, arg);
+    apr_file_close(f);
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    if (authsvc_key_from_secret(cmd->pool, (const unsigned char *)data, len, &key, &why)
+        != AUTHSVC_OK)
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
+                            why ? why : "unusable secret");
+    authsvc_keyring_add(config_keyring(cmd), key);
+    return NULL;
+}
+
+static const char *set_seconds(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+    int leeway = cmd->info == NULL;
+    long v = 0;
+    const char *err = config_number(cmd, arg, leeway ? 0 : 3600,
+                                    leeway ? AUTHSVC_LEEWAY_MAX : 365L * 86400, &v);
+
+    (void)dconf;
+    if (err)
+        return err;
+    if (leeway) {
+        c->leeway = (int)v;
+        c->leeway_set = 1;
+    }
+    else {
+        c->family_ttl = (int)v;
+        c->family_ttl_set = 1;
+    }
+    return NULL;
+}
+
 static const char *set_use_database(cmd_parms *cmd, void *dconf, int flag)
 {
     authsvc_server_config_t *c = config_server(cmd);
@@ -193,6 +253,14 @@ const command_rec authsvc_directives[] = {
                   "Default refresh-token lifetime in seconds (86400)"),
     AP_INIT_TAKE1("AuthsvcAuthCodeLifetime", set_lifetime, (void *)2, RSRC_CONF,
                   "Default auth-code lifetime in seconds (180, at most 600)"),
+    AP_INIT_ITERATE("AuthsvcSigningKey", set_signing_key, NULL, RSRC_CONF,
+                    "PEM key files (RSA >= 2048 bits, EC P-256, Ed25519): the first signs"),
+    AP_INIT_TAKE1("AuthsvcSigningSecretFile", set_signing_secret, NULL, RSRC_CONF,
+                  "File holding an HS256 secret of at least 32 bytes"),
+    AP_INIT_TAKE1("AuthsvcTokenLeeway", set_seconds, NULL, RSRC_CONF,
+                  "Clock skew accepted on exp/nbf/iat, seconds (60)"),
+    AP_INIT_TAKE1("AuthsvcRefreshFamilyLifetime", set_seconds, (void *)1, RSRC_CONF,
+                  "Absolute lifetime of a login session across refreshes, seconds (30 days)"),
     AP_INIT_FLAG("AuthsvcDatabase", set_use_database, NULL, RSRC_CONF,
                  "Register the service's SQL statements with this server's mod_dbd (On)"),
     AP_INIT_TAKE1("AuthsvcMaxBodySize", set_body_limit, NULL, RSRC_CONF | ACCESS_CONF,

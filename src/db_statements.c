@@ -114,8 +114,10 @@ static const authsvc_db_statement_t statements[] = {
      "VALUES (%s, %s, %s, %s, %s, %d, %s, %s, %s, %lld, %lld)", NULL},
     {"authsvc_auth_code_by_hash",
      "SELECT code_hash, client_id, user_id, tenant_id, user_tenant_id, mfa_pending, "
-     "code_challenge, code_challenge_method, nonce, expires_at, used_at, created_at "
-     "FROM auth_codes WHERE code_hash = %s", NULL},
+     "code_challenge, code_challenge_method, nonce, expires_at, used_at, created_at, "
+     "family_id FROM auth_codes WHERE code_hash = %s", NULL},
+    {"authsvc_auth_code_set_family",
+     "UPDATE auth_codes SET family_id = %s WHERE code_hash = %s", NULL},
     {"authsvc_auth_code_consume",
      "UPDATE auth_codes SET used_at = %lld "
      "WHERE code_hash = %s AND used_at IS NULL AND expires_at > %lld", NULL},

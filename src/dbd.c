@@ -31,33 +31,48 @@ static void dbd_register_catalogue(server_rec *s,
         prepare(s, authsvc_db_statement_sql(&st[i], dialect), st[i].label);
 }
 
-/* The DBDriver named in a list of directives (the last one wins, as in httpd). */
-static const char *dbd_driver_in(const ap_directive_t *first)
+/* The server's own <VirtualHost> section (found by file and line), or NULL. */
+static const ap_directive_t *dbd_vhost_section(const server_rec *s)
 {
-    const char *driver = NULL;
+    const ap_directive_t *d;
+
+    for (d = ap_conftree; d && s->is_virtual; d = d->next)
+        if (strcasecmp(d->directive, "<VirtualHost") == 0 && (unsigned)d->line_num == s->defn_line_number
+            && d->filename && s->defn_name && strcmp(d->filename, s->defn_name) == 0)
+            return d;
+    return NULL;
+}
+
+/* The arguments of the last `name` directive in a list whose arguments contain
+ * `needle` (any, when NULL); the last wins, as in httpd. */
+static const char *dbd_directive_in(const ap_directive_t *first, const char *name,
+                                    const char *needle)
+{
+    const char *found = NULL;
     const ap_directive_t *d;
 
     for (d = first; d; d = d->next)
-        if (strcasecmp(d->directive, "DBDriver") == 0)
-            driver = d->args;
-    return driver;
+        if (strcasecmp(d->directive, name) == 0 && (!needle || ap_strcasestr(d->args, needle)))
+            found = d->args;
+    return found;
 }
 
-/* mod_dbd keeps its configuration private, so the dialect a server's statements need
- * is read from the configuration tree: the server's own <VirtualHost> section (found
- * by file and line), else the main server's DBDriver. */
+/* mod_dbd keeps its configuration private, so what a server's connections will be is
+ * read from the configuration tree: the server's own section, else the main server. */
+static const char *dbd_server_directive(const server_rec *s, const char *name,
+                                        const char *needle)
+{
+    const ap_directive_t *vhost = dbd_vhost_section(s);
+    const char *found = vhost ? dbd_directive_in(vhost->first_child, name, needle) : NULL;
+
+    return found ? found : dbd_directive_in(ap_conftree, name, needle);
+}
+
 static authsvc_dialect_t dbd_server_dialect(const server_rec *s)
 {
-    const char *driver = NULL;
-    const ap_directive_t *d;
+    const char *driver = dbd_server_directive(s, "DBDriver", NULL);
     authsvc_dialect_t dialect = AUTHSVC_DIALECT_SQLITE;
 
-    for (d = ap_conftree; d && s->is_virtual && !driver; d = d->next)
-        if (strcasecmp(d->directive, "<VirtualHost") == 0 && (unsigned)d->line_num == s->defn_line_number
-            && d->filename && s->defn_name && strcmp(d->filename, s->defn_name) == 0)
-            driver = dbd_driver_in(d->first_child);
-    if (!driver)
-        driver = dbd_driver_in(ap_conftree);
     if (driver) {
         apr_size_t len = strspn(driver, "\"'");
         authsvc_db_dialect_from_driver(apr_pstrndup(s->process->pool, driver + len,
@@ -67,12 +82,51 @@ static authsvc_dialect_t dbd_server_dialect(const server_rec *s)
     return dialect;
 }
 
+/* Registered on every connection of a server that uses the service: the post_connect
+ * hook below knows its own connections by it. */
+#define DBD_MARKER_LABEL "authsvc_connection"
+
+/* SQLite enforces foreign keys only on connections that ask for it, and the PRAGMA
+ * expires every statement already prepared on the connection (mod_dbd prepares before
+ * it runs DBDInitSQL, and apr_dbd's legacy sqlite3_prepare never re-prepares). So on
+ * SQLite mod_dbd prepares only the marker, and this hook, which runs after mod_dbd's
+ * own post_connect work, sets the connection up and then prepares the catalogue. */
+static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
+{
+    authsvc_db_t db = {0};
+    const char *failed = NULL;
+
+    if (!apr_hash_get(conn->prepared, DBD_MARKER_LABEL, APR_HASH_KEY_STRING)
+        || authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db.dialect) != AUTHSVC_OK
+        || db.dialect != AUTHSVC_DIALECT_SQLITE)
+        return APR_SUCCESS;
+    db.driver = conn->driver;
+    db.handle = conn->handle;
+    db.prepared = conn->prepared;
+    db.pool = pool;
+    if (authsvc_db_connection_setup(&db, pool) != AUTHSVC_OK
+        || authsvc_db_prepare_all(&db, &failed) != AUTHSVC_OK) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cfg->server,
+                     AUTHSVC_LOGNO(0204) "SQLite connection setup failed%s%s: %s",
+                     failed ? " preparing " : "", failed ? failed : "",
+                     db.error ? db.error : "unknown error");
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+void authsvc_dbd_register_hooks(void)
+{
+    APR_OPTIONAL_HOOK(dbd, post_connect, dbd_post_connect, NULL, NULL, APR_HOOK_LAST);
+}
+
 int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     authsvc_dbd_glue_t *glue;
+    authsvc_dialect_t dialect;
 
     (void)plog;
     (void)ptemp;
@@ -84,8 +138,11 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
         if (!c->use_database)
             continue;
+        dialect = dbd_server_dialect(s);
         c->dbd_glue = glue;
-        dbd_register_catalogue(s, prepare, dbd_server_dialect(s));
+        prepare(s, "SELECT 1", DBD_MARKER_LABEL);
+        if (dialect != AUTHSVC_DIALECT_SQLITE)
+            dbd_register_catalogue(s, prepare, dialect);
     }
     return OK;
 }
@@ -115,12 +172,6 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
         != AUTHSVC_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       AUTHSVC_LOGNO(0202) "unsupported DBDriver %s", apr_dbd_name(conn->driver));
-        return NULL;
-    }
-    /* SQLite enforces foreign keys only when each connection asks for it. */
-    if (db->dialect == AUTHSVC_DIALECT_SQLITE && authsvc_db_session_init(db, r->pool) != AUTHSVC_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      AUTHSVC_LOGNO(0203) "database session setup failed");
         return NULL;
     }
     return db;

@@ -1,10 +1,32 @@
 /* What the service says about itself: OpenID metadata, keys, OpenAPI, health. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
+#include "authsvc_keys.h"
 #include "authsvc_log.h"
 #include "authsvc_openapi.h"
+
+/* The algorithms of the configured keys, the signing one first. */
+static cJSON *discovery_algs(authsvc_request_t *req)
+{
+    const authsvc_keyring_t *ring = req->server_config->keyring;
+    cJSON *algs = cJSON_CreateArray();
+    int i;
+
+    for (i = 0; ring && i < ring->keys->nelts; i++) {
+        const char *name = authsvc_jws_alg_name(APR_ARRAY_IDX(ring->keys, i, authsvc_key_t *)->alg);
+        const cJSON *a;
+        int seen = 0;
+        cJSON_ArrayForEach(a, algs)
+            seen |= strcmp(a->valuestring, name) == 0;
+        if (!seen)
+            cJSON_AddItemToArray(algs, cJSON_CreateString(name));
+    }
+    return algs;
+}
 
 int authsvc_flow_openid_configuration(authsvc_request_t *req)
 {
@@ -22,18 +44,21 @@ int authsvc_flow_openid_configuration(authsvc_request_t *req)
     cJSON_AddItemToObject(doc, "grant_types_supported",
                           cJSON_Parse("[\"authorization_code\",\"refresh_token\"]"));
     cJSON_AddItemToObject(doc, "subject_types_supported", cJSON_Parse("[\"public\"]"));
-    cJSON_AddItemToObject(doc, "id_token_signing_alg_values_supported",
-                          cJSON_Parse("[\"RS256\"]"));
+    cJSON_AddItemToObject(doc, "id_token_signing_alg_values_supported", discovery_algs(req));
     cJSON_AddItemToObject(doc, "token_endpoint_auth_methods_supported",
                           cJSON_Parse("[\"client_secret_post\"]"));
     return authsvc_respond_json(req, 200, doc);
 }
 
-/* Publishes the public half of every configured signing key (none configured yet). */
+/* Publishes the public half of every configured key (HS256 secrets never). */
 int authsvc_flow_jwks(authsvc_request_t *req)
 {
-    cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON *doc;
 
+    if (req->server_config->keyring)
+        return authsvc_respond_json(req, 200,
+                                    authsvc_keyring_jwks(req->pool, req->server_config->keyring));
+    doc = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddArrayToObject(doc, "keys");
     return authsvc_respond_json(req, 200, doc);
 }

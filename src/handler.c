@@ -11,6 +11,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "authsvc_bearer.h"
 #include "authsvc_form.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
@@ -33,9 +34,13 @@ static void handler_log(authsvc_request_t *req, authsvc_log_level_t level, const
     ap_log_rerror(APLOG_MARK, log_levels[level], 0, r, "%s", msg);
 }
 
+/* One connection per request (mod_dbd hands the same one back anyway); kept so that
+ * its last error can be logged when the flow answers 5xx. */
 static authsvc_db_t *handler_db(authsvc_request_t *req)
 {
-    return authsvc_dbd_acquire(req->glue);
+    if (!req->db_conn)
+        req->db_conn = authsvc_dbd_acquire(req->glue);
+    return req->db_conn;
 }
 
 /* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */
@@ -168,8 +173,8 @@ static int gate_query(authsvc_request_t *req, const char *args)
     if (rv != AUTHSVC_FORM_VALID)
         return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The query string is malformed");
     for (prm = req->route->params; prm && prm->name; prm++) {
-        if (prm->in == AUTHSVC_PARAM_QUERY && prm->required
-            && !apr_table_get(req->query, prm->name))
+        const char *value = apr_table_get(req->query, prm->name);
+        if (prm->in == AUTHSVC_PARAM_QUERY && prm->required && (!value || !*value))
             return gate_error(req, AUTHSVC_E_MISSING_PARAMETER,
                               apr_psprintf(req->pool, "Query parameter '%s' is required",
                                            prm->name));
@@ -232,13 +237,36 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     return 0;
 }
 
-/* Who may call. Bearer verification arrives with the token flows; until then only
- * public routes pass (deny by default). */
+/* 1 when the verified claims grant permission. */
+static int gate_has_permission(const cJSON *claims, const char *permission)
+{
+    const cJSON *perms = cJSON_GetObjectItemCaseSensitive(claims, "permissions"), *p;
+
+    cJSON_ArrayForEach(p, perms)
+        if (cJSON_IsString(p) && strcmp(p->valuestring, permission) == 0)
+            return 1;
+    return 0;
+}
+
+/* Who may call: public routes pass; signed-in and permission routes need a valid,
+ * unrevoked access token of ours; invite routes check their token in the flow. */
 static int gate_access(authsvc_request_t *req)
 {
-    if (req->route->access == AUTHSVC_ACCESS_PUBLIC)
+    authsvc_bearer_result_t rv;
+    const char *token;
+
+    if (req->route->access == AUTHSVC_ACCESS_PUBLIC || req->route->access == AUTHSVC_ACCESS_INVITE)
         return 0;
-    return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    rv = authsvc_bearer_token(req->headers_in, &token);
+    if (rv == AUTHSVC_BEARER_OK)
+        rv = authsvc_bearer_verify(req, token, 0, &req->claims);
+    if (rv != AUTHSVC_BEARER_OK)
+        return authsvc_bearer_respond(req, rv);
+    req->bearer_token = token;
+    if (req->route->access == AUTHSVC_ACCESS_PERMISSION
+        && !gate_has_permission(req->claims, req->route->permission))
+        return authsvc_respond_error(req, AUTHSVC_E_NOT_ALLOWED_ACCESS);
+    return 0;
 }
 
 static int gate_route(authsvc_request_t *req, request_rec *r, const char *path)
@@ -285,8 +313,10 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
         return;
     req->route->handler(req);
     if (req->status >= 500)
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(0301) "%s answered %d",
-                      req->route->name, req->status);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(0301) "%s answered %d%s%s",
+                      req->route->name, req->status,
+                      req->db_conn && req->db_conn->error ? "; database: " : "",
+                      req->db_conn && req->db_conn->error ? req->db_conn->error : "");
 }
 
 int authsvc_handler(request_rec *r)

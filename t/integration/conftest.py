@@ -2,7 +2,9 @@
 
   pg_server  (session)  a private PostgreSQL 15, started on first use, stopped at the end
   backend    (module)   a fresh, migrated database: params ["sqlite", "pgsql"]
-  server     (module)   a real httpd with mod_authsvc on that database
+  server     (module)   a real httpd with mod_authsvc on that database, plus the
+                        directives of httpd_extra_config (module; [] unless a module
+                        overrides it, e.g. with harness.accounts for signing keys)
   client     (module)   an HttpClient aimed at the server
 
 Every test that uses backend or server therefore runs once per database, and httpd
@@ -83,9 +85,17 @@ def backend(request):
 
 
 @pytest.fixture(scope="module")
-def server(backend, request):
+def httpd_extra_config():
+    """Server-level directives added to the httpd config. A test module overrides this
+    fixture (e.g. with AuthsvcSigningKey of a key its provisioning fixture made) to
+    prepare the database and files before httpd starts."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def server(backend, httpd_extra_config, request):
     name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
-    srv = HttpdServer(backend, name)
+    srv = HttpdServer(backend, name, httpd_extra_config)
     start_failures = _failures["count"]
     try:
         srv.start()

@@ -12,6 +12,11 @@ from seed_routes import INFO_ROUTES, SEED_ROUTES, body_kind, concrete
 LOGIN = "/auth/login"
 VALID_LOGIN = {"client_id": "webapp", "client_secret": "s3cret", "username": "alice",
                "password": "correct horse"}
+# A route whose flow is not built yet (501), and a valid body for it; move to another
+# one of t/unit/routes-not-built.txt when this one is built.
+NOT_BUILT = "/auth/forget-password"
+NOT_BUILT_NAME = "ForgetPasswordController.forgetPassword"
+NOT_BUILT_BODY = {"username": "alice", "client_id": "webapp", "client_secret": "s3cret"}
 
 
 def details_of(err):
@@ -229,10 +234,11 @@ def test_too_long_string_is_422(client):
 # ---- 501 -------------------------------------------------------------------------
 
 def test_route_not_built_is_501(client):
-    r = _post_login(client, VALID_LOGIN)
+    r = client.request("POST", NOT_BUILT, body=json.dumps(NOT_BUILT_BODY),
+                       content_type="application/json")
     err = assert_envelope(r, 501, "NotImplemented")
     assert err["name"] == "NotImplementedError"
-    assert "LoginController.login" in err["message"], err
+    assert NOT_BUILT_NAME in err["message"], err
 
 
 # ---- headers of every answer ---------------------------------------------------------
@@ -243,7 +249,7 @@ def test_route_not_built_is_501(client):
     ("POST", "/auth/login", "x", "text/plain", 415),
     ("POST", "/auth/login", "{", "application/json", 400),
     ("POST", "/auth/login", "{}", "application/json", 422),
-    ("POST", "/auth/login", json.dumps(VALID_LOGIN), "application/json", 501),
+    ("POST", NOT_BUILT, json.dumps(NOT_BUILT_BODY), "application/json", 501),
     ("POST", "/auth/login", "a" * (BODY_LIMIT + 10), "application/json", 413),
     ("GET", "/.well-known/openid-configuration", None, None, 200),
     ("GET", "/.well-known/jwks.json", None, None, 200),
@@ -394,8 +400,12 @@ def test_keep_alive_serves_requests_in_order(server):
     # After a 400 or 501 httpd closes the connection: nothing behind it is answered.
     data = _with_body(head, b'{"1":1,') + LIVE_CLOSE
     assert [r[0] for r in raw_exchange("127.0.0.1", server.port, data)] == [400]
-    data = _with_body(head, json.dumps(VALID_LOGIN).encode()) + LIVE_CLOSE
+    not_built = head.replace(b"/auth/login", NOT_BUILT.encode())
+    data = _with_body(not_built, json.dumps(NOT_BUILT_BODY).encode()) + LIVE_CLOSE
     assert [r[0] for r in raw_exchange("127.0.0.1", server.port, data)] == [501]
+    # A refused login (unknown client: 401) keeps the connection: the next one is served.
+    data = _with_body(head, json.dumps(VALID_LOGIN).encode()) + LIVE_CLOSE
+    assert [r[0] for r in raw_exchange("127.0.0.1", server.port, data)] == [401, 200]
 
 
 # ---- the database under concurrent requests ----------------------------------------------

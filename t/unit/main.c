@@ -27,6 +27,9 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     authsvc_test_register_json();
+    authsvc_test_register_base64url();
+    authsvc_test_register_keys();
+    authsvc_test_register_jwt();
     authsvc_test_register_schema();
     authsvc_test_register_form();
     authsvc_test_register_router();
@@ -35,6 +38,7 @@ int main(void)
     authsvc_test_register_error();
     authsvc_test_register_db();
     authsvc_test_register_password();
+    authsvc_test_register_password_policy();
     authsvc_test_register_admin();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

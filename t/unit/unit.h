@@ -9,6 +9,9 @@
 apr_pool_t *authsvc_test_pool(void);
 
 void authsvc_test_register_json(void);
+void authsvc_test_register_base64url(void);
+void authsvc_test_register_keys(void);
+void authsvc_test_register_jwt(void);
 void authsvc_test_register_schema(void);
 void authsvc_test_register_form(void);
 void authsvc_test_register_router(void);
@@ -17,6 +20,7 @@ void authsvc_test_register_openapi(void);
 void authsvc_test_register_error(void);
 void authsvc_test_register_db(void);
 void authsvc_test_register_password(void);
+void authsvc_test_register_password_policy(void);
 void authsvc_test_register_admin(void);
 
 #endif

@@ -74,9 +74,11 @@ def sanitizer_env():
 class HttpdServer:
     """One httpd in its own ServerRoot (a temp dir) on 127.0.0.1:<free port>."""
 
-    def __init__(self, database, name):
+    def __init__(self, database, name, extra_config=()):
         self.db = database
         self.name = name
+        # Server-level directives appended after AuthsvcIssuer (AuthsvcSigningKey ...).
+        self.extra_config = list(extra_config)
         self.dir = None
         self.port = None
         self.proc = None
@@ -139,8 +141,9 @@ class HttpdServer:
                   "DBDMin 1",
                   "DBDKeep 2",
                   "DBDMax 8",
-                  "AuthsvcIssuer %s" % self.issuer,
-                  "<Location />",
+                  "AuthsvcIssuer %s" % self.issuer]
+        lines += self.extra_config
+        lines += ["<Location />",
                   "    SetHandler authsvc",
                   "    AuthsvcMaxBodySize %d" % BODY_LIMIT,
                   "</Location>",

@@ -6,8 +6,11 @@ import socket
 import tempfile
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-MODULE_SO = os.path.join(REPO, ".libs", "mod_authsvc.so")
-ADMIN_CLI = os.path.join(REPO, "authsvc-admin")
+# Where the module and the CLI were built: this tree, or AUTHSVC_BUILD_DIR (a copy of
+# the tree built elsewhere, e.g. while this one is being edited).
+BUILD = os.path.abspath(os.environ.get("AUTHSVC_BUILD_DIR") or REPO)
+MODULE_SO = os.path.join(BUILD, ".libs", "mod_authsvc.so")
+ADMIN_CLI = os.path.join(BUILD, "authsvc-admin")
 ARTIFACTS = os.path.join(REPO, "t", "artifacts")
 
 IS_ROOT = os.geteuid() == 0

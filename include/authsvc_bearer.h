@@ -1,0 +1,31 @@
+/* Bearer access tokens (RFC 6750) presented to the service's own routes. */
+#ifndef AUTHSVC_BEARER_H
+#define AUTHSVC_BEARER_H
+
+#include <apr_tables.h>
+#include <cjson/cJSON.h>
+
+#include "authsvc_request.h"
+
+typedef enum {
+    AUTHSVC_BEARER_OK = 0,
+    AUTHSVC_BEARER_MISSING,      /* no Authorization header */
+    AUTHSVC_BEARER_INVALID,      /* malformed header, bad token, wrong issuer, unknown key */
+    AUTHSVC_BEARER_EXPIRED,
+    AUTHSVC_BEARER_REVOKED,
+    AUTHSVC_BEARER_UNAVAILABLE   /* the revocation list cannot be read */
+} authsvc_bearer_result_t;
+
+/* The token of "Authorization: Bearer <token68>": scheme case-insensitive, one space,
+ * nothing else (two headers merged by httpd, tabs, extra words are refused). */
+authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const char **token);
+
+/* Verifies token against the configured keys and issuer, then its revocation. With
+ * allow_expired an expired but genuine token passes (token refresh). */
+authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
+                                              int allow_expired, cJSON **claims);
+
+/* Answers the 401 for a result, with WWW-Authenticate: Bearer error="invalid_token". */
+int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result);
+
+#endif

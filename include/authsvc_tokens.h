@@ -1,0 +1,90 @@
+/* What the token flows share: clients, principals (a user in a tenant), issuing
+ * token pairs, auth codes, revocation and login activity. No request_rec here. */
+#ifndef AUTHSVC_TOKENS_H
+#define AUTHSVC_TOKENS_H
+
+#include <cjson/cJSON.h>
+
+#include "authsvc_db.h"
+#include "authsvc_request.h"
+
+/* user_tenants.status */
+enum {
+    AUTHSVC_USER_REGISTERED = 0,
+    AUTHSVC_USER_ACTIVE = 1,
+    AUTHSVC_USER_INACTIVE = 2,
+    AUTHSVC_USER_PASSWORD_CHANGE_NEEDED = 3,
+    AUTHSVC_USER_REJECTED = 4
+};
+
+typedef struct {
+    const char *client_id;
+    const char *secret_hash;     /* NULL for public clients */
+    int is_public;
+    const char *redirect_url;
+    int access_ttl, refresh_ttl, auth_code_ttl;  /* seconds, capped by configuration */
+} authsvc_client_t;
+
+typedef struct {
+    const char *user_id;
+    const char *username;
+    const char *tenant_id;
+    const char *user_tenant_id;
+    const char *role_name;
+    int status;                  /* of the user_tenant */
+    int mfa_required;
+    cJSON *claims;               /* the user claims tokens carry (no iss/aud/exp/...) */
+} authsvc_principal_t;
+
+typedef struct {
+    const char *access_token;
+    const char *refresh_token;
+    const char *jti;
+    long long expires_ms;        /* access-token expiry, epoch milliseconds */
+    const char *family_id;
+} authsvc_token_pair_t;
+
+/* Loads a client; AUTHSVC_NOT_FOUND when unknown. */
+authsvc_status_t authsvc_client_load(authsvc_request_t *req, authsvc_db_t *db,
+                                     const char *client_id, authsvc_client_t **out);
+
+/* 1 when the client is confidential and secret matches, or public (secret ignored). */
+int authsvc_client_secret_ok(const authsvc_client_t *client, const char *secret);
+
+/* Loads a user in a tenant (tenant_id NULL: the user's default tenant). NOT_FOUND when
+ * the user or the membership does not exist. */
+authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *user_id, const char *tenant_id,
+                                        authsvc_principal_t **out);
+
+/* 1 when the membership may log in (ACTIVE or PASSWORD_CHANGE_NEEDED). */
+int authsvc_principal_may_login(const authsvc_principal_t *pr);
+
+/* Signs an access token and stores a new refresh token (in family_id, or a new family
+ * when NULL, whose absolute end is family_expires_ms or now + the configured maximum). */
+authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                      const authsvc_client_t *client,
+                                      const authsvc_principal_t *pr, const char *family_id,
+                                      long long family_expires_ms, authsvc_token_pair_t *out);
+
+/* {"accessToken","refreshToken","expires"} */
+int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *pair);
+
+/* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
+const char *authsvc_token_hash(apr_pool_t *p, const char *secret);
+
+/* Revokes an access token by jti until its expiry (epoch ms). */
+authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
+                                           const char *jti, long long expires_ms);
+
+/* Revokes a refresh family and every access token issued in it. */
+authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
+                                              const char *family_id);
+
+/* Appends a login_activity row (ACCESS, RELOGIN, LOGOUT, FAILED); failures are logged,
+ * never fatal to the request. */
+void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+                             const char *actor, const char *tenant_id, const char *client_id,
+                             const cJSON *payload);
+
+#endif

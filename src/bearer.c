@@ -1,0 +1,94 @@
+/* Bearer tokens on the service's own routes: header parsing, signature and claims
+ * (jwt.c), then revocation by jti in the database. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_bearer.h"
+#include "authsvc_jwt.h"
+#include "authsvc_keys.h"
+#include "authsvc_log.h"
+
+static int bearer_token68_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+           || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const char **token)
+{
+    const char *value = apr_table_get(headers, "Authorization"), *t;
+
+    *token = NULL;
+    if (!value)
+        return AUTHSVC_BEARER_MISSING;
+    if (strncasecmp(value, "Bearer ", 7) != 0)
+        return AUTHSVC_BEARER_INVALID;
+    t = value + 7;
+    if (*t == '\0' || strlen(t) > AUTHSVC_JWT_LENGTH_MAX)
+        return AUTHSVC_BEARER_INVALID;
+    for (value = t; *value; value++)
+        if (!bearer_token68_char(*value))
+            return AUTHSVC_BEARER_INVALID;
+    *token = t;
+    return AUTHSVC_BEARER_OK;
+}
+
+/* Revoked jtis are kept until the token's own expiry. */
+static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, const cJSON *claims)
+{
+    const cJSON *jti = cJSON_GetObjectItemCaseSensitive(claims, "jti");
+    const char *args[1];
+    apr_dbd_row_t *row = NULL;
+    authsvc_db_t *db;
+    authsvc_status_t st;
+
+    if (!cJSON_IsString(jti))
+        return AUTHSVC_BEARER_INVALID;
+    db = req->db(req);
+    if (!db)
+        return AUTHSVC_BEARER_UNAVAILABLE;
+    args[0] = jti->valuestring;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_revoked_check", &row, 1, args);
+    if (st == AUTHSVC_OK)
+        return AUTHSVC_BEARER_REVOKED;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_OK : AUTHSVC_BEARER_UNAVAILABLE;
+}
+
+authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
+                                              int allow_expired, cJSON **claims)
+{
+    authsvc_jwt_expect_t expect;
+    authsvc_jwt_result_t rv;
+
+    *claims = NULL;
+    if (!req->server_config->keyring)
+        return AUTHSVC_BEARER_INVALID;
+    memset(&expect, 0, sizeof(expect));
+    expect.issuer = req->base_url;
+    expect.now = authsvc_db_now_ms() / 1000;
+    expect.leeway = authsvc_config_leeway(req->server_config);
+    expect.allow_expired = allow_expired;
+    rv = authsvc_jwt_verify(req->pool, req->server_config->keyring, token, &expect, claims);
+    if (rv == AUTHSVC_JWT_EXPIRED && !allow_expired)
+        return AUTHSVC_BEARER_EXPIRED;
+    if (rv != AUTHSVC_JWT_VALID && !(rv == AUTHSVC_JWT_EXPIRED && allow_expired)) {
+        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0501) "bearer token refused: %s",
+                 authsvc_jwt_result_name(rv));
+        *claims = NULL;
+        return AUTHSVC_BEARER_INVALID;
+    }
+    return bearer_check_revoked(req, *claims);
+}
+
+int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result)
+{
+    if (result == AUTHSVC_BEARER_UNAVAILABLE) {
+        apr_table_setn(req->headers_out, "Retry-After", "5");
+        return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+    }
+    apr_table_setn(req->headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return authsvc_respond_error(req, result == AUTHSVC_BEARER_EXPIRED   ? AUTHSVC_E_TOKEN_EXPIRED
+                                      : result == AUTHSVC_BEARER_REVOKED ? AUTHSVC_E_TOKEN_REVOKED
+                                                                         : AUTHSVC_E_TOKEN_INVALID);
+}

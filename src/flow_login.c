@@ -1,0 +1,232 @@
+/* Password login: POST /auth/login (auth code), POST /auth/login-token (tokens at
+ * once) and POST /auth/token (code for tokens). DESIGN.md section 5. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_limits.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+static const char *body_string(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int flow_db_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* ASCII lower case: the key users are found by (usernames are case-insensitive). */
+static const char *login_username_key(apr_pool_t *p, const char *username)
+{
+    char *key = apr_pstrdup(p, username), *c;
+
+    for (c = key; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return key;
+}
+
+/* The stored hash of an internal user, or NULL. Burns the cost of one hash when there
+ * is none, so a missing user answers as slowly as a wrong password. */
+static int login_password_matches(authsvc_request_t *req, authsvc_db_t *db,
+                                  const char *user_id, const char *password)
+{
+    const char *args[] = {user_id};
+    apr_dbd_row_t *row = NULL;
+    const char *stored = NULL, *burn;
+
+    if (user_id && authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user",
+                                         &row, 1, args) == AUTHSVC_OK)
+        stored = authsvc_db_column(db, row, 3);
+    if (!stored) {
+        authsvc_password_hash(req->pool, password, strlen(password), NULL, &burn);
+        return 0;
+    }
+    return authsvc_password_verify(stored, password, strlen(password));
+}
+
+/* Client, then user and password, then membership and status. On failure the answer
+ * is already set and NULL is returned. */
+static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_db_t *db,
+                                               authsvc_client_t **client)
+{
+    const char *username = body_string(req, "username");
+    const char *args[] = {login_username_key(req->pool, username)};
+    const char *user_id = NULL, *member[2];
+    apr_dbd_row_t *row = NULL;
+    authsvc_principal_t *pr = NULL;
+    authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
+
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
+        flow_db_unavailable(req);
+        return NULL;
+    }
+    if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+        return NULL;
+    }
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, args) == AUTHSVC_OK)
+        user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    if (!login_password_matches(req, db, user_id, body_string(req, "password"))) {
+        if (user_id)
+            authsvc_activity_record(req, db, "FAILED", user_id, NULL, (*client)->client_id, NULL);
+        authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
+        return NULL;
+    }
+    member[0] = user_id;
+    member[1] = (*client)->client_id;
+    row = NULL;
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, member)
+        != AUTHSVC_OK) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+        return NULL;
+    }
+    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
+    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
+        authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
+                                       ? AUTHSVC_E_USER_INACTIVE
+                                       : AUTHSVC_E_SERVICE_UNAVAILABLE);
+        return NULL;
+    }
+    return pr;
+}
+
+static void login_touch(authsvc_request_t *req, authsvc_db_t *db, const authsvc_principal_t *pr)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {ARG(now), ARG(now), pr->user_id};
+
+    authsvc_db_exec(db, req->pool, "authsvc_user_set_last_login", NULL, 3, args);
+}
+
+/* Issues a pair, records the login, answers the TokenResponse. */
+static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_client_t *client,
+                       const authsvc_principal_t *pr, const char *code_hash)
+{
+    authsvc_token_pair_t pair;
+    authsvc_status_t st = authsvc_tokens_issue(req, db, client, pr, NULL, 0, &pair);
+
+    if (st != AUTHSVC_OK)
+        return flow_db_unavailable(req);
+    if (code_hash) {
+        const char *args[] = {pair.family_id, code_hash};
+        authsvc_db_exec(db, req->pool, "authsvc_auth_code_set_family", NULL, 2, args);
+    }
+    login_touch(req, db, pr);
+    authsvc_activity_record(req, db, "ACCESS", pr->user_id, pr->tenant_id, client->client_id,
+                            pr->claims);
+    return authsvc_tokens_respond(req, &pair);
+}
+
+int authsvc_flow_login(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr;
+    const char *code, *args[11];
+    long long now = authsvc_db_now_ms();
+    cJSON *body;
+
+    if (!db)
+        return flow_db_unavailable(req);
+    pr = login_authenticate(req, db, &client);
+    if (!pr)
+        return req->status;
+    code = authsvc_random_token(req->pool, AUTHSVC_AUTH_CODE_BYTES);
+    if (!code)
+        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
+    args[0] = authsvc_token_hash(req->pool, code);
+    args[1] = client->client_id;
+    args[2] = pr->user_id;
+    args[3] = pr->tenant_id;
+    args[4] = pr->user_tenant_id;
+    args[5] = pr->mfa_required ? "1" : "0";
+    args[6] = args[7] = args[8] = NULL;
+    args[9] = ARG(now + (long long)client->auth_code_ttl * 1000);
+    args[10] = ARG(now);
+    if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_insert", NULL, 11, args) != AUTHSVC_OK)
+        return flow_db_unavailable(req);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(body, "code", code);
+    return authsvc_respond_json(req, 200, body);
+}
+
+int authsvc_flow_login_token(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr;
+
+    if (!db)
+        return flow_db_unavailable(req);
+    pr = login_authenticate(req, db, &client);
+    if (!pr)
+        return req->status;
+    if (pr->mfa_required)
+        return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
+    return login_issue(req, db, client, pr, NULL);
+}
+
+/* A second redemption of a code revokes what the first one issued (RFC 6749 4.1.2). */
+static int token_code_reused(authsvc_request_t *req, authsvc_db_t *db, const char *family_id)
+{
+    if (family_id)
+        authsvc_tokens_revoke_family(req, db, family_id);
+    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0601) "auth code presented again; "
+             "its tokens are revoked");
+    return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
+}
+
+int authsvc_flow_token(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *hash, *args[3];
+    long long now = authsvc_db_now_ms();
+    int nrows = 0;
+    authsvc_status_t st;
+
+    if (!db)
+        return flow_db_unavailable(req);
+    st = authsvc_client_load(req, db, body_string(req, "clientId"), &client);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
+                                       : flow_db_unavailable(req);
+    hash = authsvc_token_hash(req->pool, body_string(req, "code"));
+    args[0] = hash;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_auth_code_by_hash", &row, 1, args);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED)
+                                       : flow_db_unavailable(req);
+    if (strcmp(authsvc_db_column(db, row, 1), client->client_id) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    if (authsvc_db_column_int(db, row, 5, 0))
+        return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
+    if (authsvc_db_column(db, row, 10))
+        return token_code_reused(req, db, authsvc_db_column(db, row, 12));
+    st = authsvc_principal_load(req, db, authsvc_db_column(db, row, 2),
+                                authsvc_db_column(db, row, 3), &pr);
+    args[0] = ARG(now);
+    args[1] = hash;
+    args[2] = ARG(now);
+    if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_consume", &nrows, 3, args) != AUTHSVC_OK)
+        return flow_db_unavailable(req);
+    if (nrows != 1)
+        return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
+    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr))
+        return authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
+    return login_issue(req, db, client, pr, hash);
+}

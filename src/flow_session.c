@@ -1,0 +1,287 @@
+/* A signed-in session: GET /auth/me, POST /auth/token-refresh, POST /auth/switch-token,
+ * POST /logout, PATCH /auth/change-password. DESIGN.md section 5. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_bearer.h"
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_limits.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+/* Columns of authsvc_refresh_by_hash. */
+enum {
+    RT_HASH, RT_FAMILY, RT_FAMILY_EXPIRES, RT_USER, RT_CLIENT, RT_TENANT, RT_ACCESS_JTI,
+    RT_ACCESS_EXP, RT_EXPIRES, RT_CONSUMED, RT_REVOKED, RT_CREATED
+};
+
+typedef struct {
+    const char *hash, *family_id, *user_id, *client_id, *tenant_id, *access_jti;
+    long long family_expires, access_exp, expires;
+    int consumed, revoked;
+} refresh_row_t;
+
+static const char *session_body_string(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static const char *session_claim(const cJSON *claims, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int session_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* The refresh token row of a presented token. */
+static authsvc_status_t session_refresh_load(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *token, refresh_row_t *rt)
+{
+    const char *args[] = {authsvc_token_hash(req->pool, token)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_refresh_by_hash", &row,
+                                                1, args);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    rt->hash = args[0];
+    rt->family_id = authsvc_db_column(db, row, RT_FAMILY);
+    rt->family_expires = authsvc_db_column_int(db, row, RT_FAMILY_EXPIRES, 0);
+    rt->user_id = authsvc_db_column(db, row, RT_USER);
+    rt->client_id = authsvc_db_column(db, row, RT_CLIENT);
+    rt->tenant_id = authsvc_db_column(db, row, RT_TENANT);
+    rt->access_jti = authsvc_db_column(db, row, RT_ACCESS_JTI);
+    rt->access_exp = authsvc_db_column_int(db, row, RT_ACCESS_EXP, 0);
+    rt->expires = authsvc_db_column_int(db, row, RT_EXPIRES, 0);
+    rt->consumed = authsvc_db_column(db, row, RT_CONSUMED) != NULL;
+    rt->revoked = authsvc_db_column(db, row, RT_REVOKED) != NULL;
+    return AUTHSVC_OK;
+}
+
+int authsvc_flow_me(authsvc_request_t *req)
+{
+    static const char *const registered[] = {"iss", "sub", "aud", "exp", "iat", "nbf", "jti"};
+    cJSON *me = authsvc_json_own(req->pool, cJSON_Duplicate(req->claims, 1));
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(registered) / sizeof(registered[0]); i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(me, registered[i]);
+    return authsvc_respond_json(req, 200, me);
+}
+
+/* Consumes rt and issues its successor in the same family, for tenant_id. */
+static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refresh_row_t *rt,
+                          const char *tenant_id, int unknown_tenant_error)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {ARG(now), rt->hash, ARG(now), ARG(now)};
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr = NULL;
+    authsvc_token_pair_t pair;
+    int nrows = 0;
+    authsvc_status_t st;
+
+    st = authsvc_principal_load(req, db, rt->user_id, tenant_id, &pr);
+    if (st == AUTHSVC_NOT_FOUND || (st == AUTHSVC_OK && !authsvc_principal_may_login(pr)))
+        return authsvc_respond_error(req, unknown_tenant_error);
+    if (st != AUTHSVC_OK || authsvc_client_load(req, db, rt->client_id, &client) != AUTHSVC_OK)
+        return session_unavailable(req);
+    if (authsvc_db_exec(db, req->pool, "authsvc_refresh_consume", &nrows, 4, args) != AUTHSVC_OK)
+        return session_unavailable(req);
+    if (nrows != 1) /* lost a race with another refresh of the same token, or expired */
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
+    authsvc_tokens_revoke_jti(req, db, rt->access_jti, rt->access_exp);
+    if (authsvc_tokens_issue(req, db, client, pr, rt->family_id, rt->family_expires, &pair)
+        != AUTHSVC_OK)
+        return session_unavailable(req);
+    authsvc_activity_record(req, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
+                            pr->claims);
+    return authsvc_tokens_respond(req, &pair);
+}
+
+/* The refresh token named in the body, checked against the access token it was issued
+ * with. On failure the answer is set and a non-zero status returned. */
+static int session_refresh_checked(authsvc_request_t *req, authsvc_db_t *db,
+                                   const cJSON *claims, refresh_row_t *rt)
+{
+    const char *jti = session_claim(claims, "jti");
+    authsvc_status_t st = session_refresh_load(req, db, session_body_string(req, "refreshToken"), rt);
+
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
+                                       : session_unavailable(req);
+    if (!jti || strcmp(jti, rt->access_jti) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    if (rt->consumed || rt->revoked) {
+        /* Reuse of a rotated token: the whole family ends (RFC 9700 4.14.2). */
+        if (rt->consumed && !rt->revoked)
+            authsvc_tokens_revoke_family(req, db, rt->family_id);
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0701) "refresh token reused; "
+                 "family %s revoked", rt->family_id);
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
+    }
+    if (rt->expires <= authsvc_db_now_ms() || rt->family_expires <= authsvc_db_now_ms())
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
+    return 0;
+}
+
+int authsvc_flow_token_refresh(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *token = NULL, *tenant_id;
+    cJSON *claims = NULL;
+    refresh_row_t rt;
+    authsvc_bearer_result_t rv;
+
+    if (!db)
+        return session_unavailable(req);
+    rv = authsvc_bearer_token(req->headers_in, &token);
+    if (rv == AUTHSVC_BEARER_OK)
+        rv = authsvc_bearer_verify(req, token, 1, &claims);
+    if (rv == AUTHSVC_BEARER_UNAVAILABLE)
+        return session_unavailable(req);
+    if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_REVOKED)
+        return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
+    if (session_refresh_checked(req, db, claims, &rt))
+        return req->status;
+    tenant_id = session_body_string(req, "tenantId");
+    /* without a tenantId the session stays in the tenant it was in */
+    return session_rotate(req, db, &rt, tenant_id && *tenant_id ? tenant_id : rt.tenant_id,
+                          AUTHSVC_E_USER_DOES_NOT_EXIST);
+}
+
+int authsvc_flow_switch_token(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *tenant_id = session_body_string(req, "tenantId");
+    refresh_row_t rt;
+
+    if (!tenant_id || !*tenant_id)
+        return authsvc_respond_error_message(req, AUTHSVC_E_BAD_REQUEST,
+                                             "Tenant ID is required", NULL);
+    if (!db)
+        return session_unavailable(req);
+    if (session_refresh_checked(req, db, req->claims, &rt))
+        return req->status;
+    return session_rotate(req, db, &rt, tenant_id, AUTHSVC_E_USER_DOES_NOT_EXIST);
+}
+
+int authsvc_flow_logout(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *token = session_body_string(req, "refreshToken");
+    const char *args[2];
+    refresh_row_t rt;
+    cJSON *body;
+    authsvc_status_t st;
+
+    if (!token || !*token)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_MISSING);
+    if (!db)
+        return session_unavailable(req);
+    st = session_refresh_load(req, db, token, &rt);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
+                                       : session_unavailable(req);
+    if (strcmp(rt.access_jti, session_claim(req->claims, "jti")) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    args[0] = ARG(authsvc_db_now_ms());
+    args[1] = rt.hash;
+    if (authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke", NULL, 2, args) != AUTHSVC_OK
+        || authsvc_tokens_revoke_jti(req, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
+        return session_unavailable(req);
+    authsvc_activity_record(req, db, "LOGOUT", rt.user_id, rt.tenant_id, rt.client_id, NULL);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddBoolToObject(body, "success", 1);
+    cJSON_AddStringToObject(body, "key", rt.user_id);
+    return authsvc_respond_json(req, 200, body);
+}
+
+/* Ends every session of the user but the one of keep_family (may be NULL: all). */
+static authsvc_status_t session_end_others(authsvc_request_t *req, authsvc_db_t *db,
+                                           const char *user_id, const char *keep_family)
+{
+    long long now = authsvc_db_now_ms();
+    const char *keep = keep_family ? keep_family : "";
+    const char *sargs[] = {user_id, keep, ARG(now)};
+    const char *rargs[] = {ARG(now), user_id, keep};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    st = authsvc_db_select(db, req->pool, "authsvc_refresh_user_other_access", &res, 3, sargs);
+    while (st == AUTHSVC_OK && authsvc_db_next_row(db, req->pool, res, &row))
+        st = authsvc_tokens_revoke_jti(req, db, authsvc_db_column(db, row, 0),
+                                       authsvc_db_column_int(db, row, 1, now));
+    if (st != AUTHSVC_OK)
+        return st;
+    return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_user_other", NULL, 3, rargs);
+}
+
+/* The family of the caller's own session, when it named its refresh token. */
+static const char *session_own_family(authsvc_request_t *req, authsvc_db_t *db)
+{
+    const char *token = session_body_string(req, "refreshToken");
+    refresh_row_t rt;
+
+    if (!token || session_refresh_load(req, db, token, &rt) != AUTHSVC_OK
+        || strcmp(rt.access_jti, session_claim(req->claims, "jti")) != 0)
+        return NULL;
+    return rt.family_id;
+}
+
+static authsvc_status_t session_store_password(authsvc_request_t *req, authsvc_db_t *db,
+                                               const char *user_id, const char *hash)
+{
+    const char *args[] = {hash, ARG(authsvc_db_now_ms()), user_id};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_credential_set_password", NULL, 3, args);
+}
+
+int authsvc_flow_change_password(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *user_id = session_claim(req->claims, "id");
+    const char *username = session_claim(req->claims, "username");
+    const char *password = session_body_string(req, "password");
+    const char *old = session_body_string(req, "oldPassword");
+    const char *args[] = {user_id}, *stored, *hash, *why = NULL;
+    apr_dbd_row_t *row = NULL;
+    cJSON *body;
+
+    if (!username || strcasecmp(username, session_body_string(req, "username")) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
+    if (!db)
+        return session_unavailable(req);
+    if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1, args)
+            != AUTHSVC_OK
+        || !(stored = authsvc_db_column(db, row, 3)))
+        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
+    if (!authsvc_password_verify(stored, old, strlen(old)))
+        return authsvc_respond_error(req, AUTHSVC_E_WRONG_PASSWORD);
+    if (authsvc_password_verify(stored, password, strlen(password)))
+        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED);
+    if (authsvc_flow_password_acceptable(req, username, password, &why) != AUTHSVC_OK)
+        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
+    if (authsvc_password_hash(req->pool, password, strlen(password), NULL, &hash) != AUTHSVC_OK)
+        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
+    if (session_store_password(req, db, user_id, hash) != AUTHSVC_OK
+        || session_end_others(req, db, user_id, session_own_family(req, db)) != AUTHSVC_OK)
+        return session_unavailable(req);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddBoolToObject(body, "success", 1);
+    return authsvc_respond_json(req, 200, body);
+}

@@ -1,0 +1,304 @@
+/* Clients, principals, token pairs, revocation and login activity: the pieces every
+ * token flow shares. */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <openssl/evp.h>
+
+#include "authsvc_json.h"
+#include "authsvc_jwt.h"
+#include "authsvc_keys.h"
+#include "authsvc_limits.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+static int tokens_min(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+authsvc_status_t authsvc_client_load(authsvc_request_t *req, authsvc_db_t *db,
+                                     const char *client_id, authsvc_client_t **out)
+{
+    const char *args[] = {client_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_client_t *c;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_client_by_client_id",
+                                                &row, 1, args);
+
+    *out = NULL;
+    if (st != AUTHSVC_OK)
+        return st;
+    c = apr_pcalloc(req->pool, sizeof(*c));
+    c->client_id = authsvc_db_column(db, row, 0);
+    c->secret_hash = authsvc_db_column(db, row, 1);
+    c->is_public = c->secret_hash == NULL || strcmp(authsvc_db_column(db, row, 2), "public") == 0;
+    c->redirect_url = authsvc_db_column(db, row, 3);
+    c->access_ttl = tokens_min((int)authsvc_db_column_int(db, row, 4, AUTHSVC_ACCESS_TTL_DEFAULT),
+                               AUTHSVC_ACCESS_TTL_MAX);
+    c->refresh_ttl = tokens_min(
+        (int)authsvc_db_column_int(db, row, 5, AUTHSVC_REFRESH_TTL_DEFAULT), AUTHSVC_REFRESH_TTL_MAX);
+    c->auth_code_ttl = tokens_min(
+        (int)authsvc_db_column_int(db, row, 6, AUTHSVC_AUTH_CODE_TTL_DEFAULT),
+        AUTHSVC_AUTH_CODE_TTL_MAX);
+    *out = c;
+    return AUTHSVC_OK;
+}
+
+int authsvc_client_secret_ok(const authsvc_client_t *client, const char *secret)
+{
+    if (client->is_public)
+        return 1;
+    if (!secret)
+        return 0;
+    return authsvc_secret_verify(client->secret_hash, secret, strlen(secret));
+}
+
+const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    char *hex;
+    unsigned int i;
+
+    if (!EVP_Digest(secret, strlen(secret), md, &len, EVP_sha256(), NULL))
+        return NULL;
+    hex = apr_palloc(p, len * 2 + 1);
+    for (i = 0; i < len; i++)
+        apr_snprintf(hex + i * 2, 3, "%02x", md[i]);
+    return hex;
+}
+
+/* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
+static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
+                                    const char *role_id, const char *user_tenant_id)
+{
+    apr_hash_t *set = apr_hash_make(req->pool);
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *args[] = {role_id};
+    const char *ut_args[] = {user_tenant_id};
+    apr_hash_index_t *hi;
+    cJSON *out = cJSON_CreateArray();
+
+    if (authsvc_db_select(db, req->pool, "authsvc_role_permissions", &res, 1, args) == AUTHSVC_OK)
+        while (authsvc_db_next_row(db, req->pool, res, &row))
+            apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING, "");
+    res = NULL;
+    row = NULL;
+    if (authsvc_db_select(db, req->pool, "authsvc_user_permissions", &res, 1, ut_args)
+        == AUTHSVC_OK)
+        while (authsvc_db_next_row(db, req->pool, res, &row))
+            apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING,
+                         authsvc_db_column_int(db, row, 1, 1) ? "" : NULL);
+    for (hi = apr_hash_first(req->pool, set); hi; hi = apr_hash_next(hi))
+        cJSON_AddItemToArray(out, cJSON_CreateString(apr_hash_this_key(hi)));
+    return out;
+}
+
+static void claims_add_column(cJSON *claims, const char *name, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(claims, name, value);
+}
+
+/* The old service's user claims, from a users row. */
+static cJSON *principal_user_claims(authsvc_db_t *db, apr_dbd_row_t *row)
+{
+    static const struct { const char *claim; int col; } map[] = {
+        {"id", AUTHSVC_USER_COL_ID}, {"username", AUTHSVC_USER_COL_USERNAME},
+        {"email", AUTHSVC_USER_COL_EMAIL}, {"firstName", AUTHSVC_USER_COL_FIRST_NAME},
+        {"middleName", AUTHSVC_USER_COL_MIDDLE_NAME}, {"lastName", AUTHSVC_USER_COL_LAST_NAME},
+        {"phone", AUTHSVC_USER_COL_PHONE}, {"dob", AUTHSVC_USER_COL_DOB},
+        {"gender", AUTHSVC_USER_COL_GENDER}, {"photoUrl", AUTHSVC_USER_COL_PHOTO_URL},
+        {"designation", AUTHSVC_USER_COL_DESIGNATION},
+        {"defaultTenantId", AUTHSVC_USER_COL_DEFAULT_TENANT_ID}};
+    cJSON *claims = cJSON_CreateObject(), *prefs;
+    apr_size_t i;
+    const char *locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col));
+    prefs = cJSON_AddObjectToObject(claims, "userPreferences");
+    cJSON_AddStringToObject(prefs, "locale", locale ? locale : "en");
+    if (authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_LOGIN))
+        cJSON_AddNumberToObject(claims, "lastLogin",
+                                (double)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));
+    return claims;
+}
+
+authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *user_id, const char *tenant_id,
+                                        authsvc_principal_t **out)
+{
+    const char *uargs[] = {user_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, uargs);
+    const char *role_id, *targs[2];
+
+    *out = NULL;
+    if (st != AUTHSVC_OK)
+        return st;
+    pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
+    pr->claims = authsvc_json_own(req->pool, principal_user_claims(db, row));
+    if (!tenant_id)
+        tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    if (!tenant_id)
+        return AUTHSVC_NOT_FOUND;
+    targs[0] = user_id;
+    targs[1] = tenant_id;
+    row = NULL;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
+    if (st != AUTHSVC_OK)
+        return st;
+    pr->user_tenant_id = authsvc_db_column(db, row, 0);
+    pr->tenant_id = authsvc_db_column(db, row, 2);
+    role_id = authsvc_db_column(db, row, 3);
+    pr->role_name = authsvc_db_column(db, row, 4);
+    pr->status = (int)authsvc_db_column_int(db, row, 5, AUTHSVC_USER_REGISTERED);
+    cJSON_AddStringToObject(pr->claims, "tenantId", pr->tenant_id);
+    cJSON_AddStringToObject(pr->claims, "userTenantId", pr->user_tenant_id);
+    cJSON_AddStringToObject(pr->claims, "role", pr->role_name ? pr->role_name : "");
+    cJSON_AddNumberToObject(pr->claims, "status", pr->status);
+    cJSON_AddItemToObject(pr->claims, "permissions",
+                          principal_permissions(req, db, role_id, pr->user_tenant_id));
+    *out = pr;
+    return AUTHSVC_OK;
+}
+
+int authsvc_principal_may_login(const authsvc_principal_t *pr)
+{
+    return pr->status == AUTHSVC_USER_ACTIVE || pr->status == AUTHSVC_USER_PASSWORD_CHANGE_NEEDED;
+}
+
+/* The access token's claims: the principal's, plus the registered ones. */
+static cJSON *tokens_access_claims(authsvc_request_t *req, const authsvc_client_t *client,
+                                   const authsvc_principal_t *pr, const char *jti,
+                                   long long now_s)
+{
+    cJSON *claims = authsvc_json_own(req->pool, cJSON_Duplicate(pr->claims, 1));
+
+    cJSON_AddStringToObject(claims, "iss", req->base_url);
+    cJSON_AddStringToObject(claims, "sub", pr->user_id);
+    cJSON_AddStringToObject(claims, "aud", client->client_id);
+    cJSON_AddNumberToObject(claims, "iat", (double)now_s);
+    cJSON_AddNumberToObject(claims, "exp", (double)(now_s + client->access_ttl));
+    cJSON_AddStringToObject(claims, "jti", jti);
+    return claims;
+}
+
+authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                      const authsvc_client_t *client,
+                                      const authsvc_principal_t *pr, const char *family_id,
+                                      long long family_expires_ms, authsvc_token_pair_t *out)
+{
+    const authsvc_key_t *signer = req->server_config->keyring
+                                      ? authsvc_keyring_signer(req->server_config->keyring)
+                                      : NULL;
+    long long now_ms = authsvc_db_now_ms(), now_s = now_ms / 1000, refresh_exp;
+    const char *args[10];
+    authsvc_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    if (!signer || !signer->can_sign) {
+        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0401) "no signing key configured "
+                 "(AuthsvcSigningKey)");
+        return AUTHSVC_UNAVAILABLE;
+    }
+    out->jti = authsvc_uuid_v4(req->pool);
+    out->refresh_token = authsvc_random_token(req->pool, AUTHSVC_REFRESH_TOKEN_BYTES);
+    if (!out->jti || !out->refresh_token)
+        return AUTHSVC_CRYPTO_ERROR;
+    out->expires_ms = (now_s + client->access_ttl) * 1000;
+    st = authsvc_jwt_sign(req->pool, signer,
+                          tokens_access_claims(req, client, pr, out->jti, now_s),
+                          &out->access_token);
+    if (st != AUTHSVC_OK)
+        return st;
+    if (!family_id) {
+        family_id = authsvc_uuid_v4(req->pool);
+        family_expires_ms = now_ms + (long long)authsvc_config_family_ttl(req->server_config) * 1000;
+    }
+    out->family_id = family_id;
+    refresh_exp = now_ms + (long long)client->refresh_ttl * 1000;
+    if (refresh_exp > family_expires_ms)
+        refresh_exp = family_expires_ms;
+    args[0] = authsvc_token_hash(req->pool, out->refresh_token);
+    args[1] = family_id;
+    args[2] = ARG(family_expires_ms);
+    args[3] = pr->user_id;
+    args[4] = client->client_id;
+    args[5] = pr->tenant_id;
+    args[6] = out->jti;
+    args[7] = ARG(out->expires_ms);
+    args[8] = ARG(refresh_exp);
+    args[9] = ARG(now_ms);
+    return authsvc_db_exec(db, req->pool, "authsvc_refresh_insert", NULL, 10, args);
+}
+
+int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *pair)
+{
+    cJSON *body = authsvc_json_own(req->pool, cJSON_CreateObject());
+
+    cJSON_AddStringToObject(body, "accessToken", pair->access_token);
+    cJSON_AddStringToObject(body, "refreshToken", pair->refresh_token);
+    cJSON_AddNumberToObject(body, "expires", (double)pair->expires_ms);
+    return authsvc_respond_json(req, 200, body);
+}
+
+authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
+                                           const char *jti, long long expires_ms)
+{
+    const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
+}
+
+authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
+                                              const char *family_id)
+{
+    long long now = authsvc_db_now_ms();
+    const char *fargs[] = {family_id, ARG(now)};
+    const char *rargs[] = {ARG(now), family_id};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    st = authsvc_db_select(db, req->pool, "authsvc_refresh_family_access", &res, 2, fargs);
+    while (st == AUTHSVC_OK && authsvc_db_next_row(db, req->pool, res, &row))
+        st = authsvc_tokens_revoke_jti(req, db, authsvc_db_column(db, row, 0),
+                                       authsvc_db_column_int(db, row, 1, now));
+    if (st != AUTHSVC_OK)
+        return st;
+    return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_family", NULL, 2, rargs);
+}
+
+void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+                             const char *actor, const char *tenant_id, const char *client_id,
+                             const cJSON *payload)
+{
+    const char *ua = req->user_agent;
+    const char *args[9];
+
+    if (ua && strlen(ua) > 512)
+        ua = apr_pstrndup(req->pool, ua, 512);
+    args[0] = authsvc_uuid_v4(req->pool);
+    args[1] = actor;
+    args[2] = tenant_id;
+    args[3] = ARG(authsvc_db_now_ms());
+    args[4] = payload ? authsvc_json_print(req->pool, payload) : NULL;
+    args[5] = type;
+    args[6] = ua;
+    args[7] = req->client_ip;
+    args[8] = client_id;
+    if (!args[0] || authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
+                        != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
+                 type);
+}
