@@ -3,8 +3,11 @@
 #ifndef AUTHSVC_CONFIG_H
 #define AUTHSVC_CONFIG_H
 
+#include <apr_hash.h>
 #include <apr_pools.h>
 #include <apr_tables.h>
+
+#include "authsvc_password.h"
 
 /* Per virtual host. Each field has a "set" flag so merging keeps what a vhost set. */
 typedef struct {
@@ -22,6 +25,22 @@ typedef struct {
     int leeway_set;
     int family_ttl;             /* AuthsvcRefreshFamilyLifetime: absolute session age, seconds */
     int family_ttl_set;
+    authsvc_password_params_t password_params; /* AuthsvcPasswordHashCost M T P */
+    int password_params_set;
+    int hash_concurrency;       /* AuthsvcPasswordHashConcurrency: hashes at once per child */
+    int hash_concurrency_set;
+    int password_min_length;    /* AuthsvcPasswordMinLength, code points */
+    int password_min_length_set;
+    apr_hash_t *password_blocklist; /* AuthsvcPasswordBlocklist FILE, loaded at config time */
+    int password_blocklist_set;
+    int lockout_failures;       /* AuthsvcAccountLockout FAILURES WAIT MAXWAIT */
+    int lockout_wait;
+    int lockout_max_wait;
+    int lockout_set;
+    int ip_failures;            /* AuthsvcIpLoginLimit FAILURES WINDOW */
+    int ip_window;
+    int ip_limit_set;
+    authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
@@ -43,5 +62,18 @@ int authsvc_config_leeway(const authsvc_server_config_t *c);
 int authsvc_config_family_ttl(const authsvc_server_config_t *c);
 apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c);
 const char *authsvc_config_base_path(const authsvc_dir_config_t *c);
+
+/* Password hashing, policy and brute-force regulation (AuthsvcPassword*, AuthsvcAccount*,
+ * AuthsvcIpLoginLimit). A limit of 0 failures switches that regulation off. */
+const authsvc_password_params_t *authsvc_config_password_params(const authsvc_server_config_t *c);
+int authsvc_config_hash_concurrency(const authsvc_server_config_t *c);
+unsigned authsvc_config_password_min_length(const authsvc_server_config_t *c);
+typedef struct {
+    int failures;   /* failures that lock (account) or refuse (ip); 0: off */
+    int wait;       /* account: first lock, seconds; ip: the counting window */
+    int max_wait;   /* account: the longest lock, seconds */
+} authsvc_limit_t;
+authsvc_limit_t authsvc_config_account_lockout(const authsvc_server_config_t *c);
+authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c);
 
 #endif

@@ -23,8 +23,18 @@ int authsvc_flow_switch_token(authsvc_request_t *req);
 int authsvc_flow_logout(authsvc_request_t *req);
 int authsvc_flow_change_password(authsvc_request_t *req);
 
-/* flow_password.c: the password policy as configured, with a reason for the client. */
+/* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
+ * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
+ * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,
+ * AUTHSVC_UNAVAILABLE (no turn to hash in time); stored NULL costs one hash and refuses.
+ * store: hashes password and stores it as the user's internal credential. */
 authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const char *username,
                                                   const char *password, const char **why);
+authsvc_status_t authsvc_flow_password_hash(authsvc_request_t *req, const char *password,
+                                            const char **encoded);
+authsvc_status_t authsvc_flow_password_check(authsvc_request_t *req, const char *stored,
+                                             const char *password, int *needs_rehash);
+authsvc_status_t authsvc_flow_password_store(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const char *password);
 
 #endif

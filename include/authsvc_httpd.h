@@ -19,6 +19,8 @@ void *authsvc_config_dir_merge(apr_pool_t *p, void *base, void *add);
 extern const command_rec authsvc_directives[];
 int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s);
+/* config_password.c: per-child state (the password hash limiter). */
+void authsvc_config_child_init(apr_pool_t *p, server_rec *s);
 
 /* handler.c: SetHandler authsvc */
 int authsvc_handler(request_rec *r);

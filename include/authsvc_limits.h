@@ -30,7 +30,7 @@
 /* Token lifetimes (seconds): defaults and hard caps. */
 #define AUTHSVC_ACCESS_TTL_DEFAULT 900
 #define AUTHSVC_REFRESH_TTL_DEFAULT 86400
-#define AUTHSVC_AUTH_CODE_TTL_DEFAULT 180
+#define AUTHSVC_AUTH_CODE_TTL_DEFAULT 60
 #define AUTHSVC_AUTH_CODE_TTL_MAX 600
 #define AUTHSVC_ACCESS_TTL_MAX 86400
 #define AUTHSVC_REFRESH_TTL_MAX (90 * 86400)
@@ -41,5 +41,21 @@
 /* Secrets handed to clients: auth codes and refresh tokens, in random bytes. */
 #define AUTHSVC_AUTH_CODE_BYTES 32
 #define AUTHSVC_REFRESH_TOKEN_BYTES 32
+
+/* Brute-force regulation (Keycloak's model): FAILURES wrong passwords for one username
+ * lock it for WAIT seconds, each further failure doubles the wait up to MAX_WAIT; the
+ * count starts again after a success or a quiet period. Per client IP, FAILURES in a
+ * WINDOW of seconds answer 429 until the window ends. */
+#define AUTHSVC_LOCKOUT_FAILURES_DEFAULT 5
+#define AUTHSVC_LOCKOUT_WAIT_DEFAULT 60
+#define AUTHSVC_LOCKOUT_MAX_WAIT_DEFAULT 900
+#define AUTHSVC_LOCKOUT_QUIET_PERIOD (12 * 3600)
+#define AUTHSVC_IP_FAILURES_DEFAULT 50
+#define AUTHSVC_IP_WINDOW_DEFAULT 300
+#define AUTHSVC_LIMIT_FAILURES_MAX 100000
+#define AUTHSVC_LIMIT_SECONDS_MAX 86400
+
+/* Password hashes running at once per httpd child (each argon2id maps m_cost KiB). */
+#define AUTHSVC_HASH_CONCURRENCY_DEFAULT 4
 
 #endif

@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 #include <http_log.h>
 
+#include "authsvc_config_password.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
@@ -39,6 +40,17 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(keyring);
     MERGE(leeway);
     MERGE(family_ttl);
+    MERGE(password_params);
+    MERGE(hash_concurrency);
+    MERGE(password_min_length);
+    MERGE(password_blocklist);
+    c->lockout_failures = add->lockout_set ? add->lockout_failures : base->lockout_failures;
+    c->lockout_wait = add->lockout_set ? add->lockout_wait : base->lockout_wait;
+    c->lockout_max_wait = add->lockout_set ? add->lockout_max_wait : base->lockout_max_wait;
+    c->lockout_set = add->lockout_set || base->lockout_set;
+    c->ip_failures = add->ip_limit_set ? add->ip_failures : base->ip_failures;
+    c->ip_window = add->ip_limit_set ? add->ip_window : base->ip_window;
+    c->ip_limit_set = add->ip_limit_set || base->ip_limit_set;
     MERGE(use_database);
     return c;
 }
@@ -252,7 +264,7 @@ const command_rec authsvc_directives[] = {
     AP_INIT_TAKE1("AuthsvcRefreshTokenLifetime", set_lifetime, (void *)1, RSRC_CONF,
                   "Default refresh-token lifetime in seconds (86400)"),
     AP_INIT_TAKE1("AuthsvcAuthCodeLifetime", set_lifetime, (void *)2, RSRC_CONF,
-                  "Default auth-code lifetime in seconds (180, at most 600)"),
+                  "Default auth-code lifetime in seconds (60, at most 600)"),
     AP_INIT_ITERATE("AuthsvcSigningKey", set_signing_key, NULL, RSRC_CONF,
                     "PEM key files (RSA >= 2048 bits, EC P-256, Ed25519): the first signs"),
     AP_INIT_TAKE1("AuthsvcSigningSecretFile", set_signing_secret, NULL, RSRC_CONF,
@@ -267,6 +279,7 @@ const command_rec authsvc_directives[] = {
                   "Largest request body accepted, in bytes (65536)"),
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
+    AUTHSVC_PASSWORD_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

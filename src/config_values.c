@@ -2,6 +2,7 @@
  * Pure (no httpd symbols), so flows and unit tests can use them. */
 #include "authsvc_config.h"
 #include "authsvc_limits.h"
+#include "authsvc_password_policy.h"
 
 int authsvc_config_access_ttl(const authsvc_server_config_t *c)
 {
@@ -36,4 +37,44 @@ apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c)
 const char *authsvc_config_base_path(const authsvc_dir_config_t *c)
 {
     return c->base_path_set ? c->base_path : "";
+}
+
+const authsvc_password_params_t *authsvc_config_password_params(const authsvc_server_config_t *c)
+{
+    return c->password_params_set ? &c->password_params : authsvc_password_params_default();
+}
+
+int authsvc_config_hash_concurrency(const authsvc_server_config_t *c)
+{
+    return c->hash_concurrency_set ? c->hash_concurrency : AUTHSVC_HASH_CONCURRENCY_DEFAULT;
+}
+
+unsigned authsvc_config_password_min_length(const authsvc_server_config_t *c)
+{
+    return c->password_min_length_set ? (unsigned)c->password_min_length
+                                      : AUTHSVC_PASSWORD_POLICY_MIN_LENGTH;
+}
+
+authsvc_limit_t authsvc_config_account_lockout(const authsvc_server_config_t *c)
+{
+    authsvc_limit_t l = {AUTHSVC_LOCKOUT_FAILURES_DEFAULT, AUTHSVC_LOCKOUT_WAIT_DEFAULT,
+                         AUTHSVC_LOCKOUT_MAX_WAIT_DEFAULT};
+
+    if (c->lockout_set) {
+        l.failures = c->lockout_failures;
+        l.wait = c->lockout_wait;
+        l.max_wait = c->lockout_max_wait;
+    }
+    return l;
+}
+
+authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c)
+{
+    authsvc_limit_t l = {AUTHSVC_IP_FAILURES_DEFAULT, AUTHSVC_IP_WINDOW_DEFAULT, 0};
+
+    if (c->ip_limit_set) {
+        l.failures = c->ip_failures;
+        l.wait = c->ip_window;
+    }
+    return l;
 }

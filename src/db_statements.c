@@ -165,10 +165,21 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_login_attempt_get",
      "SELECT scope, subject, failures, window_start, locked_until FROM login_attempts "
      "WHERE scope = %s AND subject = %s", NULL},
-    {"authsvc_login_attempt_record_failure",
+    /* account: window_start is the latest failure; a quiet period since then restarts
+     * the count (args: subject, now, quiet cutoff) */
+    {"authsvc_login_attempt_account_failure",
      "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
-     "VALUES (%s, %s, 1, %lld, 0) ON CONFLICT (scope, subject) "
-     "DO UPDATE SET failures = login_attempts.failures + 1", NULL},
+     "VALUES ('account', %s, 1, %lld, 0) ON CONFLICT (scope, subject) DO UPDATE SET "
+     "failures = CASE WHEN login_attempts.window_start < %lld THEN 1 "
+     "ELSE login_attempts.failures + 1 END, window_start = excluded.window_start", NULL},
+    /* ip: a fixed window from its first failure (args: subject, now, cutoff, cutoff) */
+    {"authsvc_login_attempt_ip_failure",
+     "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
+     "VALUES ('ip', %s, 1, %lld, 0) ON CONFLICT (scope, subject) DO UPDATE SET "
+     "failures = CASE WHEN login_attempts.window_start < %lld THEN 1 "
+     "ELSE login_attempts.failures + 1 END, "
+     "window_start = CASE WHEN login_attempts.window_start < %lld "
+     "THEN excluded.window_start ELSE login_attempts.window_start END", NULL},
     {"authsvc_login_attempt_lock",
      "UPDATE login_attempts SET locked_until = %lld WHERE scope = %s AND subject = %s", NULL},
     {"authsvc_login_attempt_clear",

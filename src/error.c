@@ -40,6 +40,8 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_NOT_ALLOWED_ACCESS] = {403, "NotAllowedAccess", "Not Allowed Access"},
     [AUTHSVC_E_PASSWORD_REUSED] = {401, "PasswordReused",
                                    "The new password must differ from the current one"},
+    [AUTHSVC_E_TOO_MANY_ATTEMPTS] = {429, "TooManyAttempts",
+                                     "Too many failed attempts; try again later"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

@@ -9,6 +9,7 @@
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
+#include "authsvc_regulation.h"
 #include "authsvc_tokens.h"
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))
@@ -37,53 +38,87 @@ static const char *login_username_key(apr_pool_t *p, const char *username)
     return key;
 }
 
-/* The stored hash of an internal user, or NULL. Burns the cost of one hash when there
- * is none, so a missing user answers as slowly as a wrong password. */
-static int login_password_matches(authsvc_request_t *req, authsvc_db_t *db,
-                                  const char *user_id, const char *password)
+/* Checks the password of user_id (NULL: no such user), spending the time of one check
+ * when there is no stored hash, and rehashes a matching hash that is weaker than the
+ * configuration. AUTHSVC_OK, AUTHSVC_INVALID or AUTHSVC_UNAVAILABLE. */
+static authsvc_status_t login_password_check(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const char *password)
 {
     const char *args[] = {user_id};
     apr_dbd_row_t *row = NULL;
-    const char *stored = NULL, *burn;
+    const char *stored = NULL;
+    int needs_rehash = 0;
+    authsvc_status_t st;
 
     if (user_id && authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user",
                                          &row, 1, args) == AUTHSVC_OK)
         stored = authsvc_db_column(db, row, 3);
-    if (!stored) {
-        authsvc_password_hash(req->pool, password, strlen(password), NULL, &burn);
-        return 0;
-    }
-    return authsvc_password_verify(stored, password, strlen(password));
+    st = authsvc_flow_password_check(req, stored, password, &needs_rehash);
+    if (st == AUTHSVC_OK && needs_rehash
+        && authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0602) "password rehash not stored");
+    return st;
 }
 
-/* Client, then user and password, then membership and status. On failure the answer
- * is already set and NULL is returned. */
+/* A refused attempt: counted, recorded when the user exists, answered as bad credentials
+ * whatever the reason (unknown user, wrong password, locked username). */
+static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *db,
+                                         const char *account_key, const char *user_id,
+                                         const authsvc_client_t *client)
+{
+    authsvc_regulation_failed(req, db, account_key);
+    if (user_id)
+        authsvc_activity_record(req, db, "FAILED", user_id, NULL, client->client_id, NULL);
+    authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
+    return NULL;
+}
+
+/* The client IP's limit first (429), then the client, then the username's lockout, user
+ * and password, then membership and status. On failure the answer is already set and
+ * NULL is returned. */
 static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_db_t *db,
                                                authsvc_client_t **client)
 {
-    const char *username = body_string(req, "username");
-    const char *args[] = {login_username_key(req->pool, username)};
+    const char *key = login_username_key(req->pool, body_string(req, "username"));
     const char *user_id = NULL, *member[2];
     apr_dbd_row_t *row = NULL;
     authsvc_principal_t *pr = NULL;
-    authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
+    authsvc_status_t st;
+    authsvc_regulation_t verdict;
+    long retry_after = 0;
 
+    verdict = authsvc_regulation_check(req, db, key, &retry_after);
+    if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
+        apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
+        authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
+        return NULL;
+    }
+    st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
         flow_db_unavailable(req);
         return NULL;
     }
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
+        authsvc_regulation_failed(req, db, NULL);
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
         return NULL;
     }
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, args) == AUTHSVC_OK)
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, &key) == AUTHSVC_OK)
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-    if (!login_password_matches(req, db, user_id, body_string(req, "password"))) {
-        if (user_id)
-            authsvc_activity_record(req, db, "FAILED", user_id, NULL, (*client)->client_id, NULL);
-        authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
+    if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
+        /* the time of a check, and no check: a locked username learns nothing. Only the
+         * address counts this attempt: the lock does not grow while the user retries. */
+        authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);
+        return login_refused(req, db, NULL, user_id, *client);
+    }
+    st = login_password_check(req, db, user_id, body_string(req, "password"));
+    if (st == AUTHSVC_UNAVAILABLE) {
+        flow_db_unavailable(req);
         return NULL;
     }
+    if (st != AUTHSVC_OK)
+        return login_refused(req, db, key, user_id, *client);
+    authsvc_regulation_succeeded(req, db, key);
     member[0] = user_id;
     member[1] = (*client)->client_id;
     row = NULL;

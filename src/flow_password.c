@@ -1,37 +1,69 @@
-/* The password policy as the flows apply it: 8 to 256 characters (code points, not
- * bytes), no composition rules, not the username. */
+/* Passwords as the flows use them: the configured policy, hashing and checking with the
+ * configured argon2id cost under the child's concurrency cap, and the rehash of stored
+ * hashes that are weaker than the configuration (imported bcrypt ones included). */
 #include <string.h>
 
 #include <apr_strings.h>
 
+#include "authsvc_config.h"
+#include "authsvc_db.h"
 #include "authsvc_flows.h"
-#include "authsvc_json.h"
-#include "authsvc_limits.h"
+#include "authsvc_password_policy.h"
 
-static apr_size_t password_code_points(const char *s)
-{
-    apr_size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 
 authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const char *username,
                                                   const char *password, const char **why)
 {
-    apr_size_t n = password_code_points(password);
+    const authsvc_server_config_t *c = req->server_config;
+    authsvc_password_policy_t policy;
 
-    (void)req;
     *why = NULL;
-    if (!authsvc_utf8_valid(password, strlen(password)))
-        *why = "Password must be valid UTF-8";
-    else if (n < 8)
-        *why = "Password must be at least 8 characters";
-    else if (n > AUTHSVC_PASSWORD_LENGTH_MAX)
-        *why = "Password must be at most 256 characters";
-    else if (username && strcasecmp(username, password) == 0)
-        *why = "Password must not be the username";
-    return *why ? AUTHSVC_INVALID : AUTHSVC_OK;
+    if (authsvc_password_policy_init(req->pool, &policy, authsvc_config_password_min_length(c),
+                                     c->password_blocklist) != AUTHSVC_OK) {
+        *why = "Password policy unavailable";
+        return AUTHSVC_INVALID;
+    }
+    return authsvc_password_policy_check(&policy, username, password, strlen(password), why);
+}
+
+authsvc_status_t authsvc_flow_password_hash(authsvc_request_t *req, const char *password,
+                                            const char **encoded)
+{
+    const authsvc_server_config_t *c = req->server_config;
+
+    return authsvc_password_hash_limited(req->pool, password, strlen(password),
+                                         authsvc_config_password_params(c), c->password_limiter,
+                                         encoded);
+}
+
+authsvc_status_t authsvc_flow_password_check(authsvc_request_t *req, const char *stored,
+                                             const char *password, int *needs_rehash)
+{
+    const authsvc_server_config_t *c = req->server_config;
+    const char *burn = NULL;
+
+    if (needs_rehash)
+        *needs_rehash = 0;
+    if (!stored) {
+        /* no hash to check: spend the time one check costs, then refuse */
+        authsvc_status_t st = authsvc_flow_password_hash(req, password, &burn);
+        return st == AUTHSVC_UNAVAILABLE ? st : AUTHSVC_INVALID;
+    }
+    return authsvc_password_check(stored, password, strlen(password),
+                                  authsvc_config_password_params(c), c->password_limiter,
+                                  needs_rehash);
+}
+
+authsvc_status_t authsvc_flow_password_store(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const char *password)
+{
+    const char *args[3];
+    authsvc_status_t st = authsvc_flow_password_hash(req, password, &args[0]);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    args[1] = ARG(authsvc_db_now_ms());
+    args[2] = user_id;
+    return authsvc_db_exec(db, req->pool, "authsvc_credential_set_password", NULL, 3, args);
 }

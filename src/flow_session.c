@@ -243,14 +243,6 @@ static const char *session_own_family(authsvc_request_t *req, authsvc_db_t *db)
     return rt.family_id;
 }
 
-static authsvc_status_t session_store_password(authsvc_request_t *req, authsvc_db_t *db,
-                                               const char *user_id, const char *hash)
-{
-    const char *args[] = {hash, ARG(authsvc_db_now_ms()), user_id};
-
-    return authsvc_db_exec(db, req->pool, "authsvc_credential_set_password", NULL, 3, args);
-}
-
 int authsvc_flow_change_password(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
@@ -258,8 +250,9 @@ int authsvc_flow_change_password(authsvc_request_t *req)
     const char *username = session_claim(req->claims, "username");
     const char *password = session_body_string(req, "password");
     const char *old = session_body_string(req, "oldPassword");
-    const char *args[] = {user_id}, *stored, *hash, *why = NULL;
+    const char *args[] = {user_id}, *stored, *why = NULL;
     apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
     cJSON *body;
 
     if (!username || strcasecmp(username, session_body_string(req, "username")) != 0)
@@ -270,15 +263,17 @@ int authsvc_flow_change_password(authsvc_request_t *req)
             != AUTHSVC_OK
         || !(stored = authsvc_db_column(db, row, 3)))
         return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
-    if (!authsvc_password_verify(stored, old, strlen(old)))
-        return authsvc_respond_error(req, AUTHSVC_E_WRONG_PASSWORD);
-    if (authsvc_password_verify(stored, password, strlen(password)))
-        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED);
+    st = authsvc_flow_password_check(req, stored, old, NULL);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_WRONG_PASSWORD)
+                                     : session_unavailable(req);
     if (authsvc_flow_password_acceptable(req, username, password, &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    if (authsvc_password_hash(req->pool, password, strlen(password), NULL, &hash) != AUTHSVC_OK)
-        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    if (session_store_password(req, db, user_id, hash) != AUTHSVC_OK
+    st = authsvc_flow_password_check(req, stored, password, NULL);
+    if (st != AUTHSVC_INVALID)
+        return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
+                                : session_unavailable(req);
+    if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
         || session_end_others(req, db, user_id, session_own_family(req, db)) != AUTHSVC_OK)
         return session_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());

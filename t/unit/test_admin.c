@@ -483,10 +483,13 @@ static void test_user_list_shows_no_secrets(void)
 
 static void add_attempt(authsvc_db_t *db, apr_pool_t *p, const char *scope, const char *subject)
 {
-    const char *args[] = {scope, subject, authsvc_db_int_arg(p, authsvc_db_now_ms())};
+    const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
+    const char *args[] = {subject, now, now, now};
+    int ip = strcmp(scope, "ip") == 0;
 
-    CU_ASSERT_EQUAL(authsvc_db_exec(db, p, "authsvc_login_attempt_record_failure", NULL, 3,
-                                    args), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_exec(db, p, ip ? "authsvc_login_attempt_ip_failure"
+                                              : "authsvc_login_attempt_account_failure",
+                                    NULL, ip ? 4 : 3, args), AUTHSVC_OK);
 }
 
 static void test_user_unlock_clears_only_that_account(void)

@@ -603,17 +603,47 @@ static void test_revocation_is_idempotent(void)
                     AUTHSVC_NOT_FOUND);
 }
 
-static void test_login_failures_count_up(void)
+static long long attempt_failures(const char *scope, const char *subject)
 {
-    const char *n = authsvc_db_int_arg(pool, authsvc_db_now_ms());
-    const char *fail[] = {"account", "counted", n}, *key[] = {"account", "counted"};
+    const char *key[] = {scope, subject};
     apr_dbd_row_t *row = NULL;
 
-    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_record_failure", 3, fail, NULL), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_record_failure", 3, fail, NULL), AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 2,
-                                                key), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, 2, -1), 2);
+    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 2, key) != AUTHSVC_OK)
+        return -1;
+    return authsvc_db_column_int(db, row, 2, -1);
+}
+
+static void test_login_failures_count_up(void)
+{
+    long long now = authsvc_db_now_ms();
+    const char *n = authsvc_db_int_arg(pool, now), *old = authsvc_db_int_arg(pool, now - 1000);
+    const char *fail[] = {"counted", n, old}, *later[] = {"counted", n, n};
+
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, fail, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, fail, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(attempt_failures("account", "counted"), 2);
+    /* the latest failure is older than the cutoff: the count starts again */
+    later[1] = authsvc_db_int_arg(pool, now + 10);
+    later[2] = authsvc_db_int_arg(pool, now + 5);
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, later, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(attempt_failures("account", "counted"), 1);
+}
+
+static void test_ip_failures_window(void)
+{
+    long long now = authsvc_db_now_ms();
+    const char *n = authsvc_db_int_arg(pool, now), *old = authsvc_db_int_arg(pool, now - 1000);
+    const char *in_window[] = {"192.0.2.1", n, old, old};
+    const char *next[] = {"192.0.2.1", NULL, NULL, NULL};
+
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_ip_failure", 4, in_window, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_ip_failure", 4, in_window, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(attempt_failures("ip", "192.0.2.1"), 2);
+    /* the window (started at now) ended before now + 20: a new one starts */
+    next[1] = authsvc_db_int_arg(pool, now + 20);
+    next[2] = next[3] = authsvc_db_int_arg(pool, now + 10);
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_ip_failure", 4, next, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(attempt_failures("ip", "192.0.2.1"), 1);
 }
 
 static void test_int_arg(void)
@@ -674,6 +704,7 @@ void authsvc_test_register_db(void)
                 test_refresh_token_rotation_and_family_revocation);
     CU_add_test(s, "revoking a jti twice is fine", test_revocation_is_idempotent);
     CU_add_test(s, "login failures count up", test_login_failures_count_up);
+    CU_add_test(s, "ip failures count in a fixed window", test_ip_failures_window);
     CU_add_test(s, "integer arguments and the clock", test_int_arg);
     CU_add_test(s, "open reports a bad driver or path", test_open_reports_bad_driver);
 }

@@ -50,8 +50,15 @@ class Accounts:
     def __getitem__(self, username):
         return self.users[username]
 
-    def httpd_config(self):
-        return ['AuthsvcSigningKey "%s"' % self.key_path]
+    # Tests of other behaviour make many failed logins from 127.0.0.1: brute-force
+    # regulation is raised out of their way (clarification 19); test_regulation.py sets
+    # the limits it tests.
+    RAISED_LIMITS = ["AuthsvcAccountLockout 100000 1 1", "AuthsvcIpLoginLimit 100000 300"]
+
+    def httpd_config(self, limits=None):
+        """The key, and the regulation directives (`limits`; default: raised)."""
+        return (['AuthsvcSigningKey "%s"' % self.key_path]
+                + list(self.RAISED_LIMITS if limits is None else limits))
 
     def secrets(self):
         """Every secret provisioning made: for "does it leak into the log?"."""
@@ -92,22 +99,8 @@ def provision(db, workdir):
         User("erin", _password(), "t1", "admin", ["web"]),
     ]
     for u in users:
-        argv = ["user", "add", "--username", u.username, "--tenant", u.tenant,
-                "--role", u.role, "--email", u.username + "@example.org",
-                "--first-name", u.username.capitalize(), "--status", u.status]
-        for c in u.clients:
-            argv += ["--client", c]
-        admin.run(*argv, "--password-stdin", input=u.password + "\n").check()
-        acc.users[u.username] = u
-
-    listing = admin.run("user", "list").check().stdout.splitlines()
-    assert listing and listing[0].split("\t")[:2] == ["ID", "USERNAME"], listing
-    for line in listing[1:]:
-        cols = line.split("\t")
-        if len(cols) >= 2 and cols[1] in acc.users:
-            acc.users[cols[1]].id = cols[0]
-    missing = [u for u in acc.users.values() if not u.id]
-    assert not missing, "user list does not show %r: %r" % (missing, listing)
+        _user_add(admin, acc, u)
+    _read_user_ids(admin, acc)
 
     for key, tid in db.query("SELECT tenant_key, id FROM tenants"):
         acc.tenant_ids[key] = tid
@@ -117,6 +110,39 @@ def provision(db, workdir):
     # membership, so alice's second tenant is written with SQL (schema of 001_initial).
     add_membership(db, acc, "alice", "t2", "member")
     return acc
+
+
+def _user_add(admin, acc, u):
+    argv = ["user", "add", "--username", u.username, "--tenant", u.tenant,
+            "--role", u.role, "--email", u.username + "@example.org",
+            "--first-name", u.username.capitalize(), "--status", u.status]
+    for c in u.clients:
+        argv += ["--client", c]
+    admin.run(*argv, "--password-stdin", input=u.password + "\n").check()
+    acc.users[u.username] = u
+
+
+def _read_user_ids(admin, acc):
+    listing = admin.run("user", "list").check().stdout.splitlines()
+    assert listing and listing[0].split("\t")[:2] == ["ID", "USERNAME"], listing
+    for line in listing[1:]:
+        cols = line.split("\t")
+        if len(cols) >= 2 and cols[1] in acc.users:
+            acc.users[cols[1]].id = cols[0]
+    missing = [u for u in acc.users.values() if not u.id]
+    assert not missing, "user list does not show %r: %r" % (missing, listing)
+
+
+def add_users(db, acc, names, password=None, clients=("web",), status="active"):
+    """More users of t1/admin (before or after httpd starts); each gets `password` or a
+    random one. Returns the User objects."""
+    admin = db.admin()
+    added = [User(n, password or _password(), "t1", "admin", clients, status=status)
+             for n in names]
+    for u in added:
+        _user_add(admin, acc, u)
+    _read_user_ids(admin, acc)
+    return added
 
 
 def add_membership(db, acc, username, tenant_key, role_name, status=1):

@@ -63,18 +63,21 @@ class HttpClient:
         self.timeout = timeout
 
     def request(self, method, path, body=None, content_type=None, headers=None,
-                chunked=False, chunk_size=1000, content_length=None, timeout=None):
+                chunked=False, chunk_size=1000, content_length=None, timeout=None,
+                source=None):
         """body: bytes, str (sent as UTF-8) or any other value (sent as JSON, with
         Content-Type application/json unless content_type says otherwise).
         content_type None sends no Content-Type header. content_length overrides the
-        Content-Length header (only without chunked)."""
+        Content-Length header (only without chunked). source: the local address to
+        connect from (any 127.x.y.z works on Linux loopback)."""
         if body is not None and not isinstance(body, (bytes, str)):
             body = json.dumps(body)
             if content_type is None:
                 content_type = "application/json"
         if isinstance(body, str):
             body = body.encode("utf-8")
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout or self.timeout)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout or self.timeout,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.putrequest(method, path, skip_accept_encoding=True)
             conn.putheader("Connection", "close")

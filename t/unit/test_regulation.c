@@ -1,0 +1,50 @@
+/* regulation.c: how long a username stays locked (clarification 19's defaults: 5
+ * failures, 1 minute doubling to at most 15 minutes). */
+#include "authsvc_limits.h"
+#include "authsvc_regulation.h"
+#include "unit.h"
+
+static const authsvc_limit_t defaults = {AUTHSVC_LOCKOUT_FAILURES_DEFAULT,
+                                         AUTHSVC_LOCKOUT_WAIT_DEFAULT,
+                                         AUTHSVC_LOCKOUT_MAX_WAIT_DEFAULT};
+
+static void test_no_lock_under_the_limit(void)
+{
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 0), 0);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 4), 0);
+}
+
+static void test_wait_doubles_up_to_the_maximum(void)
+{
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 5), 60);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 6), 120);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 7), 240);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 8), 480);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 9), 900);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&defaults, 1000000), 900);
+}
+
+static void test_zero_failures_switches_it_off(void)
+{
+    const authsvc_limit_t off = {0, 60, 900};
+
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&off, 1000), 0);
+}
+
+static void test_maximum_equal_to_the_wait(void)
+{
+    const authsvc_limit_t flat = {3, 30, 30};
+
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&flat, 3), 30);
+    CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&flat, 50), 30);
+}
+
+void authsvc_test_register_regulation(void)
+{
+    CU_pSuite s = CU_add_suite("regulation", NULL, NULL);
+
+    CU_add_test(s, "no lock under the limit", test_no_lock_under_the_limit);
+    CU_add_test(s, "the wait doubles up to the maximum", test_wait_doubles_up_to_the_maximum);
+    CU_add_test(s, "0 failures switches it off", test_zero_failures_switches_it_off);
+    CU_add_test(s, "a maximum equal to the wait", test_maximum_equal_to_the_wait);
+}
