@@ -90,8 +90,6 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
 /* Per-connection settings (SQLite: PRAGMA foreign_keys = ON), for every connection,
  * mod_dbd's included (dbd.c runs them in mod_dbd's post_connect hook). */
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p);
-/* A new connection: SQLite's busy timeout, then the session settings above. */
-authsvc_status_t authsvc_db_connection_setup(authsvc_db_t *db, apr_pool_t *p);
 
 /* Prepares label into db->prepared unless it is there already. */
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label);

@@ -30,6 +30,7 @@
 #include "authsvc_limits.h"
 #include "authsvc_migrate.h"
 #include "authsvc_password.h"
+#include "authsvc_purge.h"
 
 #define PROGRAM "authsvc-admin"
 #define PARSED (-1)             /* parse_command: go on with the command */
@@ -88,6 +89,7 @@ static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTI
                                                   {NULL, 0}};
 static const option_spec_t user_unlock_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
 static const option_spec_t key_generate_options[] = {
     {"alg", OPT_VALUE | OPT_REQUIRED}, {"out", OPT_VALUE | OPT_REQUIRED},
     {"bits", OPT_VALUE}, {NULL, 0}};
@@ -148,6 +150,12 @@ static const admin_command_t commands[] = {
      "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
      "Clears the account's failed-login counter and lockout. (Per-address limits expire\n"
      "by themselves.)\n" DB_HELP},
+    {NULL, "purge", authsvc_admin_purge, purge_options, "delete expired rows",
+     "usage: " PROGRAM " purge [DATABASE]\n\n"
+     "Deletes expired auth codes, refresh tokens past their own or their session's\n"
+     "lifetime, revocations of tokens that have expired anyway, and brute-force counters\n"
+     "unused for a day. The service also does this by itself on about one login in "
+     "64;\nrun this from cron on quiet installations.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
      "usage: " PROGRAM " key generate --alg RS256|ES256 --out FILE [--bits N]\n\n"
@@ -681,6 +689,30 @@ int authsvc_admin_migrate(authsvc_admin_t *ctx, int argc, const char *const *arg
     if (result.journal_mode != NULL) {
         fprintf(ctx->out, "journal mode: %s\n", result.journal_mode);
     }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- purge */
+
+int authsvc_admin_purge(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command(NULL, "purge");
+    authsvc_purge_counts_t n = {0, 0, 0, 0};
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, NULL, "purge", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_purge_expired(db, ctx->pool, authsvc_db_now_ms(), &n);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "purged %d auth codes, %d refresh tokens, %d revocations, "
+            "%d login counters\n", n.auth_codes, n.refresh_tokens, n.revoked_tokens,
+            n.login_attempts);
     return AUTHSVC_ADMIN_OK;
 }
 

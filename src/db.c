@@ -72,6 +72,15 @@ authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc
 
 static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *label);
 
+/* One of our own connections: the busy timeout first (even preparing the session's
+ * PRAGMAs may wait for a lock), then the session settings. */
+static authsvc_status_t connection_setup(authsvc_db_t *db, apr_pool_t *p)
+{
+    if (run_direct(db, p, AUTHSVC_DB_DIRECT_BUSY_TIMEOUT) != AUTHSVC_OK)
+        return AUTHSVC_UNAVAILABLE;
+    return authsvc_db_session_init(db, p);
+}
+
 static apr_status_t close_connection(void *data)
 {
     authsvc_db_t *db = data;
@@ -111,7 +120,7 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
     db->pool = p;
     db->prepared = apr_hash_make(p);
     db->prepare_on_demand = 1;
-    if (authsvc_db_connection_setup(db, p) != AUTHSVC_OK) {
+    if (connection_setup(db, p) != AUTHSVC_OK) {
         *error = db->error;
         return AUTHSVC_UNAVAILABLE;
     }
@@ -140,14 +149,6 @@ static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p)
 {
     return run_direct(db, p, AUTHSVC_DB_DIRECT_SESSION_INIT);
-}
-
-authsvc_status_t authsvc_db_connection_setup(authsvc_db_t *db, apr_pool_t *p)
-{
-    /* the timeout first: even preparing the session's PRAGMAs may wait for a lock */
-    if (run_direct(db, p, AUTHSVC_DB_DIRECT_BUSY_TIMEOUT) != AUTHSVC_OK)
-        return AUTHSVC_UNAVAILABLE;
-    return authsvc_db_session_init(db, p);
 }
 
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label)

@@ -206,6 +206,9 @@ static const authsvc_db_statement_t statements[] = {
      "DELETE FROM refresh_tokens WHERE expires_at < %lld OR family_expires_at < %lld", NULL},
     {"authsvc_purge_revoked_tokens", "DELETE FROM revoked_tokens WHERE expires_at < %lld",
      NULL},
+    /* args: now, the last use before which an unlocked counter goes */
+    {"authsvc_purge_login_attempts",
+     "DELETE FROM login_attempts WHERE locked_until < %lld AND window_start < %lld", NULL},
 };
 
 /* Dialect-specific statements run unprepared (see authsvc_db.h): "" = nothing to run. */

@@ -104,7 +104,8 @@ static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t 
     db.handle = conn->handle;
     db.prepared = conn->prepared;
     db.pool = pool;
-    if (authsvc_db_connection_setup(&db, pool) != AUTHSVC_OK
+    /* no busy timeout here: apr_dbd retries BUSY itself (see db_statements.c) */
+    if (authsvc_db_session_init(&db, pool) != AUTHSVC_OK
         || authsvc_db_prepare_all(&db, &failed) != AUTHSVC_OK) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, cfg->server,
                      AUTHSVC_LOGNO(0204) "SQLite connection setup failed%s%s: %s",

@@ -9,6 +9,7 @@
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
+#include "authsvc_purge.h"
 #include "authsvc_regulation.h"
 #include "authsvc_tokens.h"
 
@@ -161,6 +162,10 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
     login_touch(req, db, pr);
     authsvc_activity_record(req, db, "ACCESS", pr->user_id, pr->tenant_id, client->client_id,
                             pr->claims);
+    if (authsvc_purge_due() && authsvc_purge_expired(db, req->pool, authsvc_db_now_ms(), NULL)
+                                   != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",
+                 db->error ? db->error : "database error");
     return authsvc_tokens_respond(req, &pair);
 }
 

@@ -759,3 +759,35 @@ def test_no_secret_in_the_error_log(api, accounts, server):
     found = sorted({n[:12] + "..." for n in needles if n and n in log})
     assert not found, "secrets in %s: %r" % (server.error_log, found)
     assert len(needles) > 10  # the check had something to look for
+
+
+# ---- purging (clarification 20) -----------------------------------------------------------
+
+def test_admin_purge_deletes_only_what_expired(api, backend, accounts):
+    s = api.session("alice")
+    r = api.c.post_json("/logout", {"refreshToken": s["refreshToken"]},
+                        headers=bearer(s["accessToken"]))
+    assert r.status == 200, r
+    live = api.session("alice")
+    api.code("alice")
+    now = int(time.time() * 1000)
+    # age one row of each kind; a counter unused for two days
+    backend.query("UPDATE revoked_tokens SET expires_at = 1 WHERE jti = (SELECT jti FROM "
+                  "revoked_tokens ORDER BY revoked_at DESC LIMIT 1)")
+    backend.query("UPDATE auth_codes SET expires_at = 1 WHERE code_hash = (SELECT code_hash "
+                  "FROM auth_codes ORDER BY created_at DESC LIMIT 1)")
+    backend.query("INSERT INTO login_attempts (scope, subject, failures, window_start, "
+                  "locked_until) VALUES ('account', 'purge-me', 3, %d, 0), ('account', "
+                  "'keep-me', 3, %d, 0)" % (now - 2 * 86400 * 1000, now))
+    counts = lambda: {t: int(backend.query("SELECT count(*) FROM %s" % t)[0][0])
+                      for t in ("revoked_tokens", "auth_codes", "login_attempts")}
+    before = counts()
+    out = backend.admin().run("purge").check().stdout
+    assert re.match(r"purged 1 auth codes, \d+ refresh tokens, 1 revocations, 1 login "
+                    r"counters$", out.strip()), out
+    after = counts()
+    assert {t: before[t] - after[t] for t in before} == {
+        "revoked_tokens": 1, "auth_codes": 1, "login_attempts": 1}, (before, after)
+    assert backend.query("SELECT subject FROM login_attempts WHERE subject LIKE '%-me'") == [
+        ["keep-me"]]
+    api.assert_live(live["accessToken"])

@@ -1,0 +1,40 @@
+/* Purging expired rows (see authsvc_purge.h). */
+#include <openssl/rand.h>
+
+#include "authsvc_limits.h"
+#include "authsvc_purge.h"
+
+/* Counters are kept a day after their last use: longer than any lock (at most
+ * AUTHSVC_LIMIT_SECONDS_MAX) and any address window or quiet period. */
+#define PURGE_ATTEMPTS_AFTER_MS (AUTHSVC_LIMIT_SECONDS_MAX * 1000LL)
+
+authsvc_status_t authsvc_purge_expired(authsvc_db_t *db, apr_pool_t *p, long long now_ms,
+                                       authsvc_purge_counts_t *counts)
+{
+    authsvc_purge_counts_t ignored;
+    const char *now = authsvc_db_int_arg(p, now_ms);
+    const char *old = authsvc_db_int_arg(p, now_ms - PURGE_ATTEMPTS_AFTER_MS);
+    const char *one[] = {now}, *two[] = {now, now}, *attempts[] = {now, old};
+    authsvc_status_t st;
+
+    if (!counts)
+        counts = &ignored;
+    st = authsvc_db_exec(db, p, "authsvc_purge_auth_codes", &counts->auth_codes, 1, one);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, p, "authsvc_purge_refresh_tokens", &counts->refresh_tokens, 2,
+                             two);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, p, "authsvc_purge_revoked_tokens", &counts->revoked_tokens, 1,
+                             one);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, p, "authsvc_purge_login_attempts", &counts->login_attempts, 2,
+                             attempts);
+    return st;
+}
+
+int authsvc_purge_due(void)
+{
+    unsigned char b = 0;
+
+    return RAND_bytes(&b, 1) == 1 && b % AUTHSVC_PURGE_ONE_IN == 0;
+}
