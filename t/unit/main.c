@@ -40,6 +40,7 @@ int main(void)
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();
+    authsvc_test_register_totp();
     authsvc_test_register_admin();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
