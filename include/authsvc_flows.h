@@ -23,6 +23,12 @@ int authsvc_flow_switch_token(authsvc_request_t *req);
 int authsvc_flow_logout(authsvc_request_t *req);
 int authsvc_flow_change_password(authsvc_request_t *req);
 
+/* flow_activity.c: login-activity reports, within the caller's tenant */
+int authsvc_flow_activity_find(authsvc_request_t *req);
+int authsvc_flow_activity_count(authsvc_request_t *req);
+int authsvc_flow_activity_find_by_id(authsvc_request_t *req);
+int authsvc_flow_active_users(authsvc_request_t *req);
+
 /* flow_password.c: the password policy as configured, with a reason for the client. */
 authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const char *username,
                                                   const char *password, const char **why);

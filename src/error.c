@@ -40,6 +40,8 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_NOT_ALLOWED_ACCESS] = {403, "NotAllowedAccess", "Not Allowed Access"},
     [AUTHSVC_E_PASSWORD_REUSED] = {401, "PasswordReused",
                                    "The new password must differ from the current one"},
+    [AUTHSVC_E_INVALID_FILTER] = {400, "InvalidFilter", "The filter is invalid"},
+    [AUTHSVC_E_ENTITY_NOT_FOUND] = {404, "ENTITY_NOT_FOUND", "Entity not found"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

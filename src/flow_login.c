@@ -63,7 +63,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
 {
     const char *username = body_string(req, "username");
     const char *args[] = {login_username_key(req->pool, username)};
-    const char *user_id = NULL, *member[2];
+    const char *user_id = NULL, *home_tenant = NULL, *member[2];
     apr_dbd_row_t *row = NULL;
     authsvc_principal_t *pr = NULL;
     authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
@@ -76,11 +76,15 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
         return NULL;
     }
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, args) == AUTHSVC_OK)
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, args)
+        == AUTHSVC_OK) {
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+        home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    }
     if (!login_password_matches(req, db, user_id, body_string(req, "password"))) {
         if (user_id)
-            authsvc_activity_record(req, db, "FAILED", user_id, NULL, (*client)->client_id, NULL);
+            authsvc_activity_record(req, db, "FAILED", user_id, home_tenant, (*client)->client_id,
+                                    NULL);
         authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
         return NULL;
     }
