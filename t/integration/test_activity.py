@@ -407,3 +407,122 @@ def test_active_users_is_tenant_scoped(client, accounts, tokens):
     assert set(r.json) == {"2024-12"}, r
     assert {e["tenantId"] for rows in r.json["2024-12"].values() for e in rows} == {
         accounts.tenant_ids["t2"]}
+
+
+# ---- property test: random filters -------------------------------------------------
+
+FUZZ_COUNT = 10000
+FUZZ_THREADS = 4
+JUNK = ["x' OR '1'='1", "') OR 1=1--", "%", "_", "\\", "*", "[", "\u00e9\u4e2d", "", "NULL",
+        "1; DROP TABLE login_activity", "loginTime DESC", 2 ** 63, -1, 1.5, True, None, [], {}]
+
+
+def _fuzz_condition(rng, acc, depth=0):
+    alice, bob = acc.users["alice"].id, acc.users["bob"].id
+    r = rng.random()
+    if depth < 3 and r < 0.15:
+        return {rng.choice(["and", "or"]): [_fuzz_condition(rng, acc, depth + 1)
+                                            for _ in range(rng.randint(1, 3))]}
+    choices = [
+        lambda: {"actor": rng.choice([alice, bob])},
+        lambda: {"actor": {"inq": rng.sample([alice, bob, "nobody"], rng.randint(1, 3))}},
+        lambda: {"loginType": {rng.choice(["eq", "neq"]): rng.choice(
+            ["ACCESS", "RELOGIN", "LOGOUT", "FAILED"])}},
+        lambda: {"loginType": {"nin": ["LOGOUT"]}},
+        lambda: {"loginTime": {rng.choice(["gt", "gte", "lt", "lte"]): "2024-%02d-%02dT00:00:00Z"
+                               % (rng.randint(10, 12), rng.randint(1, 28))}},
+        lambda: {"loginTime": {"between": [ms("2024-10-01T00:00:00Z"),
+                                           ms("2025-%02d-01T00:00:00Z" % rng.randint(1, 3))]}},
+        lambda: {"deviceInfo": {rng.choice(["like", "ilike", "nlike", "nilike"]):
+                                rng.choice(["%a%", "Bulk%", "agent/_", "%/%", "%1%"])}},
+        lambda: {"ipAddress": {"like": "10.%"}},
+        lambda: {"deviceInfo": None} if rng.random() < 0.5 else {"ipAddress": {"neq": None}},
+        lambda: {"id": {"like": "seed-%"}},
+        lambda: {"tenantId": acc.tenant_ids["t2"]},
+    ]
+    return rng.choice(choices)()
+
+
+def _fuzz_junk(rng):
+    """Something wrong: an unknown key, operator or type, or injection text."""
+    key = rng.choice(["actor", "loginTime", "tenantId", "nope", "$where", "id) --", "and"])
+    op = rng.choice(["eq", "like", "inq", "between", "regexp", "gt", "nin", "exists", "or"])
+    return {"where": {key: {op: rng.choice(JUNK)}} if rng.random() < 0.7 else rng.choice(JUNK),
+            rng.choice(["order", "fields", "limit", "skip", "include"]): rng.choice(JUNK)}
+
+
+def fuzz_filter(rng, acc):
+    if rng.random() < 0.2:
+        return _fuzz_junk(rng)
+    flt = {"where": _fuzz_condition(rng, acc)}
+    if rng.random() < 0.3:
+        flt["order"] = rng.choice(["loginTime DESC", "actor ASC", ["loginType", "id DESC"],
+                                   "deviceInfo, ipAddress DESC"])
+    if rng.random() < 0.3:
+        flt["limit"] = rng.randint(1, 50)
+    if rng.random() < 0.2:
+        flt["skip"] = rng.randint(0, 5)
+    if rng.random() < 0.2:
+        flt["fields"] = rng.choice([["id", "tenantId"], {"tenantId": True, "actor": True},
+                                    {"deviceInfo": False}])
+    return flt
+
+
+def _fuzz_worker(port, token, t1, filters, out):
+    import http.client
+    conn = None
+    for flt in filters:
+        path = "/login-activity?" + urllib.parse.urlencode({"filter": qjson(flt)})
+        for _attempt in range(2):
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", path, headers={"Authorization": "Bearer " + token})
+                resp = conn.getresponse()
+                body = resp.read()
+                if resp.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = None
+                break
+            except (http.client.HTTPException, OSError):
+                conn = None
+        else:
+            out.append(("no answer", flt))
+            continue
+        if resp.status >= 500:
+            out.append(("status %d" % resp.status, flt))
+        elif resp.status == 200:
+            rows = json.loads(body)
+            if any(row.get("tenantId", t1) != t1 for row in rows):
+                out.append(("another tenant's row", flt))
+            out.append(("rows" if rows else "empty", None))
+        else:
+            out.append(("refused", None))
+
+
+def test_random_filters_never_fail_nor_leak(server, accounts, tokens):
+    import os
+    import random
+    import threading
+    seed = int(os.environ.get("AUTHSVC_FUZZ_SEED", "20250105"))
+    rng = random.Random(seed)
+    filters = [fuzz_filter(rng, accounts) for _ in range(FUZZ_COUNT)]
+    results = [[] for _ in range(FUZZ_THREADS)]
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=_fuzz_worker, args=(
+        server.port, tokens["alice"]["accessToken"], accounts.tenant_ids["t1"],
+        filters[i::FUZZ_THREADS], results[i])) for i in range(FUZZ_THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    outcomes = [o for part in results for o in part]
+    bad = [o for o in outcomes if o[0] not in ("rows", "empty", "refused")]
+    assert not bad, "seed %d: %r" % (seed, bad[:5])
+    with_rows = sum(1 for o in outcomes if o[0] == "rows")
+    print("random filters: %d in %.1f s, %d with rows, %d empty, %d refused (seed %d)" % (
+        len(outcomes), elapsed, with_rows, sum(1 for o in outcomes if o[0] == "empty"),
+        sum(1 for o in outcomes if o[0] == "refused"), seed))
+    assert len(outcomes) == FUZZ_COUNT
+    assert with_rows >= FUZZ_COUNT // 2, (with_rows, seed)
