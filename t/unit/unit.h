@@ -22,5 +22,9 @@ void authsvc_test_register_db(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_admin(void);
+void authsvc_test_register_filter(void);
+void authsvc_test_register_filter_query(void);
+void authsvc_test_register_iso8601(void);
+void authsvc_test_register_activity(void);
 
 #endif
