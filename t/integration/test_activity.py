@@ -526,3 +526,17 @@ def test_random_filters_never_fail_nor_leak(server, accounts, tokens):
         sum(1 for o in outcomes if o[0] == "refused"), seed))
     assert len(outcomes) == FUZZ_COUNT
     assert with_rows >= FUZZ_COUNT // 2, (with_rows, seed)
+
+
+# ---- authsvc-admin activity ----------------------------------------------------------
+
+def test_admin_activity_prints_recent_rows_and_daily_active_users(backend, accounts, server):
+    out = backend.admin().run("activity", "--days", "3660", "--limit", "3").check().stdout
+    recent, _, daily = out.partition("\n\nDAY\tACTIVE_USERS\n")
+    lines = recent.splitlines()
+    assert lines[0] == "TIME\tTYPE\tACTOR\tTENANT\tIP\tCLIENT" and len(lines) == 4, out
+    days = dict(line.split("\t") for line in daily.splitlines())
+    assert days["2024-12-31"] == "1" and days["2024-12-30"] == "2", out   # every tenant
+    assert "seed" not in out and '"seed":true' not in out      # no token payloads
+    r = backend.admin().run("activity", "--days", "0")
+    assert r.returncode == 2, r
