@@ -60,6 +60,9 @@ authsvc_status_t authsvc_filter_compile_where(apr_pool_t *p, const authsvc_filte
                                               authsvc_dialect_t dialect, const cJSON *where,
                                               authsvc_filter_sql_t *out, const char **error);
 
+/* true/false, also as the strings "true"/"false" of the bracket form; -1 otherwise. */
+int authsvc_filter_boolean(const cJSON *item);
+
 /* The field of a property name, or -1. */
 int authsvc_filter_field_index(const authsvc_filter_model_t *model, const char *name);
 

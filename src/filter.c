@@ -392,8 +392,7 @@ static const char *compile_where(compiler_t *c, const cJSON *where, int depth)
     return join(c, parts, " AND ", "1 = 1");
 }
 
-/* true/false, also as the strings of the bracket form. -1 for anything else. */
-static int boolean_value(const cJSON *item)
+int authsvc_filter_boolean(const cJSON *item)
 {
     if (cJSON_IsBool(item))
         return cJSON_IsTrue(item);
@@ -421,7 +420,7 @@ static int compile_fields(compiler_t *c, const cJSON *fields, unsigned long *mas
         if (!field_named(c, name))
             return -1;
         i = authsvc_filter_field_index(c->model, name);
-        b = cJSON_IsArray(fields) ? 1 : boolean_value(m);
+        b = cJSON_IsArray(fields) ? 1 : authsvc_filter_boolean(m);
         if (b < 0)
             return fail(c, "fields values must be true or false"), -1;
         if (b)

@@ -208,16 +208,6 @@ static int active_dates(authsvc_request_t *req, active_query_t *q)
     return 0;
 }
 
-/* true/false, also as strings (bracket form); -1 otherwise. */
-static int active_boolean(const cJSON *item)
-{
-    if (cJSON_IsBool(item))
-        return cJSON_IsTrue(item);
-    if (cJSON_IsString(item) && (!strcmp(item->valuestring, "true") || !strcmp(item->valuestring, "false")))
-        return item->valuestring[0] == 't';
-    return -1;
-}
-
 /* An identifier list: an array of at most AUTHSVC_FILTER_LIST_MAX strings. */
 static int active_identifiers_valid(const cJSON *list)
 {
@@ -242,8 +232,8 @@ static int active_user_filter(authsvc_request_t *req, active_query_t *q)
     if (authsvc_filter_from_query(req->pool, req->query, "filter", &filter, &error) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_INVALID_FILTER, error, NULL);
     cJSON_ArrayForEach(m, filter) {
-        if (!strcmp(m->string, "inclusion") && active_boolean(m) >= 0)
-            q->inclusion = active_boolean(m);
+        if (!strcmp(m->string, "inclusion") && authsvc_filter_boolean(m) >= 0)
+            q->inclusion = authsvc_filter_boolean(m);
         else if (!strcmp(m->string, "userIdentity") && cJSON_IsString(m)
                  && (!strcmp(m->valuestring, "actorId") || !strcmp(m->valuestring, "userName")))
             q->by_name = m->valuestring[0] == 'u';
