@@ -43,6 +43,10 @@ typedef struct {
     authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
+    int activity_record;        /* AuthsvcLoginActivity On|Off */
+    int activity_record_set;
+    int activity_retention;     /* AuthsvcLoginActivityRetention: days kept, 0 = all */
+    int activity_retention_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
 } authsvc_server_config_t;
 
@@ -60,6 +64,8 @@ int authsvc_config_refresh_ttl(const authsvc_server_config_t *c);
 int authsvc_config_auth_code_ttl(const authsvc_server_config_t *c);
 int authsvc_config_leeway(const authsvc_server_config_t *c);
 int authsvc_config_family_ttl(const authsvc_server_config_t *c);
+int authsvc_config_activity_record(const authsvc_server_config_t *c);
+int authsvc_config_activity_retention_days(const authsvc_server_config_t *c);
 apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c);
 const char *authsvc_config_base_path(const authsvc_dir_config_t *c);
 

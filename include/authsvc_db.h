@@ -130,6 +130,12 @@ long long authsvc_db_column_int(authsvc_db_t *db, apr_dbd_row_t *row, int n, lon
 authsvc_status_t authsvc_db_select_one(authsvc_db_t *db, apr_pool_t *p, const char *label,
                                        apr_dbd_row_t **row, int nargs, const char **args);
 
+/* Runs a query built for this one request from allow-listed pieces (the filter
+ * translator's), its values bound: prepared without a label, so nothing stays behind on
+ * the connection. Read *res as with authsvc_db_select. */
+authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                         apr_dbd_results_t **res, int nargs, const char **args);
+
 /* Runs SQL text without arguments through apr_dbd_query / apr_dbd_select, unprepared
  * (migrations; direct statements; SQL that must run before the tables exist). */
 authsvc_status_t authsvc_db_exec_text(authsvc_db_t *db, apr_pool_t *p, const char *sql,

@@ -42,6 +42,9 @@ typedef enum {
     AUTHSVC_E_NOT_ALLOWED_ACCESS,
     AUTHSVC_E_PASSWORD_REUSED,
     AUTHSVC_E_TOO_MANY_ATTEMPTS,
+    /* login activity */
+    AUTHSVC_E_INVALID_FILTER,
+    AUTHSVC_E_ENTITY_NOT_FOUND,
     AUTHSVC_E_COUNT
 } authsvc_error_id_t;
 

@@ -23,6 +23,12 @@ int authsvc_flow_switch_token(authsvc_request_t *req);
 int authsvc_flow_logout(authsvc_request_t *req);
 int authsvc_flow_change_password(authsvc_request_t *req);
 
+/* flow_activity.c: login-activity reports, within the caller's tenant */
+int authsvc_flow_activity_find(authsvc_request_t *req);
+int authsvc_flow_activity_count(authsvc_request_t *req);
+int authsvc_flow_activity_find_by_id(authsvc_request_t *req);
+int authsvc_flow_active_users(authsvc_request_t *req);
+
 /* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
  * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
  * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,

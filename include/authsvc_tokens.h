@@ -1,10 +1,12 @@
 /* What the token flows share: clients, principals (a user in a tenant), issuing
- * token pairs, auth codes, revocation and login activity. No request_rec here. */
+ * token pairs, auth codes and revocation (login activity: authsvc_activity.h). No
+ * request_rec here. */
 #ifndef AUTHSVC_TOKENS_H
 #define AUTHSVC_TOKENS_H
 
 #include <cjson/cJSON.h>
 
+#include "authsvc_activity.h"
 #include "authsvc_db.h"
 #include "authsvc_request.h"
 
@@ -80,11 +82,5 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
 /* Revokes a refresh family and every access token issued in it. */
 authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
                                               const char *family_id);
-
-/* Appends a login_activity row (ACCESS, RELOGIN, LOGOUT, FAILED); failures are logged,
- * never fatal to the request. */
-void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
-                             const char *actor, const char *tenant_id, const char *client_id,
-                             const cJSON *payload);
 
 #endif

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "authsvc_activity.h"
 #include "authsvc_admin.h"
 #include "authsvc_db.h"
 #include "authsvc_limits.h"
@@ -90,6 +91,8 @@ static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTI
 static const option_spec_t user_unlock_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
+static const option_spec_t activity_options[] = {
+    {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t key_generate_options[] = {
     {"alg", OPT_VALUE | OPT_REQUIRED}, {"out", OPT_VALUE | OPT_REQUIRED},
     {"bits", OPT_VALUE}, {NULL, 0}};
@@ -156,6 +159,15 @@ static const admin_command_t commands[] = {
      "lifetime, revocations of tokens that have expired anyway, and brute-force counters\n"
      "unused for a day. The service also does this by itself on about one login in "
      "64;\nrun this from cron on quiet installations.\n" DB_HELP},
+    {NULL, "activity", authsvc_admin_activity, activity_options,
+     "print recent login activity and daily active users",
+     "usage: " PROGRAM " activity [--days N] [--limit N] [--purge DAYS] [DATABASE]\n\n"
+     "  --days N      the period shown, in days up to now (default 7, at most 3660)\n"
+     "  --limit N     the most recent rows listed (default 20, at most 10000)\n"
+     "  --purge DAYS  first delete the rows older than DAYS days (at least 1)\n\n"
+     "Prints the latest rows (time, type, actor, tenant, address, client), newest first,\n"
+     "then one line per UTC day: the number of distinct users who were active. Token\n"
+     "payloads are never shown.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
      "usage: " PROGRAM " key generate --alg RS256|ES256 --out FILE [--bits N]\n\n"
@@ -1224,6 +1236,80 @@ int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *a
         return db_failure(ctx, db, st, NULL);
     }
     return user_list_print(ctx, db, res);
+}
+
+/* ---------------------------------------------------------------- activity */
+
+/* Rows of authsvc_login_activity_since: id, actor, tenant_id, login_time, login_type,
+ * ip_address, client_id; in time order. */
+static void activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+                           long long limit)
+{
+    apr_array_header_t *lines = apr_array_make(ctx->pool, 64, sizeof(const char *));
+    apr_array_header_t *days = apr_array_make(ctx->pool, 8, sizeof(const char *));
+    apr_hash_t *actors = apr_hash_make(ctx->pool), *counts = apr_hash_make(ctx->pool);
+    apr_dbd_row_t *row = NULL;
+    int i;
+
+    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
+        long long when = authsvc_db_column_int(db, row, 3, 0);
+        const char *day = authsvc_iso8601_bucket(ctx->pool, when, AUTHSVC_BUCKET_DAY);
+        const char *key = apr_pstrcat(ctx->pool, day, "\n", cell(ctx, db, row, 1), NULL);
+        int *n = apr_hash_get(counts, day, APR_HASH_KEY_STRING);
+        APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(
+            ctx->pool, "%s\t%s\t%s\t%s\t%s\t%s\n", authsvc_iso8601_format(ctx->pool, when),
+            cell(ctx, db, row, 4), cell(ctx, db, row, 1), cell(ctx, db, row, 2),
+            cell(ctx, db, row, 5), cell(ctx, db, row, 6));
+        if (!n) {
+            n = apr_pcalloc(ctx->pool, sizeof(*n));
+            apr_hash_set(counts, day, APR_HASH_KEY_STRING, n);
+            APR_ARRAY_PUSH(days, const char *) = day;
+        }
+        if (!apr_hash_get(actors, key, APR_HASH_KEY_STRING)) {
+            apr_hash_set(actors, key, APR_HASH_KEY_STRING, key);
+            (*n)++;
+        }
+    }
+    fputs("TIME\tTYPE\tACTOR\tTENANT\tIP\tCLIENT\n", ctx->out);
+    for (i = lines->nelts - 1; i >= 0 && lines->nelts - i <= limit; i--)
+        fputs(APR_ARRAY_IDX(lines, i, const char *), ctx->out);
+    fputs("\nDAY\tACTIVE_USERS\n", ctx->out);
+    for (i = 0; i < days->nelts; i++) {
+        const char *day = APR_ARRAY_IDX(days, i, const char *);
+        fprintf(ctx->out, "%s\t%d\n", day, *(int *)apr_hash_get(counts, day, APR_HASH_KEY_STRING));
+    }
+}
+
+int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command(NULL, "activity");
+    const char *days_opt, *limit_opt, *purge_opt, *since;
+    long long days = 7, limit = 20, purge = 0;
+    authsvc_db_t *db = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, NULL, "activity", argc, argv, &opts);
+
+    if (rc != PARSED)
+        return rc;
+    days_opt = apr_table_get(opts, "days");
+    limit_opt = apr_table_get(opts, "limit");
+    purge_opt = apr_table_get(opts, "purge");
+    if ((days_opt && (days = parse_number(days_opt, 1, 3660)) < 0)
+        || (limit_opt && (limit = parse_number(limit_opt, 0, 10000)) < 0)
+        || (purge_opt && (purge = parse_number(purge_opt, 1, 36500)) < 0))
+        return usage_error(ctx, cmd, "--days, --limit and --purge take whole numbers in range");
+    if ((rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK)
+        return rc;
+    if (purge && (st = authsvc_activity_purge(db, ctx->pool, (int)purge, NULL)) != AUTHSVC_OK)
+        return db_failure(ctx, db, st, NULL);
+    since = authsvc_db_int_arg(ctx->pool, authsvc_db_now_ms() - days * 86400000LL);
+    st = authsvc_db_select(db, ctx->pool, "authsvc_login_activity_since", &res, 1, &since);
+    if (st != AUTHSVC_OK)
+        return db_failure(ctx, db, st, NULL);
+    activity_print(ctx, db, res, limit);
+    return AUTHSVC_ADMIN_OK;
 }
 
 /* ---------------------------------------------------------------- user unlock */

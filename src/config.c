@@ -52,6 +52,8 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     c->ip_window = add->ip_limit_set ? add->ip_window : base->ip_window;
     c->ip_limit_set = add->ip_limit_set || base->ip_limit_set;
     MERGE(use_database);
+    MERGE(activity_record);
+    MERGE(activity_retention);
     return c;
 }
 
@@ -227,6 +229,31 @@ static const char *set_use_database(cmd_parms *cmd, void *dconf, int flag)
     return NULL;
 }
 
+/* AuthsvcLoginActivity On|Off, AuthsvcLoginActivityRetention DAYS */
+static const char *set_activity_record(cmd_parms *cmd, void *dconf, int flag)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+
+    (void)dconf;
+    c->activity_record = flag;
+    c->activity_record_set = 1;
+    return NULL;
+}
+
+static const char *set_activity_retention(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+    long v = 0;
+    const char *err = config_number(cmd, arg, 0, 36500, &v);
+
+    (void)dconf;
+    if (err)
+        return err;
+    c->activity_retention = (int)v;
+    c->activity_retention_set = 1;
+    return NULL;
+}
+
 static const char *set_body_limit(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_dir_config_t *c = dconf;
@@ -275,6 +302,10 @@ const command_rec authsvc_directives[] = {
                   "Absolute lifetime of a login session across refreshes, seconds (30 days)"),
     AP_INIT_FLAG("AuthsvcDatabase", set_use_database, NULL, RSRC_CONF,
                  "Register the service's SQL statements with this server's mod_dbd (On)"),
+    AP_INIT_FLAG("AuthsvcLoginActivity", set_activity_record, NULL, RSRC_CONF,
+                 "Record logins, refreshes, logouts and failed logins (On)"),
+    AP_INIT_TAKE1("AuthsvcLoginActivityRetention", set_activity_retention, NULL, RSRC_CONF,
+                  "Days login activity is kept, 0 for ever (0)"),
     AP_INIT_TAKE1("AuthsvcMaxBodySize", set_body_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest request body accepted, in bytes (65536)"),
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,

@@ -29,6 +29,16 @@ int authsvc_config_family_ttl(const authsvc_server_config_t *c)
     return c->family_ttl_set ? c->family_ttl : AUTHSVC_FAMILY_TTL_DEFAULT;
 }
 
+int authsvc_config_activity_record(const authsvc_server_config_t *c)
+{
+    return c->activity_record_set ? c->activity_record : 1;
+}
+
+int authsvc_config_activity_retention_days(const authsvc_server_config_t *c)
+{
+    return c->activity_retention_set ? c->activity_retention : 0;
+}
+
 apr_size_t authsvc_config_body_limit(const authsvc_dir_config_t *c)
 {
     return c->body_limit_set ? c->body_limit : AUTHSVC_BODY_LIMIT_DEFAULT;

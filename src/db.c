@@ -326,6 +326,20 @@ authsvc_status_t authsvc_db_select_text(authsvc_db_t *db, apr_pool_t *p, const c
     return status_from_rc(db, p, apr_dbd_select(db->driver, p, db->handle, res, sql, 1));
 }
 
+authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                         apr_dbd_results_t **res, int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    int rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
+
+    *res = NULL;
+    if (rc != 0 || stmt == NULL) {
+        return status_from_rc(db, p, rc != 0 ? rc : -1);
+    }
+    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
+                                                 nargs, args));
+}
+
 authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const char *label,
                                        int *nrows, int nargs, const char **args)
 {

@@ -192,6 +192,14 @@ static const authsvc_db_statement_t statements[] = {
      "INSERT INTO login_activity (id, actor, tenant_id, login_time, token_payload, "
      "login_type, device_info, ip_address, client_id) "
      "VALUES (%s, %s, %s, %lld, %s, %s, %s, %s, %s)", NULL},
+    {"authsvc_login_activity_by_id",
+     "SELECT id, actor, tenant_id, login_time, token_payload, login_type, device_info, "
+     "ip_address FROM login_activity WHERE tenant_id = %s AND id = %s", NULL},
+    {"authsvc_login_activity_since",
+     "SELECT id, actor, tenant_id, login_time, login_type, ip_address, client_id "
+     "FROM login_activity WHERE login_time >= %lld ORDER BY login_time, id", NULL},
+    {"authsvc_login_activity_purge", "DELETE FROM login_activity WHERE login_time < %lld",
+     NULL},
 
     /* signing key metadata */
     {"authsvc_signing_key_insert",

@@ -65,11 +65,12 @@ static authsvc_status_t login_password_check(authsvc_request_t *req, authsvc_db_
  * whatever the reason (unknown user, wrong password, locked username). */
 static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *db,
                                          const char *account_key, const char *user_id,
-                                         const authsvc_client_t *client)
+                                         const char *home_tenant, const authsvc_client_t *client)
 {
     authsvc_regulation_failed(req, db, account_key);
-    if (user_id)
-        authsvc_activity_record(req, db, "FAILED", user_id, NULL, client->client_id, NULL);
+    if (user_id) /* in the user's default tenant, where its administrators can see it */
+        authsvc_activity_record(req, db, "FAILED", user_id, home_tenant, client->client_id,
+                                NULL);
     authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     return NULL;
 }
@@ -81,7 +82,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
                                                authsvc_client_t **client)
 {
     const char *key = login_username_key(req->pool, body_string(req, "username"));
-    const char *user_id = NULL, *member[2];
+    const char *user_id = NULL, *home_tenant = NULL, *member[2];
     apr_dbd_row_t *row = NULL;
     authsvc_principal_t *pr = NULL;
     authsvc_status_t st;
@@ -104,13 +105,16 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
         return NULL;
     }
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, &key) == AUTHSVC_OK)
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, &key)
+        == AUTHSVC_OK) {
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+        home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    }
     if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
         /* the time of a check, and no check: a locked username learns nothing. Only the
          * address counts this attempt: the lock does not grow while the user retries. */
         authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);
-        return login_refused(req, db, NULL, user_id, *client);
+        return login_refused(req, db, NULL, user_id, home_tenant, *client);
     }
     st = login_password_check(req, db, user_id, body_string(req, "password"));
     if (st == AUTHSVC_UNAVAILABLE) {
@@ -118,7 +122,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         return NULL;
     }
     if (st != AUTHSVC_OK)
-        return login_refused(req, db, key, user_id, *client);
+        return login_refused(req, db, key, user_id, home_tenant, *client);
     authsvc_regulation_succeeded(req, db, key);
     member[0] = user_id;
     member[1] = (*client)->client_id;

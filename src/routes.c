@@ -92,7 +92,7 @@ static const authsvc_schema_t saml_response = {"SamlResponse", saml_response_fie
 #define PARAMS_END {NULL, AUTHSVC_PARAM_QUERY, 0, NULL}
 
 static const authsvc_param_t range_params[] = {
-    P("range"), Q("startDate", 1), Q("endDate", 1), PARAMS_END};
+    P("range"), Q("startDate", 1), Q("endDate", 1), Q("filter", 0), PARAMS_END};
 static const authsvc_param_t where_params[] = {Q("where", 0), PARAMS_END};
 static const authsvc_param_t filter_params[] = {Q("filter", 0), PARAMS_END};
 static const authsvc_param_t id_params[] = {P("id"), Q("filter", 0), PARAMS_END};
@@ -269,16 +269,16 @@ static const authsvc_route_t routes[] = {
      "SAML assertion consumer service"},
 
     /* login activity */
-    {"GET", "/login-activity", NULL, PERMISSION("ViewLoginActivity"), NO_BODY, filter_params,
+    {"GET", "/login-activity", authsvc_flow_activity_find, PERMISSION("ViewLoginActivity"), NO_BODY, filter_params,
      NONE, 0, 200, "LoginActivityController.find", "LoginActivityController",
      "Array of LoginActivity model instances"},
-    {"GET", "/login-activity/count", NULL, PERMISSION("ViewLoginActivity"), NO_BODY,
+    {"GET", "/login-activity/count", authsvc_flow_activity_count, PERMISSION("ViewLoginActivity"), NO_BODY,
      where_params, NONE, 0, 200, "LoginActivityController.count", "LoginActivityController",
      "LoginActivity model count"},
-    {"GET", "/login-activity/{id}", NULL, PERMISSION("ViewLoginActivity"), NO_BODY, id_params,
+    {"GET", "/login-activity/{id}", authsvc_flow_activity_find_by_id, PERMISSION("ViewLoginActivity"), NO_BODY, id_params,
      NONE, 0, 200, "LoginActivityController.findById", "LoginActivityController",
      "LoginActivity model instance"},
-    {"GET", "/active-users/{range}", NULL, PERMISSION("ViewLoginActivity"), NO_BODY,
+    {"GET", "/active-users/{range}", authsvc_flow_active_users, PERMISSION("ViewLoginActivity"), NO_BODY,
      range_params, NONE, 0, 200, "LoginActivityController.getActiveUsers",
      "LoginActivityController", "Distinct active users per day, ISO week or month"},
 };

@@ -278,27 +278,3 @@ authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db
         return st;
     return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_family", NULL, 2, rargs);
 }
-
-void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
-                             const char *actor, const char *tenant_id, const char *client_id,
-                             const cJSON *payload)
-{
-    const char *ua = req->user_agent;
-    const char *args[9];
-
-    if (ua && strlen(ua) > 512)
-        ua = apr_pstrndup(req->pool, ua, 512);
-    args[0] = authsvc_uuid_v4(req->pool);
-    args[1] = actor;
-    args[2] = tenant_id;
-    args[3] = ARG(authsvc_db_now_ms());
-    args[4] = payload ? authsvc_json_print(req->pool, payload) : NULL;
-    args[5] = type;
-    args[6] = ua;
-    args[7] = req->client_ip;
-    args[8] = client_id;
-    if (!args[0] || authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
-                        != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
-                 type);
-}

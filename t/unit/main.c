@@ -42,6 +42,10 @@ int main(void)
     authsvc_test_register_regulation();
     authsvc_test_register_totp();
     authsvc_test_register_admin();
+    authsvc_test_register_filter();
+    authsvc_test_register_filter_query();
+    authsvc_test_register_iso8601();
+    authsvc_test_register_activity();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -24,5 +24,9 @@ void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
 void authsvc_test_register_totp(void);
 void authsvc_test_register_admin(void);
+void authsvc_test_register_filter(void);
+void authsvc_test_register_filter_query(void);
+void authsvc_test_register_iso8601(void);
+void authsvc_test_register_activity(void);
 
 #endif

@@ -1,0 +1,44 @@
+/* Login activity: the rows (ACCESS, RELOGIN, LOGOUT, FAILED), their model for the
+ * filter translator, their JSON, retention, and the active-user report. */
+#ifndef AUTHSVC_ACTIVITY_H
+#define AUTHSVC_ACTIVITY_H
+
+#include <cjson/cJSON.h>
+
+#include "authsvc_db.h"
+#include "authsvc_filter.h"
+#include "authsvc_iso8601.h"
+#include "authsvc_request.h"
+
+/* The LoginActivity model: properties in the order of AUTHSVC_ACTIVITY_COLUMNS. */
+const authsvc_filter_model_t *authsvc_activity_model(void);
+
+#define AUTHSVC_ACTIVITY_COLUMNS \
+    "id, actor, tenant_id, login_time, token_payload, login_type, device_info, ip_address"
+
+/* Appends a login_activity row (ACCESS, RELOGIN, LOGOUT, FAILED) unless recording is
+ * off; now and then purges rows older than the retention. Failures are logged, never
+ * fatal to the request. */
+void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+                             const char *actor, const char *tenant_id, const char *client_id,
+                             const cJSON *payload);
+
+/* Deletes rows older than days (> 0). *deleted (may be NULL) gets the count. */
+authsvc_status_t authsvc_activity_purge(authsvc_db_t *db, apr_pool_t *p, int days,
+                                        int *deleted);
+
+/* A row of AUTHSVC_ACTIVITY_COLUMNS as the API answers it, with the fields of mask. */
+cJSON *authsvc_activity_row_json(authsvc_db_t *db, apr_dbd_row_t *row, unsigned long mask);
+
+/* Active users: {"<bucket>": {"<loginType>": [{actor, userName, tenantId, loginTime}]}},
+ * one entry per actor, bucket and type (the first, when rows come in time order). */
+typedef struct authsvc_activity_report authsvc_activity_report_t;
+
+authsvc_activity_report_t *authsvc_activity_report_make(apr_pool_t *p, authsvc_bucket_t bucket);
+void authsvc_activity_report_add(authsvc_activity_report_t *report, const char *actor,
+                                 const char *user_name, const char *tenant_id,
+                                 const char *login_type, long long login_time);
+/* The report's JSON (owned by the report's pool). */
+cJSON *authsvc_activity_report_json(authsvc_activity_report_t *report);
+
+#endif

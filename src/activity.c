@@ -1,0 +1,162 @@
+/* Login activity rows: recording, retention, their JSON, and the active-user report. */
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+
+#include "authsvc_activity.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+
+#define DEVICE_INFO_MAX 512  /* bytes of User-Agent kept */
+#define PURGE_ONE_IN 64      /* recorded rows per opportunistic purge, on average */
+#define MS_PER_DAY 86400000LL
+
+static const authsvc_filter_field_t activity_fields[] = {
+    {"id", "id", AUTHSVC_FIELD_TEXT},
+    {"actor", "actor", AUTHSVC_FIELD_TEXT},
+    {"tenantId", "tenant_id", AUTHSVC_FIELD_TEXT},
+    {"loginTime", "login_time", AUTHSVC_FIELD_TIME},
+    {"tokenPayload", "token_payload", AUTHSVC_FIELD_TEXT},
+    {"loginType", "login_type", AUTHSVC_FIELD_TEXT},
+    {"deviceInfo", "device_info", AUTHSVC_FIELD_TEXT},
+    {"ipAddress", "ip_address", AUTHSVC_FIELD_TEXT},
+};
+
+static const authsvc_filter_model_t activity_model = {
+    activity_fields, (int)(sizeof(activity_fields) / sizeof(activity_fields[0])),
+    "loginTime DESC"};
+
+const authsvc_filter_model_t *authsvc_activity_model(void)
+{
+    return &activity_model;
+}
+
+authsvc_status_t authsvc_activity_purge(authsvc_db_t *db, apr_pool_t *p, int days, int *deleted)
+{
+    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms() - days * MS_PER_DAY)};
+
+    return authsvc_db_exec(db, p, "authsvc_login_activity_purge", deleted, 1, args);
+}
+
+/* Now and then (one write in PURGE_ONE_IN), rows past the retention go. */
+static void activity_purge_maybe(authsvc_request_t *req, authsvc_db_t *db)
+{
+    int days = authsvc_config_activity_retention_days(req->server_config);
+    unsigned char dice = 1;
+
+    if (days <= 0 || apr_generate_random_bytes(&dice, 1) != APR_SUCCESS
+        || dice % PURGE_ONE_IN != 0)
+        return;
+    if (authsvc_activity_purge(db, req->pool, days, NULL) != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1501) "old login activity not purged");
+}
+
+void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+                             const char *actor, const char *tenant_id, const char *client_id,
+                             const cJSON *payload)
+{
+    const char *ua = req->user_agent;
+    const char *args[9];
+
+    if (!authsvc_config_activity_record(req->server_config))
+        return;
+    if (ua && strlen(ua) > DEVICE_INFO_MAX)
+        ua = apr_pstrndup(req->pool, ua, DEVICE_INFO_MAX);
+    args[0] = authsvc_uuid_v4(req->pool);
+    args[1] = actor;
+    args[2] = tenant_id;
+    args[3] = authsvc_db_int_arg(req->pool, authsvc_db_now_ms());
+    args[4] = payload ? authsvc_json_print(req->pool, payload) : NULL;
+    args[5] = type;
+    args[6] = ua;
+    args[7] = req->client_ip;
+    args[8] = client_id;
+    if (!args[0] || authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
+                        != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
+                 type);
+    else
+        activity_purge_maybe(req, db);
+}
+
+static void add_text(cJSON *obj, const char *name, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(obj, name, value);
+    else
+        cJSON_AddNullToObject(obj, name);
+}
+
+cJSON *authsvc_activity_row_json(authsvc_db_t *db, apr_dbd_row_t *row, unsigned long mask)
+{
+    cJSON *obj = cJSON_CreateObject();
+    int i;
+
+    for (i = 0; i < activity_model.nfields; i++) {
+        const char *value = authsvc_db_column(db, row, i);
+        if (!(mask & (1UL << i)))
+            continue;
+        if (activity_fields[i].type == AUTHSVC_FIELD_TIME && value)
+            value = authsvc_iso8601_format(db->row_pool ? db->row_pool : db->pool,
+                                           authsvc_db_column_int(db, row, i, 0));
+        add_text(obj, activity_fields[i].name, value);
+    }
+    return obj;
+}
+
+struct authsvc_activity_report {
+    apr_pool_t *pool;
+    authsvc_bucket_t bucket;
+    cJSON *root;
+    apr_hash_t *seen;  /* "bucket\ntype\nactor" */
+};
+
+authsvc_activity_report_t *authsvc_activity_report_make(apr_pool_t *p, authsvc_bucket_t bucket)
+{
+    authsvc_activity_report_t *r = apr_pcalloc(p, sizeof(*r));
+
+    r->pool = p;
+    r->bucket = bucket;
+    r->root = authsvc_json_own(p, cJSON_CreateObject());
+    r->seen = apr_hash_make(p);
+    return r;
+}
+
+/* The member called name of obj, an object or array made when missing. */
+static cJSON *member(cJSON *obj, const char *name, int array)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+    if (!m) {
+        m = array ? cJSON_CreateArray() : cJSON_CreateObject();
+        cJSON_AddItemToObject(obj, name, m);
+    }
+    return m;
+}
+
+void authsvc_activity_report_add(authsvc_activity_report_t *r, const char *actor,
+                                 const char *user_name, const char *tenant_id,
+                                 const char *login_type, long long login_time)
+{
+    const char *bucket = authsvc_iso8601_bucket(r->pool, login_time, r->bucket);
+    const char *key = apr_pstrcat(r->pool, bucket, "\n", login_type, "\n", actor, NULL);
+    cJSON *entry;
+
+    if (apr_hash_get(r->seen, key, APR_HASH_KEY_STRING))
+        return;
+    apr_hash_set(r->seen, key, APR_HASH_KEY_STRING, key);
+    entry = cJSON_CreateObject();
+    add_text(entry, "actor", actor);
+    add_text(entry, "userName", user_name);
+    add_text(entry, "tenantId", tenant_id);
+    add_text(entry, "loginTime", authsvc_iso8601_format(r->pool, login_time));
+    cJSON_AddItemToArray(member(member(r->root, bucket, 0), login_type, 1), entry);
+}
+
+cJSON *authsvc_activity_report_json(authsvc_activity_report_t *report)
+{
+    return report->root;
+}
