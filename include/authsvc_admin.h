@@ -34,6 +34,7 @@ int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *
 int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv);
+int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_purge(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const *argv);

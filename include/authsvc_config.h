@@ -41,6 +41,10 @@ typedef struct {
     int ip_window;
     int ip_limit_set;
     authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
+    apr_hash_t *mfa_clients;    /* AuthsvcMfaRequiredClients: client ids (set: the key) */
+    int mfa_clients_set;
+    const char *totp_issuer;    /* AuthsvcTotpIssuer: the name authenticator apps show */
+    int totp_issuer_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     int activity_record;        /* AuthsvcLoginActivity On|Off */
@@ -81,5 +85,10 @@ typedef struct {
 } authsvc_limit_t;
 authsvc_limit_t authsvc_config_account_lockout(const authsvc_server_config_t *c);
 authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c);
+
+/* Second factor: 1 when every user of client_id must pass one; the issuer label of TOTP
+ * enrolments (default: the host of AuthsvcIssuer). */
+int authsvc_config_mfa_client(const authsvc_server_config_t *c, const char *client_id);
+const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p);
 
 #endif

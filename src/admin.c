@@ -91,6 +91,9 @@ static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTI
 static const option_spec_t user_unlock_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_mfa_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"required", OPT_VALUE | OPT_REQUIRED},
+    {"reset-authenticator", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t activity_options[] = {
     {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t key_generate_options[] = {
@@ -153,6 +156,13 @@ static const admin_command_t commands[] = {
      "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
      "Clears the account's failed-login counter and lockout. (Per-address limits expire\n"
      "by themselves.)\n" DB_HELP},
+    {"user", "mfa", authsvc_admin_user_mfa, user_mfa_options,
+     "require a second factor of a user, or not",
+     "usage: " PROGRAM " user mfa --username U --required yes|no [--reset-authenticator]\n"
+     "           [DATABASE]\n\n"
+     "  --required yes|no      whether the user's logins need a second factor\n"
+     "  --reset-authenticator  forget the user's authenticator-app secret, so that the\n"
+     "                         next POST /auth/create-qr-code enrols a new one\n" DB_HELP},
     {NULL, "purge", authsvc_admin_purge, purge_options, "delete expired rows",
      "usage: " PROGRAM " purge [DATABASE]\n\n"
      "Deletes expired auth codes, refresh tokens past their own or their session's\n"
@@ -1353,6 +1363,67 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
     }
     fprintf(ctx->out, "unlocked user '%s' (%d lockout record%s cleared)\n",
             shown(ctx->pool, username), in.cleared, in.cleared == 1 ? "" : "s");
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- user mfa */
+
+typedef struct {
+    const char *user_id, *required, *now;
+    int reset, removed;
+} mfa_input_t;
+
+static authsvc_status_t mfa_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    mfa_input_t *in = data;
+    const char *set[] = {in->required, in->now, in->user_id};
+    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_set_mfa", NULL, 3, set);
+
+    if (st == AUTHSVC_OK && in->reset) {
+        st = authsvc_db_exec(db, p, "authsvc_totp_delete", &in->removed, 1, &in->user_id);
+    }
+    return st;
+}
+
+int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "mfa");
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    mfa_input_t in = {NULL, NULL, NULL, 0, 0};
+    const char *username, *required, *key;
+    int rc = parse_command(ctx, "user", "mfa", argc, argv, &opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    required = apr_table_get(opts, "required");
+    if (strcmp(required, "yes") != 0 && strcmp(required, "no") != 0) {
+        return usage_error(ctx, cmd, "--required takes yes or no");
+    }
+    if ((rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    username = apr_table_get(opts, "username");
+    key = username_key(ctx->pool, username);
+    if ((rc = find_row(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
+                       &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in.user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    in.required = strcmp(required, "yes") == 0 ? "1" : "0";
+    in.now = now_text(ctx->pool);
+    in.reset = apr_table_get(opts, "reset-authenticator") != NULL;
+    st = write_all(db, ctx->pool, mfa_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "user '%s': second factor %s%s\n", shown(ctx->pool, username),
+            in.required[0] == '1' ? "required" : "not required",
+            in.reset ? (in.removed ? "; authenticator removed" : "; no authenticator to remove")
+                     : "");
     return AUTHSVC_ADMIN_OK;
 }
 

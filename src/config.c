@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 #include <http_log.h>
 
+#include "authsvc_config_mfa.h"
 #include "authsvc_config_password.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
@@ -44,6 +45,8 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(hash_concurrency);
     MERGE(password_min_length);
     MERGE(password_blocklist);
+    MERGE(mfa_clients);
+    MERGE(totp_issuer);
     c->lockout_failures = add->lockout_set ? add->lockout_failures : base->lockout_failures;
     c->lockout_wait = add->lockout_set ? add->lockout_wait : base->lockout_wait;
     c->lockout_max_wait = add->lockout_set ? add->lockout_max_wait : base->lockout_max_wait;
@@ -311,6 +314,7 @@ const command_rec authsvc_directives[] = {
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
     AUTHSVC_PASSWORD_DIRECTIVES,
+    AUTHSVC_MFA_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -1,5 +1,7 @@
 /* Effective configuration values: the defaults applied to what directives set.
  * Pure (no httpd symbols), so flows and unit tests can use them. */
+#include <apr_uri.h>
+
 #include "authsvc_config.h"
 #include "authsvc_limits.h"
 #include "authsvc_password_policy.h"
@@ -87,4 +89,21 @@ authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c)
         l.wait = c->ip_window;
     }
     return l;
+}
+
+int authsvc_config_mfa_client(const authsvc_server_config_t *c, const char *client_id)
+{
+    return c->mfa_clients && client_id
+           && apr_hash_get(c->mfa_clients, client_id, APR_HASH_KEY_STRING) != NULL;
+}
+
+const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p)
+{
+    apr_uri_t uri;
+
+    if (c->totp_issuer_set)
+        return c->totp_issuer;
+    if (c->issuer && apr_uri_parse(p, c->issuer, &uri) == APR_SUCCESS && uri.hostname)
+        return uri.hostname;
+    return "mod_authsvc";
 }

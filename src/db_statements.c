@@ -115,7 +115,9 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_auth_code_by_hash",
      "SELECT code_hash, client_id, user_id, tenant_id, user_tenant_id, mfa_pending, "
      "code_challenge, code_challenge_method, nonce, expires_at, used_at, created_at, "
-     "family_id FROM auth_codes WHERE code_hash = %s", NULL},
+     "family_id, otp_failures FROM auth_codes WHERE code_hash = %s", NULL},
+    {"authsvc_auth_code_otp_failure",
+     "UPDATE auth_codes SET otp_failures = otp_failures + 1 WHERE code_hash = %s", NULL},
     {"authsvc_auth_code_set_family",
      "UPDATE auth_codes SET family_id = %s WHERE code_hash = %s", NULL},
     {"authsvc_auth_code_consume",
@@ -207,6 +209,20 @@ static const authsvc_db_statement_t statements[] = {
      "ON CONFLICT (kid) DO NOTHING", NULL},
     {"authsvc_signing_keys", "SELECT kid, alg, created_at, retired_at FROM signing_keys "
      "ORDER BY created_at", NULL},
+
+    /* second factor: the TOTP credential of a user; a step is used once (args: step, now,
+     * user, step) */
+    {"authsvc_totp_by_user",
+     "SELECT totp_secret, totp_last_step FROM user_credentials "
+     "WHERE user_id = %s AND provider = 'totp'", NULL},
+    {"authsvc_totp_use_step",
+     "UPDATE user_credentials SET totp_last_step = %lld, updated_at = %lld "
+     "WHERE user_id = %s AND provider = 'totp' "
+     "AND (totp_last_step IS NULL OR totp_last_step < %lld)", NULL},
+    {"authsvc_totp_delete",
+     "DELETE FROM user_credentials WHERE user_id = %s AND provider = 'totp'", NULL},
+    {"authsvc_user_set_mfa",
+     "UPDATE users SET mfa_required = %d, updated_at = %lld WHERE id = %s", NULL},
 
     /* purging: argument is now (epoch ms) */
     {"authsvc_purge_auth_codes", "DELETE FROM auth_codes WHERE expires_at < %lld", NULL},

@@ -42,6 +42,8 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                    "The new password must differ from the current one"},
     [AUTHSVC_E_TOO_MANY_ATTEMPTS] = {429, "TooManyAttempts",
                                      "Too many failed attempts; try again later"},
+    [AUTHSVC_E_TOTP_EXISTS] = {409, "TotpAlreadyGenerated",
+                               "An authenticator is already set up for this user"},
     [AUTHSVC_E_INVALID_FILTER] = {400, "InvalidFilter", "The filter is invalid"},
     [AUTHSVC_E_ENTITY_NOT_FOUND] = {404, "ENTITY_NOT_FOUND", "Entity not found"},
 };

@@ -4,6 +4,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_auth_code.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -173,13 +174,19 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
     return authsvc_tokens_respond(req, &pair);
 }
 
+/* A second factor is owed when the user asks for one or the client requires it. */
+static int login_mfa_required(authsvc_request_t *req, const authsvc_principal_t *pr,
+                              const authsvc_client_t *client)
+{
+    return pr->mfa_required || authsvc_config_mfa_client(req->server_config, client->client_id);
+}
+
 int authsvc_flow_login(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr;
-    const char *code, *args[11];
-    long long now = authsvc_db_now_ms();
+    const char *code = NULL;
     cJSON *body;
 
     if (!db)
@@ -187,19 +194,8 @@ int authsvc_flow_login(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    code = authsvc_random_token(req->pool, AUTHSVC_AUTH_CODE_BYTES);
-    if (!code)
-        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    args[0] = authsvc_token_hash(req->pool, code);
-    args[1] = client->client_id;
-    args[2] = pr->user_id;
-    args[3] = pr->tenant_id;
-    args[4] = pr->user_tenant_id;
-    args[5] = pr->mfa_required ? "1" : "0";
-    args[6] = args[7] = args[8] = NULL;
-    args[9] = ARG(now + (long long)client->auth_code_ttl * 1000);
-    args[10] = ARG(now);
-    if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_insert", NULL, 11, args) != AUTHSVC_OK)
+    if (authsvc_auth_code_issue(req, db, client, pr->user_id, pr->tenant_id, pr->user_tenant_id,
+                                login_mfa_required(req, pr, client), &code) != AUTHSVC_OK)
         return flow_db_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);
@@ -217,7 +213,7 @@ int authsvc_flow_login_token(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    if (pr->mfa_required)
+    if (login_mfa_required(req, pr, client))
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
     return login_issue(req, db, client, pr, NULL);
 }
@@ -237,10 +233,7 @@ int authsvc_flow_token(authsvc_request_t *req)
     authsvc_db_t *db = req->db(req);
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *hash, *args[3];
-    long long now = authsvc_db_now_ms();
-    int nrows = 0;
+    authsvc_auth_code_t code;
     authsvc_status_t st;
 
     if (!db)
@@ -249,28 +242,23 @@ int authsvc_flow_token(authsvc_request_t *req)
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
                                        : flow_db_unavailable(req);
-    hash = authsvc_token_hash(req->pool, body_string(req, "code"));
-    args[0] = hash;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_auth_code_by_hash", &row, 1, args);
+    st = authsvc_auth_code_find(req, db, body_string(req, "code"), &code);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED)
                                        : flow_db_unavailable(req);
-    if (strcmp(authsvc_db_column(db, row, 1), client->client_id) != 0)
+    if (strcmp(code.client_id, client->client_id) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-    if (authsvc_db_column_int(db, row, 5, 0))
+    if (code.mfa_pending)
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
-    if (authsvc_db_column(db, row, 10))
-        return token_code_reused(req, db, authsvc_db_column(db, row, 12));
-    st = authsvc_principal_load(req, db, authsvc_db_column(db, row, 2),
-                                authsvc_db_column(db, row, 3), &pr);
-    args[0] = ARG(now);
-    args[1] = hash;
-    args[2] = ARG(now);
-    if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_consume", &nrows, 3, args) != AUTHSVC_OK)
-        return flow_db_unavailable(req);
-    if (nrows != 1)
-        return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
+    if (code.used)
+        return token_code_reused(req, db, code.family_id);
+    st = authsvc_principal_load(req, db, code.user_id, code.tenant_id, &pr);
+    switch (authsvc_auth_code_consume(req, db, code.hash)) {
+    case AUTHSVC_OK: break;
+    case AUTHSVC_NOT_FOUND: return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
+    default: return flow_db_unavailable(req);
+    }
     if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr))
         return authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
-    return login_issue(req, db, client, pr, hash);
+    return login_issue(req, db, client, pr, code.hash);
 }

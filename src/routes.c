@@ -195,12 +195,12 @@ static const authsvc_route_t routes[] = {
     /* second factor */
     {"POST", "/auth/send-otp", NULL, PUBLIC, JSON(otp_send_request), NULL, MAIL, 0, 204,
      "OtpController.sendOtp", "OtpController", "Sends OTP"},
-    {"POST", "/auth/verify-otp", NULL, PUBLIC, JSON(otp_login_request), NULL, OTP, 0, 200,
+    {"POST", "/auth/verify-otp", authsvc_flow_verify_otp, PUBLIC, JSON(otp_login_request), NULL, OTP, 0, 200,
      "OtpController.verifyOtp", "OtpController",
      "Gets you the code that will be used for getting token (webapps)"},
-    {"POST", "/auth/create-qr-code", NULL, PUBLIC, JSON(qr_code_request), NULL, OTP, 0, 200,
+    {"POST", "/auth/create-qr-code", authsvc_flow_create_qr_code, PUBLIC, JSON(qr_code_request), NULL, OTP, 0, 200,
      "OtpController.createQr", "OtpController", "Generates a new qrCode for Authenticator App"},
-    {"GET", "/auth/check-qr-code", NULL, PUBLIC, NO_BODY, qr_check_params, NONE, 0, 200,
+    {"GET", "/auth/check-qr-code", authsvc_flow_check_qr_code, PUBLIC, NO_BODY, qr_check_params, NONE, 0, 200,
      "OtpController.checkQr", "OtpController",
      "Returns isGenerated:true if secret_key already exist"},
 

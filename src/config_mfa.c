@@ -1,0 +1,52 @@
+/* Directives of the second factor. */
+#include <string.h>
+
+#include <httpd.h>
+#include <http_config.h>
+#include <apr_strings.h>
+
+#include "authsvc_config_mfa.h"
+#include "authsvc_httpd.h"
+
+static authsvc_server_config_t *mfa_server(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &authsvc_module);
+}
+
+/* A printable identifier without spaces, as clients are named. */
+static int mfa_plain_word(const char *s)
+{
+    if (!*s || strlen(s) > 255)
+        return 0;
+    for (; *s; s++)
+        if (*s <= ' ' || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+const char *authsvc_cfg_mfa_client(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = mfa_server(cmd);
+
+    (void)dconf;
+    if (!mfa_plain_word(arg))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a client id", cmd->cmd->name, arg);
+    if (!c->mfa_clients_set) {
+        c->mfa_clients = apr_hash_make(cmd->pool);
+        c->mfa_clients_set = 1;
+    }
+    apr_hash_set(c->mfa_clients, apr_pstrdup(cmd->pool, arg), APR_HASH_KEY_STRING, "");
+    return NULL;
+}
+
+const char *authsvc_cfg_totp_issuer(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = mfa_server(cmd);
+
+    (void)dconf;
+    if (!*arg || strlen(arg) > 64 || strchr(arg, ':'))
+        return apr_psprintf(cmd->pool, "%s: 1 to 64 characters without ':'", cmd->cmd->name);
+    c->totp_issuer = apr_pstrdup(cmd->pool, arg);
+    c->totp_issuer_set = 1;
+    return NULL;
+}

@@ -1,0 +1,263 @@
+/* The second factor with an authenticator app: POST /auth/create-qr-code (enrolment),
+ * GET /auth/check-qr-code, and POST /auth/verify-otp, which trades an MFA-pending auth code
+ * and a TOTP code (RFC 6238, each step used once) for a new, normal auth code
+ * (clarification 6). E-mailed codes (POST /auth/send-otp) come with the mail service. */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <openssl/rand.h>
+
+#include "authsvc_auth_code.h"
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_qr_png.h"
+#include "authsvc_totp.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+#define OTP_FAILURES_MAX 5   /* wrong codes an MFA-pending code survives */
+
+static const char *otp_body(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) && *item->valuestring ? item->valuestring : NULL;
+}
+
+static int otp_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* The client, then the live code issued through it (the old service's errors: no or
+ * unknown client: ClientInvalid; no code: TokenInvalid; a bad code: InvalidCredentials).
+ * Returns 0 with *code filled, or the status already answered. */
+static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char *client_id,
+                           const char *secret, authsvc_client_t **client,
+                           authsvc_auth_code_t *code)
+{
+    authsvc_status_t st = client_id ? authsvc_client_load(req, db, client_id, client)
+                                    : AUTHSVC_NOT_FOUND;
+
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
+                                       : otp_unavailable(req);
+    if (!secret)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    st = authsvc_auth_code_find(req, db, secret, code);
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return otp_unavailable(req);
+    if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(code)
+        || strcmp(code->client_id, (*client)->client_id) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
+    return 0;
+}
+
+/* The user's TOTP secret (base32) and last step used; AUTHSVC_NOT_FOUND when none. */
+static authsvc_status_t otp_totp_load(authsvc_request_t *req, authsvc_db_t *db,
+                                      const char *user_id, const char **secret)
+{
+    const char *args[] = {user_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_totp_by_user", &row, 1,
+                                                args);
+
+    *secret = st == AUTHSVC_OK ? authsvc_db_column(db, row, 0) : NULL;
+    return st == AUTHSVC_OK && !*secret ? AUTHSVC_NOT_FOUND : st;
+}
+
+/* RFC 3986 percent-encoding of everything but unreserved characters. */
+static const char *otp_escape(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* otpauth://totp/ISSUER:USER?secret=...&issuer=ISSUER (Google Authenticator's format). */
+static const char *otp_uri(authsvc_request_t *req, const char *issuer, const char *user,
+                           const char *secret)
+{
+    return apr_psprintf(req->pool, "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
+                        "&digits=%d&period=%d", otp_escape(req->pool, issuer),
+                        otp_escape(req->pool, user), secret, otp_escape(req->pool, issuer),
+                        AUTHSVC_TOTP_DIGITS, AUTHSVC_TOTP_STEP);
+}
+
+/* Stores a fresh secret for the user; AUTHSVC_CONFLICT when one exists (also when a
+ * parallel enrolment won). */
+static authsvc_status_t otp_totp_create(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *user_id, const char **secret)
+{
+    unsigned char raw[AUTHSVC_TOTP_SECRET_BYTES];
+    const char *id = authsvc_uuid_v4(req->pool), *now = ARG(authsvc_db_now_ms()), *args[8];
+
+    if (!id || RAND_bytes(raw, sizeof(raw)) != 1)
+        return AUTHSVC_CRYPTO_ERROR;
+    *secret = authsvc_base32_encode(req->pool, raw, sizeof(raw));
+    args[0] = id;
+    args[1] = user_id;
+    args[2] = "totp";
+    args[3] = args[4] = NULL;
+    args[5] = *secret;
+    args[6] = args[7] = now;
+    return authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, args);
+}
+
+int authsvc_flow_create_qr_code(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_auth_code_t code;
+    authsvc_principal_t *pr = NULL;
+    const char *secret = NULL, *url = NULL;
+    authsvc_status_t st;
+    cJSON *body;
+    int rc;
+
+    if (!db)
+        return otp_unavailable(req);
+    if ((rc = otp_client_code(req, db, otp_body(req, "clientId"), otp_body(req, "code"), &client,
+                              &code)))
+        return rc;
+    st = otp_totp_load(req, db, code.user_id, &secret);
+    if (st == AUTHSVC_OK)
+        return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
+    if (st != AUTHSVC_NOT_FOUND || authsvc_principal_load(req, db, code.user_id, code.tenant_id,
+                                                         &pr) != AUTHSVC_OK)
+        return otp_unavailable(req);
+    st = otp_totp_create(req, db, code.user_id, &secret);
+    if (st == AUTHSVC_CONFLICT)
+        return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
+    if (st != AUTHSVC_OK
+        || authsvc_qr_png_data_url(req->pool, otp_uri(req, authsvc_config_totp_issuer(
+                                                               req->server_config, req->pool),
+                                                      pr->username, secret),
+                                   &url) != AUTHSVC_OK)
+        return otp_unavailable(req);
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0701) "authenticator enrolled for user %s",
+             code.user_id);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(body, "qrCode", url);
+    return authsvc_respond_json(req, 200, body);
+}
+
+int authsvc_flow_check_qr_code(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_auth_code_t code;
+    const char *secret = NULL;
+    authsvc_status_t st;
+    cJSON *body;
+    int rc;
+
+    if (!db)
+        return otp_unavailable(req);
+    if ((rc = otp_client_code(req, db, apr_table_get(req->headers_in, "clientId"),
+                              apr_table_get(req->headers_in, "code"), &client, &code)))
+        return rc;
+    st = otp_totp_load(req, db, code.user_id, &secret);
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return otp_unavailable(req);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddBoolToObject(body, "isGenerated", st == AUTHSVC_OK);
+    return authsvc_respond_json(req, 200, body);
+}
+
+/* A wrong code: counted on the pending code, which dies at OTP_FAILURES_MAX. */
+static int otp_wrong(authsvc_request_t *req, authsvc_db_t *db, const authsvc_auth_code_t *code)
+{
+    const char *args[] = {code->hash};
+
+    authsvc_db_exec(db, req->pool, "authsvc_auth_code_otp_failure", NULL, 1, args);
+    if (code->otp_failures + 1 >= OTP_FAILURES_MAX)
+        authsvc_auth_code_consume(req, db, code->hash);
+    return authsvc_respond_error(req, AUTHSVC_E_OTP_INVALID);
+}
+
+/* Checks otp against the user's authenticator and uses its step: AUTHSVC_OK, AUTHSVC_INVALID
+ * (wrong, or the step was used already), AUTHSVC_NOT_FOUND (no authenticator). */
+static authsvc_status_t otp_totp_verify(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *user_id, const char *otp)
+{
+    const char *secret = NULL, *args[4];
+    unsigned char *key;
+    apr_size_t key_len = 0;
+    uint64_t step = 0;
+    int nrows = 0;
+    authsvc_status_t st = otp_totp_load(req, db, user_id, &secret);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    key = authsvc_base32_decode(req->pool, secret, &key_len);
+    if (!key || authsvc_totp_check(key, key_len, otp, apr_time_sec(apr_time_now()), &step)
+                    != AUTHSVC_OK)
+        return AUTHSVC_INVALID;
+    args[0] = ARG((long long)step);
+    args[1] = ARG(authsvc_db_now_ms());
+    args[2] = user_id;
+    args[3] = args[0];
+    if (authsvc_db_exec(db, req->pool, "authsvc_totp_use_step", &nrows, 4, args) != AUTHSVC_OK)
+        return AUTHSVC_UNAVAILABLE;
+    if (nrows != 1) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0702) "TOTP code replayed for user %s",
+                 user_id);
+        return AUTHSVC_INVALID;
+    }
+    return AUTHSVC_OK;
+}
+
+int authsvc_flow_verify_otp(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_auth_code_t code;
+    const char *client_id = otp_body(req, "clientId"), *fresh = NULL;
+    authsvc_status_t st;
+    cJSON *body;
+
+    if (!db)
+        return otp_unavailable(req);
+    st = authsvc_auth_code_find(req, db, otp_body(req, "key"), &code);
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return otp_unavailable(req);
+    if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(&code))
+        return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+    if (client_id && strcmp(client_id, code.client_id) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    st = otp_totp_verify(req, db, code.user_id, otp_body(req, "otp"));
+    if (st == AUTHSVC_NOT_FOUND)
+        return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+    if (st == AUTHSVC_INVALID)
+        return otp_wrong(req, db, &code);
+    if (st != AUTHSVC_OK || authsvc_client_load(req, db, code.client_id, &client) != AUTHSVC_OK)
+        return otp_unavailable(req);
+    /* the pending code is spent (one winner), and a normal one replaces it */
+    st = authsvc_auth_code_consume(req, db, code.hash);
+    if (st == AUTHSVC_NOT_FOUND)
+        return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+    if (st != AUTHSVC_OK || authsvc_auth_code_issue(req, db, client, code.user_id, code.tenant_id,
+                                                    code.user_tenant_id, 0, &fresh) != AUTHSVC_OK)
+        return otp_unavailable(req);
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(body, "code", fresh);
+    return authsvc_respond_json(req, 200, body);
+}
