@@ -83,4 +83,9 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
 authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
                                               const char *family_id);
 
+/* Ends every session of a user (refresh families and their access tokens) but the family
+ * keep_family (NULL: all of them). */
+authsvc_status_t authsvc_tokens_revoke_user(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, const char *keep_family);
+
 #endif

@@ -18,17 +18,15 @@ static authsvc_server_config_t *password_server(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &authsvc_module);
 }
 
-/* Parses a whole number in [min, max] or says why not. */
+/* A whole number in [min, max] into an int field, or why not. */
 static const char *password_number(cmd_parms *cmd, const char *arg, long min, long max, int *out)
 {
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    long v = 0;
+    const char *err = authsvc_config_number(cmd, arg, min, max, &v);
 
-    if (*arg == '\0' || *end != '\0' || v < min || v > max)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from %ld to %ld",
-                            cmd->cmd->name, arg, min, max);
-    *out = (int)v;
-    return NULL;
+    if (!err)
+        *out = (int)v;
+    return err;
 }
 
 /* AuthsvcPasswordHashCost MEMORY_KIB ITERATIONS PARALLELISM: argon2id for new hashes;

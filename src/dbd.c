@@ -86,31 +86,86 @@ static authsvc_dialect_t dbd_server_dialect(const server_rec *s)
  * hook below knows its own connections by it. */
 #define DBD_MARKER_LABEL "authsvc_connection"
 
+#define DBD_SETUP_TRIES 25                        /* "database is locked" at start */
+#define DBD_SETUP_PAUSE apr_time_from_msec(40)
+
+/* 1 when the connection is one of a server that uses the service and is SQLite. */
+static int dbd_is_our_sqlite(const ap_dbd_t *conn)
+{
+    authsvc_dialect_t dialect;
+
+    return apr_hash_get(conn->prepared, DBD_MARKER_LABEL, APR_HASH_KEY_STRING)
+           && authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &dialect) == AUTHSVC_OK
+           && dialect == AUTHSVC_DIALECT_SQLITE;
+}
+
+/* 1 when the whole catalogue is prepared on the connection (prepare_all goes in order
+ * and stops at the first failure, so the last label tells). */
+static int dbd_catalogue_ready(const ap_dbd_t *conn)
+{
+    apr_size_t count;
+    const authsvc_db_statement_t *st = authsvc_db_statements(&count);
+
+    return count == 0
+           || apr_hash_get(conn->prepared, st[count - 1].label, APR_HASH_KEY_STRING) != NULL;
+}
+
 /* SQLite enforces foreign keys only on connections that ask for it, and the PRAGMA
  * expires every statement already prepared on the connection (mod_dbd prepares before
  * it runs DBDInitSQL, and apr_dbd's legacy sqlite3_prepare never re-prepares). So on
- * SQLite mod_dbd prepares only the marker, and this hook, which runs after mod_dbd's
- * own post_connect work, sets the connection up and then prepares the catalogue. */
-static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
+ * SQLite mod_dbd prepares only the marker, and this sets the connection up and then
+ * prepares the catalogue into it (statements live in pool, the connection's). Another
+ * process opening the file at the same moment can make a prepare fail with "database is
+ * locked": that is tried again a few times. */
+static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const char **failed,
+                                         const char **error)
 {
     authsvc_db_t db = {0};
-    const char *failed = NULL;
+    authsvc_status_t st = AUTHSVC_UNAVAILABLE;
+    apr_size_t i, count;
+    const authsvc_db_statement_t *all = authsvc_db_statements(&count);
+    int try;
 
-    if (!apr_hash_get(conn->prepared, DBD_MARKER_LABEL, APR_HASH_KEY_STRING)
-        || authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db.dialect) != AUTHSVC_OK
-        || db.dialect != AUTHSVC_DIALECT_SQLITE)
-        return APR_SUCCESS;
     db.driver = conn->driver;
     db.handle = conn->handle;
     db.prepared = conn->prepared;
     db.pool = pool;
+    db.dialect = AUTHSVC_DIALECT_SQLITE;
+    /* what an earlier attempt prepared goes: the PRAGMA below expires it */
+    for (i = 0; i < count; i++)
+        apr_hash_set(conn->prepared, all[i].label, APR_HASH_KEY_STRING, NULL);
     /* no busy timeout here: apr_dbd retries BUSY itself (see db_statements.c) */
-    if (authsvc_db_session_init(&db, pool) != AUTHSVC_OK
-        || authsvc_db_prepare_all(&db, &failed) != AUTHSVC_OK) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cfg->server,
-                     AUTHSVC_LOGNO(0204) "SQLite connection setup failed%s%s: %s",
-                     failed ? " preparing " : "", failed ? failed : "",
-                     db.error ? db.error : "unknown error");
+    for (try = 0; try < DBD_SETUP_TRIES && st != AUTHSVC_OK; try++) {
+        if (try > 0)
+            apr_sleep(DBD_SETUP_PAUSE);
+        st = authsvc_db_session_init(&db, pool);
+    }
+    *failed = NULL;
+    for (try = 0; st == AUTHSVC_OK && try < DBD_SETUP_TRIES; try++) {
+        if (try > 0)
+            apr_sleep(DBD_SETUP_PAUSE);
+        if (authsvc_db_prepare_all(&db, failed) == AUTHSVC_OK)
+            break;
+        if (try == DBD_SETUP_TRIES - 1)
+            st = AUTHSVC_UNAVAILABLE;
+    }
+    *error = db.error;
+    return st;
+}
+
+/* mod_dbd's post_connect hook, run after its own (see dbd_sqlite_setup). mod_dbd ignores
+ * the result, so a connection that fails here is set up again when a request gets it. */
+static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
+{
+    const char *failed = NULL, *error = NULL;
+
+    if (!dbd_is_our_sqlite(conn))
+        return APR_SUCCESS;
+    if (dbd_sqlite_setup(conn, pool, &failed, &error) != AUTHSVC_OK) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cfg->server,
+                     AUTHSVC_LOGNO(0204) "SQLite connection setup failed%s%s: %s; tried again "
+                     "at its first use", failed ? " preparing " : "", failed ? failed : "",
+                     error ? error : "unknown error");
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
@@ -174,6 +229,18 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       AUTHSVC_LOGNO(0202) "unsupported DBDriver %s", apr_dbd_name(conn->driver));
         return NULL;
+    }
+    if (db->dialect == AUTHSVC_DIALECT_SQLITE && !dbd_catalogue_ready(conn)) {
+        const char *failed = NULL, *error = NULL;
+
+        /* the connection's own pool: the statements live as long as it */
+        if (dbd_sqlite_setup(conn, conn->pool, &failed, &error) != AUTHSVC_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          AUTHSVC_LOGNO(0203) "SQLite connection setup failed%s%s: %s",
+                          failed ? " preparing " : "", failed ? failed : "",
+                          error ? error : "unknown error");
+            return NULL;
+        }
     }
     return db;
 }

@@ -260,21 +260,41 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
     return authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
 }
 
-authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
-                                              const char *family_id)
+/* Revokes the access tokens (jti, expiry) a select lists, then runs the statement that
+ * marks their refresh tokens revoked. */
+static authsvc_status_t tokens_revoke_listed(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *list, int nlist, const char **largs,
+                                             const char *mark, int nmark, const char **margs)
 {
     long long now = authsvc_db_now_ms();
-    const char *fargs[] = {family_id, ARG(now)};
-    const char *rargs[] = {ARG(now), family_id};
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
+    authsvc_status_t st = authsvc_db_select(db, req->pool, list, &res, nlist, largs);
 
-    st = authsvc_db_select(db, req->pool, "authsvc_refresh_family_access", &res, 2, fargs);
     while (st == AUTHSVC_OK && authsvc_db_next_row(db, req->pool, res, &row))
         st = authsvc_tokens_revoke_jti(req, db, authsvc_db_column(db, row, 0),
                                        authsvc_db_column_int(db, row, 1, now));
     if (st != AUTHSVC_OK)
         return st;
-    return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_family", NULL, 2, rargs);
+    return authsvc_db_exec(db, req->pool, mark, NULL, nmark, margs);
+}
+
+authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
+                                              const char *family_id)
+{
+    const char *now = ARG(authsvc_db_now_ms());
+    const char *fargs[] = {family_id, now}, *rargs[] = {now, family_id};
+
+    return tokens_revoke_listed(req, db, "authsvc_refresh_family_access", 2, fargs,
+                                "authsvc_refresh_revoke_family", 2, rargs);
+}
+
+authsvc_status_t authsvc_tokens_revoke_user(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, const char *keep_family)
+{
+    const char *now = ARG(authsvc_db_now_ms()), *keep = keep_family ? keep_family : "";
+    const char *sargs[] = {user_id, keep, now}, *rargs[] = {now, user_id, keep};
+
+    return tokens_revoke_listed(req, db, "authsvc_refresh_user_other_access", 3, sargs,
+                                "authsvc_refresh_revoke_user_other", 3, rargs);
 }

@@ -6,14 +6,12 @@ injection), T-57 (filter DoS), T-58 (tenant isolation), T-69 (IP from the connec
 Rows are seeded with SQL (ids "seed-...") over days, ISO weeks and months across the
 2024/2025 year boundary, in tenants t1 and t2; the provisioned users log in for real."""
 import json
-import shutil
 import time
 import urllib.parse
 
 import pytest
 
-from harness import util
-from harness.accounts import provision
+from harness.accounts import provisioned
 from harness.client import assert_envelope, assert_json_headers
 
 UA = "activity-test/1.0 (+integration)"
@@ -23,9 +21,7 @@ UA = "activity-test/1.0 (+integration)"
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        acc = provision(backend, workdir)
+    with provisioned(backend) as acc:
         admin = backend.admin()
         admin.run("role", "add", "--tenant", "t2", "--name", "auditor",
                   "--permission", "ViewLoginActivity").check()
@@ -37,8 +33,6 @@ def accounts(backend):
         acc.ids = {u: i for i, u in backend.query("SELECT id, username FROM users")}
         seed(backend, acc)
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,10 @@ dropped under the running server, the token routes answer the generic JSON 503 (
 table names, driver text, paths or key material in the answer), httpd stays up, and
 neither the answers nor the error log show a password or token. Also R-style: after the
 fault, the routes that do not need the database still answer."""
-import json
-import shutil
 
 import pytest
 
-from harness import util
-from harness.accounts import provision
+from harness.accounts import provisioned
 from harness.client import assert_envelope, assert_json_headers
 
 LEAK_MARKERS = ("select", "insert", "update", "delete", "sqlite", "postgres", "relation",
@@ -19,11 +16,8 @@ LEAK_MARKERS = ("select", "insert", "update", "delete", "sqlite", "postgres", "r
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        yield provision(backend, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with provisioned(backend) as acc:
+        yield acc
 
 
 @pytest.fixture(scope="module")

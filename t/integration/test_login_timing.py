@@ -6,15 +6,13 @@ headers; and, on this shared and noisy machine, only a loose timing bound (clari
 
 Samples are taken round-robin across the five kinds so that load on the machine hits
 them alike."""
-import shutil
 import statistics
 import time
 import uuid
 
 import pytest
 
-from harness import util
-from harness.accounts import add_users, provision
+from harness.accounts import provisioned
 
 SAMPLES = 40
 FAR_FUTURE_MS = int(time.time() * 1000) + 3600 * 1000
@@ -22,10 +20,7 @@ FAR_FUTURE_MS = int(time.time() * 1000) + 3600 * 1000
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        acc = provision(backend, workdir)
-        add_users(backend, acc, ["timing-known", "timing-locked", "timing-social"])
+    with provisioned(backend, ["timing-known", "timing-locked", "timing-social"]) as acc:
         # a username locked by earlier failures
         backend.query("INSERT INTO login_attempts (scope, subject, failures, window_start, "
                       "locked_until) VALUES ('account', 'timing-locked', 5, %d, %d)"
@@ -34,8 +29,6 @@ def accounts(backend):
         backend.query("DELETE FROM user_credentials WHERE user_id = '%s' AND provider = "
                       "'internal'" % acc["timing-social"].id)
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import hmac
 import os
-import shutil
 import struct
 import subprocess
 import time
@@ -18,8 +17,7 @@ import urllib.parse
 
 import pytest
 
-from harness import util
-from harness.accounts import add_users, provision
+from harness.accounts import add_users, provisioned
 from harness.client import assert_envelope
 from test_tokens import Api
 
@@ -28,15 +26,10 @@ STEP = 30
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        acc = provision(backend, workdir)
-        add_users(backend, acc, ["mfa-ann", "mfa-ben", "mfa-cid"])
+    with provisioned(backend, ["mfa-ann", "mfa-ben", "mfa-cid"]) as acc:
         for name in ("mfa-ann", "mfa-ben", "mfa-cid"):
             backend.admin().run("user", "mfa", "--username", name, "--required", "yes").check()
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ blocklist (conf/password-blocklist.txt)."""
 import os
 import re
 import secrets
-import shutil
 import unicodedata
 import warnings
 
 import pytest
 
 from harness import util
-from harness.accounts import add_users, provision
+from harness.accounts import add_users, provisioned
 from harness.client import assert_envelope
 from test_tokens import Api
 
@@ -32,14 +31,9 @@ BLOCKLIST = os.path.join(util.REPO, "conf", "password-blocklist.txt")
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        acc = provision(backend, workdir)
-        add_users(backend, acc, ["pat", "patricia-long", "twin-one", "twin-two"])
+    with provisioned(backend, ["pat", "patricia-long", "twin-one", "twin-two"]) as acc:
         add_users(backend, acc, ["legacy-2a", "legacy-2b", "legacy-2y", "legacy-weak"])
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,12 @@ The limits here are small so that the tests are quick: a username locks after 3
 failures for 2 s, doubling up to 8 s; an address is refused after 20 failures in 60 s.
 Each test uses its own client addresses (127.0.0.x; Linux routes all of 127/8 to the
 loopback) and usernames, so their counters do not mix."""
-import shutil
 import time
 import uuid
 
 import pytest
 
-from harness import util
-from harness.accounts import add_users, provision
+from harness.accounts import provisioned
 from harness.client import assert_envelope
 
 LOCK_FAILURES, LOCK_WAIT, LOCK_MAX = 3, 2, 8
@@ -24,13 +22,8 @@ IP_FAILURES, IP_WINDOW = 20, 60
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        acc = provision(backend, workdir)
-        add_users(backend, acc, ["mallory-target", "spread-target", "unlock-me", "reset-me"])
+    with provisioned(backend, ["mallory-target", "spread-target", "unlock-me", "reset-me"]) as acc:
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,15 @@ The users:
   dave   tenant t1, role admin, client web (his password gets changed)
   erin   tenant t1, role admin, client web (refused password changes)
 """
+import contextlib
 import os
 import re
 import secrets
+import shutil
 import time
 import uuid
+
+from . import util
 
 SECRET_RE = re.compile(r"^client_secret:\s*(\S+)\s*$", re.M)
 
@@ -131,6 +135,20 @@ def _read_user_ids(admin, acc):
             acc.users[cols[1]].id = cols[0]
     missing = [u for u in acc.users.values() if not u.id]
     assert not missing, "user list does not show %r: %r" % (missing, listing)
+
+
+@contextlib.contextmanager
+def provisioned(db, extra_users=()):
+    """A module's accounts: provision() in a work directory removed afterwards, plus
+    extra_users (t1/admin, client web, random passwords)."""
+    workdir = util.make_tempdir("authsvc-accounts-%s-" % db.kind)
+    try:
+        acc = provision(db, workdir)
+        if extra_users:
+            add_users(db, acc, list(extra_users))
+        yield acc
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def add_users(db, acc, names, password=None, clients=("web",), status="active"):
