@@ -27,8 +27,11 @@ void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const cha
 authsvc_status_t authsvc_activity_purge(authsvc_db_t *db, apr_pool_t *p, int days,
                                         int *deleted);
 
-/* A row of AUTHSVC_ACTIVITY_COLUMNS as the API answers it, with the fields of mask. */
-cJSON *authsvc_activity_row_json(authsvc_db_t *db, apr_dbd_row_t *row, unsigned long mask);
+/* A row of AUTHSVC_ACTIVITY_COLUMNS as the API answers it, with the fields of mask; key
+ * (AuthsvcLoginActivityKeyFile, or NULL) decrypts the token payload (null when it does
+ * not authenticate). */
+cJSON *authsvc_activity_row_json(const unsigned char *key, authsvc_db_t *db, apr_dbd_row_t *row,
+                                 unsigned long mask);
 
 /* Active users: {"<bucket>": {"<loginType>": [{actor, userName, tenantId, loginTime}]}},
  * one entry per actor, bucket and type (the first, when rows come in time order). */

@@ -51,6 +51,8 @@ typedef struct {
     int activity_record_set;
     int activity_retention;     /* AuthsvcLoginActivityRetention: days kept, 0 = all */
     int activity_retention_set;
+    const unsigned char *activity_key; /* AuthsvcLoginActivityKeyFile: 32 bytes, or NULL */
+    int activity_key_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
 } authsvc_server_config_t;
 

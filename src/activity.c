@@ -6,6 +6,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_activity.h"
+#include "authsvc_column_crypt.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
@@ -13,6 +14,7 @@
 #define DEVICE_INFO_MAX 512  /* bytes of User-Agent kept */
 #define PURGE_ONE_IN 64      /* recorded rows per opportunistic purge, on average */
 #define MS_PER_DAY 86400000LL
+#define ACTIVITY_SEALED_COLUMN "token_payload" /* encrypted with AuthsvcLoginActivityKeyFile */
 
 static const authsvc_filter_field_t activity_fields[] = {
     {"id", "id", AUTHSVC_FIELD_TEXT},
@@ -59,6 +61,7 @@ void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const cha
                              const cJSON *payload)
 {
     const char *ua = req->user_agent;
+    const unsigned char *key = req->server_config->activity_key;
     const char *args[9];
 
     if (!authsvc_config_activity_record(req->server_config))
@@ -70,6 +73,12 @@ void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const cha
     args[2] = tenant_id;
     args[3] = authsvc_db_int_arg(req->pool, authsvc_db_now_ms());
     args[4] = payload ? authsvc_json_print(req->pool, payload) : NULL;
+    if (args[4] && key
+        && authsvc_column_encrypt(req->pool, key, ACTIVITY_SEALED_COLUMN, args[4], &args[4])
+               != AUTHSVC_OK) {
+        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0403) "login activity not encrypted");
+        return;
+    }
     args[5] = type;
     args[6] = ua;
     args[7] = req->client_ip;
@@ -90,8 +99,10 @@ static void add_text(cJSON *obj, const char *name, const char *value)
         cJSON_AddNullToObject(obj, name);
 }
 
-cJSON *authsvc_activity_row_json(authsvc_db_t *db, apr_dbd_row_t *row, unsigned long mask)
+cJSON *authsvc_activity_row_json(const unsigned char *key, authsvc_db_t *db, apr_dbd_row_t *row,
+                                 unsigned long mask)
 {
+    apr_pool_t *p = db->row_pool ? db->row_pool : db->pool;
     cJSON *obj = cJSON_CreateObject();
     int i;
 
@@ -100,8 +111,10 @@ cJSON *authsvc_activity_row_json(authsvc_db_t *db, apr_dbd_row_t *row, unsigned 
         if (!(mask & (1UL << i)))
             continue;
         if (activity_fields[i].type == AUTHSVC_FIELD_TIME && value)
-            value = authsvc_iso8601_format(db->row_pool ? db->row_pool : db->pool,
-                                           authsvc_db_column_int(db, row, i, 0));
+            value = authsvc_iso8601_format(p, authsvc_db_column_int(db, row, i, 0));
+        if (key && value && strcmp(activity_fields[i].column, ACTIVITY_SEALED_COLUMN) == 0
+            && authsvc_column_decrypt(p, key, ACTIVITY_SEALED_COLUMN, value, &value) != AUTHSVC_OK)
+            value = NULL;
         add_text(obj, activity_fields[i].name, value);
     }
     return obj;

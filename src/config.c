@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 #include <http_log.h>
 
+#include "authsvc_column_crypt.h"
 #include "authsvc_config_mfa.h"
 #include "authsvc_config_password.h"
 #include "authsvc_httpd.h"
@@ -57,6 +58,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(use_database);
     MERGE(activity_record);
     MERGE(activity_retention);
+    MERGE(activity_key);
     return c;
 }
 
@@ -256,6 +258,20 @@ static const char *set_activity_retention(cmd_parms *cmd, void *dconf, const cha
     return NULL;
 }
 
+/* AuthsvcLoginActivityKeyFile FILE: AES-256-GCM key of the token_payload column. */
+static const char *set_activity_key(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
+
+    (void)dconf;
+    if (!path || authsvc_column_key_load(cmd->pool, path, &c->activity_key, &why) != AUTHSVC_OK)
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
+                            why ? why : "cannot read the key");
+    c->activity_key_set = 1;
+    return NULL;
+}
+
 static const char *set_body_limit(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_dir_config_t *c = dconf;
@@ -308,6 +324,8 @@ const command_rec authsvc_directives[] = {
                  "Record logins, refreshes, logouts and failed logins (On)"),
     AP_INIT_TAKE1("AuthsvcLoginActivityRetention", set_activity_retention, NULL, RSRC_CONF,
                   "Days login activity is kept, 0 for ever (0)"),
+    AP_INIT_TAKE1("AuthsvcLoginActivityKeyFile", set_activity_key, NULL, RSRC_CONF,
+                  "32-byte key (raw or 64 hex digits) encrypting the token payload column"),
     AP_INIT_TAKE1("AuthsvcMaxBodySize", set_body_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest request body accepted, in bytes (65536)"),
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,

@@ -101,7 +101,7 @@ int authsvc_flow_activity_find(authsvc_request_t *req)
         return activity_db_failure(req, st);
     list = authsvc_json_own(req->pool, cJSON_CreateArray());
     while (authsvc_db_next_row(db, req->pool, res, &row))
-        cJSON_AddItemToArray(list, authsvc_activity_row_json(db, row, sql.fields));
+        cJSON_AddItemToArray(list, authsvc_activity_row_json(req->server_config->activity_key, db, row, sql.fields));
     return authsvc_respond_json(req, 200, list);
 }
 
@@ -153,7 +153,7 @@ int authsvc_flow_activity_find_by_id(authsvc_request_t *req)
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
     return authsvc_respond_json(req, 200, authsvc_json_own(req->pool,
-                                                           authsvc_activity_row_json(db, row, sql.fields)));
+                                                           authsvc_activity_row_json(req->server_config->activity_key, db, row, sql.fields)));
 }
 
 /* ---- active users ---- */

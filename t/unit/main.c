@@ -41,6 +41,7 @@ int main(void)
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();
     authsvc_test_register_totp();
+    authsvc_test_register_column_crypt();
     authsvc_test_register_admin();
     authsvc_test_register_filter();
     authsvc_test_register_filter_query();
