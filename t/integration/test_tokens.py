@@ -786,3 +786,16 @@ def test_admin_purge_deletes_only_what_expired(api, backend, accounts):
     assert backend.query("SELECT subject FROM login_attempts WHERE subject LIKE '%-me'") == [
         ["keep-me"]]
     api.assert_live(live["accessToken"])
+
+
+def test_login_updates_last_login(api, backend, accounts):
+    user_id = accounts["erin"].id
+    before = backend.query("SELECT COALESCE(last_login, 0) FROM users WHERE id = '%s'" % user_id)[0][0]
+    start = int(time.time() * 1000)
+    api.code("erin")
+    after = backend.query("SELECT COALESCE(last_login, 0) FROM users WHERE id = '%s'" % user_id)[0][0]
+    assert after and int(after) >= start - 1000 and after != before, (before, after)
+    # a refused login does not move it
+    assert_envelope(api.login("erin", password="wrong-" + secrets.token_hex(4)), 401)
+    again = backend.query("SELECT COALESCE(last_login, 0) FROM users WHERE id = '%s'" % user_id)[0][0]
+    assert again == after
