@@ -41,6 +41,8 @@ typedef struct {
     int ip_window;
     int ip_limit_set;
     authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
+    apr_hash_t *social_providers; /* AuthsvcSocialProvider: name -> provider record */
+    int social_providers_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */

@@ -3,6 +3,7 @@
 #define AUTHSVC_FLOWS_H
 
 #include "authsvc_request.h"
+#include "authsvc_tokens.h"
 
 /* flow_discovery.c: what the service says about itself */
 int authsvc_flow_openid_configuration(authsvc_request_t *req);
@@ -15,6 +16,16 @@ int authsvc_flow_health_ready(authsvc_request_t *req);
 int authsvc_flow_login(authsvc_request_t *req);
 int authsvc_flow_login_token(authsvc_request_t *req);
 int authsvc_flow_token(authsvc_request_t *req);
+/* Mints and stores our auth code for pr through client (*code in req->pool), as
+ * /auth/login does; other login flows (social, SAML) end with it too. */
+authsvc_status_t authsvc_flow_auth_code_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                              const authsvc_client_t *client,
+                                              const authsvc_principal_t *pr, const char **code);
+
+/* flow_social.c: social login through one OAuth 2.0 / OpenID Connect engine */
+int authsvc_flow_social_start(authsvc_request_t *req);
+int authsvc_flow_social_callback(authsvc_request_t *req);
+int authsvc_flow_social_logout(authsvc_request_t *req);
 
 /* flow_session.c: a signed-in session */
 int authsvc_flow_me(authsvc_request_t *req);

@@ -6,6 +6,7 @@
 #include <http_log.h>
 
 #include "authsvc_config_password.h"
+#include "authsvc_social_config.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
@@ -52,6 +53,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     c->ip_window = add->ip_limit_set ? add->ip_window : base->ip_window;
     c->ip_limit_set = add->ip_limit_set || base->ip_limit_set;
     MERGE(use_database);
+    MERGE(social_providers);
     return c;
 }
 
@@ -280,6 +282,7 @@ const command_rec authsvc_directives[] = {
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
     AUTHSVC_PASSWORD_DIRECTIVES,
+    AUTHSVC_SOCIAL_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -42,6 +42,12 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                    "The new password must differ from the current one"},
     [AUTHSVC_E_TOO_MANY_ATTEMPTS] = {429, "TooManyAttempts",
                                      "Too many failed attempts; try again later"},
+    [AUTHSVC_E_SOCIAL_STATE_INVALID] = {400, "InvalidState",
+                                        "The login state is missing, unknown, used or expired"},
+    [AUTHSVC_E_SOCIAL_LOGIN_FAILED] = {401, "SocialLoginFailed",
+                                       "Login through the identity provider failed"},
+    [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {404, "ProviderNotConfigured",
+                                           "This identity provider is not configured"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)
