@@ -46,7 +46,7 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                         "The login state is missing, unknown, used or expired"},
     [AUTHSVC_E_SOCIAL_LOGIN_FAILED] = {401, "SocialLoginFailed",
                                        "Login through the identity provider failed"},
-    [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {404, "ProviderNotConfigured",
+    [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {400, "ProviderNotConfigured",
                                            "This identity provider is not configured"},
 };
 

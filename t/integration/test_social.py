@@ -271,11 +271,11 @@ def test_start_with_a_wrong_client_secret_is_401(social, browser):
     assert_error(social.start(browser, "google", secret="wrong"), 401, "ClientVerificationFailed")
 
 
-def test_start_of_a_provider_not_configured_is_404(social, browser):
+def test_start_of_a_provider_not_configured_is_400(social, browser):
     r = browser.post(social.base + "/auth/facebook",
                      data={"client_id": "web", "client_secret": social.secret},
                      allow_redirects=False)
-    assert_error(r, 404, "ProviderNotConfigured")
+    assert_error(r, 400, "ProviderNotConfigured")
 
 
 def test_user_denying_consent_is_401(social, browser):
