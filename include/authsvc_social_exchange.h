@@ -35,12 +35,4 @@ authsvc_status_t authsvc_social_provider_logout(authsvc_request_t *req,
                                                 const authsvc_social_session_t *session,
                                                 const char **why);
 
-/* Asks the provider whether the session still stands: a refresh-token grant when there
- * is a refresh token, else userinfo with the access token. AUTHSVC_OK, AUTHSVC_INVALID
- * (the provider said no), AUTHSVC_UNAVAILABLE. New tokens it gets are put in session. */
-authsvc_status_t authsvc_social_provider_recheck(authsvc_request_t *req,
-                                                 const authsvc_social_provider_t *provider,
-                                                 authsvc_social_session_t *session,
-                                                 const char **why);
-
 #endif

@@ -51,7 +51,6 @@ typedef struct {
     const char *signup_tenant;          /* self sign-up: tenant key and role name; */
     const char *signup_role;            /* NULL: no sign-up through this provider */
     int keep_state_params;              /* return the start's extra fields (Keycloak) */
-    int refresh_check;                  /* token-refresh asks the provider again */
     authsvc_social_jwks_cache_t *jwks;  /* per child (child_init) */
 } authsvc_social_provider_t;
 

@@ -268,39 +268,3 @@ authsvc_status_t authsvc_social_provider_logout(authsvc_request_t *req,
     }
     return AUTHSVC_OK;
 }
-
-authsvc_status_t authsvc_social_provider_recheck(authsvc_request_t *req,
-                                                 const authsvc_social_provider_t *provider,
-                                                 authsvc_social_session_t *session,
-                                                 const char **why)
-{
-    authsvc_http_response_t res;
-    authsvc_oidc_tokens_t tokens;
-    cJSON *info = NULL;
-    authsvc_status_t st;
-
-    *why = NULL;
-    if (!session->refresh_token)
-        return session->access_token && provider->userinfo_endpoint
-                   ? exchange_userinfo(req, provider, session->access_token, &info, why)
-                   : AUTHSVC_INVALID;
-    st = exchange_post(req, provider, provider->token_endpoint,
-                       apr_pstrcat(req->pool, "grant_type=refresh_token&",
-                                   authsvc_oidc_form_field(req->pool, "refresh_token",
-                                                           session->refresh_token), NULL),
-                       &res, why);
-    if (st != AUTHSVC_OK)
-        return st == AUTHSVC_INVALID ? st : AUTHSVC_UNAVAILABLE;
-    if (res.status != 200
-        || authsvc_oidc_token_response(req->pool, res.body, res.len, &tokens) != AUTHSVC_OK) {
-        *why = apr_psprintf(req->pool, "refresh answered HTTP %ld (%s)", res.status,
-                            exchange_error_code(req->pool, &res));
-        return AUTHSVC_INVALID;
-    }
-    session->access_token = tokens.access_token;
-    if (tokens.refresh_token)
-        session->refresh_token = tokens.refresh_token;
-    if (tokens.id_token)
-        session->id_token = tokens.id_token;
-    return AUTHSVC_OK;
-}

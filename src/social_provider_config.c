@@ -219,7 +219,6 @@ static const provider_key_t provider_keys[] = {
     {"link_verified_email", key_flag, OFF(link_verified_email), 1},
     {"signup", key_signup, 0, 2},
     {"keep_state_params", key_flag, OFF(keep_state_params), 1},
-    {"refresh_check", key_flag, OFF(refresh_check), 1},
     {NULL, NULL, 0, 0}};
 
 static authsvc_social_provider_t *provider_get(cmd_parms *cmd, const char *name)

@@ -19,7 +19,7 @@ CREATE TABLE social_states (
 CREATE INDEX social_states_expires_idx ON social_states (expires_at);
 
 -- The provider's tokens of a user's latest login through it, for revocation or
--- end-session at logout and for the check at refresh.
+-- end-session at logout.
 CREATE TABLE social_sessions (
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     provider TEXT NOT NULL,
