@@ -30,6 +30,17 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
                                          const char *user_tenant_id, int mfa_pending,
                                          const char **code);
 
+/* 1 when pr must still pass a second factor to log in through client: the user is
+ * marked so, or AuthsvcMfaRequiredClients names the client. */
+int authsvc_auth_code_mfa_owed(authsvc_request_t *req, const authsvc_principal_t *pr,
+                               const authsvc_client_t *client);
+
+/* The code a finished first factor (password, social, SAML) gets: MFA-pending when a
+ * second factor is owed. */
+authsvc_status_t authsvc_auth_code_issue_for(authsvc_request_t *req, authsvc_db_t *db,
+                                             const authsvc_client_t *client,
+                                             const authsvc_principal_t *pr, const char **code);
+
 /* Reads the code whose secret is code: AUTHSVC_OK, AUTHSVC_NOT_FOUND, or a db failure. */
 authsvc_status_t authsvc_auth_code_find(authsvc_request_t *req, authsvc_db_t *db,
                                         const char *code, authsvc_auth_code_t *out);

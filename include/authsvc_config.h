@@ -45,6 +45,8 @@ typedef struct {
     int mfa_clients_set;
     const char *totp_issuer;    /* AuthsvcTotpIssuer: the name authenticator apps show */
     int totp_issuer_set;
+    apr_hash_t *social_providers; /* AuthsvcSocialProvider: name -> provider record */
+    int social_providers_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     int activity_record;        /* AuthsvcLoginActivity On|Off */

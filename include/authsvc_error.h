@@ -46,6 +46,10 @@ typedef enum {
     /* login activity */
     AUTHSVC_E_INVALID_FILTER,
     AUTHSVC_E_ENTITY_NOT_FOUND,
+    /* social login */
+    AUTHSVC_E_SOCIAL_STATE_INVALID,
+    AUTHSVC_E_SOCIAL_LOGIN_FAILED,
+    AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN,
     AUTHSVC_E_COUNT
 } authsvc_error_id_t;
 

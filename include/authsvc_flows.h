@@ -3,6 +3,7 @@
 #define AUTHSVC_FLOWS_H
 
 #include "authsvc_request.h"
+#include "authsvc_tokens.h"
 
 /* flow_discovery.c: what the service says about itself */
 int authsvc_flow_openid_configuration(authsvc_request_t *req);
@@ -15,6 +16,11 @@ int authsvc_flow_health_ready(authsvc_request_t *req);
 int authsvc_flow_login(authsvc_request_t *req);
 int authsvc_flow_login_token(authsvc_request_t *req);
 int authsvc_flow_token(authsvc_request_t *req);
+
+/* flow_social.c: social login through one OAuth 2.0 / OpenID Connect engine */
+int authsvc_flow_social_start(authsvc_request_t *req);
+int authsvc_flow_social_callback(authsvc_request_t *req);
+int authsvc_flow_social_logout(authsvc_request_t *req);
 
 /* flow_session.c: a signed-in session */
 int authsvc_flow_me(authsvc_request_t *req);

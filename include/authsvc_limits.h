@@ -70,4 +70,16 @@
 /* Active-user reports: longest startDate..endDate span, in days. */
 #define AUTHSVC_ACTIVE_USERS_SPAN_DAYS_MAX 732
 
+/* Social login (outbound OAuth 2.0 / OIDC): answers read from a provider, the time one
+ * call may take, how long a login may stay at the provider, and how often a child may
+ * fetch a provider's JWKS again for an unknown kid. */
+#define AUTHSVC_SOCIAL_RESPONSE_BYTES_MAX (256 * 1024)
+#define AUTHSVC_SOCIAL_TIMEOUT_DEFAULT 10
+#define AUTHSVC_SOCIAL_TIMEOUT_MAX 60
+#define AUTHSVC_SOCIAL_STATE_TTL 600
+#define AUTHSVC_SOCIAL_STATE_BYTES 32
+#define AUTHSVC_SOCIAL_JWKS_REFETCH_MIN 60
+#define AUTHSVC_SOCIAL_JWKS_MAX_AGE 3600
+#define AUTHSVC_SOCIAL_KEPT_PARAMS_MAX 16
+
 #endif

@@ -39,6 +39,21 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
     return AUTHSVC_OK;
 }
 
+int authsvc_auth_code_mfa_owed(authsvc_request_t *req, const authsvc_principal_t *pr,
+                               const authsvc_client_t *client)
+{
+    return pr->mfa_required || authsvc_config_mfa_client(req->server_config, client->client_id);
+}
+
+authsvc_status_t authsvc_auth_code_issue_for(authsvc_request_t *req, authsvc_db_t *db,
+                                             const authsvc_client_t *client,
+                                             const authsvc_principal_t *pr, const char **code)
+{
+    return authsvc_auth_code_issue(req, db, client, pr->user_id, pr->tenant_id,
+                                   pr->user_tenant_id, authsvc_auth_code_mfa_owed(req, pr, client),
+                                   code);
+}
+
 authsvc_status_t authsvc_auth_code_find(authsvc_request_t *req, authsvc_db_t *db,
                                         const char *code, authsvc_auth_code_t *out)
 {

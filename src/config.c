@@ -8,6 +8,7 @@
 #include "authsvc_column_crypt.h"
 #include "authsvc_config_mfa.h"
 #include "authsvc_config_password.h"
+#include "authsvc_social_config.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
@@ -59,6 +60,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(activity_record);
     MERGE(activity_retention);
     MERGE(activity_key);
+    MERGE(social_providers);
     return c;
 }
 
@@ -332,6 +334,7 @@ const command_rec authsvc_directives[] = {
                   "URL prefix stripped before routing, e.g. /api"),
     AUTHSVC_PASSWORD_DIRECTIVES,
     AUTHSVC_MFA_DIRECTIVES,
+    AUTHSVC_SOCIAL_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -88,6 +88,34 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE user_credentials SET password_hash = %s, updated_at = %lld "
      "WHERE user_id = %s AND provider = 'internal'", NULL},
 
+    /* social login: states (single use through the row count of consume), links by
+     * (provider, subject) in user_credentials, and the provider's tokens per user */
+    {"authsvc_social_state_insert",
+     "INSERT INTO social_states (state_hash, provider, client_id, binding_hash, nonce, "
+     "code_verifier, kept_params, expires_at, created_at) "
+     "VALUES (%s, %s, %s, %s, %s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_social_state_by_hash",
+     "SELECT provider, client_id, binding_hash, nonce, code_verifier, kept_params, "
+     "expires_at, used_at FROM social_states WHERE state_hash = %s", NULL},
+    {"authsvc_social_state_consume",
+     "UPDATE social_states SET used_at = %lld "
+     "WHERE state_hash = %s AND used_at IS NULL AND expires_at > %lld", NULL},
+    {"authsvc_social_state_purge", "DELETE FROM social_states WHERE expires_at < %lld", NULL},
+    {"authsvc_social_credential_user",
+     "SELECT user_id FROM user_credentials WHERE provider = %s AND external_id = %s", NULL},
+    {"authsvc_social_users_by_email",
+     "SELECT id FROM users WHERE lower(email) = lower(%s) ORDER BY id", NULL},
+    {"authsvc_social_session_save",
+     "INSERT INTO social_sessions (user_id, provider, access_token, refresh_token, id_token, "
+     "updated_at) VALUES (%s, %s, %s, %s, %s, %lld) ON CONFLICT (user_id, provider) DO UPDATE "
+     "SET access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
+     "id_token = excluded.id_token, updated_at = excluded.updated_at", NULL},
+    {"authsvc_social_session_get",
+     "SELECT access_token, refresh_token, id_token FROM social_sessions "
+     "WHERE user_id = %s AND provider = %s", NULL},
+    {"authsvc_social_session_delete",
+     "DELETE FROM social_sessions WHERE user_id = %s AND provider = %s", NULL},
+
     /* a user's clients: exact membership */
     {"authsvc_user_client_insert",
      "INSERT INTO user_auth_clients (user_id, client_id) VALUES (%s, %s)", NULL},

@@ -46,6 +46,12 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                "An authenticator is already set up for this user"},
     [AUTHSVC_E_INVALID_FILTER] = {400, "InvalidFilter", "The filter is invalid"},
     [AUTHSVC_E_ENTITY_NOT_FOUND] = {404, "ENTITY_NOT_FOUND", "Entity not found"},
+    [AUTHSVC_E_SOCIAL_STATE_INVALID] = {400, "InvalidState",
+                                        "The login state is missing, unknown, used or expired"},
+    [AUTHSVC_E_SOCIAL_LOGIN_FAILED] = {401, "SocialLoginFailed",
+                                       "Login through the identity provider failed"},
+    [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {400, "ProviderNotConfigured",
+                                           "This identity provider is not configured"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

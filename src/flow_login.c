@@ -174,13 +174,6 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
     return authsvc_tokens_respond(req, &pair);
 }
 
-/* A second factor is owed when the user asks for one or the client requires it. */
-static int login_mfa_required(authsvc_request_t *req, const authsvc_principal_t *pr,
-                              const authsvc_client_t *client)
-{
-    return pr->mfa_required || authsvc_config_mfa_client(req->server_config, client->client_id);
-}
-
 int authsvc_flow_login(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
@@ -194,8 +187,7 @@ int authsvc_flow_login(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    if (authsvc_auth_code_issue(req, db, client, pr->user_id, pr->tenant_id, pr->user_tenant_id,
-                                login_mfa_required(req, pr, client), &code) != AUTHSVC_OK)
+    if (authsvc_auth_code_issue_for(req, db, client, pr, &code) != AUTHSVC_OK)
         return flow_db_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);
@@ -213,7 +205,7 @@ int authsvc_flow_login_token(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    if (login_mfa_required(req, pr, client))
+    if (authsvc_auth_code_mfa_owed(req, pr, client))
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
     return login_issue(req, db, client, pr, NULL);
 }

@@ -93,9 +93,16 @@ def httpd_extra_config():
 
 
 @pytest.fixture(scope="module")
-def server(backend, httpd_extra_config, request):
+def httpd_port():
+    """The port httpd listens on: None picks a free one at start. A test module whose
+    peers must know our URLs beforehand overrides this with util.free_port()."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(backend, httpd_extra_config, httpd_port, request):
     name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
-    srv = HttpdServer(backend, name, httpd_extra_config)
+    srv = HttpdServer(backend, name, httpd_extra_config, port=httpd_port)
     start_failures = _failures["count"]
     try:
         srv.start()

@@ -74,8 +74,10 @@ def sanitizer_env():
 class HttpdServer:
     """One httpd in its own ServerRoot (a temp dir) on 127.0.0.1:<free port>."""
 
-    def __init__(self, database, name, extra_config=()):
+    def __init__(self, database, name, extra_config=(), port=None):
         self.db = database
+        # A port chosen beforehand (peers that must know our callback URLs), or None.
+        self.fixed_port = port
         self.name = name
         # Server-level directives appended after AuthsvcIssuer (AuthsvcSigningKey ...).
         self.extra_config = list(extra_config)
@@ -159,7 +161,7 @@ class HttpdServer:
         open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
         last_error = None
         for _attempt in range(3):  # a free port can be taken between probe and bind
-            self.port = util.free_port()
+            self.port = self.fixed_port or util.free_port()
             self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
             with open(self.conf_path, "w") as f:
                 f.write(self.config_text())

@@ -1,0 +1,407 @@
+/* Social login routes: start (client check, state, 303 to the provider), the provider's
+ * redirect (state, code exchange, ID token, user link, our own auth code, 303 to the
+ * client) and logout at the provider. One engine; the provider is data
+ * (AuthsvcSocialProvider) chosen by the route. */
+#include <string.h>
+
+#include <apr_escape.h>
+#include <apr_strings.h>
+
+#include "authsvc_auth_code.h"
+#include "authsvc_flows.h"
+#include "authsvc_limits.h"
+#include "authsvc_log.h"
+#include "authsvc_oidc.h"
+#include "authsvc_password.h"
+#include "authsvc_purge.h"
+#include "authsvc_social_exchange.h"
+#include "authsvc_social_store.h"
+
+/* Which provider a route belongs to. */
+static const struct {
+    const char *provider;
+    const char *start;
+    const char *callback;
+} social_routes[] = {
+    {"google", "/auth/google", "/auth/google-auth-redirect"},
+    {"azure", "/auth/azure", "/auth/azure-oauth-redirect"},
+    {"cognito", "/auth/cognito", "/auth/cognito-auth-redirect"},
+    {"keycloak", "/auth/keycloak", "/auth/keycloak-auth-redirect"},
+    {"apple", "/auth/oauth-apple", "/auth/apple-oauth-redirect"},
+    {"facebook", "/auth/facebook", "/auth/facebook-auth-redirect"},
+    {"instagram", "/auth/instagram", "/auth/instagram-auth-redirect"},
+    {"google", "/google/logout", NULL},
+    {"keycloak", "/keycloak/logout", NULL},
+};
+
+#define SOCIAL_ROUTES (sizeof(social_routes) / sizeof(social_routes[0]))
+#define BINDING_COOKIE "authsvc_social_"
+#define BINDING_COOKIE_SECURE "__Host-authsvc_social_"
+
+static int social_route(const authsvc_request_t *req)
+{
+    int i;
+
+    for (i = 0; i < (int)SOCIAL_ROUTES; i++)
+        if (strcmp(social_routes[i].start, req->route->path) == 0
+            || (social_routes[i].callback
+                && strcmp(social_routes[i].callback, req->route->path) == 0))
+            return i;
+    return -1;
+}
+
+static const authsvc_social_provider_t *social_provider_of_route(const authsvc_request_t *req)
+{
+    int i = social_route(req);
+
+    return i < 0 ? NULL
+                 : authsvc_social_provider_find(req->server_config->social_providers,
+                                                social_routes[i].provider);
+}
+
+/* The route's provider, or NULL with the answer (404) set. */
+static const authsvc_social_provider_t *social_provider(authsvc_request_t *req)
+{
+    const authsvc_social_provider_t *p = social_provider_of_route(req);
+
+    if (!p)
+        authsvc_respond_error(req, AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN);
+    return p;
+}
+
+static const char *social_redirect_uri(const authsvc_request_t *req,
+                                       const authsvc_social_provider_t *provider)
+{
+    int i = social_route(req);
+
+    if (provider->redirect_uri)
+        return provider->redirect_uri;
+    return apr_pstrcat(req->pool, req->base_url, social_routes[i].callback, NULL);
+}
+
+/* A parameter of the request: the form body for POST, the query for GET. */
+static const char *social_param(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item;
+
+    if (!req->body)
+        return req->query ? apr_table_get(req->query, name) : NULL;
+    item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int social_db_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* ---- the browser binding cookie (clarification 7) ------------------------------- */
+
+static int social_secure(const authsvc_request_t *req)
+{
+    return strncasecmp(req->base_url, "https://", 8) == 0;
+}
+
+static const char *social_cookie_name(const authsvc_request_t *req, const char *provider)
+{
+    return apr_pstrcat(req->pool, social_secure(req) ? BINDING_COOKIE_SECURE : BINDING_COOKIE,
+                       provider, NULL);
+}
+
+/* Over https the cookie is __Host-, Secure and SameSite=None, so that Apple's
+ * cross-site form_post carries it back; over http (tests, development) it is Lax. */
+static void social_cookie_set(authsvc_request_t *req, const char *provider, const char *value,
+                              int max_age)
+{
+    apr_table_add(req->headers_out, "Set-Cookie",
+                  apr_psprintf(req->pool, "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s",
+                               social_cookie_name(req, provider), value, max_age,
+                               social_secure(req) ? "Secure; SameSite=None" : "SameSite=Lax"));
+}
+
+static const char *social_cookie_get(const authsvc_request_t *req, const char *provider)
+{
+    const char *header = apr_table_get(req->headers_in, "Cookie");
+    const char *name = social_cookie_name(req, provider);
+    apr_size_t len = strlen(name);
+    char *copy, *pair, *last = NULL;
+
+    if (!header)
+        return NULL;
+    copy = apr_pstrdup(req->pool, header);
+    for (pair = apr_strtok(copy, ";", &last); pair; pair = apr_strtok(NULL, ";", &last)) {
+        while (*pair == ' ' || *pair == '\t')
+            pair++;
+        if (strncmp(pair, name, len) == 0 && pair[len] == '=')
+            return pair + len + 1;
+    }
+    return NULL;
+}
+
+/* ---- start ---------------------------------------------------------------------- */
+
+/* The caller's own fields besides the client's credentials (Keycloak), as a query. */
+static const char *social_kept_params(authsvc_request_t *req)
+{
+    const cJSON *item;
+    const char *out = NULL;
+    int n = 0;
+
+    cJSON_ArrayForEach(item, req->body) {
+        if (!cJSON_IsString(item) || strcmp(item->string, "client_id") == 0
+            || strcmp(item->string, "client_secret") == 0 || strcmp(item->string, "code") == 0
+            || ++n > AUTHSVC_SOCIAL_KEPT_PARAMS_MAX)
+            continue;
+        out = apr_pstrcat(req->pool, out ? out : "", out ? "&" : "",
+                          authsvc_oidc_form_field(req->pool, item->string, item->valuestring),
+                          NULL);
+    }
+    return out;
+}
+
+/* The client from the start's credentials; NULL with the answer set. */
+static authsvc_client_t *social_start_client(authsvc_request_t *req, authsvc_db_t *db)
+{
+    authsvc_client_t *client = NULL;
+    authsvc_status_t st = authsvc_client_load(req, db, social_param(req, "client_id"), &client);
+
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
+        social_db_unavailable(req);
+        return NULL;
+    }
+    if (st == AUTHSVC_NOT_FOUND
+        || !authsvc_client_secret_ok(client, social_param(req, "client_secret"))) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+        return NULL;
+    }
+    if (!client->redirect_url || !*client->redirect_url) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+        return NULL;
+    }
+    return client;
+}
+
+int authsvc_flow_social_start(authsvc_request_t *req)
+{
+    const authsvc_social_provider_t *provider = social_provider(req);
+    authsvc_db_t *db = provider ? req->db(req) : NULL;
+    authsvc_social_state_t s;
+    authsvc_client_t *client;
+    const char *state, *binding;
+
+    if (!provider)
+        return req->status;
+    if (!db)
+        return social_db_unavailable(req);
+    client = social_start_client(req, db);
+    if (!client)
+        return req->status;
+    memset(&s, 0, sizeof(s));
+    state = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
+    binding = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
+    s.nonce = provider->openid ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES) : NULL;
+    s.code_verifier = provider->pkce ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES)
+                                     : NULL;
+    if (!state || !binding || (provider->openid && !s.nonce) || (provider->pkce && !s.code_verifier))
+        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
+    s.provider = provider->name;
+    s.client_id = client->client_id;
+    s.binding_hash = authsvc_token_hash(req->pool, binding);
+    s.kept_params = provider->keep_state_params && req->body ? social_kept_params(req) : NULL;
+    s.expires_at = authsvc_db_now_ms() + AUTHSVC_SOCIAL_STATE_TTL * 1000LL;
+    if (authsvc_social_state_save(req, db, state, &s) != AUTHSVC_OK)
+        return social_db_unavailable(req);
+    if (authsvc_purge_due())
+        authsvc_social_state_purge(req, db);
+    social_cookie_set(req, provider->name, binding, AUTHSVC_SOCIAL_STATE_TTL);
+    apr_table_setn(req->headers_out, "Location",
+                   authsvc_oidc_authorize_url(req->pool, provider,
+                                              social_redirect_uri(req, provider), state, s.nonce,
+                                              s.code_verifier ? authsvc_oidc_pkce_challenge(
+                                                                    req->pool, s.code_verifier)
+                                                              : NULL));
+    return authsvc_respond_text(req, 303, NULL, NULL, 0);
+}
+
+/* ---- the provider's redirect ---------------------------------------------------- */
+
+/* Checks and uses up the state: known, this provider's (a state of another provider
+ * is a mix-up), unused, unexpired, bound to this browser. 0 when it passes, else the
+ * answer (400) is set. */
+static int social_state_take(authsvc_request_t *req, authsvc_db_t *db,
+                             const authsvc_social_provider_t *provider, const char *state,
+                             authsvc_social_state_t *s)
+{
+    const char *binding = social_cookie_get(req, provider->name);
+    const char *why = NULL;
+    authsvc_status_t st;
+
+    if (!state || !*state)
+        why = "no state";
+    else if ((st = authsvc_social_state_load(req, db, state, s)) != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
+                                       : social_db_unavailable(req);
+    else if (strcmp(s->provider, provider->name) != 0)
+        why = "state of another provider";
+    else if (!binding || strcmp(authsvc_token_hash(req->pool, binding), s->binding_hash) != 0)
+        why = "state of another browser";
+    else if ((st = authsvc_social_state_consume(req, db, state)) != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
+                                       : social_db_unavailable(req);
+    if (why) {
+        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0811) "%s callback refused: %s",
+                 provider->name, why);
+        return authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID);
+    }
+    return 0;
+}
+
+static int social_failed(authsvc_request_t *req, const authsvc_social_provider_t *provider,
+                         const char *why)
+{
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0812) "%s login failed: %s", provider->name,
+             why);
+    return authsvc_respond_error(req, AUTHSVC_E_SOCIAL_LOGIN_FAILED);
+}
+
+/* What the redirect itself says before any exchange: the provider's error, an "iss"
+ * of another issuer (RFC 9207; optional, most providers send none), no code. */
+static const char *social_redirect_problem(authsvc_request_t *req,
+                                           const authsvc_social_provider_t *provider)
+{
+    const char *error = social_param(req, "error");
+    const char *iss = social_param(req, "iss");
+
+    if (error)
+        return apr_psprintf(req->pool, "the provider answered error=%.64s", error);
+    if (iss && (!provider->issuer || strcmp(iss, provider->issuer) != 0))
+        return "the redirect's iss is not this provider's issuer";
+    if (!social_param(req, "code") || !*social_param(req, "code"))
+        return "the redirect has no code";
+    return NULL;
+}
+
+/* The user, linked and allowed to log in through client; NULL with the answer set. */
+static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                             const authsvc_social_provider_t *provider,
+                                             const authsvc_client_t *client,
+                                             const authsvc_social_profile_t *profile)
+{
+    const char *user_id = NULL, *how = NULL, *member[2];
+    authsvc_principal_t *pr = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_social_user_resolve(req, db, provider, client, profile,
+                                                      &user_id, &how);
+
+    if (st != AUTHSVC_OK) {
+        if (st == AUTHSVC_NOT_FOUND)
+            social_failed(req, provider, "no user is linked to this subject");
+        else
+            social_db_unavailable(req);
+        return NULL;
+    }
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0813) "%s login of user %s (%s)",
+             provider->name, user_id, how);
+    member[0] = user_id;
+    member[1] = client->client_id;
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, member)
+        != AUTHSVC_OK) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+        return NULL;
+    }
+    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
+    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
+        authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
+                                       ? AUTHSVC_E_USER_INACTIVE
+                                       : AUTHSVC_E_SERVICE_UNAVAILABLE);
+        return NULL;
+    }
+    return pr;
+}
+
+/* Our code to the client's registered redirect_url, plus the kept parameters. */
+static int social_finish(authsvc_request_t *req, authsvc_db_t *db,
+                         const authsvc_social_provider_t *provider,
+                         const authsvc_client_t *client, const authsvc_principal_t *pr,
+                         const authsvc_social_state_t *s)
+{
+    const char *code = NULL, *url = client->redirect_url;
+    authsvc_status_t st = authsvc_auth_code_issue_for(req, db, client, pr, &code);
+
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
+                                       : social_db_unavailable(req);
+    url = apr_pstrcat(req->pool, url, strchr(url, '?') ? "&" : "?",
+                      authsvc_oidc_form_field(req->pool, "code", code),
+                      s->kept_params ? "&" : "", s->kept_params ? s->kept_params : "", NULL);
+    social_cookie_set(req, provider->name, "", 0);
+    apr_table_setn(req->headers_out, "Location", url);
+    return authsvc_respond_text(req, 303, NULL, NULL, 0);
+}
+
+int authsvc_flow_social_callback(authsvc_request_t *req)
+{
+    const authsvc_social_provider_t *provider = social_provider(req);
+    authsvc_db_t *db = provider ? req->db(req) : NULL;
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr;
+    authsvc_social_state_t s;
+    authsvc_social_login_t login;
+    authsvc_social_session_t session;
+    const char *why;
+
+    if (!provider)
+        return req->status;
+    if (!db)
+        return social_db_unavailable(req);
+    if (social_state_take(req, db, provider, social_param(req, "state"), &s))
+        return req->status;
+    why = social_redirect_problem(req, provider);
+    if (why)
+        return social_failed(req, provider, why);
+    if (authsvc_client_load(req, db, s.client_id, &client) != AUTHSVC_OK)
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    if (authsvc_social_exchange(req, provider, social_param(req, "code"),
+                                social_redirect_uri(req, provider), &s, social_param(req, "user"),
+                                &login, &why) != AUTHSVC_OK)
+        return social_failed(req, provider, why ? why : "exchange failed");
+    pr = social_principal(req, db, provider, client, &login.profile);
+    if (!pr)
+        return req->status;
+    session.access_token = login.tokens.access_token;
+    session.refresh_token = login.tokens.refresh_token;
+    session.id_token = login.tokens.id_token;
+    if (authsvc_social_session_save(req, db, pr->user_id, provider->name, &session) != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0814) "%s: provider tokens not stored",
+                 provider->name);
+    return social_finish(req, db, provider, client, pr, &s);
+}
+
+/* ---- logout at the provider ----------------------------------------------------- */
+
+/* As /logout; then, when that succeeded, the provider ends the session the user's
+ * latest login through it opened. Its outcome is logged and never changes the answer. */
+int authsvc_flow_social_logout(authsvc_request_t *req)
+{
+    const authsvc_social_provider_t *provider = social_provider_of_route(req);
+    const cJSON *sub = cJSON_GetObjectItemCaseSensitive(req->claims, "sub");
+    authsvc_social_session_t session;
+    authsvc_db_t *db;
+    const char *why = NULL;
+    authsvc_status_t st;
+
+    if (authsvc_flow_logout(req) != 200 || !provider || !cJSON_IsString(sub)
+        || !(db = req->db(req)))
+        return req->status;
+    if (authsvc_social_session_get(req, db, sub->valuestring, provider->name, &session)
+        != AUTHSVC_OK)
+        return req->status;
+    st = authsvc_social_provider_logout(req, provider, &session, &why);
+    req->log(req, st == AUTHSVC_OK ? AUTHSVC_LOG_INFO : AUTHSVC_LOG_WARNING,
+             AUTHSVC_LOGNO(0815) "%s logout at the provider for user %s: %s%s%s",
+             provider->name, sub->valuestring, authsvc_status_name(st), why ? ": " : "",
+             why ? why : "");
+    authsvc_social_session_delete(req, db, sub->valuestring, provider->name);
+    return req->status;
+}

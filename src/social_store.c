@@ -1,0 +1,245 @@
+/* Social login's rows: states, links, sign-ups and the provider's tokens. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_limits.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_social_store.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+authsvc_status_t authsvc_social_state_save(authsvc_request_t *req, authsvc_db_t *db,
+                                           const char *state, const authsvc_social_state_t *s)
+{
+    const char *args[] = {authsvc_token_hash(req->pool, state), s->provider, s->client_id,
+                          s->binding_hash, s->nonce, s->code_verifier, s->kept_params,
+                          ARG(s->expires_at), ARG(authsvc_db_now_ms())};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_social_state_insert", NULL, 9, args);
+}
+
+authsvc_status_t authsvc_social_state_load(authsvc_request_t *req, authsvc_db_t *db,
+                                           const char *state, authsvc_social_state_t *out)
+{
+    const char *args[] = {authsvc_token_hash(req->pool, state)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_social_state_by_hash",
+                                                &row, 1, args);
+
+    memset(out, 0, sizeof(*out));
+    if (st != AUTHSVC_OK)
+        return st;
+    out->provider = authsvc_db_column(db, row, 0);
+    out->client_id = authsvc_db_column(db, row, 1);
+    out->binding_hash = authsvc_db_column(db, row, 2);
+    out->nonce = authsvc_db_column(db, row, 3);
+    out->code_verifier = authsvc_db_column(db, row, 4);
+    out->kept_params = authsvc_db_column(db, row, 5);
+    out->expires_at = authsvc_db_column_int(db, row, 6, 0);
+    out->used = authsvc_db_column(db, row, 7) != NULL;
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_social_state_consume(authsvc_request_t *req, authsvc_db_t *db,
+                                              const char *state)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {ARG(now), authsvc_token_hash(req->pool, state), ARG(now)};
+    int nrows = 0;
+    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_social_state_consume", &nrows,
+                                          3, args);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
+}
+
+authsvc_status_t authsvc_social_state_purge(authsvc_request_t *req, authsvc_db_t *db)
+{
+    const char *args[] = {ARG(authsvc_db_now_ms())};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_social_state_purge", NULL, 1, args);
+}
+
+/* ---- users ---------------------------------------------------------------------- */
+
+static authsvc_status_t store_link(authsvc_request_t *req, authsvc_db_t *db,
+                                   const char *provider, const char *subject,
+                                   const char *user_id)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {authsvc_uuid_v4(req->pool), user_id, provider, subject, NULL, NULL,
+                          ARG(now), ARG(now)};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, args);
+}
+
+static authsvc_status_t store_linked_user(authsvc_request_t *req, authsvc_db_t *db,
+                                          const char *provider, const char *subject,
+                                          const char **user_id)
+{
+    const char *args[] = {provider, subject};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_social_credential_user",
+                                                &row, 2, args);
+
+    if (st == AUTHSVC_OK)
+        *user_id = authsvc_db_column(db, row, 0);
+    return st;
+}
+
+/* The one local user with this e-mail; NOT_FOUND when there is none or several. */
+static authsvc_status_t store_user_by_email(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *email, const char **user_id)
+{
+    const char *args[] = {email};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int n = 0;
+    authsvc_status_t st = authsvc_db_select(db, req->pool, "authsvc_social_users_by_email", &res,
+                                            1, args);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, req->pool, res, &row))
+        if (n++ == 0)
+            *user_id = authsvc_db_column(db, row, 0);
+    return n == 1 ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
+}
+
+/* Column 0 of the one row of label(args), or NULL. */
+static const char *store_lookup(authsvc_request_t *req, authsvc_db_t *db, const char *label,
+                                int nargs, const char **args)
+{
+    apr_dbd_row_t *row = NULL;
+
+    return authsvc_db_select_one(db, req->pool, label, &row, nargs, args) == AUTHSVC_OK
+               ? authsvc_db_column(db, row, 0)
+               : NULL;
+}
+
+/* A username for a new user: the verified e-mail, else provider-subject. */
+static const char *store_new_username(apr_pool_t *p, const char *provider,
+                                      const authsvc_social_profile_t *profile)
+{
+    const char *name = profile->email && profile->email_verified
+                           ? profile->email
+                           : apr_pstrcat(p, provider, "-", profile->subject, NULL);
+    char *key = apr_pstrdup(p, name), *c;
+
+    for (c = key; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return key;
+}
+
+/* Self sign-up: a user in the provider's tenant and role, a member of client, ACTIVE. */
+static authsvc_status_t store_signup(authsvc_request_t *req, authsvc_db_t *db,
+                                     const authsvc_social_provider_t *provider,
+                                     const authsvc_client_t *client,
+                                     const authsvc_social_profile_t *profile,
+                                     const char **user_id)
+{
+    long long now = authsvc_db_now_ms();
+    const char *targ[] = {provider->signup_tenant};
+    const char *tenant_id = store_lookup(req, db, "authsvc_tenant_by_key", 1, targ);
+    const char *rargs[] = {tenant_id, provider->signup_role};
+    const char *role_id = tenant_id ? store_lookup(req, db, "authsvc_role_by_name", 2, rargs)
+                                    : NULL;
+    const char *username = store_new_username(req->pool, provider->name, profile);
+    const char *id = authsvc_uuid_v4(req->pool);
+    const char *uargs[] = {id, username, username,
+                           profile->email_verified ? profile->email : NULL,
+                           profile->given_name, NULL, profile->family_name, NULL, NULL, NULL,
+                           NULL, NULL, tenant_id, NULL, "0", ARG(now), ARG(now)};
+    const char *targs[] = {authsvc_uuid_v4(req->pool), id, tenant_id, role_id,
+                           ARG(AUTHSVC_USER_ACTIVE), ARG(now), ARG(now)};
+    const char *cargs[] = {id, client->client_id};
+    authsvc_status_t st;
+
+    if (!role_id) {
+        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0810) "provider %s: sign-up tenant "
+                 "'%s' or role '%s' does not exist", provider->name, provider->signup_tenant,
+                 provider->signup_role);
+        return AUTHSVC_NOT_FOUND;
+    }
+    st = authsvc_db_begin(db, req->pool);
+    if (st != AUTHSVC_OK)
+        return st;
+    authsvc_db_exec(db, req->pool, "authsvc_user_insert", NULL, 17, uargs);
+    authsvc_db_exec(db, req->pool, "authsvc_user_tenant_insert", NULL, 7, targs);
+    authsvc_db_exec(db, req->pool, "authsvc_user_client_insert", NULL, 2, cargs);
+    store_link(req, db, provider->name, profile->subject, id);
+    st = authsvc_db_commit(db);
+    if (st == AUTHSVC_OK)
+        *user_id = id;
+    return st == AUTHSVC_CONFLICT || st == AUTHSVC_DB_ERROR ? AUTHSVC_NOT_FOUND : st;
+}
+
+authsvc_status_t authsvc_social_user_resolve(authsvc_request_t *req, authsvc_db_t *db,
+                                             const authsvc_social_provider_t *provider,
+                                             const authsvc_client_t *client,
+                                             const authsvc_social_profile_t *profile,
+                                             const char **user_id, const char **how)
+{
+    authsvc_status_t st = store_linked_user(req, db, provider->name, profile->subject, user_id);
+
+    *how = "linked";
+    if (st != AUTHSVC_NOT_FOUND)
+        return st;
+    /* Never an unverified e-mail onto an existing account (T-36). */
+    if (provider->link_verified_email && profile->email && profile->email_verified) {
+        st = store_user_by_email(req, db, profile->email, user_id);
+        if (st == AUTHSVC_OK) {
+            *how = "email";
+            st = store_link(req, db, provider->name, profile->subject, *user_id);
+            return st == AUTHSVC_CONFLICT ? AUTHSVC_NOT_FOUND : st;
+        }
+        if (st != AUTHSVC_NOT_FOUND)
+            return st;
+    }
+    if (!provider->signup_tenant)
+        return AUTHSVC_NOT_FOUND;
+    *how = "signup";
+    return store_signup(req, db, provider, client, profile, user_id);
+}
+
+/* ---- the provider's tokens ------------------------------------------------------ */
+
+authsvc_status_t authsvc_social_session_save(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const char *provider,
+                                             const authsvc_social_session_t *s)
+{
+    const char *args[] = {user_id, provider, s->access_token, s->refresh_token, s->id_token,
+                          ARG(authsvc_db_now_ms())};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_social_session_save", NULL, 6, args);
+}
+
+authsvc_status_t authsvc_social_session_get(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, const char *provider,
+                                            authsvc_social_session_t *out)
+{
+    const char *args[] = {user_id, provider};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_social_session_get", &row,
+                                                2, args);
+
+    memset(out, 0, sizeof(*out));
+    if (st != AUTHSVC_OK)
+        return st;
+    out->access_token = authsvc_db_column(db, row, 0);
+    out->refresh_token = authsvc_db_column(db, row, 1);
+    out->id_token = authsvc_db_column(db, row, 2);
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_social_session_delete(authsvc_request_t *req, authsvc_db_t *db,
+                                               const char *user_id, const char *provider)
+{
+    const char *args[] = {user_id, provider};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_social_session_delete", NULL, 2, args);
+}
