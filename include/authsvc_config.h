@@ -43,6 +43,7 @@ typedef struct {
     authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
+    struct authsvc_mail_config *mail; /* mail, reset and sign-up (authsvc_config_mail.h) */
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
 } authsvc_server_config_t;
 

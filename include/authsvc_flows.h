@@ -23,6 +23,16 @@ int authsvc_flow_switch_token(authsvc_request_t *req);
 int authsvc_flow_logout(authsvc_request_t *req);
 int authsvc_flow_change_password(authsvc_request_t *req);
 
+/* flow_reset.c: forgot / reset password by mailed link */
+int authsvc_flow_forget_password(authsvc_request_t *req);
+int authsvc_flow_verify_reset_link(authsvc_request_t *req);
+int authsvc_flow_reset_password(authsvc_request_t *req);
+
+/* flow_signup.c: sign-up by mailed invite */
+int authsvc_flow_signup_create_token(authsvc_request_t *req);
+int authsvc_flow_signup_verify_token(authsvc_request_t *req);
+int authsvc_flow_signup_create_user(authsvc_request_t *req);
+
 /* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
  * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
  * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,

@@ -81,6 +81,11 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
 authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
                                               const char *family_id);
 
+/* Ends every session of the user (refresh tokens and their access tokens) but the one
+ * of keep_family (NULL: all of them): password change and reset. */
+authsvc_status_t authsvc_tokens_revoke_user(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, const char *keep_family);
+
 /* Appends a login_activity row (ACCESS, RELOGIN, LOGOUT, FAILED); failures are logged,
  * never fatal to the request. */
 void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,

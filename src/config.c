@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 #include <http_log.h>
 
+#include "authsvc_config_mail.h"
 #include "authsvc_config_password.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
@@ -19,6 +20,7 @@ void *authsvc_config_server_create(apr_pool_t *p, server_rec *server)
 
     (void)server;
     c->use_database = 1;
+    c->mail = authsvc_config_mail_create(p);
     return c;
 }
 
@@ -52,6 +54,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     c->ip_window = add->ip_limit_set ? add->ip_window : base->ip_window;
     c->ip_limit_set = add->ip_limit_set || base->ip_limit_set;
     MERGE(use_database);
+    c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
     return c;
 }
 
@@ -280,6 +283,7 @@ const command_rec authsvc_directives[] = {
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
     AUTHSVC_PASSWORD_DIRECTIVES,
+    AUTHSVC_MAIL_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

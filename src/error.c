@@ -42,6 +42,9 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                    "The new password must differ from the current one"},
     [AUTHSVC_E_TOO_MANY_ATTEMPTS] = {429, "TooManyAttempts",
                                      "Too many failed attempts; try again later"},
+    [AUTHSVC_E_SIGNUP_DISABLED] = {403, "SignUpDisabled", "Self sign-up is disabled"},
+    [AUTHSVC_E_EMAIL_MISMATCH] = {400, "EmailMismatch", "The e-mail is not the invited one"},
+    [AUTHSVC_E_USER_EXISTS] = {409, "UserExists", "A user with this e-mail exists already"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

@@ -210,27 +210,6 @@ int authsvc_flow_logout(authsvc_request_t *req)
     return authsvc_respond_json(req, 200, body);
 }
 
-/* Ends every session of the user but the one of keep_family (may be NULL: all). */
-static authsvc_status_t session_end_others(authsvc_request_t *req, authsvc_db_t *db,
-                                           const char *user_id, const char *keep_family)
-{
-    long long now = authsvc_db_now_ms();
-    const char *keep = keep_family ? keep_family : "";
-    const char *sargs[] = {user_id, keep, ARG(now)};
-    const char *rargs[] = {ARG(now), user_id, keep};
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
-
-    st = authsvc_db_select(db, req->pool, "authsvc_refresh_user_other_access", &res, 3, sargs);
-    while (st == AUTHSVC_OK && authsvc_db_next_row(db, req->pool, res, &row))
-        st = authsvc_tokens_revoke_jti(req, db, authsvc_db_column(db, row, 0),
-                                       authsvc_db_column_int(db, row, 1, now));
-    if (st != AUTHSVC_OK)
-        return st;
-    return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_user_other", NULL, 3, rargs);
-}
-
 /* The family of the caller's own session, when it named its refresh token. */
 static const char *session_own_family(authsvc_request_t *req, authsvc_db_t *db)
 {
@@ -274,7 +253,8 @@ int authsvc_flow_change_password(authsvc_request_t *req)
         return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
                                 : session_unavailable(req);
     if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
-        || session_end_others(req, db, user_id, session_own_family(req, db)) != AUTHSVC_OK)
+        || authsvc_tokens_revoke_user(req, db, user_id, session_own_family(req, db))
+               != AUTHSVC_OK)
         return session_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);

@@ -279,6 +279,26 @@ authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db
     return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_family", NULL, 2, rargs);
 }
 
+authsvc_status_t authsvc_tokens_revoke_user(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, const char *keep_family)
+{
+    long long now = authsvc_db_now_ms();
+    const char *keep = keep_family ? keep_family : "";
+    const char *sargs[] = {user_id, keep, ARG(now)};
+    const char *rargs[] = {ARG(now), user_id, keep};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    st = authsvc_db_select(db, req->pool, "authsvc_refresh_user_other_access", &res, 3, sargs);
+    while (st == AUTHSVC_OK && authsvc_db_next_row(db, req->pool, res, &row))
+        st = authsvc_tokens_revoke_jti(req, db, authsvc_db_column(db, row, 0),
+                                       authsvc_db_column_int(db, row, 1, now));
+    if (st != AUTHSVC_OK)
+        return st;
+    return authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke_user_other", NULL, 3, rargs);
+}
+
 void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
                              const char *actor, const char *tenant_id, const char *client_id,
                              const cJSON *payload)
