@@ -182,7 +182,7 @@ authsvc_status_t authsvc_mail_message_build(apr_pool_t *p, const authsvc_mail_me
         return AUTHSVC_OK;
     }
     *out = apr_pstrcat(p, message_headers(p, m, now_s, id),
-                       "Content-Type: multipart/alternative; boundary=\"", boundary,
+                       "Content-Type: multipart/alternative;\r\n boundary=\"", boundary,
                        "\"\r\n\r\n", message_part(p, boundary, "text/plain", m->text),
                        message_part(p, boundary, "text/html", m->html), "--", boundary,
                        "--\r\n", NULL);

@@ -23,5 +23,6 @@ void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
 void authsvc_test_register_admin(void);
+void authsvc_test_register_mail(void);
 
 #endif
