@@ -2,6 +2,8 @@
 #include <httpd.h>
 #include <http_config.h>
 
+#include "authsvc_config_mail.h"
+#include "authsvc_deferred.h"
 #include "authsvc_httpd.h"
 #include "authsvc_social_config.h"
 
@@ -13,9 +15,11 @@ static void authsvc_register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_config_mail_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_social_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_social_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(authsvc_deferred_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_dbd_register_hooks();
 }

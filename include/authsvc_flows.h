@@ -39,6 +39,15 @@ int authsvc_flow_active_users(authsvc_request_t *req);
 int authsvc_flow_create_qr_code(authsvc_request_t *req);
 int authsvc_flow_check_qr_code(authsvc_request_t *req);
 int authsvc_flow_verify_otp(authsvc_request_t *req);
+/* flow_reset.c: forgot / reset password by mailed link */
+int authsvc_flow_forget_password(authsvc_request_t *req);
+int authsvc_flow_verify_reset_link(authsvc_request_t *req);
+int authsvc_flow_reset_password(authsvc_request_t *req);
+
+/* flow_signup.c: sign-up by mailed invite */
+int authsvc_flow_signup_create_token(authsvc_request_t *req);
+int authsvc_flow_signup_verify_token(authsvc_request_t *req);
+int authsvc_flow_signup_create_user(authsvc_request_t *req);
 
 /* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
  * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the

@@ -1,6 +1,7 @@
 /* Purging rows that can no longer matter: expired auth codes, refresh tokens past their
  * own or their family's expiry, revocations of tokens that have expired anyway, and
- * brute-force counters that are neither locking nor counting. Runs on a fraction of
+ * brute-force counters that are neither locking nor counting, expired reset and invite
+ * tokens and old mail counters. Runs on a fraction of
  * successful logins (so no cron is needed) and from `authsvc-admin purge`. */
 #ifndef AUTHSVC_PURGE_H
 #define AUTHSVC_PURGE_H
@@ -15,6 +16,8 @@ typedef struct {
     int refresh_tokens;
     int revoked_tokens;
     int login_attempts;
+    int mail_tokens;     /* expired reset and invite tokens */
+    int mail_limits;     /* mail counters of past windows */
 } authsvc_purge_counts_t;
 
 /* Deletes what expired before now_ms, a table at a time. counts may be NULL. */

@@ -19,6 +19,9 @@ typedef enum {
     AUTHSVC_LOG_DEBUG
 } authsvc_log_level_t;
 
+/* Work a flow hands to the child's background worker (see authsvc_deferred.h). */
+typedef void (*authsvc_deferred_fn)(authsvc_request_t *job);
+
 struct authsvc_request {
     apr_pool_t *pool;
     const char *method;
@@ -41,6 +44,9 @@ struct authsvc_request {
     authsvc_db_t *(*db)(authsvc_request_t *req);
     void (*log)(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+    /* Queues fn to run after the answer, with a copy of args as its body; NULL in jobs. */
+    authsvc_status_t (*defer)(authsvc_request_t *req, authsvc_deferred_fn fn,
+                              const cJSON *args);
     void *glue;                       /* the glue's own state (the request_rec) */
     authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
 

@@ -719,7 +719,7 @@ int authsvc_admin_migrate(authsvc_admin_t *ctx, int argc, const char *const *arg
 int authsvc_admin_purge(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     const admin_command_t *cmd = find_command(NULL, "purge");
-    authsvc_purge_counts_t n = {0, 0, 0, 0};
+    authsvc_purge_counts_t n = {0};
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
     authsvc_status_t st;

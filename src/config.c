@@ -7,6 +7,7 @@
 
 #include "authsvc_column_crypt.h"
 #include "authsvc_config_mfa.h"
+#include "authsvc_config_mail.h"
 #include "authsvc_config_password.h"
 #include "authsvc_social_config.h"
 #include "authsvc_httpd.h"
@@ -22,6 +23,7 @@ void *authsvc_config_server_create(apr_pool_t *p, server_rec *server)
 
     (void)server;
     c->use_database = 1;
+    c->mail = authsvc_config_mail_create(p);
     return c;
 }
 
@@ -61,6 +63,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(activity_retention);
     MERGE(activity_key);
     MERGE(social_providers);
+    c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
     return c;
 }
 
@@ -335,6 +338,7 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_PASSWORD_DIRECTIVES,
     AUTHSVC_MFA_DIRECTIVES,
     AUTHSVC_SOCIAL_DIRECTIVES,
+    AUTHSVC_MAIL_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

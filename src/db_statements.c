@@ -231,6 +231,35 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_login_activity_purge", "DELETE FROM login_activity WHERE login_time < %lld",
      NULL},
 
+    /* emailed tokens (reset, invite): single use through the row count of consume */
+    {"authsvc_mail_token_insert",
+     "INSERT INTO mail_tokens (token_hash, purpose, user_id, client_id, email, expires_at, "
+     "created_at) VALUES (%s, %s, %s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_mail_token_by_hash",
+     "SELECT token_hash, purpose, user_id, client_id, email, expires_at, used_at "
+     "FROM mail_tokens WHERE token_hash = %s AND purpose = %s", NULL},
+    {"authsvc_mail_token_consume",
+     "UPDATE mail_tokens SET used_at = %lld WHERE token_hash = %s AND purpose = %s "
+     "AND used_at IS NULL AND expires_at > %lld", NULL},
+    {"authsvc_mail_token_retire_user",
+     "UPDATE mail_tokens SET used_at = %lld "
+     "WHERE user_id = %s AND purpose = 'reset' AND used_at IS NULL", NULL},
+    /* mail limits: a fixed window from the first request (args: scope, subject, now,
+     * cutoff, cutoff) */
+    {"authsvc_mail_limit_hit",
+     "INSERT INTO mail_limits (scope, subject, requests, window_start) "
+     "VALUES (%s, %s, 1, %lld) ON CONFLICT (scope, subject) DO UPDATE SET "
+     "requests = CASE WHEN mail_limits.window_start < %lld THEN 1 "
+     "ELSE mail_limits.requests + 1 END, "
+     "window_start = CASE WHEN mail_limits.window_start < %lld "
+     "THEN excluded.window_start ELSE mail_limits.window_start END", NULL},
+    {"authsvc_mail_limit_get",
+     "SELECT requests, window_start FROM mail_limits WHERE scope = %s AND subject = %s", NULL},
+    /* users by address: the e-mail column or a username that is the address (args: the
+     * lowercased address twice) */
+    {"authsvc_user_by_email", "SELECT " USER_COLUMNS " FROM users "
+     "WHERE lower(email) = %s OR username_key = %s", NULL},
+
     /* signing key metadata */
     {"authsvc_signing_key_insert",
      "INSERT INTO signing_keys (kid, alg, created_at) VALUES (%s, %s, %lld) "
@@ -261,6 +290,8 @@ static const authsvc_db_statement_t statements[] = {
     /* args: now, the last use before which an unlocked counter goes */
     {"authsvc_purge_login_attempts",
      "DELETE FROM login_attempts WHERE locked_until < %lld AND window_start < %lld", NULL},
+    {"authsvc_purge_mail_tokens", "DELETE FROM mail_tokens WHERE expires_at < %lld", NULL},
+    {"authsvc_purge_mail_limits", "DELETE FROM mail_limits WHERE window_start < %lld", NULL},
 };
 
 /* Dialect-specific statements run unprepared (see authsvc_db.h): "" = nothing to run. */

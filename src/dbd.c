@@ -18,6 +18,8 @@ APLOG_USE_MODULE(authsvc);
 
 typedef struct {
     ap_dbd_t *(*acquire)(request_rec *r);
+    ap_dbd_t *(*open)(apr_pool_t *p, server_rec *s);  /* work outside requests */
+    void (*close)(server_rec *s, ap_dbd_t *conn);
 } authsvc_dbd_glue_t;
 
 static void dbd_register_catalogue(server_rec *s,
@@ -190,6 +192,8 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         return OK; /* no mod_dbd: gateway only */
     glue = apr_pcalloc(pconf, sizeof(*glue));
     glue->acquire = acquire;
+    glue->open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    glue->close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
     for (; s; s = s->next) {
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
         if (!c->use_database)
@@ -203,12 +207,76 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     return OK;
 }
 
+/* A connection record over a mod_dbd connection, in pool p. */
+static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn)
+{
+    authsvc_db_t *db = apr_pcalloc(p, sizeof(*db));
+
+    db->driver = conn->driver;
+    db->handle = conn->handle;
+    db->prepared = conn->prepared;
+    db->pool = p;
+    if (authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db->dialect)
+        != AUTHSVC_OK) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     AUTHSVC_LOGNO(0202) "unsupported DBDriver %s", apr_dbd_name(conn->driver));
+        return NULL;
+    }
+    if (db->dialect == AUTHSVC_DIALECT_SQLITE && !dbd_catalogue_ready(conn)) {
+        const char *failed = NULL, *error = NULL;
+
+        /* the connection's own pool: the statements live as long as it */
+        if (dbd_sqlite_setup(conn, conn->pool, &failed, &error) != AUTHSVC_OK) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                         AUTHSVC_LOGNO(0203) "SQLite connection setup failed%s%s: %s",
+                         failed ? " preparing " : "", failed ? failed : "",
+                         error ? error : "unknown error");
+            return NULL;
+        }
+    }
+    return db;
+}
+
+typedef struct {
+    const authsvc_dbd_glue_t *glue;
+    server_rec *server;
+    ap_dbd_t *conn;
+} dbd_opened_t;
+
+static apr_status_t dbd_close(void *arg)
+{
+    dbd_opened_t *o = arg;
+
+    o->glue->close(o->server, o->conn);
+    return APR_SUCCESS;
+}
+
+authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    const authsvc_dbd_glue_t *glue = c->dbd_glue;
+    dbd_opened_t *o;
+
+    if (!glue || !glue->open || !glue->close)
+        return NULL;
+    o = apr_pcalloc(p, sizeof(*o));
+    o->glue = glue;
+    o->server = s;
+    o->conn = glue->open(p, s);
+    if (!o->conn) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     AUTHSVC_LOGNO(0205) "no database connection from mod_dbd (background)");
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, o, dbd_close, apr_pool_cleanup_null);
+    return dbd_wrap(p, s, o->conn);
+}
+
 authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
 {
     const authsvc_server_config_t *c =
         ap_get_module_config(r->server->module_config, &authsvc_module);
     const authsvc_dbd_glue_t *glue = c->dbd_glue;
-    authsvc_db_t *db;
     ap_dbd_t *conn;
 
     if (!glue)
@@ -219,28 +287,5 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
                       AUTHSVC_LOGNO(0201) "no database connection from mod_dbd");
         return NULL;
     }
-    db = apr_pcalloc(r->pool, sizeof(*db));
-    db->driver = conn->driver;
-    db->handle = conn->handle;
-    db->prepared = conn->prepared;
-    db->pool = r->pool;
-    if (authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db->dialect)
-        != AUTHSVC_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      AUTHSVC_LOGNO(0202) "unsupported DBDriver %s", apr_dbd_name(conn->driver));
-        return NULL;
-    }
-    if (db->dialect == AUTHSVC_DIALECT_SQLITE && !dbd_catalogue_ready(conn)) {
-        const char *failed = NULL, *error = NULL;
-
-        /* the connection's own pool: the statements live as long as it */
-        if (dbd_sqlite_setup(conn, conn->pool, &failed, &error) != AUTHSVC_OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          AUTHSVC_LOGNO(0203) "SQLite connection setup failed%s%s: %s",
-                          failed ? " preparing " : "", failed ? failed : "",
-                          error ? error : "unknown error");
-            return NULL;
-        }
-    }
-    return db;
+    return dbd_wrap(r->pool, r->server, conn);
 }

@@ -52,6 +52,9 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                        "Login through the identity provider failed"},
     [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {400, "ProviderNotConfigured",
                                            "This identity provider is not configured"},
+    [AUTHSVC_E_SIGNUP_DISABLED] = {403, "SignUpDisabled", "Self sign-up is disabled"},
+    [AUTHSVC_E_EMAIL_MISMATCH] = {400, "EmailMismatch", "The e-mail is not the invited one"},
+    [AUTHSVC_E_USER_EXISTS] = {409, "UserExists", "A user with this e-mail exists already"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

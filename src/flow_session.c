@@ -253,7 +253,8 @@ int authsvc_flow_change_password(authsvc_request_t *req)
         return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
                                 : session_unavailable(req);
     if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
-        || authsvc_tokens_revoke_user(req, db, user_id, session_own_family(req, db)) != AUTHSVC_OK)
+        || authsvc_tokens_revoke_user(req, db, user_id, session_own_family(req, db))
+               != AUTHSVC_OK)
         return session_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);

@@ -12,6 +12,7 @@
 #include <http_request.h>
 
 #include "authsvc_bearer.h"
+#include "authsvc_deferred.h"
 #include "authsvc_form.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
@@ -70,6 +71,7 @@ static authsvc_request_t *handler_request_make(request_rec *r)
     req->base_url = req->server_config->issuer;
     req->db = handler_db;
     req->log = handler_log;
+    req->defer = authsvc_deferred_submit;
     req->glue = r;
     req->headers_out = apr_table_make(r->pool, 4);
     return req;
@@ -249,15 +251,21 @@ static int gate_has_permission(const cJSON *claims, const char *permission)
 }
 
 /* Who may call: public routes pass; signed-in and permission routes need a valid,
- * unrevoked access token of ours; invite routes check their token in the flow. */
+ * unrevoked access token of ours; invite routes need a well-formed bearer token, whose
+ * invite the flow looks up (an access token is no invite, and an invite no access
+ * token). */
 static int gate_access(authsvc_request_t *req)
 {
     authsvc_bearer_result_t rv;
     const char *token;
 
-    if (req->route->access == AUTHSVC_ACCESS_PUBLIC || req->route->access == AUTHSVC_ACCESS_INVITE)
+    if (req->route->access == AUTHSVC_ACCESS_PUBLIC)
         return 0;
     rv = authsvc_bearer_token(req->headers_in, &token);
+    if (req->route->access == AUTHSVC_ACCESS_INVITE) {
+        req->bearer_token = token;
+        return rv == AUTHSVC_BEARER_OK ? 0 : authsvc_bearer_respond(req, rv);
+    }
     if (rv == AUTHSVC_BEARER_OK)
         rv = authsvc_bearer_verify(req, token, 0, &req->claims);
     if (rv != AUTHSVC_BEARER_OK)

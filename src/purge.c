@@ -29,6 +29,11 @@ authsvc_status_t authsvc_purge_expired(authsvc_db_t *db, apr_pool_t *p, long lon
     if (st == AUTHSVC_OK)
         st = authsvc_db_exec(db, p, "authsvc_purge_login_attempts", &counts->login_attempts, 2,
                              attempts);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, p, "authsvc_purge_mail_tokens", &counts->mail_tokens, 1, one);
+    if (st == AUTHSVC_OK) /* mail windows are at most a day, like the counters */
+        st = authsvc_db_exec(db, p, "authsvc_purge_mail_limits", &counts->mail_limits, 1,
+                             attempts + 1);
     return st;
 }
 

@@ -179,24 +179,24 @@ static const authsvc_route_t routes[] = {
      "This API will log out the user from application as well as keycloak"},
 
     /* forgot / reset password */
-    {"POST", "/auth/forget-password", NULL, PUBLIC, JSON(forget_password_dto), NULL, MAIL, 0,
+    {"POST", "/auth/forget-password", authsvc_flow_forget_password, PUBLIC, JSON(forget_password_dto), NULL, MAIL, 0,
      204, "ForgetPasswordController.forgetPassword", "ForgetPasswordController",
      "Mails a reset link to the user"},
-    {"GET", "/auth/verify-reset-password-link", NULL, PUBLIC, NO_BODY, reset_link_params, NONE,
+    {"GET", "/auth/verify-reset-password-link", authsvc_flow_verify_reset_link, PUBLIC, NO_BODY, reset_link_params, NONE,
      0, 200, "ForgetPasswordController.verifyResetPasswordLink", "ForgetPasswordController",
      "Check if Token Is Valid and not Expired."},
-    {"PATCH", "/auth/reset-password", NULL, PUBLIC, JSON(reset_password_with_client), NULL,
+    {"PATCH", "/auth/reset-password", authsvc_flow_reset_password, PUBLIC, JSON(reset_password_with_client), NULL,
      NONE, 0, 204, "ForgetPasswordController.resetPassword", "ForgetPasswordController",
      "Sets a new password with a reset token"},
 
     /* sign-up invites */
-    {"POST", "/auth/sign-up/create-token", NULL, PUBLIC, JSON(signup_request_dto), NULL, MAIL,
+    {"POST", "/auth/sign-up/create-token", authsvc_flow_signup_create_token, PUBLIC, JSON(signup_request_dto), NULL, MAIL,
      0, 204, "SignupRequestController.requestSignup", "SignupRequestController",
      "Mails a sign-up invite"},
-    {"GET", "/auth/sign-up/verify-token", NULL, INVITE, NO_BODY, NULL, NONE, 0, 200,
+    {"GET", "/auth/sign-up/verify-token", authsvc_flow_signup_verify_token, INVITE, NO_BODY, NULL, NONE, 0, 200,
      "SignupRequestController.verifyInviteToken", "SignupRequestController",
      "Checks an invite token (sent as the bearer token)"},
-    {"POST", "/auth/sign-up/create-user", NULL, INVITE, JSON(local_user_profile_dto), NULL,
+    {"POST", "/auth/sign-up/create-user", authsvc_flow_signup_create_user, INVITE, JSON(local_user_profile_dto), NULL,
      NONE, 0, 200, "SignupRequestController.signupWithToken", "SignupRequestController",
      "Creates the invited user"},
 

@@ -30,5 +30,6 @@ void authsvc_test_register_filter_query(void);
 void authsvc_test_register_iso8601(void);
 void authsvc_test_register_activity(void);
 void authsvc_test_register_oidc(void);
+void authsvc_test_register_mail(void);
 
 #endif

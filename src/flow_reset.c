@@ -1,0 +1,224 @@
+/* Forgot / reset password: POST /auth/forget-password, GET
+ * /auth/verify-reset-password-link, PATCH /auth/reset-password. DESIGN.md section 6.
+ *
+ * forget-password answers 204 after the client check whatever the username: finding
+ * the user, making the token and mailing it run in the child's background worker, so
+ * neither the answer nor its timing tells whether the account exists, and an SMTP
+ * outage never delays it. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_config_mail.h"
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_mail_message.h"
+#include "authsvc_mail_tokens.h"
+#include "authsvc_regulation.h"
+#include "authsvc_tokens.h"
+
+static const char *reset_body_string(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int reset_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* The client named in the body with its secret; on failure the answer is set (401
+ * ClientVerificationFailed, counted against the client IP as in login). */
+static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
+                                authsvc_client_t **client)
+{
+    authsvc_status_t st = authsvc_client_load(req, db, reset_body_string(req, "client_id"),
+                                              client);
+
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return reset_unavailable(req);
+    if (st == AUTHSVC_NOT_FOUND
+        || !authsvc_client_secret_ok(*client, reset_body_string(req, "client_secret"))) {
+        authsvc_regulation_failed(req, db, NULL);
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+    }
+    return 0;
+}
+
+/* The user a reset mail may go to: internal credential, a usable address, and a
+ * member of the client. NULL otherwise (nothing is sent, nothing is said). */
+static const char *reset_recipient(authsvc_request_t *job, authsvc_db_t *db,
+                                   const char *username_key, const char *client_id,
+                                   const char **user_id, const char **name)
+{
+    apr_dbd_row_t *row = NULL;
+    const char *email, *args[2];
+
+    if (authsvc_db_select_one(db, job->pool, "authsvc_user_by_username", &row, 1,
+                              &username_key) != AUTHSVC_OK)
+        return NULL;
+    *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    *name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
+    email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    if (!authsvc_mail_address_valid(email))
+        return NULL;
+    args[0] = *user_id;
+    args[1] = client_id;
+    row = NULL;
+    if (authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
+                              args) != AUTHSVC_OK
+        || !authsvc_db_column(db, row, 3))
+        return NULL;
+    row = NULL;
+    if (authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args)
+        != AUTHSVC_OK)
+        return NULL;
+    return email;
+}
+
+/* Deferred: the mail of a forget-password request (body: username, client_id). */
+static void reset_deliver(authsvc_request_t *job)
+{
+    authsvc_db_t *db = job->db(job);
+    const char *key = authsvc_mail_lower(job->pool, reset_body_string(job, "username"));
+    const char *user_id = NULL, *name = NULL, *email, *token = NULL;
+    long retry_after = 0;
+
+    if (!db)
+        return;
+    if (authsvc_mail_limit_over(job, db, "address",
+                                authsvc_token_hash(job->pool, apr_pstrcat(job->pool, "reset:",
+                                                                          key, NULL)),
+                                &retry_after)) {
+        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1631) "reset mails for one username "
+                 "over the limit: none sent");
+        return;
+    }
+    email = reset_recipient(job, db, key, reset_body_string(job, "client_id"), &user_id, &name);
+    if (!email)
+        return;
+    if (authsvc_mail_token_retire_user(job, db, user_id) != AUTHSVC_OK
+        || authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_RESET, user_id,
+                                    reset_body_string(job, "client_id"), email, &token)
+               != AUTHSVC_OK) {
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
+                 db->error ? db->error : "database error");
+        return;
+    }
+    authsvc_mail_deliver(job, AUTHSVC_MAIL_RESET, email, name, token);
+}
+
+int authsvc_flow_forget_password(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    cJSON *args;
+
+    if (!db)
+        return reset_unavailable(req);
+    if (authsvc_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
+        return req->status;
+    if (!authsvc_config_mail_enabled(req->server_config->mail)) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1633) "forget-password: no "
+                 "AuthsvcMailServer or AuthsvcMailWebhook, nothing sent");
+        return authsvc_respond_no_content(req);
+    }
+    args = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(args, "username", reset_body_string(req, "username"));
+    cJSON_AddStringToObject(args, "client_id", client->client_id);
+    req->defer(req, reset_deliver, args);
+    return authsvc_respond_no_content(req);
+}
+
+/* The reset token presented, usable; on failure the answer is set (401). */
+static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const char *token,
+                               authsvc_mail_token_t *t)
+{
+    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_RESET, token, t);
+
+    if (st == AUTHSVC_NOT_FOUND)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    if (st != AUTHSVC_OK)
+        return reset_unavailable(req);
+    if (!authsvc_mail_token_usable(t))
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
+    return 0;
+}
+
+int authsvc_flow_verify_reset_link(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_mail_token_t t;
+    cJSON *body;
+
+    if (!db)
+        return reset_unavailable(req);
+    if (reset_token_checked(req, db, apr_table_get(req->query, "token"), &t))
+        return req->status;
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddBoolToObject(body, "success", 1);
+    return authsvc_respond_json(req, 200, body);
+}
+
+/* The new password against the policy and the current one; on failure the answer is
+ * set. */
+static int reset_password_checked(authsvc_request_t *req, authsvc_db_t *db,
+                                  const authsvc_mail_token_t *t, const char **username)
+{
+    const char *password = reset_body_string(req, "password"), *why = NULL, *stored;
+    const char *args[] = {t->user_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, args) != AUTHSVC_OK)
+        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
+    *username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    if (authsvc_flow_password_acceptable(req, *username, password, &why) != AUTHSVC_OK)
+        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
+    row = NULL;
+    if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1,
+                              args) != AUTHSVC_OK
+        || !(stored = authsvc_db_column(db, row, 3)))
+        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
+    st = authsvc_flow_password_check(req, stored, password, NULL);
+    if (st != AUTHSVC_INVALID)
+        return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
+                                : reset_unavailable(req);
+    return 0;
+}
+
+int authsvc_flow_reset_password(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    const char *username = NULL;
+    authsvc_mail_token_t t;
+    authsvc_status_t st;
+
+    if (!db)
+        return reset_unavailable(req);
+    if (reset_client_checked(req, db, &client)
+        || reset_token_checked(req, db, reset_body_string(req, "token"), &t))
+        return req->status;
+    if (!t.client_id || strcmp(t.client_id, client->client_id) != 0)
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    if (reset_password_checked(req, db, &t, &username))
+        return req->status;
+    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_RESET, &t);
+    if (st != AUTHSVC_OK) /* another request used it meanwhile */
+        return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
+                                     : reset_unavailable(req);
+    if (authsvc_flow_password_store(req, db, t.user_id, reset_body_string(req, "password"))
+            != AUTHSVC_OK
+        || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
+        return reset_unavailable(req);
+    authsvc_mail_token_retire_user(req, db, t.user_id);
+    authsvc_regulation_succeeded(req, db, authsvc_mail_lower(req->pool, username));
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
+             "session ended", t.user_id);
+    return authsvc_respond_no_content(req);
+}

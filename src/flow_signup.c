@@ -1,0 +1,303 @@
+/* Sign-up invites: POST /auth/sign-up/create-token, GET /auth/sign-up/verify-token,
+ * POST /auth/sign-up/create-user. The invite token is the bearer token of the last two
+ * (the router checks one is there; its row is checked here).
+ *
+ * create-token answers 204 for any well-formed address; whether the address has an
+ * account (then nothing is sent) is decided in the background worker, as for
+ * forget-password. The tenant, role and clients of new users come from AuthsvcSignUp,
+ * never from the body. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_bearer.h"
+#include "authsvc_config_mail.h"
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_mail_message.h"
+#include "authsvc_mail_tokens.h"
+#include "authsvc_password.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+static const char *signup_body_string(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int signup_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+static int signup_enabled(const authsvc_request_t *req)
+{
+    return req->server_config->mail->signup;
+}
+
+/* 1 when some user has this address (as e-mail or as username). */
+static int signup_address_taken(authsvc_request_t *req, authsvc_db_t *db, const char *email,
+                                authsvc_status_t *st)
+{
+    const char *lower = authsvc_mail_lower(req->pool, email);
+    const char *args[] = {lower, lower};
+    apr_dbd_row_t *row = NULL;
+
+    *st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_email", &row, 2, args);
+    return *st == AUTHSVC_OK;
+}
+
+/* Deferred: the invite of a create-token request (body: email). */
+static void signup_deliver(authsvc_request_t *job)
+{
+    authsvc_db_t *db = job->db(job);
+    const char *email = signup_body_string(job, "email"), *token = NULL;
+    long retry_after = 0;
+    authsvc_status_t st;
+
+    if (!db)
+        return;
+    if (authsvc_mail_limit_over(job, db, "address",
+                                authsvc_token_hash(job->pool,
+                                                   apr_pstrcat(job->pool, "invite:",
+                                                               authsvc_mail_lower(job->pool,
+                                                                                  email),
+                                                               NULL)),
+                                &retry_after)) {
+        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1641) "invites for one address over "
+                 "the limit: none sent");
+        return;
+    }
+    if (signup_address_taken(job, db, email, &st) || st != AUTHSVC_NOT_FOUND)
+        return;
+    if (authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
+        != AUTHSVC_OK) {
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1642) "invite token not stored: %s",
+                 db->error ? db->error : "database error");
+        return;
+    }
+    authsvc_mail_deliver(job, AUTHSVC_MAIL_INVITE, email, NULL, token);
+}
+
+/* 422 for an address we would not send to (header injection, SMTPUTF8, ...). */
+static int signup_bad_address(authsvc_request_t *req)
+{
+    cJSON *details = authsvc_json_own(req->pool, cJSON_CreateArray());
+    cJSON *d = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(d, "path", "/email");
+    cJSON_AddStringToObject(d, "code", "format");
+    cJSON_AddStringToObject(d, "message", "must be a plain e-mail address");
+    cJSON_AddObjectToObject(d, "info");
+    cJSON_AddItemToArray(details, d);
+    return authsvc_respond_error_message(req, AUTHSVC_E_VALIDATION_FAILED, NULL, details);
+}
+
+int authsvc_flow_signup_create_token(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *email = signup_body_string(req, "email");
+    cJSON *args;
+
+    if (!signup_enabled(req))
+        return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
+    if (!authsvc_mail_address_valid(email))
+        return signup_bad_address(req);
+    if (!db)
+        return signup_unavailable(req);
+    if (authsvc_mail_ip_limited(req, db))
+        return req->status;
+    if (!authsvc_config_mail_enabled(req->server_config->mail)) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1643) "sign-up: no AuthsvcMailServer "
+                 "or AuthsvcMailWebhook, nothing sent");
+        return authsvc_respond_no_content(req);
+    }
+    args = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(args, "email", email);
+    req->defer(req, signup_deliver, args);
+    return authsvc_respond_no_content(req);
+}
+
+/* The invite presented as the bearer token, usable; on failure the answer is set (401
+ * with WWW-Authenticate, as for any refused bearer). */
+static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
+                                 authsvc_mail_token_t *t)
+{
+    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_INVITE,
+                                                  req->bearer_token, t);
+
+    if (st == AUTHSVC_NOT_FOUND)
+        return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
+    if (st != AUTHSVC_OK)
+        return signup_unavailable(req);
+    if (!authsvc_mail_token_usable(t))
+        return authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED);
+    return 0;
+}
+
+int authsvc_flow_signup_verify_token(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_mail_token_t t;
+    cJSON *body;
+
+    if (!signup_enabled(req))
+        return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
+    if (!db)
+        return signup_unavailable(req);
+    if (signup_invite_checked(req, db, &t))
+        return req->status;
+    body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(body, "email", t.email);
+    return authsvc_respond_json(req, 200, body);
+}
+
+/* The configured tenant's id and its role's id. */
+static authsvc_status_t signup_placement(authsvc_request_t *req, authsvc_db_t *db,
+                                         const char **tenant_id, const char **role_id)
+{
+    const authsvc_mail_config_t *mc = req->server_config->mail;
+    const char *targs[] = {mc->signup_tenant}, *rargs[2];
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_tenant_by_key", &row,
+                                                1, targs);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    *tenant_id = rargs[0] = authsvc_db_column(db, row, 0);
+    rargs[1] = mc->signup_role;
+    row = NULL;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_role_by_name", &row, 2, rargs);
+    if (st == AUTHSVC_OK)
+        *role_id = authsvc_db_column(db, row, 0);
+    return st;
+}
+
+/* A profile field of the body when it is a short string, else NULL. */
+static const char *signup_profile(const authsvc_request_t *req, const char *name)
+{
+    const char *v = signup_body_string(req, name);
+
+    return v && *v && strlen(v) <= 255 ? v : NULL;
+}
+
+/* The user, its internal credential, its membership and clients, in one transaction. */
+static authsvc_status_t signup_write(authsvc_request_t *req, authsvc_db_t *db,
+                                     const char *user_id, const char *email, const char *hash,
+                                     const char *tenant_id, const char *role_id)
+{
+    const apr_array_header_t *clients = req->server_config->mail->signup_clients;
+    const char *now = ARG(authsvc_db_now_ms());
+    const char *user[] = {user_id, email, authsvc_mail_lower(req->pool, email), email,
+                          signup_profile(req, "firstName"), signup_profile(req, "middleName"),
+                          signup_profile(req, "lastName"), NULL, NULL, NULL, NULL, NULL,
+                          tenant_id, NULL, "0", now, now};
+    const char *cred[] = {authsvc_uuid_v4(req->pool), user_id, "internal", NULL, hash, NULL,
+                          now, now};
+    const char *member[] = {authsvc_uuid_v4(req->pool), user_id, tenant_id, role_id, "1",
+                            now, now};
+    authsvc_status_t st = authsvc_db_begin(db, req->pool);
+    int i;
+
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_db_exec(db, req->pool, "authsvc_user_insert", NULL, 17, user);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, cred);
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_exec(db, req->pool, "authsvc_user_tenant_insert", NULL, 7, member);
+    for (i = 0; st == AUTHSVC_OK && i < clients->nelts; i++) {
+        const char *link[] = {user_id, APR_ARRAY_IDX(clients, i, const char *)};
+        st = authsvc_db_exec(db, req->pool, "authsvc_user_client_insert", NULL, 2, link);
+    }
+    if (st != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return st; /* AUTHSVC_CONFLICT: the address signed up meanwhile */
+    }
+    return authsvc_db_commit(db);
+}
+
+/* 200 with the new user: never a password or a hash. */
+static int signup_respond(authsvc_request_t *req, const char *user_id, const char *email,
+                          const char *tenant_id)
+{
+    const apr_array_header_t *clients = req->server_config->mail->signup_clients;
+    cJSON *body = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON *ids = cJSON_AddArrayToObject(body, "authClientIds");
+    static const char *const profile[] = {"firstName", "middleName", "lastName"};
+    apr_size_t i;
+    int c;
+
+    cJSON_AddStringToObject(body, "id", user_id);
+    cJSON_AddStringToObject(body, "username", email);
+    cJSON_AddStringToObject(body, "email", email);
+    for (i = 0; i < sizeof(profile) / sizeof(profile[0]); i++)
+        if (signup_profile(req, profile[i]))
+            cJSON_AddStringToObject(body, profile[i], signup_profile(req, profile[i]));
+    cJSON_AddStringToObject(body, "defaultTenantId", tenant_id);
+    for (c = 0; c < clients->nelts; c++)
+        cJSON_AddItemToArray(ids, cJSON_CreateString(APR_ARRAY_IDX(clients, c, const char *)));
+    return authsvc_respond_json(req, 200, body);
+}
+
+/* Everything create-user checks before the invite is used up; on failure the answer is
+ * set. */
+static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
+                               const authsvc_mail_token_t *t, const char **tenant_id,
+                               const char **role_id)
+{
+    const char *email = signup_body_string(req, "email"), *why = NULL;
+    authsvc_status_t st;
+
+    if (strcmp(authsvc_mail_lower(req->pool, email), authsvc_mail_lower(req->pool, t->email)))
+        return authsvc_respond_error(req, AUTHSVC_E_EMAIL_MISMATCH);
+    if (authsvc_flow_password_acceptable(req, t->email, signup_body_string(req, "password"),
+                                         &why) != AUTHSVC_OK)
+        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
+    if (signup_address_taken(req, db, t->email, &st))
+        return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
+    if (st != AUTHSVC_NOT_FOUND)
+        return signup_unavailable(req);
+    if (signup_placement(req, db, tenant_id, role_id) != AUTHSVC_OK) {
+        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1644) "AuthsvcSignUp names a tenant "
+                 "or role that does not exist");
+        return signup_unavailable(req);
+    }
+    return 0;
+}
+
+int authsvc_flow_signup_create_user(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    const char *tenant_id = NULL, *role_id = NULL, *hash = NULL;
+    const char *user_id = authsvc_uuid_v4(req->pool);
+    authsvc_mail_token_t t;
+    authsvc_status_t st;
+
+    if (!signup_enabled(req))
+        return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
+    if (!db)
+        return signup_unavailable(req);
+    if (signup_invite_checked(req, db, &t) || signup_user_checked(req, db, &t, &tenant_id,
+                                                                  &role_id))
+        return req->status;
+    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_INVITE, &t);
+    if (st != AUTHSVC_OK) /* another request used it meanwhile */
+        return st == AUTHSVC_INVALID ? authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED)
+                                     : signup_unavailable(req);
+    if (authsvc_flow_password_hash(req, signup_body_string(req, "password"), &hash)
+        != AUTHSVC_OK)
+        return signup_unavailable(req);
+    st = signup_write(req, db, user_id, t.email, hash, tenant_id, role_id);
+    if (st == AUTHSVC_CONFLICT)
+        return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
+    if (st != AUTHSVC_OK)
+        return signup_unavailable(req);
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1645) "user %s signed up by invite", user_id);
+    return signup_respond(req, user_id, t.email, tenant_id);
+}

@@ -1,0 +1,218 @@
+/* Emailed tokens, mail limits and link delivery (see authsvc_mail_tokens.h). */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_config_mail.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_mail.h"
+#include "authsvc_mail_message.h"
+#include "authsvc_mail_tokens.h"
+#include "authsvc_password.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+
+/* Columns of authsvc_mail_token_by_hash. */
+enum { MT_HASH, MT_PURPOSE, MT_USER, MT_CLIENT, MT_EMAIL, MT_EXPIRES, MT_USED };
+
+static const char *mail_purpose(authsvc_mail_kind_t kind)
+{
+    return kind == AUTHSVC_MAIL_INVITE ? "invite" : "reset";
+}
+
+authsvc_status_t authsvc_mail_token_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                          authsvc_mail_kind_t kind, const char *user_id,
+                                          const char *client_id, const char *email,
+                                          const char **token)
+{
+    const authsvc_mail_config_t *mc = req->server_config->mail;
+    long long now = authsvc_db_now_ms();
+    long long ttl = authsvc_config_mail_token_ttl(mc, kind == AUTHSVC_MAIL_INVITE);
+    const char *args[7];
+
+    *token = authsvc_random_token(req->pool, AUTHSVC_MAIL_TOKEN_BYTES);
+    if (!*token)
+        return AUTHSVC_CRYPTO_ERROR;
+    args[0] = authsvc_token_hash(req->pool, *token);
+    args[1] = mail_purpose(kind);
+    args[2] = user_id;
+    args[3] = client_id;
+    args[4] = email;
+    args[5] = ARG(now + ttl * 1000);
+    args[6] = ARG(now);
+    return authsvc_db_exec(db, req->pool, "authsvc_mail_token_insert", NULL, 7, args);
+}
+
+authsvc_status_t authsvc_mail_token_load(authsvc_request_t *req, authsvc_db_t *db,
+                                         authsvc_mail_kind_t kind, const char *token,
+                                         authsvc_mail_token_t *out)
+{
+    const char *args[] = {authsvc_token_hash(req->pool, token ? token : ""), mail_purpose(kind)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    st = authsvc_db_select_one(db, req->pool, "authsvc_mail_token_by_hash", &row, 2, args);
+    if (st != AUTHSVC_OK)
+        return st;
+    out->hash = args[0];
+    out->user_id = authsvc_db_column(db, row, MT_USER);
+    out->client_id = authsvc_db_column(db, row, MT_CLIENT);
+    out->email = authsvc_db_column(db, row, MT_EMAIL);
+    out->expires_ms = authsvc_db_column_int(db, row, MT_EXPIRES, 0);
+    out->used = authsvc_db_column(db, row, MT_USED) != NULL;
+    return AUTHSVC_OK;
+}
+
+int authsvc_mail_token_usable(const authsvc_mail_token_t *t)
+{
+    return !t->used && t->expires_ms > authsvc_db_now_ms();
+}
+
+authsvc_status_t authsvc_mail_token_consume(authsvc_request_t *req, authsvc_db_t *db,
+                                            authsvc_mail_kind_t kind,
+                                            const authsvc_mail_token_t *t)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {ARG(now), t->hash, mail_purpose(kind), ARG(now)};
+    int nrows = 0;
+    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_mail_token_consume", &nrows,
+                                          4, args);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_INVALID;
+}
+
+authsvc_status_t authsvc_mail_token_retire_user(authsvc_request_t *req, authsvc_db_t *db,
+                                                const char *user_id)
+{
+    const char *args[] = {ARG(authsvc_db_now_ms()), user_id};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_mail_token_retire_user", NULL, 2, args);
+}
+
+const char *authsvc_mail_lower(apr_pool_t *p, const char *s)
+{
+    char *out = apr_pstrdup(p, s ? s : ""), *c;
+
+    for (c = out; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return out;
+}
+
+int authsvc_mail_limit_over(authsvc_request_t *req, authsvc_db_t *db, const char *scope,
+                            const char *subject, long *retry_after)
+{
+    int per_address, per_ip, window, limit;
+    long long now = authsvc_db_now_ms(), start;
+    const char *cutoff, *args[5];
+    apr_dbd_row_t *row = NULL;
+
+    authsvc_config_mail_limits(req->server_config->mail, &per_address, &per_ip, &window);
+    limit = strcmp(scope, "ip") == 0 ? per_ip : per_address;
+    *retry_after = 0;
+    if (limit <= 0 || !subject)
+        return 0;
+    cutoff = ARG(now - window * 1000LL);
+    args[0] = scope;
+    args[1] = subject;
+    args[2] = ARG(now);
+    args[3] = args[4] = cutoff;
+    if (authsvc_db_exec(db, req->pool, "authsvc_mail_limit_hit", NULL, 5, args) != AUTHSVC_OK
+        || authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_get", &row, 2, args)
+               != AUTHSVC_OK)
+        return 0;
+    start = authsvc_db_column_int(db, row, 1, now);
+    *retry_after = (long)((start + window * 1000LL - now + 999) / 1000);
+    return authsvc_db_column_int(db, row, 0, 0) > limit;
+}
+
+int authsvc_mail_ip_limited(authsvc_request_t *req, authsvc_db_t *db)
+{
+    long retry_after = 0;
+
+    if (!authsvc_mail_limit_over(req, db, "ip", req->client_ip, &retry_after))
+        return 0;
+    apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
+    return authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
+}
+
+/* "30 minutes", "24 hours": the lifetime as the mail states it. */
+static const char *mail_expiry_text(apr_pool_t *p, int seconds)
+{
+    if (seconds >= 7200 && seconds % 3600 == 0)
+        return apr_psprintf(p, "%d hours", seconds / 3600);
+    return apr_psprintf(p, "%d minutes", (seconds + 59) / 60);
+}
+
+/* A recipient as logs name it: a hash prefix, never the address. */
+static const char *mail_recipient_id(apr_pool_t *p, const char *to)
+{
+    return apr_pstrndup(p, authsvc_token_hash(p, authsvc_mail_lower(p, to)), 12);
+}
+
+static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_template_t *t,
+                                const char *to, const authsvc_mail_var_t *vars)
+{
+    const authsvc_mail_config_t *mc = job->server_config->mail;
+    authsvc_mail_message_t m = {mc->from, mc->from_name, to, NULL, NULL, NULL};
+    const char *text = NULL, *error = NULL;
+    authsvc_status_t st;
+
+    m.subject = authsvc_mail_template_render(job->pool, t->subject, vars, 0);
+    m.text = authsvc_mail_template_render(job->pool, t->text, vars, 0);
+    m.html = t->html ? authsvc_mail_template_render(job->pool, t->html, vars, 1) : NULL;
+    st = authsvc_mail_message_build(job->pool, &m, authsvc_db_now_ms() / 1000, &text);
+    if (st == AUTHSVC_OK)
+        st = authsvc_mail_send(job->pool, &mc->transport, mc->from, to, text, &error);
+    if (st != AUTHSVC_OK)
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1621) "mail to recipient %s not "
+                 "delivered: %s", mail_recipient_id(job->pool, to),
+                 error ? error : authsvc_status_name(st));
+    else
+        job->log(job, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1622) "mail to recipient %s delivered",
+                 mail_recipient_id(job->pool, to));
+}
+
+static void mail_post_event(authsvc_request_t *job, const char *event, const char *to,
+                            const char *name, const char *link, int ttl)
+{
+    const authsvc_mail_config_t *mc = job->server_config->mail;
+    cJSON *body = authsvc_json_own(job->pool, cJSON_CreateObject());
+    const char *error = NULL;
+
+    cJSON_AddStringToObject(body, "event", event);
+    cJSON_AddStringToObject(body, "email", to);
+    if (name)
+        cJSON_AddStringToObject(body, "name", name);
+    cJSON_AddStringToObject(body, "link", link);
+    cJSON_AddNumberToObject(body, "expiresAt", (double)(authsvc_db_now_ms() + ttl * 1000LL));
+    cJSON_AddStringToObject(body, "product", authsvc_config_mail_product(mc));
+    if (authsvc_mail_webhook_post(job->pool, &mc->transport, mc->webhook,
+                                  authsvc_json_print(job->pool, body), &error) != AUTHSVC_OK)
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1623) "webhook event %s for recipient "
+                 "%s not delivered: %s", event, mail_recipient_id(job->pool, to),
+                 error ? error : "error");
+}
+
+void authsvc_mail_deliver(authsvc_request_t *job, authsvc_mail_kind_t kind, const char *to,
+                          const char *name, const char *token)
+{
+    const authsvc_mail_config_t *mc = job->server_config->mail;
+    int invite = kind == AUTHSVC_MAIL_INVITE, ttl = authsvc_config_mail_token_ttl(mc, invite);
+    const char *link = authsvc_config_mail_link(job->pool, mc, job->base_url, invite, token);
+    authsvc_mail_var_t vars[] = {{"link", link},
+                                 {"name", name ? name : to},
+                                 {"expiry", mail_expiry_text(job->pool, ttl)},
+                                 {"product", authsvc_config_mail_product(mc)},
+                                 {NULL, NULL}};
+
+    if (mc->server_set)
+        mail_send_templated(job, invite ? mc->invite_template : mc->reset_template, to, vars);
+    if (mc->webhook_set)
+        mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, link, ttl);
+}
