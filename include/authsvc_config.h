@@ -45,6 +45,8 @@ typedef struct {
     int mfa_clients_set;
     const char *totp_issuer;    /* AuthsvcTotpIssuer: the name authenticator apps show */
     int totp_issuer_set;
+    int otp_ttl;                /* AuthsvcOtpLifetime: seconds an e-mailed code works */
+    int otp_ttl_set;
     apr_hash_t *social_providers; /* AuthsvcSocialProvider: name -> provider record */
     int social_providers_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
@@ -95,5 +97,6 @@ authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c);
  * enrolments (default: the host of AuthsvcIssuer). */
 int authsvc_config_mfa_client(const authsvc_server_config_t *c, const char *client_id);
 const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p);
+int authsvc_config_otp_ttl(const authsvc_server_config_t *c);
 
 #endif

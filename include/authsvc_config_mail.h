@@ -53,6 +53,7 @@ typedef struct authsvc_mail_config {
     int signup_set;
     /* filled after the configuration is read */
     authsvc_mail_template_t *reset_template, *invite_template; /* post_config */
+    authsvc_mail_template_t *otp_template;                     /* post_config */
     void *queue;                         /* authsvc_job_queue_t of this child (child_init) */
 } authsvc_mail_config_t;
 

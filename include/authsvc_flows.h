@@ -39,6 +39,7 @@ int authsvc_flow_active_users(authsvc_request_t *req);
 int authsvc_flow_create_qr_code(authsvc_request_t *req);
 int authsvc_flow_check_qr_code(authsvc_request_t *req);
 int authsvc_flow_verify_otp(authsvc_request_t *req);
+int authsvc_flow_send_otp(authsvc_request_t *req);
 /* flow_reset.c: forgot / reset password by mailed link */
 int authsvc_flow_forget_password(authsvc_request_t *req);
 int authsvc_flow_verify_reset_link(authsvc_request_t *req);

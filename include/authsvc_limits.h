@@ -55,6 +55,13 @@
 #define AUTHSVC_LIMIT_FAILURES_MAX 100000
 #define AUTHSVC_LIMIT_SECONDS_MAX 86400
 
+/* E-mailed one-time codes: lifetime, attempts per code, sends per user and window. */
+#define AUTHSVC_OTP_TTL_DEFAULT 600
+#define AUTHSVC_OTP_TTL_MAX 3600
+#define AUTHSVC_OTP_ATTEMPTS_MAX 5
+#define AUTHSVC_OTP_SENDS_MAX 3
+#define AUTHSVC_OTP_SENDS_WINDOW 900
+
 /* Password hashes running at once per httpd child (each argon2id maps m_cost KiB). */
 #define AUTHSVC_HASH_CONCURRENCY_DEFAULT 4
 /* LoopBack filters of the reporting routes (filter.c, filter_query.c). */

@@ -66,4 +66,9 @@ const char *authsvc_mail_lower(apr_pool_t *p, const char *s);
 void authsvc_mail_deliver(authsvc_request_t *job, authsvc_mail_kind_t kind, const char *to,
                           const char *name, const char *token);
 
+/* The same for an e-mailed one-time code of the second factor (template "otp", webhook
+ * event "otp" with the code), valid ttl seconds. */
+void authsvc_mail_deliver_otp(authsvc_request_t *job, const char *to, const char *name,
+                              const char *code, int ttl);
+
 #endif

@@ -20,6 +20,8 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
     long long now = authsvc_db_now_ms();
     const char *args[11];
     const char *secret = authsvc_random_token(req->pool, AUTHSVC_AUTH_CODE_BYTES);
+    /* a pending code waits for a mailed code: it lives as long as one (it buys no tokens) */
+    int ttl = mfa_pending ? authsvc_config_otp_ttl(req->server_config) : client->auth_code_ttl;
 
     *code = NULL;
     if (!secret)
@@ -31,7 +33,7 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
     args[4] = user_tenant_id;
     args[5] = mfa_pending ? "1" : "0";
     args[6] = args[7] = args[8] = NULL;
-    args[9] = ARG(now + (long long)client->auth_code_ttl * 1000);
+    args[9] = ARG(now + (long long)ttl * 1000);
     args[10] = ARG(now);
     if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_insert", NULL, 11, args) != AUTHSVC_OK)
         return AUTHSVC_UNAVAILABLE;

@@ -51,6 +51,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(password_blocklist);
     MERGE(mfa_clients);
     MERGE(totp_issuer);
+    MERGE(otp_ttl);
     c->lockout_failures = add->lockout_set ? add->lockout_failures : base->lockout_failures;
     c->lockout_wait = add->lockout_set ? add->lockout_wait : base->lockout_wait;
     c->lockout_max_wait = add->lockout_set ? add->lockout_max_wait : base->lockout_max_wait;

@@ -291,6 +291,8 @@ int authsvc_config_mail_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_poo
         why = mail_load_template(pconf, dir, "reset-password", &c->reset_template);
         if (!why)
             why = mail_load_template(pconf, dir, "sign-up", &c->invite_template);
+        if (!why)
+            why = mail_load_template(pconf, dir, "otp", &c->otp_template);
         if (why) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(1602)
                          "mail templates: %s (AuthsvcMailTemplates)", why);

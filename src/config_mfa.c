@@ -7,6 +7,7 @@
 
 #include "authsvc_config_mfa.h"
 #include "authsvc_httpd.h"
+#include "authsvc_limits.h"
 
 static authsvc_server_config_t *mfa_server(cmd_parms *cmd)
 {
@@ -48,5 +49,19 @@ const char *authsvc_cfg_totp_issuer(cmd_parms *cmd, void *dconf, const char *arg
         return apr_psprintf(cmd->pool, "%s: 1 to 64 characters without ':'", cmd->cmd->name);
     c->totp_issuer = apr_pstrdup(cmd->pool, arg);
     c->totp_issuer_set = 1;
+    return NULL;
+}
+
+const char *authsvc_cfg_otp_ttl(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = mfa_server(cmd);
+    long v = 0;
+    const char *err = authsvc_config_number(cmd, arg, 1, AUTHSVC_OTP_TTL_MAX, &v);
+
+    (void)dconf;
+    if (err)
+        return err;
+    c->otp_ttl = (int)v;
+    c->otp_ttl_set = 1;
     return NULL;
 }

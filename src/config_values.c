@@ -97,6 +97,11 @@ int authsvc_config_mfa_client(const authsvc_server_config_t *c, const char *clie
            && apr_hash_get(c->mfa_clients, client_id, APR_HASH_KEY_STRING) != NULL;
 }
 
+int authsvc_config_otp_ttl(const authsvc_server_config_t *c)
+{
+    return c->otp_ttl_set ? c->otp_ttl : AUTHSVC_OTP_TTL_DEFAULT;
+}
+
 const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p)
 {
     apr_uri_t uri;

@@ -278,6 +278,25 @@ static const authsvc_db_statement_t statements[] = {
      "AND (totp_last_step IS NULL OR totp_last_step < %lld)", NULL},
     {"authsvc_totp_delete",
      "DELETE FROM user_credentials WHERE user_id = %s AND provider = 'totp'", NULL},
+    /* e-mailed one-time codes (see 009_email_otp.sql) */
+    {"authsvc_otp_sends_since",
+     "SELECT COUNT(*) FROM otp_challenges WHERE user_id = %s AND created_at > %lld", NULL},
+    {"authsvc_otp_insert",
+     "INSERT INTO otp_challenges (id, code_hash, user_id, otp_hash, attempts, expires_at, "
+     "created_at) VALUES (%s, %s, %s, %s, 0, %lld, %lld)", NULL},
+    {"authsvc_otp_latest",
+     "SELECT id, otp_hash, attempts, used_at, expires_at FROM otp_challenges "
+     "WHERE code_hash = %s AND used_at IS NULL ORDER BY created_at DESC, id LIMIT 1", NULL},
+    /* a new code ends the older ones of the same pending code (args: now, code_hash) */
+    {"authsvc_otp_retire",
+     "UPDATE otp_challenges SET used_at = %lld WHERE code_hash = %s AND used_at IS NULL", NULL},
+    /* an attempt is taken only while attempts remain (args: id, max, now) */
+    {"authsvc_otp_attempt",
+     "UPDATE otp_challenges SET attempts = attempts + 1 "
+     "WHERE id = %s AND attempts < %d AND used_at IS NULL AND expires_at > %lld", NULL},
+    {"authsvc_otp_use",
+     "UPDATE otp_challenges SET used_at = %lld WHERE id = %s AND used_at IS NULL", NULL},
+    {"authsvc_purge_otp_challenges", "DELETE FROM otp_challenges WHERE created_at < %lld", NULL},
     {"authsvc_user_set_mfa",
      "UPDATE users SET mfa_required = %d, updated_at = %lld WHERE id = %s", NULL},
 

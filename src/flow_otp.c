@@ -1,18 +1,26 @@
-/* The second factor with an authenticator app: POST /auth/create-qr-code (enrolment),
- * GET /auth/check-qr-code, and POST /auth/verify-otp, which trades an MFA-pending auth code
- * and a TOTP code (RFC 6238, each step used once) for a new, normal auth code
- * (clarification 6). E-mailed codes (POST /auth/send-otp) come with the mail service. */
+/* The second factor: POST /auth/send-otp (a code by mail), POST /auth/create-qr-code
+ * (authenticator enrolment), GET /auth/check-qr-code, and POST /auth/verify-otp, which
+ * trades an MFA-pending auth code and a one-time code (the mailed one, else TOTP: RFC
+ * 6238, each step used once) for a new, normal auth code (clarification 6). The key of
+ * send-otp and verify-otp is that MFA-pending code, never a username, so a one-time code
+ * alone never logs anyone in. */
 #include <string.h>
 
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "authsvc_auth_code.h"
+#include "authsvc_config_mail.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
+#include "authsvc_limits.h"
 #include "authsvc_log.h"
+#include "authsvc_mail_message.h"
+#include "authsvc_mail_tokens.h"
 #include "authsvc_password.h"
 #include "authsvc_qr_png.h"
+#include "authsvc_regulation.h"
 #include "authsvc_totp.h"
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))
@@ -225,6 +233,151 @@ static authsvc_status_t otp_totp_verify(authsvc_request_t *req, authsvc_db_t *db
     return AUTHSVC_OK;
 }
 
+/* ---- e-mailed codes ---- */
+
+/* Six decimal digits, uniform (rejection sampling over 32-bit draws); NULL on failure. */
+static const char *otp_six_digits(apr_pool_t *p)
+{
+    const uint32_t limit = 4294000000u; /* a multiple of 10^6 below 2^32 */
+    uint32_t v;
+
+    do {
+        if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+            return NULL;
+    } while (v >= limit);
+    return apr_psprintf(p, "%06u", (unsigned)(v % 1000000u));
+}
+
+/* The stored form of a mailed code: bound to the pending code it was sent for. */
+static const char *otp_mail_hash(apr_pool_t *p, const char *code_hash, const char *otp)
+{
+    return authsvc_token_hash(p, apr_pstrcat(p, code_hash, ":", otp ? otp : "", NULL));
+}
+
+/* 1 when the user got AUTHSVC_OTP_SENDS_MAX codes within the window already. */
+static int otp_sends_over(authsvc_request_t *job, authsvc_db_t *db, const char *user_id)
+{
+    const char *args[] = {user_id, authsvc_db_int_arg(job->pool, authsvc_db_now_ms()
+                                                         - AUTHSVC_OTP_SENDS_WINDOW * 1000LL)};
+    apr_dbd_row_t *row = NULL;
+
+    if (authsvc_db_select_one(db, job->pool, "authsvc_otp_sends_since", &row, 2, args)
+        != AUTHSVC_OK)
+        return 1;
+    return authsvc_db_column_int(db, row, 0, AUTHSVC_OTP_SENDS_MAX) >= AUTHSVC_OTP_SENDS_MAX;
+}
+
+/* Deferred: makes, stores and mails a code (body: codeHash, userId). */
+static void otp_deliver(authsvc_request_t *job)
+{
+    authsvc_db_t *db = job->db(job);
+    const char *code_hash = otp_body(job, "codeHash"), *user_id = otp_body(job, "userId");
+    const char *otp = otp_six_digits(job->pool), *email, *args[7];
+    int ttl = authsvc_config_otp_ttl(job->server_config);
+    long long now = authsvc_db_now_ms();
+    apr_dbd_row_t *row = NULL;
+
+    if (!db || !otp || authsvc_db_select_one(db, job->pool, "authsvc_user_by_id", &row, 1,
+                                             &user_id) != AUTHSVC_OK)
+        return;
+    email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    if (!authsvc_mail_address_valid(email))
+        return;
+    if (otp_sends_over(job, db, user_id)) {
+        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0703) "one-time codes for user %s "
+                 "over the limit: none sent", user_id);
+        return;
+    }
+    args[0] = authsvc_db_int_arg(job->pool, now);
+    args[1] = code_hash;
+    authsvc_db_exec(db, job->pool, "authsvc_otp_retire", NULL, 2, args);
+    args[0] = authsvc_uuid_v4(job->pool);
+    args[2] = user_id;
+    args[3] = otp_mail_hash(job->pool, code_hash, otp);
+    args[4] = authsvc_db_int_arg(job->pool, now + ttl * 1000LL);
+    args[5] = authsvc_db_int_arg(job->pool, now);
+    if (!args[0] || authsvc_db_exec(db, job->pool, "authsvc_otp_insert", NULL, 6, args)
+                        != AUTHSVC_OK) {
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0704) "one-time code not stored: %s",
+                 db->error ? db->error : "database error");
+        return;
+    }
+    authsvc_mail_deliver_otp(job, email, authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME),
+                             otp, ttl);
+}
+
+int authsvc_flow_send_otp(authsvc_request_t *req)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_auth_code_t code;
+    authsvc_status_t st;
+    cJSON *args;
+
+    if (!db)
+        return otp_unavailable(req);
+    if (authsvc_mail_ip_limited(req, db))
+        return req->status;
+    st = authsvc_client_load(req, db, otp_body(req, "client_id"), &client);
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return otp_unavailable(req);
+    if (st == AUTHSVC_NOT_FOUND
+        || !authsvc_client_secret_ok(client, otp_body(req, "client_secret"))) {
+        authsvc_regulation_failed(req, db, NULL);
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+    }
+    /* whatever the key, the same answer: nothing tells a pending code from another */
+    st = authsvc_auth_code_find(req, db, otp_body(req, "key"), &code);
+    if (st != AUTHSVC_OK || !authsvc_auth_code_live(&code) || !code.mfa_pending
+        || strcmp(code.client_id, client->client_id) != 0)
+        return authsvc_respond_no_content(req);
+    if (!authsvc_config_mail_enabled(req->server_config->mail)) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0705) "send-otp: no AuthsvcMailServer "
+                 "or AuthsvcMailWebhook, nothing sent");
+        return authsvc_respond_no_content(req);
+    }
+    args = authsvc_json_own(req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(args, "codeHash", code.hash);
+    cJSON_AddStringToObject(args, "userId", code.user_id);
+    req->defer(req, otp_deliver, args);
+    return authsvc_respond_no_content(req);
+}
+
+/* The live mailed code of a pending code (a newer one ends the older): AUTHSVC_OK
+ * (checked: *matched set), AUTHSVC_NOT_FOUND (none), AUTHSVC_INVALID (exhausted or
+ * expired). An attempt is counted before the comparison, atomically. */
+static authsvc_status_t otp_mail_verify(authsvc_request_t *req, authsvc_db_t *db,
+                                        const authsvc_auth_code_t *code, const char *otp,
+                                        int *matched)
+{
+    const char *args[3] = {code->hash}, *want, *got;
+    apr_dbd_row_t *row = NULL;
+    int nrows = 0;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_otp_latest", &row, 1,
+                                                args);
+
+    *matched = 0;
+    if (st != AUTHSVC_OK)
+        return st;
+    args[0] = authsvc_db_column(db, row, 0);
+    args[1] = apr_itoa(req->pool, AUTHSVC_OTP_ATTEMPTS_MAX);
+    args[2] = ARG(authsvc_db_now_ms());
+    if (authsvc_db_exec(db, req->pool, "authsvc_otp_attempt", &nrows, 3, args) != AUTHSVC_OK)
+        return AUTHSVC_UNAVAILABLE;
+    if (nrows != 1)
+        return AUTHSVC_INVALID;
+    want = authsvc_db_column(db, row, 1);
+    got = otp_mail_hash(req->pool, code->hash, otp);
+    if (strlen(want) != strlen(got) || CRYPTO_memcmp(want, got, strlen(want)) != 0)
+        return AUTHSVC_OK;
+    args[1] = args[0];
+    args[0] = ARG(authsvc_db_now_ms());
+    if (authsvc_db_exec(db, req->pool, "authsvc_otp_use", &nrows, 2, args) != AUTHSVC_OK)
+        return AUTHSVC_UNAVAILABLE;
+    *matched = nrows == 1;
+    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_INVALID;
+}
+
 int authsvc_flow_verify_otp(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
@@ -232,6 +385,7 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
     authsvc_auth_code_t code;
     const char *client_id = otp_body(req, "clientId"), *fresh = NULL;
     authsvc_status_t st;
+    int matched = 0;
     cJSON *body;
 
     if (!db)
@@ -243,11 +397,18 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
     if (client_id && strcmp(client_id, code.client_id) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-    st = otp_totp_verify(req, db, code.user_id, otp_body(req, "otp"));
-    if (st == AUTHSVC_NOT_FOUND)
-        return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+    st = otp_mail_verify(req, db, &code, otp_body(req, "otp"), &matched);
     if (st == AUTHSVC_INVALID)
-        return otp_wrong(req, db, &code);
+        return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+    if (st == AUTHSVC_OK && !matched)
+        return authsvc_respond_error(req, AUTHSVC_E_OTP_INVALID);
+    if (st == AUTHSVC_NOT_FOUND) {
+        st = otp_totp_verify(req, db, code.user_id, otp_body(req, "otp"));
+        if (st == AUTHSVC_NOT_FOUND)
+            return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
+        if (st == AUTHSVC_INVALID)
+            return otp_wrong(req, db, &code);
+    }
     if (st != AUTHSVC_OK || authsvc_client_load(req, db, code.client_id, &client) != AUTHSVC_OK)
         return otp_unavailable(req);
     /* the pending code is spent (one winner), and a normal one replaces it */

@@ -179,7 +179,7 @@ static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_templ
 }
 
 static void mail_post_event(authsvc_request_t *job, const char *event, const char *to,
-                            const char *name, const char *link, int ttl)
+                            const char *name, const char *secret_name, const char *secret, int ttl)
 {
     const authsvc_mail_config_t *mc = job->server_config->mail;
     cJSON *body = authsvc_json_own(job->pool, cJSON_CreateObject());
@@ -189,7 +189,7 @@ static void mail_post_event(authsvc_request_t *job, const char *event, const cha
     cJSON_AddStringToObject(body, "email", to);
     if (name)
         cJSON_AddStringToObject(body, "name", name);
-    cJSON_AddStringToObject(body, "link", link);
+    cJSON_AddStringToObject(body, secret_name, secret);
     cJSON_AddNumberToObject(body, "expiresAt", (double)(authsvc_db_now_ms() + ttl * 1000LL));
     cJSON_AddStringToObject(body, "product", authsvc_config_mail_product(mc));
     if (authsvc_mail_webhook_post(job->pool, &mc->transport, mc->webhook,
@@ -214,5 +214,21 @@ void authsvc_mail_deliver(authsvc_request_t *job, authsvc_mail_kind_t kind, cons
     if (mc->server_set)
         mail_send_templated(job, invite ? mc->invite_template : mc->reset_template, to, vars);
     if (mc->webhook_set)
-        mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, link, ttl);
+        mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, "link", link, ttl);
+}
+
+void authsvc_mail_deliver_otp(authsvc_request_t *job, const char *to, const char *name,
+                              const char *code, int ttl)
+{
+    const authsvc_mail_config_t *mc = job->server_config->mail;
+    authsvc_mail_var_t vars[] = {{"code", code},
+                                 {"name", name ? name : to},
+                                 {"expiry", mail_expiry_text(job->pool, ttl)},
+                                 {"product", authsvc_config_mail_product(mc)},
+                                 {NULL, NULL}};
+
+    if (mc->server_set)
+        mail_send_templated(job, mc->otp_template, to, vars);
+    if (mc->webhook_set)
+        mail_post_event(job, "otp", to, name, "code", code, ttl);
 }

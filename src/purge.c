@@ -34,6 +34,9 @@ authsvc_status_t authsvc_purge_expired(authsvc_db_t *db, apr_pool_t *p, long lon
     if (st == AUTHSVC_OK) /* mail windows are at most a day, like the counters */
         st = authsvc_db_exec(db, p, "authsvc_purge_mail_limits", &counts->mail_limits, 1,
                              attempts + 1);
+    if (st == AUTHSVC_OK) /* kept a day: they count the sends of the last 15 minutes */
+        st = authsvc_db_exec(db, p, "authsvc_purge_otp_challenges", &counts->otp_challenges, 1,
+                             attempts + 1);
     return st;
 }
 

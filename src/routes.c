@@ -201,7 +201,7 @@ static const authsvc_route_t routes[] = {
      "Creates the invited user"},
 
     /* second factor */
-    {"POST", "/auth/send-otp", NULL, PUBLIC, JSON(otp_send_request), NULL, MAIL, 0, 204,
+    {"POST", "/auth/send-otp", authsvc_flow_send_otp, PUBLIC, JSON(otp_send_request), NULL, MAIL, 0, 204,
      "OtpController.sendOtp", "OtpController", "Sends OTP"},
     {"POST", "/auth/verify-otp", authsvc_flow_verify_otp, PUBLIC, JSON(otp_login_request), NULL, OTP, 0, 200,
      "OtpController.verifyOtp", "OtpController",

@@ -14,9 +14,9 @@ VALID_LOGIN = {"client_id": "webapp", "client_secret": "s3cret", "username": "al
                "password": "correct horse"}
 # A route whose flow is not built yet (501), and a valid body for it; move to another
 # one of t/unit/routes-not-built.txt when this one is built.
-NOT_BUILT = "/auth/send-otp"
-NOT_BUILT_NAME = "OtpController.sendOtp"
-NOT_BUILT_BODY = {"client_id": "webapp", "client_secret": "s3cret", "key": "alice"}
+NOT_BUILT = "/auth/saml"
+NOT_BUILT_NAME = "SamlLoginController.postLoginViaSaml"
+NOT_BUILT_BODY = "client_id=webapp&client_secret=s3cret"
 
 
 def details_of(err):
