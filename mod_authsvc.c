@@ -3,6 +3,7 @@
 #include <http_config.h>
 
 #include "authsvc_httpd.h"
+#include "authsvc_saml_config.h"
 
 static void authsvc_register_hooks(apr_pool_t *p)
 {
@@ -12,6 +13,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_saml_post_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_dbd_register_hooks();

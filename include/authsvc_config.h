@@ -47,6 +47,7 @@ typedef struct {
     int activity_record_set;
     int activity_retention;     /* AuthsvcLoginActivityRetention: days kept, 0 = all */
     int activity_retention_set;
+    struct authsvc_saml_config *saml; /* AuthsvcSaml*: NULL when the vhost has none */
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
 } authsvc_server_config_t;
 

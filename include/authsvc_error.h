@@ -45,6 +45,9 @@ typedef enum {
     /* login activity */
     AUTHSVC_E_INVALID_FILTER,
     AUTHSVC_E_ENTITY_NOT_FOUND,
+    /* SAML */
+    AUTHSVC_E_SAML_NOT_CONFIGURED,
+    AUTHSVC_E_SAML_RESPONSE_INVALID,
     AUTHSVC_E_COUNT
 } authsvc_error_id_t;
 

@@ -29,6 +29,11 @@ int authsvc_flow_activity_count(authsvc_request_t *req);
 int authsvc_flow_activity_find_by_id(authsvc_request_t *req);
 int authsvc_flow_active_users(authsvc_request_t *req);
 
+/* flow_saml.c: SAML 2.0 single sign-on (this service as the service provider) */
+int authsvc_flow_saml_start(authsvc_request_t *req);
+int authsvc_flow_saml_acs(authsvc_request_t *req);
+int authsvc_flow_saml_metadata(authsvc_request_t *req);
+
 /* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
  * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
  * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,

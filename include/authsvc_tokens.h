@@ -72,6 +72,12 @@ authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
 /* {"accessToken","refreshToken","expires"} */
 int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *pair);
 
+/* Mints an auth code for the principal through client (stored hashed, single use,
+ * marked MFA-pending when the user must pass MFA). AUTHSVC_OK with *code set. */
+authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                         const authsvc_client_t *client,
+                                         const authsvc_principal_t *pr, const char **code);
+
 /* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
 const char *authsvc_token_hash(apr_pool_t *p, const char *secret);
 

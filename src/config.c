@@ -10,6 +10,7 @@
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
+#include "authsvc_saml_config.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -54,6 +55,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(use_database);
     MERGE(activity_record);
     MERGE(activity_retention);
+    c->saml = authsvc_saml_config_merge(p, base->saml, add->saml);
     return c;
 }
 
@@ -311,6 +313,7 @@ const command_rec authsvc_directives[] = {
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
     AUTHSVC_PASSWORD_DIRECTIVES,
+    AUTHSVC_SAML_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -178,8 +178,8 @@ int authsvc_flow_login(authsvc_request_t *req)
     authsvc_db_t *db = req->db(req);
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr;
-    const char *code, *args[11];
-    long long now = authsvc_db_now_ms();
+    const char *code = NULL;
+    authsvc_status_t st;
     cJSON *body;
 
     if (!db)
@@ -187,19 +187,10 @@ int authsvc_flow_login(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    code = authsvc_random_token(req->pool, AUTHSVC_AUTH_CODE_BYTES);
-    if (!code)
+    st = authsvc_auth_code_issue(req, db, client, pr, &code);
+    if (st == AUTHSVC_CRYPTO_ERROR)
         return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    args[0] = authsvc_token_hash(req->pool, code);
-    args[1] = client->client_id;
-    args[2] = pr->user_id;
-    args[3] = pr->tenant_id;
-    args[4] = pr->user_tenant_id;
-    args[5] = pr->mfa_required ? "1" : "0";
-    args[6] = args[7] = args[8] = NULL;
-    args[9] = ARG(now + (long long)client->auth_code_ttl * 1000);
-    args[10] = ARG(now);
-    if (authsvc_db_exec(db, req->pool, "authsvc_auth_code_insert", NULL, 11, args) != AUTHSVC_OK)
+    if (st != AUTHSVC_OK)
         return flow_db_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);

@@ -72,6 +72,28 @@ const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
     return hex;
 }
 
+authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *db,
+                                         const authsvc_client_t *client,
+                                         const authsvc_principal_t *pr, const char **code)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[11];
+
+    *code = authsvc_random_token(req->pool, AUTHSVC_AUTH_CODE_BYTES);
+    if (!*code)
+        return AUTHSVC_CRYPTO_ERROR;
+    args[0] = authsvc_token_hash(req->pool, *code);
+    args[1] = client->client_id;
+    args[2] = pr->user_id;
+    args[3] = pr->tenant_id;
+    args[4] = pr->user_tenant_id;
+    args[5] = pr->mfa_required ? "1" : "0";
+    args[6] = args[7] = args[8] = NULL;
+    args[9] = ARG(now + (long long)client->auth_code_ttl * 1000);
+    args[10] = ARG(now);
+    return authsvc_db_exec(db, req->pool, "authsvc_auth_code_insert", NULL, 11, args);
+}
+
 /* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
 static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
                                     const char *role_id, const char *user_tenant_id)
@@ -124,6 +146,9 @@ static cJSON *principal_user_claims(authsvc_db_t *db, apr_dbd_row_t *row)
         claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col));
     prefs = cJSON_AddObjectToObject(claims, "userPreferences");
     cJSON_AddStringToObject(prefs, "locale", locale ? locale : "en");
+    if (authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS))
+        cJSON_AddItemToObject(claims, "groups",
+                              cJSON_Parse(authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS)));
     if (authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_LOGIN))
         cJSON_AddNumberToObject(claims, "lastLogin",
                                 (double)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));
