@@ -294,8 +294,9 @@ static int prolog_ok(const char *xml, apr_size_t len)
         i++;
     if (i == len || xml[i] != '<')
         return 0;
-    for (; i + 2 <= len; i++)
-        if (xml[i] == '<' && xml[i + 1] == '!' && (len - i < 9 || memcmp(xml + i, "<![CDATA[", 9)))
+    for (; i + 9 <= len; i++)
+        if (xml[i] == '<' && xml[i + 1] == '!'
+            && (memcmp(xml + i, "<!DOCTYPE", 9) == 0 || memcmp(xml + i, "<!ENTITY", 8) == 0))
             return 0;
     return 1;
 }
@@ -314,7 +315,7 @@ authsvc_status_t authsvc_saml_response_parse(apr_pool_t *p, const char *xml, apr
     xmlDocPtr doc;
 
     *out = NULL;
-    *why = "a DOCTYPE, entity or non-UTF-8 text";
+    *why = "a DOCTYPE or ENTITY declaration, or text that is not UTF-8 XML";
     if (len > INT_MAX || !prolog_ok(xml, len))
         return AUTHSVC_INVALID;
     doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR

@@ -1,5 +1,7 @@
 /* Lasso as the service provider's engine (see authsvc_saml_sp.h). Every Lasso object
  * gets a pool cleanup the moment it exists. */
+/* dladdr and RTLD_NODELETE need _GNU_SOURCE, which the build defines */
+#include <dlfcn.h>
 #include <string.h>
 
 #include <apr_escape.h>
@@ -39,8 +41,21 @@ static void lasso_log_quiet(const gchar *domain, GLogLevelFlags level, const gch
     (void)data;
 }
 
+/* httpd unloads and loads its modules again between configuration passes, and with
+ * mod_authsvc liblasso would go and come back while GLib's type registry stays: Lasso
+ * would then register its GTypes twice and fail. Lasso is kept loaded instead. */
+static int lasso_pin(void)
+{
+    Dl_info info;
+
+    return dladdr((void *)lasso_init, &info) && info.dli_fname
+           && dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != NULL;
+}
+
 authsvc_status_t authsvc_saml_sp_process_init(void)
 {
+    if (!lasso_pin())
+        return AUTHSVC_CRYPTO_ERROR;
     g_log_set_handler("Lasso", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                       lasso_log_quiet, NULL);
     return lasso_init() == 0 ? AUTHSVC_OK : AUTHSVC_CRYPTO_ERROR;

@@ -22,6 +22,7 @@ broken answers a real IdP would never send:
   recipient=URL              Recipient of the SubjectConfirmationData
   lifetime=SECONDS           NotOnOrAfter relative to now (negative: already expired)
   in_response_to=ID          InResponseTo instead of the request's ID
+  format=email|persistent|transient   the NameID format sent, whatever was asked
 """
 import base64
 import hashlib
@@ -197,6 +198,8 @@ class SamlIdp:
             NAMEID_FORMATS["email"]
         if fmt not in NAMEID_FORMATS.values():
             fmt = NAMEID_FORMATS["email"]
+        if "format" in knobs:  # an IdP may send another format than the one asked for
+            fmt = NAMEID_FORMATS[knobs["format"]]
         name_id = lasso.Saml2NameID()
         name_id.content = self._name_id(username, fmt, sp_entity)
         name_id.format = fmt
@@ -204,8 +207,6 @@ class SamlIdp:
         assertion.attributeStatement = (self._attributes(username),)
         data = assertion.subject.subjectConfirmation.subjectConfirmationData
         data.notOnOrAfter = fmt_instant(now + lifetime)
-        if "recipient" in knobs:
-            data.recipient = knobs["recipient"]
         if "in_response_to" in knobs:
             data.inResponseTo = knobs["in_response_to"]
             login.response.inResponseTo = knobs["in_response_to"]
@@ -213,7 +214,13 @@ class SamlIdp:
             assertion.conditions.audienceRestriction[0].audience = knobs["audience"]
         login.setSignatureHint(lasso.PROFILE_SIGNATURE_HINT_FORCE)
         login.buildAuthnResponseMsg()
-        body = self._strip_signatures(login.msgBody, knobs.get("sign", "both"))
+        body = login.msgBody
+        if "recipient" in knobs:  # Lasso writes the ACS URL itself: edit, then sign again
+            doc = minidom.parseString(base64.b64decode(body))
+            doc.getElementsByTagNameNS(SAML, "SubjectConfirmationData")[0].setAttribute(
+                "Recipient", knobs["recipient"])
+            body = base64.b64encode(self.resign(doc.toxml()).encode()).decode()
+        body = self._strip_signatures(body, knobs.get("sign", "both"))
         return login.msgUrl, body, login.msgRelayState
 
     def _strip_signatures(self, body, sign):
