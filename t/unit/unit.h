@@ -28,5 +28,6 @@ void authsvc_test_register_filter(void);
 void authsvc_test_register_filter_query(void);
 void authsvc_test_register_iso8601(void);
 void authsvc_test_register_activity(void);
+void authsvc_test_register_saml_response(void);
 
 #endif
