@@ -44,7 +44,7 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                      "Too many failed attempts; try again later"},
     [AUTHSVC_E_INVALID_FILTER] = {400, "InvalidFilter", "The filter is invalid"},
     [AUTHSVC_E_ENTITY_NOT_FOUND] = {404, "ENTITY_NOT_FOUND", "Entity not found"},
-    [AUTHSVC_E_SAML_NOT_CONFIGURED] = {404, "SamlNotConfigured", "SAML is not configured"},
+    [AUTHSVC_E_SAML_NOT_CONFIGURED] = {400, "SamlNotConfigured", "SAML is not configured"},
     [AUTHSVC_E_SAML_RESPONSE_INVALID] = {401, "SamlResponseInvalid", "SAML Response Invalid"},
 };
 

@@ -275,8 +275,7 @@ static const char *acs_user(authsvc_request_t *req, acs_t *acs)
     const authsvc_saml_response_t *r = acs->response;
     const char *provider = apr_pstrcat(req->pool, SAML_PROVIDER_PREFIX,
                                        acs->config->idp_entity_id, NULL);
-    const char *transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0
-                                ? "1" : NULL;
+    int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
     const char *args[] = {provider, r->name_id}, *email, *user_id;
     apr_dbd_row_t *row = NULL;
 

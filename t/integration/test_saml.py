@@ -476,3 +476,19 @@ def test_idp_initiated_login_and_its_replay(idp_initiated, idp, accounts):
 def test_idp_initiated_without_a_client_is_refused(idp_initiated, idp, accounts):
     b = Browser(HttpClient("127.0.0.1", idp_initiated.port), accounts, idp)
     refused(b.acs(*unsolicited(idp, idp_initiated)), idp_initiated, "names no client")
+
+
+def test_saml_routes_without_configuration_answer_400(backend):
+    """A vhost without SAML directives: the routes exist but say so (never 404 or 5xx)."""
+    srv = SamlHttpd(backend, "test_saml_off-%s" % backend.kind, [])
+    srv.start()
+    try:
+        c = HttpClient("127.0.0.1", srv.port)
+        assert_envelope(c.get("/auth/saml/metadata"), 400, "SamlNotConfigured")
+        assert_envelope(c.post_form("/auth/saml", "client_id=web&client_secret=x"), 400,
+                        "SamlNotConfigured")
+        assert_envelope(c.post_form("/auth/saml-redirect", "SAMLResponse=PGEvPg%3D%3D"), 400,
+                        "SamlNotConfigured")
+    finally:
+        srv.stop(check=True)
+        srv.cleanup()
