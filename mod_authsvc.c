@@ -6,6 +6,7 @@
 #include "authsvc_deferred.h"
 #include "authsvc_httpd.h"
 #include "authsvc_social_config.h"
+#include "authsvc_saml_config.h"
 
 static void authsvc_register_hooks(apr_pool_t *p)
 {
@@ -16,6 +17,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_config_mail_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_saml_post_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_social_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_social_child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -58,6 +58,7 @@ typedef struct {
     const unsigned char *activity_key; /* AuthsvcLoginActivityKeyFile: 32 bytes, or NULL */
     int activity_key_set;
     struct authsvc_mail_config *mail; /* mail, reset and sign-up (authsvc_config_mail.h) */
+    struct authsvc_saml_config *saml; /* AuthsvcSaml*: NULL when the vhost has none */
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
 } authsvc_server_config_t;
 

@@ -72,7 +72,8 @@ enum {
     AUTHSVC_USER_COL_LAST_LOGIN,
     AUTHSVC_USER_COL_MFA_REQUIRED,
     AUTHSVC_USER_COL_CREATED_AT,
-    AUTHSVC_USER_COL_UPDATED_AT
+    AUTHSVC_USER_COL_UPDATED_AT,
+    AUTHSVC_USER_COL_EXTERNAL_GROUPS   /* JSON array from an IdP, or NULL */
 };
 
 /* "sqlite3" / "pgsql" -> dialect; AUTHSVC_INVALID for other drivers. */

@@ -50,6 +50,11 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req);
 int authsvc_flow_signup_verify_token(authsvc_request_t *req);
 int authsvc_flow_signup_create_user(authsvc_request_t *req);
 
+/* flow_saml.c: SAML 2.0 single sign-on (this service as the service provider) */
+int authsvc_flow_saml_start(authsvc_request_t *req);
+int authsvc_flow_saml_acs(authsvc_request_t *req);
+int authsvc_flow_saml_metadata(authsvc_request_t *req);
+
 /* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
  * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
  * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,

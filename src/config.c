@@ -14,6 +14,7 @@
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
+#include "authsvc_saml_config.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -65,6 +66,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(activity_key);
     MERGE(social_providers);
     c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
+    c->saml = authsvc_saml_config_merge(p, base->saml, add->saml);
     return c;
 }
 
@@ -340,6 +342,7 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_MFA_DIRECTIVES,
     AUTHSVC_SOCIAL_DIRECTIVES,
     AUTHSVC_MAIL_DIRECTIVES,
+    AUTHSVC_SAML_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

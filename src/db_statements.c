@@ -13,7 +13,7 @@
 #define USER_COLUMNS \
     "id, username, email, first_name, middle_name, last_name, phone, dob, gender, " \
     "photo_url, designation, default_tenant_id, locale, last_login, mfa_required, " \
-    "created_at, updated_at"
+    "created_at, updated_at, external_groups"
 
 #define CLIENT_COLUMNS \
     "client_id, secret_hash, client_type, redirect_url, access_token_ttl, " \
@@ -259,6 +259,30 @@ static const authsvc_db_statement_t statements[] = {
      * lowercased address twice) */
     {"authsvc_user_by_email", "SELECT " USER_COLUMNS " FROM users "
      "WHERE lower(email) = %s OR username_key = %s", NULL},
+    /* SAML: AuthnRequests sent (single use through the row count of consume), the
+     * replay cache of Assertion IDs, users by IdP NameID or e-mail, mapped profile */
+    {"authsvc_saml_request_insert",
+     "INSERT INTO saml_requests (request_id, client_id, idp_entity_id, relay_state, "
+     "expires_at, created_at) VALUES (%s, %s, %s, %s, %lld, %lld)", NULL},
+    {"authsvc_saml_request_by_id",
+     "SELECT request_id, client_id, idp_entity_id, relay_state, expires_at, used_at "
+     "FROM saml_requests WHERE request_id = %s", NULL},
+    {"authsvc_saml_request_consume",
+     "UPDATE saml_requests SET used_at = %lld WHERE request_id = %s AND client_id = %s "
+     "AND idp_entity_id = %s AND used_at IS NULL AND expires_at > %lld", NULL},
+    {"authsvc_saml_assertion_insert",
+     "INSERT INTO saml_assertions (idp_entity_id, assertion_id, expires_at, created_at) "
+     "VALUES (%s, %s, %lld, %lld) ON CONFLICT (idp_entity_id, assertion_id) DO NOTHING", NULL},
+    {"authsvc_credential_user_by_external_id",
+     "SELECT user_id FROM user_credentials WHERE provider = %s AND external_id = %s", NULL},
+    {"authsvc_users_by_email", "SELECT id FROM users WHERE lower(email) = lower(%s)", NULL},
+    {"authsvc_user_set_external_profile",
+     "UPDATE users SET email = COALESCE(%s, email), first_name = COALESCE(%s, first_name), "
+     "last_name = COALESCE(%s, last_name), external_groups = COALESCE(%s, external_groups), "
+     "updated_at = %lld WHERE id = %s", NULL},
+    {"authsvc_purge_saml_requests", "DELETE FROM saml_requests WHERE expires_at < %lld", NULL},
+    {"authsvc_purge_saml_assertions", "DELETE FROM saml_assertions WHERE expires_at < %lld",
+     NULL},
 
     /* signing key metadata */
     {"authsvc_signing_key_insert",

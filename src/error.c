@@ -55,6 +55,8 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_SIGNUP_DISABLED] = {403, "SignUpDisabled", "Self sign-up is disabled"},
     [AUTHSVC_E_EMAIL_MISMATCH] = {400, "EmailMismatch", "The e-mail is not the invited one"},
     [AUTHSVC_E_USER_EXISTS] = {409, "UserExists", "A user with this e-mail exists already"},
+    [AUTHSVC_E_SAML_NOT_CONFIGURED] = {400, "SamlNotConfigured", "SAML is not configured"},
+    [AUTHSVC_E_SAML_RESPONSE_INVALID] = {401, "SamlResponseInvalid", "SAML Response Invalid"},
 };
 
 const authsvc_error_t *authsvc_error_get(authsvc_error_id_t id)

@@ -274,12 +274,14 @@ static const authsvc_route_t routes[] = {
      "Instagram Redirect Token Response"},
 
     /* SAML */
-    {"POST", "/auth/saml", NULL, PUBLIC, FORM(saml_auth_request), NULL, NONE, REDIRECTS, 303,
+    {"POST", "/auth/saml", authsvc_flow_saml_start, PUBLIC, FORM(saml_auth_request), NULL, NONE, REDIRECTS, 303,
      "SamlLoginController.postLoginViaSaml", "SamlLoginController",
      "POST Call for saml based login"},
-    {"POST", "/auth/saml-redirect", NULL, PUBLIC, FORM(saml_response), saml_acs_params, NONE,
-     REDIRECTS, 303, "SamlLoginController.oktaSamlCallback", "SamlLoginController",
-     "SAML assertion consumer service"},
+    {"POST", "/auth/saml-redirect", authsvc_flow_saml_acs, PUBLIC, FORM(saml_response),
+     saml_acs_params, NONE, REDIRECTS, 303, "SamlLoginController.oktaSamlCallback",
+     "SamlLoginController", "SAML assertion consumer service"},
+    {"GET", "/auth/saml/metadata", authsvc_flow_saml_metadata, PUBLIC, NO_BODY, NULL, NONE, 0,
+     200, "SamlLoginController.metadata", "SamlLoginController", "SAML service provider metadata"},
 
     /* login activity */
     {"GET", "/login-activity", authsvc_flow_activity_find, PERMISSION("ViewLoginActivity"), NO_BODY, filter_params,

@@ -124,6 +124,9 @@ static cJSON *principal_user_claims(authsvc_db_t *db, apr_dbd_row_t *row)
         claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col));
     prefs = cJSON_AddObjectToObject(claims, "userPreferences");
     cJSON_AddStringToObject(prefs, "locale", locale ? locale : "en");
+    if (authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS))
+        cJSON_AddItemToObject(claims, "groups",
+                              cJSON_Parse(authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS)));
     if (authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_LOGIN))
         cJSON_AddNumberToObject(claims, "lastLogin",
                                 (double)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));

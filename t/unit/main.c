@@ -49,6 +49,7 @@ int main(void)
     authsvc_test_register_activity();
     authsvc_test_register_oidc();
     authsvc_test_register_mail();
+    authsvc_test_register_saml_response();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

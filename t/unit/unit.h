@@ -31,5 +31,6 @@ void authsvc_test_register_iso8601(void);
 void authsvc_test_register_activity(void);
 void authsvc_test_register_oidc(void);
 void authsvc_test_register_mail(void);
+void authsvc_test_register_saml_response(void);
 
 #endif

@@ -1,0 +1,400 @@
+/* SAML 2.0 single sign-on, this service as the service provider:
+ *   POST /auth/saml            client check, signed AuthnRequest, request kept server-side
+ *   POST /auth/saml-redirect   the ACS: Response checked, user linked, our auth code, 303
+ *   GET  /auth/saml/metadata   the SP metadata
+ * State lives in the database only (no cookie: the IdP's cross-site POST needs none, and
+ * every node sees it). Lasso checks the signatures; this file checks what Lasso does not:
+ * the stored request (InResponseTo, single use), replay, and which client and user. */
+#include <string.h>
+
+#include <apr_base64.h>
+#include <apr_escape.h>
+#include <apr_strings.h>
+
+#include "authsvc_auth_code.h"
+#include "authsvc_flows.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_purge.h"
+#include "authsvc_regulation.h"
+#include "authsvc_saml_config.h"
+#include "authsvc_saml_response.h"
+#include "authsvc_saml_sp.h"
+#include "authsvc_tokens.h"
+
+#define ARG(v) authsvc_db_int_arg(req->pool, (v))
+#define SAML_PROVIDER_PREFIX "saml:"
+#define FORMAT_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+#define FORMAT_EMAIL "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+
+/* What the ACS has learnt so far. */
+typedef struct {
+    const authsvc_saml_config_t *config;
+    authsvc_db_t *db;
+    authsvc_saml_response_t *response;
+    const char *client_id;
+    const char *relay_state;   /* the client's RelayState, from the stored request */
+} acs_t;
+
+static const char *body_string(const authsvc_request_t *req, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static const authsvc_saml_config_t *saml_config(const authsvc_request_t *req)
+{
+    const authsvc_saml_config_t *c = req->server_config->saml;
+
+    return authsvc_saml_configured(c) ? c : NULL;
+}
+
+static int saml_db_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", "5");
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
+/* Every refusal of the ACS: one log line with the reason (never assertion content),
+ * one answer. */
+static int acs_refuse(authsvc_request_t *req, const char *why)
+{
+    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1911) "SAML Response refused: %s", why);
+    return authsvc_respond_error(req, AUTHSVC_E_SAML_RESPONSE_INVALID);
+}
+
+int authsvc_flow_saml_metadata(authsvc_request_t *req)
+{
+    const authsvc_saml_config_t *c = saml_config(req);
+
+    if (!c)
+        return authsvc_respond_error(req, AUTHSVC_E_SAML_NOT_CONFIGURED);
+    return authsvc_respond_text(req, 200, "application/samlmetadata+xml", c->metadata_xml,
+                                strlen(c->metadata_xml));
+}
+
+/* The POST binding: a page that submits the signed AuthnRequest to the IdP. */
+static int start_post_form(authsvc_request_t *req, const authsvc_saml_authn_t *authn)
+{
+    const char *page = apr_pstrcat(
+        req->pool, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SAML</title>"
+                   "</head><body onload=\"document.forms[0].submit()\">"
+                   "<form method=\"post\" action=\"", apr_pescape_entity(req->pool, authn->url, 0),
+        "\"><input type=\"hidden\" name=\"SAMLRequest\" value=\"",
+        apr_pescape_entity(req->pool, authn->saml_request, 0),
+        "\"/><noscript><button type=\"submit\">Continue</button></noscript></form>"
+        "</body></html>\n", NULL);
+
+    apr_table_setn(req->headers_out, "Content-Security-Policy",
+                   "default-src 'none'; script-src 'unsafe-inline'; form-action *");
+    return authsvc_respond_text(req, 200, "text/html; charset=utf-8", page, strlen(page));
+}
+
+int authsvc_flow_saml_start(authsvc_request_t *req)
+{
+    const authsvc_saml_config_t *c = saml_config(req);
+    authsvc_db_t *db = req->db(req);
+    authsvc_client_t *client = NULL;
+    authsvc_saml_sp_t *sp = NULL;
+    authsvc_saml_authn_t authn;
+    long long now = authsvc_db_now_ms();
+    const char *why = NULL, *args[6];
+    authsvc_status_t st;
+
+    if (!c)
+        return authsvc_respond_error(req, AUTHSVC_E_SAML_NOT_CONFIGURED);
+    if (!db)
+        return saml_db_unavailable(req);
+    st = authsvc_client_load(req, db, body_string(req, "client_id"), &client);
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
+        return saml_db_unavailable(req);
+    if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
+        authsvc_regulation_failed(req, db, NULL);
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+    }
+    if (!client->redirect_url)
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    if (authsvc_saml_sp_open(req->pool, c, &sp, &why) != AUTHSVC_OK
+        || authsvc_saml_sp_authn_request(sp, req->pool, &authn, &why) != AUTHSVC_OK) {
+        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1912) "SAML AuthnRequest: %s", why);
+        return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+    }
+    args[0] = authn.request_id;
+    args[1] = client->client_id;
+    args[2] = c->idp_entity_id;
+    args[3] = body_string(req, "RelayState");
+    args[4] = ARG(now + (long long)authsvc_saml_request_ttl(c) * 1000);
+    args[5] = ARG(now);
+    if (authsvc_db_exec(db, req->pool, "authsvc_saml_request_insert", NULL, 6, args) != AUTHSVC_OK)
+        return saml_db_unavailable(req);
+    if (c->post_binding)
+        return start_post_form(req, &authn);
+    apr_table_setn(req->headers_out, "Location", authn.url);
+    return authsvc_respond_text(req, 303, NULL, NULL, 0);
+}
+
+/* The XML of the SAMLResponse field (base64, possibly wrapped over lines). */
+static const char *acs_decode(apr_pool_t *p, const char *b64, apr_size_t *len)
+{
+    char *clean = apr_palloc(p, strlen(b64) + 1), *o = clean, *xml;
+    const char *i;
+
+    for (i = b64; *i; i++)
+        if (*i != '\r' && *i != '\n' && *i != ' ' && *i != '\t')
+            *o++ = *i;
+    *o = '\0';
+    if (apr_base64_decode_len(clean) <= 0)
+        return NULL;
+    xml = apr_palloc(p, (apr_size_t)apr_base64_decode_len(clean) + 1);
+    *len = (apr_size_t)apr_base64_decode_binary((unsigned char *)xml, clean);
+    xml[*len] = '\0';
+    return xml;
+}
+
+/* Shape, Lasso's signature checks, then issuer, audience, recipient, destination and
+ * times. NULL when all pass, else why. */
+static const char *acs_read(authsvc_request_t *req, acs_t *acs)
+{
+    const authsvc_saml_config_t *c = acs->config;
+    const char *b64 = body_string(req, "SAMLResponse"), *xml, *why = NULL;
+    const char *query_client = apr_table_get(req->query, "client");
+    const char *acs_urls[3] = {c->acs_url, NULL, NULL};
+    authsvc_saml_expect_t expect = {c->idp_entity_id, c->entity_id, acs_urls, authsvc_db_now_ms(),
+                                    (long long)authsvc_saml_skew(c) * 1000};
+    authsvc_saml_sp_t *sp = NULL;
+    apr_size_t len = 0;
+
+    xml = acs_decode(req->pool, b64, &len);
+    if (!xml || len == 0)
+        return "SAMLResponse is not base64";
+    if (authsvc_saml_response_parse(req->pool, xml, len, &acs->response, &why) != AUTHSVC_OK)
+        return why;
+    if (authsvc_saml_sp_open(req->pool, c, &sp, &why) != AUTHSVC_OK
+        || authsvc_saml_sp_verify(sp, req->pool, b64, acs->response->assertion_id, &why)
+               != AUTHSVC_OK)
+        return why;
+    if (query_client)
+        acs_urls[1] = apr_pstrcat(req->pool, c->acs_url, "?client=",
+                                  apr_pescape_urlencoded(req->pool, query_client), NULL);
+    return authsvc_saml_response_check(acs->response, &expect, &why) == AUTHSVC_OK ? NULL : why;
+}
+
+/* The request this Response answers, used once, for the client the ACS URL names (if
+ * it names one); or, without InResponseTo, an IdP-initiated login when allowed. */
+static const char *acs_request(authsvc_request_t *req, acs_t *acs)
+{
+    const authsvc_saml_response_t *r = acs->response;
+    const char *irt = r->confirmation_in_response_to ? r->confirmation_in_response_to
+                                                     : r->in_response_to;
+    const char *query_client = apr_table_get(req->query, "client"), *args[5];
+    long long now = authsvc_db_now_ms();
+    apr_dbd_row_t *row = NULL;
+    int nrows = 0;
+
+    if (!irt) {
+        if (!acs->config->idp_initiated)
+            return "an unsolicited Response, and IdP-initiated logins are off";
+        acs->client_id = query_client;
+        return query_client ? NULL : "an unsolicited Response names no client (?client=)";
+    }
+    if (authsvc_db_select_one(acs->db, req->pool, "authsvc_saml_request_by_id", &row, 1, &irt)
+        != AUTHSVC_OK)
+        return "InResponseTo names no AuthnRequest of this service";
+    acs->client_id = authsvc_db_column(acs->db, row, 1);
+    acs->relay_state = authsvc_db_column(acs->db, row, 3);
+    if (query_client && strcmp(query_client, acs->client_id) != 0)
+        return "the Response answers a request of another client";
+    args[0] = ARG(now);
+    args[1] = irt;
+    args[2] = acs->client_id;
+    args[3] = acs->config->idp_entity_id;
+    args[4] = ARG(now);
+    if (authsvc_db_exec(acs->db, req->pool, "authsvc_saml_request_consume", &nrows, 5, args)
+            != AUTHSVC_OK || nrows != 1)
+        return "the AuthnRequest was answered already or has expired";
+    return NULL;
+}
+
+/* The replay cache: an Assertion ID is accepted once until its NotOnOrAfter. */
+static const char *acs_replay(authsvc_request_t *req, acs_t *acs)
+{
+    const authsvc_saml_response_t *r = acs->response;
+    long long skew = (long long)authsvc_saml_skew(acs->config) * 1000;
+    const char *args[] = {acs->config->idp_entity_id, r->assertion_id,
+                          ARG(authsvc_saml_response_replay_until(r, skew)),
+                          ARG(authsvc_db_now_ms())};
+    int nrows = 0;
+
+    if (authsvc_db_exec(acs->db, req->pool, "authsvc_saml_assertion_insert", &nrows, 4, args)
+        != AUTHSVC_OK)
+        return "the replay cache cannot be written";
+    return nrows == 1 ? NULL : "the Assertion was used before (replay)";
+}
+
+static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
+{
+    return authsvc_saml_response_attribute(acs->response, acs->config->attributes[which]);
+}
+
+/* The user by e-mail when exactly one has it. */
+static const char *user_by_email(authsvc_request_t *req, acs_t *acs, const char *email)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *found = NULL;
+    int n = 0;
+
+    if (!email || authsvc_db_select(acs->db, req->pool, "authsvc_users_by_email", &res, 1, &email)
+                      != AUTHSVC_OK)
+        return NULL;
+    while (authsvc_db_next_row(acs->db, req->pool, res, &row)) {
+        found = authsvc_db_column(acs->db, row, 0);
+        n++;
+    }
+    return n == 1 ? found : NULL;
+}
+
+/* Stores (IdP, NameID) for a user found by e-mail, so the next login finds it directly. */
+static void link_name_id(authsvc_request_t *req, acs_t *acs, const char *provider,
+                         const char *user_id)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {authsvc_uuid_v4(req->pool), user_id, provider,
+                          acs->response->name_id, NULL, NULL, ARG(now), ARG(now)};
+
+    if (authsvc_db_exec(acs->db, req->pool, "authsvc_credential_insert", NULL, 8, args)
+        != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1913) "SAML: user %s keeps its "
+                 "earlier link to the IdP; this NameID is not linked", user_id);
+}
+
+/* (IdP, NameID) in user_credentials; else, when configured, the mapped e-mail (or an
+ * e-mail NameID). Transient NameIDs are never stored: they change at every login. */
+static const char *acs_user(authsvc_request_t *req, acs_t *acs)
+{
+    const authsvc_saml_response_t *r = acs->response;
+    const char *provider = apr_pstrcat(req->pool, SAML_PROVIDER_PREFIX,
+                                       acs->config->idp_entity_id, NULL);
+    int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
+    const char *args[] = {provider, r->name_id}, *email, *user_id;
+    apr_dbd_row_t *row = NULL;
+
+    if (!transient && authsvc_db_select_one(acs->db, req->pool,
+                                            "authsvc_credential_user_by_external_id", &row, 2,
+                                            args) == AUTHSVC_OK)
+        return authsvc_db_column(acs->db, row, 0);
+    if (!acs->config->link_by_email)
+        return NULL;
+    email = mapped(acs, AUTHSVC_SAML_ATTR_EMAIL);
+    if (!email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
+        email = r->name_id;
+    user_id = user_by_email(req, acs, email);
+    if (user_id && !transient)
+        link_name_id(req, acs, provider, user_id);
+    return user_id;
+}
+
+/* The mapped attributes update the user's profile; unmapped ones are left alone. */
+static void acs_profile(authsvc_request_t *req, acs_t *acs, const char *user_id)
+{
+    const char *groups_name = acs->config->attributes[AUTHSVC_SAML_ATTR_GROUPS];
+    const char *groups = NULL, *args[6];
+    cJSON *list;
+    int i;
+
+    if (groups_name) {
+        const apr_array_header_t *arr = apr_table_elts(acs->response->attributes);
+        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+        list = authsvc_json_own(req->pool, cJSON_CreateArray());
+        for (i = 0; i < arr->nelts; i++)
+            if (strcmp(e[i].key, groups_name) == 0 && e[i].val)
+                cJSON_AddItemToArray(list, cJSON_CreateString(e[i].val));
+        groups = authsvc_json_print(req->pool, list);
+    }
+    args[0] = mapped(acs, AUTHSVC_SAML_ATTR_EMAIL);
+    args[1] = mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME);
+    args[2] = mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME);
+    args[3] = groups;
+    args[4] = ARG(authsvc_db_now_ms());
+    args[5] = user_id;
+    if (authsvc_db_exec(acs->db, req->pool, "authsvc_user_set_external_profile", NULL, 6, args)
+        != AUTHSVC_OK)
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1914) "SAML: profile of user %s "
+                 "not updated", user_id);
+}
+
+/* 303 to the client's redirect_url with our code (and the client's RelayState as
+ * state, for the client to bind the answer to its own session). */
+static int acs_redirect(authsvc_request_t *req, const acs_t *acs, const authsvc_client_t *client,
+                        const char *code)
+{
+    const char *url = apr_pstrcat(req->pool, client->redirect_url,
+                                  strchr(client->redirect_url, '?') ? "&" : "?", "code=",
+                                  apr_pescape_urlencoded(req->pool, code), NULL);
+
+    if (acs->relay_state)
+        url = apr_pstrcat(req->pool, url, "&state=",
+                          apr_pescape_urlencoded(req->pool, acs->relay_state), NULL);
+    apr_table_setn(req->headers_out, "Location", url);
+    return authsvc_respond_text(req, 303, NULL, NULL, 0);
+}
+
+static void acs_purge(authsvc_request_t *req, authsvc_db_t *db)
+{
+    const char *now[] = {ARG(authsvc_db_now_ms())};
+
+    if (!authsvc_purge_due())
+        return;
+    authsvc_db_exec(db, req->pool, "authsvc_purge_saml_requests", NULL, 1, now);
+    authsvc_db_exec(db, req->pool, "authsvc_purge_saml_assertions", NULL, 1, now);
+}
+
+/* The user behind a checked Response, through the client: linked, member of the client,
+ * active. Then our auth code. */
+static int acs_login(authsvc_request_t *req, acs_t *acs)
+{
+    authsvc_client_t *client = NULL;
+    authsvc_principal_t *pr = NULL;
+    const char *user_id, *member[2], *code = NULL;
+    apr_dbd_row_t *row = NULL;
+
+    if (authsvc_client_load(req, acs->db, acs->client_id, &client) != AUTHSVC_OK
+        || !client->redirect_url)
+        return acs_refuse(req, "the client is unknown or has no redirect URL");
+    user_id = acs_user(req, acs);
+    if (!user_id)
+        return acs_refuse(req, "no user is linked to this NameID (or e-mail)");
+    member[0] = user_id;
+    member[1] = client->client_id;
+    if (authsvc_db_select_one(acs->db, req->pool, "authsvc_user_client_member", &row, 2, member)
+        != AUTHSVC_OK)
+        return acs_refuse(req, apr_psprintf(req->pool, "user %s may not use this client", user_id));
+    acs_profile(req, acs, user_id);
+    if (authsvc_principal_load(req, acs->db, user_id, NULL, &pr) != AUTHSVC_OK
+        || !authsvc_principal_may_login(pr))
+        return acs_refuse(req, apr_psprintf(req->pool, "user %s is not active", user_id));
+    if (authsvc_auth_code_issue_for(req, acs->db, client, pr, &code) != AUTHSVC_OK)
+        return saml_db_unavailable(req);
+    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
+             user_id, client->client_id);
+    acs_purge(req, acs->db);
+    return acs_redirect(req, acs, client, code);
+}
+
+int authsvc_flow_saml_acs(authsvc_request_t *req)
+{
+    acs_t acs = {saml_config(req), req->db(req), NULL, NULL, NULL};
+    const char *why;
+
+    if (!acs.config)
+        return authsvc_respond_error(req, AUTHSVC_E_SAML_NOT_CONFIGURED);
+    if (!acs.db)
+        return saml_db_unavailable(req);
+    why = acs_read(req, &acs);
+    if (!why)
+        why = acs_request(req, &acs);
+    if (!why)
+        why = acs_replay(req, &acs);
+    return why ? acs_refuse(req, why) : acs_login(req, &acs);
+}
