@@ -34,6 +34,28 @@ authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const c
     return AUTHSVC_BEARER_OK;
 }
 
+/* Our access tokens name one of our clients as their audience: a token whose aud is
+ * anything else (another service's, a vhost's) is not one of them. */
+static authsvc_bearer_result_t bearer_check_audience(authsvc_request_t *req, authsvc_db_t *db,
+                                                     const cJSON *claims)
+{
+    const cJSON *aud = cJSON_GetObjectItemCaseSensitive(claims, "aud");
+    const char *args[1];
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    if (!cJSON_IsString(aud))
+        return AUTHSVC_BEARER_INVALID;
+    args[0] = aud->valuestring;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_client_by_client_id", &row, 1, args);
+    if (st == AUTHSVC_NOT_FOUND)
+        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: audience "
+                 "is not a client");
+    return st == AUTHSVC_OK          ? AUTHSVC_BEARER_OK
+           : st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_INVALID
+                                     : AUTHSVC_BEARER_UNAVAILABLE;
+}
+
 /* Revoked jtis are kept until the token's own expiry. */
 static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, const cJSON *claims)
 {
@@ -42,12 +64,15 @@ static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, cons
     apr_dbd_row_t *row = NULL;
     authsvc_db_t *db;
     authsvc_status_t st;
+    authsvc_bearer_result_t rv;
 
     if (!cJSON_IsString(jti))
         return AUTHSVC_BEARER_INVALID;
     db = req->db(req);
     if (!db)
         return AUTHSVC_BEARER_UNAVAILABLE;
+    if ((rv = bearer_check_audience(req, db, claims)) != AUTHSVC_BEARER_OK)
+        return rv;
     args[0] = jti->valuestring;
     st = authsvc_db_select_one(db, req->pool, "authsvc_revoked_check", &row, 1, args);
     if (st == AUTHSVC_OK)

@@ -83,7 +83,7 @@ class HttpClient:
             conn.putheader("Connection", "close")
             if content_type is not None:
                 conn.putheader("Content-Type", content_type)
-            for k, v in (headers or {}).items():
+            for k, v in (headers.items() if isinstance(headers, dict) else headers or ()):
                 conn.putheader(k, v)
             if chunked:
                 conn.putheader("Transfer-Encoding", "chunked")

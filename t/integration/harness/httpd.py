@@ -172,6 +172,21 @@ class HttpdServer:
                 last_error = e
         raise last_error
 
+    def configtest(self):
+        """`apache2 -t` on this server's config (not started): (exit code, output)."""
+        self.dir = util.make_tempdir("authsvc-httpd-%s-" % self.name)
+        for sub in ("conf", "logs", "run"):
+            os.mkdir(os.path.join(self.dir, sub))
+        open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
+        self.port = util.free_port()
+        self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(self.config_text())
+        r = subprocess.run([APACHE2, "-d", self.dir, "-f", self.conf_path, "-t"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=60, env=sanitizer_env())
+        return r.returncode, r.stdout
+
     def _launch(self):
         out = open(self.stdout_log, "ab")
         self.proc = subprocess.Popen([APACHE2, "-d", self.dir, "-f", self.conf_path, "-DFOREGROUND"],
