@@ -2,6 +2,7 @@
 #include <httpd.h>
 #include <http_config.h>
 
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 
 static void authsvc_register_hooks(apr_pool_t *p)
@@ -9,11 +10,11 @@ static void authsvc_register_hooks(apr_pool_t *p)
     /* Statements must be registered before mod_dbd's post_config reads them. */
     static const char *const before_dbd[] = {"mod_dbd.c", NULL};
 
-    (void)p;
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_dbd_register_hooks();
+    authsvc_gateway_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(authsvc) = {

@@ -25,6 +25,7 @@ typedef struct {
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
+    void *gateway;              /* authsvc_gateway_server_t* (authsvc_gateway.h) */
 } authsvc_server_config_t;
 
 /* Per directory / location. */
@@ -33,6 +34,7 @@ typedef struct {
     int body_limit_set;
     const char *base_path;      /* AuthsvcBasePath: prefix stripped before routing */
     int base_path_set;
+    void *gateway;              /* authsvc_gateway_dir_t* (authsvc_gateway.h) */
 } authsvc_dir_config_t;
 
 /* Effective values (defaults applied). */

@@ -41,6 +41,8 @@ struct authsvc_request {
     authsvc_db_t *(*db)(authsvc_request_t *req);
     void (*log)(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+    /* Tells this node's gateway cache at once that a token was revoked (may be NULL). */
+    void (*revoked)(authsvc_request_t *req, const char *jti, long long expires_ms);
     void *glue;                       /* the glue's own state (the request_rec) */
     authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
 

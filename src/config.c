@@ -5,6 +5,7 @@
 #include <apr_uri.h>
 #include <http_log.h>
 
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
@@ -18,6 +19,7 @@ void *authsvc_config_server_create(apr_pool_t *p, server_rec *server)
 
     (void)server;
     c->use_database = 1;
+    c->gateway = authsvc_gateway_server_create(p);
     return c;
 }
 
@@ -40,13 +42,17 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(leeway);
     MERGE(family_ttl);
     MERGE(use_database);
+    c->gateway = authsvc_gateway_server_merge(p, base->gateway, add->gateway);
     return c;
 }
 
 void *authsvc_config_dir_create(apr_pool_t *p, char *dir)
 {
+    authsvc_dir_config_t *c = apr_pcalloc(p, sizeof(*c));
+
     (void)dir;
-    return apr_pcalloc(p, sizeof(authsvc_dir_config_t));
+    c->gateway = authsvc_gateway_dir_create(p);
+    return c;
 }
 
 void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
@@ -56,6 +62,7 @@ void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
 
     MERGE(body_limit);
     MERGE(base_path);
+    c->gateway = authsvc_gateway_dir_merge(p, base->gateway, add->gateway);
     return c;
 }
 
@@ -267,6 +274,7 @@ const command_rec authsvc_directives[] = {
                   "Largest request body accepted, in bytes (65536)"),
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,
                   "URL prefix stripped before routing, e.g. /api"),
+    AUTHSVC_GATEWAY_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -160,6 +160,10 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_revoked_since",
      "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
      "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},
+    /* the gateway's poll: revocations newer than a watermark, of tokens still alive */
+    {"authsvc_revoked_live_since",
+     "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
+     "WHERE revoked_at > %lld AND expires_at > %lld ORDER BY revoked_at", NULL},
 
     /* brute-force counters: scope, subject, failures, window_start, locked_until */
     {"authsvc_login_attempt_get",

@@ -13,6 +13,7 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_form.h"
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -43,6 +44,14 @@ static authsvc_db_t *handler_db(authsvc_request_t *req)
     return req->db_conn;
 }
 
+/* Revocations reach the gateway cache of this node at once (gateway_cache.c). */
+static void handler_revoked(authsvc_request_t *req, const char *jti, long long expires_ms)
+{
+    request_rec *r = req->glue;
+
+    authsvc_gateway_revocation_note(r->server, r->pool, jti, expires_ms);
+}
+
 /* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */
 static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t *dconf)
 {
@@ -70,6 +79,7 @@ static authsvc_request_t *handler_request_make(request_rec *r)
     req->base_url = req->server_config->issuer;
     req->db = handler_db;
     req->log = handler_log;
+    req->revoked = handler_revoked;
     req->glue = r;
     req->headers_out = apr_table_make(r->pool, 4);
     return req;

@@ -93,30 +93,72 @@ def httpd_extra_config():
 
 
 @pytest.fixture(scope="module")
-def server(backend, httpd_extra_config, request):
-    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
-    srv = HttpdServer(backend, name, httpd_extra_config)
-    start_failures = _failures["count"]
+def httpd_modules():
+    """(modules loaded before mod_authsvc, modules loaded after it): lists of
+    (module struct, file) a test module adds to the hermetic list."""
+    return [], []
+
+
+@pytest.fixture(scope="module")
+def httpd_tail_config():
+    """Lines after the API's <Location />: sections of a test module that must win
+    over it (gateway locations, proxies)."""
+    return []
+
+
+def _start_server(srv):
     try:
         srv.start()
     except Exception:
         if srv.dir:
             srv.keep()
         raise
+
+
+def _finish_server(srv, start_failures):
+    failed = False
+    try:
+        srv.stop(check=True)
+    except AssertionError:
+        failed = True
+        raise
+    finally:
+        if failed or KEEP_ALL or _failures["count"] > start_failures:
+            srv.keep()
+        else:
+            srv.cleanup()
+
+
+@pytest.fixture(scope="module")
+def server(backend, httpd_extra_config, httpd_modules, httpd_tail_config, request):
+    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
+    srv = HttpdServer(backend, name, httpd_extra_config, modules_before=httpd_modules[0],
+                      modules_after=httpd_modules[1], tail_config=httpd_tail_config)
+    start_failures = _failures["count"]
+    _start_server(srv)
     try:
         yield srv
     finally:
-        failed = False
-        try:
-            srv.stop(check=True)
-        except AssertionError:
-            failed = True
-            raise
-        finally:
-            if failed or KEEP_ALL or _failures["count"] > start_failures:
-                srv.keep()
-            else:
-                srv.cleanup()
+        _finish_server(srv, start_failures)
+
+
+@pytest.fixture(scope="module")
+def httpd_factory(backend, request):
+    """make(name, extra_config, **HttpdServer keywords): more httpd instances on the same
+    database (other nodes), started now and stopped when the test module ends."""
+    made = []
+    start_failures = _failures["count"]
+
+    def make(name, extra_config=(), **kw):
+        srv = HttpdServer(backend, "%s-%s-%s" % (request.module.__name__.rsplit(".", 1)[-1],
+                                                 backend.kind, name), extra_config, **kw)
+        _start_server(srv)
+        made.append(srv)
+        return srv
+
+    yield make
+    for srv in made:
+        _finish_server(srv, start_failures)
 
 
 @pytest.fixture(scope="module")

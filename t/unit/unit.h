@@ -22,5 +22,6 @@ void authsvc_test_register_db(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_admin(void);
+void authsvc_test_register_claims(void);
 
 #endif
