@@ -414,3 +414,35 @@ def test_tokens_never_reach_the_error_log(gw, server):
     gw.get("/app/x?access_token=" + token)
     gw.get("/app/x", gw.forge(token, iss="http://evil.example"))
     assert token not in server.log_text()
+
+
+def shipped_log_format():
+    fmts = set()
+    conf_dir = os.path.join(util.REPO, "conf", "examples")
+    for name in sorted(os.listdir(conf_dir)):
+        with open(os.path.join(conf_dir, name)) as f:
+            for line in f:
+                if line.startswith("LogFormat") and line.rstrip().endswith("authsvc_noquery"):
+                    fmts.add(line.strip()[len("LogFormat "):-len(" authsvc_noquery")])
+    assert len(fmts) == 1, fmts
+    return fmts.pop()
+
+
+def test_t39_shipped_log_format_keeps_tokens_out_of_the_access_log(accounts, httpd_factory):
+    fmt = shipped_log_format()
+    for bad in ("%r", "%q", "%{Authorization}i", "%{Cookie}i"):
+        assert bad not in fmt, fmt
+    srv = httpd_factory("logformat", accounts.httpd_config(),
+                        modules_before=PROXY_MODULES + SHMCB,
+                        tail_config=["LogFormat %s authsvc_noquery" % fmt,
+                                     'CustomLog "logs/noquery.log" authsvc_noquery',
+                                     "<Location /gw>", "    SetHandler none",
+                                     "    AuthType authsvc", "    Require valid-user",
+                                     "</Location>"])
+    c = HttpClient("127.0.0.1", srv.port)
+    token = Gateway(c, accounts, srv).token()
+    assert_gateway_401(c.get("/gw/x?access_token=" + token))
+    assert c.get("/gw/x?code=secret-code-123", headers=bearer(token)).status == 404
+    with open(os.path.join(srv.dir, "logs", "noquery.log")) as f:
+        text = f.read()
+    assert "/gw/x" in text and token not in text and "secret-code-123" not in text, text
