@@ -199,6 +199,17 @@ static void test_direct_statements(void)
 
 /* ---------------------------------------------------------------- migrations */
 
+/* How many migrations a dialect has (versions may have gaps between branches). */
+static int migrations_of(authsvc_dialect_t d)
+{
+    apr_size_t i;
+    int n = 0;
+
+    for (i = 0; i < authsvc_migrations_count; i++)
+        n += authsvc_migrations[i].dialect == d;
+    return n;
+}
+
 static void test_migrate_creates_schema_and_wal(void)
 {
     apr_pool_t *p;
@@ -216,11 +227,12 @@ static void test_migrate_creates_schema_and_wal(void)
     CU_ASSERT_TRUE(latest >= 1);
     CU_ASSERT_EQUAL(result.from_version, 0);
     CU_ASSERT_EQUAL(result.to_version, latest);
-    CU_ASSERT_EQUAL(result.applied, latest);
+    CU_ASSERT_EQUAL(result.applied, migrations_of(AUTHSVC_DIALECT_SQLITE));
     CU_ASSERT_STRING_EQUAL(result.journal_mode, "wal");
     CU_ASSERT_EQUAL(authsvc_db_schema_version(fresh, p, &version), AUTHSVC_OK);
     CU_ASSERT_EQUAL(version, latest);
-    CU_ASSERT_EQUAL(count_rows(fresh, p, "schema_migrations"), latest);
+    CU_ASSERT_EQUAL(count_rows(fresh, p, "schema_migrations"),
+                    migrations_of(AUTHSVC_DIALECT_SQLITE));
     apr_pool_destroy(p);
 }
 
@@ -284,8 +296,7 @@ static void test_concurrent_migrators_apply_once(void)
     apr_pool_create(&p, pool);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_open(p, "sqlite3", path, &check, &error), AUTHSVC_OK);
     CU_ASSERT_EQUAL(count_rows(check, p, "schema_migrations"),
-                    authsvc_migrate_latest(authsvc_migrations, authsvc_migrations_count,
-                                           AUTHSVC_DIALECT_SQLITE));
+                    migrations_of(AUTHSVC_DIALECT_SQLITE));
     apr_pool_destroy(p);
 }
 
@@ -375,6 +386,8 @@ static void test_dialects_define_the_same_schema(void)
     for (v = 1; v <= latest; v++) {
         const authsvc_migration_t *a = migration(AUTHSVC_DIALECT_SQLITE, v);
         const authsvc_migration_t *b = migration(AUTHSVC_DIALECT_PGSQL, v);
+        if (!a && !b)
+            continue; /* a version another branch brings */
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
         CU_ASSERT_PTR_NOT_NULL_FATAL(b);
         CU_ASSERT_STRING_EQUAL(a->name, b->name);

@@ -23,5 +23,6 @@ void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_admin(void);
 void authsvc_test_register_claims(void);
+void authsvc_test_register_return_url(void);
 
 #endif
