@@ -201,8 +201,13 @@ int authsvc_gateway_check_authn(request_rec *r)
     d = authn_dir(r);
     if (d->mode != AUTHSVC_GATEWAY_BROWSER)
         rv = authsvc_bearer_token(r->headers_in, &token);
+    if (rv == AUTHSVC_BEARER_MISSING && d->mode != AUTHSVC_GATEWAY_BEARER)
+        rv = authsvc_gateway_session_token(r, &token);
     if (rv == AUTHSVC_BEARER_OK)
         rv = authn_verify(r, token, &claims);
+    if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_UNAVAILABLE
+        && d->mode != AUTHSVC_GATEWAY_BEARER && !authsvc_gateway_wants_json(r))
+        return authsvc_gateway_login_redirect(r); /* nothing of the page is sent (T-63) */
     if (rv != AUTHSVC_BEARER_OK)
         return authn_refuse(r, rv);
     user = authsvc_claim_text(r->pool, claims, d->user_claim_set
@@ -234,6 +239,7 @@ void authsvc_gateway_register_hooks(apr_pool_t *p)
     ap_hook_check_authn(authsvc_gateway_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(authsvc_gateway_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(authsvc_gateway_portal_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_gateway_authz_register(p);
     authsvc_gateway_errors_register();
 }

@@ -11,6 +11,7 @@
 #include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
+#include "authsvc_return_url.h"
 
 #define GW_MERGE(field) \
     do { \
@@ -33,6 +34,13 @@ authsvc_gateway_server_t *authsvc_gateway_server_merge(apr_pool_t *p,
     GW_MERGE(cache_spec);
     GW_MERGE(poll_interval);
     GW_MERGE(jwks);
+    GW_MERGE(portal_path);
+    GW_MERGE(return_origins);
+    GW_MERGE(session_idle);
+    GW_MERGE(session_lifetime);
+    c->client_id = add->client_set ? add->client_id : base->client_id;
+    c->client_secret = add->client_set ? add->client_secret : base->client_secret;
+    c->client_set = add->client_set || base->client_set;
     return c;
 }
 
@@ -217,6 +225,87 @@ const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const cha
             return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
                                 why ? why : "unusable key");
         authsvc_keyring_add(c->jwks, key);
+    }
+    return NULL;
+}
+
+/* AuthsvcGatewayClient ID [SECRET_FILE]: the login page calls the login flow as this
+ * client; the secret is read now, so a missing file fails configtest. */
+const char *authsvc_gateway_set_client(cmd_parms *cmd, void *dconf, const char *id,
+                                       const char *secret_file)
+{
+    authsvc_gateway_server_t *c = gateway_server(cmd);
+    char *text = NULL;
+    apr_size_t len = 0;
+    const char *why;
+
+    (void)dconf;
+    c->client_id = apr_pstrdup(cmd->pool, id);
+    c->client_secret = NULL;
+    if (secret_file) {
+        const char *path = ap_server_root_relative(cmd->pool, secret_file);
+        if (!path || (why = gateway_read_small_file(cmd, path, &text, &len)))
+            return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, secret_file,
+                                path ? why : "bad path");
+        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+            text[--len] = '\0';
+        c->client_secret = apr_pstrmemdup(cmd->pool, text, len);
+    }
+    c->client_set = 1;
+    return NULL;
+}
+
+const char *authsvc_gateway_set_portal_path(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_gateway_server_t *c = gateway_server(cmd);
+    apr_size_t len = strlen(arg);
+
+    (void)dconf;
+    if (arg[0] != '/' || len < 2 || arg[len - 1] == '/' || strstr(arg, "//") || strstr(arg, "/.")
+        || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") != len)
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a plain absolute path", cmd->cmd->name,
+                            arg);
+    c->portal_path = apr_pstrdup(cmd->pool, arg);
+    c->portal_path_set = 1;
+    return NULL;
+}
+
+const char *authsvc_gateway_set_return_origin(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_gateway_server_t *c = gateway_server(cmd);
+    const char *origin = authsvc_return_url_origin(cmd->pool, arg);
+
+    (void)dconf;
+    if (!origin || strlen(origin) != strlen(arg))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an origin (scheme://host[:port], "
+                            "lower case, no path)", cmd->cmd->name, arg);
+    if (!c->return_origins_set) {
+        c->return_origins = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        APR_ARRAY_PUSH(c->return_origins, const char *) = NULL;
+        c->return_origins_set = 1;
+    }
+    APR_ARRAY_IDX(c->return_origins, c->return_origins->nelts - 1, const char *) = origin;
+    APR_ARRAY_PUSH(c->return_origins, const char *) = NULL;
+    return NULL;
+}
+
+const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_gateway_server_t *c = gateway_server(cmd);
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    (void)dconf;
+    if (!*arg || *end || v < 60 || v > AUTHSVC_GATEWAY_REMEMBER_LIFETIME)
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from 60 to %d",
+                            cmd->cmd->name, arg, AUTHSVC_GATEWAY_REMEMBER_LIFETIME);
+    if (cmd->info == NULL) {
+        c->session_idle = (int)v;
+        c->session_idle_set = 1;
+    }
+    else {
+        c->session_lifetime = (int)v;
+        c->session_lifetime_set = 1;
     }
     return NULL;
 }

@@ -65,7 +65,7 @@ static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t
     return r->uri[len] ? r->uri + len : "/";
 }
 
-static authsvc_request_t *handler_request_make(request_rec *r)
+authsvc_request_t *authsvc_handler_request(request_rec *r)
 {
     authsvc_request_t *req = apr_pcalloc(r->pool, sizeof(*req));
 
@@ -110,7 +110,7 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
 
 /* Reads at most limit bytes of body. 413 when there is more; the connection is then
  * closed instead of draining what may be an endless stream. */
-static int handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
+int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_size_t used = 0;
@@ -229,7 +229,7 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     if (!handler_media_type_is(apr_table_get(r->headers_in, "Content-Type"), type))
         return gate_error(req, AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE,
                           apr_pstrcat(req->pool, "Content-Type must be ", type, NULL));
-    rc = handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
+    rc = authsvc_handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
     if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         r->connection->keepalive = AP_CONN_CLOSE;
         return gate_error(req, AUTHSVC_E_PAYLOAD_TOO_LARGE, NULL);
@@ -335,7 +335,7 @@ int authsvc_handler(request_rec *r)
 
     if (!r->handler || strcmp(r->handler, "authsvc") != 0)
         return DECLINED;
-    req = handler_request_make(r);
+    req = authsvc_handler_request(r);
     handler_run(req, r);
     return handler_send(r, req);
 }
