@@ -17,6 +17,9 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base, void *add);
 void *authsvc_config_dir_create(apr_pool_t *p, char *dir);
 void *authsvc_config_dir_merge(apr_pool_t *p, void *base, void *add);
 extern const command_rec authsvc_directives[];
+/* A directive's whole number in [min, max], or the configtest error saying why not. */
+const char *authsvc_config_number(cmd_parms *cmd, const char *arg, long min, long max,
+                                  long *out);
 int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s);
 

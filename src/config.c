@@ -93,8 +93,8 @@ static const char *set_issuer(cmd_parms *cmd, void *dconf, const char *arg)
 }
 
 /* Parses a whole number in [min, max] or says why not. */
-static const char *config_number(cmd_parms *cmd, const char *arg, long min, long max,
-                                 long *out)
+const char *authsvc_config_number(cmd_parms *cmd, const char *arg, long min, long max,
+                                  long *out)
 {
     char *end;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
@@ -112,7 +112,7 @@ static const char *set_lifetime(cmd_parms *cmd, void *dconf, const char *arg)
     long which = (long)(apr_uintptr_t)cmd->info, v = 0;
     static const long max[] = {AUTHSVC_ACCESS_TTL_MAX, AUTHSVC_REFRESH_TTL_MAX,
                                AUTHSVC_AUTH_CODE_TTL_MAX};
-    const char *err = config_number(cmd, arg, 1, max[which], &v);
+    const char *err = authsvc_config_number(cmd, arg, 1, max[which], &v);
 
     (void)dconf;
     if (err)
@@ -195,7 +195,7 @@ static const char *set_seconds(cmd_parms *cmd, void *dconf, const char *arg)
     authsvc_server_config_t *c = config_server(cmd);
     int leeway = cmd->info == NULL;
     long v = 0;
-    const char *err = config_number(cmd, arg, leeway ? 0 : 3600,
+    const char *err = authsvc_config_number(cmd, arg, leeway ? 0 : 3600,
                                     leeway ? AUTHSVC_LEEWAY_MAX : 365L * 86400, &v);
 
     (void)dconf;
@@ -226,7 +226,7 @@ static const char *set_body_limit(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_dir_config_t *c = dconf;
     long v = 0;
-    const char *err = config_number(cmd, arg, 1, AUTHSVC_BODY_LIMIT_MAX, &v);
+    const char *err = authsvc_config_number(cmd, arg, 1, AUTHSVC_BODY_LIMIT_MAX, &v);
 
     if (err)
         return err;

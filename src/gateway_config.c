@@ -90,20 +90,27 @@ const char *authsvc_gateway_set_mode(cmd_parms *cmd, void *dconf, const char *ar
     return NULL;
 }
 
-/* Each argument adds one client id; the list is kept NULL-terminated. */
+/* Appends value to a NULL-terminated list of strings made on first use. */
+static void gateway_list_append(apr_pool_t *p, apr_array_header_t **list, int *set,
+                                const char *value)
+{
+    if (!*set) {
+        *list = apr_array_make(p, 4, sizeof(const char *));
+        APR_ARRAY_PUSH(*list, const char *) = NULL;
+        *set = 1;
+    }
+    APR_ARRAY_IDX(*list, (*list)->nelts - 1, const char *) = apr_pstrdup(p, value);
+    APR_ARRAY_PUSH(*list, const char *) = NULL;
+}
+
+/* Each argument adds one client id. */
 const char *authsvc_gateway_set_audience(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_gateway_dir_t *c = gateway_dir(dconf);
 
     if (!*arg)
         return apr_psprintf(cmd->pool, "%s: empty client id", cmd->cmd->name);
-    if (!c->audiences_set) {
-        c->audiences = apr_array_make(cmd->pool, 4, sizeof(const char *));
-        APR_ARRAY_PUSH(c->audiences, const char *) = NULL;
-        c->audiences_set = 1;
-    }
-    APR_ARRAY_IDX(c->audiences, c->audiences->nelts - 1, const char *) = apr_pstrdup(cmd->pool, arg);
-    APR_ARRAY_PUSH(c->audiences, const char *) = NULL;
+    gateway_list_append(cmd->pool, &c->audiences, &c->audiences_set, arg);
     return NULL;
 }
 
@@ -164,13 +171,12 @@ const char *authsvc_gateway_set_cache(cmd_parms *cmd, void *dconf, const char *a
 const char *authsvc_gateway_set_poll(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_gateway_server_t *c = gateway_server(cmd);
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    long v = 0;
+    const char *err = authsvc_config_number(cmd, arg, 1, AUTHSVC_GATEWAY_POLL_MAX, &v);
 
     (void)dconf;
-    if (!*arg || *end || v < 1 || v > AUTHSVC_GATEWAY_POLL_MAX)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from 1 to %d",
-                            cmd->cmd->name, arg, AUTHSVC_GATEWAY_POLL_MAX);
+    if (err)
+        return err;
     c->poll_interval = (int)v;
     c->poll_interval_set = 1;
     return NULL;
@@ -279,26 +285,19 @@ const char *authsvc_gateway_set_return_origin(cmd_parms *cmd, void *dconf, const
     if (!origin || strlen(origin) != strlen(arg))
         return apr_psprintf(cmd->pool, "%s: '%s' is not an origin (scheme://host[:port], "
                             "lower case, no path)", cmd->cmd->name, arg);
-    if (!c->return_origins_set) {
-        c->return_origins = apr_array_make(cmd->pool, 4, sizeof(const char *));
-        APR_ARRAY_PUSH(c->return_origins, const char *) = NULL;
-        c->return_origins_set = 1;
-    }
-    APR_ARRAY_IDX(c->return_origins, c->return_origins->nelts - 1, const char *) = origin;
-    APR_ARRAY_PUSH(c->return_origins, const char *) = NULL;
+    gateway_list_append(cmd->pool, &c->return_origins, &c->return_origins_set, origin);
     return NULL;
 }
 
 const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_gateway_server_t *c = gateway_server(cmd);
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    long v = 0;
+    const char *err = authsvc_config_number(cmd, arg, 60, AUTHSVC_GATEWAY_REMEMBER_LIFETIME, &v);
 
     (void)dconf;
-    if (!*arg || *end || v < 60 || v > AUTHSVC_GATEWAY_REMEMBER_LIFETIME)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from 60 to %d",
-                            cmd->cmd->name, arg, AUTHSVC_GATEWAY_REMEMBER_LIFETIME);
+    if (err)
+        return err;
     if (cmd->info == NULL) {
         c->session_idle = (int)v;
         c->session_idle_set = 1;

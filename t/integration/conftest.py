@@ -6,12 +6,16 @@
                         directives of httpd_extra_config (module; [] unless a module
                         overrides it, e.g. with harness.accounts for signing keys)
   client     (module)   an HttpClient aimed at the server
+  accounts   (module)   harness.accounts provisioning of that database (a test module
+                        passes accounts.httpd_config() through httpd_extra_config)
+  echo       (module)   a loopback backend echoing the headers it receives
 
 Every test that uses backend or server therefore runs once per database, and httpd
 starts once per test module and database. The config and logs of an httpd whose
 tests failed are kept (paths printed at the end); AUTHSVC_KEEP_ARTIFACTS=1 keeps all.
 """
 import os
+import shutil
 import sys
 
 import pytest
@@ -19,6 +23,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from harness import util  # noqa: E402
+from harness.accounts import provision  # noqa: E402
+from harness.echo import EchoBackend  # noqa: E402
 from harness.client import HttpClient  # noqa: E402
 from harness.database import make_database  # noqa: E402
 from harness.httpd import HttpdServer  # noqa: E402
@@ -82,6 +88,25 @@ def backend(request):
             util.KEPT.append("database %s: %s" % (name, db.dir))
     else:
         db.remove()
+
+
+@pytest.fixture(scope="module")
+def accounts(backend):
+    """The database provisioned by harness.accounts (signing key, tenants t1/t2, clients
+    web/other, users alice, bob, ...) before httpd starts."""
+    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
+    try:
+        yield provision(backend, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def echo():
+    """A backend on loopback that answers every request with the headers it got."""
+    e = EchoBackend().start()
+    yield e
+    e.stop()
 
 
 @pytest.fixture(scope="module")

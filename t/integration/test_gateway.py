@@ -15,9 +15,8 @@ import time
 import pytest
 
 from harness import util
-from harness.accounts import provision
 from harness.client import HttpClient, assert_envelope
-from harness.echo import EchoBackend, headers_named
+from harness.echo import headers_named
 
 PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so")]
 SHMCB = [("socache_shmcb_module", "mod_socache_shmcb.so"), ("authz_user_module", "mod_authz_user.so")]
@@ -26,22 +25,6 @@ IDENTITY = ("X-Authsvc-User", "X-Authsvc-User-Id", "X-Authsvc-Email", "X-Authsvc
 
 
 # ---- fixtures ----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        yield provision(backend, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def echo():
-    e = EchoBackend().start()
-    yield e
-    e.stop()
-
 
 @pytest.fixture(scope="module")
 def docroot():

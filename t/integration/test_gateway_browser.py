@@ -15,8 +15,7 @@ import urllib.parse
 import pytest
 
 from harness import util
-from harness.accounts import provision
-from harness.echo import EchoBackend, headers_named
+from harness.echo import headers_named
 
 MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
            ("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
@@ -28,9 +27,11 @@ SHOTS = os.path.join(util.ARTIFACTS, "browser")
 
 
 @pytest.fixture(scope="module")
-def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    acc = provision(backend, workdir)
+def accounts(accounts, backend):
+    """conftest's accounts, plus a short access-token lifetime, the web client's secret
+    in a file and a self-signed TLS certificate."""
+    workdir = util.make_tempdir("authsvc-tls-%s-" % backend.kind)
+    acc = accounts
     backend.query("UPDATE auth_clients SET access_token_ttl = %d WHERE client_id = 'web'"
                   % ACCESS_TTL)
     secret = os.path.join(workdir, "web.secret")
@@ -47,13 +48,6 @@ def accounts(backend):
         yield acc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def echo():
-    e = EchoBackend().start()
-    yield e
-    e.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ import time
 import pytest
 
 from harness import util
-from harness.accounts import provision
 from harness.client import HttpClient
-from harness.echo import EchoBackend, headers_named
+from harness.echo import headers_named
 
 PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
                  ("socache_shmcb_module", "mod_socache_shmcb.so"),
@@ -22,24 +21,8 @@ BOUND_S = 5  # AuthsvcGatewayRevocationPoll default
 
 
 @pytest.fixture(scope="module")
-def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        yield provision(backend, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
 def httpd_extra_config(accounts):
     return accounts.httpd_config()
-
-
-@pytest.fixture(scope="module")
-def echo():
-    e = EchoBackend().start()
-    yield e
-    e.stop()
 
 
 @pytest.fixture(scope="module")

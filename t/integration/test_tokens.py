@@ -13,7 +13,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import threading
 import time
@@ -21,8 +20,6 @@ import uuid
 
 import pytest
 
-from harness import util
-from harness.accounts import provision
 from harness.client import assert_envelope, assert_json_headers
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -31,15 +28,6 @@ ACCESS_TTL = 900  # the clients are created with the default access-token lifeti
 
 
 # ---- fixtures ----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def accounts(backend):
-    workdir = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
-    try:
-        yield provision(backend, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def httpd_extra_config(accounts):
