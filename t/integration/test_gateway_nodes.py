@@ -111,7 +111,7 @@ def test_t28_logout_on_a_is_refused_by_b_within_the_bound(client, accounts, node
     with capsys.disabled():
         print("\n[gateway] revocation seen by another node after %.2f s (bound %d s)"
               % (delay, BOUND_S))
-    assert delay <= BOUND_S + 1.0, delay
+    assert delay <= BOUND_S + 1.5, delay  # the poll runs on a request: plus its latency
     # and every later request too, whichever process answers
     for _ in range(6):
         assert node_b.get("/app/x", headers=bearer(s["accessToken"])).status == 401
