@@ -4,6 +4,7 @@
 
 #include "authsvc_config_mail.h"
 #include "authsvc_deferred.h"
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_social_config.h"
 #include "authsvc_saml_config.h"
@@ -13,7 +14,6 @@ static void authsvc_register_hooks(apr_pool_t *p)
     /* Statements must be registered before mod_dbd's post_config reads them. */
     static const char *const before_dbd[] = {"mod_dbd.c", NULL};
 
-    (void)p;
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_config_mail_post_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -24,6 +24,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     ap_hook_child_init(authsvc_deferred_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_dbd_register_hooks();
+    authsvc_gateway_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(authsvc) = {

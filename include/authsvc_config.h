@@ -60,6 +60,7 @@ typedef struct {
     struct authsvc_mail_config *mail; /* mail, reset and sign-up (authsvc_config_mail.h) */
     struct authsvc_saml_config *saml; /* AuthsvcSaml*: NULL when the vhost has none */
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
+    void *gateway;              /* authsvc_gateway_server_t* (authsvc_gateway.h) */
 } authsvc_server_config_t;
 
 /* Per directory / location. */
@@ -68,6 +69,7 @@ typedef struct {
     int body_limit_set;
     const char *base_path;      /* AuthsvcBasePath: prefix stripped before routing */
     int base_path_set;
+    void *gateway;              /* authsvc_gateway_dir_t* (authsvc_gateway.h) */
 } authsvc_dir_config_t;
 
 /* Effective values (defaults applied). */

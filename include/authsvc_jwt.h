@@ -61,4 +61,9 @@ authsvc_jwt_result_t authsvc_jwt_verify(apr_pool_t *p, const authsvc_keyring_t *
                                         const char *token, const authsvc_jwt_expect_t *expect,
                                         cJSON **claims);
 
+/* The claim checks of authsvc_jwt_verify alone (exp, nbf, iat, iss, aud), for claims
+ * whose signature was verified before (the gateway's verified-token cache). */
+authsvc_jwt_result_t authsvc_jwt_check_claims(const cJSON *claims,
+                                              const authsvc_jwt_expect_t *expect);
+
 #endif

@@ -47,6 +47,8 @@ struct authsvc_request {
     /* Queues fn to run after the answer, with a copy of args as its body; NULL in jobs. */
     authsvc_status_t (*defer)(authsvc_request_t *req, authsvc_deferred_fn fn,
                               const cJSON *args);
+    /* Tells this node's gateway cache at once that a token was revoked (may be NULL). */
+    void (*revoked)(authsvc_request_t *req, const char *jti, long long expires_ms);
     void *glue;                       /* the glue's own state (the request_rec) */
     authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
 

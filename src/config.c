@@ -10,6 +10,7 @@
 #include "authsvc_config_mail.h"
 #include "authsvc_config_password.h"
 #include "authsvc_social_config.h"
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
@@ -25,6 +26,7 @@ void *authsvc_config_server_create(apr_pool_t *p, server_rec *server)
     (void)server;
     c->use_database = 1;
     c->mail = authsvc_config_mail_create(p);
+    c->gateway = authsvc_gateway_server_create(p);
     return c;
 }
 
@@ -67,13 +69,17 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(social_providers);
     c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
     c->saml = authsvc_saml_config_merge(p, base->saml, add->saml);
+    c->gateway = authsvc_gateway_server_merge(p, base->gateway, add->gateway);
     return c;
 }
 
 void *authsvc_config_dir_create(apr_pool_t *p, char *dir)
 {
+    authsvc_dir_config_t *c = apr_pcalloc(p, sizeof(*c));
+
     (void)dir;
-    return apr_pcalloc(p, sizeof(authsvc_dir_config_t));
+    c->gateway = authsvc_gateway_dir_create(p);
+    return c;
 }
 
 void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
@@ -83,6 +89,7 @@ void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
 
     MERGE(body_limit);
     MERGE(base_path);
+    c->gateway = authsvc_gateway_dir_merge(p, base->gateway, add->gateway);
     return c;
 }
 
@@ -343,6 +350,7 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_SOCIAL_DIRECTIVES,
     AUTHSVC_MAIL_DIRECTIVES,
     AUTHSVC_SAML_DIRECTIVES,
+    AUTHSVC_GATEWAY_DIRECTIVES,
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from

@@ -190,6 +190,33 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_revoked_since",
      "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
      "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},
+    /* the gateway's poll: revocations newer than a watermark, of tokens still alive */
+    {"authsvc_revoked_live_since",
+     "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
+     "WHERE revoked_at > %lld AND expires_at > %lld ORDER BY revoked_at", NULL},
+
+    /* gateway browser sessions (migration 004): id_hash is SHA-256 hex of the cookie */
+    {"authsvc_gateway_session_insert",
+     "INSERT INTO gateway_sessions (id_hash, origin, user_id, access_token, refresh_token, "
+     "access_expires_at, remember, created_at, last_seen_at, idle_expires_at, expires_at) "
+     "VALUES (%s, %s, %s, %s, %s, %lld, %d, %lld, %lld, %lld, %lld)", NULL},
+    {"authsvc_gateway_session_get",
+     "SELECT origin, user_id, access_token, refresh_token, access_expires_at, remember, "
+     "last_seen_at, idle_expires_at, expires_at FROM gateway_sessions WHERE id_hash = %s",
+     NULL},
+    {"authsvc_gateway_session_claim_refresh",
+     "UPDATE gateway_sessions SET refreshing_until = %lld WHERE id_hash = %s "
+     "AND (refreshing_until IS NULL OR refreshing_until < %lld)", NULL},
+    {"authsvc_gateway_session_set_tokens",
+     "UPDATE gateway_sessions SET access_token = %s, refresh_token = %s, "
+     "access_expires_at = %lld, refreshing_until = NULL WHERE id_hash = %s", NULL},
+    {"authsvc_gateway_session_touch",
+     "UPDATE gateway_sessions SET last_seen_at = %lld, idle_expires_at = %lld "
+     "WHERE id_hash = %s", NULL},
+    {"authsvc_gateway_session_delete", "DELETE FROM gateway_sessions WHERE id_hash = %s",
+     NULL},
+    {"authsvc_purge_gateway_sessions", "DELETE FROM gateway_sessions WHERE expires_at < %lld "
+     "OR idle_expires_at < %lld", NULL},
 
     /* brute-force counters: scope, subject, failures, window_start, locked_until */
     {"authsvc_login_attempt_get",

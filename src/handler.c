@@ -14,6 +14,7 @@
 #include "authsvc_bearer.h"
 #include "authsvc_deferred.h"
 #include "authsvc_form.h"
+#include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -44,6 +45,14 @@ static authsvc_db_t *handler_db(authsvc_request_t *req)
     return req->db_conn;
 }
 
+/* Revocations reach the gateway cache of this node at once (gateway_cache.c). */
+static void handler_revoked(authsvc_request_t *req, const char *jti, long long expires_ms)
+{
+    request_rec *r = req->glue;
+
+    authsvc_gateway_revocation_note(r->server, r->pool, jti, expires_ms);
+}
+
 /* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */
 static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t *dconf)
 {
@@ -57,7 +66,7 @@ static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t
     return r->uri[len] ? r->uri + len : "/";
 }
 
-static authsvc_request_t *handler_request_make(request_rec *r)
+authsvc_request_t *authsvc_handler_request(request_rec *r)
 {
     authsvc_request_t *req = apr_pcalloc(r->pool, sizeof(*req));
 
@@ -72,6 +81,7 @@ static authsvc_request_t *handler_request_make(request_rec *r)
     req->db = handler_db;
     req->log = handler_log;
     req->defer = authsvc_deferred_submit;
+    req->revoked = handler_revoked;
     req->glue = r;
     req->headers_out = apr_table_make(r->pool, 4);
     return req;
@@ -102,7 +112,7 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
 
 /* Reads at most limit bytes of body. 413 when there is more; the connection is then
  * closed instead of draining what may be an endless stream. */
-static int handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
+int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_size_t used = 0;
@@ -221,7 +231,7 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     if (!handler_media_type_is(apr_table_get(r->headers_in, "Content-Type"), type))
         return gate_error(req, AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE,
                           apr_pstrcat(req->pool, "Content-Type must be ", type, NULL));
-    rc = handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
+    rc = authsvc_handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
     if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         r->connection->keepalive = AP_CONN_CLOSE;
         return gate_error(req, AUTHSVC_E_PAYLOAD_TOO_LARGE, NULL);
@@ -333,7 +343,7 @@ int authsvc_handler(request_rec *r)
 
     if (!r->handler || strcmp(r->handler, "authsvc") != 0)
         return DECLINED;
-    req = handler_request_make(r);
+    req = authsvc_handler_request(r);
     handler_run(req, r);
     return handler_send(r, req);
 }

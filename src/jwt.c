@@ -402,8 +402,8 @@ static authsvc_jwt_result_t jwt_check_audience(const cJSON *payload,
 
 /* Registered claims. Expiry is judged last, so that EXPIRED (which token-refresh accepts)
  * always means "genuine and right in every other respect". */
-static authsvc_jwt_result_t jwt_check_claims(const cJSON *payload,
-                                             const authsvc_jwt_expect_t *expect)
+authsvc_jwt_result_t authsvc_jwt_check_claims(const cJSON *payload,
+                                              const authsvc_jwt_expect_t *expect)
 {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(payload, "exp");
     const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(payload, "nbf");
@@ -455,7 +455,7 @@ authsvc_jwt_result_t authsvc_jwt_verify(apr_pool_t *p, const authsvc_keyring_t *
             != AUTHSVC_JSON_VALID
         || !cJSON_IsObject(payload))
         return AUTHSVC_JWT_MALFORMED;
-    r = jwt_check_claims(payload, expect);
+    r = authsvc_jwt_check_claims(payload, expect);
     if (r == AUTHSVC_JWT_VALID || (r == AUTHSVC_JWT_EXPIRED && expect->allow_expired))
         *claims = payload;
     return r;

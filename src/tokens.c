@@ -259,8 +259,11 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
                                            const char *jti, long long expires_ms)
 {
     const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
+    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
 
-    return authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
+    if (st == AUTHSVC_OK && req->revoked)
+        req->revoked(req, jti, expires_ms);
+    return st;
 }
 
 /* Revokes the access tokens (jti, expiry) a select lists, then runs the statement that

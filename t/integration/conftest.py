@@ -6,6 +6,9 @@
                         directives of httpd_extra_config (module; [] unless a module
                         overrides it, e.g. with harness.accounts for signing keys)
   client     (module)   an HttpClient aimed at the server
+  accounts   (module)   harness.accounts provisioning of that database (a test module
+                        passes accounts.httpd_config() through httpd_extra_config)
+  echo       (module)   a loopback backend echoing the headers it receives
 
 Every test that uses backend or server therefore runs once per database, and httpd
 starts once per test module and database. The config and logs of an httpd whose
@@ -19,6 +22,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from harness import util  # noqa: E402
+from harness.accounts import provisioned  # noqa: E402
+from harness.echo import EchoBackend  # noqa: E402
 from harness.client import HttpClient  # noqa: E402
 from harness.database import make_database  # noqa: E402
 from harness.httpd import HttpdServer  # noqa: E402
@@ -85,6 +90,22 @@ def backend(request):
 
 
 @pytest.fixture(scope="module")
+def accounts(backend):
+    """The database provisioned by harness.accounts (signing key, tenants t1/t2, clients
+    web/other, users alice, bob, ...) before httpd starts."""
+    with provisioned(backend) as acc:
+        yield acc
+
+
+@pytest.fixture(scope="module")
+def echo():
+    """A backend on loopback that answers every request with the headers it got."""
+    e = EchoBackend().start()
+    yield e
+    e.stop()
+
+
+@pytest.fixture(scope="module")
 def httpd_extra_config():
     """Server-level directives added to the httpd config. A test module overrides this
     fixture (e.g. with AuthsvcSigningKey of a key its provisioning fixture made) to
@@ -100,30 +121,73 @@ def httpd_port():
 
 
 @pytest.fixture(scope="module")
-def server(backend, httpd_extra_config, httpd_port, request):
-    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
-    srv = HttpdServer(backend, name, httpd_extra_config, port=httpd_port)
-    start_failures = _failures["count"]
+def httpd_modules():
+    """(modules loaded before mod_authsvc, modules loaded after it): lists of
+    (module struct, file) a test module adds to the hermetic list."""
+    return [], []
+
+
+@pytest.fixture(scope="module")
+def httpd_tail_config():
+    """Lines after the API's <Location />: sections of a test module that must win
+    over it (gateway locations, proxies)."""
+    return []
+
+
+def _start_server(srv):
     try:
         srv.start()
     except Exception:
         if srv.dir:
             srv.keep()
         raise
+
+
+def _finish_server(srv, start_failures):
+    failed = False
+    try:
+        srv.stop(check=True)
+    except AssertionError:
+        failed = True
+        raise
+    finally:
+        if failed or KEEP_ALL or _failures["count"] > start_failures:
+            srv.keep()
+        else:
+            srv.cleanup()
+
+
+@pytest.fixture(scope="module")
+def server(backend, httpd_extra_config, httpd_port, httpd_modules, httpd_tail_config, request):
+    name = "%s-%s" % (request.module.__name__.rsplit(".", 1)[-1], backend.kind)
+    srv = HttpdServer(backend, name, httpd_extra_config, port=httpd_port,
+                      modules_before=httpd_modules[0], modules_after=httpd_modules[1],
+                      tail_config=httpd_tail_config)
+    start_failures = _failures["count"]
+    _start_server(srv)
     try:
         yield srv
     finally:
-        failed = False
-        try:
-            srv.stop(check=True)
-        except AssertionError:
-            failed = True
-            raise
-        finally:
-            if failed or KEEP_ALL or _failures["count"] > start_failures:
-                srv.keep()
-            else:
-                srv.cleanup()
+        _finish_server(srv, start_failures)
+
+
+@pytest.fixture(scope="module")
+def httpd_factory(backend, request):
+    """make(name, extra_config, **HttpdServer keywords): more httpd instances on the same
+    database (other nodes), started now and stopped when the test module ends."""
+    made = []
+    start_failures = _failures["count"]
+
+    def make(name, extra_config=(), **kw):
+        srv = HttpdServer(backend, "%s-%s-%s" % (request.module.__name__.rsplit(".", 1)[-1],
+                                                 backend.kind, name), extra_config, **kw)
+        _start_server(srv)
+        made.append(srv)
+        return srv
+
+    yield make
+    for srv in made:
+        _finish_server(srv, start_failures)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import uuid
 
 import pytest
 
-from harness.accounts import provisioned
 from harness.client import assert_envelope, assert_json_headers
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -29,12 +28,6 @@ ACCESS_TTL = 900  # the clients are created with the default access-token lifeti
 
 
 # ---- fixtures ----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def accounts(backend):
-    with provisioned(backend) as acc:
-        yield acc
-
 
 @pytest.fixture(scope="module")
 def httpd_extra_config(accounts):

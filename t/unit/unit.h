@@ -32,5 +32,7 @@ void authsvc_test_register_activity(void);
 void authsvc_test_register_oidc(void);
 void authsvc_test_register_mail(void);
 void authsvc_test_register_saml_response(void);
+void authsvc_test_register_claims(void);
+void authsvc_test_register_return_url(void);
 
 #endif

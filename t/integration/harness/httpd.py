@@ -74,13 +74,19 @@ def sanitizer_env():
 class HttpdServer:
     """One httpd in its own ServerRoot (a temp dir) on 127.0.0.1:<free port>."""
 
-    def __init__(self, database, name, extra_config=(), port=None):
+    def __init__(self, database, name, extra_config=(), port=None, modules_before=(),
+                 modules_after=(), tail_config=()):
         self.db = database
         # A port chosen beforehand (peers that must know our callback URLs), or None.
         self.fixed_port = port
         self.name = name
         # Server-level directives appended after AuthsvcIssuer (AuthsvcSigningKey ...).
         self.extra_config = list(extra_config)
+        # More (module struct, file) pairs, loaded before / after mod_authsvc.
+        self.modules_before = list(modules_before)
+        self.modules_after = list(modules_after)
+        # Lines after the API's <Location />, so that their sections win over it.
+        self.tail_config = list(tail_config)
         self.dir = None
         self.port = None
         self.proc = None
@@ -113,12 +119,14 @@ class HttpdServer:
                  'DefaultRuntimeDir "%s/run"' % self.dir,
                  'Mutex file:%s/run default' % self.dir,
                  ""]
-        for struct, so in MODULES:
+        for struct, so in MODULES + self.modules_before:
             if so.replace(".so", ".c") in builtin:
                 lines.append("# %s is compiled into apache2" % struct)
                 continue
             lines.append('LoadModule %s "%s/%s"' % (struct, moddir, so))
         lines.append('LoadModule authsvc_module "%s"' % util.MODULE_SO)
+        for struct, so in self.modules_after:
+            lines.append('LoadModule %s "%s/%s"' % (struct, moddir, so))
         lines += ["",
                   "StartServers 2",
                   "ServerLimit 2",
@@ -150,6 +158,7 @@ class HttpdServer:
                   "    AuthsvcMaxBodySize %d" % BODY_LIMIT,
                   "</Location>",
                   ""]
+        lines += self.tail_config
         return "\n".join(lines)
 
     def start(self):

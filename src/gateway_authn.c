@@ -1,0 +1,245 @@
+/* AuthType authsvc: the check_authn hook. It takes the bearer token (never from the
+ * query string), verifies it as the issuer does (signature by kid from our keys or the
+ * configured JWK Set, iss, aud allow-list, exp, revocation), sets r->user from the
+ * configured claim and passes the identity on. Verified tokens are cached
+ * (gateway_cache.c), so a repeated token costs a hash and two cache look-ups. */
+#include <string.h>
+
+#include <httpd.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <mod_auth.h>
+#include <openssl/evp.h>
+
+#include "authsvc_bearer.h"
+#include "authsvc_claims.h"
+#include "authsvc_db.h"
+#include "authsvc_gateway.h"
+#include "authsvc_httpd.h"
+#include "authsvc_log.h"
+#include "authsvc_json.h"
+#include "authsvc_jwt.h"
+
+APLOG_USE_MODULE(authsvc);
+
+/* 'T', 8 bytes naming the key ring, SHA-256 of the whole compact token. */
+#define AUTHN_CACHE_KEY_LENGTH (1 + 8 + 32)
+
+static int authn_is_ours(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    return type && strcasecmp(type, "authsvc") == 0;
+}
+
+static const authsvc_gateway_dir_t *authn_dir(request_rec *r)
+{
+    const authsvc_dir_config_t *d = ap_get_module_config(r->per_dir_config, &authsvc_module);
+    return d->gateway;
+}
+
+static const authsvc_server_config_t *authn_server(request_rec *r)
+{
+    return ap_get_module_config(r->server->module_config, &authsvc_module);
+}
+
+/* The configured JWK Set, else the vhost's own keys. */
+static const authsvc_keyring_t *authn_ring(request_rec *r)
+{
+    const authsvc_server_config_t *sc = authn_server(r);
+    const authsvc_gateway_server_t *g = sc->gateway;
+
+    return g->jwks_set ? g->jwks : sc->keyring;
+}
+
+int authsvc_gateway_wants_json(request_rec *r)
+{
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+
+    return (accept && ap_strcasestr(accept, "application/json"))
+           || apr_table_get(r->headers_in, "X-Requested-With")
+           || (mode && strcasecmp(mode, "cors") == 0);
+}
+
+/* The cache key: the ring's tag keeps tokens verified under other keys apart. */
+static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
+                            unsigned char *key)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int i;
+
+    key[0] = 'T';
+    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        for (i = 0; i < ring->keys->nelts; i++) {
+            const char *kid = APR_ARRAY_IDX(ring->keys, i, const authsvc_key_t *)->kid;
+            EVP_DigestUpdate(ctx, kid, strlen(kid) + 1);
+        }
+        EVP_DigestFinal_ex(ctx, md, &len);
+    }
+    EVP_MD_CTX_free(ctx);
+    memcpy(key + 1, md, 8);
+    EVP_Digest(token, strlen(token), key + 9, &len, EVP_sha256(), NULL);
+}
+
+static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)
+{
+    const authsvc_gateway_dir_t *d = authn_dir(r);
+    const authsvc_server_config_t *sc = authn_server(r);
+
+    memset(expect, 0, sizeof(*expect));
+    expect->issuer = d->issuer_set ? d->issuer : sc->issuer;
+    expect->audiences = d->audiences_set ? (const char *const *)d->audiences->elts : NULL;
+    expect->now = authsvc_db_now_ms() / 1000;
+    expect->leeway = authsvc_config_leeway(sc);
+}
+
+/* Signature and claims, from the cache when the same token was verified before. */
+static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_keyring_t *ring,
+                                               const char *token, cJSON **claims)
+{
+    unsigned char key[AUTHN_CACHE_KEY_LENGTH];
+    authsvc_jwt_expect_t expect;
+    authsvc_jwt_result_t rv;
+    const char *cached = NULL;
+    const cJSON *exp;
+
+    authn_expect(r, &expect);
+    authn_cache_key(ring, token, key);
+    *claims = NULL;
+    if (authsvc_gateway_cache_get(r, key, sizeof(key), &cached)
+        && authsvc_json_parse(r->pool, cached, strlen(cached), claims) == AUTHSVC_JSON_VALID)
+        return authsvc_jwt_check_claims(*claims, &expect);
+    rv = authsvc_jwt_verify(r->pool, ring, token, &expect, claims);
+    exp = rv == AUTHSVC_JWT_VALID ? cJSON_GetObjectItemCaseSensitive(*claims, "exp") : NULL;
+    if (cJSON_IsNumber(exp))
+        authsvc_gateway_cache_put(r, key, sizeof(key), authsvc_json_print(r->pool, *claims),
+                                  (long long)exp->valuedouble);
+    return rv;
+}
+
+static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, cJSON **claims)
+{
+    const authsvc_keyring_t *ring = authn_ring(r);
+    const cJSON *jti;
+    authsvc_jwt_result_t rv;
+    int revoked;
+
+    if (!ring || ring->keys->nelts == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(1121) "AuthType authsvc "
+                      "without keys: set AuthsvcSigningKey or AuthsvcGatewayJWKSFile");
+        return AUTHSVC_BEARER_INVALID;
+    }
+    rv = authn_verify_token(r, ring, token, claims);
+    if (rv != AUTHSVC_JWT_VALID) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1122) "gateway: token "
+                      "refused: %s", authsvc_jwt_result_name(rv));
+        return rv == AUTHSVC_JWT_EXPIRED ? AUTHSVC_BEARER_EXPIRED : AUTHSVC_BEARER_INVALID;
+    }
+    jti = cJSON_GetObjectItemCaseSensitive(*claims, "jti");
+    if (!cJSON_IsString(jti) || !*jti->valuestring)
+        return AUTHSVC_BEARER_INVALID;
+    revoked = authsvc_gateway_revoked(r, jti->valuestring);
+    if (revoked)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1123) "gateway: token %s "
+                      "refused: %s", jti->valuestring, revoked > 0 ? "revoked" : "revocation "
+                      "list unavailable");
+    return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
+                                                             : AUTHSVC_BEARER_OK;
+}
+
+static const char *authn_error_code(authsvc_bearer_result_t rv)
+{
+    switch (rv) {
+    case AUTHSVC_BEARER_MISSING:
+        return "TokenMissing";
+    case AUTHSVC_BEARER_EXPIRED:
+        return "TokenExpired";
+    case AUTHSVC_BEARER_REVOKED:
+        return "TokenRevoked";
+    default:
+        return "TokenInvalid";
+    }
+}
+
+static int authn_refuse(request_rec *r, authsvc_bearer_result_t rv)
+{
+    if (rv == AUTHSVC_BEARER_UNAVAILABLE) {
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    apr_table_setn(r->notes, "authsvc-error", authn_error_code(rv));
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return HTTP_UNAUTHORIZED;
+}
+
+const cJSON *authsvc_gateway_claims(request_rec *r)
+{
+    for (; r; r = r->prev ? r->prev : r->main) {
+        const cJSON *claims = ap_get_module_config(r->request_config, &authsvc_module);
+        if (claims)
+            return claims;
+    }
+    return NULL;
+}
+
+int authsvc_gateway_check_authn(request_rec *r)
+{
+    const authsvc_gateway_dir_t *d;
+    authsvc_bearer_result_t rv = AUTHSVC_BEARER_MISSING;
+    const char *token = NULL, *user;
+    cJSON *claims = NULL;
+
+    if (!authn_is_ours(r))
+        return DECLINED;
+    authsvc_gateway_headers_strip(r);
+    d = authn_dir(r);
+    if (d->mode != AUTHSVC_GATEWAY_BROWSER)
+        rv = authsvc_bearer_token(r->headers_in, &token);
+    if (rv == AUTHSVC_BEARER_MISSING && d->mode != AUTHSVC_GATEWAY_BEARER)
+        rv = authsvc_gateway_session_token(r, &token);
+    if (rv == AUTHSVC_BEARER_OK)
+        rv = authn_verify(r, token, &claims);
+    if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_UNAVAILABLE
+        && d->mode != AUTHSVC_GATEWAY_BEARER && !authsvc_gateway_wants_json(r))
+        return authsvc_gateway_login_redirect(r); /* nothing of the page is sent (T-63) */
+    if (rv != AUTHSVC_BEARER_OK)
+        return authn_refuse(r, rv);
+    user = authsvc_claim_text(r->pool, claims, d->user_claim_set
+                                                   ? d->user_claim
+                                                   : AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT);
+    if (!user)
+        return authn_refuse(r, AUTHSVC_BEARER_INVALID);
+    r->user = apr_pstrdup(r->pool, user);
+    ap_set_module_config(r->request_config, &authsvc_module, claims);
+    authsvc_gateway_headers_export(r, claims);
+    return OK;
+}
+
+int authsvc_gateway_note_auth_failure(request_rec *r, const char *auth_type)
+{
+    if (strcasecmp(auth_type, "authsvc") != 0)
+        return DECLINED;
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return OK;
+}
+
+void authsvc_gateway_register_hooks(apr_pool_t *p)
+{
+    ap_hook_pre_config(authsvc_gateway_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_gateway_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(authsvc_gateway_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(authsvc_gateway_headers_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(authsvc_gateway_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(authsvc_gateway_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(authsvc_gateway_portal_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    authsvc_gateway_authz_register(p);
+    authsvc_gateway_errors_register();
+}

@@ -1,0 +1,317 @@
+/* The gateway's shared state on one node: an socache (shmcb by default) holding
+ * verified tokens (key: a key-ring tag + SHA-256 of the whole compact token; value:
+ * the verified claims; expiry: the token's exp) and the revocation set (key: the
+ * jti; expiry: the token's exp plus the leeway). The API writes a revocation there the
+ * moment it revokes, so every process of this node sees it at once; revocations made
+ * on other nodes arrive by polling the revocations table at most once per interval
+ * per process. Without a cache the gateway asks the database on every request, and
+ * without a database it sees revocation only through exp. */
+#include <string.h>
+
+#include <httpd.h>
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <util_mutex.h>
+
+#include "authsvc_db.h"
+#include "authsvc_gateway.h"
+#include "authsvc_httpd.h"
+#include "authsvc_log.h"
+
+APLOG_USE_MODULE(authsvc);
+
+#define CACHE_MUTEX_TYPE "authsvc-gateway"
+#define CACHE_SIZE_DEFAULT 4194304
+#define REVOKED_PREFIX "R:"
+#define JTI_LENGTH_MAX 128
+
+struct authsvc_gateway_shared {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex;        /* NULL when the provider is safe across processes */
+    const char *mutex_file;
+    server_rec *server;               /* the main server, for the provider's destroy */
+    /* Per process (each child has its own copy after fork; set up in child_init). */
+    apr_thread_mutex_t *poll_lock;
+    long long last_poll_ms;
+    long long watermark_ms;
+};
+
+static const authsvc_gateway_server_t *cache_server_config(const server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    return c->gateway;
+}
+
+int authsvc_gateway_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    return ap_mutex_register(pconf, CACHE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
+               ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* The provider and its argument from AuthsvcGatewayCache (default: shmcb in the
+ * runtime directory). NULL provider: no cache. */
+static const char *cache_spec(apr_pool_t *p, const server_rec *s, const char **name,
+                              const char **arg)
+{
+    const authsvc_gateway_server_t *g = cache_server_config(s);
+    const char *spec = g->cache_spec_set ? g->cache_spec : AUTHSVC_GATEWAY_CACHE_DEFAULT;
+    const char *colon = strchr(spec, ':');
+
+    *name = colon ? apr_pstrndup(p, spec, (apr_size_t)(colon - spec)) : spec;
+    *arg = colon ? colon + 1 : NULL;
+    if (!colon && strcmp(*name, "shmcb") == 0)
+        *arg = apr_psprintf(p, "%s(%d)", ap_runtime_dir_relative(p, "authsvc-gateway.shmcb"),
+                            CACHE_SIZE_DEFAULT);
+    return g->cache_spec_set ? spec : NULL;
+}
+
+static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    static const struct ap_socache_hints hints = {44, 1024, 60};
+    authsvc_gateway_shared_t *sh = apr_pcalloc(pconf, sizeof(*sh));
+    const char *name, *arg, *explicit = cache_spec(ptemp, s, &name, &arg), *err;
+
+    if (strcasecmp(name, "none") == 0)
+        return NULL;
+    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!sh->provider) {
+        ap_log_error(APLOG_MARK, explicit ? APLOG_ERR : APLOG_NOTICE, 0, s,
+                     AUTHSVC_LOGNO(1111) "socache provider '%s' not loaded (LoadModule "
+                     "socache_%s_module): the gateway checks revocations in the database "
+                     "on every request", name, name);
+        return explicit ? (authsvc_gateway_shared_t *)-1 : NULL;
+    }
+    err = sh->provider->create(&sh->instance, arg, ptemp, pconf);
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, AUTHSVC_LOGNO(1112) "AuthsvcGatewayCache: %s",
+                     err);
+        return (authsvc_gateway_shared_t *)-1;
+    }
+    if ((sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE)
+        && ap_global_mutex_create(&sh->mutex, &sh->mutex_file, CACHE_MUTEX_TYPE, NULL, s, pconf, 0)
+               != APR_SUCCESS)
+        return (authsvc_gateway_shared_t *)-1;
+    if (sh->provider->init(sh->instance, "authsvc-gateway", &hints, s, pconf) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     AUTHSVC_LOGNO(1113) "cannot initialise the gateway cache (%s)", name);
+        return (authsvc_gateway_shared_t *)-1;
+    }
+    return sh;
+}
+
+static apr_status_t cache_destroy(void *data)
+{
+    authsvc_gateway_shared_t *sh = data;
+
+    sh->provider->destroy(sh->instance, sh->server);
+    return APR_SUCCESS;
+}
+
+int authsvc_gateway_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                      server_rec *s)
+{
+    authsvc_gateway_shared_t *sh;
+
+    (void)plog;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK;
+    sh = cache_create(pconf, ptemp, s);
+    if (sh == (authsvc_gateway_shared_t *)-1)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if (sh) {
+        sh->server = s;
+        apr_pool_cleanup_register(pconf, sh, cache_destroy, apr_pool_cleanup_null);
+    }
+    for (; s; s = s->next)
+        ((authsvc_gateway_server_t *)cache_server_config(s))->shared = sh;
+    return OK;
+}
+
+void authsvc_gateway_cache_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
+
+    if (!sh)
+        return;
+    if (sh->mutex)
+        apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
+    apr_thread_mutex_create(&sh->poll_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+}
+
+static apr_status_t cache_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
+                                const unsigned char *key, apr_size_t key_len, apr_time_t expiry,
+                                const char *value, apr_size_t len)
+{
+    apr_status_t rv;
+
+    if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
+        return APR_EGENERAL;
+    rv = sh->provider->store(sh->instance, s, key, (unsigned int)key_len, expiry,
+                             (unsigned char *)value, (unsigned int)len, p);
+    if (sh->mutex)
+        apr_global_mutex_unlock(sh->mutex);
+    return rv;
+}
+
+/* The value of key (in p, NUL-terminated) or NULL when there is none. */
+static const char *cache_retrieve(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
+                                  const unsigned char *key, apr_size_t key_len, apr_size_t max)
+{
+    unsigned char *buf = apr_palloc(p, max + 1);
+    unsigned int len = (unsigned int)max;
+    apr_status_t rv;
+
+    if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
+        return NULL;
+    rv = sh->provider->retrieve(sh->instance, s, key, (unsigned int)key_len, buf, &len, p);
+    if (sh->mutex)
+        apr_global_mutex_unlock(sh->mutex);
+    if (rv != APR_SUCCESS)
+        return NULL;
+    buf[len] = '\0';
+    return (const char *)buf;
+}
+
+int authsvc_gateway_cache_get(request_rec *r, const unsigned char *key, apr_size_t key_len,
+                              const char **claims_json)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
+
+    *claims_json = sh ? cache_retrieve(sh, r->server, r->pool, key, key_len,
+                                       AUTHSVC_GATEWAY_CACHE_CLAIMS_MAX)
+                      : NULL;
+    return *claims_json != NULL;
+}
+
+/* Kept until exp, never longer (the shmcb expiry is absolute, in apr_time_t). */
+void authsvc_gateway_cache_put(request_rec *r, const unsigned char *key, apr_size_t key_len,
+                               const char *claims_json, long long exp_s)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
+    apr_size_t len = strlen(claims_json);
+
+    if (sh && len <= AUTHSVC_GATEWAY_CACHE_CLAIMS_MAX && exp_s * 1000 > authsvc_db_now_ms())
+        cache_store(sh, r->server, r->pool, key, key_len, apr_time_from_sec(exp_s), claims_json,
+                    len);
+}
+
+static int cache_leeway_s(const server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    return authsvc_config_leeway(c);
+}
+
+static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
+                                const char *jti, long long expires_ms)
+{
+    const char *key = apr_pstrcat(p, REVOKED_PREFIX, jti, NULL);
+    long long until_ms = expires_ms + (long long)cache_leeway_s(s) * 1000;
+
+    if (strlen(jti) <= JTI_LENGTH_MAX && until_ms > authsvc_db_now_ms())
+        cache_store(sh, s, p, (const unsigned char *)key, strlen(key),
+                    apr_time_from_msec(until_ms), "1", 1);
+}
+
+void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
+                                     long long expires_ms)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
+
+    if (sh && jti)
+        cache_revoked_store(sh, s, p, jti, expires_ms);
+}
+
+/* Copies revocations newer than the watermark from the database into the cache. */
+static void cache_poll_database(request_rec *r, authsvc_gateway_shared_t *sh, authsvc_db_t *db)
+{
+    long long now = authsvc_db_now_ms(), newest = sh->watermark_ms;
+    const char *args[] = {authsvc_db_int_arg(r->pool, sh->watermark_ms - AUTHSVC_GATEWAY_POLL_OVERLAP_MS),
+                          authsvc_db_int_arg(r->pool, now)};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int count = 0;
+
+    if (authsvc_db_select(db, r->pool, "authsvc_revoked_live_since", &res, 2, args) != AUTHSVC_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1114) "revocation poll "
+                      "failed: %s", db->error ? db->error : "database error");
+        return;
+    }
+    while (authsvc_db_next_row(db, r->pool, res, &row)) {
+        const char *jti = authsvc_db_column(db, row, 0);
+        long long revoked_at = authsvc_db_column_int(db, row, 2, 0);
+        if (jti)
+            cache_revoked_store(sh, r->server, r->pool, jti, authsvc_db_column_int(db, row, 1, now));
+        if (revoked_at > newest)
+            newest = revoked_at;
+        count++;
+    }
+    sh->watermark_ms = newest;
+    if (count)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, AUTHSVC_LOGNO(1115) "revocation poll: %d "
+                      "row(s)", count);
+}
+
+/* At most once per interval per process; a thread that finds another one polling goes
+ * on with what the cache holds. */
+static void cache_poll(request_rec *r, authsvc_gateway_shared_t *sh)
+{
+    const authsvc_gateway_server_t *g = cache_server_config(r->server);
+    long long interval = (long long)(g->poll_interval_set ? g->poll_interval
+                                                          : AUTHSVC_GATEWAY_POLL_DEFAULT) * 1000;
+    long long now = authsvc_db_now_ms();
+    authsvc_db_t *db;
+
+    if (!sh->poll_lock || now - sh->last_poll_ms < interval
+        || apr_thread_mutex_trylock(sh->poll_lock) != APR_SUCCESS)
+        return;
+    if (now - sh->last_poll_ms >= interval) {
+        sh->last_poll_ms = now;
+        db = authsvc_dbd_acquire(r);
+        if (db)
+            cache_poll_database(r, sh, db);
+    }
+    apr_thread_mutex_unlock(sh->poll_lock);
+}
+
+/* Without a cache: the revocation table itself, on every request. */
+static int cache_revoked_in_database(request_rec *r, const char *jti)
+{
+    authsvc_db_t *db = authsvc_dbd_acquire(r);
+    const char *args[] = {jti};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    if (!db)
+        return -1;
+    st = authsvc_db_select_one(db, r->pool, "authsvc_revoked_check", &row, 1, args);
+    return st == AUTHSVC_OK ? 1 : st == AUTHSVC_NOT_FOUND ? 0 : -1;
+}
+
+static int cache_has_database(request_rec *r)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
+    return c->dbd_glue != NULL;
+}
+
+int authsvc_gateway_revoked(request_rec *r, const char *jti)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
+    const char *key;
+
+    if (!sh)
+        return cache_has_database(r) ? cache_revoked_in_database(r, jti) : 0;
+    if (cache_has_database(r))
+        cache_poll(r, sh);
+    key = apr_pstrcat(r->pool, REVOKED_PREFIX, jti, NULL);
+    return cache_retrieve(sh, r->server, r->pool, (const unsigned char *)key, strlen(key), 8)
+               ? 1 : 0;
+}

@@ -1,0 +1,116 @@
+/* Identity headers: what the gateway tells the backend, and the stripping of every
+ * client-sent header that could pass for it. Headers with the configured prefix are
+ * removed on every request of a server where the module is loaded, in
+ * post_read_request (before other modules look at them) and again right before the
+ * gateway sets its own. '_' counts as '-' (CGI, PHP and WSGI map both to the same
+ * variable), and names compare case-insensitively. */
+#include <string.h>
+
+#include <httpd.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+
+#include "authsvc_claims.h"
+#include "authsvc_gateway.h"
+#include "authsvc_httpd.h"
+#include "authsvc_log.h"
+
+APLOG_USE_MODULE(authsvc);
+
+/* Identity headers and variables: suffix, claim, environment variable. */
+static const struct {
+    const char *suffix;
+    const char *claim;
+    const char *env;
+} identity_fields[] = {
+    {"User", NULL, "AUTHSVC_USER"},  /* the configured user claim */
+    {"User-Id", "id", "AUTHSVC_USER_ID"},
+    {"Email", "email", "AUTHSVC_EMAIL"},
+    {"Tenant", "tenantId", "AUTHSVC_TENANT"},
+    {"Role", "role", "AUTHSVC_ROLE"},
+    {"Permissions", "permissions", "AUTHSVC_PERMISSIONS"},
+};
+
+static const char *headers_prefix(request_rec *r)
+{
+    const authsvc_server_config_t *sc = ap_get_module_config(r->server->module_config,
+                                                             &authsvc_module);
+    const authsvc_gateway_server_t *g = sc->gateway;
+
+    return g->header_prefix_set ? g->header_prefix : AUTHSVC_GATEWAY_HEADER_PREFIX_DEFAULT;
+}
+
+/* 1 when name starts with prefix, case-insensitively, with '_' read as '-'. */
+static int headers_name_has_prefix(const char *name, const char *prefix)
+{
+    for (; *prefix; prefix++, name++) {
+        char a = *name == '_' ? '-' : *name;
+        if (!*name || apr_tolower(a) != apr_tolower(*prefix))
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    const char *prefix;
+    int with_remote_user;
+    apr_array_header_t *doomed;
+} strip_ctx_t;
+
+static int headers_collect(void *data, const char *key, const char *value)
+{
+    strip_ctx_t *ctx = data;
+
+    (void)value;
+    if (headers_name_has_prefix(key, ctx->prefix)
+        || (ctx->with_remote_user && headers_name_has_prefix(key, "Remote-User")
+            && strlen(key) == strlen("Remote-User")))
+        APR_ARRAY_PUSH(ctx->doomed, const char *) = key;
+    return 1;
+}
+
+static void headers_strip_table(request_rec *r, int with_remote_user)
+{
+    strip_ctx_t ctx = {headers_prefix(r), with_remote_user,
+                       apr_array_make(r->pool, 4, sizeof(const char *))};
+    int i;
+
+    apr_table_do(headers_collect, &ctx, r->headers_in, NULL);
+    for (i = 0; i < ctx.doomed->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(ctx.doomed, i, const char *);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      AUTHSVC_LOGNO(1101) "removed client-sent header %s", name);
+        apr_table_unset(r->headers_in, name);
+    }
+}
+
+int authsvc_gateway_headers_post_read_request(request_rec *r)
+{
+    headers_strip_table(r, 0);
+    return DECLINED;
+}
+
+/* On a gateway location, also "Remote-User", which some backends trust. */
+void authsvc_gateway_headers_strip(request_rec *r)
+{
+    headers_strip_table(r, 1);
+}
+
+void authsvc_gateway_headers_export(request_rec *r, const cJSON *claims)
+{
+    const char *prefix = headers_prefix(r);
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(identity_fields) / sizeof(identity_fields[0]); i++) {
+        const char *value = identity_fields[i].claim
+                                ? authsvc_claim_text(r->pool, claims, identity_fields[i].claim)
+                                : r->user;
+        if (!value)
+            continue;
+        apr_table_setn(r->headers_in, apr_pstrcat(r->pool, prefix, identity_fields[i].suffix,
+                                                  NULL), value);
+        apr_table_setn(r->subprocess_env, identity_fields[i].env, value);
+    }
+}

@@ -1,0 +1,330 @@
+/* Browser sessions of the gateway: an opaque random id in a cookie (`__Host-` prefixed,
+ * Secure, HttpOnly, SameSite=Lax, Path=/, no Domain on HTTPS), and the session itself in
+ * the database (gateway_sessions, keyed by the id's SHA-256): the origin that created
+ * it, the token pair, idle and absolute expiry. An expired access token is refreshed
+ * silently with the stored refresh token through the service's own refresh flow, one
+ * request at a time (a row claim), so parallel requests never trip reuse detection. */
+#include <string.h>
+
+#include <httpd.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <util_cookies.h>
+
+#include "authsvc_bearer.h"
+#include "authsvc_db.h"
+#include "authsvc_flows.h"
+#include "authsvc_gateway.h"
+#include "authsvc_httpd.h"
+#include "authsvc_json.h"
+#include "authsvc_log.h"
+#include "authsvc_password.h"
+#include "authsvc_request.h"
+#include "authsvc_tokens.h"
+
+APLOG_USE_MODULE(authsvc);
+
+#define SESSION_COOKIE "authsvc-session"
+#define SESSION_ID_BYTES 32
+#define SESSION_REFRESH_AHEAD_MS 5000  /* refresh a little before exp */
+#define SESSION_REFRESH_CLAIM_MS 10000
+#define SESSION_TOUCH_MS 60000         /* idle expiry moves at most once a minute */
+#define SESSION_PURGE_ONE_IN 64        /* opportunistic purge on session creation */
+
+typedef struct {
+    const char *id_hash, *origin, *user_id, *access_token, *refresh_token;
+    long long access_expires, last_seen, idle_expires, expires;
+    int remember;
+} session_t;
+
+#define ARG(v) authsvc_db_int_arg(r->pool, (v))
+
+static const authsvc_gateway_server_t *session_config(request_rec *r)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
+    return c->gateway;
+}
+
+static int session_https(request_rec *r)
+{
+    return strcmp(ap_http_scheme(r), "https") == 0;
+}
+
+const char *authsvc_gateway_origin(request_rec *r)
+{
+    return apr_psprintf(r->pool, "%s://%s:%u", ap_http_scheme(r), r->server->server_hostname,
+                        ap_get_server_port(r));
+}
+
+/* `__Host-` names need Secure, so plain-HTTP test setups get the bare name. */
+const char *authsvc_gateway_cookie_name(request_rec *r, const char *base)
+{
+    return session_https(r) ? apr_pstrcat(r->pool, "__Host-", base, NULL) : base;
+}
+
+/* max_age < 0: a session cookie; 0: delete it. */
+void authsvc_gateway_cookie_set(request_rec *r, const char *name, const char *value,
+                                long max_age, const char *same_site)
+{
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=%s%s%s", name,
+                                max_age == 0 ? "" : value, same_site,
+                                session_https(r) ? "; Secure" : "",
+                                max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%ld", max_age)
+                                             : ""));
+}
+
+/* The cookie's value when it looks like ours (lowercase hex of the right length). */
+const char *authsvc_gateway_cookie_get(request_rec *r, const char *name)
+{
+    const char *value = NULL;
+
+    if (ap_cookie_read(r, name, &value, 0) != APR_SUCCESS || !value
+        || strlen(value) != SESSION_ID_BYTES * 2
+        || strspn(value, "0123456789abcdef") != SESSION_ID_BYTES * 2)
+        return NULL;
+    return value;
+}
+
+static authsvc_status_t session_load(request_rec *r, authsvc_db_t *db, const char *id_hash,
+                                     session_t *s)
+{
+    const char *args[] = {id_hash};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, r->pool, "authsvc_gateway_session_get",
+                                                &row, 1, args);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    s->id_hash = id_hash;
+    s->origin = authsvc_db_column(db, row, 0);
+    s->user_id = authsvc_db_column(db, row, 1);
+    s->access_token = authsvc_db_column(db, row, 2);
+    s->refresh_token = authsvc_db_column(db, row, 3);
+    s->access_expires = authsvc_db_column_int(db, row, 4, 0);
+    s->remember = (int)authsvc_db_column_int(db, row, 5, 0);
+    s->last_seen = authsvc_db_column_int(db, row, 6, 0);
+    s->idle_expires = authsvc_db_column_int(db, row, 7, 0);
+    s->expires = authsvc_db_column_int(db, row, 8, 0);
+    return AUTHSVC_OK;
+}
+
+static void session_delete(request_rec *r, authsvc_db_t *db, const char *id_hash)
+{
+    const char *args[] = {id_hash};
+
+    authsvc_db_exec(db, r->pool, "authsvc_gateway_session_delete", NULL, 1, args);
+}
+
+/* A flow of the service called for the session, as the session's own client would. */
+static authsvc_request_t *session_flow(request_rec *r, int (*flow)(authsvc_request_t *),
+                                       const char *access_token, const char *refresh_token,
+                                       int with_claims)
+{
+    authsvc_request_t *req = authsvc_handler_request(r);
+    apr_table_t *headers = apr_table_copy(r->pool, r->headers_in);
+    cJSON *claims = NULL;
+
+    apr_table_setn(headers, "Authorization", apr_pstrcat(r->pool, "Bearer ", access_token, NULL));
+    req->headers_in = headers;
+    req->body = authsvc_json_own(r->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(req->body, "refreshToken", refresh_token);
+    if (with_claims) {
+        authsvc_bearer_verify(req, access_token, 1, &claims);
+        if (!claims)
+            return req;
+        req->claims = claims;
+        req->bearer_token = access_token;
+    }
+    flow(req);
+    return req;
+}
+
+/* The pair a token flow answered: {"accessToken","refreshToken","expires"}. */
+int authsvc_gateway_token_pair(apr_pool_t *p, const authsvc_request_t *req, const char **access,
+                               const char **refresh, long long *expires_ms)
+{
+    cJSON *doc = NULL;
+    const cJSON *a, *rt, *e;
+
+    if (req->status != 200 || !req->body_out
+        || authsvc_json_parse(p, req->body_out, req->body_out_len, &doc) != AUTHSVC_JSON_VALID)
+        return 0;
+    a = cJSON_GetObjectItemCaseSensitive(doc, "accessToken");
+    rt = cJSON_GetObjectItemCaseSensitive(doc, "refreshToken");
+    e = cJSON_GetObjectItemCaseSensitive(doc, "expires");
+    if (!cJSON_IsString(a) || !cJSON_IsString(rt) || !cJSON_IsNumber(e))
+        return 0;
+    *access = a->valuestring;
+    *refresh = rt->valuestring;
+    *expires_ms = (long long)e->valuedouble;
+    return 1;
+}
+
+/* Another request of the same session is refreshing: wait for its result (at most
+ * the claim's lifetime). */
+static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
+{
+    long long deadline = authsvc_db_now_ms() + SESSION_REFRESH_CLAIM_MS;
+
+    while (authsvc_db_now_ms() < deadline) {
+        apr_sleep(apr_time_from_msec(100));
+        if (session_load(r, db, s->id_hash, s) != AUTHSVC_OK)
+            return 0;
+        if (s->access_expires > authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS)
+            return 1;
+    }
+    return 0;
+}
+
+static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
+{
+    long long now = authsvc_db_now_ms(), expires_ms = 0;
+    const char *claim[] = {ARG(now + SESSION_REFRESH_CLAIM_MS), s->id_hash, ARG(now)};
+    const char *access = NULL, *refresh = NULL, *set[4];
+    authsvc_request_t *req;
+    int nrows = 0;
+
+    if (authsvc_db_exec(db, r->pool, "authsvc_gateway_session_claim_refresh", &nrows, 3, claim)
+        != AUTHSVC_OK)
+        return 0;
+    if (nrows != 1)
+        return session_await_refresh(r, db, s);
+    req = session_flow(r, authsvc_flow_token_refresh, s->access_token, s->refresh_token, 0);
+    if (!authsvc_gateway_token_pair(r->pool, req, &access, &refresh, &expires_ms)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1131) "gateway session "
+                      "refresh refused (%d): session ended", req->status);
+        session_delete(r, db, s->id_hash);
+        return 0;
+    }
+    set[0] = access;
+    set[1] = refresh;
+    set[2] = ARG(expires_ms);
+    set[3] = s->id_hash;
+    authsvc_db_exec(db, r->pool, "authsvc_gateway_session_set_tokens", NULL, 4, set);
+    s->access_token = access;
+    s->access_expires = expires_ms;
+    return 1;
+}
+
+static void session_touch(request_rec *r, authsvc_db_t *db, session_t *s)
+{
+    const authsvc_gateway_server_t *g = session_config(r);
+    long long now = authsvc_db_now_ms();
+    long long idle = s->remember ? AUTHSVC_GATEWAY_REMEMBER_IDLE
+                                 : (g->session_idle_set ? g->session_idle
+                                                        : AUTHSVC_GATEWAY_SESSION_IDLE_DEFAULT);
+    const char *args[] = {ARG(now), ARG(now + idle * 1000), s->id_hash};
+
+    if (now - s->last_seen >= SESSION_TOUCH_MS)
+        authsvc_db_exec(db, r->pool, "authsvc_gateway_session_touch", NULL, 3, args);
+}
+
+/* The live session of the cookie (this origin's, not idle, not past its end). */
+static authsvc_db_t *session_current(request_rec *r, session_t *s)
+{
+    const char *id = authsvc_gateway_cookie_get(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE));
+    authsvc_db_t *db = id ? authsvc_dbd_acquire(r) : NULL;
+    long long now = authsvc_db_now_ms();
+
+    if (!db || session_load(r, db, authsvc_token_hash(r->pool, id), s) != AUTHSVC_OK)
+        return NULL;
+    if (strcmp(s->origin, authsvc_gateway_origin(r)) != 0)
+        return NULL; /* a cookie of another vhost (T-10) */
+    if (s->idle_expires <= now || s->expires <= now) {
+        session_delete(r, db, s->id_hash);
+        return NULL;
+    }
+    return db;
+}
+
+int authsvc_gateway_session_token(request_rec *r, const char **token)
+{
+    session_t s;
+    authsvc_db_t *db = session_current(r, &s);
+
+    *token = NULL;
+    if (!db)
+        return AUTHSVC_BEARER_MISSING;
+    if (s.access_expires <= authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS
+        && !session_refresh(r, db, &s))
+        return AUTHSVC_BEARER_MISSING;
+    session_touch(r, db, &s);
+    *token = s.access_token;
+    return AUTHSVC_BEARER_OK;
+}
+
+static void session_purge_sometimes(request_rec *r, authsvc_db_t *db)
+{
+    unsigned char b = 0;
+    const char *args[] = {ARG(authsvc_db_now_ms()), ARG(authsvc_db_now_ms())};
+
+    apr_generate_random_bytes(&b, 1);
+    if (b % SESSION_PURGE_ONE_IN == 0)
+        authsvc_db_exec(db, r->pool, "authsvc_purge_gateway_sessions", NULL, 2, args);
+}
+
+int authsvc_gateway_session_create(request_rec *r, const char *access_token,
+                                   const char *refresh_token, long long access_expires_ms,
+                                   const char *user_id, int remember)
+{
+    const authsvc_gateway_server_t *g = session_config(r);
+    authsvc_db_t *db = authsvc_dbd_acquire(r);
+    const char *id = authsvc_random_token(r->pool, SESSION_ID_BYTES), *args[11];
+    long long now = authsvc_db_now_ms();
+    long long lifetime = remember ? AUTHSVC_GATEWAY_REMEMBER_LIFETIME
+                                  : (g->session_lifetime_set ? g->session_lifetime
+                                                             : AUTHSVC_GATEWAY_SESSION_LIFETIME_DEFAULT);
+    long long idle = remember ? AUTHSVC_GATEWAY_REMEMBER_IDLE
+                              : (g->session_idle_set ? g->session_idle
+                                                     : AUTHSVC_GATEWAY_SESSION_IDLE_DEFAULT);
+
+    if (!db || !id)
+        return 0;
+    args[0] = authsvc_token_hash(r->pool, id);
+    args[1] = authsvc_gateway_origin(r);
+    args[2] = user_id;
+    args[3] = access_token;
+    args[4] = refresh_token;
+    args[5] = ARG(access_expires_ms);
+    args[6] = ARG(remember ? 1 : 0);
+    args[7] = ARG(now);
+    args[8] = ARG(now);
+    args[9] = ARG(now + idle * 1000);
+    args[10] = ARG(now + lifetime * 1000);
+    if (authsvc_db_exec(db, r->pool, "authsvc_gateway_session_insert", NULL, 11, args)
+        != AUTHSVC_OK)
+        return 0;
+    session_purge_sometimes(r, db);
+    authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE), id,
+                               remember ? (long)lifetime : -1, "Lax");
+    return 1;
+}
+
+void authsvc_gateway_session_end(request_rec *r)
+{
+    session_t s;
+    authsvc_db_t *db = session_current(r, &s);
+
+    authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE), "", 0, "Lax");
+    if (!db)
+        return;
+    session_flow(r, authsvc_flow_logout, s.access_token, s.refresh_token, 1);
+    session_delete(r, db, s.id_hash);
+}
+
+int authsvc_gateway_login_redirect(request_rec *r)
+{
+    const char *login = apr_pstrcat(r->pool, authsvc_gateway_portal_path(r->server), "/login",
+                                    NULL);
+
+    apr_table_setn(r->err_headers_out, "Location",
+                   apr_pstrcat(r->pool, login, "?return=",
+                               ap_escape_urlencoded(r->pool, r->unparsed_uri), NULL));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_SEE_OTHER;
+}
