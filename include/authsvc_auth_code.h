@@ -31,7 +31,8 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
                                          const char **code);
 
 /* 1 when pr must still pass a second factor to log in through client: the user is
- * marked so, or AuthsvcMfaRequiredClients names the client. */
+ * marked so, AuthsvcMfaRequiredClients names the client, or AuthsvcMfaRequiredTenants
+ * the tenant being logged into. */
 int authsvc_auth_code_mfa_owed(authsvc_request_t *req, const authsvc_principal_t *pr,
                                const authsvc_client_t *client);
 

@@ -43,6 +43,8 @@ typedef struct {
     authsvc_password_limiter_t *password_limiter; /* per child, made in child_init */
     apr_hash_t *mfa_clients;    /* AuthsvcMfaRequiredClients: client ids (set: the key) */
     int mfa_clients_set;
+    apr_hash_t *mfa_tenants;    /* AuthsvcMfaRequiredTenants: tenant keys */
+    int mfa_tenants_set;
     const char *totp_issuer;    /* AuthsvcTotpIssuer: the name authenticator apps show */
     int totp_issuer_set;
     int otp_ttl;                /* AuthsvcOtpLifetime: seconds an e-mailed code works */
@@ -99,6 +101,7 @@ authsvc_limit_t authsvc_config_ip_limit(const authsvc_server_config_t *c);
 /* Second factor: 1 when every user of client_id must pass one; the issuer label of TOTP
  * enrolments (default: the host of AuthsvcIssuer). */
 int authsvc_config_mfa_client(const authsvc_server_config_t *c, const char *client_id);
+int authsvc_config_mfa_tenant(const authsvc_server_config_t *c, const char *tenant_key);
 const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p);
 int authsvc_config_otp_ttl(const authsvc_server_config_t *c);
 

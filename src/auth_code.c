@@ -41,10 +41,24 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
     return AUTHSVC_OK;
 }
 
+/* 1 when AuthsvcMfaRequiredTenants names the principal's tenant (by its key). */
+static int auth_code_mfa_tenant(authsvc_request_t *req, const authsvc_principal_t *pr)
+{
+    authsvc_db_t *db;
+    apr_dbd_row_t *row = NULL;
+    const char *args[] = {pr->tenant_id};
+
+    if (!req->server_config->mfa_tenants || !(db = req->db(req)))
+        return 0;
+    return authsvc_db_select_one(db, req->pool, "authsvc_tenant_by_id", &row, 1, args) == AUTHSVC_OK
+           && authsvc_config_mfa_tenant(req->server_config, authsvc_db_column(db, row, 1));
+}
+
 int authsvc_auth_code_mfa_owed(authsvc_request_t *req, const authsvc_principal_t *pr,
                                const authsvc_client_t *client)
 {
-    return pr->mfa_required || authsvc_config_mfa_client(req->server_config, client->client_id);
+    return pr->mfa_required || authsvc_config_mfa_client(req->server_config, client->client_id)
+           || auth_code_mfa_tenant(req, pr);
 }
 
 authsvc_status_t authsvc_auth_code_issue_for(authsvc_request_t *req, authsvc_db_t *db,

@@ -53,6 +53,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(password_min_length);
     MERGE(password_blocklist);
     MERGE(mfa_clients);
+    MERGE(mfa_tenants);
     MERGE(totp_issuer);
     MERGE(otp_ttl);
     c->lockout_failures = add->lockout_set ? add->lockout_failures : base->lockout_failures;

@@ -25,19 +25,33 @@ static int mfa_plain_word(const char *s)
     return 1;
 }
 
+/* Adds arg to a set of names made on first use (a vhost's own set replaces the main's). */
+static const char *mfa_add(cmd_parms *cmd, const char *arg, apr_hash_t **set, int *set_flag)
+{
+    if (!mfa_plain_word(arg))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain identifier", cmd->cmd->name, arg);
+    if (!*set_flag) {
+        *set = apr_hash_make(cmd->pool);
+        *set_flag = 1;
+    }
+    apr_hash_set(*set, apr_pstrdup(cmd->pool, arg), APR_HASH_KEY_STRING, "");
+    return NULL;
+}
+
 const char *authsvc_cfg_mfa_client(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_server_config_t *c = mfa_server(cmd);
 
     (void)dconf;
-    if (!mfa_plain_word(arg))
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a client id", cmd->cmd->name, arg);
-    if (!c->mfa_clients_set) {
-        c->mfa_clients = apr_hash_make(cmd->pool);
-        c->mfa_clients_set = 1;
-    }
-    apr_hash_set(c->mfa_clients, apr_pstrdup(cmd->pool, arg), APR_HASH_KEY_STRING, "");
-    return NULL;
+    return mfa_add(cmd, arg, &c->mfa_clients, &c->mfa_clients_set);
+}
+
+const char *authsvc_cfg_mfa_tenant(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = mfa_server(cmd);
+
+    (void)dconf;
+    return mfa_add(cmd, arg, &c->mfa_tenants, &c->mfa_tenants_set);
 }
 
 const char *authsvc_cfg_totp_issuer(cmd_parms *cmd, void *dconf, const char *arg)

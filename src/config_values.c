@@ -102,6 +102,12 @@ int authsvc_config_otp_ttl(const authsvc_server_config_t *c)
     return c->otp_ttl_set ? c->otp_ttl : AUTHSVC_OTP_TTL_DEFAULT;
 }
 
+int authsvc_config_mfa_tenant(const authsvc_server_config_t *c, const char *tenant_key)
+{
+    return c->mfa_tenants && tenant_key
+           && apr_hash_get(c->mfa_tenants, tenant_key, APR_HASH_KEY_STRING) != NULL;
+}
+
 const char *authsvc_config_totp_issuer(const authsvc_server_config_t *c, apr_pool_t *p)
 {
     apr_uri_t uri;

@@ -35,6 +35,7 @@ def accounts(backend):
 @pytest.fixture(scope="module")
 def httpd_extra_config(accounts):
     return accounts.httpd_config() + ["AuthsvcMfaRequiredClients other",
+                                      "AuthsvcMfaRequiredTenants t2",
                                       'AuthsvcTotpIssuer "Example Corp"']
 
 
@@ -188,6 +189,22 @@ def test_client_that_requires_mfa(api):
     assert_envelope(api.token(pending, client_id="other"), 401, "UserVerificationFailed")
     assert_envelope(api.login("bob", client_id="other", path="/auth/login-token"), 401,
                     "UserVerificationFailed")
+
+
+def test_tenant_that_requires_mfa(api, backend):
+    # a user whose (default) tenant is t2, which AuthsvcMfaRequiredTenants names
+    password = "pw-" + os.urandom(8).hex()
+    backend.admin().run("user", "add", "--username", "tee", "--tenant", "t2", "--role", "member",
+                        "--client", "web", "--email", "tee@example.org", "--password-stdin",
+                        input=password + "\n").check()
+    body = {"client_id": "web", "client_secret": api.acc.client_secrets["web"],
+            "username": "tee", "password": password}
+    r = api.c.post_json("/auth/login", body)
+    assert r.status == 200, r
+    assert_envelope(api.token(r.json["code"]), 401, "UserVerificationFailed")
+    assert_envelope(api.c.post_json("/auth/login-token", body), 401, "UserVerificationFailed")
+    # t1 users through web are not concerned
+    assert api.c.post_json("/auth/login-token", api.login_body("alice")).status == 200
 
 
 def test_cli_resets_the_authenticator(api, backend, tmp_path):
