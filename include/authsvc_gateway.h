@@ -44,7 +44,7 @@ typedef struct {
     int cache_spec_set;
     int poll_interval;            /* AuthsvcGatewayRevocationPoll, seconds */
     int poll_interval_set;
-    authsvc_keyring_t *jwks;      /* AuthsvcGatewayJWKSFile: keys of another issuer */
+    authsvc_keyring_t *jwks;      /* AuthsvcGatewayJWKSFile/-URL: keys of another issuer */
     int jwks_set;
     /* browser mode: the login page of this vhost */
     const char *client_id;        /* AuthsvcGatewayClient: the client the page logs in through */
@@ -89,6 +89,8 @@ const char *authsvc_gateway_set_header_prefix(cmd_parms *cmd, void *dconf, const
 const char *authsvc_gateway_set_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_poll(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const char *arg);
+const char *authsvc_gateway_set_jwks_url(cmd_parms *cmd, void *dconf, const char *url,
+                                         const char *ca_file);
 const char *authsvc_gateway_set_client(cmd_parms *cmd, void *dconf, const char *id,
                                        const char *secret_file);
 const char *authsvc_gateway_set_portal_path(cmd_parms *cmd, void *dconf, const char *arg);
@@ -112,6 +114,8 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
                   "Seconds between polls of the revocation table (5)"), \
     AP_INIT_TAKE1("AuthsvcGatewayJWKSFile", authsvc_gateway_set_jwks_file, NULL, RSRC_CONF, \
                   "JWK Set of the issuer whose tokens this server accepts"), \
+    AP_INIT_TAKE12("AuthsvcGatewayJWKSURL", authsvc_gateway_set_jwks_url, NULL, RSRC_CONF, \
+                   "URL (and CA file) of the issuer's JWK Set, fetched at configuration"), \
     AP_INIT_TAKE12("AuthsvcGatewayClient", authsvc_gateway_set_client, NULL, RSRC_CONF, \
                    "Client id (and secret file) the login page signs users in through"), \
     AP_INIT_TAKE1("AuthsvcGatewayPortalPath", authsvc_gateway_set_portal_path, NULL, \

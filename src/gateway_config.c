@@ -9,6 +9,7 @@
 #include <http_config.h>
 
 #include "authsvc_gateway.h"
+#include "authsvc_http_fetch.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
 #include "authsvc_return_url.h"
@@ -202,20 +203,16 @@ static const char *gateway_read_small_file(cmd_parms *cmd, const char *path, cha
     return NULL;
 }
 
-/* AuthsvcGatewayJWKSFile FILE: the public keys of the issuer (its /.well-known/jwks.json),
- * for a gateway without the signing keys. Secrets ("oct") and private keys are refused. */
-const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const char *arg)
+/* The keys of a published JWK Set (text[0..len)) into the server's gateway ring.
+ * Secrets ("oct") and private keys are refused. NULL, or why not (for configtest). */
+static const char *gateway_jwks_load(cmd_parms *cmd, const char *arg, const char *text,
+                                     apr_size_t len)
 {
     authsvc_gateway_server_t *c = gateway_server(cmd);
-    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
+    const char *why = NULL;
     const cJSON *keys, *jwk;
     cJSON *set = NULL;
-    char *text = NULL;
-    apr_size_t len = 0;
 
-    (void)dconf;
-    if (!path || (why = gateway_read_small_file(cmd, path, &text, &len)))
-        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, why ? why : "bad path");
     if (authsvc_json_parse(cmd->pool, text, len, &set) != AUTHSVC_JSON_VALID
         || !cJSON_IsArray(keys = cJSON_GetObjectItemCaseSensitive(set, "keys"))
         || cJSON_GetArraySize(keys) == 0)
@@ -233,6 +230,44 @@ const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const cha
         authsvc_keyring_add(c->jwks, key);
     }
     return NULL;
+}
+
+/* AuthsvcGatewayJWKSFile FILE: the public keys of the issuer (its /.well-known/jwks.json),
+ * for a gateway without the signing keys. */
+const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
+    char *text = NULL;
+    apr_size_t len = 0;
+
+    (void)dconf;
+    if (!path || (why = gateway_read_small_file(cmd, path, &text, &len)))
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, why ? why : "bad path");
+    return gateway_jwks_load(cmd, arg, text, len);
+}
+
+/* AuthsvcGatewayJWKSURL URL [CAFILE]: the same keys fetched from the issuer when httpd
+ * reads its configuration (start, graceful restart, configtest): a gateway that cannot
+ * fetch them does not start. Restart gateways after the issuer adds a key, before it
+ * signs with it (the issuer keeps publishing retired keys, so nothing else is needed). */
+const char *authsvc_gateway_set_jwks_url(cmd_parms *cmd, void *dconf, const char *url,
+                                         const char *ca_file)
+{
+    authsvc_http_options_t options = {NULL, 10000, 256 * 1024};
+    authsvc_http_response_t res;
+    const char *why = NULL;
+
+    (void)dconf;
+    options.ca_file = ca_file ? ap_server_root_relative(cmd->pool, ca_file) : NULL;
+    if (authsvc_http_global_init() != AUTHSVC_OK
+        || authsvc_http_call(cmd->temp_pool, &options, "GET", url, NULL, NULL, &res, &why)
+               != AUTHSVC_OK)
+        return apr_psprintf(cmd->pool, "%s %s: cannot fetch the key set: %s", cmd->cmd->name,
+                            url, why ? why : "no answer");
+    if (res.status != 200)
+        return apr_psprintf(cmd->pool, "%s %s: the issuer answered %ld", cmd->cmd->name, url,
+                            res.status);
+    return gateway_jwks_load(cmd, url, res.body, res.len);
 }
 
 /* AuthsvcGatewayClient ID [SECRET_FILE]: the login page calls the login flow as this

@@ -38,8 +38,9 @@ def jwks_file(client):
     shutil.rmtree(d, ignore_errors=True)
 
 
-def gateway_node(httpd_factory, name, server, echo, jwks_file, database=True):
-    extra = ['AuthsvcGatewayJWKSFile "%s"' % jwks_file,
+def gateway_node(httpd_factory, name, server, echo, jwks_file, database=True, jwks_url=None):
+    extra = ['AuthsvcGatewayJWKSURL %s' % jwks_url if jwks_url
+             else 'AuthsvcGatewayJWKSFile "%s"' % jwks_file,
              "AuthsvcGatewayIssuer %s" % server.issuer]
     if not database:
         extra.append("AuthsvcDatabase Off")
@@ -58,6 +59,13 @@ def node_b(httpd_factory, server, echo, jwks_file):
 @pytest.fixture(scope="module")
 def node_c(httpd_factory, server, echo, jwks_file):
     return gateway_node(httpd_factory, "c", server, echo, jwks_file, database=False)
+
+
+@pytest.fixture(scope="module")
+def node_d(httpd_factory, server, echo, jwks_file):
+    """Keys fetched from A's /.well-known/jwks.json when D reads its configuration."""
+    return gateway_node(httpd_factory, "d", server, echo, None, database=False,
+                        jwks_url=server.issuer + "/.well-known/jwks.json")
 
 
 def session(client, accounts, username="alice"):
@@ -85,6 +93,27 @@ def test_token_of_a_is_accepted_by_b_and_c(client, accounts, node_b, node_c):
         r = node.get("/app/who", headers=bearer(s["accessToken"]))
         assert r.status == 200, r
         assert headers_named(r.json, "X-Authsvc-User") == ["alice"], r.json
+
+
+def test_keys_fetched_from_the_jwks_url(client, accounts, node_d):
+    s = session(client, accounts)
+    r = node_d.get("/app/who", headers=bearer(s["accessToken"]))
+    assert r.status == 200, r
+    assert headers_named(r.json, "X-Authsvc-User") == ["alice"], r.json
+    r = node_d.get("/app/who", headers=bearer(s["accessToken"][:-2] + "AA"))
+    assert r.status == 401, r
+
+
+def test_unreachable_jwks_url_fails_configtest(backend):
+    from harness import util as hutil
+    from harness.httpd import HttpdServer
+    srv = HttpdServer(backend, "jwks-url", ["AuthsvcGatewayJWKSURL http://127.0.0.1:%d/jwks.json"
+                                            % hutil.free_port(), "AuthsvcDatabase Off"])
+    try:
+        rc, out = srv.configtest()
+    finally:
+        srv.cleanup()
+    assert rc != 0 and "AuthsvcGatewayJWKSURL" in out and "cannot fetch" in out, out
 
 
 def test_token_of_another_issuer_is_refused_by_b(node_b):
