@@ -290,10 +290,10 @@ static const authsvc_db_statement_t statements[] = {
      * replay cache of Assertion IDs, users by IdP NameID or e-mail, mapped profile */
     {"authsvc_saml_request_insert",
      "INSERT INTO saml_requests (request_id, client_id, idp_entity_id, relay_state, "
-     "expires_at, created_at) VALUES (%s, %s, %s, %s, %lld, %lld)", NULL},
+     "expires_at, created_at, binding_hash) VALUES (%s, %s, %s, %s, %lld, %lld, %s)", NULL},
     {"authsvc_saml_request_by_id",
-     "SELECT request_id, client_id, idp_entity_id, relay_state, expires_at, used_at "
-     "FROM saml_requests WHERE request_id = %s", NULL},
+     "SELECT request_id, client_id, idp_entity_id, relay_state, expires_at, used_at, "
+     "binding_hash FROM saml_requests WHERE request_id = %s", NULL},
     {"authsvc_saml_request_consume",
      "UPDATE saml_requests SET used_at = %lld WHERE request_id = %s AND client_id = %s "
      "AND idp_entity_id = %s AND used_at IS NULL AND expires_at > %lld", NULL},

@@ -10,8 +10,10 @@
 #include <apr_base64.h>
 #include <apr_escape.h>
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 
 #include "authsvc_auth_code.h"
+#include "authsvc_binding_cookie.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -20,7 +22,11 @@
 #include "authsvc_saml_config.h"
 #include "authsvc_saml_response.h"
 #include "authsvc_saml_sp.h"
+#include "authsvc_password.h"
 #include "authsvc_tokens.h"
+
+#define SAML_BINDING_COOKIE "authsvc_saml"   /* clarification 7 */
+#define SAML_BINDING_BYTES 16
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))
 #define SAML_PROVIDER_PREFIX "saml:"
@@ -99,11 +105,14 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     authsvc_saml_sp_t *sp = NULL;
     authsvc_saml_authn_t authn;
     long long now = authsvc_db_now_ms();
-    const char *why = NULL, *args[6];
+    const char *why = NULL, *args[7];
+    const char *binding = authsvc_random_token(req->pool, SAML_BINDING_BYTES);
     authsvc_status_t st;
 
     if (!c)
         return authsvc_respond_error(req, AUTHSVC_E_SAML_NOT_CONFIGURED);
+    if (!binding)
+        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
     if (!db)
         return saml_db_unavailable(req);
     st = authsvc_client_load(req, db, body_string(req, "client_id"), &client);
@@ -126,8 +135,10 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     args[3] = body_string(req, "RelayState");
     args[4] = ARG(now + (long long)authsvc_saml_request_ttl(c) * 1000);
     args[5] = ARG(now);
-    if (authsvc_db_exec(db, req->pool, "authsvc_saml_request_insert", NULL, 6, args) != AUTHSVC_OK)
+    args[6] = authsvc_token_hash(req->pool, binding);
+    if (authsvc_db_exec(db, req->pool, "authsvc_saml_request_insert", NULL, 7, args) != AUTHSVC_OK)
         return saml_db_unavailable(req);
+    authsvc_binding_cookie_set(req, SAML_BINDING_COOKIE, binding, authsvc_saml_request_ttl(c));
     if (c->post_binding)
         return start_post_form(req, &authn);
     apr_table_setn(req->headers_out, "Location", authn.url);
@@ -180,6 +191,20 @@ static const char *acs_read(authsvc_request_t *req, acs_t *acs)
     return authsvc_saml_response_check(acs->response, &expect, &why) == AUTHSVC_OK ? NULL : why;
 }
 
+/* The browser that posts the Response carries the binding cookie of the request it
+ * answers (requests stored before the binding existed have no hash). */
+static int acs_same_browser(authsvc_request_t *req, const char *binding_hash)
+{
+    const char *cookie = authsvc_binding_cookie_get(req, SAML_BINDING_COOKIE), *got;
+
+    if (!binding_hash)
+        return 1;
+    if (!cookie)
+        return 0;
+    got = authsvc_token_hash(req->pool, cookie);
+    return strlen(got) == strlen(binding_hash) && CRYPTO_memcmp(got, binding_hash, strlen(got)) == 0;
+}
+
 /* The request this Response answers, used once, for the client the ACS URL names (if
  * it names one); or, without InResponseTo, an IdP-initiated login when allowed. */
 static const char *acs_request(authsvc_request_t *req, acs_t *acs)
@@ -203,6 +228,9 @@ static const char *acs_request(authsvc_request_t *req, acs_t *acs)
         return "InResponseTo names no AuthnRequest of this service";
     acs->client_id = authsvc_db_column(acs->db, row, 1);
     acs->relay_state = authsvc_db_column(acs->db, row, 3);
+    if (!acs_same_browser(req, authsvc_db_column(acs->db, row, 6)))
+        return "the Response came back through another browser than the one that started "
+               "the login (binding cookie)";
     if (query_client && strcmp(query_client, acs->client_id) != 0)
         return "the Response answers a request of another client";
     args[0] = ARG(now);
@@ -379,6 +407,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
              user_id, client->client_id);
     acs_purge(req, acs->db);
+    authsvc_binding_cookie_set(req, SAML_BINDING_COOKIE, "", 0);
     return acs_redirect(req, acs, client, code);
 }
 

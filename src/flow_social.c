@@ -8,6 +8,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_auth_code.h"
+#include "authsvc_binding_cookie.h"
 #include "authsvc_flows.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
@@ -36,7 +37,6 @@ static const struct {
 
 #define SOCIAL_ROUTES (sizeof(social_routes) / sizeof(social_routes[0]))
 #define BINDING_COOKIE "authsvc_social_"
-#define BINDING_COOKIE_SECURE "__Host-authsvc_social_"
 
 static int social_route(const authsvc_request_t *req)
 {
@@ -96,47 +96,18 @@ static int social_db_unavailable(authsvc_request_t *req)
     return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
 }
 
-/* ---- the browser binding cookie (clarification 7) ------------------------------- */
+/* ---- the browser binding cookie (clarification 7): authsvc_binding_cookie.h ---- */
 
-static int social_secure(const authsvc_request_t *req)
-{
-    return strncasecmp(req->base_url, "https://", 8) == 0;
-}
-
-static const char *social_cookie_name(const authsvc_request_t *req, const char *provider)
-{
-    return apr_pstrcat(req->pool, social_secure(req) ? BINDING_COOKIE_SECURE : BINDING_COOKIE,
-                       provider, NULL);
-}
-
-/* Over https the cookie is __Host-, Secure and SameSite=None, so that Apple's
- * cross-site form_post carries it back; over http (tests, development) it is Lax. */
 static void social_cookie_set(authsvc_request_t *req, const char *provider, const char *value,
                               int max_age)
 {
-    apr_table_add(req->headers_out, "Set-Cookie",
-                  apr_psprintf(req->pool, "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s",
-                               social_cookie_name(req, provider), value, max_age,
-                               social_secure(req) ? "Secure; SameSite=None" : "SameSite=Lax"));
+    authsvc_binding_cookie_set(req, apr_pstrcat(req->pool, BINDING_COOKIE, provider, NULL),
+                               value, max_age);
 }
 
 static const char *social_cookie_get(const authsvc_request_t *req, const char *provider)
 {
-    const char *header = apr_table_get(req->headers_in, "Cookie");
-    const char *name = social_cookie_name(req, provider);
-    apr_size_t len = strlen(name);
-    char *copy, *pair, *last = NULL;
-
-    if (!header)
-        return NULL;
-    copy = apr_pstrdup(req->pool, header);
-    for (pair = apr_strtok(copy, ";", &last); pair; pair = apr_strtok(NULL, ";", &last)) {
-        while (*pair == ' ' || *pair == '\t')
-            pair++;
-        if (strncmp(pair, name, len) == 0 && pair[len] == '=')
-            return pair + len + 1;
-    }
-    return NULL;
+    return authsvc_binding_cookie_get(req, apr_pstrcat(req->pool, BINDING_COOKIE, provider, NULL));
 }
 
 /* ---- start ---------------------------------------------------------------------- */

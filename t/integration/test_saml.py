@@ -116,17 +116,26 @@ def api(client, accounts):
 # ---- the browser's part ------------------------------------------------------------
 
 class Browser:
+    """A browser: it keeps the binding cookie (clarification 7) the start sets and sends
+    it with the POST to the ACS."""
+
     def __init__(self, client, accounts, idp):
         self.c = client
         self.acc = accounts
         self.idp = idp
+        self.cookie = None
 
     def start(self, client_id="web", relay=None, secret=None):
         fields = {"client_id": client_id,
                   "client_secret": secret or self.acc.client_secrets[client_id]}
         if relay:
             fields["RelayState"] = relay
-        return self.c.post_form("/auth/saml", urllib.parse.urlencode(fields))
+        r = self.c.post_form("/auth/saml", urllib.parse.urlencode(fields))
+        set_cookie = r.header("Set-Cookie")
+        if set_cookie:
+            self.cookie = set_cookie.split(";", 1)[0]
+            assert "HttpOnly" in set_cookie and "Path=/" in set_cookie, set_cookie
+        return r
 
     def authn_request_url(self, **kw):
         r = self.start(**kw)
@@ -153,7 +162,8 @@ class Browser:
         fields = {"SAMLResponse": saml_response}
         if relay:
             fields["RelayState"] = relay
-        return self.c.post_form(path, urllib.parse.urlencode(fields))
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        return self.c.post_form(path, urllib.parse.urlencode(fields), headers=headers)
 
 
 def auto_post(page):
@@ -298,6 +308,18 @@ def test_replayed_response_is_refused(browser, server):
     action, response, relay = browser.response()
     code_of(browser.acs(action, response, relay))
     refused(browser.acs(action, response, relay), server, "answered already")
+
+
+def test_response_through_another_browser_is_refused(browser, server):
+    """Clarification 7: the Response must come back through the browser that started."""
+    action, response, relay = browser.response()
+    own = browser.cookie
+    browser.cookie = None                     # no cookie at all
+    refused(browser.acs(action, response, relay), server, "another browser")
+    browser.response()                        # another login's cookie
+    refused(browser.acs(action, response, relay), server, "another browser")
+    browser.cookie = own                      # refused attempts did not use the request up
+    code_of(browser.acs(action, response, relay))
 
 
 def test_wrong_audience_is_refused(browser, server):
