@@ -83,9 +83,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
                                                authsvc_client_t **client)
 {
     const char *key = login_username_key(req->pool, body_string(req, "username"));
-    const char *user_id = NULL, *home_tenant = NULL, *member[2];
+    const char *user_id = NULL, *home_tenant = NULL;
     apr_dbd_row_t *row = NULL;
-    authsvc_principal_t *pr = NULL;
     authsvc_status_t st;
     authsvc_regulation_t verdict;
     long retry_after = 0;
@@ -125,22 +124,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     if (st != AUTHSVC_OK)
         return login_refused(req, db, key, user_id, home_tenant, *client);
     authsvc_regulation_succeeded(req, db, key);
-    member[0] = user_id;
-    member[1] = (*client)->client_id;
-    row = NULL;
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, member)
-        != AUTHSVC_OK) {
-        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-        return NULL;
-    }
-    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
-    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
-        authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
-                                       ? AUTHSVC_E_USER_INACTIVE
-                                       : AUTHSVC_E_SERVICE_UNAVAILABLE);
-        return NULL;
-    }
-    return pr;
+    return authsvc_login_principal(req, db, user_id, *client);
 }
 
 static void login_touch(authsvc_request_t *req, authsvc_db_t *db, const authsvc_principal_t *pr)

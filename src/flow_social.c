@@ -259,9 +259,7 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
                                              const authsvc_client_t *client,
                                              const authsvc_social_profile_t *profile)
 {
-    const char *user_id = NULL, *how = NULL, *member[2];
-    authsvc_principal_t *pr = NULL;
-    apr_dbd_row_t *row = NULL;
+    const char *user_id = NULL, *how = NULL;
     authsvc_status_t st = authsvc_social_user_resolve(req, db, provider, client, profile,
                                                       &user_id, &how);
 
@@ -274,21 +272,7 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
     }
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0813) "%s login of user %s (%s)",
              provider->name, user_id, how);
-    member[0] = user_id;
-    member[1] = client->client_id;
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, member)
-        != AUTHSVC_OK) {
-        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-        return NULL;
-    }
-    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
-    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
-        authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
-                                       ? AUTHSVC_E_USER_INACTIVE
-                                       : AUTHSVC_E_SERVICE_UNAVAILABLE);
-        return NULL;
-    }
-    return pr;
+    return authsvc_login_principal(req, db, user_id, client);
 }
 
 /* Our code to the client's registered redirect_url, plus the kept parameters. */

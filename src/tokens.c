@@ -72,6 +72,29 @@ const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
     return hex;
 }
 
+authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const authsvc_client_t *client)
+{
+    const char *member[] = {user_id, client->client_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_principal_t *pr = NULL;
+    authsvc_status_t st;
+
+    if (authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, member)
+        != AUTHSVC_OK) {
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+        return NULL;
+    }
+    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
+    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
+        authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
+                                       ? AUTHSVC_E_USER_INACTIVE
+                                       : AUTHSVC_E_SERVICE_UNAVAILABLE);
+        return NULL;
+    }
+    return pr;
+}
+
 /* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
 static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
                                     const char *role_id, const char *user_tenant_id)
