@@ -153,22 +153,39 @@ class HttpdServer:
     def start(self):
         if not os.path.exists(util.MODULE_SO):
             raise RuntimeError("%s is missing: build first (scripts/build)" % util.MODULE_SO)
-        self.dir = util.make_tempdir("authsvc-httpd-%s-" % self.name)
-        for sub in ("conf", "logs", "run"):
-            os.mkdir(os.path.join(self.dir, sub))
-        open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
+        self._make_server_root()
         last_error = None
         for _attempt in range(3):  # a free port can be taken between probe and bind
-            self.port = util.free_port()
-            self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
-            with open(self.conf_path, "w") as f:
-                f.write(self.config_text())
+            self._write_config()
             try:
                 self._launch()
                 return self
             except PortInUse as e:
                 last_error = e
         raise last_error
+
+    def _make_server_root(self):
+        self.dir = util.make_tempdir("authsvc-httpd-%s-" % self.name)
+        for sub in ("conf", "logs", "run"):
+            os.mkdir(os.path.join(self.dir, sub))
+        open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
+
+    def _write_config(self):
+        self.port = util.free_port()
+        self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(self.config_text())
+
+    def configtest(self):
+        """`apache2 -t` on this server's config, in a ServerRoot of its own; nothing is
+        started. Returns the CompletedProcess (stderr folded into stdout); cleanup()
+        removes the ServerRoot."""
+        self._make_server_root()
+        self._write_config()
+        return subprocess.run([APACHE2, "-t", "-d", self.dir, "-f", self.conf_path],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=60,
+                              env=sanitizer_env())
 
     def _launch(self):
         out = open(self.stdout_log, "ab")
