@@ -34,50 +34,60 @@ authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const c
     return AUTHSVC_BEARER_OK;
 }
 
-/* Our access tokens name one of our clients as their audience: a token whose aud is
- * anything else (another service's, a vhost's) is not one of them. */
+static const char *bearer_claim(const cJSON *claims, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* The service issues a token only for a client its subject may use, with aud that one
+ * client; a genuine signature over any other audience (another client's token, one minted
+ * by a service sharing the HS256 secret) is refused (RFC 8725 §3.9). */
 static authsvc_bearer_result_t bearer_check_audience(authsvc_request_t *req, authsvc_db_t *db,
                                                      const cJSON *claims)
 {
-    const cJSON *aud = cJSON_GetObjectItemCaseSensitive(claims, "aud");
-    const char *args[1];
+    const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud")};
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
 
-    if (!cJSON_IsString(aud))
+    if (!args[0] || !args[1])
         return AUTHSVC_BEARER_INVALID;
-    args[0] = aud->valuestring;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_client_by_client_id", &row, 1, args);
+    st = authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, args);
     if (st == AUTHSVC_NOT_FOUND)
-        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: audience "
-                 "is not a client");
-    return st == AUTHSVC_OK          ? AUTHSVC_BEARER_OK
-           : st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_INVALID
-                                     : AUTHSVC_BEARER_UNAVAILABLE;
+        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
+                 "audience is not a client of its subject");
+    if (st == AUTHSVC_OK)
+        return AUTHSVC_BEARER_OK;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_INVALID : AUTHSVC_BEARER_UNAVAILABLE;
 }
 
 /* Revoked jtis are kept until the token's own expiry. */
-static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, const cJSON *claims)
+static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, authsvc_db_t *db,
+                                                    const cJSON *claims)
 {
-    const cJSON *jti = cJSON_GetObjectItemCaseSensitive(claims, "jti");
-    const char *args[1];
+    const char *args[] = {bearer_claim(claims, "jti")};
     apr_dbd_row_t *row = NULL;
-    authsvc_db_t *db;
     authsvc_status_t st;
-    authsvc_bearer_result_t rv;
 
-    if (!cJSON_IsString(jti))
+    if (!args[0])
         return AUTHSVC_BEARER_INVALID;
-    db = req->db(req);
-    if (!db)
-        return AUTHSVC_BEARER_UNAVAILABLE;
-    if ((rv = bearer_check_audience(req, db, claims)) != AUTHSVC_BEARER_OK)
-        return rv;
-    args[0] = jti->valuestring;
     st = authsvc_db_select_one(db, req->pool, "authsvc_revoked_check", &row, 1, args);
     if (st == AUTHSVC_OK)
         return AUTHSVC_BEARER_REVOKED;
     return st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_OK : AUTHSVC_BEARER_UNAVAILABLE;
+}
+
+/* What only the database knows: the audience, then revocation. */
+static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, const cJSON *claims)
+{
+    authsvc_db_t *db = req->db(req);
+    authsvc_bearer_result_t rv;
+
+    if (!db)
+        return AUTHSVC_BEARER_UNAVAILABLE;
+    rv = bearer_check_audience(req, db, claims);
+    return rv == AUTHSVC_BEARER_OK ? bearer_check_revoked(req, db, claims) : rv;
 }
 
 authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
@@ -85,6 +95,7 @@ authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char
 {
     authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
+    authsvc_bearer_result_t result;
 
     *claims = NULL;
     if (!req->server_config->keyring)
@@ -103,7 +114,10 @@ authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char
         *claims = NULL;
         return AUTHSVC_BEARER_INVALID;
     }
-    return bearer_check_revoked(req, *claims);
+    result = bearer_check_database(req, *claims);
+    if (result == AUTHSVC_BEARER_INVALID)
+        *claims = NULL;
+    return result;
 }
 
 int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result)

@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_log.h>
+#include <openssl/crypto.h>
 
 #include "authsvc_column_crypt.h"
 #include "authsvc_config_mfa.h"
@@ -187,30 +188,55 @@ static const char *set_signing_key(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-/* AuthsvcSigningSecretFile FILE: an HS256 secret (at least 32 bytes), for services that
- * verify with a shared secret. Never published. */
-static const char *set_signing_secret(cmd_parms *cmd, void *dconf, const char *arg)
+/* The bytes of a secret file, in cmd->temp_pool (the caller wipes them); a reason when
+ * the file cannot be read or is too large to hold an HS256 secret. */
+static const char *config_read_secret(cmd_parms *cmd, const char *arg, unsigned char **data,
+                                      apr_size_t *len)
 {
-    const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
-    authsvc_key_t *key = NULL;
-    char *data = NULL;
-    apr_size_t len = 0;
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
     apr_file_t *f;
     apr_finfo_t fi;
 
-    (void)dconf;
-    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS
-        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 4096)
-        return apr_psprintf(cmd->pool, "%s %s: cannot read the secret file", cmd->cmd->name, arg);
-    len = (apr_size_t)fi.size;
-    data = apr_palloc(cmd->pool, len + 1);
-    if (apr_file_read_full(f, data, len, &len) != APR_SUCCESS && len == 0)
-        return apr_psprintf(cmd->pool, "%s %s: cannot read the secret file", cmd->cmd->name, arg);
+    *data = NULL;
+    *len = 0;
+    if (!path
+        || apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, cmd->temp_pool)
+               != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS)
+        return "cannot read the secret file";
+    if (fi.size > AUTHSVC_KEY_SECRET_BYTES_MAX + 2) /* room for a final CR LF */
+        return apr_psprintf(cmd->temp_pool, "the secret file has %" APR_OFF_T_FMT " bytes; an "
+                            "HS256 secret has at most %d", fi.size, AUTHSVC_KEY_SECRET_BYTES_MAX);
+    *data = apr_palloc(cmd->temp_pool, (apr_size_t)fi.size + 1);
+    (void)apr_file_read_full(f, *data, (apr_size_t)fi.size, len);
     apr_file_close(f);
-    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-        len--;
-    if (authsvc_key_from_secret(cmd->pool, (const unsigned char *)data, len, &key, &why)
-        != AUTHSVC_OK)
+    if (*len != (apr_size_t)fi.size) {
+        OPENSSL_cleanse(*data, *len);
+        *data = NULL;
+        return "cannot read the secret file";
+    }
+    return NULL;
+}
+
+/* AuthsvcSigningSecretFile FILE: an HS256 secret (at least 32 bytes), for services that
+ * verify with a shared secret. Never published. A final newline is not part of it. */
+static const char *set_signing_secret(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_status_t st = AUTHSVC_INVALID;
+    authsvc_key_t *key = NULL;
+    unsigned char *data;
+    apr_size_t len, used;
+    const char *why = config_read_secret(cmd, arg, &data, &len);
+
+    (void)dconf;
+    if (!why) {
+        used = len;
+        while (used > 0 && (data[used - 1] == '\n' || data[used - 1] == '\r'))
+            used--;
+        st = authsvc_key_from_secret(cmd->pool, data, used, &key, &why);
+        OPENSSL_cleanse(data, len); /* the key keeps a copy of its own, wiped with pconf */
+    }
+    if (st != AUTHSVC_OK)
         return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
                             why ? why : "unusable secret");
     authsvc_keyring_add(config_keyring(cmd), key);

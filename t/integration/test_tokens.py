@@ -21,6 +21,10 @@ import uuid
 import pytest
 
 from harness.client import assert_envelope, assert_json_headers
+from harness.jose import b64u_decode, b64u_encode
+from harness.jose import claims_of as jwt_payload
+from harness.jose import header_of as jwt_header
+from harness.jose import split as jwt_parts
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REGISTERED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
@@ -40,28 +44,6 @@ def api(client, accounts):
 
 
 # ---- JWT pieces, written here so that nothing of the module checks itself ------------
-
-def b64u_decode(s):
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-
-
-def b64u_encode(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")
-
-
-def jwt_parts(token):
-    parts = token.split(".")
-    assert len(parts) == 3, "not a compact JWS: %r" % token
-    return parts
-
-
-def jwt_header(token):
-    return json.loads(b64u_decode(jwt_parts(token)[0]))
-
-
-def jwt_payload(token):
-    return json.loads(b64u_decode(jwt_parts(token)[1]))
-
 
 def flip_char(segment, index):
     """segment with the character at index replaced by another base64url character

@@ -161,19 +161,26 @@ class HttpdServer:
         lines += self.tail_config
         return "\n".join(lines)
 
-    def start(self):
-        if not os.path.exists(util.MODULE_SO):
-            raise RuntimeError("%s is missing: build first (scripts/build)" % util.MODULE_SO)
+    def _make_server_root(self):
+        """A ServerRoot of its own: conf/, logs/, run/ and an empty mime.types."""
         self.dir = util.make_tempdir("authsvc-httpd-%s-" % self.name)
         for sub in ("conf", "logs", "run"):
             os.mkdir(os.path.join(self.dir, sub))
         open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
+
+    def _write_config(self):
+        self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(self.config_text())
+
+    def start(self):
+        if not os.path.exists(util.MODULE_SO):
+            raise RuntimeError("%s is missing: build first (scripts/build)" % util.MODULE_SO)
+        self._make_server_root()
         last_error = None
         for _attempt in range(3):  # a free port can be taken between probe and bind
             self.port = self.fixed_port or util.free_port()
-            self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
-            with open(self.conf_path, "w") as f:
-                f.write(self.config_text())
+            self._write_config()
             try:
                 self._launch()
                 return self
@@ -182,18 +189,14 @@ class HttpdServer:
         raise last_error
 
     def configtest(self):
-        """`apache2 -t` on this server's config (not started): (exit code, output)."""
-        self.dir = util.make_tempdir("authsvc-httpd-%s-" % self.name)
-        for sub in ("conf", "logs", "run"):
-            os.mkdir(os.path.join(self.dir, sub))
-        open(os.path.join(self.dir, "conf", "mime.types"), "w").close()
+        """`apache2 -t` on this server's config, in a ServerRoot of its own; nothing is
+        started: (exit code, output with stderr folded in). cleanup() removes it."""
+        self._make_server_root()
         self.port = util.free_port()
-        self.conf_path = os.path.join(self.dir, "conf", "httpd.conf")
-        with open(self.conf_path, "w") as f:
-            f.write(self.config_text())
-        r = subprocess.run([APACHE2, "-d", self.dir, "-f", self.conf_path, "-t"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           timeout=60, env=sanitizer_env())
+        self._write_config()
+        r = subprocess.run([APACHE2, "-t", "-d", self.dir, "-f", self.conf_path],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60, env=sanitizer_env())
         return r.returncode, r.stdout
 
     def _launch(self):
