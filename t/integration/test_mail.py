@@ -6,6 +6,7 @@ T-46, T-54, T-55, and secrets in the error log. R-10 (SMTP down) is test_mail_ou
 """
 import http.server
 import json
+import random
 import re
 import secrets
 import shutil
@@ -279,15 +280,20 @@ def test_forget_password_does_not_enumerate(api, sink, accounts, backend):
     add_users(backend, accounts, ["kate"])
     names = {"kate": [], "nobody-%s" % secrets.token_hex(4): [], "frank": []}
     answers = set()
+    order = list(names)
     for _round in range(8):
-        for name, times in names.items():
+        random.shuffle(order)  # no name always follows the one whose mail is being sent
+        for name in order:
             r, dt = _timed(lambda: forget(api, name))
+            times = names[name]
             answers.add((r.status, r.body, r.header("Content-Type")))
             times.append(dt)
     assert answers == {(204, b"", None)}, answers
     medians = {n: statistics.median(t) for n, t in names.items()}
     assert max(medians.values()) <= 2.0, medians
-    assert max(medians.values()) - min(medians.values()) < 0.05, medians
+    # Loose on purpose (clarification 8): on SQLite a request that meets the background
+    # worker's write waits for apr_dbd's 100 ms BUSY retry, whichever name it carries.
+    assert max(medians.values()) - min(medians.values()) < 0.25, medians
     sink.wait_for(email_of("kate"))
     time.sleep(1)
     assert sink.to(email_of("frank")) == []
