@@ -139,6 +139,9 @@ class HttpdServer:
                   ""]
         if util.IS_ROOT:
             lines += ["User %s" % util.HTTPD_USER, "Group %s" % util.HTTPD_USER, ""]
+        if os.environ.get("AUTHSVC_CORE_DIR"):
+            # Debugging a crash: children dump core there (with `ulimit -c unlimited`).
+            lines += ['CoreDumpDirectory "%s"' % os.environ["AUTHSVC_CORE_DIR"], ""]
         lines += ['ErrorLog "%s"' % self.error_log,
                   "LogLevel warn authsvc:info",
                   'LogFormat "%h %l %u %t \\"%r\\" %>s %b %D" authsvc',
