@@ -272,16 +272,16 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE mail_tokens SET used_at = %lld "
      "WHERE user_id = %s AND purpose = 'reset' AND used_at IS NULL", NULL},
     /* mail limits: a fixed window from the first request (args: scope, subject, now,
-     * cutoff, cutoff) */
+     * cutoff, cutoff). The count comes back from the same statement: read apart, it
+     * could already hold a request another child counted meanwhile. */
     {"authsvc_mail_limit_hit",
      "INSERT INTO mail_limits (scope, subject, requests, window_start) "
      "VALUES (%s, %s, 1, %lld) ON CONFLICT (scope, subject) DO UPDATE SET "
      "requests = CASE WHEN mail_limits.window_start < %lld THEN 1 "
      "ELSE mail_limits.requests + 1 END, "
      "window_start = CASE WHEN mail_limits.window_start < %lld "
-     "THEN excluded.window_start ELSE mail_limits.window_start END", NULL},
-    {"authsvc_mail_limit_get",
-     "SELECT requests, window_start FROM mail_limits WHERE scope = %s AND subject = %s", NULL},
+     "THEN excluded.window_start ELSE mail_limits.window_start END "
+     "RETURNING requests, window_start", NULL},
     /* users by address: the e-mail column or a username that is the address (args: the
      * lowercased address twice) */
     {"authsvc_user_by_email", "SELECT " USER_COLUMNS " FROM users "

@@ -122,10 +122,14 @@ int authsvc_mail_limit_over(authsvc_request_t *req, authsvc_db_t *db, const char
     args[1] = subject;
     args[2] = ARG(now);
     args[3] = args[4] = cutoff;
-    if (authsvc_db_exec(db, req->pool, "authsvc_mail_limit_hit", NULL, 5, args) != AUTHSVC_OK
-        || authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_get", &row, 2, args)
-               != AUTHSVC_OK)
+    /* counts this request and answers the count it made, whatever other children count */
+    if (authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_hit", &row, 5, args)
+        != AUTHSVC_OK) {
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
+                 "%s; not applied to this request", scope,
+                 db->error ? db->error : "database error");
         return 0;
+    }
     start = authsvc_db_column_int(db, row, 1, now);
     *retry_after = (long)((start + window * 1000LL - now + 999) / 1000);
     return authsvc_db_column_int(db, row, 0, 0) > limit;

@@ -659,6 +659,31 @@ static void test_ip_failures_window(void)
     CU_ASSERT_EQUAL(attempt_failures("ip", "192.0.2.1"), 1);
 }
 
+/* The count of a mail limit hit, as the statement that made it answers it; -1 on error. */
+static long long mail_limit_hit(const char *subject, long long now, long long cutoff)
+{
+    const char *args[] = {"address", subject, authsvc_db_int_arg(pool, now),
+                          authsvc_db_int_arg(pool, cutoff), authsvc_db_int_arg(pool, cutoff)};
+    apr_dbd_row_t *row = NULL;
+
+    if (authsvc_db_select_one(db, pool, "authsvc_mail_limit_hit", &row, 5, args) != AUTHSVC_OK)
+        return -1;
+    return authsvc_db_column_int(db, row, 0, -1);
+}
+
+static void test_mail_limit_hit_answers_its_count(void)
+{
+    long long now = authsvc_db_now_ms();
+
+    CU_ASSERT_EQUAL(mail_limit_hit("limited", now, now - 1000), 1);
+    CU_ASSERT_EQUAL(mail_limit_hit("limited", now + 1, now - 999), 2);
+    CU_ASSERT_EQUAL(mail_limit_hit("limited", now + 2, now - 998), 3);
+    CU_ASSERT_EQUAL(mail_limit_hit("other", now, now - 1000), 1);
+    /* the window (started at now) ended before the cutoff: a new one starts */
+    CU_ASSERT_EQUAL(mail_limit_hit("limited", now + 20, now + 10), 1);
+    CU_ASSERT_EQUAL(mail_limit_hit("limited", now + 21, now + 11), 2);
+}
+
 static void test_int_arg(void)
 {
     CU_ASSERT_STRING_EQUAL(authsvc_db_int_arg(pool, 1795870089962LL), "1795870089962");
@@ -718,6 +743,8 @@ void authsvc_test_register_db(void)
     CU_add_test(s, "revoking a jti twice is fine", test_revocation_is_idempotent);
     CU_add_test(s, "login failures count up", test_login_failures_count_up);
     CU_add_test(s, "ip failures count in a fixed window", test_ip_failures_window);
+    CU_add_test(s, "a mail limit hit answers the count it made",
+                test_mail_limit_hit_answers_its_count);
     CU_add_test(s, "integer arguments and the clock", test_int_arg);
     CU_add_test(s, "open reports a bad driver or path", test_open_reports_bad_driver);
 }
