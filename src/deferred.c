@@ -43,8 +43,12 @@ static authsvc_db_t *deferred_db(authsvc_request_t *req)
 {
     deferred_job_t *job = req->glue;
 
-    if (!req->db_conn)
+    if (!req->db_conn) {
         req->db_conn = authsvc_dbd_open(req->pool, job->server);
+        if (!req->db_conn)
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, job->server, AUTHSVC_LOGNO(1615)
+                         "deferred %s not done: no database connection", job->route);
+    }
     return req->db_conn;
 }
 

@@ -49,44 +49,68 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
     return 0;
 }
 
-/* The user a reset mail may go to: internal credential, a usable address, and a
- * member of the client. NULL otherwise (nothing is sent, nothing is said). */
-static const char *reset_recipient(authsvc_request_t *job, authsvc_db_t *db,
-                                   const char *username_key, const char *client_id,
-                                   const char **user_id, const char **name)
+/* The address a reset mail may go to (*email): a user with an internal credential, a
+ * usable address, and a member of the client. AUTHSVC_NOT_FOUND for anyone else (nothing
+ * is sent, nothing is said); another status when the database failed. */
+static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db,
+                                        const char *username_key, const char *client_id,
+                                        const char **user_id, const char **name,
+                                        const char **email)
 {
     apr_dbd_row_t *row = NULL;
-    const char *email, *args[2];
+    const char *address, *args[2];
+    authsvc_status_t st = authsvc_db_select_one(db, job->pool, "authsvc_user_by_username",
+                                                &row, 1, &username_key);
 
-    if (authsvc_db_select_one(db, job->pool, "authsvc_user_by_username", &row, 1,
-                              &username_key) != AUTHSVC_OK)
-        return NULL;
+    if (st != AUTHSVC_OK)
+        return st;
     *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     *name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
-    email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
-    if (!authsvc_mail_address_valid(email))
-        return NULL;
+    address = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    if (!authsvc_mail_address_valid(address))
+        return AUTHSVC_NOT_FOUND;
     args[0] = *user_id;
     args[1] = client_id;
     row = NULL;
-    if (authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
-                              args) != AUTHSVC_OK
-        || !authsvc_db_column(db, row, 3))
-        return NULL;
+    st = authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
+                               args);
+    if (st == AUTHSVC_OK && !authsvc_db_column(db, row, 3))
+        st = AUTHSVC_NOT_FOUND;
     row = NULL;
-    if (authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args)
-        != AUTHSVC_OK)
-        return NULL;
-    return email;
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args);
+    if (st == AUTHSVC_OK)
+        *email = address;
+    return st;
 }
 
-/* Deferred: the mail of a forget-password request (body: username, client_id). */
+/* The reset token of a recipient, stored (the user's earlier ones retired), or NULL with
+ * the failure logged. */
+static const char *reset_token_stored(authsvc_request_t *job, authsvc_db_t *db,
+                                      const char *user_id, const char *email)
+{
+    const char *token = NULL;
+
+    if (authsvc_mail_token_retire_user(job, db, user_id) != AUTHSVC_OK
+        || authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_RESET, user_id,
+                                    reset_body_string(job, "client_id"), email, &token)
+               != AUTHSVC_OK) {
+        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
+                 db->error ? db->error : "database error");
+        return NULL;
+    }
+    return token;
+}
+
+/* Deferred: the mail of a forget-password request (body: username, client_id). A request
+ * within the limit gets its mail, or an error in the log. */
 static void reset_deliver(authsvc_request_t *job)
 {
-    authsvc_db_t *db = job->db(job);
+    authsvc_db_t *db = job->db(job); /* deferred_db logs a failure */
     const char *key = authsvc_mail_lower(job->pool, reset_body_string(job, "username"));
-    const char *user_id = NULL, *name = NULL, *email, *token = NULL;
+    const char *user_id = NULL, *name = NULL, *email = NULL, *token;
     long retry_after = 0;
+    authsvc_status_t st;
 
     if (!db)
         return;
@@ -98,18 +122,16 @@ static void reset_deliver(authsvc_request_t *job)
                  "over the limit: none sent");
         return;
     }
-    email = reset_recipient(job, db, key, reset_body_string(job, "client_id"), &user_id, &name);
-    if (!email)
-        return;
-    if (authsvc_mail_token_retire_user(job, db, user_id) != AUTHSVC_OK
-        || authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_RESET, user_id,
-                                    reset_body_string(job, "client_id"), email, &token)
-               != AUTHSVC_OK) {
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
-                 db->error ? db->error : "database error");
+    st = reset_recipient(job, db, key, reset_body_string(job, "client_id"), &user_id, &name,
+                         &email);
+    if (st != AUTHSVC_OK) {
+        if (st != AUTHSVC_NOT_FOUND)
+            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1635) "reset mail not sent: the "
+                     "user was not read: %s", db->error ? db->error : authsvc_status_name(st));
         return;
     }
-    authsvc_mail_deliver(job, AUTHSVC_MAIL_RESET, email, name, token);
+    if ((token = reset_token_stored(job, db, user_id, email)) != NULL)
+        authsvc_mail_deliver(job, AUTHSVC_MAIL_RESET, email, name, token);
 }
 
 int authsvc_flow_forget_password(authsvc_request_t *req)

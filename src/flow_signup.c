@@ -73,8 +73,12 @@ static void signup_deliver(authsvc_request_t *job)
                  "the limit: none sent");
         return;
     }
-    if (signup_address_taken(job, db, email, &st) || st != AUTHSVC_NOT_FOUND)
+    if (signup_address_taken(job, db, email, &st) || st != AUTHSVC_NOT_FOUND) {
+        if (st != AUTHSVC_OK)
+            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1646) "invite not sent: the "
+                     "address was not checked: %s", db->error ? db->error : "database error");
         return;
+    }
     if (authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
         != AUTHSVC_OK) {
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1642) "invite token not stored: %s",
