@@ -141,6 +141,12 @@ void authsvc_gateway_cache_put(request_rec *r, const unsigned char *key, apr_siz
 /* The revocation set. A revoked jti is kept until expires_ms plus the leeway. */
 void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
                                      long long expires_ms);
+/* This process's verified-token cache (NULL without the node's socache) and, in
+ * *generation, the node's revocation generation now (after a due revocation poll): read
+ * it before the revocation check that an entry put with it stands for. */
+struct authsvc_gateway_local;
+struct authsvc_gateway_local *authsvc_gateway_local(request_rec *r,
+                                                    unsigned long long *generation);
 /* 1 revoked, 0 not, -1 unknown (no cache and no database). Polls the revocation
  * table at most once per interval per process. */
 int authsvc_gateway_revoked(request_rec *r, const char *jti);

@@ -19,6 +19,7 @@
 #include "authsvc_claims.h"
 #include "authsvc_db.h"
 #include "authsvc_gateway.h"
+#include "authsvc_gateway_local.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
 #include "authsvc_json.h"
@@ -26,7 +27,7 @@
 
 APLOG_USE_MODULE(authsvc);
 
-/* 'T', 8 bytes naming the key ring, SHA-256 of the whole compact token. */
+/* SHA-256 of the whole compact token, 8 bytes naming the key ring, 'T'. */
 #define AUTHN_CACHE_KEY_LENGTH (1 + 8 + 32)
 
 static int authn_is_ours(request_rec *r)
@@ -65,7 +66,9 @@ int authsvc_gateway_wants_json(request_rec *r)
            || (mode && strcasecmp(mode, "cors") == 0);
 }
 
-/* The cache key: the ring's tag keeps tokens verified under other keys apart. */
+/* The cache key: SHA-256 of the whole token first (shmcb picks a subcache by a key's first
+ * byte, so the keys must spread from there), then a tag of the key ring (tokens verified
+ * under other keys stay apart), then 'T' (revocation keys end in 'R'). */
 static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
                             unsigned char *key)
 {
@@ -74,7 +77,7 @@ static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int i;
 
-    key[0] = 'T';
+    memset(md, 0, sizeof(md));
     if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
         for (i = 0; i < ring->keys->nelts; i++) {
             const char *kid = APR_ARRAY_IDX(ring->keys, i, const authsvc_key_t *)->kid;
@@ -83,8 +86,9 @@ static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
         EVP_DigestFinal_ex(ctx, md, &len);
     }
     EVP_MD_CTX_free(ctx);
-    memcpy(key + 1, md, 8);
-    EVP_Digest(token, strlen(token), key + 9, &len, EVP_sha256(), NULL);
+    EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
+    memcpy(key + 32, md, 8);
+    key[AUTHN_CACHE_KEY_LENGTH - 1] = 'T';
 }
 
 static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)
@@ -99,35 +103,75 @@ static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)
     expect->leeway = authsvc_config_leeway(sc);
 }
 
-/* Signature and claims, from the cache when the same token was verified before. */
+/* Signature and claims, from the node's socache when the same token was verified before
+ * on this node, else verified now (and put there). */
 static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_keyring_t *ring,
-                                               const char *token, cJSON **claims)
+                                               const char *token, const unsigned char *key,
+                                               const authsvc_jwt_expect_t *expect,
+                                               cJSON **claims)
 {
-    unsigned char key[AUTHN_CACHE_KEY_LENGTH];
-    authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
     const char *cached = NULL;
     const cJSON *exp;
 
-    authn_expect(r, &expect);
-    authn_cache_key(ring, token, key);
     *claims = NULL;
-    if (authsvc_gateway_cache_get(r, key, sizeof(key), &cached)
+    if (authsvc_gateway_cache_get(r, key, AUTHN_CACHE_KEY_LENGTH, &cached)
         && authsvc_json_parse(r->pool, cached, strlen(cached), claims) == AUTHSVC_JSON_VALID)
-        return authsvc_jwt_check_claims(*claims, &expect);
-    rv = authsvc_jwt_verify(r->pool, ring, token, &expect, claims);
+        return authsvc_jwt_check_claims(*claims, expect);
+    rv = authsvc_jwt_verify(r->pool, ring, token, expect, claims);
     exp = rv == AUTHSVC_JWT_VALID ? cJSON_GetObjectItemCaseSensitive(*claims, "exp") : NULL;
     if (cJSON_IsNumber(exp))
-        authsvc_gateway_cache_put(r, key, sizeof(key), authsvc_json_print(r->pool, *claims),
+        authsvc_gateway_cache_put(r, key, AUTHN_CACHE_KEY_LENGTH,
+                                  authsvc_json_print(r->pool, *claims),
                                   (long long)exp->valuedouble);
     return rv;
+}
+
+/* The claims from this process's cache: the token was verified and found not revoked
+ * here, and no revocation was stored on the node since. 0 when it does not hold it. */
+static int authn_local_hit(request_rec *r, struct authsvc_gateway_local *local,
+                           unsigned long long generation, const unsigned char *key,
+                           const authsvc_jwt_expect_t *expect, cJSON **claims,
+                           authsvc_jwt_result_t *rv)
+{
+    const char *cached = NULL;
+
+    if (!authsvc_gateway_local_get(local, r->pool, key, AUTHN_CACHE_KEY_LENGTH, expect->now,
+                                   generation, &cached)
+        || authsvc_json_parse(r->pool, cached, strlen(cached), claims) != AUTHSVC_JSON_VALID)
+        return 0;
+    *rv = authsvc_jwt_check_claims(*claims, expect);
+    return 1;
+}
+
+static void authn_local_put(request_rec *r, struct authsvc_gateway_local *local,
+                            unsigned long long generation, const unsigned char *key,
+                            const cJSON *claims)
+{
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+
+    if (local && cJSON_IsNumber(exp))
+        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH,
+                                  authsvc_json_print(r->pool, claims),
+                                  (long long)exp->valuedouble, generation);
+}
+
+static authsvc_bearer_result_t authn_refused_token(request_rec *r, authsvc_jwt_result_t rv)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1122) "gateway: token "
+                  "refused: %s", authsvc_jwt_result_name(rv));
+    return rv == AUTHSVC_JWT_EXPIRED ? AUTHSVC_BEARER_EXPIRED : AUTHSVC_BEARER_INVALID;
 }
 
 static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, cJSON **claims)
 {
     const authsvc_keyring_t *ring = authn_ring(r);
-    const cJSON *jti;
+    unsigned char key[AUTHN_CACHE_KEY_LENGTH];
+    struct authsvc_gateway_local *local;
+    unsigned long long generation;
+    authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
+    const cJSON *jti;
     int revoked;
 
     if (!ring || ring->keys->nelts == 0) {
@@ -135,12 +179,14 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
                       "without keys: set AuthsvcSigningKey or AuthsvcGatewayJWKSFile");
         return AUTHSVC_BEARER_INVALID;
     }
-    rv = authn_verify_token(r, ring, token, claims);
-    if (rv != AUTHSVC_JWT_VALID) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1122) "gateway: token "
-                      "refused: %s", authsvc_jwt_result_name(rv));
-        return rv == AUTHSVC_JWT_EXPIRED ? AUTHSVC_BEARER_EXPIRED : AUTHSVC_BEARER_INVALID;
-    }
+    authn_expect(r, &expect);
+    authn_cache_key(ring, token, key);
+    local = authsvc_gateway_local(r, &generation); /* read before the revocation check */
+    if (authn_local_hit(r, local, generation, key, &expect, claims, &rv))
+        return rv == AUTHSVC_JWT_VALID ? AUTHSVC_BEARER_OK : authn_refused_token(r, rv);
+    rv = authn_verify_token(r, ring, token, key, &expect, claims);
+    if (rv != AUTHSVC_JWT_VALID)
+        return authn_refused_token(r, rv);
     jti = cJSON_GetObjectItemCaseSensitive(*claims, "jti");
     if (!cJSON_IsString(jti) || !*jti->valuestring)
         return AUTHSVC_BEARER_INVALID;
@@ -149,6 +195,8 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1123) "gateway: token %s "
                       "refused: %s", jti->valuestring, revoked > 0 ? "revoked" : "revocation "
                       "list unavailable");
+    else
+        authn_local_put(r, local, generation, key, *claims);
     return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
                                                              : AUTHSVC_BEARER_OK;
 }

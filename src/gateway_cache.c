@@ -5,12 +5,20 @@
  * moment it revokes, so every process of this node sees it at once; revocations made
  * on other nodes arrive by polling the revocations table at most once per interval
  * per process. Without a cache the gateway asks the database on every request, and
- * without a database it sees revocation only through exp. */
+ * without a database it sees revocation only through exp.
+ *
+ * In front of the socache each process keeps its own verified tokens
+ * (gateway_local.c). A counter in shared memory, the revocation generation, goes up
+ * with every revocation this node stores; a process's entry is used only while the
+ * counter still has the value it had when that entry's revocation check was made, so
+ * steady traffic takes no lock shared between processes. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <httpd.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <http_config.h>
@@ -20,6 +28,7 @@
 
 #include "authsvc_db.h"
 #include "authsvc_gateway.h"
+#include "authsvc_gateway_local.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
 
@@ -27,7 +36,9 @@ APLOG_USE_MODULE(authsvc);
 
 #define CACHE_MUTEX_TYPE "authsvc-gateway"
 #define CACHE_SIZE_DEFAULT 4194304
-#define REVOKED_PREFIX "R:"
+/* A revoked jti's key: the jti first (shmcb picks a subcache by the first byte), then
+ * this suffix (verified-token keys end in 'T'). */
+#define REVOKED_SUFFIX ":R"
 #define JTI_LENGTH_MAX 128
 
 struct authsvc_gateway_shared {
@@ -36,7 +47,9 @@ struct authsvc_gateway_shared {
     apr_global_mutex_t *mutex;        /* NULL when the provider is safe across processes */
     const char *mutex_file;
     server_rec *server;               /* the main server, for the provider's destroy */
+    atomic_ullong *generation;        /* in shared memory: revocations stored so far */
     /* Per process (each child has its own copy after fork; set up in child_init). */
+    authsvc_gateway_local_t *local;
     apr_thread_mutex_t *poll_lock;
     long long last_poll_ms;
     long long watermark_ms;
@@ -73,6 +86,23 @@ static const char *cache_spec(apr_pool_t *p, const server_rec *s, const char **n
     return g->cache_spec_set ? spec : NULL;
 }
 
+/* The revocation generation: anonymous shared memory, inherited by the children. */
+static apr_status_t cache_generation_create(apr_pool_t *pconf, server_rec *s,
+                                            authsvc_gateway_shared_t *sh)
+{
+    apr_shm_t *shm = NULL;
+    apr_status_t rv = apr_shm_create(&shm, sizeof(atomic_ullong), NULL, pconf);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, AUTHSVC_LOGNO(1116) "cannot create the "
+                     "gateway's shared revocation counter");
+        return rv;
+    }
+    sh->generation = apr_shm_baseaddr_get(shm);
+    atomic_init(sh->generation, 0);
+    return APR_SUCCESS;
+}
+
 static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     static const struct ap_socache_hints hints = {44, 1024, 60};
@@ -98,6 +128,8 @@ static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *pte
     if ((sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE)
         && ap_global_mutex_create(&sh->mutex, &sh->mutex_file, CACHE_MUTEX_TYPE, NULL, s, pconf, 0)
                != APR_SUCCESS)
+        return (authsvc_gateway_shared_t *)-1;
+    if (cache_generation_create(pconf, s, sh) != APR_SUCCESS)
         return (authsvc_gateway_shared_t *)-1;
     if (sh->provider->init(sh->instance, "authsvc-gateway", &hints, s, pconf) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
@@ -144,6 +176,10 @@ void authsvc_gateway_cache_child_init(apr_pool_t *pchild, server_rec *s)
     if (sh->mutex)
         apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
     apr_thread_mutex_create(&sh->poll_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    if (authsvc_gateway_local_create(pchild, AUTHSVC_GATEWAY_LOCAL_SLOTS, &sh->local)
+        != AUTHSVC_OK)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(1117) "no per-process "
+                     "token cache: every request asks the node's socache");
 }
 
 static apr_status_t cache_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
@@ -212,12 +248,14 @@ static int cache_leeway_s(const server_rec *s)
 static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
                                 const char *jti, long long expires_ms)
 {
-    const char *key = apr_pstrcat(p, REVOKED_PREFIX, jti, NULL);
+    const char *key = apr_pstrcat(p, jti, REVOKED_SUFFIX, NULL);
     long long until_ms = expires_ms + (long long)cache_leeway_s(s) * 1000;
 
-    if (strlen(jti) <= JTI_LENGTH_MAX && until_ms > authsvc_db_now_ms())
+    if (strlen(jti) <= JTI_LENGTH_MAX && until_ms > authsvc_db_now_ms()) {
         cache_store(sh, s, p, (const unsigned char *)key, strlen(key),
                     apr_time_from_msec(until_ms), "1", 1);
+        atomic_fetch_add(sh->generation, 1); /* after the store: a recheck then sees it */
+    }
 }
 
 void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
@@ -302,6 +340,20 @@ static int cache_has_database(request_rec *r)
     return c->dbd_glue != NULL;
 }
 
+authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r,
+                                               unsigned long long *generation)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
+
+    *generation = 0;
+    if (!sh || !sh->local)
+        return NULL;
+    if (cache_has_database(r))
+        cache_poll(r, sh);
+    *generation = atomic_load(sh->generation);
+    return sh->local;
+}
+
 int authsvc_gateway_revoked(request_rec *r, const char *jti)
 {
     authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
@@ -311,7 +363,7 @@ int authsvc_gateway_revoked(request_rec *r, const char *jti)
         return cache_has_database(r) ? cache_revoked_in_database(r, jti) : 0;
     if (cache_has_database(r))
         cache_poll(r, sh);
-    key = apr_pstrcat(r->pool, REVOKED_PREFIX, jti, NULL);
+    key = apr_pstrcat(r->pool, jti, REVOKED_SUFFIX, NULL);
     return cache_retrieve(sh, r->server, r->pool, (const unsigned char *)key, strlen(key), 8)
                ? 1 : 0;
 }

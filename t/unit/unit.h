@@ -34,5 +34,6 @@ void authsvc_test_register_mail(void);
 void authsvc_test_register_saml_response(void);
 void authsvc_test_register_claims(void);
 void authsvc_test_register_return_url(void);
+void authsvc_test_register_gateway_local(void);
 
 #endif

@@ -1,0 +1,37 @@
+/* A verified-token cache of one process, in front of the node's socache: a fixed
+ * number of slots (memory is bounded), each holding the claims of one verified token
+ * under its cache key, until the token's exp, together with the node's revocation
+ * generation it was last checked against. A hit costs a key comparison and a copy under
+ * one of several locks (threads rarely meet), no lock shared between processes and no
+ * database round trip. Pure layer: no request_rec; gateway_cache.c supplies the
+ * generation and gateway_authn.c the keys. */
+#ifndef AUTHSVC_GATEWAY_LOCAL_H
+#define AUTHSVC_GATEWAY_LOCAL_H
+
+#include <apr_pools.h>
+
+#include "authsvc_status.h"
+
+#define AUTHSVC_GATEWAY_LOCAL_SLOTS 4096     /* per process */
+#define AUTHSVC_GATEWAY_LOCAL_KEY_MAX 64     /* bytes of a cache key */
+#define AUTHSVC_GATEWAY_LOCAL_VALUE_MAX 8192 /* larger claim sets are not kept */
+
+typedef struct authsvc_gateway_local authsvc_gateway_local_t;
+
+/* A cache of slots entries (a power of two is best), living as long as p. */
+authsvc_status_t authsvc_gateway_local_create(apr_pool_t *p, apr_size_t slots,
+                                              authsvc_gateway_local_t **out);
+
+/* 1 and *value (a copy in p) when key is held, its exp is after now_s and it was last
+ * checked against revocation generation `generation`; 0 otherwise. */
+int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
+                              const unsigned char *key, apr_size_t key_len, long long now_s,
+                              unsigned long long generation, const char **value);
+
+/* Keeps value under key until exp_s, as checked against `generation` (read before the
+ * revocation check it stands for); replaces what the slot held. */
+void authsvc_gateway_local_put(authsvc_gateway_local_t *c, const unsigned char *key,
+                               apr_size_t key_len, const char *value, long long exp_s,
+                               unsigned long long generation);
+
+#endif

@@ -1,0 +1,160 @@
+/* The per-process verified-token cache (see authsvc_gateway_local.h): sets of LOCAL_WAYS
+ * slots chosen by the key's first bytes (a SHA-256, so they spread), so that a few keys
+ * meeting in one set do not push each other out; values in malloc'd buffers freed on
+ * replacement and with the pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#include "authsvc_gateway_local.h"
+
+#define LOCAL_LOCKS 64
+#define LOCAL_WAYS 4
+
+typedef struct {
+    unsigned char key[AUTHSVC_GATEWAY_LOCAL_KEY_MAX];
+    apr_size_t key_len;
+    long long exp_s;
+    unsigned long long generation;
+    char *value;
+    apr_size_t value_len;
+} local_slot_t;
+
+struct authsvc_gateway_local {
+    local_slot_t *slots;
+    apr_size_t count; /* slots */
+    apr_size_t sets;  /* count / LOCAL_WAYS */
+    apr_thread_mutex_t *locks[LOCAL_LOCKS];
+};
+
+static apr_status_t local_free(void *data)
+{
+    authsvc_gateway_local_t *c = data;
+    apr_size_t i;
+
+    for (i = 0; i < c->count; i++) {
+        free(c->slots[i].value);
+        c->slots[i].value = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+authsvc_status_t authsvc_gateway_local_create(apr_pool_t *p, apr_size_t slots,
+                                              authsvc_gateway_local_t **out)
+{
+    authsvc_gateway_local_t *c = apr_pcalloc(p, sizeof(*c));
+    int i;
+
+    *out = NULL;
+    if (slots < LOCAL_WAYS)
+        return AUTHSVC_INVALID;
+    c->sets = slots / LOCAL_WAYS;
+    c->count = c->sets * LOCAL_WAYS;
+    c->slots = apr_pcalloc(p, c->count * sizeof(*c->slots));
+    for (i = 0; i < LOCAL_LOCKS; i++)
+        if (apr_thread_mutex_create(&c->locks[i], APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
+            return AUTHSVC_NO_MEMORY;
+    apr_pool_cleanup_register(p, c, local_free, apr_pool_cleanup_null);
+    *out = c;
+    return AUTHSVC_OK;
+}
+
+/* The set of key: its first slot. */
+static apr_size_t local_set(const authsvc_gateway_local_t *c, const unsigned char *key,
+                            apr_size_t key_len)
+{
+    apr_size_t h = 0, i;
+
+    for (i = 0; i < key_len && i < sizeof(h); i++)
+        h = (h << 8) | key[i];
+    return (h % c->sets) * LOCAL_WAYS;
+}
+
+static apr_thread_mutex_t *local_lock(const authsvc_gateway_local_t *c, apr_size_t set)
+{
+    return c->locks[(set / LOCAL_WAYS) % LOCAL_LOCKS];
+}
+
+static int local_same(const local_slot_t *s, const unsigned char *key, apr_size_t key_len)
+{
+    return s->value && s->key_len == key_len && memcmp(s->key, key, key_len) == 0;
+}
+
+static int local_usable(apr_size_t key_len)
+{
+    return key_len > 0 && key_len <= AUTHSVC_GATEWAY_LOCAL_KEY_MAX;
+}
+
+int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
+                              const unsigned char *key, apr_size_t key_len, long long now_s,
+                              unsigned long long generation, const char **value)
+{
+    apr_size_t set, w;
+    apr_thread_mutex_t *lock;
+
+    *value = NULL;
+    if (!c || !local_usable(key_len))
+        return 0;
+    set = local_set(c, key, key_len);
+    lock = local_lock(c, set);
+    apr_thread_mutex_lock(lock);
+    for (w = 0; w < LOCAL_WAYS; w++) {
+        const local_slot_t *s = &c->slots[set + w];
+        if (local_same(s, key, key_len)) {
+            if (s->exp_s > now_s && s->generation == generation)
+                *value = apr_pstrmemdup(p, s->value, s->value_len);
+            break;
+        }
+    }
+    apr_thread_mutex_unlock(lock);
+    return *value != NULL;
+}
+
+/* The slot of set for key: the one holding it, else an empty one, else the one whose
+ * token expires first (an expired one first of all). */
+static local_slot_t *local_victim(authsvc_gateway_local_t *c, apr_size_t set,
+                                  const unsigned char *key, apr_size_t key_len)
+{
+    local_slot_t *victim = &c->slots[set];
+    apr_size_t w;
+
+    for (w = 0; w < LOCAL_WAYS; w++) {
+        local_slot_t *s = &c->slots[set + w];
+        if (local_same(s, key, key_len))
+            return s;
+        if (victim->value && (!s->value || s->exp_s < victim->exp_s))
+            victim = s;
+    }
+    return victim;
+}
+
+void authsvc_gateway_local_put(authsvc_gateway_local_t *c, const unsigned char *key,
+                               apr_size_t key_len, const char *value, long long exp_s,
+                               unsigned long long generation)
+{
+    apr_size_t set, len = value ? strlen(value) : 0;
+    apr_thread_mutex_t *lock;
+    local_slot_t *s;
+    char *copy;
+
+    if (!c || !local_usable(key_len) || !value || len > AUTHSVC_GATEWAY_LOCAL_VALUE_MAX)
+        return;
+    copy = malloc(len + 1);
+    if (!copy)
+        return;
+    memcpy(copy, value, len + 1);
+    set = local_set(c, key, key_len);
+    lock = local_lock(c, set);
+    apr_thread_mutex_lock(lock);
+    s = local_victim(c, set, key, key_len);
+    free(s->value);
+    memcpy(s->key, key, key_len);
+    s->key_len = key_len;
+    s->exp_s = exp_s;
+    s->generation = generation;
+    s->value = copy;
+    s->value_len = len;
+    apr_thread_mutex_unlock(lock);
+}

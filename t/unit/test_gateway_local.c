@@ -1,0 +1,148 @@
+/* The per-process verified-token cache (gateway_local.c): hits only for the same key,
+ * before exp and at the same revocation generation; bounded slots; replacement. */
+#include <string.h>
+
+#include "authsvc_gateway_local.h"
+#include "unit.h"
+
+static void key_of(unsigned char *key, int n)
+{
+    int i;
+
+    for (i = 0; i < 41; i++)
+        key[i] = (unsigned char)(n * 31 + i * 7);
+}
+
+static authsvc_gateway_local_t *local_new(apr_size_t slots)
+{
+    authsvc_gateway_local_t *c = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_gateway_local_create(authsvc_test_pool(), slots, &c),
+                          AUTHSVC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    return c;
+}
+
+static void test_gateway_local_hit_needs_key_exp_and_generation(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(64);
+    unsigned char key[41], other[41];
+    const char *v = NULL;
+
+    key_of(key, 1);
+    memcpy(other, key, sizeof(other));
+    other[40] ^= 1; /* one bit of the key: another token */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 100, 7, &v));
+    authsvc_gateway_local_put(c, key, sizeof(key), "{\"sub\":\"a\"}", 200, 7);
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 100, 7, &v));
+    CU_ASSERT_STRING_EQUAL(v, "{\"sub\":\"a\"}");
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, other, sizeof(other), 100, 7, &v));
+    CU_ASSERT_PTR_NULL(v);
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key) - 1, 100, 7, &v));
+    /* a revocation stored on the node since: the entry must be checked again */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 100, 8, &v));
+    /* at exp and after: gone */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 200, 7, &v));
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 201, 7, &v));
+}
+
+static void test_gateway_local_put_replaces_and_rechecks(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(64);
+    unsigned char key[41];
+    const char *v = NULL;
+
+    key_of(key, 2);
+    authsvc_gateway_local_put(c, key, sizeof(key), "{\"n\":1}", 500, 1);
+    authsvc_gateway_local_put(c, key, sizeof(key), "{\"n\":2}", 500, 3);
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 10, 1, &v));
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 10, 3, &v));
+    CU_ASSERT_STRING_EQUAL(v, "{\"n\":2}");
+}
+
+static void test_gateway_local_is_bounded(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(8);
+    unsigned char key[41];
+    const char *v = NULL;
+    int n, held = 0;
+
+    for (n = 0; n < 100; n++) {
+        key_of(key, n);
+        authsvc_gateway_local_put(c, key, sizeof(key), "{}", 1000, 0);
+    }
+    for (n = 0; n < 100; n++) {
+        key_of(key, n);
+        held += authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v);
+    }
+    CU_ASSERT(held >= 1 && held <= 8);
+    key_of(key, 99); /* the last one put is always held */
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+}
+
+/* Keys that meet in one set (same first bytes) are all held, up to the set's ways; the
+ * one that expires first makes room for a fifth. */
+static void test_gateway_local_sets_hold_colliding_keys(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(64);
+    unsigned char key[41];
+    const char *v = NULL;
+    int n;
+
+    memset(key, 0x42, sizeof(key));
+    for (n = 0; n < 4; n++) {
+        key[40] = (unsigned char)n;
+        authsvc_gateway_local_put(c, key, sizeof(key), "{}", 1000 + n, 0);
+    }
+    for (n = 0; n < 4; n++) {
+        key[40] = (unsigned char)n;
+        CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    }
+    key[40] = 9;
+    authsvc_gateway_local_put(c, key, sizeof(key), "{}", 2000, 0);
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    key[40] = 0; /* exp 1000: the first to go */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    for (n = 1; n < 4; n++) {
+        key[40] = (unsigned char)n;
+        CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    }
+}
+
+static void test_gateway_local_refuses_odd_input(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(16), *none = NULL;
+    unsigned char key[AUTHSVC_GATEWAY_LOCAL_KEY_MAX + 1];
+    char *big = apr_palloc(p, AUTHSVC_GATEWAY_LOCAL_VALUE_MAX + 2);
+    const char *v = NULL;
+
+    memset(key, 'k', sizeof(key));
+    memset(big, 'x', AUTHSVC_GATEWAY_LOCAL_VALUE_MAX + 1);
+    big[AUTHSVC_GATEWAY_LOCAL_VALUE_MAX + 1] = '\0';
+    CU_ASSERT_EQUAL(authsvc_gateway_local_create(p, 3, &none), AUTHSVC_INVALID);
+    authsvc_gateway_local_put(c, key, sizeof(key), "{}", 100, 0); /* key too long */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    authsvc_gateway_local_put(c, key, 32, big, 100, 0); /* value too large: not kept */
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, 32, 1, 0, &v));
+    authsvc_gateway_local_put(c, key, 0, "{}", 100, 0);
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, 0, 1, 0, &v));
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(NULL, p, key, 32, 1, 0, &v));
+    authsvc_gateway_local_put(NULL, key, 32, "{}", 100, 0);
+}
+
+void authsvc_test_register_gateway_local(void)
+{
+    CU_pSuite s = CU_add_suite("gateway_local", NULL, NULL);
+
+    CU_add_test(s, "hit needs the key, exp and the generation",
+                test_gateway_local_hit_needs_key_exp_and_generation);
+    CU_add_test(s, "put replaces and is checked again", test_gateway_local_put_replaces_and_rechecks);
+    CU_add_test(s, "bounded slots", test_gateway_local_is_bounded);
+    CU_add_test(s, "sets hold colliding keys", test_gateway_local_sets_hold_colliding_keys);
+    CU_add_test(s, "odd input refused", test_gateway_local_refuses_odd_input);
+}
