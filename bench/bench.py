@@ -1,0 +1,540 @@
+#!/usr/bin/env python3
+"""mod_authsvc benchmarks (bench/run calls this after building): the gateway against
+the unprotected limit and against mod_auth_openidc, and the API's routes, measured side
+by side in one run on this machine. Absolute figures on a shared machine are noise; the
+ratios of interleaved runs are the result.
+
+    bench/run [--seconds 10] [--rounds 3] [--warmup 2] [--soak 60]
+              [--only gateway,api,soak] [--db sqlite,pgsql] [--out FILE]
+
+Every workload is a wrk run (2 threads, 32 connections unless it measures latency
+alone with 1 connection) against an httpd of its own on 127.0.0.1. A round runs each
+configuration once, in the same order, so that load on the machine hits them alike;
+medians, min and max are over rounds, and ratios are medians of per-round ratios."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "t", "integration"))
+sys.path.insert(0, HERE)
+
+from harness import jose, util  # noqa: E402
+from harness.database import PgDatabase, SqliteDatabase  # noqa: E402
+from harness.pg import PostgresServer  # noqa: E402
+
+from benchlib import procs, provision, servers, wrk  # noqa: E402
+
+LUA = os.path.join(HERE, "lua")
+HASH_TIME = os.path.join(util.BUILD, "bench", "hash-time")
+ALGS = ("RS256", "ES256", "HS256")
+NOISY_CPU_PERCENT = 15.0
+TARGETS = {"gateway": 0.95, "peer": 1.0, "me": 0.8, "overhead_ms": 1.0, "rss_growth": 0.05}
+
+
+# ---- runs ---------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args, workdir):
+        self.args = args
+        self.workdir = workdir
+        self.results = {}      # label -> [run, ...] (one per round)
+        self.servers = []      # every httpd started, for CPU accounting and cleanup
+        self.notes = []
+
+    def our_pids(self):
+        pids = []
+        for s in self.servers:
+            if s.proc is not None:
+                pids.append(s.proc.pid)
+                pids += procs.children_of(s.proc.pid)
+        return pids
+
+    def start(self, server):
+        server.start()
+        self.servers.append(server)
+        return server
+
+    def measure(self, label, server, url, script, script_args, threads=2, connections=32,
+                seconds=None, warmup_args=None):
+        """One wrk run after a warm-up (with warmup_args when the script's arguments are
+        used up by a run, as single-use tokens are); stored under label."""
+        seconds = seconds or self.args.seconds
+        if self.args.warmup:
+            wrk.run(url, self.args.warmup, threads, connections, script,
+                    script_args if warmup_args is None else warmup_args)
+        children = procs.children_of(server.proc.pid)
+        procs.reset_peaks(children)
+        watch = procs.CpuWatch(self.our_pids)
+        watch.start()
+        run = wrk.run(url, seconds, threads, connections, script, script_args)
+        run["other_cpu"] = watch.stop(run["cpu_s"])
+        run["peak_rss_kib"] = max([procs.status_kib(p, "VmHWM") or 0 for p in children] or [0])
+        run.pop("output")
+        self.results.setdefault(label, []).append(run)
+        flag = " (noisy: other processes %.0f%% CPU)" % run["other_cpu"] \
+            if run["other_cpu"] > NOISY_CPU_PERCENT else ""
+        print("  %-34s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %d  errors %d  "
+              "peak RSS %d MiB%s" % (label, run["rps"], run["p50_ms"] or 0, run["p99_ms"] or 0,
+                                     run["non2xx"], run["socket_errors"],
+                                     run["peak_rss_kib"] // 1024, flag), flush=True)
+        return run
+
+
+def token_file(bench, name, tokens):
+    return provision.write_lines(os.path.join(bench.workdir, name), tokens)
+
+
+def expect_status(url, token, status):
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            got = resp.status
+    except urllib.error.HTTPError as e:
+        got = e.code
+    if got != status:
+        raise RuntimeError("%s with %s: %d, expected %d" % (
+            url, "a token" if token else "no token", got, status))
+
+
+def tampered(token):
+    """The token with one bit of its signature flipped."""
+    head, sig = token.rsplit(".", 1)
+    raw = bytearray(jose.b64u_decode(sig))
+    raw[len(raw) // 2] ^= 0x01
+    return head + "." + jose.b64u_encode(bytes(raw))
+
+
+# ---- the gateway ----------------------------------------------------------------------
+
+def gateway_servers(bench, acc, db, docroot):
+    """One mod_authsvc httpd per algorithm (its key signs first), on one database."""
+    out = {}
+    keys = acc.key_files()
+    for alg in ALGS:
+        order = [keys[alg]] + [keys[a] for a in ALGS if a != alg]
+        out[alg] = bench.start(servers.AuthsvcBench(db, "bench-gw-" + alg.lower(), docroot,
+                                                    order, acc.hs_secret_file))
+    return out
+
+
+def gateway_tokens(bench, acc, gws):
+    """{alg: (one-token file, pool file, a token)}: 1000 users' tokens from each issuer."""
+    out = {}
+    for alg, server in gws.items():
+        started = time.monotonic()
+        sessions = provision.mint_sessions(server, acc, acc.usernames)
+        tokens = [s["accessToken"] for s in sessions]
+        assert jose.header_of(tokens[0])["alg"] == alg, jose.header_of(tokens[0])
+        assert len(set(tokens)) == len(tokens)
+        print("  %d %s tokens from %s in %.1f s" % (len(tokens), alg, server.issuer,
+                                                   time.monotonic() - started), flush=True)
+        out[alg] = (token_file(bench, "one-%s.txt" % alg, tokens[:1]),
+                    token_file(bench, "pool-%s.txt" % alg, tokens), tokens[0])
+    return out
+
+
+def openidc_server(bench, acc, gws, tokens, docroot):
+    """mod_auth_openidc verifying the same tokens: HS256 by shared key, RS256 by
+    certificate file, ES256 by a JWKS URL (its certificate-file form crashes on EC keys
+    in 2.4.12.3), served over https by the same httpd."""
+    jwks_dir = os.path.join(bench.workdir, "jwks")
+    os.makedirs(jwks_dir, exist_ok=True)
+    with urllib.request.urlopen(gws["ES256"].issuer + "/.well-known/jwks.json") as resp:
+        with open(os.path.join(jwks_dir, "jwks.json"), "wb") as f:
+            f.write(resp.read())
+    cert_pem = os.path.join(bench.workdir, "rs256-cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-new", "-key", acc.rs_key, "-days", "2",
+                    "-subj", "/CN=bench-issuer", "-out", cert_pem],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tls_key = os.path.join(bench.workdir, "tls-key.pem")
+    tls_cert = os.path.join(bench.workdir, "tls-cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-keyout", tls_key, "-out", tls_cert],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for path in (jwks_dir, os.path.join(jwks_dir, "jwks.json"), cert_pem, tls_key, tls_cert):
+        os.chmod(path, 0o755 if os.path.isdir(path) else 0o644)
+    tls_port = util.free_port()
+    kid = {alg: jose.header_of(tokens[alg][2])["kid"] for alg in ALGS}
+    verify = {"HS256": ["OIDCOAuthVerifySharedKeys plain#%s#%s" % (kid["HS256"], acc.hs_secret)],
+              "RS256": ['OIDCOAuthVerifyCertFiles "%s#%s"' % (kid["RS256"], cert_pem)],
+              "ES256": ["OIDCOAuthVerifyJwksUri https://127.0.0.1:%d/jwks.json" % tls_port]}
+    vhosts = {alg: {"port": util.free_port(), "issuer": gws[alg].issuer,
+                    "audience": provision.CLIENT, "verify": verify[alg]} for alg in ALGS}
+    server = bench.start(servers.OpenidcBench("bench-openidc", docroot, vhosts,
+                                              (tls_port, tls_cert, tls_key, jwks_dir)))
+    return server, vhosts
+
+
+def openidc_version():
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libapache2-mod-auth-openidc"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip() or "not installed"
+
+
+def gateway_checks(gws, tokens, peer, vhosts):
+    """Every configuration answers as it should before anything is measured: a token
+    is let through, no token and a token with a flipped bit are refused (T-07 under the
+    benchmark's configuration, cache on)."""
+    for alg, server in gws.items():
+        url = server.issuer + "/protected/file.html"
+        token = tokens[alg][2]
+        expect_status(url, token, 200)
+        expect_status(url, token, 200)  # now from the cache
+        expect_status(url, None, 401)
+        expect_status(url, tampered(token), 401)
+        expect_status(server.issuer + "/static/file.html", None, 200)
+        purl = "http://127.0.0.1:%d/protected/file.html" % vhosts[alg]["port"]
+        expect_status(purl, token, 200)
+        expect_status(purl, None, 401)
+        expect_status(purl, tampered(token), 401)
+    expect_status(peer.issuer + "/static/file.html", None, 200)
+
+
+def run_gateway(bench, acc, db, docroot):
+    print("== gateway (SQLite issuer; tokens of %d users per algorithm)" % provision.USERS)
+    gws = gateway_servers(bench, acc, db, docroot)
+    tokens = gateway_tokens(bench, acc, gws)
+    peer, vhosts = openidc_server(bench, acc, gws, tokens, docroot)
+    gateway_checks(gws, tokens, peer, vhosts)
+    bearer = os.path.join(LUA, "bearer.lua")
+    for rnd in range(bench.args.rounds):
+        print("-- gateway round %d/%d" % (rnd + 1, bench.args.rounds), flush=True)
+        for alg in ALGS:
+            one, pool, _ = tokens[alg]
+            s = gws[alg]
+            bench.measure("gw %s unprotected" % alg, s, s.issuer + "/static/file.html",
+                          bearer, [pool])
+            bench.measure("gw %s one token" % alg, s, s.issuer + "/protected/file.html",
+                          bearer, [one])
+            bench.measure("gw %s 1000 users" % alg, s, s.issuer + "/protected/file.html",
+                          bearer, [pool])
+        bench.measure("openidc unprotected", peer, peer.issuer + "/static/file.html", bearer,
+                      [tokens["RS256"][1]])
+        for alg in ALGS:
+            bench.measure("openidc %s 1000 users" % alg, peer,
+                          "http://127.0.0.1:%d/protected/file.html" % vhosts[alg]["port"],
+                          bearer, [tokens[alg][1]])
+    return gws
+
+
+# ---- the API --------------------------------------------------------------------------
+
+def hash_time(rounds=30):
+    """(median, min, max) ms of one password check at the default cost."""
+    r = subprocess.run([HASH_TIME, str(rounds)], stdout=subprocess.PIPE, text=True, check=True)
+    fields = dict(kv.split("=") for kv in r.stdout.split()[1:])
+    return float(fields["median_ms"]), float(fields["min_ms"]), float(fields["max_ms"])
+
+
+def activity_path(acc):
+    since = int(time.time() * 1000) - 30 * 86400 * 1000
+    flt = {"where": {"and": [{"loginType": "ACCESS"}, {"loginTime": {"gte": since}}]},
+           "order": "loginTime DESC", "limit": 20}
+    return "/login-activity?filter=" + urllib.parse.quote(json.dumps(flt, separators=(",", ":")))
+
+
+def refresh_seed(bench, server, acc, kind, count):
+    sessions = provision.mint_sessions(server, acc, acc.usernames[:count])
+    return token_file(bench, "refresh-%s.txt" % kind, ["%s %s" % (s["refreshToken"], s["accessToken"]) for s in sessions])
+
+
+def run_api(bench, acc, db, docroot):
+    kind = db.kind
+    print("== API on %s" % kind)
+    keys = acc.key_files()
+    server = bench.start(servers.AuthsvcBench(db, "bench-api-" + kind, docroot,
+                                              [keys["RS256"]], None))
+    sessions = provision.mint_sessions(server, acc, acc.usernames[:100])
+    me_pool = token_file(bench, "me-%s.txt" % kind, [s["accessToken"] for s in sessions])
+    viewer = token_file(bench, "viewer-%s.txt" % kind, [sessions[0]["accessToken"]])
+    logins = token_file(bench, "logins-%s.txt" % kind,
+                        [json.dumps(provision.login_body(acc, u)) for u in acc.usernames])
+    path = activity_path(acc)
+    expect_status(server.issuer + "/auth/me", sessions[0]["accessToken"], 200)
+    expect_status(server.issuer + path, sessions[0]["accessToken"], 200)
+    bearer = os.path.join(LUA, "bearer.lua")
+    refresh = os.path.join(LUA, "refresh.lua")
+    post = os.path.join(LUA, "post_json.lua")
+    base = server.issuer
+    for rnd in range(bench.args.rounds):
+        print("-- API round %d/%d (%s)" % (rnd + 1, bench.args.rounds, kind), flush=True)
+        bench.measure("%s unprotected" % kind, server, base + "/static/file.html", bearer,
+                      [me_pool])
+        bench.measure("%s GET /auth/me" % kind, server, base + "/auth/me", bearer, [me_pool])
+        bench.measure("%s token-refresh" % kind, server, base + "/auth/token-refresh", refresh,
+                      [refresh_seed(bench, server, acc, kind + "-run", 96), 2],
+                      warmup_args=[refresh_seed(bench, server, acc, kind + "-warm", 96), 2])
+        bench.measure("%s token-refresh c1" % kind, server, base + "/auth/token-refresh",
+                      refresh, [refresh_seed(bench, server, acc, kind + "-run1", 4), 1], 1, 1,
+                      warmup_args=[refresh_seed(bench, server, acc, kind + "-warm1", 4), 1])
+        bench.measure("%s login-token" % kind, server, base + "/auth/login-token", post,
+                      [logins])
+        bench.measure("%s login-token c1" % kind, server, base + "/auth/login-token", post,
+                      [logins], 1, 1)
+        med, lo, hi = hash_time()
+        bench.results.setdefault("%s hash" % kind, []).append({"median": med, "min": lo,
+                                                                "max": hi})
+        print("  %-34s median %.2f ms (min %.2f, max %.2f)" % ("%s argon2id check" % kind,
+                                                              med, lo, hi), flush=True)
+        bench.measure("%s login-activity filter" % kind, server, base + path, bearer, [viewer])
+        bench.measure("%s login-activity c1" % kind, server, base + path, bearer, [viewer], 1, 1)
+    server.stop()
+    return server
+
+
+# ---- memory over a long run ------------------------------------------------------------
+
+def soak(bench, label, server, url, script, script_args, seconds):
+    """RSS of each child 10 s into a long run and at its end."""
+    children = procs.children_of(server.proc.pid)
+    argv = [wrk.WRK, "-t2", "-c32", "-d%ds" % seconds, "-s", script, url, "--"] + list(script_args)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(min(10, seconds / 3))
+    start = {p: procs.status_kib(p, "VmRSS") for p in children}
+    out = proc.communicate(timeout=seconds + 60)[0]
+    end = {p: procs.status_kib(p, "VmRSS") for p in children}
+    growth = max((end[p] - start[p]) / start[p] for p in children if start[p] and end[p])
+    run = wrk.parse(out)
+    run.update({"rss_start_kib": start, "rss_end_kib": end, "growth": growth,
+                "seconds": seconds})
+    bench.results.setdefault("soak " + label, []).append(run)
+    print("  %-34s %9.0f req/s  RSS per child %s -> %s KiB (max growth %+.1f%%)"
+          % ("soak " + label, run["rps"], sorted(start.values()), sorted(end.values()),
+             growth * 100), flush=True)
+
+
+def run_soak(bench, acc, gws, db, docroot):
+    print("== memory: %d s runs" % bench.args.soak)
+    pool = os.path.join(bench.workdir, "pool-RS256.txt")
+    if gws is None or not os.path.exists(pool):
+        gws = {"RS256": bench.start(servers.AuthsvcBench(db, "bench-soak", docroot,
+                                                         [acc.rs_key], None))}
+        tokens = provision.mint_sessions(gws["RS256"], acc, acc.usernames)
+        token_file(bench, "pool-RS256.txt", [t["accessToken"] for t in tokens])
+    s = gws["RS256"]
+    soak(bench, "gateway RS256 1000 users", s, s.issuer + "/protected/file.html",
+         os.path.join(LUA, "bearer.lua"), [pool], bench.args.soak)
+    logins = token_file(bench, "logins-soak.txt",
+                        [json.dumps(provision.login_body(acc, u)) for u in acc.usernames])
+    soak(bench, "login-token (argon2id)", s, s.issuer + "/auth/login-token",
+         os.path.join(LUA, "post_json.lua"), [logins], bench.args.soak)
+
+
+# ---- the report -------------------------------------------------------------------------
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def ratio(bench, num, den):
+    """Median of per-round ratios of req/s."""
+    a, b = bench.results.get(num, []), bench.results.get(den, [])
+    rs = [x["rps"] / y["rps"] for x, y in zip(a, b) if y["rps"]]
+    return (med(rs), min(rs), max(rs)) if rs else None
+
+
+def versions():
+    def first_line(argv):
+        try:
+            r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            return r.stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "not found"
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return [("machine", "%s, %d cores, %s" % (cpu, os.cpu_count(), platform.platform())),
+            ("httpd", first_line(["/usr/sbin/apache2", "-v"])),
+            ("mod_auth_openidc", openidc_version()),
+            ("wrk", wrk.version()),
+            ("SQLite", first_line(["sqlite3", "--version"]).split()[0]),
+            ("PostgreSQL", first_line(["/usr/lib/postgresql/15/bin/postgres", "--version"])),
+            ("OpenSSL", first_line(["openssl", "version"]))]
+
+
+def table_rows(bench):
+    rows = ["| configuration | req/s median | min | max | p50 ms | p99 ms | non-2xx | "
+            "errors | peak RSS/child MiB | noisy runs |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for label, runs in bench.results.items():
+        if label.endswith(" hash") or label.startswith("soak "):
+            continue
+        rps = [r["rps"] for r in runs]
+        noisy = sum(1 for r in runs if r["other_cpu"] > NOISY_CPU_PERCENT)
+        rows.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %d | %d | %.0f | %d/%d |" % (
+            label, med(rps), min(rps), max(rps), med([r["p50_ms"] for r in runs]),
+            med([r["p99_ms"] for r in runs]), sum(r["non2xx"] for r in runs),
+            sum(r["socket_errors"] for r in runs),
+            max(r["peak_rss_kib"] for r in runs) / 1024.0, noisy, len(runs)))
+    return rows
+
+
+def verdict(value, target, higher=True):
+    if value is None:
+        return "not measured"
+    ok = value >= target if higher else value <= target
+    return "meets" if ok else "misses"
+
+
+def ratio_rows(bench):
+    rows = ["| ratio (median of rounds) | value | min | max | target | |", "|---|---|---|---|---|---|"]
+
+    def add(name, r, target):
+        if r:
+            rows.append("| %s | %.3f | %.3f | %.3f | >= %.2f | %s |"
+                        % (name, r[0], r[1], r[2], target, verdict(r[0], target)))
+    for alg in ALGS:
+        add("gateway %s one token / unprotected" % alg,
+            ratio(bench, "gw %s one token" % alg, "gw %s unprotected" % alg), TARGETS["gateway"])
+        add("gateway %s 1000 users / unprotected" % alg,
+            ratio(bench, "gw %s 1000 users" % alg, "gw %s unprotected" % alg), TARGETS["gateway"])
+    for alg in ALGS:
+        add("gateway %s / mod_auth_openidc %s (1000 users)" % (alg, alg),
+            ratio(bench, "gw %s 1000 users" % alg, "openidc %s 1000 users" % alg), TARGETS["peer"])
+    for alg in ALGS:
+        r = ratio(bench, "openidc %s 1000 users" % alg, "openidc unprotected")
+        if r:
+            rows.append("| mod_auth_openidc %s / its unprotected | %.3f | %.3f | %.3f | | |"
+                        % (alg, r[0], r[1], r[2]))
+    for kind in ("sqlite", "pgsql"):
+        add("%s GET /auth/me / unprotected" % kind,
+            ratio(bench, "%s GET /auth/me" % kind, "%s unprotected" % kind), TARGETS["me"])
+    return rows
+
+
+def overhead_rows(bench):
+    rows = ["| service overhead, 1 connection (median latency) | ms | target | |",
+            "|---|---|---|---|"]
+    for kind in ("sqlite", "pgsql"):
+        refresh = bench.results.get("%s token-refresh c1" % kind)
+        login = bench.results.get("%s login-token c1" % kind)
+        hashes = bench.results.get("%s hash" % kind)
+        if refresh:
+            v = med([r["p50_ms"] for r in refresh])
+            rows.append("| %s token-refresh (no hash) | %.2f | <= 1 ms%s | %s |" % (
+                kind, v, " (SQLite)" if kind == "sqlite" else "",
+                verdict(v, TARGETS["overhead_ms"], False) if kind == "sqlite" else ""))
+        if login and hashes:
+            lat, h = med([r["p50_ms"] for r in login]), med([x["median"] for x in hashes])
+            rows.append("| %s login-token p50 %.2f ms - argon2id check %.2f ms | %.2f | "
+                        "<= 1 ms%s | %s |" % (kind, lat, h, lat - h,
+                                              " (SQLite)" if kind == "sqlite" else "",
+                                              verdict(lat - h, TARGETS["overhead_ms"], False)
+                                              if kind == "sqlite" else ""))
+    return rows
+
+
+def soak_rows(bench):
+    rows = ["| long run | seconds | req/s | RSS per child at 10 s (KiB) | at the end | max growth | target | |",
+            "|---|---|---|---|---|---|---|---|"]
+    for label, runs in bench.results.items():
+        if not label.startswith("soak "):
+            continue
+        for r in runs:
+            rows.append("| %s | %d | %.0f | %s | %s | %+.1f%% | <= +5%% | %s |" % (
+                label[5:], r["seconds"], r["rps"], sorted(r["rss_start_kib"].values()),
+                sorted(r["rss_end_kib"].values()), r["growth"] * 100,
+                verdict(r["growth"], TARGETS["rss_growth"], False)))
+    return rows
+
+
+def report(bench, argv, started):
+    lines = ["# mod_authsvc benchmark, %s" % started.strftime("%Y-%m-%d %H:%M UTC"), "",
+             "Command: `%s` (%d rounds of %d s per configuration, %d s warm-up; wrk 2 "
+             "threads x 32 connections, or 1 x 1 where the label says c1)." % (
+                 " ".join(argv), bench.args.rounds, bench.args.seconds, bench.args.warmup), ""]
+    lines += ["| | |", "|---|---|"] + ["| %s | %s |" % v for v in versions()] + [""]
+    lines += ["## Ratios", ""] + ratio_rows(bench) + [""]
+    lines += ["## Service overhead beyond the password hash", ""] + overhead_rows(bench) + [""]
+    if any(k.startswith("soak ") for k in bench.results):
+        lines += ["## Memory", ""] + soak_rows(bench) + [""]
+    lines += ["## Every configuration", ""] + table_rows(bench) + [""]
+    lines += ["A run is noisy when processes other than its httpd and wrk took more than "
+              "%d %% of the machine's CPU while it ran." % NOISY_CPU_PERCENT, ""]
+    lines += bench.notes
+    return "\n".join(lines) + "\n"
+
+
+# ---- main -------------------------------------------------------------------------------
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--soak", type=int, default=60, help="seconds of each memory run (0: none)")
+    p.add_argument("--only", default="gateway,api,soak")
+    p.add_argument("--db", default="sqlite,pgsql")
+    p.add_argument("--out", default=None, help="report file (default bench/results/DATE.md)")
+    return p.parse_args(argv)
+
+
+def main(argv):
+    args = parse_args(argv)
+    only, kinds = set(args.only.split(",")), args.db.split(",")
+    started = datetime.datetime.now(datetime.timezone.utc)
+    workdir = util.make_tempdir("authsvc-bench-")
+    bench = Bench(args, workdir)
+    docroot = servers.make_docroot(os.path.join(workdir, "docroot"))
+    pg = None
+    try:
+        sqlite = SqliteDatabase("bench")
+        print("== provisioning SQLite (%d users, %d activity rows)"
+              % (provision.USERS, provision.ACTIVITY_ROWS), flush=True)
+        acc = provision.provision(sqlite, workdir)
+        gws = run_gateway(bench, acc, sqlite, docroot) if "gateway" in only else None
+        if "soak" in only and args.soak > 0:
+            run_soak(bench, acc, gws, sqlite, docroot)
+        if gws:
+            for s in gws.values():
+                s.stop()
+        if "api" in only:
+            if "sqlite" in kinds:
+                run_api(bench, acc, sqlite, docroot)
+            if "pgsql" in kinds:
+                pg = PostgresServer().start()
+                pgdb = PgDatabase(pg, "bench")
+                print("== provisioning PostgreSQL", flush=True)
+                pg_acc = provision.provision(pgdb, workdir)
+                run_api(bench, pg_acc, pgdb, docroot)
+    finally:
+        for s in bench.servers:
+            try:
+                s.stop(check=False)
+            except Exception as e:  # keep going: stop the others
+                print("bench: stopping %s: %s" % (s.name, e))
+        crashes = [line for s in bench.servers for line in s.crash_lines()]
+        if pg:
+            pg.stop()
+    text = report(bench, ["bench/run"] + argv, started)
+    out = args.out or os.path.join(HERE, "results", started.strftime("%Y-%m-%d") + ".md")
+    with open(out, "w") as f:
+        f.write(text)
+    print("\n" + text)
+    print("report written to %s" % out)
+    if crashes:
+        print("bench: httpd error logs show crashes:\n" + "\n".join(crashes[:10]))
+        return 1
+    for s in bench.servers:
+        s.cleanup()
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
