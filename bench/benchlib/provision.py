@@ -125,7 +125,7 @@ def seed_activity(db, tenant_id, template_id):
         prefix, rows, suffix = "", "FROM generate_series(1, %d) AS i" % ACTIVITY_ROWS, ""
     sql = ("%sINSERT INTO login_activity (id, actor, tenant_id, login_time, token_payload, "
            "login_type, device_info, ip_address, client_id) SELECT 'la-' || i, %s, '%s', "
-           "%d - i * %d, '{\"seeded\":true}', %s, 'bench-agent/1.0', '127.0.0.1', '%s' %s%s;"
+           "%d - CAST(i AS BIGINT) * %d, '{\"seeded\":true}', %s, 'bench-agent/1.0', '127.0.0.1', '%s' %s%s;"
            % (prefix, actor.format(t=template_id), tenant_id, now, step, types, CLIENT, rows,
               suffix))
     run_sql(db, sql)
