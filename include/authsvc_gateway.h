@@ -10,6 +10,7 @@
 #include <apr_tables.h>
 #include <cjson/cJSON.h>
 
+#include "authsvc_gateway_local.h"
 #include "authsvc_keys.h"
 
 struct authsvc_request;
@@ -144,9 +145,7 @@ void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *j
 /* This process's verified-token cache (NULL without the node's socache) and, in
  * *generation, the node's revocation generation now (after a due revocation poll): read
  * it before the revocation check that an entry put with it stands for. */
-struct authsvc_gateway_local;
-struct authsvc_gateway_local *authsvc_gateway_local(request_rec *r,
-                                                    unsigned long long *generation);
+authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r, unsigned long long *generation);
 /* 1 revoked, 0 not, -1 unknown (no cache and no database). Polls the revocation
  * table at most once per interval per process. */
 int authsvc_gateway_revoked(request_rec *r, const char *jti);

@@ -18,7 +18,7 @@
 
 typedef struct authsvc_gateway_local authsvc_gateway_local_t;
 
-/* A cache of slots entries (a power of two is best), living as long as p. */
+/* A cache of slots entries (rounded down to whole sets of four), living as long as p. */
 authsvc_status_t authsvc_gateway_local_create(apr_pool_t *p, apr_size_t slots,
                                               authsvc_gateway_local_t **out);
 

@@ -104,32 +104,35 @@ static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)
 }
 
 /* Signature and claims, from the node's socache when the same token was verified before
- * on this node, else verified now (and put there). */
+ * on this node, else verified now (and put there); *text: the claims as JSON text, as the
+ * caches keep them (NULL when there is no exp to keep them until). */
 static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_keyring_t *ring,
                                                const char *token, const unsigned char *key,
                                                const authsvc_jwt_expect_t *expect,
-                                               cJSON **claims)
+                                               cJSON **claims, const char **text)
 {
     authsvc_jwt_result_t rv;
-    const char *cached = NULL;
     const cJSON *exp;
 
     *claims = NULL;
-    if (authsvc_gateway_cache_get(r, key, AUTHN_CACHE_KEY_LENGTH, &cached)
-        && authsvc_json_parse(r->pool, cached, strlen(cached), claims) == AUTHSVC_JSON_VALID)
+    *text = NULL;
+    if (authsvc_gateway_cache_get(r, key, AUTHN_CACHE_KEY_LENGTH, text)
+        && authsvc_json_parse(r->pool, *text, strlen(*text), claims) == AUTHSVC_JSON_VALID)
         return authsvc_jwt_check_claims(*claims, expect);
+    *text = NULL;
     rv = authsvc_jwt_verify(r->pool, ring, token, expect, claims);
     exp = rv == AUTHSVC_JWT_VALID ? cJSON_GetObjectItemCaseSensitive(*claims, "exp") : NULL;
-    if (cJSON_IsNumber(exp))
-        authsvc_gateway_cache_put(r, key, AUTHN_CACHE_KEY_LENGTH,
-                                  authsvc_json_print(r->pool, *claims),
+    if (cJSON_IsNumber(exp)) {
+        *text = authsvc_json_print(r->pool, *claims);
+        authsvc_gateway_cache_put(r, key, AUTHN_CACHE_KEY_LENGTH, *text,
                                   (long long)exp->valuedouble);
+    }
     return rv;
 }
 
 /* The claims from this process's cache: the token was verified and found not revoked
  * here, and no revocation was stored on the node since. 0 when it does not hold it. */
-static int authn_local_hit(request_rec *r, struct authsvc_gateway_local *local,
+static int authn_local_hit(request_rec *r, authsvc_gateway_local_t *local,
                            unsigned long long generation, const unsigned char *key,
                            const authsvc_jwt_expect_t *expect, cJSON **claims,
                            authsvc_jwt_result_t *rv)
@@ -144,15 +147,13 @@ static int authn_local_hit(request_rec *r, struct authsvc_gateway_local *local,
     return 1;
 }
 
-static void authn_local_put(request_rec *r, struct authsvc_gateway_local *local,
-                            unsigned long long generation, const unsigned char *key,
-                            const cJSON *claims)
+static void authn_local_put(authsvc_gateway_local_t *local, unsigned long long generation,
+                            const unsigned char *key, const cJSON *claims, const char *text)
 {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
 
-    if (local && cJSON_IsNumber(exp))
-        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH,
-                                  authsvc_json_print(r->pool, claims),
+    if (local && text && cJSON_IsNumber(exp))
+        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, text,
                                   (long long)exp->valuedouble, generation);
 }
 
@@ -167,8 +168,9 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
 {
     const authsvc_keyring_t *ring = authn_ring(r);
     unsigned char key[AUTHN_CACHE_KEY_LENGTH];
-    struct authsvc_gateway_local *local;
+    authsvc_gateway_local_t *local;
     unsigned long long generation;
+    const char *text = NULL;
     authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
     const cJSON *jti;
@@ -184,7 +186,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
     local = authsvc_gateway_local(r, &generation); /* read before the revocation check */
     if (authn_local_hit(r, local, generation, key, &expect, claims, &rv))
         return rv == AUTHSVC_JWT_VALID ? AUTHSVC_BEARER_OK : authn_refused_token(r, rv);
-    rv = authn_verify_token(r, ring, token, key, &expect, claims);
+    rv = authn_verify_token(r, ring, token, key, &expect, claims, &text);
     if (rv != AUTHSVC_JWT_VALID)
         return authn_refused_token(r, rv);
     jti = cJSON_GetObjectItemCaseSensitive(*claims, "jti");
@@ -196,7 +198,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
                       "refused: %s", jti->valuestring, revoked > 0 ? "revoked" : "revocation "
                       "list unavailable");
     else
-        authn_local_put(r, local, generation, key, *claims);
+        authn_local_put(local, generation, key, *claims, text);
     return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
                                                              : AUTHSVC_BEARER_OK;
 }
