@@ -208,24 +208,24 @@ def run_gateway(bench, acc, db, docroot):
     tokens = gateway_tokens(bench, acc, gws)
     peer, vhosts = openidc_server(bench, acc, gws, tokens, docroot)
     gateway_checks(gws, tokens, peer, vhosts)
-    bearer = os.path.join(LUA, "bearer.lua")
+    bearer = os.path.join(LUA, "rotate.lua")
     for rnd in range(bench.args.rounds):
         print("-- gateway round %d/%d" % (rnd + 1, bench.args.rounds), flush=True)
         for alg in ALGS:
             one, pool, _ = tokens[alg]
             s = gws[alg]
             bench.measure("gw %s unprotected" % alg, s, s.issuer + "/static/file.html",
-                          bearer, [pool])
+                          bearer, ["bearer", pool])
             bench.measure("gw %s one token" % alg, s, s.issuer + "/protected/file.html",
-                          bearer, [one])
+                          bearer, ["bearer", one])
             bench.measure("gw %s 1000 users" % alg, s, s.issuer + "/protected/file.html",
-                          bearer, [pool])
+                          bearer, ["bearer", pool])
         bench.measure("openidc unprotected", peer, peer.issuer + "/static/file.html", bearer,
-                      [tokens["RS256"][1]])
+                      ["bearer", tokens["RS256"][1]])
         for alg in ALGS:
             bench.measure("openidc %s 1000 users" % alg, peer,
                           "http://127.0.0.1:%d/protected/file.html" % vhosts[alg]["port"],
-                          bearer, [tokens[alg][1]])
+                          bearer, ["bearer", tokens[alg][1]])
     return gws
 
 
@@ -264,15 +264,14 @@ def run_api(bench, acc, db, docroot):
     path = activity_path(acc)
     expect_status(server.issuer + "/auth/me", sessions[0]["accessToken"], 200)
     expect_status(server.issuer + path, sessions[0]["accessToken"], 200)
-    bearer = os.path.join(LUA, "bearer.lua")
+    bearer = post = os.path.join(LUA, "rotate.lua")  # with "bearer" or "json" first
     refresh = os.path.join(LUA, "refresh.lua")
-    post = os.path.join(LUA, "post_json.lua")
     base = server.issuer
     for rnd in range(bench.args.rounds):
         print("-- API round %d/%d (%s)" % (rnd + 1, bench.args.rounds, kind), flush=True)
         bench.measure("%s unprotected" % kind, server, base + "/static/file.html", bearer,
-                      [me_pool])
-        bench.measure("%s GET /auth/me" % kind, server, base + "/auth/me", bearer, [me_pool])
+                      ["bearer", me_pool])
+        bench.measure("%s GET /auth/me" % kind, server, base + "/auth/me", bearer, ["bearer", me_pool])
         bench.measure("%s token-refresh" % kind, server, base + "/auth/token-refresh", refresh,
                       [refresh_seed(bench, server, acc, kind + "-run", 96), 2],
                       warmup_args=[refresh_seed(bench, server, acc, kind + "-warm", 96), 2])
@@ -280,16 +279,16 @@ def run_api(bench, acc, db, docroot):
                       refresh, [refresh_seed(bench, server, acc, kind + "-run1", 4), 1], 1, 1,
                       warmup_args=[refresh_seed(bench, server, acc, kind + "-warm1", 4), 1])
         bench.measure("%s login-token" % kind, server, base + "/auth/login-token", post,
-                      [logins])
+                      ["json", logins])
         bench.measure("%s login-token c1" % kind, server, base + "/auth/login-token", post,
-                      [logins], 1, 1)
+                      ["json", logins], 1, 1)
         med, lo, hi = hash_time()
         bench.results.setdefault("%s hash" % kind, []).append({"median": med, "min": lo,
                                                                 "max": hi})
         print("  %-34s median %.2f ms (min %.2f, max %.2f)" % ("%s argon2id check" % kind,
                                                               med, lo, hi), flush=True)
-        bench.measure("%s login-activity filter" % kind, server, base + path, bearer, [viewer])
-        bench.measure("%s login-activity c1" % kind, server, base + path, bearer, [viewer], 1, 1)
+        bench.measure("%s login-activity filter" % kind, server, base + path, bearer, ["bearer", viewer])
+        bench.measure("%s login-activity c1" % kind, server, base + path, bearer, ["bearer", viewer], 1, 1)
     server.stop()
     return server
 
@@ -325,11 +324,11 @@ def run_soak(bench, acc, gws, db, docroot):
         token_file(bench, "pool-RS256.txt", [t["accessToken"] for t in tokens])
     s = gws["RS256"]
     soak(bench, "gateway RS256 1000 users", s, s.issuer + "/protected/file.html",
-         os.path.join(LUA, "bearer.lua"), [pool], bench.args.soak)
+         os.path.join(LUA, "rotate.lua"), ["bearer", pool], bench.args.soak)
     logins = token_file(bench, "logins-soak.txt",
                         [json.dumps(provision.login_body(acc, u)) for u in acc.usernames])
     soak(bench, "login-token (argon2id)", s, s.issuer + "/auth/login-token",
-         os.path.join(LUA, "post_json.lua"), [logins], bench.args.soak)
+         os.path.join(LUA, "rotate.lua"), ["json", logins], bench.args.soak)
 
 
 # ---- the report -------------------------------------------------------------------------
