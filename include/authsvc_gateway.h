@@ -45,6 +45,8 @@ typedef struct {
     int cache_spec_set;
     int poll_interval;            /* AuthsvcGatewayRevocationPoll, seconds */
     int poll_interval_set;
+    int revocation_slots;         /* AuthsvcGatewayRevocationSlots (main server) */
+    int revocation_slots_set;
     authsvc_keyring_t *jwks;      /* AuthsvcGatewayJWKSFile/-URL: keys of another issuer */
     int jwks_set;
     /* browser mode: the login page of this vhost */
@@ -89,6 +91,7 @@ const char *authsvc_gateway_set_user_claim(cmd_parms *cmd, void *dconf, const ch
 const char *authsvc_gateway_set_header_prefix(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_poll(cmd_parms *cmd, void *dconf, const char *arg);
+const char *authsvc_gateway_set_revocation_slots(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_jwks_url(cmd_parms *cmd, void *dconf, const char *url,
                                          const char *ca_file);
@@ -110,9 +113,11 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
     AP_INIT_TAKE1("AuthsvcGatewayHeaderPrefix", authsvc_gateway_set_header_prefix, NULL, \
                   RSRC_CONF, "Prefix of the identity headers (X-Authsvc-)"), \
     AP_INIT_TAKE1("AuthsvcGatewayCache", authsvc_gateway_set_cache, NULL, RSRC_CONF, \
-                  "socache for verified tokens and revocations: provider[:args] or none"), \
+                  "socache for verified tokens: provider[:args] or none"), \
     AP_INIT_TAKE1("AuthsvcGatewayRevocationPoll", authsvc_gateway_set_poll, NULL, RSRC_CONF, \
                   "Seconds between polls of the revocation table (5)"), \
+    AP_INIT_TAKE1("AuthsvcGatewayRevocationSlots", authsvc_gateway_set_revocation_slots, \
+                  NULL, RSRC_CONF, "Live revocations the node's shared set holds (65536)"), \
     AP_INIT_TAKE1("AuthsvcGatewayJWKSFile", authsvc_gateway_set_jwks_file, NULL, RSRC_CONF, \
                   "JWK Set of the issuer whose tokens this server accepts"), \
     AP_INIT_TAKE12("AuthsvcGatewayJWKSURL", authsvc_gateway_set_jwks_url, NULL, RSRC_CONF, \
@@ -128,7 +133,7 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
     AP_INIT_TAKE1("AuthsvcGatewaySessionLifetime", authsvc_gateway_set_session_time, \
                   (void *)1, RSRC_CONF, "Browser session absolute lifetime, seconds (28800)")
 
-/* gateway_cache.c: socache of verified tokens and of revoked jtis, the revocation poll. */
+/* gateway_cache.c: socache of verified tokens, the revocation set and its poll. */
 int authsvc_gateway_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
 int authsvc_gateway_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                       server_rec *s);

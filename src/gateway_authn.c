@@ -27,8 +27,8 @@
 
 APLOG_USE_MODULE(authsvc);
 
-/* SHA-256 of the whole compact token, 8 bytes naming the key ring, 'T'. */
-#define AUTHN_CACHE_KEY_LENGTH (1 + 8 + 32)
+/* SHA-256 of the whole compact token, 8 bytes naming the key ring. */
+#define AUTHN_CACHE_KEY_LENGTH (32 + 8)
 
 static int authn_is_ours(request_rec *r)
 {
@@ -68,7 +68,7 @@ int authsvc_gateway_wants_json(request_rec *r)
 
 /* The cache key: SHA-256 of the whole token first (shmcb picks a subcache by a key's first
  * byte, so the keys must spread from there), then a tag of the key ring (tokens verified
- * under other keys stay apart), then 'T' (revocation keys end in 'R'). */
+ * under other keys stay apart). */
 static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
                             unsigned char *key)
 {
@@ -88,7 +88,6 @@ static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
     EVP_MD_CTX_free(ctx);
     EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
     memcpy(key + 32, md, 8);
-    key[AUTHN_CACHE_KEY_LENGTH - 1] = 'T';
 }
 
 static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)

@@ -1,17 +1,19 @@
 /* The gateway's shared state on one node: an socache (shmcb by default) holding
- * verified tokens (key: a key-ring tag + SHA-256 of the whole compact token; value:
- * the verified claims; expiry: the token's exp) and the revocation set (key: the
- * jti; expiry: the token's exp plus the leeway). The API writes a revocation there the
- * moment it revokes, so every process of this node sees it at once; revocations made
- * on other nodes arrive by polling the revocations table at most once per interval
- * per process. Without a cache the gateway asks the database on every request, and
- * without a database it sees revocation only through exp.
+ * verified tokens (key: SHA-256 of the whole compact token + a key-ring tag; value: the
+ * verified claims; expiry: the token's exp), and the revocation set (revocation_set.c:
+ * revoked jtis until their token's exp plus the leeway, in shared memory of its own, so
+ * that no flood of tokens can push a revocation out). The API adds a revocation there
+ * the moment it revokes, so every process of this node sees it at once; revocations
+ * made on other nodes arrive by polling the revocations table at most once per interval
+ * per process. When more revocations are live than the set holds, the jtis it does not
+ * hold are looked up in the database. Without a cache the gateway asks the database on
+ * every request, and without a database it sees revocation only through exp.
  *
  * In front of the socache each process keeps its own verified tokens
- * (gateway_local.c). A counter in shared memory, the revocation generation, goes up
- * with every revocation this node stores; a process's entry is used only while the
- * counter still has the value it had when that entry's revocation check was made, so
- * steady traffic takes no lock shared between processes. */
+ * (gateway_local.c). The set's generation goes up with every revocation it adds; a
+ * process's entry is used only while the generation still has the value it had when
+ * that entry's revocation check was made, so steady traffic takes no lock shared
+ * between processes. */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -31,15 +33,12 @@
 #include "authsvc_gateway_local.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
+#include "authsvc_revocation_set.h"
 
 APLOG_USE_MODULE(authsvc);
 
 #define CACHE_MUTEX_TYPE "authsvc-gateway"
 #define CACHE_SIZE_DEFAULT 4194304
-/* A revoked jti's key: the jti first (shmcb picks a subcache by the first byte), then
- * this suffix (verified-token keys end in 'T'). */
-#define REVOKED_SUFFIX ":R"
-#define JTI_LENGTH_MAX 128
 
 struct authsvc_gateway_shared {
     const ap_socache_provider_t *provider;
@@ -47,9 +46,10 @@ struct authsvc_gateway_shared {
     apr_global_mutex_t *mutex;        /* NULL when the provider is safe across processes */
     const char *mutex_file;
     server_rec *server;               /* the main server, for the provider's destroy */
-    atomic_ullong *generation;        /* in shared memory: revocations stored so far */
+    authsvc_revocation_set_t *revoked; /* in shared memory of its own */
     /* Per process (each child has its own copy after fork; set up in child_init). */
     authsvc_gateway_local_t *local;
+    atomic_int overflow_logged;
     apr_thread_mutex_t *poll_lock;
     long long last_poll_ms;
     long long watermark_ms;
@@ -86,26 +86,28 @@ static const char *cache_spec(apr_pool_t *p, const server_rec *s, const char **n
     return g->cache_spec_set ? spec : NULL;
 }
 
-/* The revocation generation: anonymous shared memory, inherited by the children. */
-static apr_status_t cache_generation_create(apr_pool_t *pconf, server_rec *s,
-                                            authsvc_gateway_shared_t *sh)
+/* The revocation set: anonymous shared memory, inherited by the children. */
+static apr_status_t cache_revocations_create(apr_pool_t *pconf, server_rec *s,
+                                             authsvc_gateway_shared_t *sh)
 {
+    const authsvc_gateway_server_t *g = cache_server_config(s);
+    apr_size_t slots = g->revocation_slots_set ? (apr_size_t)g->revocation_slots
+                                               : AUTHSVC_REVOCATION_SLOTS_DEFAULT;
     apr_shm_t *shm = NULL;
-    apr_status_t rv = apr_shm_create(&shm, sizeof(atomic_ullong), NULL, pconf);
+    apr_status_t rv = apr_shm_create(&shm, authsvc_revocation_set_bytes(slots), NULL, pconf);
 
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, AUTHSVC_LOGNO(1116) "cannot create the "
-                     "gateway's shared revocation counter");
+                     "gateway's shared revocation set (%" APR_SIZE_T_FMT " slots)", slots);
         return rv;
     }
-    sh->generation = apr_shm_baseaddr_get(shm);
-    atomic_init(sh->generation, 0);
+    sh->revoked = authsvc_revocation_set_init(apr_shm_baseaddr_get(shm), slots);
     return APR_SUCCESS;
 }
 
 static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    static const struct ap_socache_hints hints = {44, 1024, 60};
+    static const struct ap_socache_hints hints = {40, 1024, 60};
     authsvc_gateway_shared_t *sh = apr_pcalloc(pconf, sizeof(*sh));
     const char *name, *arg, *explicit = cache_spec(ptemp, s, &name, &arg), *err;
 
@@ -129,7 +131,7 @@ static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *pte
         && ap_global_mutex_create(&sh->mutex, &sh->mutex_file, CACHE_MUTEX_TYPE, NULL, s, pconf, 0)
                != APR_SUCCESS)
         return (authsvc_gateway_shared_t *)-1;
-    if (cache_generation_create(pconf, s, sh) != APR_SUCCESS)
+    if (cache_revocations_create(pconf, s, sh) != APR_SUCCESS)
         return (authsvc_gateway_shared_t *)-1;
     if (sh->provider->init(sh->instance, "authsvc-gateway", &hints, s, pconf) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
@@ -245,17 +247,20 @@ static int cache_leeway_s(const server_rec *s)
     return authsvc_config_leeway(c);
 }
 
-static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
-                                const char *jti, long long expires_ms)
+static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, const char *jti,
+                                long long expires_ms)
 {
-    const char *key = apr_pstrcat(p, jti, REVOKED_SUFFIX, NULL);
+    long long now = authsvc_db_now_ms();
     long long until_ms = expires_ms + (long long)cache_leeway_s(s) * 1000;
 
-    if (strlen(jti) <= JTI_LENGTH_MAX && until_ms > authsvc_db_now_ms()) {
-        cache_store(sh, s, p, (const unsigned char *)key, strlen(key),
-                    apr_time_from_msec(until_ms), "1", 1);
-        atomic_fetch_add(sh->generation, 1); /* after the store: a recheck then sees it */
-    }
+    if (until_ms <= now
+        || authsvc_revocation_set_add(sh->revoked, jti, until_ms, now) != AUTHSVC_REVOCATION_FULL
+        || atomic_exchange(&sh->overflow_logged, 1))
+        return;
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(1118) "gateway: more "
+                 "revocations live than the revocation set holds (%" APR_SIZE_T_FMT " slots): "
+                 "tokens are checked in the database until the oldest expire; raise "
+                 "AuthsvcGatewayRevocationSlots", authsvc_revocation_set_slots(sh->revoked));
 }
 
 void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
@@ -263,8 +268,9 @@ void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *j
 {
     authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
 
+    (void)p;
     if (sh && jti)
-        cache_revoked_store(sh, s, p, jti, expires_ms);
+        cache_revoked_store(sh, s, jti, expires_ms);
 }
 
 /* Copies revocations newer than the watermark from the database into the cache. */
@@ -286,7 +292,7 @@ static void cache_poll_database(request_rec *r, authsvc_gateway_shared_t *sh, au
         const char *jti = authsvc_db_column(db, row, 0);
         long long revoked_at = authsvc_db_column_int(db, row, 2, 0);
         if (jti)
-            cache_revoked_store(sh, r->server, r->pool, jti, authsvc_db_column_int(db, row, 1, now));
+            cache_revoked_store(sh, r->server, jti, authsvc_db_column_int(db, row, 1, now));
         if (revoked_at > newest)
             newest = revoked_at;
         count++;
@@ -350,20 +356,22 @@ authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r,
         return NULL;
     if (cache_has_database(r))
         cache_poll(r, sh);
-    *generation = atomic_load(sh->generation);
+    *generation = authsvc_revocation_set_generation(sh->revoked);
     return sh->local;
 }
 
+/* 1 revoked, 0 not, -1 cannot tell (the set overflowed and the database is away). */
 int authsvc_gateway_revoked(request_rec *r, const char *jti)
 {
     authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
-    const char *key;
+    int known;
 
     if (!sh)
         return cache_has_database(r) ? cache_revoked_in_database(r, jti) : 0;
     if (cache_has_database(r))
         cache_poll(r, sh);
-    key = apr_pstrcat(r->pool, jti, REVOKED_SUFFIX, NULL);
-    return cache_retrieve(sh, r->server, r->pool, (const unsigned char *)key, strlen(key), 8)
-               ? 1 : 0;
+    known = authsvc_revocation_set_lookup(sh->revoked, jti, authsvc_db_now_ms());
+    if (known >= 0)
+        return known;
+    return cache_has_database(r) ? cache_revoked_in_database(r, jti) : -1;
 }

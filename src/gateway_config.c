@@ -13,6 +13,7 @@
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
 #include "authsvc_return_url.h"
+#include "authsvc_revocation_set.h"
 
 #define GW_MERGE(field) \
     do { \
@@ -34,6 +35,7 @@ authsvc_gateway_server_t *authsvc_gateway_server_merge(apr_pool_t *p,
     GW_MERGE(header_prefix);
     GW_MERGE(cache_spec);
     GW_MERGE(poll_interval);
+    GW_MERGE(revocation_slots);
     GW_MERGE(jwks);
     GW_MERGE(portal_path);
     GW_MERGE(return_origins);
@@ -180,6 +182,26 @@ const char *authsvc_gateway_set_poll(cmd_parms *cmd, void *dconf, const char *ar
         return err;
     c->poll_interval = (int)v;
     c->poll_interval_set = 1;
+    return NULL;
+}
+
+/* AuthsvcGatewayRevocationSlots N: one set per node, so main server only. */
+const char *authsvc_gateway_set_revocation_slots(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_gateway_server_t *c = gateway_server(cmd);
+    long v = 0;
+    const char *err;
+
+    (void)dconf;
+    if (cmd->server->is_virtual)
+        return apr_psprintf(cmd->pool, "%s: only in the main server configuration",
+                            cmd->cmd->name);
+    err = authsvc_config_number(cmd, arg, AUTHSVC_REVOCATION_SLOTS_MIN,
+                                AUTHSVC_REVOCATION_SLOTS_MAX, &v);
+    if (err)
+        return err;
+    c->revocation_slots = (int)v;
+    c->revocation_slots_set = 1;
     return NULL;
 }
 

@@ -35,5 +35,6 @@ void authsvc_test_register_saml_response(void);
 void authsvc_test_register_claims(void);
 void authsvc_test_register_return_url(void);
 void authsvc_test_register_gateway_local(void);
+void authsvc_test_register_revocation_set(void);
 
 #endif
