@@ -48,6 +48,14 @@ authsvc_status_t authsvc_mail_token_consume(authsvc_request_t *req, authsvc_db_t
 authsvc_status_t authsvc_mail_token_retire_user(authsvc_request_t *req, authsvc_db_t *db,
                                                 const char *user_id);
 
+/* Counts one request against (scope, subject) in a fixed window of window_s seconds, in
+ * one statement, so that requests at once in several processes each get their own
+ * count: *count includes this request, *window_start is when the window began. Scopes:
+ * "address", "ip", "otp-user". */
+authsvc_status_t authsvc_mail_limit_hit(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *scope, const char *subject, int window_s,
+                                        long long *count, long long *window_start);
+
 /* Counts one request against (scope "address" or "ip", subject) in the configured window;
  * 1 when it is over limit (then *retry_after: seconds left in the window). A limit of 0
  * is off. A database failure allows. */

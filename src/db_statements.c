@@ -330,8 +330,6 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_totp_delete",
      "DELETE FROM user_credentials WHERE user_id = %s AND provider = 'totp'", NULL},
     /* e-mailed one-time codes (see 009_email_otp.sql) */
-    {"authsvc_otp_sends_since",
-     "SELECT COUNT(*) FROM otp_challenges WHERE user_id = %s AND created_at > %lld", NULL},
     {"authsvc_otp_insert",
      "INSERT INTO otp_challenges (id, code_hash, user_id, otp_hash, attempts, expires_at, "
      "created_at) VALUES (%s, %s, %s, %s, 0, %lld, %lld)", NULL},

@@ -254,17 +254,16 @@ static const char *otp_mail_hash(apr_pool_t *p, const char *code_hash, const cha
     return authsvc_token_hash(p, apr_pstrcat(p, code_hash, ":", otp ? otp : "", NULL));
 }
 
-/* 1 when the user got AUTHSVC_OTP_SENDS_MAX codes within the window already. */
+/* 1 when this send is over AUTHSVC_OTP_SENDS_MAX in the window (counted at once: two
+ * sends in two processes never both see room for one), or cannot be counted. */
 static int otp_sends_over(authsvc_request_t *job, authsvc_db_t *db, const char *user_id)
 {
-    const char *args[] = {user_id, authsvc_db_int_arg(job->pool, authsvc_db_now_ms()
-                                                         - AUTHSVC_OTP_SENDS_WINDOW * 1000LL)};
-    apr_dbd_row_t *row = NULL;
+    long long count = 0, start = 0;
 
-    if (authsvc_db_select_one(db, job->pool, "authsvc_otp_sends_since", &row, 2, args)
-        != AUTHSVC_OK)
+    if (authsvc_mail_limit_hit(job, db, "otp-user", user_id, AUTHSVC_OTP_SENDS_WINDOW, &count,
+                               &start) != AUTHSVC_OK)
         return 1;
-    return authsvc_db_column_int(db, row, 0, AUTHSVC_OTP_SENDS_MAX) >= AUTHSVC_OTP_SENDS_MAX;
+    return count > AUTHSVC_OTP_SENDS_MAX;
 }
 
 /* Deferred: makes, stores and mails a code (body: codeHash, userId). */

@@ -104,35 +104,47 @@ const char *authsvc_mail_lower(apr_pool_t *p, const char *s)
     return out;
 }
 
+authsvc_status_t authsvc_mail_limit_hit(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *scope, const char *subject, int window_s,
+                                        long long *count, long long *window_start)
+{
+    long long now = authsvc_db_now_ms();
+    const char *cutoff = ARG(now - window_s * 1000LL), *args[5];
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
+
+    args[0] = scope;
+    args[1] = subject;
+    args[2] = ARG(now);
+    args[3] = args[4] = cutoff;
+    /* counts this request and answers the count it made, whatever other children count */
+    st = authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_hit", &row, 5, args);
+    if (st != AUTHSVC_OK)
+        return st;
+    *count = authsvc_db_column_int(db, row, 0, 0);
+    *window_start = authsvc_db_column_int(db, row, 1, now);
+    return AUTHSVC_OK;
+}
+
 int authsvc_mail_limit_over(authsvc_request_t *req, authsvc_db_t *db, const char *scope,
                             const char *subject, long *retry_after)
 {
     int per_address, per_ip, window, limit;
-    long long now = authsvc_db_now_ms(), start;
-    const char *cutoff, *args[5];
-    apr_dbd_row_t *row = NULL;
+    long long count = 0, start = 0;
 
     authsvc_config_mail_limits(req->server_config->mail, &per_address, &per_ip, &window);
     limit = strcmp(scope, "ip") == 0 ? per_ip : per_address;
     *retry_after = 0;
     if (limit <= 0 || !subject)
         return 0;
-    cutoff = ARG(now - window * 1000LL);
-    args[0] = scope;
-    args[1] = subject;
-    args[2] = ARG(now);
-    args[3] = args[4] = cutoff;
-    /* counts this request and answers the count it made, whatever other children count */
-    if (authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_hit", &row, 5, args)
-        != AUTHSVC_OK) {
+    if (authsvc_mail_limit_hit(req, db, scope, subject, window, &count, &start) != AUTHSVC_OK) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
                  "%s; not applied to this request", scope,
                  db->error ? db->error : "database error");
         return 0;
     }
-    start = authsvc_db_column_int(db, row, 1, now);
-    *retry_after = (long)((start + window * 1000LL - now + 999) / 1000);
-    return authsvc_db_column_int(db, row, 0, 0) > limit;
+    *retry_after = (long)((start + window * 1000LL - authsvc_db_now_ms() + 999) / 1000);
+    return count > limit;
 }
 
 int authsvc_mail_ip_limited(authsvc_request_t *req, authsvc_db_t *db)
