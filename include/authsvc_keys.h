@@ -72,8 +72,13 @@ authsvc_status_t authsvc_key_from_jwk(apr_pool_t *p, const cJSON *jwk, authsvc_k
  * when the JWK lacks a required member. */
 const char *authsvc_jwk_thumbprint(apr_pool_t *p, const cJSON *jwk);
 
+#define AUTHSVC_KEYRING_TAG_LENGTH 8
+
 typedef struct {
     apr_array_header_t *keys; /* of authsvc_key_t*; keys[0] signs */
+    /* names the ring's kids in order (SHA-256 chained over them): caches of tokens
+     * verified under one ring keep them apart from another's */
+    unsigned char tag[AUTHSVC_KEYRING_TAG_LENGTH];
 } authsvc_keyring_t;
 
 authsvc_keyring_t *authsvc_keyring_make(apr_pool_t *p);

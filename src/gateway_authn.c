@@ -28,7 +28,7 @@
 APLOG_USE_MODULE(authsvc);
 
 /* SHA-256 of the whole compact token, 8 bytes naming the key ring. */
-#define AUTHN_CACHE_KEY_LENGTH (32 + 8)
+#define AUTHN_CACHE_KEY_LENGTH (32 + AUTHSVC_KEYRING_TAG_LENGTH)
 
 static int authn_is_ours(request_rec *r)
 {
@@ -72,22 +72,10 @@ int authsvc_gateway_wants_json(request_rec *r)
 static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
                             unsigned char *key)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int i;
 
-    memset(md, 0, sizeof(md));
-    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-        for (i = 0; i < ring->keys->nelts; i++) {
-            const char *kid = APR_ARRAY_IDX(ring->keys, i, const authsvc_key_t *)->kid;
-            EVP_DigestUpdate(ctx, kid, strlen(kid) + 1);
-        }
-        EVP_DigestFinal_ex(ctx, md, &len);
-    }
-    EVP_MD_CTX_free(ctx);
     EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
-    memcpy(key + 32, md, 8);
+    memcpy(key + 32, ring->tag, AUTHSVC_KEYRING_TAG_LENGTH);
 }
 
 static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)

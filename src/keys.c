@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -682,10 +683,28 @@ authsvc_keyring_t *authsvc_keyring_make(apr_pool_t *p)
     return ring;
 }
 
+/* tag = SHA-256(tag || kid || NUL), first bytes. */
+static void keyring_tag_add(authsvc_keyring_t *ring, const char *kid)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+    memset(md, 0, sizeof(md));
+    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)
+        && EVP_DigestUpdate(ctx, ring->tag, sizeof(ring->tag))
+        && EVP_DigestUpdate(ctx, kid, strlen(kid) + 1))
+        EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    memcpy(ring->tag, md, sizeof(ring->tag));
+}
+
 void authsvc_keyring_add(authsvc_keyring_t *ring, authsvc_key_t *key)
 {
-    if (ring && key && key->kid)
+    if (ring && key && key->kid) {
         APR_ARRAY_PUSH(ring->keys, authsvc_key_t *) = key;
+        keyring_tag_add(ring, key->kid);
+    }
 }
 
 const authsvc_key_t *authsvc_keyring_signer(const authsvc_keyring_t *ring)

@@ -1,0 +1,80 @@
+/* Every AUTHSVC_LOGNO(n) in src/ names one place in the code: an operator who greps the
+ * error log for "authsvcNNNN" must land on one line. */
+#include <stdio.h>
+#include <string.h>
+
+#include <apr_file_info.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+
+#include "unit.h"
+
+#ifndef AUTHSVC_SOURCE_DIR
+#error "AUTHSVC_SOURCE_DIR (the absolute source directory) must be defined"
+#endif
+
+#define MARK "AUTHSVC_LOGNO("
+
+/* Adds the numbers of one file to seen (number -> "file"); duplicates to dups. */
+static int log_numbers_scan(apr_pool_t *p, const char *dir, const char *name, apr_hash_t *seen,
+                            apr_array_header_t *dups)
+{
+    const char *path = apr_pstrcat(p, dir, "/", name, NULL);
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int found = 0;
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        const char *at = line;
+        while ((at = strstr(at, MARK)) != NULL) {
+            const char *num = at + strlen(MARK), *end = strchr(num, ')');
+            at = num;
+            if (!end || end == num || strspn(num, "0123456789") != (size_t)(end - num))
+                continue;
+            num = apr_pstrndup(p, num, (apr_size_t)(end - num));
+            if (apr_hash_get(seen, num, APR_HASH_KEY_STRING))
+                APR_ARRAY_PUSH(dups, const char *) = apr_pstrcat(p, num, " in ", name, " and ",
+                    (const char *)apr_hash_get(seen, num, APR_HASH_KEY_STRING), NULL);
+            else
+                apr_hash_set(seen, num, APR_HASH_KEY_STRING, apr_pstrdup(p, name));
+            found++;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static void test_log_numbers_are_unique(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    const char *dir = AUTHSVC_SOURCE_DIR "/src";
+    apr_hash_t *seen = apr_hash_make(p);
+    apr_array_header_t *dups = apr_array_make(p, 4, sizeof(const char *));
+    apr_dir_t *d = NULL;
+    apr_finfo_t fi;
+    int files = 0, found = 0, i;
+
+    CU_ASSERT_EQUAL_FATAL(apr_dir_open(&d, dir, p), APR_SUCCESS);
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS) {
+        apr_size_t len = strlen(fi.name);
+        if (fi.filetype != APR_REG || len < 3 || strcmp(fi.name + len - 2, ".c") != 0)
+            continue;
+        files++;
+        found += log_numbers_scan(p, dir, fi.name, seen, dups);
+    }
+    apr_dir_close(d);
+    CU_ASSERT(files > 20);
+    CU_ASSERT(found > 50); /* the scan did read the sources */
+    for (i = 0; i < dups->nelts; i++)
+        fprintf(stderr, "\n  log number used twice: %s", APR_ARRAY_IDX(dups, i, const char *));
+    CU_ASSERT_EQUAL(dups->nelts, 0);
+}
+
+void authsvc_test_register_log_numbers(void)
+{
+    CU_pSuite s = CU_add_suite("log_numbers", NULL, NULL);
+
+    CU_add_test(s, "log numbers unique in src/", test_log_numbers_are_unique);
+}
