@@ -41,53 +41,30 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* The service issues a token only for a client its subject may use, with aud that one
- * client; a genuine signature over any other audience (another client's token, one minted
- * by a service sharing the HS256 secret) is refused (RFC 8725 §3.9). */
-static authsvc_bearer_result_t bearer_check_audience(authsvc_request_t *req, authsvc_db_t *db,
-                                                     const cJSON *claims)
-{
-    const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud")};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
-
-    if (!args[0] || !args[1])
-        return AUTHSVC_BEARER_INVALID;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_user_client_member", &row, 2, args);
-    if (st == AUTHSVC_NOT_FOUND)
-        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
-                 "audience is not a client of its subject");
-    if (st == AUTHSVC_OK)
-        return AUTHSVC_BEARER_OK;
-    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_INVALID : AUTHSVC_BEARER_UNAVAILABLE;
-}
-
-/* Revoked jtis are kept until the token's own expiry. */
-static authsvc_bearer_result_t bearer_check_revoked(authsvc_request_t *req, authsvc_db_t *db,
-                                                    const cJSON *claims)
-{
-    const char *args[] = {bearer_claim(claims, "jti")};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
-
-    if (!args[0])
-        return AUTHSVC_BEARER_INVALID;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_revoked_check", &row, 1, args);
-    if (st == AUTHSVC_OK)
-        return AUTHSVC_BEARER_REVOKED;
-    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_OK : AUTHSVC_BEARER_UNAVAILABLE;
-}
-
-/* What only the database knows: the audience, then revocation. */
+/* What only the database knows, in one round trip. The audience: the service issues a
+ * token only for a client its subject may use, with aud that one client, so a genuine
+ * signature over any other audience (another client's token, one minted by a service
+ * sharing the HS256 secret) is refused (RFC 8725 §3.9). Then revocation: revoked jtis
+ * are kept until the token's own expiry. */
 static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, const cJSON *claims)
 {
+    const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud"),
+                          bearer_claim(claims, "jti")};
     authsvc_db_t *db = req->db(req);
-    authsvc_bearer_result_t rv;
+    apr_dbd_row_t *row = NULL;
 
-    if (!db)
+    if (!args[0] || !args[1] || !args[2])
+        return AUTHSVC_BEARER_INVALID;
+    if (!db || authsvc_db_select_one(db, req->pool, "authsvc_bearer_state", &row, 3, args)
+                   != AUTHSVC_OK)
         return AUTHSVC_BEARER_UNAVAILABLE;
-    rv = bearer_check_audience(req, db, claims);
-    return rv == AUTHSVC_BEARER_OK ? bearer_check_revoked(req, db, claims) : rv;
+    if (authsvc_db_column_int(db, row, 0, 0) == 0) {
+        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
+                 "audience is not a client of its subject");
+        return AUTHSVC_BEARER_INVALID;
+    }
+    return authsvc_db_column_int(db, row, 1, 1) == 0 ? AUTHSVC_BEARER_OK
+                                                    : AUTHSVC_BEARER_REVOKED;
 }
 
 authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,

@@ -187,6 +187,11 @@ static const authsvc_db_statement_t statements[] = {
      "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES (%s, %lld, %lld) "
      "ON CONFLICT (jti) DO NOTHING", NULL},
     {"authsvc_revoked_check", "SELECT revoked_at FROM revoked_tokens WHERE jti = %s", NULL},
+    /* a bearer token on the API, in one round trip: is its audience a client of its
+     * subject, is its jti revoked (args: user id, client id, jti) */
+    {"authsvc_bearer_state",
+     "SELECT (SELECT COUNT(*) FROM user_auth_clients WHERE user_id = %s AND client_id = %s), "
+     "(SELECT COUNT(*) FROM revoked_tokens WHERE jti = %s)", NULL},
     {"authsvc_revoked_since",
      "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
      "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},
