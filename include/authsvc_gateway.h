@@ -145,8 +145,7 @@ int authsvc_gateway_cache_get(request_rec *r, const unsigned char *key, apr_size
 void authsvc_gateway_cache_put(request_rec *r, const unsigned char *key, apr_size_t key_len,
                                const char *claims_json, long long exp_s);
 /* The revocation set. A revoked jti is kept until expires_ms plus the leeway. */
-void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
-                                     long long expires_ms);
+void authsvc_gateway_revocation_note(server_rec *s, const char *jti, long long expires_ms);
 /* This process's verified-token cache (NULL without the node's socache) and, in
  * *generation, the node's revocation generation now (after a due revocation poll): read
  * it before the revocation check that an entry put with it stands for. */

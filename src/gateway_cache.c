@@ -263,12 +263,10 @@ static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, con
                  "AuthsvcGatewayRevocationSlots", authsvc_revocation_set_slots(sh->revoked));
 }
 
-void authsvc_gateway_revocation_note(server_rec *s, apr_pool_t *p, const char *jti,
-                                     long long expires_ms)
+void authsvc_gateway_revocation_note(server_rec *s, const char *jti, long long expires_ms)
 {
     authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
 
-    (void)p;
     if (sh && jti)
         cache_revoked_store(sh, s, jti, expires_ms);
 }

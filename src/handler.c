@@ -45,12 +45,12 @@ static authsvc_db_t *handler_db(authsvc_request_t *req)
     return req->db_conn;
 }
 
-/* Revocations reach the gateway cache of this node at once (gateway_cache.c). */
+/* Revocations reach the revocation set of this node at once (gateway_cache.c). */
 static void handler_revoked(authsvc_request_t *req, const char *jti, long long expires_ms)
 {
     request_rec *r = req->glue;
 
-    authsvc_gateway_revocation_note(r->server, r->pool, jti, expires_ms);
+    authsvc_gateway_revocation_note(r->server, jti, expires_ms);
 }
 
 /* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */

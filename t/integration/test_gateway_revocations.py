@@ -7,9 +7,7 @@ tokens it cannot tell about are checked in the database, with one warning in the
 The socache is small on purpose (64 KiB: about a hundred verified tokens), the poll
 interval is 1 s. Flood tokens are copies of a real token with a new jti, signed here
 with the service's key by python3-cryptography, so nothing of the module signs them."""
-import base64
 import concurrent.futures
-import json
 import os
 import shutil
 import time
@@ -18,8 +16,9 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from harness import util
+from harness import jose, util
 from harness.client import assert_envelope
+from test_gateway_nodes import bearer, session
 
 MODULES = [("socache_shmcb_module", "mod_socache_shmcb.so"),
            ("authz_user_module", "mod_authz_user.so")]
@@ -64,43 +63,20 @@ def httpd_tail_config(docroot):
             "</Location>"]
 
 
-def b64u(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64u_decode(s):
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-
-
-def bearer(token):
-    return {"Authorization": "Bearer " + token}
-
-
 class Minter:
     """Copies of one real token with another jti, signed RS256 with the service's key."""
 
     def __init__(self, accounts, token):
         with open(accounts.key_path, "rb") as f:
             self.key = serialization.load_pem_private_key(f.read(), password=None)
-        head, body, _ = token.split(".")
-        self.head = head
-        self.claims = json.loads(b64u_decode(body))
-        assert json.loads(b64u_decode(head))["alg"] == "RS256"
+        self.header = jose.header_of(token)
+        self.claims = jose.claims_of(token)
+        assert self.header["alg"] == "RS256"
 
     def token(self, jti):
-        claims = dict(self.claims, jti=jti)
-        signing_input = self.head + "." + b64u(json.dumps(claims).encode())
+        signing_input = jose.signing_input(self.header, dict(self.claims, jti=jti))
         sig = self.key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
-        return signing_input + "." + b64u(sig)
-
-
-def session(client, accounts, username="alice"):
-    user = accounts.users[username]
-    r = client.post_json("/auth/login-token", {
-        "client_id": "web", "client_secret": accounts.client_secrets["web"],
-        "username": username, "password": user.password})
-    assert r.status == 200, r
-    return r.json
+        return signing_input + "." + jose.b64u_encode(sig)
 
 
 def statuses(client, tokens):
