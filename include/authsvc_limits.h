@@ -89,4 +89,10 @@
 #define AUTHSVC_SOCIAL_JWKS_MAX_AGE 3600
 #define AUTHSVC_SOCIAL_KEPT_PARAMS_MAX 16
 
+/* Database outages: while a process sees no database, it tries again at most this often
+ * (milliseconds); every other request answers 503 at once. */
+#define AUTHSVC_DB_RETRY_INTERVAL_MS 1000
+/* Retry-After of a 503 whose flow named no other wait. */
+#define AUTHSVC_RETRY_AFTER_SECONDS "5"
+
 #endif

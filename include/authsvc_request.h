@@ -51,6 +51,7 @@ struct authsvc_request {
     void (*revoked)(authsvc_request_t *req, const char *jti, long long expires_ms);
     void *glue;                       /* the glue's own state (the request_rec) */
     authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
+    int db_unavailable;               /* db() found no database (the outage is logged once) */
 
     /* The answer. */
     int status;

@@ -11,6 +11,8 @@
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 
+#include "authsvc_dbd_health.h"
+#include "authsvc_dbd_session.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
 
@@ -20,6 +22,7 @@ typedef struct {
     ap_dbd_t *(*acquire)(request_rec *r);
     ap_dbd_t *(*open)(apr_pool_t *p, server_rec *s);  /* work outside requests */
     void (*close)(server_rec *s, ap_dbd_t *conn);
+    authsvc_dbd_health_t *health;   /* this server's database, as this process sees it */
 } authsvc_dbd_glue_t;
 
 static void dbd_register_catalogue(server_rec *s,
@@ -161,6 +164,9 @@ static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t 
 {
     const char *failed = NULL, *error = NULL;
 
+    /* mod_dbd prepares in this same new session (before or after this hook) */
+    if (authsvc_dbd_session_is_pgsql(conn))
+        authsvc_dbd_session_connected(conn);
     if (!dbd_is_our_sqlite(conn))
         return APR_SUCCESS;
     if (dbd_sqlite_setup(conn, pool, &failed, &error) != AUTHSVC_OK) {
@@ -190,14 +196,15 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     (void)ptemp;
     if (!prepare || !acquire)
         return OK; /* no mod_dbd: gateway only */
-    glue = apr_pcalloc(pconf, sizeof(*glue));
-    glue->acquire = acquire;
-    glue->open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
-    glue->close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
     for (; s; s = s->next) {
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
         if (!c->use_database)
             continue;
+        glue = apr_pcalloc(pconf, sizeof(*glue));
+        glue->acquire = acquire;
+        glue->open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+        glue->close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+        glue->health = authsvc_dbd_health_make(pconf);
         dialect = dbd_server_dialect(s);
         c->dbd_glue = glue;
         prepare(s, "SELECT 1", DBD_MARKER_LABEL);
@@ -207,8 +214,9 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     return OK;
 }
 
-/* A connection record over a mod_dbd connection, in pool p. */
-static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn)
+/* A connection record over a mod_dbd connection, in pool p; NULL with *why set when
+ * the connection cannot serve. */
+static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn, const char **why)
 {
     authsvc_db_t *db = apr_pcalloc(p, sizeof(*db));
 
@@ -218,28 +226,52 @@ static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn)
     db->pool = p;
     if (authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db->dialect)
         != AUTHSVC_OK) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                     AUTHSVC_LOGNO(0202) "unsupported DBDriver %s", apr_dbd_name(conn->driver));
+        *why = apr_psprintf(p, "unsupported DBDriver %s", apr_dbd_name(conn->driver));
         return NULL;
     }
+    if (db->dialect == AUTHSVC_DIALECT_PGSQL
+        && authsvc_dbd_session_check(conn, p, s, why) != AUTHSVC_OK)
+        return NULL;
     if (db->dialect == AUTHSVC_DIALECT_SQLITE && !dbd_catalogue_ready(conn)) {
         const char *failed = NULL, *error = NULL;
 
         /* the connection's own pool: the statements live as long as it */
         if (dbd_sqlite_setup(conn, conn->pool, &failed, &error) != AUTHSVC_OK) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                         AUTHSVC_LOGNO(0203) "SQLite connection setup failed%s%s: %s",
-                         failed ? " preparing " : "", failed ? failed : "",
-                         error ? error : "unknown error");
+            *why = apr_psprintf(p, "SQLite connection setup failed%s%s: %s",
+                                failed ? " preparing " : "", failed ? failed : "",
+                                error ? error : "unknown error");
             return NULL;
         }
     }
     return db;
 }
 
+/* A connection from get (NULL: mod_dbd had none), checked and counted in the health of
+ * the server's database; NULL at once while an outage is known and it is not time to
+ * try again. */
+static authsvc_db_t *dbd_lend(const authsvc_dbd_glue_t *glue, apr_pool_t *p, server_rec *s,
+                              ap_dbd_t *(*get)(void *), void *arg)
+{
+    const char *why = "mod_dbd has no connection (its own log lines say why)";
+    authsvc_db_t *db = NULL;
+    ap_dbd_t *conn;
+
+    if (authsvc_dbd_health_wait(glue->health))
+        return NULL;
+    conn = get(arg);
+    if (conn)
+        db = dbd_wrap(p, s, conn, &why);
+    if (db)
+        authsvc_dbd_health_ok(glue->health, s);
+    else
+        authsvc_dbd_health_failed(glue->health, s, why);
+    return db;
+}
+
 typedef struct {
     const authsvc_dbd_glue_t *glue;
     server_rec *server;
+    apr_pool_t *pool;
     ap_dbd_t *conn;
 } dbd_opened_t;
 
@@ -249,6 +281,16 @@ static apr_status_t dbd_close(void *arg)
 
     o->glue->close(o->server, o->conn);
     return APR_SUCCESS;
+}
+
+static ap_dbd_t *dbd_get_opened(void *arg)
+{
+    dbd_opened_t *o = arg;
+
+    o->conn = o->glue->open(o->pool, o->server);
+    if (o->conn)
+        apr_pool_cleanup_register(o->pool, o, dbd_close, apr_pool_cleanup_null);
+    return o->conn;
 }
 
 authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s)
@@ -262,14 +304,18 @@ authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s)
     o = apr_pcalloc(p, sizeof(*o));
     o->glue = glue;
     o->server = s;
-    o->conn = glue->open(p, s);
-    if (!o->conn) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                     AUTHSVC_LOGNO(0205) "no database connection from mod_dbd (background)");
-        return NULL;
-    }
-    apr_pool_cleanup_register(p, o, dbd_close, apr_pool_cleanup_null);
-    return dbd_wrap(p, s, o->conn);
+    o->pool = p;
+    return dbd_lend(glue, p, s, dbd_get_opened, o);
+}
+
+static ap_dbd_t *dbd_get_acquired(void *arg)
+{
+    request_rec *r = arg;
+    const authsvc_server_config_t *c =
+        ap_get_module_config(r->server->module_config, &authsvc_module);
+    const authsvc_dbd_glue_t *glue = c->dbd_glue;
+
+    return glue->acquire(r);
 }
 
 authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
@@ -277,15 +323,8 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
     const authsvc_server_config_t *c =
         ap_get_module_config(r->server->module_config, &authsvc_module);
     const authsvc_dbd_glue_t *glue = c->dbd_glue;
-    ap_dbd_t *conn;
 
     if (!glue)
         return NULL;
-    conn = glue->acquire(r);
-    if (!conn) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      AUTHSVC_LOGNO(0201) "no database connection from mod_dbd");
-        return NULL;
-    }
-    return dbd_wrap(r->pool, r->server, conn);
+    return dbd_lend(glue, r->pool, r->server, dbd_get_acquired, r);
 }

@@ -80,6 +80,19 @@ int authsvc_flow_health_live(authsvc_request_t *req)
     return authsvc_respond_json(req, 200, doc);
 }
 
+/* The schema version through the prepared statement every route relies on: a database
+ * that answers plain queries but lost the connection's statements is not ready. */
+static authsvc_status_t flow_schema_version(authsvc_request_t *req, authsvc_db_t *db,
+                                            int *version)
+{
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t rv = authsvc_db_select_one(db, req->pool, "authsvc_schema_version", &row,
+                                                0, NULL);
+
+    *version = rv == AUTHSVC_OK ? (int)authsvc_db_column_int(db, row, 0, 0) : 0;
+    return rv;
+}
+
 int authsvc_flow_health_ready(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
@@ -90,7 +103,7 @@ int authsvc_flow_health_ready(authsvc_request_t *req)
     if (!db)
         return authsvc_respond_error_message(req, AUTHSVC_E_SERVICE_UNAVAILABLE,
                                              "Database unavailable", NULL);
-    rv = authsvc_db_schema_version(db, req->pool, &version);
+    rv = flow_schema_version(req, db, &version);
     if (rv != AUTHSVC_OK || version < 1) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0101) "readiness: schema version %d (%s)",
                  version, authsvc_status_name(rv));

@@ -17,6 +17,7 @@
 #include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
+#include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_request.h"
 
@@ -42,6 +43,7 @@ static authsvc_db_t *handler_db(authsvc_request_t *req)
 {
     if (!req->db_conn)
         req->db_conn = authsvc_dbd_acquire(req->glue);
+    req->db_unavailable = !req->db_conn && req->server_config->dbd_glue;
     return req->db_conn;
 }
 
@@ -95,6 +97,8 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
     int i;
 
     r->status = req->status ? req->status : HTTP_INTERNAL_SERVER_ERROR;
+    if (r->status == HTTP_SERVICE_UNAVAILABLE && !apr_table_get(req->headers_out, "Retry-After"))
+        apr_table_setn(req->headers_out, "Retry-After", AUTHSVC_RETRY_AFTER_SECONDS);
     for (i = 0; i < arr->nelts; i++)
         apr_table_set(r->headers_out, e[i].key, e[i].val);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
@@ -330,7 +334,8 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
     if (gate_access(req))
         return;
     req->route->handler(req);
-    if (req->status >= 500)
+    /* a known outage is logged once per process (dbd_health.c), not per answer */
+    if (req->status >= 500 && !(req->status == HTTP_SERVICE_UNAVAILABLE && req->db_unavailable))
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(0301) "%s answered %d%s%s",
                       req->route->name, req->status,
                       req->db_conn && req->db_conn->error ? "; database: " : "",

@@ -98,6 +98,28 @@ class PostgresServer:
         self.recreate_database()
         return self
 
+    def _pg_ctl(self, *args):
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.datadir, "-l", self.logfile,
+                   "-w", "-t", "60"] + list(args))
+
+    def restart(self, mode="fast"):
+        """pg_ctl restart -m mode (fast: clients are told; immediate: no shutdown
+        checkpoint, crash recovery at start); returns once the server accepts again."""
+        self._pg_ctl("-m", mode, "restart")
+
+    def halt(self, mode="fast"):
+        """Stops the server but keeps its data: resume() starts it again."""
+        self._pg_ctl("-m", mode, "stop")
+
+    def resume(self):
+        self._pg_ctl("start")
+
+    def terminate_sessions(self):
+        """Ends every session of the authsvc role from the server side, as a DBA's
+        pg_terminate_backend or a connection-killing proxy would."""
+        self.psql_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE usename = '%s'" % ROLE)
+
     def psql_admin(self, sql, dbname="postgres"):
         """Runs SQL as the superuser (over TCP; trust authentication)."""
         r = subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
