@@ -40,6 +40,8 @@ int authsvc_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 authsvc_db_t *authsvc_dbd_acquire(request_rec *r);
 /* A connection for work outside a request (deferred jobs), returned when p is cleared. */
 authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s);
+/* The DBDParams of s when it uses the service's database on PostgreSQL (in p), else NULL. */
+const char *authsvc_dbd_pgsql_params(apr_pool_t *p, const server_rec *s);
 /* Hooks into mod_dbd's post_connect (SQLite connections are set up there). */
 void authsvc_dbd_register_hooks(void);
 

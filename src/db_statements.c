@@ -182,10 +182,15 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE refresh_tokens SET revoked_at = %lld "
      "WHERE user_id = %s AND family_id <> %s AND revoked_at IS NULL", NULL},
 
-    /* revocation by jti, kept until the token's own expiry */
+    /* revocation by jti, kept until the token's own expiry; on PostgreSQL announced
+     * to every node's listener when the transaction commits ("<expires_ms> <jti>",
+     * gateway_listen.c) */
     {"authsvc_revoked_insert",
      "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES (%s, %lld, %lld) "
-     "ON CONFLICT (jti) DO NOTHING", NULL},
+     "ON CONFLICT (jti) DO NOTHING",
+     "WITH stored AS (INSERT INTO revoked_tokens (jti, expires_at, revoked_at) "
+     "VALUES (%s, %lld, %lld) ON CONFLICT (jti) DO NOTHING RETURNING jti, expires_at) "
+     "SELECT pg_notify('authsvc_revoked', expires_at || ' ' || jti) FROM stored"},
     {"authsvc_revoked_check", "SELECT revoked_at FROM revoked_tokens WHERE jti = %s", NULL},
     /* a bearer token on the API, in one round trip: is its audience a client of its
      * subject, is its jti revoked (args: user id, client id, jti) */

@@ -87,6 +87,27 @@ static authsvc_dialect_t dbd_server_dialect(const server_rec *s)
     return dialect;
 }
 
+/* A directive's single argument without the quotes around it, in p. */
+static const char *dbd_unquote(apr_pool_t *p, const char *arg)
+{
+    apr_size_t len = strlen(arg);
+
+    if (len >= 2 && (arg[0] == '"' || arg[0] == '\'') && arg[len - 1] == arg[0])
+        return apr_pstrndup(p, arg + 1, len - 2);
+    return apr_pstrdup(p, arg);
+}
+
+const char *authsvc_dbd_pgsql_params(apr_pool_t *p, const server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    const char *params;
+
+    if (!c->use_database || dbd_server_dialect(s) != AUTHSVC_DIALECT_PGSQL)
+        return NULL;
+    params = dbd_server_directive(s, "DBDParams", NULL);
+    return params ? dbd_unquote(p, params) : NULL;
+}
+
 /* Registered on every connection of a server that uses the service: the post_connect
  * hook below knows its own connections by it. */
 #define DBD_MARKER_LABEL "authsvc_connection"

@@ -263,6 +263,11 @@ static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, con
                  "AuthsvcGatewayRevocationSlots", authsvc_revocation_set_slots(sh->revoked));
 }
 
+int authsvc_gateway_has_revocation_set(const server_rec *s)
+{
+    return cache_server_config(s)->shared != NULL;
+}
+
 void authsvc_gateway_revocation_note(server_rec *s, const char *jti, long long expires_ms)
 {
     authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
