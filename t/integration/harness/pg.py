@@ -7,6 +7,7 @@ user it runs as that user."""
 import os
 import shutil
 import subprocess
+import time
 
 from . import util
 
@@ -113,6 +114,23 @@ class PostgresServer:
 
     def resume(self):
         self._pg_ctl("start")
+
+    def kill_postmaster(self):
+        """SIGKILL to the postmaster (its backends notice and exit), as a crash of the
+        database host's PostgreSQL would; resume() starts it again (crash recovery)."""
+        with open(os.path.join(self.datadir, "postmaster.pid")) as f:
+            pid = int(f.readline())
+        os.kill(pid, 9)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        # backends exit once they notice the postmaster is gone; start refuses while
+        # they still hold the shared memory
+        time.sleep(1.0)
 
     def terminate_sessions(self):
         """Ends every session of the authsvc role from the server side, as a DBA's
