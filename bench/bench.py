@@ -5,7 +5,8 @@ by side in one run on this machine. Absolute figures on a shared machine are noi
 ratios of interleaved runs are the result.
 
     bench/run [--seconds 10] [--rounds 3] [--warmup 2] [--soak 60]
-              [--only gateway,api,soak] [--db sqlite,pgsql] [--out FILE]
+              [--only gateway,api,soak,propagation] [--db sqlite,pgsql]
+              [--revocations 1000] [--out FILE]
 
 Every workload is a wrk run (2 threads, 32 connections unless it measures latency
 alone with 1 connection) against an httpd of its own on 127.0.0.1. A round runs each
@@ -293,6 +294,99 @@ def run_api(bench, acc, db, docroot):
     return server
 
 
+# ---- revocation propagation between nodes ----------------------------------------------
+
+class KeepAlive:
+    """One keep-alive HTTP connection to a node."""
+
+    def __init__(self, server):
+        import http.client
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+    def status(self, method, path, token, body=None):
+        headers = {"Authorization": "Bearer " + token}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.conn.request(method, path, body=data, headers=headers)
+        resp = self.conn.getresponse()
+        resp.read()
+        return resp.status
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run_propagation(bench, docroot, count):
+    """Node A issues and revokes (logout); gateway nodes B and C on the same PostgreSQL
+    database poll only every 300 s, so what they refuse sooner reached them by the push.
+    For each of count tokens: both nodes let it through (cached), A logs it out, then each
+    node is asked until it refuses; the time from the logout's answer is recorded."""
+    print("== revocation propagation: %d revocations, 3 nodes on PostgreSQL" % count, flush=True)
+    pg = PostgresServer().start()
+    try:
+        db = PgDatabase(pg, "bench-propagation")
+        acc = provision.provision(db, bench.workdir)
+        keys = [acc.key_files()["RS256"]]
+        a = bench.start(servers.AuthsvcBench(db, "bench-prop-a", docroot, keys, None))
+        gateway = ["AuthsvcGatewayIssuer %s" % a.issuer, "AuthsvcGatewayRevocationPoll 300"]
+        nodes = [bench.start(servers.AuthsvcBench(db, "bench-prop-" + n, docroot, keys, None,
+                                                  extra=gateway)) for n in ("b", "c")]
+        sessions = provision.mint_sessions(a, acc, (acc.usernames * (count // len(acc.usernames) + 1))[:count])
+        issuer, gws = KeepAlive(a), [KeepAlive(n) for n in nodes]
+        times = {n.name: [] for n in nodes}
+        polls = 0
+        for s in sessions:
+            at = s["accessToken"]
+            for g in gws:
+                assert g.status("GET", "/protected/file.html", at) == 200
+            assert issuer.status("POST", "/logout", at, {"refreshToken": s["refreshToken"]}) == 200
+            t0 = time.monotonic()
+            for node, g in zip(nodes, gws):
+                while g.status("GET", "/protected/file.html", at) != 401:
+                    polls += 1
+                    if time.monotonic() - t0 > 30:
+                        raise RuntimeError("%s still accepts a token 30 s after its logout"
+                                           % node.name)
+                times[node.name].append((time.monotonic() - t0) * 1000)
+        every = [t for ts in times.values() for t in ts]
+        result = {"count": count, "median_ms": statistics.median(every),
+                  "p99_ms": percentile(every, 0.99), "max_ms": max(every),
+                  "nodes": {k: {"median_ms": statistics.median(v), "p99_ms": percentile(v, 0.99),
+                                "max_ms": max(v)} for k, v in times.items()},
+                  "extra_requests": polls}
+        bench.results["propagation"] = [result]
+        print("  propagation over %d revocations x %d nodes: median %.2f ms, p99 %.2f ms, "
+              "max %.2f ms (%d requests still let through)" % (
+                  count, len(nodes), result["median_ms"], result["p99_ms"], result["max_ms"],
+                  polls), flush=True)
+        for s in [a] + nodes:
+            s.stop()
+    finally:
+        pg.stop()
+
+
+def propagation_rows(bench):
+    rows = ["| revocations pushed to other nodes | count | median ms | p99 ms | max ms | "
+            "target | |", "|---|---|---|---|---|---|---|"]
+    for r in bench.results.get("propagation", []):
+        for name, v in sorted(r["nodes"].items()):
+            rows.append("| node %s | %d | %.2f | %.2f | %.2f | <= 1000 ms | %s |" % (
+                name, r["count"], v["median_ms"], v["p99_ms"], v["max_ms"],
+                verdict(v["max_ms"], 1000.0, False)))
+        rows.append("| both nodes | %d | %.2f | %.2f | %.2f | <= 1000 ms | %s |" % (
+            2 * r["count"], r["median_ms"], r["p99_ms"], r["max_ms"],
+            verdict(r["max_ms"], 1000.0, False)))
+        rows.append("")
+        rows.append("Measured from the logout's answer on node A until each node refuses "
+                    "the token; a request the node still let through in between is "
+                    "counted (%d in all). The poll interval was 300 s." % r["extra_requests"])
+    return rows
+
+
 # ---- memory over a long run ------------------------------------------------------------
 
 def soak(bench, label, server, url, script, script_args, seconds):
@@ -371,7 +465,7 @@ def table_rows(bench):
     rows = ["| configuration | req/s median | min | max | p50 ms | p99 ms | non-2xx | "
             "errors | peak RSS/child MiB | noisy runs |", "|---|---|---|---|---|---|---|---|---|---|"]
     for label, runs in bench.results.items():
-        if label.endswith(" hash") or label.startswith("soak "):
+        if label.endswith(" hash") or label.startswith("soak ") or label == "propagation":
             continue
         rps = [r["rps"] for r in runs]
         noisy = sum(1 for r in runs if r["other_cpu"] > NOISY_CPU_PERCENT)
@@ -460,6 +554,8 @@ def report(bench, argv, started):
     lines += ["| | |", "|---|---|"] + ["| %s | %s |" % v for v in versions()] + [""]
     lines += ["## Ratios", ""] + ratio_rows(bench) + [""]
     lines += ["## Service overhead beyond the password hash", ""] + overhead_rows(bench) + [""]
+    if "propagation" in bench.results:
+        lines += ["## Revocation propagation", ""] + propagation_rows(bench) + [""]
     if any(k.startswith("soak ") for k in bench.results):
         lines += ["## Memory", ""] + soak_rows(bench) + [""]
     lines += ["## Every configuration", ""] + table_rows(bench) + [""]
@@ -477,7 +573,9 @@ def parse_args(argv):
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--soak", type=int, default=60, help="seconds of each memory run (0: none)")
-    p.add_argument("--only", default="gateway,api,soak")
+    p.add_argument("--only", default="gateway,api,soak,propagation")
+    p.add_argument("--revocations", type=int, default=1000,
+                   help="revocations timed by the propagation run")
     p.add_argument("--db", default="sqlite,pgsql")
     p.add_argument("--out", default=None, help="report file (default bench/results/DATE.md)")
     return p.parse_args(argv)
@@ -511,6 +609,8 @@ def main(argv):
                 print("== provisioning PostgreSQL", flush=True)
                 pg_acc = provision.provision(pgdb, workdir)
                 run_api(bench, pg_acc, pgdb, docroot)
+        if "propagation" in only and args.revocations > 0:
+            run_propagation(bench, docroot, args.revocations)
     finally:
         for s in bench.servers:
             try:
