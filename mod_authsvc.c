@@ -7,6 +7,7 @@
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_listen.h"
 #include "authsvc_httpd.h"
+#include "authsvc_metrics_httpd.h"
 #include "authsvc_social_config.h"
 #include "authsvc_saml_config.h"
 
@@ -24,7 +25,9 @@ static void authsvc_register_hooks(apr_pool_t *p)
     ap_hook_child_init(authsvc_social_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_deferred_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_gateway_listen_child_init, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_post_config(authsvc_metrics_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(authsvc_metrics_handler, NULL, NULL, APR_HOOK_MIDDLE);
     authsvc_dbd_register_hooks();
     authsvc_gateway_register_hooks(p);
 }

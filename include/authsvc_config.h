@@ -62,6 +62,7 @@ typedef struct {
     struct authsvc_mail_config *mail; /* mail, reset and sign-up (authsvc_config_mail.h) */
     struct authsvc_saml_config *saml; /* AuthsvcSaml*: NULL when the vhost has none */
     const void *dbd_glue;       /* set in post_config by dbd.c: how to reach mod_dbd */
+    struct authsvc_metrics *metrics; /* set in post_config: the node's shared counters */
     void *gateway;              /* authsvc_gateway_server_t* (authsvc_gateway.h) */
 } authsvc_server_config_t;
 

@@ -144,6 +144,8 @@ int authsvc_gateway_cache_get(request_rec *r, const unsigned char *key, apr_size
                               const char **claims_json);
 void authsvc_gateway_cache_put(request_rec *r, const unsigned char *key, apr_size_t key_len,
                                const char *claims_json, long long exp_s);
+/* 1 and the live entries and slots of the node's revocation set, or 0 without one. */
+int authsvc_gateway_revocation_fill(const server_rec *s, long long *live, long long *slots);
 /* 1 when this node has a revocation set (the gateway's socache is in use). */
 int authsvc_gateway_has_revocation_set(const server_rec *s);
 /* The revocation set. A revoked jti is kept until expires_ms plus the leeway. */

@@ -42,6 +42,8 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r);
 authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s);
 /* The DBDParams of s when it uses the service's database on PostgreSQL (in p), else NULL. */
 const char *authsvc_dbd_pgsql_params(apr_pool_t *p, const server_rec *s);
+/* -1 when s uses no database, else 1 while this process reaches it and 0 in an outage. */
+int authsvc_dbd_up(const server_rec *s);
 /* Hooks into mod_dbd's post_connect (SQLite connections are set up there). */
 void authsvc_dbd_register_hooks(void);
 

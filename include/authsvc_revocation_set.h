@@ -49,6 +49,9 @@ int authsvc_revocation_set_lookup(const authsvc_revocation_set_t *set, const cha
 /* Entries added so far. */
 unsigned long long authsvc_revocation_set_generation(const authsvc_revocation_set_t *set);
 
+/* Entries not expired at now_ms (a scan of every slot: for metrics, not per request). */
+apr_size_t authsvc_revocation_set_live(const authsvc_revocation_set_t *set, long long now_ms);
+
 /* Slots of the set (after rounding). */
 apr_size_t authsvc_revocation_set_slots(const authsvc_revocation_set_t *set);
 

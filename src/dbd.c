@@ -15,6 +15,7 @@
 #include "authsvc_dbd_session.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
+#include "authsvc_metrics.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -282,11 +283,15 @@ static authsvc_db_t *dbd_lend(const authsvc_dbd_glue_t *glue, apr_pool_t *p, ser
     conn = get(arg);
     if (conn)
         db = dbd_wrap(p, s, conn, &why);
-    if (db)
+    if (db) {
         authsvc_dbd_health_ok(glue->health, s);
-    else
-        authsvc_dbd_health_failed(glue->health, s, why);
-    return db;
+        return db;
+    }
+    authsvc_dbd_health_failed(glue->health, s, why);
+    authsvc_metrics_count(((authsvc_server_config_t *)ap_get_module_config(
+                               s->module_config, &authsvc_module))->metrics,
+                          AUTHSVC_METRIC_DB_UNAVAILABLE);
+    return NULL;
 }
 
 typedef struct {
@@ -337,6 +342,14 @@ static ap_dbd_t *dbd_get_acquired(void *arg)
     const authsvc_dbd_glue_t *glue = c->dbd_glue;
 
     return glue->acquire(r);
+}
+
+int authsvc_dbd_up(const server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    const authsvc_dbd_glue_t *glue = c->dbd_glue;
+
+    return glue ? !apr_atomic_read32(&glue->health->down) : -1;
 }
 
 authsvc_db_t *authsvc_dbd_acquire(request_rec *r)

@@ -5,6 +5,7 @@
 #include <http_log.h>
 #include <apr_strings.h>
 
+#include "authsvc_metrics.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_deferred.h"
 #include "authsvc_httpd.h"
@@ -105,6 +106,8 @@ authsvc_status_t authsvc_deferred_submit(authsvc_request_t *req, authsvc_deferre
     job->client_ip = req->client_ip ? apr_pstrdup(pool, req->client_ip) : NULL;
     job->route = req->route->name; /* static text of the route table */
     st = authsvc_job_queue_push(mc->queue, job);
+    if (st == AUTHSVC_OK)
+        authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_MAIL_QUEUED);
     if (st != AUTHSVC_OK) {
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1613) "background queue full or "
                  "stopping: %s not done", req->route->name);

@@ -15,6 +15,7 @@
 #include <mod_auth.h>
 #include <openssl/evp.h>
 
+#include "authsvc_metrics.h"
 #include "authsvc_bearer.h"
 #include "authsvc_claims.h"
 #include "authsvc_db.h"
@@ -104,8 +105,11 @@ static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_key
     *claims = NULL;
     *text = NULL;
     if (authsvc_gateway_cache_get(r, key, AUTHN_CACHE_KEY_LENGTH, text)
-        && authsvc_json_parse(r->pool, *text, strlen(*text), claims) == AUTHSVC_JSON_VALID)
+        && authsvc_json_parse(r->pool, *text, strlen(*text), claims) == AUTHSVC_JSON_VALID) {
+        authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_SHARED_HIT);
         return authsvc_jwt_check_claims(*claims, expect);
+    }
+    authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_MISS);
     *text = NULL;
     rv = authsvc_jwt_verify(r->pool, ring, token, expect, claims);
     exp = rv == AUTHSVC_JWT_VALID ? cJSON_GetObjectItemCaseSensitive(*claims, "exp") : NULL;
@@ -171,8 +175,10 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
     authn_expect(r, &expect);
     authn_cache_key(ring, token, key);
     local = authsvc_gateway_local(r, &generation); /* read before the revocation check */
-    if (authn_local_hit(r, local, generation, key, &expect, claims, &rv))
+    if (authn_local_hit(r, local, generation, key, &expect, claims, &rv)) {
+        authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_LOCAL_HIT);
         return rv == AUTHSVC_JWT_VALID ? AUTHSVC_BEARER_OK : authn_refused_token(r, rv);
+    }
     rv = authn_verify_token(r, ring, token, key, &expect, claims, &text);
     if (rv != AUTHSVC_JWT_VALID)
         return authn_refused_token(r, rv);
@@ -242,6 +248,9 @@ int authsvc_gateway_check_authn(request_rec *r)
         rv = authsvc_gateway_session_token(r, &token);
     if (rv == AUTHSVC_BEARER_OK)
         rv = authn_verify(r, token, &claims);
+    authsvc_metrics_count(authn_server(r)->metrics, rv == AUTHSVC_BEARER_OK
+                                                        ? AUTHSVC_METRIC_GATEWAY_ALLOWED
+                                                        : AUTHSVC_METRIC_GATEWAY_REFUSED);
     if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_UNAVAILABLE
         && d->mode != AUTHSVC_GATEWAY_BEARER && !authsvc_gateway_wants_json(r))
         return authsvc_gateway_login_redirect(r); /* nothing of the page is sent (T-63) */

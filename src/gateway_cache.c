@@ -263,6 +263,17 @@ static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, con
                  "AuthsvcGatewayRevocationSlots", authsvc_revocation_set_slots(sh->revoked));
 }
 
+int authsvc_gateway_revocation_fill(const server_rec *s, long long *live, long long *slots)
+{
+    const authsvc_gateway_shared_t *sh = cache_server_config(s)->shared;
+
+    if (!sh)
+        return 0;
+    *live = (long long)authsvc_revocation_set_live(sh->revoked, authsvc_db_now_ms());
+    *slots = (long long)authsvc_revocation_set_slots(sh->revoked);
+    return 1;
+}
+
 int authsvc_gateway_has_revocation_set(const server_rec *s)
 {
     return cache_server_config(s)->shared != NULL;

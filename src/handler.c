@@ -19,6 +19,7 @@
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
+#include "authsvc_metrics.h"
 #include "authsvc_request.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -335,6 +336,8 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
         return;
     req->route->handler(req);
     /* a known outage is logged once per process (dbd_health.c), not per answer */
+    if (req->status >= 500 && req->db_conn && req->db_conn->error)
+        authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_DB_ERRORS);
     if (req->status >= 500 && !(req->status == HTTP_SERVICE_UNAVAILABLE && req->db_unavailable))
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(0301) "%s answered %d%s%s",
                       req->route->name, req->status,
@@ -345,10 +348,14 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
 int authsvc_handler(request_rec *r)
 {
     authsvc_request_t *req;
+    int rc;
 
     if (!r->handler || strcmp(r->handler, "authsvc") != 0)
         return DECLINED;
     req = authsvc_handler_request(r);
     handler_run(req, r);
-    return handler_send(r, req);
+    rc = handler_send(r, req);
+    authsvc_metrics_request(req->server_config->metrics, req->route ? req->route->tag : NULL,
+                            r->status, (long long)(apr_time_now() - r->request_time));
+    return rc;
 }

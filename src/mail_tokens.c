@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_metrics.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -185,6 +186,8 @@ static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_templ
     st = authsvc_mail_message_build(job->pool, &m, authsvc_db_now_ms() / 1000, &text);
     if (st == AUTHSVC_OK)
         st = authsvc_mail_send(job->pool, &mc->transport, mc->from, to, text, &error);
+    authsvc_metrics_count(job->server_config->metrics, st == AUTHSVC_OK ? AUTHSVC_METRIC_MAIL_SENT
+                                                                        : AUTHSVC_METRIC_MAIL_FAILED);
     if (st != AUTHSVC_OK)
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1621) "mail to recipient %s not "
                  "delivered: %s", mail_recipient_id(job->pool, to),

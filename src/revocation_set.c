@@ -140,6 +140,16 @@ unsigned long long authsvc_revocation_set_generation(const authsvc_revocation_se
     return atomic_load(&set->generation);
 }
 
+apr_size_t authsvc_revocation_set_live(const authsvc_revocation_set_t *set, long long now_ms)
+{
+    apr_size_t i, live = 0;
+
+    for (i = 0; i <= set->mask; i++)
+        if (atomic_load(&set->slots[i].tag) != 0 && atomic_load(&set->slots[i].until_ms) > now_ms)
+            live++;
+    return live;
+}
+
 apr_size_t authsvc_revocation_set_slots(const authsvc_revocation_set_t *set)
 {
     return set->mask + 1;

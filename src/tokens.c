@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 #include <openssl/evp.h>
 
+#include "authsvc_metrics.h"
 #include "authsvc_json.h"
 #include "authsvc_jwt.h"
 #include "authsvc_keys.h"
@@ -230,6 +231,7 @@ authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
     long long now_ms = authsvc_db_now_ms(), now_s = now_ms / 1000, refresh_exp;
     const char *args[10];
     authsvc_status_t st;
+    int rotated;
 
     memset(out, 0, sizeof(*out));
     if (!signer || !signer->can_sign) {
@@ -247,6 +249,7 @@ authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
                           &out->access_token);
     if (st != AUTHSVC_OK)
         return st;
+    rotated = family_id != NULL;
     if (!family_id) {
         family_id = authsvc_uuid_v4(req->pool);
         family_expires_ms = now_ms + (long long)authsvc_config_family_ttl(req->server_config) * 1000;
@@ -265,7 +268,11 @@ authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
     args[7] = ARG(out->expires_ms);
     args[8] = ARG(refresh_exp);
     args[9] = ARG(now_ms);
-    return authsvc_db_exec(db, req->pool, "authsvc_refresh_insert", NULL, 10, args);
+    st = authsvc_db_exec(db, req->pool, "authsvc_refresh_insert", NULL, 10, args);
+    if (st == AUTHSVC_OK)
+        authsvc_metrics_count(req->server_config->metrics, rotated ? AUTHSVC_METRIC_TOKENS_REFRESHED
+                                                                   : AUTHSVC_METRIC_TOKENS_ISSUED);
+    return st;
 }
 
 int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *pair)
@@ -284,6 +291,8 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
     const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
     authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
 
+    if (st == AUTHSVC_OK)
+        authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_TOKENS_REVOKED);
     if (st == AUTHSVC_OK && req->revoked)
         req->revoked(req, jti, expires_ms);
     return st;
