@@ -54,6 +54,10 @@ typedef struct {
     authsvc_social_jwks_cache_t *jwks;  /* per child (child_init) */
 } authsvc_social_provider_t;
 
+/* 1 when name is one of the providers the routes serve (google, azure, cognito,
+ * keycloak, apple, facebook, instagram). */
+int authsvc_social_provider_name_known(const char *name);
+
 /* The provider called name in providers (an apr_hash of name -> provider), or NULL. */
 const authsvc_social_provider_t *authsvc_social_provider_find(const apr_hash_t *providers,
                                                               const char *name);

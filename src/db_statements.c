@@ -87,6 +87,17 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_credential_set_password",
      "UPDATE user_credentials SET password_hash = %s, updated_at = %lld "
      "WHERE user_id = %s AND provider = 'internal'", NULL},
+    /* external identities (authsvc-admin user link): provider is a social provider's
+     * name or "saml:<IdP entity id>"; 'internal' and 'totp' rows are a password and an
+     * authenticator */
+    {"authsvc_identities_by_user",
+     "SELECT provider, external_id, created_at FROM user_credentials WHERE user_id = %s "
+     "AND provider NOT IN ('internal', 'totp') ORDER BY provider, external_id", NULL},
+    {"authsvc_identity_of_user",
+     "SELECT external_id FROM user_credentials WHERE user_id = %s AND provider = %s", NULL},
+    {"authsvc_identity_delete",
+     "DELETE FROM user_credentials WHERE provider = %s AND external_id = %s "
+     "AND provider NOT IN ('internal', 'totp')", NULL},
 
     /* social login: states (single use through the row count of consume), links by
      * (provider, subject) in user_credentials, and the provider's tokens per user */
