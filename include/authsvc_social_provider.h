@@ -46,8 +46,11 @@ typedef struct {
     const char *ca_file;                /* trust anchors for this provider's TLS */
     int timeout;                        /* seconds per call */
     int pkce;                           /* send PKCE S256 (default on) */
-    int link_verified_email;            /* first login may link a local account by a
-                                           verified e-mail */
+    int link_verified_email;            /* first login may link the local account with
+                                           the e-mail, where the link rule allows
+                                           (authsvc_identity_link.h) */
+    int update_profile;                 /* names (and a verified e-mail) replace the
+                                           account's at each login */
     const char *signup_tenant;          /* self sign-up: tenant key and role name; */
     const char *signup_role;            /* NULL: no sign-up through this provider */
     int keep_state_params;              /* return the start's extra fields (Keycloak) */

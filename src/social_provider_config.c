@@ -213,6 +213,7 @@ static const provider_key_t provider_keys[] = {
     {"timeout", key_timeout, OFF(timeout), 1},
     {"pkce", key_flag, OFF(pkce), 1},
     {"link_verified_email", key_flag, OFF(link_verified_email), 1},
+    {"update_profile", key_flag, OFF(update_profile), 1},
     {"signup", key_signup, 0, 2},
     {"keep_state_params", key_flag, OFF(keep_state_params), 1},
     {NULL, NULL, 0, 0}};
