@@ -33,6 +33,9 @@ int authsvc_admin_role_add(authsvc_admin_t *ctx, int argc, const char *const *ar
 int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv);
+int authsvc_admin_user_link(authsvc_admin_t *ctx, int argc, const char *const *argv);
+int authsvc_admin_user_unlink(authsvc_admin_t *ctx, int argc, const char *const *argv);
+int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_purge(authsvc_admin_t *ctx, int argc, const char *const *argv);

@@ -51,6 +51,9 @@ typedef struct {
     int otp_ttl_set;
     apr_hash_t *social_providers; /* AuthsvcSocialProvider: name -> provider record */
     int social_providers_set;
+    apr_hash_t *link_protected_roles; /* AuthsvcLinkProtectedRoles: role names (the keys);
+                                         unset: every role granting a permission */
+    int link_protected_roles_set;
     int use_database;           /* AuthsvcDatabase On|Off: prepare our statements here */
     int use_database_set;
     int activity_record;        /* AuthsvcLoginActivity On|Off */

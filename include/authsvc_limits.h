@@ -26,6 +26,8 @@
 #define AUTHSVC_NAME_LENGTH_MAX 255
 #define AUTHSVC_PASSWORD_LENGTH_MAX 256
 #define AUTHSVC_URL_LENGTH_MAX 2048
+/* An external identity's subject (a "sub" claim, a SAML NameID) given to the CLI. */
+#define AUTHSVC_SUBJECT_LENGTH_MAX 1024
 
 /* Token lifetimes (seconds): defaults and hard caps. */
 #define AUTHSVC_ACCESS_TTL_DEFAULT 900

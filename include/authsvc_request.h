@@ -15,6 +15,7 @@
 typedef enum {
     AUTHSVC_LOG_ERROR,
     AUTHSVC_LOG_WARNING,
+    AUTHSVC_LOG_NOTICE,
     AUTHSVC_LOG_INFO,
     AUTHSVC_LOG_DEBUG
 } authsvc_log_level_t;

@@ -31,12 +31,24 @@ typedef struct authsvc_saml_config {
     int request_ttl;                /* AuthsvcSamlRequestLifetime, seconds (300) */
     int link_by_email;              /* AuthsvcSamlLinkByEmail On|Off (Off) */
     int link_by_email_set;
+    int email_vouched;              /* AuthsvcSamlIdpVouchesEmail On|Off (Off) */
+    int email_vouched_set;
+    int update_profile;             /* AuthsvcSamlUpdateProfile On|Off (Off) */
+    int update_profile_set;
     int post_binding;               /* AuthsvcSamlBinding redirect|post (redirect) */
     int post_binding_set;
     /* made in post_config from the above and AuthsvcIssuer */
     const char *acs_url;
     const char *metadata_xml;       /* what GET /auth/saml/metadata serves */
 } authsvc_saml_config_t;
+
+/* Which On|Off directive authsvc_saml_cfg_flag sets (its cmd->info). */
+typedef enum {
+    AUTHSVC_SAML_FLAG_IDP_INITIATED,
+    AUTHSVC_SAML_FLAG_LINK_BY_EMAIL,
+    AUTHSVC_SAML_FLAG_EMAIL_VOUCHED,
+    AUTHSVC_SAML_FLAG_UPDATE_PROFILE
+} authsvc_saml_flag_t;
 
 authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_saml_config_t *base,
                                                  const authsvc_saml_config_t *add);
@@ -75,10 +87,20 @@ const char *authsvc_saml_cfg_binding(cmd_parms *cmd, void *dconf, const char *ar
                   "email|firstName|lastName|groups and the SAML attribute Name carrying it"), \
     AP_INIT_TAKE1("AuthsvcSamlNameIdFormat", authsvc_saml_cfg_name_id_format, NULL, \
                   RSRC_CONF, "persistent|transient|email|unspecified (persistent)"), \
-    AP_INIT_FLAG("AuthsvcSamlIdpInitiated", authsvc_saml_cfg_flag, (void *)0, RSRC_CONF, \
+    AP_INIT_FLAG("AuthsvcSamlIdpInitiated", authsvc_saml_cfg_flag, \
+                 (void *)AUTHSVC_SAML_FLAG_IDP_INITIATED, RSRC_CONF, \
                  "Accept unsolicited (IdP-initiated) Responses (Off)"), \
-    AP_INIT_FLAG("AuthsvcSamlLinkByEmail", authsvc_saml_cfg_flag, (void *)1, RSRC_CONF, \
-                 "Find users not yet linked to the IdP by their mapped e-mail (Off)"), \
+    AP_INIT_FLAG("AuthsvcSamlLinkByEmail", authsvc_saml_cfg_flag, \
+                 (void *)AUTHSVC_SAML_FLAG_LINK_BY_EMAIL, RSRC_CONF, \
+                 "Link a NameID not yet linked to the account with its mapped e-mail, " \
+                 "where the link rule allows (Off)"), \
+    AP_INIT_FLAG("AuthsvcSamlIdpVouchesEmail", authsvc_saml_cfg_flag, \
+                 (void *)AUTHSVC_SAML_FLAG_EMAIL_VOUCHED, RSRC_CONF, \
+                 "The IdP verifies the e-mail it sends, so it may link accounts (Off)"), \
+    AP_INIT_FLAG("AuthsvcSamlUpdateProfile", authsvc_saml_cfg_flag, \
+                 (void *)AUTHSVC_SAML_FLAG_UPDATE_PROFILE, RSRC_CONF, \
+                 "Mapped names (and a vouched e-mail) replace the account's at each " \
+                 "login (Off)"), \
     AP_INIT_TAKE1("AuthsvcSamlClockSkew", authsvc_saml_cfg_seconds, (void *)0, RSRC_CONF, \
                   "Clock skew accepted on SAML times, seconds (60)"), \
     AP_INIT_TAKE1("AuthsvcSamlRequestLifetime", authsvc_saml_cfg_seconds, (void *)1, \

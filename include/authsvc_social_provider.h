@@ -46,13 +46,20 @@ typedef struct {
     const char *ca_file;                /* trust anchors for this provider's TLS */
     int timeout;                        /* seconds per call */
     int pkce;                           /* send PKCE S256 (default on) */
-    int link_verified_email;            /* first login may link a local account by a
-                                           verified e-mail */
+    int link_verified_email;            /* first login may link the local account with
+                                           the e-mail, where the link rule allows
+                                           (authsvc_identity_link.h) */
+    int update_profile;                 /* names (and a verified e-mail) replace the
+                                           account's at each login */
     const char *signup_tenant;          /* self sign-up: tenant key and role name; */
     const char *signup_role;            /* NULL: no sign-up through this provider */
     int keep_state_params;              /* return the start's extra fields (Keycloak) */
     authsvc_social_jwks_cache_t *jwks;  /* per child (child_init) */
 } authsvc_social_provider_t;
+
+/* 1 when name is one of the providers the routes serve (google, azure, cognito,
+ * keycloak, apple, facebook, instagram). */
+int authsvc_social_provider_name_known(const char *name);
 
 /* The provider called name in providers (an apr_hash of name -> provider), or NULL. */
 const authsvc_social_provider_t *authsvc_social_provider_find(const apr_hash_t *providers,

@@ -45,10 +45,12 @@ typedef struct {
     const char *username;       /* preferred_username / username, when given */
 } authsvc_social_profile_t;
 
-/* The user for a provider's subject: an existing link; else, on first login, a local
- * user found by a verified e-mail (when the provider may link so) or a new user (when
- * the provider has self sign-up), linked from now on. AUTHSVC_NOT_FOUND when none of
- * these applies; *how says which path was taken ("linked", "email", "signup"). */
+/* The user for a provider's subject: an existing link; else, on first login, the local
+ * user with the e-mail (when the provider may link so, and the rule of
+ * authsvc_identity_link.h allows it) or a new user (when the provider has self sign-up
+ * and no local user has the e-mail), linked from now on. AUTHSVC_NOT_FOUND when none of
+ * these applies, AUTHSVC_INVALID when the link by e-mail was refused; *how says which
+ * path was taken ("linked", "email", "signup"). */
 authsvc_status_t authsvc_social_user_resolve(authsvc_request_t *req, authsvc_db_t *db,
                                              const authsvc_social_provider_t *provider,
                                              const authsvc_client_t *client,

@@ -32,6 +32,7 @@
 #include "authsvc_migrate.h"
 #include "authsvc_password.h"
 #include "authsvc_purge.h"
+#include "authsvc_social_provider.h"
 
 #define PROGRAM "authsvc-admin"
 #define PARSED (-1)             /* parse_command: go on with the command */
@@ -85,10 +86,18 @@ static const option_spec_t user_add_options[] = {
     {"first-name", OPT_VALUE}, {"last-name", OPT_VALUE},
     {"tenant", OPT_VALUE | OPT_REQUIRED}, {"role", OPT_VALUE | OPT_REQUIRED},
     {"client", OPT_VALUE | OPT_REPEAT}, {"status", OPT_VALUE}, {"password-stdin", 0},
-    DB_OPTIONS, {NULL, 0}};
+    {"no-password", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTIONS,
                                                   {NULL, 0}};
 static const option_spec_t user_unlock_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_link_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"provider", OPT_VALUE | OPT_REQUIRED},
+    {"subject", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_unlink_options[] = {
+    {"provider", OPT_VALUE | OPT_REQUIRED}, {"subject", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS,
+    {NULL, 0}};
+static const option_spec_t user_links_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_mfa_options[] = {
@@ -132,10 +141,11 @@ static const admin_command_t commands[] = {
      "  --public            a public client: it gets no secret\n\n"
      "A confidential client gets a random 256-bit secret, printed once on standard\n"
      "output; only its SHA-256 hash is stored, so it cannot be shown again.\n" DB_HELP},
-    {"user", "add", authsvc_admin_user_add, user_add_options, "add a user with a password",
+    {"user", "add", authsvc_admin_user_add, user_add_options,
+     "add a user, with a password or without one",
      "usage: " PROGRAM " user add --username U --tenant KEY --role NAME [--email E]\n"
      "           [--first-name N] [--last-name N] [--client ID]... [--status S]\n"
-     "           [--password-stdin] [DATABASE]\n\n"
+     "           [--password-stdin | --no-password] [DATABASE]\n\n"
      "  --username U      unique username (ASCII letters compare without case)\n"
      "  --tenant KEY      the user's tenant, also their default tenant\n"
      "  --role NAME       the user's role in that tenant\n"
@@ -144,13 +154,37 @@ static const admin_command_t commands[] = {
      "  --status S        active (default), registered, inactive,\n"
      "                    password-change-needed or rejected\n"
      "  --password-stdin  read the password from the first line of standard input;\n"
-     "                    otherwise it is asked twice on the terminal, without echo\n\n"
+     "                    otherwise it is asked twice on the terminal, without echo\n"
+     "  --no-password     no password: the user logs in through an external identity\n"
+     "                    only (SAML, social login; see 'user link')\n\n"
      "Passwords are 8 to 256 bytes and stored as argon2id hashes.\n" DB_HELP},
     {"user", "list", authsvc_admin_user_list, user_list_options,
      "list users and their tenants",
      "usage: " PROGRAM " user list [--tenant KEY] [DATABASE]\n\n"
      "Prints a header and one tab-separated line per user and tenant: id, username,\n"
      "email, tenant, role, status. Hashes and secrets are never shown.\n" DB_HELP},
+    {"user", "link", authsvc_admin_user_link, user_link_options,
+     "link an external identity (SAML, social login) to a user",
+     "usage: " PROGRAM " user link --username U --provider P --subject S [DATABASE]\n\n"
+     "  --username U   the local user\n"
+     "  --provider P   google, azure, cognito, keycloak, apple, facebook, instagram, or\n"
+     "                 saml:ENTITYID for the SAML IdP with that entity id\n"
+     "  --subject S    the provider's id of the user: the claim the provider's\n"
+     "                 subject_claim names (sub by default; Azure: oid), or the IdP's\n"
+     "                 persistent or e-mail NameID (at most 1024 bytes)\n\n"
+     "From then on that identity logs in as the user, whatever its e-mail, and the\n"
+     "provider's link by e-mail (AuthsvcSamlLinkByEmail, link_verified_email) may stay\n"
+     "Off. A user has at most one identity per provider, an identity one user.\n" DB_HELP},
+    {"user", "unlink", authsvc_admin_user_unlink, user_unlink_options,
+     "remove the link of an external identity",
+     "usage: " PROGRAM " user unlink --provider P --subject S [DATABASE]\n\n"
+     "Removes the link of that identity (as 'user link' names it) from whichever user\n"
+     "has it; its next login is like a first one.\n" DB_HELP},
+    {"user", "links", authsvc_admin_user_links, user_links_options,
+     "list the external identities linked to a user",
+     "usage: " PROGRAM " user links --username U [DATABASE]\n\n"
+     "Prints a header and one tab-separated line per linked identity: provider,\n"
+     "subject, time linked (UTC).\n" DB_HELP},
     {"user", "unlock", authsvc_admin_user_unlock, user_unlock_options,
      "clear a user's login lockout",
      "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
@@ -1003,7 +1037,7 @@ static authsvc_status_t user_write(authsvc_db_t *db, apr_pool_t *p, void *data)
     authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, user);
     int i;
 
-    if (st == AUTHSVC_OK) {
+    if (st == AUTHSVC_OK && in->password_hash != NULL) {
         st = authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, cred);
     }
     if (st == AUTHSVC_OK) {
@@ -1045,6 +1079,10 @@ static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_t
     if (in->status < 0) {
         return usage_error(ctx, cmd, "--status is one of active, registered, inactive, "
                                      "password-change-needed, rejected");
+    }
+    if (apr_table_get(opts, "no-password") != NULL
+        && apr_table_get(opts, "password-stdin") != NULL) {
+        return usage_error(ctx, cmd, "--no-password and --password-stdin exclude each other");
     }
     return AUTHSVC_ADMIN_OK;
 }
@@ -1180,8 +1218,11 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     if (rc != PARSED || (rc = user_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
         || (rc = user_resolve(ctx, db, &in)) != AUTHSVC_ADMIN_OK
-        || (rc = user_make_ids(ctx, &in)) != AUTHSVC_ADMIN_OK
-        || (rc = user_password(ctx, apr_table_get(opts, "password-stdin") != NULL, &in))
+        || (rc = user_make_ids(ctx, &in)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    if (apr_table_get(opts, "no-password") == NULL
+        && (rc = user_password(ctx, apr_table_get(opts, "password-stdin") != NULL, &in))
                != AUTHSVC_ADMIN_OK) {
         return rc;
     }
@@ -1190,8 +1231,9 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
         return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "a user named '%s' exists",
                                                     shown(ctx->pool, in.username)));
     }
-    fprintf(ctx->out, "added user '%s' (id %s) to tenant '%s' as '%s', status %s\n",
-            in.username, in.id, in.tenant_key, in.role_name, status_names[in.status]);
+    fprintf(ctx->out, "added user '%s' (id %s) to tenant '%s' as '%s', status %s%s\n",
+            in.username, in.id, in.tenant_key, in.role_name, status_names[in.status],
+            in.password_hash != NULL ? "" : ", no password");
     return AUTHSVC_ADMIN_OK;
 }
 
@@ -1246,6 +1288,181 @@ int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *a
         return db_failure(ctx, db, st, NULL);
     }
     return user_list_print(ctx, db, res);
+}
+
+/* ---------------------------------------------------------------- user link, unlink, links */
+
+/* An external identity as user_credentials names it: a provider the routes serve, or
+ * "saml:" and an IdP's entity id; a subject without control bytes. */
+static int identity_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
+                             const char *provider, const char *subject)
+{
+    int saml = strncmp(provider, "saml:", 5) == 0;
+
+    if (saml ? !valid_text(provider + 5, AUTHSVC_URL_LENGTH_MAX)
+             : !authsvc_social_provider_name_known(provider)) {
+        return usage_error(ctx, cmd, "--provider is google, azure, cognito, keycloak, apple, "
+                                     "facebook, instagram or saml:ENTITYID");
+    }
+    if (!valid_text(subject, AUTHSVC_SUBJECT_LENGTH_MAX)) {
+        return usage_error(ctx, cmd, "--subject must be 1 to 1024 bytes without control "
+                                     "characters or blanks at either end");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* The id of the user named username (1 after reporting its absence). */
+static int user_id_of(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
+                      const char **user_id)
+{
+    const char *key = username_key(ctx->pool, username);
+    apr_dbd_row_t *row = NULL;
+    int rc = find_row(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'", &row);
+
+    if (rc == AUTHSVC_ADMIN_OK) {
+        *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    }
+    return rc;
+}
+
+typedef struct {
+    const char *user_id, *provider, *subject;
+    int removed;
+} identity_input_t;
+
+static authsvc_status_t identity_link_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    identity_input_t *in = data;
+    const char *now = now_text(p);
+    const char *args[] = {authsvc_uuid_v4(p), in->user_id, in->provider, in->subject, NULL,
+                          NULL, now, now};
+
+    return authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, args);
+}
+
+/* Fails unless the identity is free and the user has none of that provider. */
+static int identity_link_free(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
+                              const identity_input_t *in)
+{
+    const char *mine[] = {in->user_id, in->provider};
+    const char *theirs[] = {in->provider, in->subject};
+    apr_dbd_row_t *row = NULL;
+    int rc = find_row(ctx, db, "authsvc_credential_user_by_external_id", 2, theirs, NULL, &row);
+
+    if (rc == AUTHSVC_ADMIN_OK && row != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "that %s identity is linked to %s already",
+                    shown(ctx->pool, in->provider),
+                    strcmp(authsvc_db_column(db, row, 0), in->user_id) == 0
+                        ? "this user"
+                        : apr_pstrcat(ctx->pool, "user id ", authsvc_db_column(db, row, 0), NULL));
+    }
+    if (rc == AUTHSVC_ADMIN_OK
+        && (rc = find_row(ctx, db, "authsvc_identity_of_user", 2, mine, NULL, &row))
+               == AUTHSVC_ADMIN_OK && row != NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "user '%s' has a %s identity already: 'user "
+                    "unlink' it first", shown(ctx->pool, username), shown(ctx->pool, in->provider));
+    }
+    return rc;
+}
+
+int authsvc_admin_user_link(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "link");
+    identity_input_t in = {NULL, NULL, NULL, 0};
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    const char *username;
+    int rc = parse_command(ctx, "user", "link", argc, argv, &opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    username = apr_table_get(opts, "username");
+    in.provider = apr_table_get(opts, "provider");
+    in.subject = apr_table_get(opts, "subject");
+    if ((rc = identity_validate(ctx, cmd, in.provider, in.subject)) != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = user_id_of(ctx, db, username, &in.user_id)) != AUTHSVC_ADMIN_OK
+        || (rc = identity_link_free(ctx, db, username, &in)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, identity_link_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, "the identity or the user's link to that provider "
+                                       "exists already");
+    }
+    fprintf(ctx->out, "linked the %s identity '%s' to user '%s'\n", shown(ctx->pool, in.provider),
+            shown(ctx->pool, in.subject), shown(ctx->pool, username));
+    return AUTHSVC_ADMIN_OK;
+}
+
+static authsvc_status_t identity_unlink_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    identity_input_t *in = data;
+    const char *args[] = {in->provider, in->subject};
+
+    return authsvc_db_exec(db, p, "authsvc_identity_delete", &in->removed, 2, args);
+}
+
+int authsvc_admin_user_unlink(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "unlink");
+    identity_input_t in = {NULL, NULL, NULL, 0};
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    const char *args[2];
+    int rc = parse_command(ctx, "user", "unlink", argc, argv, &opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    args[0] = in.provider = apr_table_get(opts, "provider");
+    args[1] = in.subject = apr_table_get(opts, "subject");
+    if ((rc = identity_validate(ctx, cmd, in.provider, in.subject)) != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = find_row(ctx, db, "authsvc_credential_user_by_external_id", 2, args,
+                          "no user is linked to the identity '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in.user_id = authsvc_db_column(db, row, 0);
+    st = write_all(db, ctx->pool, identity_unlink_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "unlinked the %s identity '%s' from user id %s\n",
+            shown(ctx->pool, in.provider), shown(ctx->pool, in.subject), in.user_id);
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    const admin_command_t *cmd = find_command("user", "links");
+    authsvc_db_t *db = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    const char *user_id = NULL;
+    int rc = parse_command(ctx, "user", "links", argc, argv, &opts);
+
+    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = user_id_of(ctx, db, apr_table_get(opts, "username"), &user_id))
+               != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_db_select(db, ctx->pool, "authsvc_identities_by_user", &res, 1, &user_id);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fputs("PROVIDER\tSUBJECT\tLINKED\n", ctx->out);
+    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
+        fprintf(ctx->out, "%s\t%s\t%s\n", cell(ctx, db, row, 0), cell(ctx, db, row, 1),
+                authsvc_iso8601_format(ctx->pool, authsvc_db_column_int(db, row, 2, 0)));
+    }
+    return AUTHSVC_ADMIN_OK;
 }
 
 /* ---------------------------------------------------------------- activity */
@@ -1389,11 +1606,10 @@ int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *ar
 {
     const admin_command_t *cmd = find_command("user", "mfa");
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
     apr_table_t *opts;
     authsvc_status_t st;
     mfa_input_t in = {NULL, NULL, NULL, 0, 0};
-    const char *username, *required, *key;
+    const char *username, *required;
     int rc = parse_command(ctx, "user", "mfa", argc, argv, &opts);
 
     if (rc != PARSED) {
@@ -1407,12 +1623,9 @@ int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *ar
         return rc;
     }
     username = apr_table_get(opts, "username");
-    key = username_key(ctx->pool, username);
-    if ((rc = find_row(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = user_id_of(ctx, db, username, &in.user_id)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in.user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     in.required = strcmp(required, "yes") == 0 ? "1" : "0";
     in.now = now_text(ctx->pool);
     in.reset = apr_table_get(opts, "reset-authenticator") != NULL;

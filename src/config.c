@@ -69,6 +69,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE(activity_retention);
     MERGE(activity_key);
     MERGE(social_providers);
+    MERGE(link_protected_roles);
     c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
     c->saml = authsvc_saml_config_merge(p, base->saml, add->saml);
     c->gateway = authsvc_gateway_server_merge(p, base->gateway, add->gateway);
@@ -314,6 +315,27 @@ static const char *set_activity_key(cmd_parms *cmd, void *dconf, const char *arg
     return NULL;
 }
 
+/* AuthsvcLinkProtectedRoles ROLE...: accounts holding one of these roles (by name, in
+ * any tenant) are never linked to an external identity by e-mail. */
+static const char *set_link_protected_roles(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    authsvc_server_config_t *c = config_server(cmd);
+    const char *p;
+
+    (void)dconf;
+    for (p = arg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            break;
+    if (!*arg || *p || strlen(arg) > AUTHSVC_NAME_LENGTH_MAX)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a role name", cmd->cmd->name, arg);
+    if (!c->link_protected_roles_set) {
+        c->link_protected_roles = apr_hash_make(cmd->pool);
+        c->link_protected_roles_set = 1;
+    }
+    apr_hash_set(c->link_protected_roles, apr_pstrdup(cmd->pool, arg), APR_HASH_KEY_STRING, "");
+    return NULL;
+}
+
 static const char *set_body_limit(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_dir_config_t *c = dconf;
@@ -368,6 +390,9 @@ const command_rec authsvc_directives[] = {
                   "Days login activity is kept, 0 for ever (0)"),
     AP_INIT_TAKE1("AuthsvcLoginActivityKeyFile", set_activity_key, NULL, RSRC_CONF,
                   "32-byte key (raw or 64 hex digits) encrypting the token payload column"),
+    AP_INIT_ITERATE("AuthsvcLinkProtectedRoles", set_link_protected_roles, NULL, RSRC_CONF,
+                    "Roles whose accounts are never linked to an external identity by "
+                    "e-mail (every role that grants a permission)"),
     AP_INIT_TAKE1("AuthsvcMaxBodySize", set_body_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest request body accepted, in bytes (65536)"),
     AP_INIT_TAKE1("AuthsvcBasePath", set_base_path, NULL, ACCESS_CONF,

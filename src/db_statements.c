@@ -88,8 +88,40 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE user_credentials SET password_hash = %s, updated_at = %lld "
      "WHERE user_id = %s AND provider = 'internal'", NULL},
 
-    /* social login: states (single use through the row count of consume), links by
-     * (provider, subject) in user_credentials, and the provider's tokens per user */
+    /* external identities: links of a provider's subject to a user in
+     * user_credentials (provider is a social provider's name or "saml:<IdP entity
+     * id>"; 'internal' and 'totp' rows are a password and an authenticator). */
+    {"authsvc_credential_user_by_external_id",
+     "SELECT user_id FROM user_credentials WHERE provider = %s AND external_id = %s", NULL},
+    {"authsvc_identities_by_user",
+     "SELECT provider, external_id, created_at FROM user_credentials WHERE user_id = %s "
+     "AND provider NOT IN ('internal', 'totp') ORDER BY provider, external_id", NULL},
+    {"authsvc_identity_of_user",
+     "SELECT external_id FROM user_credentials WHERE user_id = %s AND provider = %s", NULL},
+    {"authsvc_identity_delete",
+     "DELETE FROM user_credentials WHERE provider = %s AND external_id = %s "
+     "AND provider NOT IN ('internal', 'totp')", NULL},
+    /* linking by e-mail (identity_link.c): the candidates, a no-op UPDATE that locks the
+     * account's row for the transaction, and what the rule reads of the account */
+    {"authsvc_users_by_email", "SELECT id FROM users WHERE lower(email) = lower(%s) ORDER BY id",
+     NULL},
+    {"authsvc_link_lock_user", "UPDATE users SET updated_at = updated_at WHERE id = %s", NULL},
+    {"authsvc_link_account_facts",
+     "SELECT u.default_tenant_id, "
+     "(SELECT COUNT(*) FROM user_credentials c WHERE c.user_id = u.id "
+     "AND c.provider = 'internal' AND c.password_hash IS NOT NULL), "
+     "(SELECT COUNT(*) FROM user_credentials c WHERE c.user_id = u.id "
+     "AND c.provider NOT IN ('internal', 'totp')) FROM users u WHERE u.id = %s", NULL},
+    /* each role of the account: name, permissions it grants, permissions granted to the
+     * account directly in that tenant */
+    {"authsvc_link_account_roles",
+     "SELECT r.name, (SELECT COUNT(*) FROM role_permissions rp WHERE rp.role_id = ut.role_id), "
+     "(SELECT COUNT(*) FROM user_permissions up WHERE up.user_tenant_id = ut.id "
+     "AND up.allowed = 1) FROM user_tenants ut JOIN roles r ON r.id = ut.role_id "
+     "WHERE ut.user_id = %s ORDER BY r.name", NULL},
+
+    /* social login: states (single use through the row count of consume) and the
+     * provider's tokens per user */
     {"authsvc_social_state_insert",
      "INSERT INTO social_states (state_hash, provider, client_id, binding_hash, nonce, "
      "code_verifier, kept_params, expires_at, created_at) "
@@ -101,10 +133,6 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE social_states SET used_at = %lld "
      "WHERE state_hash = %s AND used_at IS NULL AND expires_at > %lld", NULL},
     {"authsvc_social_state_purge", "DELETE FROM social_states WHERE expires_at < %lld", NULL},
-    {"authsvc_social_credential_user",
-     "SELECT user_id FROM user_credentials WHERE provider = %s AND external_id = %s", NULL},
-    {"authsvc_social_users_by_email",
-     "SELECT id FROM users WHERE lower(email) = lower(%s) ORDER BY id", NULL},
     {"authsvc_social_session_save",
      "INSERT INTO social_sessions (user_id, provider, access_token, refresh_token, id_token, "
      "updated_at) VALUES (%s, %s, %s, %s, %s, %lld) ON CONFLICT (user_id, provider) DO UPDATE "
@@ -297,7 +325,7 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_user_by_email", "SELECT " USER_COLUMNS " FROM users "
      "WHERE lower(email) = %s OR username_key = %s", NULL},
     /* SAML: AuthnRequests sent (single use through the row count of consume), the
-     * replay cache of Assertion IDs, users by IdP NameID or e-mail, mapped profile */
+     * replay cache of Assertion IDs, the mapped profile (SAML and social) */
     {"authsvc_saml_request_insert",
      "INSERT INTO saml_requests (request_id, client_id, idp_entity_id, relay_state, "
      "expires_at, created_at, binding_hash) VALUES (%s, %s, %s, %s, %lld, %lld, %s)", NULL},
@@ -310,9 +338,6 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_saml_assertion_insert",
      "INSERT INTO saml_assertions (idp_entity_id, assertion_id, expires_at, created_at) "
      "VALUES (%s, %s, %lld, %lld) ON CONFLICT (idp_entity_id, assertion_id) DO NOTHING", NULL},
-    {"authsvc_credential_user_by_external_id",
-     "SELECT user_id FROM user_credentials WHERE provider = %s AND external_id = %s", NULL},
-    {"authsvc_users_by_email", "SELECT id FROM users WHERE lower(email) = lower(%s)", NULL},
     {"authsvc_user_set_external_profile",
      "UPDATE users SET email = COALESCE(%s, email), first_name = COALESCE(%s, first_name), "
      "last_name = COALESCE(%s, last_name), external_groups = COALESCE(%s, external_groups), "

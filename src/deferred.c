@@ -25,7 +25,8 @@ typedef struct {
     const char *route;
 } deferred_job_t;
 
-static const int deferred_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_INFO, APLOG_DEBUG};
+static const int deferred_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_NOTICE, APLOG_INFO,
+                                      APLOG_DEBUG};
 
 static void deferred_log(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
 {

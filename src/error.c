@@ -52,6 +52,10 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
                                        "Login through the identity provider failed"},
     [AUTHSVC_E_SOCIAL_PROVIDER_UNKNOWN] = {400, "ProviderNotConfigured",
                                            "This identity provider is not configured"},
+    [AUTHSVC_E_IDENTITY_LINK_REFUSED] = {401, "IdentityLinkRefused",
+                                         "This identity is not linked to an account, and the "
+                                         "account with its e-mail cannot be linked to it "
+                                         "automatically: an administrator can link it"},
     [AUTHSVC_E_SIGNUP_DISABLED] = {403, "SignUpDisabled", "Self sign-up is disabled"},
     [AUTHSVC_E_EMAIL_MISMATCH] = {400, "EmailMismatch", "The e-mail is not the invited one"},
     [AUTHSVC_E_USER_EXISTS] = {409, "UserExists", "A user with this e-mail exists already"},

@@ -15,6 +15,7 @@
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
 #include "authsvc_flows.h"
+#include "authsvc_identity_link.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_purge.h"
@@ -265,69 +266,42 @@ static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
     return authsvc_saml_response_attribute(acs->response, acs->config->attributes[which]);
 }
 
-/* The user by e-mail when exactly one has it. */
-static const char *user_by_email(authsvc_request_t *req, acs_t *acs, const char *email)
-{
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *found = NULL;
-    int n = 0;
-
-    if (!email || authsvc_db_select(acs->db, req->pool, "authsvc_users_by_email", &res, 1, &email)
-                      != AUTHSVC_OK)
-        return NULL;
-    while (authsvc_db_next_row(acs->db, req->pool, res, &row)) {
-        found = authsvc_db_column(acs->db, row, 0);
-        n++;
-    }
-    return n == 1 ? found : NULL;
-}
-
-/* Stores (IdP, NameID) for a user found by e-mail, so the next login finds it directly. */
-static void link_name_id(authsvc_request_t *req, acs_t *acs, const char *provider,
-                         const char *user_id)
-{
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {authsvc_uuid_v4(req->pool), user_id, provider,
-                          acs->response->name_id, NULL, NULL, ARG(now), ARG(now)};
-
-    if (authsvc_db_exec(acs->db, req->pool, "authsvc_credential_insert", NULL, 8, args)
-        != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1913) "SAML: user %s keeps its "
-                 "earlier link to the IdP; this NameID is not linked", user_id);
-}
-
-/* (IdP, NameID) in user_credentials; else, when configured, the mapped e-mail (or an
- * e-mail NameID). Transient NameIDs are never stored: they change at every login. */
-static const char *acs_user(authsvc_request_t *req, acs_t *acs)
+/* (IdP, NameID) in user_credentials; else, when configured, the account with the
+ * mapped e-mail (or an e-mail NameID) where the link rule allows. Transient NameIDs are
+ * never stored: they change at every login. The status of
+ * authsvc_identity_link_by_email. */
+static authsvc_status_t acs_user(authsvc_request_t *req, acs_t *acs, const char **user_id)
 {
     const authsvc_saml_response_t *r = acs->response;
     const char *provider = apr_pstrcat(req->pool, SAML_PROVIDER_PREFIX,
                                        acs->config->idp_entity_id, NULL);
     int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
-    const char *args[] = {provider, r->name_id}, *email, *user_id;
+    const char *args[] = {provider, r->name_id};
+    authsvc_identity_t id = {provider, r->name_id, mapped(acs, AUTHSVC_SAML_ATTR_EMAIL),
+                             acs->config->email_vouched, !transient, acs->client_id};
     apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = AUTHSVC_NOT_FOUND;
 
-    if (!transient && authsvc_db_select_one(acs->db, req->pool,
-                                            "authsvc_credential_user_by_external_id", &row, 2,
-                                            args) == AUTHSVC_OK)
-        return authsvc_db_column(acs->db, row, 0);
-    if (!acs->config->link_by_email)
-        return NULL;
-    email = mapped(acs, AUTHSVC_SAML_ATTR_EMAIL);
-    if (!email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
-        email = r->name_id;
-    user_id = user_by_email(req, acs, email);
-    if (user_id && !transient)
-        link_name_id(req, acs, provider, user_id);
-    return user_id;
+    if (!transient)
+        st = authsvc_db_select_one(acs->db, req->pool, "authsvc_credential_user_by_external_id",
+                                   &row, 2, args);
+    if (st == AUTHSVC_OK)
+        *user_id = authsvc_db_column(acs->db, row, 0);
+    if (st != AUTHSVC_NOT_FOUND || !acs->config->link_by_email)
+        return st;
+    if (!id.email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
+        id.email = r->name_id;
+    return authsvc_identity_link_by_email(req, acs->db, &id, user_id);
 }
 
-/* The mapped attributes update the user's profile; unmapped ones are left alone. */
+/* The mapped groups, the IdP's own data, are kept at every login; the mapped names
+ * (and the e-mail, when the IdP vouches for it) replace the account's only with
+ * AuthsvcSamlUpdateProfile On. */
 static void acs_profile(authsvc_request_t *req, acs_t *acs, const char *user_id)
 {
     const char *groups_name = acs->config->attributes[AUTHSVC_SAML_ATTR_GROUPS];
-    const char *groups = NULL, *args[6];
+    const char *groups = NULL;
+    int update = acs->config->update_profile;
     cJSON *list;
     int i;
 
@@ -340,16 +314,11 @@ static void acs_profile(authsvc_request_t *req, acs_t *acs, const char *user_id)
                 cJSON_AddItemToArray(list, cJSON_CreateString(e[i].val));
         groups = authsvc_json_print(req->pool, list);
     }
-    args[0] = mapped(acs, AUTHSVC_SAML_ATTR_EMAIL);
-    args[1] = mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME);
-    args[2] = mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME);
-    args[3] = groups;
-    args[4] = ARG(authsvc_db_now_ms());
-    args[5] = user_id;
-    if (authsvc_db_exec(acs->db, req->pool, "authsvc_user_set_external_profile", NULL, 6, args)
-        != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1914) "SAML: profile of user %s "
-                 "not updated", user_id);
+    authsvc_identity_profile_store(
+        req, acs->db, user_id,
+        update && acs->config->email_vouched ? mapped(acs, AUTHSVC_SAML_ATTR_EMAIL) : NULL,
+        update ? mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME) : NULL,
+        update ? mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME) : NULL, groups);
 }
 
 /* 303 to the client's redirect_url with our code (and the client's RelayState as
@@ -384,15 +353,20 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
 {
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr = NULL;
-    const char *user_id, *member[2], *code = NULL;
+    const char *user_id = NULL, *member[2], *code = NULL;
     apr_dbd_row_t *row = NULL;
+    authsvc_status_t st;
 
     if (authsvc_client_load(req, acs->db, acs->client_id, &client) != AUTHSVC_OK
         || !client->redirect_url)
         return acs_refuse(req, "the client is unknown or has no redirect URL");
-    user_id = acs_user(req, acs);
-    if (!user_id)
+    st = acs_user(req, acs, &user_id);
+    if (st == AUTHSVC_INVALID) /* identity_link.c logged why */
+        return authsvc_respond_error(req, AUTHSVC_E_IDENTITY_LINK_REFUSED);
+    if (st == AUTHSVC_NOT_FOUND)
         return acs_refuse(req, "no user is linked to this NameID (or e-mail)");
+    if (st != AUTHSVC_OK)
+        return saml_db_unavailable(req);
     member[0] = user_id;
     member[1] = client->client_id;
     if (authsvc_db_select_one(acs->db, req->pool, "authsvc_user_client_member", &row, 2, member)

@@ -10,6 +10,7 @@
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
 #include "authsvc_flows.h"
+#include "authsvc_identity_link.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_oidc.h"
@@ -260,19 +261,27 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
                                              const authsvc_social_profile_t *profile)
 {
     const char *user_id = NULL, *how = NULL;
+    authsvc_principal_t *pr;
     authsvc_status_t st = authsvc_social_user_resolve(req, db, provider, client, profile,
                                                       &user_id, &how);
 
-    if (st != AUTHSVC_OK) {
-        if (st == AUTHSVC_NOT_FOUND)
-            social_failed(req, provider, "no user is linked to this subject");
-        else
-            social_db_unavailable(req);
+    if (st == AUTHSVC_INVALID) /* identity_link.c logged why */
+        authsvc_respond_error(req, AUTHSVC_E_IDENTITY_LINK_REFUSED);
+    else if (st == AUTHSVC_NOT_FOUND)
+        social_failed(req, provider, "no user is linked to this subject");
+    else if (st != AUTHSVC_OK)
+        social_db_unavailable(req);
+    if (st != AUTHSVC_OK)
         return NULL;
-    }
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0813) "%s login of user %s (%s)",
              provider->name, user_id, how);
-    return authsvc_login_principal(req, db, user_id, client);
+    pr = authsvc_login_principal(req, db, user_id, client);
+    /* sign-up wrote the profile just now */
+    if (pr && provider->update_profile && strcmp(how, "signup") != 0)
+        authsvc_identity_profile_store(req, db, user_id,
+                                       profile->email_verified ? profile->email : NULL,
+                                       profile->given_name, profile->family_name, NULL);
+    return pr;
 }
 
 /* Our code to the client's registered redirect_url, plus the kept parameters. */

@@ -24,7 +24,8 @@
 
 APLOG_USE_MODULE(authsvc);
 
-static const int log_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_INFO, APLOG_DEBUG};
+static const int log_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_NOTICE, APLOG_INFO,
+                                 APLOG_DEBUG};
 
 static void handler_log(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
 {

@@ -49,6 +49,11 @@ static authsvc_saml_config_t *saml_config(cmd_parms *cmd)
 }
 
 #define PICK(field) c->field = add->field ? add->field : base->field
+#define PICK_FLAG(field) \
+    do { \
+        c->field = add->field##_set ? add->field : base->field; \
+        c->field##_set = add->field##_set || base->field##_set; \
+    } while (0)
 
 /* A record of its own for every vhost that has one: post_config completes each with
  * its own AuthsvcIssuer. */
@@ -75,12 +80,11 @@ authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_sa
     PICK(request_ttl);
     for (i = 0; i < AUTHSVC_SAML_ATTR_COUNT; i++)
         PICK(attributes[i]);
-    c->idp_initiated = add->idp_initiated_set ? add->idp_initiated : base->idp_initiated;
-    c->idp_initiated_set = add->idp_initiated_set || base->idp_initiated_set;
-    c->link_by_email = add->link_by_email_set ? add->link_by_email : base->link_by_email;
-    c->link_by_email_set = add->link_by_email_set || base->link_by_email_set;
-    c->post_binding = add->post_binding_set ? add->post_binding : base->post_binding;
-    c->post_binding_set = add->post_binding_set || base->post_binding_set;
+    PICK_FLAG(idp_initiated);
+    PICK_FLAG(link_by_email);
+    PICK_FLAG(email_vouched);
+    PICK_FLAG(update_profile);
+    PICK_FLAG(post_binding);
     return c;
 }
 
@@ -210,16 +214,31 @@ const char *authsvc_saml_cfg_name_id_format(cmd_parms *cmd, void *dconf, const c
 const char *authsvc_saml_cfg_flag(cmd_parms *cmd, void *dconf, int flag)
 {
     authsvc_saml_config_t *c = saml_config(cmd);
+    int *value = NULL, *set = NULL;
 
     (void)dconf;
-    if (cmd->info == NULL) {
-        c->idp_initiated = flag;
-        c->idp_initiated_set = 1;
+    switch ((authsvc_saml_flag_t)(apr_uintptr_t)cmd->info) {
+    case AUTHSVC_SAML_FLAG_IDP_INITIATED:
+        value = &c->idp_initiated;
+        set = &c->idp_initiated_set;
+        break;
+    case AUTHSVC_SAML_FLAG_LINK_BY_EMAIL:
+        value = &c->link_by_email;
+        set = &c->link_by_email_set;
+        break;
+    case AUTHSVC_SAML_FLAG_EMAIL_VOUCHED:
+        value = &c->email_vouched;
+        set = &c->email_vouched_set;
+        break;
+    case AUTHSVC_SAML_FLAG_UPDATE_PROFILE:
+        value = &c->update_profile;
+        set = &c->update_profile_set;
+        break;
     }
-    else {
-        c->link_by_email = flag;
-        c->link_by_email_set = 1;
-    }
+    if (!value)
+        return apr_psprintf(cmd->pool, "%s: unknown flag", cmd->cmd->name);
+    *value = flag;
+    *set = 1;
     return NULL;
 }
 

@@ -1,8 +1,24 @@
 /* Provider records: look-up by name and the completeness check (no httpd here, so the
  * unit tests and the flows link without it). */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_social_provider.h"
+
+/* The providers the route table has routes for. */
+static const char *const provider_names[] = {"google",   "azure",    "cognito",   "keycloak",
+                                             "apple",    "facebook", "instagram", NULL};
+
+int authsvc_social_provider_name_known(const char *name)
+{
+    const char *const *n;
+
+    for (n = provider_names; *n; n++)
+        if (strcmp(*n, name) == 0)
+            return 1;
+    return 0;
+}
 
 const authsvc_social_provider_t *authsvc_social_provider_find(const apr_hash_t *providers,
                                                               const char *name)

@@ -22,10 +22,6 @@
 
 APLOG_USE_MODULE(authsvc);
 
-/* The providers the route table has routes for. */
-static const char *const provider_names[] = {"google",   "azure",    "cognito",   "keycloak",
-                                             "apple",    "facebook", "instagram", NULL};
-
 typedef const char *(*key_setter_t)(cmd_parms *cmd, authsvc_social_provider_t *p,
                                     apr_size_t offset, int argc, char *const argv[]);
 
@@ -217,6 +213,7 @@ static const provider_key_t provider_keys[] = {
     {"timeout", key_timeout, OFF(timeout), 1},
     {"pkce", key_flag, OFF(pkce), 1},
     {"link_verified_email", key_flag, OFF(link_verified_email), 1},
+    {"update_profile", key_flag, OFF(update_profile), 1},
     {"signup", key_signup, 0, 2},
     {"keep_state_params", key_flag, OFF(keep_state_params), 1},
     {NULL, NULL, 0, 0}};
@@ -245,16 +242,6 @@ static authsvc_social_provider_t *provider_get(cmd_parms *cmd, const char *name)
     return p;
 }
 
-static int provider_name_known(const char *name)
-{
-    const char *const *n;
-
-    for (n = provider_names; *n; n++)
-        if (strcmp(*n, name) == 0)
-            return 1;
-    return 0;
-}
-
 const char *authsvc_cfg_social_provider(cmd_parms *cmd, void *dconf, int argc,
                                         char *const argv[])
 {
@@ -264,7 +251,7 @@ const char *authsvc_cfg_social_provider(cmd_parms *cmd, void *dconf, int argc,
     (void)dconf;
     if (argc < 3)
         return apr_psprintf(cmd->pool, "%s NAME KEY VALUE...", cmd->cmd->name);
-    if (!provider_name_known(argv[0]))
+    if (!authsvc_social_provider_name_known(argv[0]))
         return apr_psprintf(cmd->pool, "%s: unknown provider '%s' (google, azure, cognito, "
                             "keycloak, apple, facebook, instagram)", cmd->cmd->name, argv[0]);
     for (k = provider_keys; k->key; k++)

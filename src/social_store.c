@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_identity_link.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
@@ -82,31 +83,13 @@ static authsvc_status_t store_linked_user(authsvc_request_t *req, authsvc_db_t *
 {
     const char *args[] = {provider, subject};
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_social_credential_user",
-                                                &row, 2, args);
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool,
+                                                "authsvc_credential_user_by_external_id", &row,
+                                                2, args);
 
     if (st == AUTHSVC_OK)
         *user_id = authsvc_db_column(db, row, 0);
     return st;
-}
-
-/* The one local user with this e-mail; NOT_FOUND when there is none or several. */
-static authsvc_status_t store_user_by_email(authsvc_request_t *req, authsvc_db_t *db,
-                                            const char *email, const char **user_id)
-{
-    const char *args[] = {email};
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    int n = 0;
-    authsvc_status_t st = authsvc_db_select(db, req->pool, "authsvc_social_users_by_email", &res,
-                                            1, args);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    while (authsvc_db_next_row(db, req->pool, res, &row))
-        if (n++ == 0)
-            *user_id = authsvc_db_column(db, row, 0);
-    return n == 1 ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
 }
 
 /* Column 0 of the one row of label(args), or NULL. */
@@ -189,14 +172,13 @@ authsvc_status_t authsvc_social_user_resolve(authsvc_request_t *req, authsvc_db_
     *how = "linked";
     if (st != AUTHSVC_NOT_FOUND)
         return st;
-    /* Never an unverified e-mail onto an existing account (T-36). */
-    if (provider->link_verified_email && profile->email && profile->email_verified) {
-        st = store_user_by_email(req, db, profile->email, user_id);
-        if (st == AUTHSVC_OK) {
-            *how = "email";
-            st = store_link(req, db, provider->name, profile->subject, *user_id);
-            return st == AUTHSVC_CONFLICT ? AUTHSVC_NOT_FOUND : st;
-        }
+    /* An e-mail of a local account never signs up a second one: it links, where the
+     * rule allows (only a verified one can, T-36), or the login is refused. */
+    if (provider->link_verified_email) {
+        authsvc_identity_t id = {provider->name, profile->subject, profile->email,
+                                 profile->email_verified, 1, client->client_id};
+        *how = "email";
+        st = authsvc_identity_link_by_email(req, db, &id, user_id);
         if (st != AUTHSVC_NOT_FOUND)
             return st;
     }

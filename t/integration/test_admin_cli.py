@@ -19,6 +19,9 @@ COMMANDS = [
     ["user", "add"],
     ["user", "list"],
     ["user", "unlock"],
+    ["user", "link"],
+    ["user", "unlink"],
+    ["user", "links"],
     ["key", "generate"],
 ]
 GROUPS = ["tenant", "role", "client", "user", "key"]
@@ -158,6 +161,49 @@ def test_password_read_from_first_stdin_line(admin, world, backend):
     assert username in listed_usernames(user_list(admin))
 
 
+def links_of(admin, username):
+    lines = admin.run("user", "links", "--username", username).check().stdout.splitlines()
+    assert lines[0] == "PROVIDER\tSUBJECT\tLINKED", lines
+    return [tuple(line.split("\t")[:2]) for line in lines[1:]]
+
+
+def test_user_without_password_and_its_linked_identities(admin, world, backend):
+    """What an administrator prepares for SAML and social logins: an account without a
+    password, and the identities that log in as it (README "Linking external
+    identities")."""
+    username = uniq("ext")
+    r = admin.run("user", "add", "--username", username, "--tenant", world["tenant"],
+                  "--role", world["role"], "--client", world["client"], "--no-password").check()
+    assert "no password" in r.stdout, r
+    user_id = re.search(r"\(id ([0-9a-f-]+)\)", r.stdout).group(1)
+    assert backend.query("SELECT provider FROM user_credentials WHERE user_id = '%s'"
+                         % user_id) == []
+    saml = "saml:https://idp.example/metadata"
+    admin.run("user", "link", "--username", username, "--provider", "keycloak",
+              "--subject", "kc-" + username).check()
+    admin.run("user", "link", "--username", username, "--provider", saml,
+              "--subject", username + "@example.org").check()
+    assert links_of(admin, username) == [("keycloak", "kc-" + username),
+                                         (saml, username + "@example.org")]
+    # one identity per provider and user; an identity belongs to one user
+    again = admin.run("user", "link", "--username", username, "--provider", "keycloak",
+                      "--subject", "kc-other")
+    assert again.returncode == 1 and "unlink" in again.stderr, again
+    other = uniq("ext")
+    admin.run("user", "add", "--username", other, "--tenant", world["tenant"],
+              "--role", world["role"], "--no-password").check()
+    taken = admin.run("user", "link", "--username", other, "--provider", "keycloak",
+                      "--subject", "kc-" + username)
+    assert taken.returncode == 1 and "linked to user id %s" % user_id in taken.stderr, taken
+    r = admin.run("user", "unlink", "--provider", "keycloak", "--subject",
+                  "kc-" + username).check()
+    assert user_id in r.stdout, r
+    assert links_of(admin, username) == [(saml, username + "@example.org")]
+    admin.run("user", "link", "--username", other, "--provider", "keycloak",
+              "--subject", "kc-" + username).check()
+    assert links_of(admin, other) == [("keycloak", "kc-" + username)]
+
+
 # ---- bad input: one line on stderr, non-zero exit, database unchanged ---------------------
 
 def _bad_cases(world, existing_user):
@@ -189,6 +235,23 @@ def _bad_cases(world, existing_user):
         "bad-redirect-url": (["client", "add", "--client-id", uniq("c"), "--redirect-url", "javascript:alert(1)"], None, 2),
         "bad-client-id": (["client", "add", "--client-id", "has space"], None, 2),
         "bad-ttl": (["client", "add", "--client-id", uniq("c"), "--code-ttl", "601"], None, 2),
+        "no-password-and-password-stdin": (["user", "add", "--username", uniq("u"), "--tenant", t,
+                                            "--role", role, "--no-password",
+                                            "--password-stdin"], pw, 2),
+        "link-unknown-user": (["user", "link", "--username", uniq("nobody"), "--provider",
+                               "google", "--subject", "s"], None, 1),
+        "link-unknown-provider": (["user", "link", "--username", existing_user, "--provider",
+                                   "myspace", "--subject", "s"], None, 2),
+        "link-password-provider": (["user", "link", "--username", existing_user, "--provider",
+                                    "internal", "--subject", "s"], None, 2),
+        "link-empty-subject": (["user", "link", "--username", existing_user, "--provider",
+                                "google", "--subject", ""], None, 2),
+        "link-second-identity-of-a-provider": (["user", "link", "--username", existing_user,
+                                                "--provider", "keycloak", "--subject",
+                                                "another"], None, 1),
+        "unlink-unknown-identity": (["user", "unlink", "--provider", "google", "--subject",
+                                     uniq("nobody")], None, 1),
+        "links-unknown-user": (["user", "links", "--username", uniq("nobody")], None, 1),
         "unknown-command": (["frobnicate"], None, 2),
         "unknown-subcommand": (["user", "frobnicate"], None, 2),
         "missing-subcommand": (["user"], None, 2),
@@ -199,14 +262,20 @@ BAD_CASE_NAMES = ["unknown-tenant-user", "unknown-tenant-role", "unknown-role", 
                   "duplicate-username", "duplicate-username-case", "duplicate-tenant",
                   "duplicate-role", "duplicate-client", "short-password", "missing-name",
                   "missing-username", "missing-value", "missing-client-id", "unknown-option",
-                  "bad-redirect-url", "bad-client-id", "bad-ttl", "unknown-command",
-                  "unknown-subcommand", "missing-subcommand"]
+                  "bad-redirect-url", "bad-client-id", "bad-ttl",
+                  "no-password-and-password-stdin", "link-unknown-user", "link-unknown-provider",
+                  "link-password-provider", "link-empty-subject",
+                  "link-second-identity-of-a-provider", "unlink-unknown-identity",
+                  "links-unknown-user", "unknown-command", "unknown-subcommand",
+                  "missing-subcommand"]
 
 
 @pytest.fixture(scope="module")
 def existing_user(admin, world):
     name = uniq("taken")
     add_user(admin, world, name.lower()).check()
+    admin.run("user", "link", "--username", name.lower(), "--provider", "keycloak",
+              "--subject", "kc-" + name.lower()).check()
     return name.lower()
 
 

@@ -5,7 +5,16 @@ POST /auth/saml -> signed AuthnRequest -> IdP login -> signed Response -> POST
 persistent and transient NameIDs and mapped attributes. Security rows T-40 (signature
 wrapping, unsigned), T-41 (replay, audience, recipient, expiry, unknown InResponseTo,
 unsolicited), T-42 (comment in NameID), T-43 (DOCTYPE/XXE, billion laughs), T-44 (SHA-1).
-Every refusal is a 401 JSON envelope and the error log names the reason."""
+Every refusal is a 401 JSON envelope and the error log names the reason.
+
+Linking by e-mail (issue 14; README "Linking external identities"): an IdP account
+links to the local account with its e-mail only when the IdP vouches for e-mail
+(AuthsvcSamlIdpVouchesEmail) and the account has no password, no other identity and no
+protected role; everything else is 401 IdentityLinkRefused, a LINK_REFUSED activity
+row and a log line. Local accounts for it: sam (no password, role staff: may be
+linked), pat (password), priya (no password, role admin), kim (no password, linked to
+keycloak already), una (no password; tried where the IdP does not vouch), tess
+(transient NameIDs), ivy (password, admin; linked with `authsvc-admin user link`)."""
 import base64
 import os
 import re
@@ -20,9 +29,10 @@ from xml.dom import minidom
 import pytest
 
 from harness import util
-from harness.accounts import REDIRECT_URL, provision
+from harness.accounts import REDIRECT_URL, add_users, provision
 from harness.client import HttpClient, assert_envelope
 from harness.httpd import BODY_LIMIT, HttpdServer
+from harness import identity
 from test_tokens import Api, assert_token_response
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
@@ -36,7 +46,18 @@ IDP_USERS = {
               "lastName": "Liddell", "groups": ["staff", "admins"]},
     "mallory": {"password": IDP_PASSWORD, "email": "mallory@elsewhere.example",
                 "firstName": "Mallory", "lastName": "M", "groups": []},
+    # an IdP account that claims the local administrator erin's address
+    "eve": {"password": IDP_PASSWORD, "email": "erin@example.org", "firstName": "Eve",
+            "lastName": "Intruder", "groups": ["admins"]},
 }
+LINK_USERS = {  # local account -> (role, has a password)
+    "sam": ("staff", False), "pat": ("staff", True), "priya": ("admin", False),
+    "kim": ("staff", False), "una": ("staff", False), "tess": ("staff", False),
+    "ivy": ("admin", True)}
+for _name in LINK_USERS:  # the IdP's names differ from the local ones (Sam, Pat, ...)
+    IDP_USERS[_name] = {"password": IDP_PASSWORD, "email": _name + "@example.org",
+                        "firstName": _name.capitalize() + "-idp", "lastName": "Idp",
+                        "groups": ["idp-group"]}
 SAML_BODY_LIMIT = 262144  # Responses with two signatures and certificates exceed 8 KiB
 
 
@@ -65,8 +86,19 @@ def kind_dir(backend, workdir):
 
 
 @pytest.fixture(scope="module")
-def accounts(backend, kind_dir):
-    return provision(backend, kind_dir)
+def accounts(backend, kind_dir, idp):
+    acc = provision(backend, kind_dir)
+    backend.admin().run("role", "add", "--tenant", "t1", "--name", "staff").check()
+    for name, (role, password) in LINK_USERS.items():
+        add_users(backend, acc, [name], role=role, no_password=not password)
+    identity.link(backend, "kim", "keycloak", "kim-at-keycloak")
+    identity.link(backend, "ivy", saml_provider(idp), "ivy@example.org")
+    return acc
+
+
+def saml_provider(idp):
+    """How user_credentials names the IdP."""
+    return "saml:" + idp.entity_id
 
 
 def saml_config(accounts, idp, *extra):
@@ -101,8 +133,12 @@ def run_server(backend, name, config, idp):
 
 @pytest.fixture(scope="module")
 def server(backend, accounts, idp):
+    """The IdP vouches for e-mail here; alice's persistent NameID is linked to her with
+    authsvc-admin (she has a password and an admin role: never linked by e-mail)."""
     srv = run_server(backend, "test_saml-%s" % backend.kind,
-                     saml_config(accounts, idp), idp)
+                     saml_config(accounts, idp, "AuthsvcSamlIdpVouchesEmail On"), idp)
+    identity.link(backend, "alice", saml_provider(idp),
+                  idp.persistent_name_id("alice", srv.issuer + "/auth/saml/metadata"))
     yield srv
     srv.stop(check=True)
     srv.keep() if os.environ.get("AUTHSVC_KEEP_ARTIFACTS") == "1" else srv.cleanup()
@@ -261,34 +297,48 @@ def test_idp_refuses_a_forged_authn_request_signature(browser):
 
 # ---- full flows ---------------------------------------------------------------------
 
-def test_persistent_name_id_is_linked_and_found_again(browser, api, backend, idp, accounts):
+def test_persistent_name_id_linked_with_the_cli_logs_in(browser, api, backend, idp, accounts):
+    """A prepared link logs in an account that linking by e-mail never would."""
     for _ in range(2):
         code, _state = code_of(browser.acs(*browser.response(format="persistent")))
         assert me_after(api, code)["id"] == accounts["alice"].id
-    rows = backend.query("SELECT user_id, external_id FROM user_credentials "
-                         "WHERE provider = 'saml:%s'" % idp.entity_id)
-    assert len(rows) == 1 and rows[0][0] == accounts["alice"].id, rows
+    rows = identity.links(backend, accounts["alice"].id)
+    assert len(rows) == 1 and rows[0][0] == saml_provider(idp), rows
     assert re.match(r"^[0-9a-f]{40}$", rows[0][1]), rows  # the IdP's pairwise id
 
 
-def test_email_name_id_logs_in_with_mapped_attributes(browser, api):
+def test_mapped_names_leave_the_account_alone_by_default(browser, api, backend, accounts):
+    """AuthsvcSamlUpdateProfile Off: the IdP's firstName/lastName (Alice Liddell) never
+    replace alice's own (Alice, no last name); its groups are kept."""
     action, response, relay = browser.idp_login(
-        browser.authn_request_url(relay="client-state-1"), format="email")
+        browser.authn_request_url(relay="client-state-1"))
     code, state = code_of(browser.acs(action, response, relay))
     assert state == "client-state-1"
     me = me_after(api, code)
     assert me["username"] == "alice", me
     assert me["email"] == "alice@example.org"
-    assert (me["firstName"], me["lastName"]) == ("Alice", "Liddell"), me
+    assert me["firstName"] == "Alice" and not me.get("lastName"), me
     assert me["groups"] == ["staff", "admins"], me
+    assert identity.profile(backend, accounts["alice"].id)[2:4] == ("Alice", "")
+
+
+def test_email_name_id_linked_with_the_cli_logs_in(browser, api):
+    code, _state = code_of(browser.acs(*browser.response(username="ivy", format="email")))
+    assert me_after(api, code)["username"] == "ivy"
 
 
 def test_transient_name_id_logs_in_by_email_and_is_not_stored(browser, api, backend, accounts):
-    code, _state = code_of(browser.acs(*browser.response(format="transient")))
-    assert me_after(api, code)["username"] == "alice"
+    """tess may be linked, but a transient NameID is never stored: every login is a
+    match by e-mail under the rule."""
+    for _ in range(2):
+        code, _state = code_of(browser.acs(*browser.response(username="tess",
+                                                             format="transient")))
+        assert me_after(api, code)["username"] == "tess"
     rows = backend.query("SELECT external_id FROM user_credentials "
                          "WHERE substr(external_id, 1, 1) = '_'")
     assert rows == [], rows
+    assert identity.links(backend, accounts["tess"].id) == []
+    assert len(identity.activity(backend, accounts["tess"].id, "LINK")) == 2
 
 
 def test_code_is_single_use_like_a_password_login_code(browser, api):
@@ -300,6 +350,70 @@ def test_code_is_single_use_like_a_password_login_code(browser, api):
 def test_user_unknown_to_the_service_is_refused(browser, server):
     refused(browser.acs(*browser.response(username="mallory", format="transient")), server,
             "no user is linked")
+
+
+# ---- linking by e-mail (README "Linking external identities") ----------------------
+
+def link_refused(resp, server, backend, idp, user, reason):
+    """401 IdentityLinkRefused, no link, a LINK_REFUSED row and a log line naming the
+    reason (and no e-mail)."""
+    assert_envelope(resp, 401, "IdentityLinkRefused")
+    assert saml_provider(idp) not in [p for p, _subject in identity.links(backend, user.id)]
+    rows = identity.activity(backend, user.id, "LINK_REFUSED")
+    assert rows and rows[-1]["provider"] == saml_provider(idp), rows
+    assert reason in rows[-1]["reason"], rows
+    refused_line = "link by e-mail to user %s refused" % user.id
+    deadline = time.time() + 2
+    while refused_line not in server.log_text() and time.time() < deadline:
+        time.sleep(0.05)
+    line = [l for l in server.log_text().splitlines() if refused_line in l][-1]
+    assert reason in line and "authsvc2101" in line and "@" not in line.split("refused")[0], line
+
+
+def test_idp_user_with_an_admins_email_does_not_take_over_the_admin(browser, backend, server,
+                                                                     accounts, idp):
+    """Issue 14: eve's IdP account says erin@example.org (the IdP vouches for it); erin is
+    a local administrator with a password. Refused; nothing of erin's changes."""
+    erin = accounts["erin"]
+    before = identity.profile(backend, erin.id)
+    link_refused(browser.acs(*browser.response(username="eve")), server, backend, idp, erin,
+                 "the account has a password; the account holds the protected role 'admin'")
+    assert identity.profile(backend, erin.id) == before
+    assert identity.links(backend, erin.id) == []
+
+
+def test_first_link_of_an_account_without_password_identity_or_protected_role(
+        browser, api, backend, server, accounts, idp):
+    sam = accounts["sam"]
+    code, _state = code_of(browser.acs(*browser.response(username="sam")))
+    assert me_after(api, code)["id"] == sam.id
+    name_id = idp.persistent_name_id("sam", server.issuer + "/auth/saml/metadata")
+    assert identity.links(backend, sam.id) == [(saml_provider(idp), name_id)]
+    rows = identity.activity(backend, sam.id, "LINK")
+    assert len(rows) == 1 and rows[0]["provider"] == saml_provider(idp), rows
+    assert "linked by e-mail to user %s" % sam.id in server.log_text()
+    # the IdP's names (Sam-idp Idp) did not replace sam's own
+    assert identity.profile(backend, sam.id)[2:4] == ("Sam", "")
+    code, _state = code_of(browser.acs(*browser.response(username="sam")))  # by the link now
+    assert me_after(api, code)["id"] == sam.id
+    assert len(identity.activity(backend, sam.id, "LINK")) == 1
+
+
+def test_account_with_a_password_is_not_linked(browser, backend, server, accounts, idp):
+    link_refused(browser.acs(*browser.response(username="pat")), server, backend, idp,
+                 accounts["pat"], "the account has a password")
+
+
+def test_account_with_a_protected_role_is_not_linked(browser, backend, server, accounts, idp):
+    link_refused(browser.acs(*browser.response(username="priya")), server, backend, idp,
+                 accounts["priya"], "the account holds the protected role 'admin'")
+
+
+def test_account_linked_to_another_identity_is_not_linked(browser, backend, server, accounts,
+                                                          idp):
+    link_refused(browser.acs(*browser.response(username="kim")), server, backend, idp,
+                 accounts["kim"], "the account is linked to another identity")
+    assert identity.links(backend, accounts["kim"].id) == [("keycloak", "kim-at-keycloak")]
 
 
 # ---- T-41: replay, audience, recipient, expiry, InResponseTo, unsolicited ------------
@@ -463,7 +577,8 @@ def test_garbage_is_refused(browser, server, value):
 def test_error_log_holds_reasons_but_no_assertion_content(server):
     log = server.log_text()
     assert "SAML Response refused" in log
-    for secret in ("alice@example.org", "Liddell", "bob@example.org", "evil.example"):
+    for secret in ("alice@example.org", "Liddell", "bob@example.org", "evil.example",
+                   "erin@example.org", "sam@example.org", "Intruder"):
         assert secret not in log, secret
     server.assert_no_crash()
 
@@ -472,32 +587,81 @@ def test_error_log_holds_reasons_but_no_assertion_content(server):
 
 @pytest.fixture(scope="module")
 def idp_initiated(backend, accounts, idp):
+    """IdP-initiated logins on; also an IdP that vouches for e-mail and a list of
+    protected roles that names staff only."""
     srv = run_server(backend, "test_saml_idp-%s" % backend.kind,
-                     saml_config(accounts, idp, "AuthsvcSamlIdpInitiated On"), idp)
+                     saml_config(accounts, idp, "AuthsvcSamlIdpInitiated On",
+                                 "AuthsvcSamlIdpVouchesEmail On",
+                                 'AuthsvcLinkProtectedRoles staff "no such role"'), idp)
     yield srv
     srv.stop(check=True)
     srv.cleanup()
 
 
-def unsolicited(idp, srv, **knobs):
+def unsolicited(idp, srv, username="alice", **knobs):
+    """An IdP-initiated Response (an e-mail NameID unless knobs say otherwise)."""
     page = urllib.request.urlopen(idp.base + "/saml/idp-initiated?" + urllib.parse.urlencode(
-        dict(knobs, sp=srv.issuer + "/auth/saml/metadata", username="alice")), timeout=10)
+        dict(knobs, sp=srv.issuer + "/auth/saml/metadata", username=username)), timeout=10)
     return auto_post(page.read().decode())
 
 
 def test_idp_initiated_login_and_its_replay(idp_initiated, idp, accounts):
     c = HttpClient("127.0.0.1", idp_initiated.port)
     b = Browser(c, accounts, idp)
-    action, response, relay = unsolicited(idp, idp_initiated)
+    action, response, relay = unsolicited(idp, idp_initiated, "ivy")
     code, _state = code_of(b.acs(action, response, relay, query="client=web"))
-    assert me_after(Api(c, accounts), code)["username"] == "alice"
+    assert me_after(Api(c, accounts), code)["username"] == "ivy"
     refused(b.acs(action, response, relay, query="client=web"), idp_initiated,
             "used before (replay)")
+
+
+def test_protected_roles_are_the_ones_the_directive_names(idp_initiated, idp, backend,
+                                                          accounts):
+    """AuthsvcLinkProtectedRoles staff: tess (staff) is refused, priya (admin, which grants
+    a permission but is not listed) is linked."""
+    c = HttpClient("127.0.0.1", idp_initiated.port)
+    b = Browser(c, accounts, idp)
+    link_refused(b.acs(*b.response(username="tess", format="transient")), idp_initiated,
+                 backend, idp, accounts["tess"], "the account holds the protected role 'staff'")
+    code, _state = code_of(b.acs(*b.response(username="priya")))
+    assert me_after(Api(c, accounts), code)["username"] == "priya"
+    assert [p for p, _subject in identity.links(backend, accounts["priya"].id)] == [
+        saml_provider(idp)]
 
 
 def test_idp_initiated_without_a_client_is_refused(idp_initiated, idp, accounts):
     b = Browser(HttpClient("127.0.0.1", idp_initiated.port), accounts, idp)
     refused(b.acs(*unsolicited(idp, idp_initiated)), idp_initiated, "names no client")
+
+
+# ---- an IdP that does not vouch for e-mail; AuthsvcSamlUpdateProfile On -------------
+
+@pytest.fixture(scope="module")
+def unvouched(backend, accounts, idp):
+    srv = run_server(backend, "test_saml_unvouched-%s" % backend.kind,
+                     saml_config(accounts, idp, "AuthsvcSamlUpdateProfile On"), idp)
+    yield srv
+    srv.stop(check=True)
+    srv.cleanup()
+
+
+def test_email_the_idp_does_not_vouch_for_links_no_account(unvouched, idp, backend, accounts):
+    """una could be linked (no password, no identity, role staff), but this IdP is not
+    configured as vouching for the e-mail it sends."""
+    b = Browser(HttpClient("127.0.0.1", unvouched.port), accounts, idp)
+    link_refused(b.acs(*b.response(username="una")), unvouched, backend, idp, accounts["una"],
+                 "the provider does not vouch for the e-mail")
+
+
+def test_update_profile_on_copies_the_mapped_names(unvouched, idp, backend, accounts):
+    c = HttpClient("127.0.0.1", unvouched.port)
+    b = Browser(c, accounts, idp)
+    ivy = accounts["ivy"]
+    assert identity.profile(backend, ivy.id)[2:4] == ("Ivy", "")
+    code, _state = code_of(b.acs(*b.response(username="ivy", format="email")))
+    me = me_after(Api(c, accounts), code)
+    assert (me["firstName"], me["lastName"]) == ("Ivy-idp", "Idp"), me
+    assert me["groups"] == ["idp-group"], me
 
 
 def test_saml_routes_without_configuration_answer_400(backend):

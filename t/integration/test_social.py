@@ -7,7 +7,15 @@ Security rows: T-31 (the client's redirect is the registered one), T-33 (state),
 
 Local users come from harness.accounts (alice@example.org, erin@example.org, ...). The
 personas' accounts: alice (alice@example.org, verified), bob (erin@example.org, NOT
-verified), nina (nina@example.net, verified, no local account)."""
+verified), nina (nina@example.net, verified, no local account).
+
+Linking by e-mail (issue 14; README "Linking external identities"): alice's identity
+at every persona is linked to her with `authsvc-admin user link` (she has a password and
+an admin role, so no e-mail ever links her). Personas for the rule: mallory claims the
+administrator dave's address (verified); sam, pat, priya and una have local accounts of
+the same address: sam without password and with role staff (may be linked), pat with a
+password, priya with role admin, una without password but NOT verified."""
+import hashlib
 import os
 import shutil
 import subprocess
@@ -16,8 +24,8 @@ import urllib.parse
 import pytest
 import requests
 
-from harness import util
-from harness.accounts import REDIRECT_URL, provision
+from harness import identity, util
+from harness.accounts import REDIRECT_URL, add_users, provision
 from harness.peers import LoginRefused, NodePeer, ensure_node_modules, node_available, provider_login
 
 pytestmark = pytest.mark.skipif(not node_available(), reason="node and npm are needed for the peers")
@@ -60,7 +68,8 @@ PROVIDERS = {
         "token_endpoint": b + "/oauth2/token", "userinfo_endpoint": b + "/oauth2/userInfo",
         "jwks_uri": b + "/us-east-1_AuthSvc01/.well-known/jwks.json",
         "client_id": "4c0gn1t0authsvcclient01", "secret": "cognito-test-secret-0123456789abcdef",
-        "token_endpoint_auth_method": "client_secret_basic", "link_verified_email": "On"}),
+        "token_endpoint_auth_method": "client_secret_basic", "link_verified_email": "On",
+        "update_profile": "On"}),
     "apple": ("/auth/apple-oauth-redirect", "/auth/oauth-apple", lambda b: {
         "issuer": b, "authorization_endpoint": b + "/auth/authorize",
         "token_endpoint": b + "/auth/token", "jwks_uri": b + "/auth/keys",
@@ -69,7 +78,15 @@ PROVIDERS = {
         "key_id": APPLE_KID, "scope": "name email", "response_mode": "form_post",
         "link_verified_email": "On", "signup": "t1 admin"}),
 }
-PASSWORDS = {"alice": "Alice-Pass-1", "bob": "Bob-Pass-2", "nina": "Nina-Pass-3"}
+ALICE_UUID = "6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1001"
+# alice's subject at each persona (op-peer.mjs: sub, or oid for Azure)
+ALICE_SUBJECTS = {"keycloak": ALICE_UUID, "google": "108234567890123456789",
+                  "azure": ALICE_UUID, "cognito": ALICE_UUID,
+                  "apple": "001234.%s.1001" % hashlib.md5(ALICE_UUID.encode()).hexdigest()}
+SAM_UUID = "6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1005"
+PASSWORDS = {"alice": "Alice-Pass-1", "bob": "Bob-Pass-2", "nina": "Nina-Pass-3",
+             "mallory": "Mallory-Pass-4", "sam": "Sam-Pass-5", "pat": "Pat-Pass-6",
+             "priya": "Priya-Pass-7", "una": "Una-Pass-8"}
 
 
 # ---- fixtures ----------------------------------------------------------------------
@@ -138,7 +155,14 @@ def provider_directives(name, conf, workdir, apple_key_path):
 def accounts(backend):
     d = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
     try:
-        yield provision(backend, d)
+        acc = provision(backend, d)
+        backend.admin().run("role", "add", "--tenant", "t1", "--name", "staff").check()
+        add_users(backend, acc, ["sam", "una"], role="staff", no_password=True)
+        add_users(backend, acc, ["pat"], role="staff")
+        add_users(backend, acc, ["priya"], no_password=True)
+        for provider, subject in ALICE_SUBJECTS.items():
+            identity.link(backend, "alice", provider, subject)
+        yield acc
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -211,7 +235,7 @@ def assert_error(r, status, code=None):
 # ---- end to end --------------------------------------------------------------------
 
 @pytest.mark.parametrize("provider", list(PROVIDERS))
-def test_login_end_to_end_links_the_verified_email_user(social, browser, provider):
+def test_login_end_to_end_through_a_link_made_with_the_cli(social, browser, provider):
     me = social.me(social.tokens(social.login(browser, provider)))
     assert me["username"] == "alice"
     assert me["id"] == social.accounts["alice"].id
@@ -265,6 +289,78 @@ def test_self_signup_creates_a_user_for_a_new_verified_email(social, browser):
     assert me["id"] not in {u.id for u in social.accounts.users.values()}
 
 
+# ---- linking by e-mail (README "Linking external identities") ----------------------
+
+def link_refused(r, backend, server, user, provider, reason):
+    """401 IdentityLinkRefused, no link to provider, a LINK_REFUSED row and a log line
+    with the reason (and no e-mail)."""
+    assert_error(r, 401, "IdentityLinkRefused")
+    assert provider not in [p for p, _subject in identity.links(backend, user.id)]
+    rows = identity.activity(backend, user.id, "LINK_REFUSED")
+    assert rows and rows[-1]["provider"] == provider and reason in rows[-1]["reason"], rows
+    lines = [l for l in server.log_text().splitlines()
+             if "authsvc2101: %s identity" % provider in l and user.id in l]
+    assert lines and reason in lines[-1] and "@" not in lines[-1], lines
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_verified_email_of_an_admin_does_not_take_over_the_admin(social, backend, server,
+                                                                  browser, provider):
+    """Issue 14: mallory's provider account says dave@example.org, verified; dave is a
+    local administrator with a password. Refused; nothing of dave's changes, and sign-up
+    (Google, Azure, Apple) makes no second account of his address."""
+    dave = social.accounts["dave"]
+    before = identity.profile(backend, dave.id)
+    link_refused(social.login(browser, provider, "mallory"), backend, server, dave, provider,
+                 "the account has a password; the account holds the protected role 'admin'")
+    assert identity.profile(backend, dave.id) == before
+    assert identity.links(backend, dave.id) == []
+    assert backend.query("SELECT id FROM users WHERE email = 'dave@example.org'") == [[dave.id]]
+
+
+def test_first_link_of_an_account_without_password_identity_or_protected_role(
+        social, backend, server, browser):
+    sam = social.accounts["sam"]
+    assert social.me(social.tokens(social.login(browser, "keycloak", "sam")))["id"] == sam.id
+    assert identity.links(backend, sam.id) == [("keycloak", SAM_UUID)]
+    rows = identity.activity(backend, sam.id, "LINK")
+    assert len(rows) == 1 and rows[0]["provider"] == "keycloak", rows
+    assert "keycloak identity %s linked by e-mail to user %s" % (
+        rows[0]["subject"], sam.id) in server.log_text()
+    # update_profile is off for Keycloak: the provider's family name did not arrive
+    assert identity.profile(backend, sam.id)[2:4] == ("Sam", "")
+    # linked now, so no second provider links the account by e-mail
+    link_refused(social.login(requests.Session(), "google", "sam"), backend, server, sam,
+                 "google", "the account is linked to another identity")
+
+
+def test_account_with_a_password_is_not_linked(social, backend, server, browser):
+    link_refused(social.login(browser, "google", "pat"), backend, server,
+                 social.accounts["pat"], "google", "the account has a password")
+
+
+def test_account_with_a_protected_role_is_not_linked(social, backend, server, browser):
+    link_refused(social.login(browser, "azure", "priya"), backend, server,
+                 social.accounts["priya"], "azure",
+                 "the account holds the protected role 'admin'")
+
+
+def test_email_the_provider_does_not_verify_links_no_account(social, backend, server, browser):
+    """una could be linked, but her provider account's e-mail is not verified (T-36)."""
+    link_refused(social.login(browser, "keycloak", "una"), backend, server,
+                 social.accounts["una"], "keycloak",
+                 "the provider does not vouch for the e-mail")
+
+
+def test_update_profile_on_copies_the_providers_names(social, backend, browser):
+    """Cognito has update_profile On: sam's link made with the CLI, then his names come
+    from the provider (Sam Provider)."""
+    sam = social.accounts["sam"]
+    identity.link(backend, "sam", "cognito", SAM_UUID)
+    assert social.me(social.tokens(social.login(browser, "cognito", "sam")))["id"] == sam.id
+    assert identity.profile(backend, sam.id)[2:4] == ("Sam", "Provider")
+
+
 # ---- refusals ----------------------------------------------------------------------
 
 def test_start_with_a_wrong_client_secret_is_401(social, browser):
@@ -290,18 +386,20 @@ def test_wrong_password_at_the_provider_never_reaches_us(social, browser):
         provider_login(browser, r.headers["Location"], "alice", "wrong", social.base)
 
 
-def test_unverified_email_never_logs_into_the_local_account(social, browser):
+def test_unverified_email_never_logs_into_the_local_account(social, backend, browser):
     """T-36: bob's provider account claims erin@example.org, unverified."""
     cb = social.to_provider(browser, "keycloak", "bob")
-    assert_error(cb.send(browser), 401, "SocialLoginFailed")
+    assert_error(cb.send(browser), 401, "IdentityLinkRefused")
+    assert identity.links(backend, social.accounts["erin"].id) == []
 
 
-def test_unverified_email_with_signup_gets_a_separate_user(social, browser):
-    """T-36: with sign-up on, bob gets a user of his own, never erin's."""
-    me = social.me(social.tokens(social.login(browser, "google", "bob")))
-    assert me["id"] != social.accounts["erin"].id
-    assert me["username"].startswith("google-")
-    assert not me.get("email")
+def test_unverified_email_of_a_local_account_gets_no_account_through_signup(social, backend,
+                                                                           browser):
+    """T-36: with sign-up on, bob gets neither erin's account nor one of his own: the
+    address belongs to a local account, which only a link may open."""
+    users = backend.query("SELECT COUNT(*) FROM users")
+    assert_error(social.login(browser, "google", "bob"), 401, "IdentityLinkRefused")
+    assert backend.query("SELECT COUNT(*) FROM users") == users
 
 
 # ---- T-33: state ---------------------------------------------------------------------

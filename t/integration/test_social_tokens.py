@@ -13,7 +13,7 @@ import urllib.parse
 import pytest
 import requests
 
-from harness import util
+from harness import identity, util
 from harness.accounts import REDIRECT_URL, provision
 from harness.peers import NodePeer, ensure_node_modules, node_available, provider_login
 
@@ -82,10 +82,10 @@ def accounts(backend):
     d = util.make_tempdir("authsvc-accounts-%s-" % backend.kind)
     try:
         acc = provision(backend, d)
-        # alice's Facebook account is linked already (by an earlier login)
-        backend.query("INSERT INTO user_credentials (id, user_id, provider, external_id, "
-                      "created_at, updated_at) VALUES ('fb-link-1', '%s', 'facebook', "
-                      "'10158000000000001', 0, 0)" % acc["alice"].id)
+        # alice's accounts at the forge and at Facebook are linked to her (she has a
+        # password and an admin role: no e-mail ever links her)
+        identity.link(backend, "alice", "cognito", "forge-user-1")
+        identity.link(backend, "alice", "facebook", "10158000000000001")
         yield acc
     finally:
         shutil.rmtree(d, ignore_errors=True)

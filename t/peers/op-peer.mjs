@@ -8,6 +8,12 @@
 //   alice / Alice-Pass-1  alice@example.org, verified
 //   bob   / Bob-Pass-2    erin@example.org, NOT verified (T-36: never erin's account)
 //   nina  / Nina-Pass-3   nina@example.net, verified, no local account (sign-up)
+// and, for the rule of linking by e-mail (README "Linking external identities"):
+//   mallory / Mallory-Pass-4  dave@example.org, verified: a local administrator's address
+//   sam     / Sam-Pass-5      sam@example.org, verified
+//   pat     / Pat-Pass-6      pat@example.org, verified
+//   priya   / Priya-Pass-7    priya@example.org, verified
+//   una     / Una-Pass-8      una@example.org, NOT verified
 // Login and consent pages are plain forms: #login-form #username #password #kc-login,
 // #login-error, #consent-form #allow #deny.
 import crypto from 'node:crypto';
@@ -84,6 +90,21 @@ const accounts = {
   nina: { username: 'nina', password: 'Nina-Pass-3', email: 'nina@example.net', verified: true,
     uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1003', google: '108234567890123456791',
     given: 'Nina', family: 'Newcomer' },
+  mallory: { username: 'mallory', password: 'Mallory-Pass-4', email: 'dave@example.org',
+    verified: true, uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1004', google: '108234567890123456792',
+    given: 'Mallory', family: 'Takeover' },
+  sam: { username: 'sam', password: 'Sam-Pass-5', email: 'sam@example.org', verified: true,
+    uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1005', google: '108234567890123456793',
+    given: 'Sam', family: 'Provider' },
+  pat: { username: 'pat', password: 'Pat-Pass-6', email: 'pat@example.org', verified: true,
+    uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1006', google: '108234567890123456794',
+    given: 'Pat', family: 'Provider' },
+  priya: { username: 'priya', password: 'Priya-Pass-7', email: 'priya@example.org', verified: true,
+    uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1007', google: '108234567890123456795',
+    given: 'Priya', family: 'Provider' },
+  una: { username: 'una', password: 'Una-Pass-8', email: 'una@example.org', verified: false,
+    uuid: '6f1c9a52-3c1e-4d8e-9a55-0d7c7b3a1008', google: '108234567890123456796',
+    given: 'Una', family: 'Provider' },
 };
 
 const p = personas[persona];

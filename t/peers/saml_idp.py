@@ -151,11 +151,16 @@ class SamlIdp:
             self.pending[ticket] = (login.dump(), login.msgRelayState)
         return ticket
 
+    def persistent_name_id(self, username, sp_entity):
+        """The pairwise NameID this IdP sends the SP sp_entity for username (what an
+        administrator would read in the IdP's console)."""
+        return hmac.new(self.persistent_secret, (sp_entity + "|" + username).encode(),
+                        hashlib.sha256).hexdigest()[:40]
+
     def _name_id(self, username, fmt, sp_entity):
         user = self.users[username]
         if fmt == NAMEID_FORMATS["persistent"]:
-            return hmac.new(self.persistent_secret, (sp_entity + "|" + username).encode(),
-                            hashlib.sha256).hexdigest()[:40]
+            return self.persistent_name_id(username, sp_entity)
         if fmt == NAMEID_FORMATS["transient"]:
             return "_" + secrets.token_hex(16)
         return user["email"]

@@ -202,7 +202,8 @@ static void test_help_everywhere_exits_zero(void)
 {
     static const char *const words[][2] = {
         {"migrate", NULL}, {"tenant", "add"}, {"role", "add"}, {"client", "add"},
-        {"user", "add"}, {"user", "list"}, {"user", "unlock"}, {"key", "generate"}};
+        {"user", "add"}, {"user", "list"}, {"user", "unlock"}, {"user", "link"},
+        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}};
     run_t r = RUN_NO_DB(NULL, "--help");
     size_t i;
 
@@ -515,6 +516,39 @@ static void test_user_unlock_clears_only_that_account(void)
     CU_ASSERT_TRUE(one_error_line(&r));
 }
 
+static void test_user_without_password_and_its_identities(void)
+{
+    static const char idp[] = "saml:https://idp.example/metadata";
+    run_t r = RUN(NULL, "user", "add", "--username", "dora", "--tenant", "acme", "--role",
+                  "viewer", "--no-password");
+
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, ", no password"));
+    CU_ASSERT_STRING_EQUAL(query_value("SELECT COUNT(*) FROM user_credentials c JOIN users u"
+                                       " ON u.id = c.user_id WHERE u.username_key = 'dora'"),
+                           "0");
+    r = RUN(NULL, "user", "link", "--username", "dora", "--provider", idp, "--subject",
+            "dora@example.com");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    r = RUN(NULL, "user", "links", "--username", "DORA");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "PROVIDER\tSUBJECT\tLINKED\n"
+                                         "saml:https://idp.example/metadata\tdora@example.com\t"));
+    r = RUN(NULL, "user", "link", "--username", "Alice", "--provider", idp, "--subject",
+            "dora@example.com"); /* an identity belongs to one user */
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_TRUE(one_error_line(&r));
+    r = RUN(NULL, "user", "link", "--username", "dora", "--provider", "totp", "--subject", "x");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
+    r = RUN(NULL, "user", "unlink", "--provider", idp, "--subject", "dora@example.com");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_STRING_EQUAL(query_value("SELECT COUNT(*) FROM user_credentials"
+                                       " WHERE provider LIKE 'saml:%'"), "0");
+    r = RUN(NULL, "user", "add", "--username", "eddy", "--tenant", "acme", "--role", "viewer",
+            "--no-password", "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
+}
+
 static void test_database_from_environment(void)
 {
     run_t r;
@@ -658,6 +692,8 @@ void authsvc_test_register_admin(void)
     CU_add_test(s, "user list shows no secrets", test_user_list_shows_no_secrets);
     CU_add_test(s, "user unlock clears only that account",
                 test_user_unlock_clears_only_that_account);
+    CU_add_test(s, "user add --no-password; user link, links, unlink",
+                test_user_without_password_and_its_identities);
     CU_add_test(s, "the database from the environment", test_database_from_environment);
     CU_add_test(s, "key generate writes RS256 and ES256 keys", test_key_generate);
     CU_add_test(s, "key generate refuses to overwrite and bad options",

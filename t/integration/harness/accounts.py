@@ -66,7 +66,7 @@ class Accounts:
 
     def secrets(self):
         """Every secret provisioning made: for "does it leak into the log?"."""
-        out = [u.password for u in self.users.values()]
+        out = [u.password for u in self.users.values() if u.password]
         out += list(self.client_secrets.values())
         return out
 
@@ -117,12 +117,16 @@ def provision(db, workdir):
 
 
 def _user_add(admin, acc, u):
+    """A user; u.password None: one without a password (`user add --no-password`)."""
     argv = ["user", "add", "--username", u.username, "--tenant", u.tenant,
             "--role", u.role, "--email", u.username + "@example.org",
             "--first-name", u.username.capitalize(), "--status", u.status]
     for c in u.clients:
         argv += ["--client", c]
-    admin.run(*argv, "--password-stdin", input=u.password + "\n").check()
+    if u.password is None:
+        admin.run(*argv, "--no-password").check()
+    else:
+        admin.run(*argv, "--password-stdin", input=u.password + "\n").check()
     acc.users[u.username] = u
 
 
@@ -151,12 +155,13 @@ def provisioned(db, extra_users=()):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def add_users(db, acc, names, password=None, clients=("web",), status="active"):
-    """More users of t1/admin (before or after httpd starts); each gets `password` or a
-    random one. Returns the User objects."""
+def add_users(db, acc, names, password=None, clients=("web",), status="active",
+              role="admin", no_password=False):
+    """More users of t1 with `role` (before or after httpd starts); each gets `password`
+    or a random one, or none with no_password. Returns the User objects."""
     admin = db.admin()
-    added = [User(n, password or _password(), "t1", "admin", clients, status=status)
-             for n in names]
+    added = [User(n, None if no_password else password or _password(), "t1", role, clients,
+                  status=status) for n in names]
     for u in added:
         _user_add(admin, acc, u)
     _read_user_ids(admin, acc)
