@@ -214,10 +214,11 @@ static void metrics_gauges_text(apr_pool_t *p, const authsvc_metrics_gauges_t *g
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
             p, "# HELP authsvc_revocation_set_entries Live revocations in the node's set.\n"
                "# TYPE authsvc_revocation_set_entries gauge\n"
-               "authsvc_revocation_set_entries %lld\n"
+               "authsvc_revocation_set_entries %" APR_INT64_T_FMT "\n"
                "# HELP authsvc_revocation_set_slots Slots of the node's revocation set.\n"
-               "# TYPE authsvc_revocation_set_slots gauge\nauthsvc_revocation_set_slots %lld\n",
-            g->revocation_set_live, g->revocation_set_slots);
+               "# TYPE authsvc_revocation_set_slots gauge\nauthsvc_revocation_set_slots %"
+               APR_INT64_T_FMT "\n",
+            (apr_int64_t)g->revocation_set_live, (apr_int64_t)g->revocation_set_slots);
     if (g->database_up >= 0)
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
             p, "# HELP authsvc_database_up Whether the answering child reaches the database.\n"

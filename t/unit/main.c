@@ -54,6 +54,7 @@ int main(void)
     authsvc_test_register_return_url();
     authsvc_test_register_gateway_local();
     authsvc_test_register_revocation_set();
+    authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
