@@ -378,7 +378,7 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_MAIL_DIRECTIVES,
     AUTHSVC_SAML_DIRECTIVES,
     AUTHSVC_GATEWAY_DIRECTIVES,
-    {NULL}};
+    {0}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from
  * a request's Host header), with a warning. */
