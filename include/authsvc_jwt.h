@@ -20,7 +20,9 @@ authsvc_status_t authsvc_jws_sign_input(apr_pool_t *p, const authsvc_key_t *key,
                                         const char *input, apr_size_t len, unsigned char **sig,
                                         apr_size_t *sig_len);
 
-/* 1 when sig is a valid signature of input[0..len) under the key's own algorithm, else 0. */
+/* 1 when sig is a valid signature of input[0..len) under the key's own algorithm, else 0.
+ * ES256 signatures are produced with s <= n/2; here either s verifies (authsvc_jwt_verify
+ * refuses the high s in our own tokens). */
 int authsvc_jws_verify_input(const authsvc_key_t *key, const char *input, apr_size_t len,
                              const unsigned char *sig, apr_size_t sig_len);
 
@@ -36,15 +38,19 @@ typedef struct {
     long long now;                   /* seconds since epoch */
     int leeway;                      /* seconds (callers use AUTHSVC_LEEWAY_DEFAULT: 60) */
     int allow_expired;               /* token-refresh accepts an expired (but genuine) token */
+    int issued_elsewhere;            /* 1: another issuer's token (a provider's ID token):
+                                        ES256 with either s, NumericDates with a fraction.
+                                        0: ours, signed with the low s, integer times */
 } authsvc_jwt_expect_t;
 
 typedef enum {
     AUTHSVC_JWT_VALID = 0,
     AUTHSVC_JWT_MALFORMED,       /* not 3 strict base64url segments of JSON objects, too long,
-                                    kid or exp missing, a claim of the wrong type */
+                                    kid or exp missing, a claim of the wrong type, exp, nbf
+                                    or iat not a number in [0, 2^53] (not an integer) */
     AUTHSVC_JWT_UNSUPPORTED,     /* alg not the key's, crit, b64, JWE members, odd typ */
     AUTHSVC_JWT_UNKNOWN_KEY,     /* kid not in the ring */
-    AUTHSVC_JWT_BAD_SIGNATURE,
+    AUTHSVC_JWT_BAD_SIGNATURE,   /* also an ES256 s > n/2 in our own tokens */
     AUTHSVC_JWT_EXPIRED,         /* exp <= now - leeway */
     AUTHSVC_JWT_NOT_YET_VALID,   /* nbf or iat > now + leeway */
     AUTHSVC_JWT_WRONG_ISSUER,

@@ -1,6 +1,10 @@
 /* Configuration records, their merging, and the Authsvc* directives. */
+#include <string.h>
+
 #include <httpd.h>
+#include <ap_listen.h>
 #include <apr_file_io.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_log.h>
@@ -403,22 +407,71 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_MAIL_DIRECTIVES,
     AUTHSVC_SAML_DIRECTIVES,
     AUTHSVC_GATEWAY_DIRECTIVES,
-    {NULL}};
+    {0}};
 
-/* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from
- * a request's Host header), with a warning. */
+/* The one port in ports[0..n) (0 = any), or 0 when there is none or several. */
+static apr_port_t config_single_port(const apr_port_t *ports, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (!ports[i] || ports[i] != ports[0])
+            return 0;
+    return n ? ports[0] : 0;
+}
+
+/* The port a default issuer names: ServerName's; else the one port the server is
+ * reached on (a vhost's own addresses; for the main server, every Listen); else 0. */
+static apr_port_t config_issuer_port(apr_pool_t *p, const server_rec *s)
+{
+    apr_array_header_t *ports = apr_array_make(p, 4, sizeof(apr_port_t));
+    const server_addr_rec *a;
+    const ap_listen_rec *l;
+
+    if (s->port)
+        return s->port;
+    if (s->is_virtual)
+        for (a = s->addrs; a; a = a->next)
+            APR_ARRAY_PUSH(ports, apr_port_t) = a->host_port;
+    else
+        for (l = ap_listeners; l; l = l->next)
+            APR_ARRAY_PUSH(ports, apr_port_t) = l->bind_addr ? l->bind_addr->port : 0;
+    return config_single_port((const apr_port_t *)ports->elts, ports->nelts);
+}
+
+/* A vhost without AuthsvcIssuer gets one from its ServerName (scheme, host, port) and
+ * the port it listens on (never from a request's Host header); README "Configuration". */
+static const char *config_default_issuer(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    const char *scheme = s->server_scheme ? s->server_scheme : "http";
+    apr_port_t port = config_issuer_port(ptemp, s);
+    int https = strcmp(scheme, "https") == 0;
+
+    if (!port)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(2201) "AuthsvcIssuer not "
+                     "set, and neither ServerName nor the addresses of this server name one "
+                     "port: the issuer %s://%s names none; set AuthsvcIssuer",
+                     scheme, s->server_hostname);
+    if (!port || port == (https ? 443 : 80))
+        return apr_psprintf(pconf, "%s://%s", scheme, s->server_hostname);
+    return apr_psprintf(pconf, "%s://%s:%u", scheme, s->server_hostname, (unsigned)port);
+}
+
+/* A vhost without an Authsvc* directive of its own shares the main server's record
+ * (httpd merges none for it), and so its issuer: the first server to use a record,
+ * the main server, names the issuer, and no later vhost may overwrite it. */
 int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s)
 {
+    apr_hash_t *seen = apr_hash_make(ptemp);
+
     (void)plog;
-    (void)ptemp;
     for (; s; s = s->next) {
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
-        if (c->issuer_set)
+        if (c->issuer_set || apr_hash_get(seen, &c, sizeof(c)))
             continue;
-        c->issuer = s->port && s->port != 80
-                        ? apr_psprintf(pconf, "http://%s:%u", s->server_hostname, s->port)
-                        : apr_psprintf(pconf, "http://%s", s->server_hostname);
+        apr_hash_set(seen, apr_pmemdup(ptemp, &c, sizeof(c)), sizeof(c), c);
+        c->issuer = config_default_issuer(pconf, ptemp, s);
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                      AUTHSVC_LOGNO(0001) "AuthsvcIssuer not set; using %s", c->issuer);
     }

@@ -2,9 +2,10 @@
  *   POST /auth/saml            client check, signed AuthnRequest, request kept server-side
  *   POST /auth/saml-redirect   the ACS: Response checked, user linked, our auth code, 303
  *   GET  /auth/saml/metadata   the SP metadata
- * State lives in the database only (no cookie: the IdP's cross-site POST needs none, and
- * every node sees it). Lasso checks the signatures; this file checks what Lasso does not:
- * the stored request (InResponseTo, single use), replay, and which client and user. */
+ * The request lives in the database (every node sees it); the browser carries only the
+ * binding cookie that ties the Response to the browser that started the login. Lasso
+ * checks the signatures; this file checks what Lasso does not: the stored request
+ * (InResponseTo, single use, same browser), replay, and which client and user. */
 #include <string.h>
 
 #include <apr_base64.h>

@@ -8,6 +8,7 @@
 
 #include <httpd.h>
 #include <apr_strings.h>
+#include <apr_uri.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
@@ -317,6 +318,22 @@ void authsvc_gateway_session_end(request_rec *r)
     session_delete(r, db, s.id_hash);
 }
 
+/* Where to come back to: the path and query of the request-target as the client wrote
+ * them (still escaped). An absolute-form target (GET http://host/path HTTP/1.1) loses
+ * its scheme and host, which the login page would refuse as another origin. */
+static const char *session_return_target(request_rec *r)
+{
+    apr_uri_t uri;
+    const char *path;
+
+    if (!r->unparsed_uri || r->unparsed_uri[0] == '/')
+        return r->unparsed_uri ? r->unparsed_uri : "/";
+    if (apr_uri_parse(r->pool, r->unparsed_uri, &uri) != APR_SUCCESS)
+        return "/";
+    path = uri.path && uri.path[0] == '/' ? uri.path : "/";
+    return uri.query ? apr_pstrcat(r->pool, path, "?", uri.query, NULL) : path;
+}
+
 int authsvc_gateway_login_redirect(request_rec *r)
 {
     const char *login = apr_pstrcat(r->pool, authsvc_gateway_portal_path(r->server), "/login",
@@ -324,7 +341,7 @@ int authsvc_gateway_login_redirect(request_rec *r)
 
     apr_table_setn(r->err_headers_out, "Location",
                    apr_pstrcat(r->pool, login, "?return=",
-                               ap_escape_urlencoded(r->pool, r->unparsed_uri), NULL));
+                               ap_escape_urlencoded(r->pool, session_return_target(r)), NULL));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_SEE_OTHER;
 }

@@ -1,6 +1,8 @@
 /* Compact JWS/JWT: signing with a key's own algorithm, and verification that trusts
  * nothing in a token until its signature checked out under a key of our ring. The
- * algorithm is the key's: a token's "alg" must merely agree with it (RFC 8725 §3.1). */
+ * algorithm is the key's: a token's "alg" must merely agree with it (RFC 8725 §3.1).
+ * One token, one spelling: ECDSA accepts (r, s) and (r, n - s) alike, so we sign with
+ * the low s and refuse the high one in our own tokens. */
 #include <string.h>
 #include <strings.h>
 
@@ -23,6 +25,14 @@
 static const unsigned char p256_order[ES256_COORDINATE_BYTES] = {
     0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
+/* floor(n / 2): the largest low s. */
+static const unsigned char p256_half_order[ES256_COORDINATE_BYTES] = {
+    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8};
+
+/* Every integer up to 2^53 is exact in a double: the bound of exp, nbf and iat. */
+#define NUMERIC_DATE_MAX 9007199254740992.0
 
 /* Every OpenSSL object belongs to a pool from the moment it exists. */
 static apr_status_t jwt_free_md_ctx(void *ctx)
@@ -55,7 +65,25 @@ const char *authsvc_jwt_result_name(authsvc_jwt_result_t r)
 
 /* ---- signing ------------------------------------------------------------------------ */
 
-/* OpenSSL's DER ECDSA signature as JWS's fixed-width r||s. */
+/* 1 when the 32-byte big-endian s is at most n/2. s is public: memcmp is fine. */
+static int jws_ecdsa_s_low(const unsigned char *s)
+{
+    return memcmp(s, p256_half_order, ES256_COORDINATE_BYTES) <= 0;
+}
+
+/* s := n - s, on 32-byte big-endian numbers (0 < s < n). */
+static void jws_ecdsa_s_negate(unsigned char *s)
+{
+    int i, borrow = 0;
+
+    for (i = ES256_COORDINATE_BYTES - 1; i >= 0; i--) {
+        int d = (int)p256_order[i] - (int)s[i] - borrow;
+        borrow = d < 0;
+        s[i] = (unsigned char)(d + (borrow ? 256 : 0));
+    }
+}
+
+/* OpenSSL's DER ECDSA signature as JWS's fixed-width r||s, with the low s. */
 static authsvc_status_t jws_ecdsa_der_to_raw(apr_pool_t *tmp, const unsigned char *der,
                                              size_t der_len, unsigned char *raw)
 {
@@ -70,6 +98,8 @@ static authsvc_status_t jws_ecdsa_der_to_raw(apr_pool_t *tmp, const unsigned cha
         || BN_bn2binpad(s, raw + ES256_COORDINATE_BYTES, ES256_COORDINATE_BYTES)
                != ES256_COORDINATE_BYTES)
         return AUTHSVC_CRYPTO_ERROR;
+    if (!jws_ecdsa_s_low(raw + ES256_COORDINATE_BYTES))
+        jws_ecdsa_s_negate(raw + ES256_COORDINATE_BYTES);
     return AUTHSVC_OK;
 }
 
@@ -214,9 +244,10 @@ static int jws_verify_hmac(const authsvc_key_t *key, const char *input, apr_size
     return ok;
 }
 
-/* The key decides the algorithm; the signature's shape is checked before OpenSSL sees it. */
+/* The key decides the algorithm; the signature's shape is checked before OpenSSL sees it.
+ * low_s: an ES256 signature's s must be at most n/2 (our own tokens). */
 static int jws_verify(apr_pool_t *tmp, const authsvc_key_t *key, const char *input,
-                      apr_size_t len, const unsigned char *sig, apr_size_t sig_len)
+                      apr_size_t len, const unsigned char *sig, apr_size_t sig_len, int low_s)
 {
     unsigned char der[2 + 2 * (3 + ES256_COORDINATE_BYTES)];
 
@@ -230,6 +261,7 @@ static int jws_verify(apr_pool_t *tmp, const authsvc_key_t *key, const char *inp
     case AUTHSVC_JWS_ES256:
         return key->pkey && EVP_PKEY_is_a(key->pkey, "EC") && sig_len == ES256_SIGNATURE_BYTES
                && jws_ecdsa_scalar_ok(sig) && jws_ecdsa_scalar_ok(sig + ES256_COORDINATE_BYTES)
+               && (!low_s || jws_ecdsa_s_low(sig + ES256_COORDINATE_BYTES))
                && jws_verify_pkey(tmp, key, input, len, der, jws_ecdsa_raw_to_der(sig, der));
     case AUTHSVC_JWS_EDDSA:
         return key->pkey && EVP_PKEY_is_a(key->pkey, "ED25519")
@@ -247,7 +279,7 @@ int authsvc_jws_verify_input(const authsvc_key_t *key, const char *input, apr_si
 
     if (apr_pool_create(&tmp, NULL) != APR_SUCCESS)
         return 0;
-    ok = jws_verify(tmp, key, input, len, sig, sig_len);
+    ok = jws_verify(tmp, key, input, len, sig, sig_len, 0);
     apr_pool_destroy(tmp);
     return ok;
 }
@@ -400,6 +432,21 @@ static authsvc_jwt_result_t jwt_check_audience(const cJSON *payload,
     return AUTHSVC_JWT_WRONG_AUDIENCE;
 }
 
+/* A NumericDate (RFC 7519 §2) we can compare: a number in [0, 2^53] (never infinity or
+ * NaN), and an integer unless the token is another issuer's (the RFC allows fractions;
+ * we never write them). Absent is fine here; exp's presence is checked by the caller. */
+static int jwt_numeric_date_ok(const cJSON *item, int fractions)
+{
+    double v;
+
+    if (!item)
+        return 1;
+    if (!cJSON_IsNumber(item))
+        return 0;
+    v = item->valuedouble;
+    return v >= 0 && v <= NUMERIC_DATE_MAX && (fractions || v == (double)(long long)v);
+}
+
 /* Registered claims. Expiry is judged last, so that EXPIRED (which token-refresh accepts)
  * always means "genuine and right in every other respect". */
 authsvc_jwt_result_t authsvc_jwt_check_claims(const cJSON *payload,
@@ -410,9 +457,11 @@ authsvc_jwt_result_t authsvc_jwt_check_claims(const cJSON *payload,
     const cJSON *iat = cJSON_GetObjectItemCaseSensitive(payload, "iat");
     const cJSON *iss = cJSON_GetObjectItemCaseSensitive(payload, "iss");
     double leeway = expect->leeway > 0 ? expect->leeway : 0, now = (double)expect->now;
+    int fractions = expect->issued_elsewhere;
     authsvc_jwt_result_t r;
 
-    if (!cJSON_IsNumber(exp) || (nbf && !cJSON_IsNumber(nbf)) || (iat && !cJSON_IsNumber(iat)))
+    if (!exp || !jwt_numeric_date_ok(exp, fractions) || !jwt_numeric_date_ok(nbf, fractions)
+        || !jwt_numeric_date_ok(iat, fractions))
         return AUTHSVC_JWT_MALFORMED;
     if (expect->issuer && !(cJSON_IsString(iss) && strcmp(iss->valuestring, expect->issuer) == 0))
         return AUTHSVC_JWT_WRONG_ISSUER;
@@ -447,7 +496,8 @@ authsvc_jwt_result_t authsvc_jwt_verify(apr_pool_t *p, const authsvc_keyring_t *
         return r;
     if (apr_pool_create(&tmp, p) != APR_SUCCESS)
         return AUTHSVC_JWT_BAD_SIGNATURE;
-    ok = jws_verify(tmp, key, token, parts.input_len, parts.sig, parts.sig_len);
+    ok = jws_verify(tmp, key, token, parts.input_len, parts.sig, parts.sig_len,
+                    !expect->issued_elsewhere);
     apr_pool_destroy(tmp);
     if (!ok)
         return AUTHSVC_JWT_BAD_SIGNATURE;

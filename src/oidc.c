@@ -240,7 +240,8 @@ authsvc_oidc_result_t authsvc_oidc_id_token_check(apr_pool_t *p,
                                                   long long now, int leeway, cJSON **claims)
 {
     const char *const audiences[] = {provider->client_id, NULL};
-    authsvc_jwt_expect_t expect = {provider->issuer, audiences, now, leeway, 0};
+    authsvc_jwt_expect_t expect = {.issuer = provider->issuer, .audiences = audiences,
+                                   .now = now, .leeway = leeway, .issued_elsewhere = 1};
     const char *got_nonce;
     cJSON *c = NULL;
     authsvc_oidc_result_t r;

@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 #include <openssl/evp.h>
 
+#include "authsvc_iso8601.h"
 #include "authsvc_metrics.h"
 #include "authsvc_json.h"
 #include "authsvc_jwt.h"
@@ -123,37 +124,46 @@ static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
     return out;
 }
 
-static void claims_add_column(cJSON *claims, const char *name, const char *value)
+/* A profile value, or null when the user has none: the old service's user object
+ * carries every profile key. */
+static void claims_add_column(cJSON *claims, const char *name, const char *value, int nullable)
 {
     if (value)
         cJSON_AddStringToObject(claims, name, value);
+    else if (nullable)
+        cJSON_AddNullToObject(claims, name);
 }
 
-/* The old service's user claims, from a users row. */
-static cJSON *principal_user_claims(authsvc_db_t *db, apr_dbd_row_t *row)
+/* The old service's user claims, from a users row. lastLogin is ISO 8601 like every
+ * other time the API answers (the previous login: this one is recorded after). */
+static cJSON *principal_user_claims(apr_pool_t *p, authsvc_db_t *db, apr_dbd_row_t *row)
 {
-    static const struct { const char *claim; int col; } map[] = {
-        {"id", AUTHSVC_USER_COL_ID}, {"username", AUTHSVC_USER_COL_USERNAME},
-        {"email", AUTHSVC_USER_COL_EMAIL}, {"firstName", AUTHSVC_USER_COL_FIRST_NAME},
-        {"middleName", AUTHSVC_USER_COL_MIDDLE_NAME}, {"lastName", AUTHSVC_USER_COL_LAST_NAME},
-        {"phone", AUTHSVC_USER_COL_PHONE}, {"dob", AUTHSVC_USER_COL_DOB},
-        {"gender", AUTHSVC_USER_COL_GENDER}, {"photoUrl", AUTHSVC_USER_COL_PHOTO_URL},
-        {"designation", AUTHSVC_USER_COL_DESIGNATION},
-        {"defaultTenantId", AUTHSVC_USER_COL_DEFAULT_TENANT_ID}};
+    static const struct { const char *claim; int col, nullable; } map[] = {
+        {"id", AUTHSVC_USER_COL_ID, 0}, {"username", AUTHSVC_USER_COL_USERNAME, 0},
+        {"email", AUTHSVC_USER_COL_EMAIL, 1}, {"firstName", AUTHSVC_USER_COL_FIRST_NAME, 1},
+        {"middleName", AUTHSVC_USER_COL_MIDDLE_NAME, 1},
+        {"lastName", AUTHSVC_USER_COL_LAST_NAME, 1}, {"phone", AUTHSVC_USER_COL_PHONE, 1},
+        {"dob", AUTHSVC_USER_COL_DOB, 1}, {"gender", AUTHSVC_USER_COL_GENDER, 1},
+        {"photoUrl", AUTHSVC_USER_COL_PHOTO_URL, 1},
+        {"designation", AUTHSVC_USER_COL_DESIGNATION, 1},
+        {"defaultTenantId", AUTHSVC_USER_COL_DEFAULT_TENANT_ID, 0}};
     cJSON *claims = cJSON_CreateObject(), *prefs;
     apr_size_t i;
     const char *locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
+    const char *last_login = NULL;
 
     for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col));
+        claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col),
+                          map[i].nullable);
     prefs = cJSON_AddObjectToObject(claims, "userPreferences");
     cJSON_AddStringToObject(prefs, "locale", locale ? locale : "en");
     if (authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS))
         cJSON_AddItemToObject(claims, "groups",
                               cJSON_Parse(authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS)));
     if (authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_LOGIN))
-        cJSON_AddNumberToObject(claims, "lastLogin",
-                                (double)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));
+        last_login = authsvc_iso8601_format(
+            p, authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));
+    claims_add_column(claims, "lastLogin", last_login, 1);
     return claims;
 }
 
@@ -173,7 +183,7 @@ authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db
     pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
     pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
-    pr->claims = authsvc_json_own(req->pool, principal_user_claims(db, row));
+    pr->claims = authsvc_json_own(req->pool, principal_user_claims(req->pool, db, row));
     if (!tenant_id)
         tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     if (!tenant_id)

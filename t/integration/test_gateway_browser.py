@@ -15,6 +15,7 @@ import urllib.parse
 import pytest
 
 from harness import util
+from harness.client import raw_exchange
 from harness.echo import headers_named
 
 MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
@@ -183,6 +184,29 @@ def test_t63_unauthenticated_page_redirects_to_login_without_content(browser):
     assert urllib.parse.unquote(r.header("Location")) == \
         "/authsvc/login?return=/site/index.html?x=1", r
     assert b"PROTECTED-CONTENT" not in r.body, r
+
+
+def test_absolute_form_request_target_returns_to_the_path(server, browser, tls_port):
+    """Issue 14: a request line with an absolute URL (RFC 9112 3.2.2) gets a login
+    redirect whose return is the path and query only, escaped as the client sent them,
+    and the login page accepts it (a return of http://host/... would be refused)."""
+    target = "http://127.0.0.1:%d/site/index.html?x=1&y=a%%2Fb" % server.port
+    answers = raw_exchange("127.0.0.1", server.port, (
+        "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAccept: text/html\r\n"
+        "Connection: close\r\n\r\n" % (target, server.port)).encode())
+    assert [a[0] for a in answers] == [303], answers
+    assert urllib.parse.unquote(answers[0][1]["location"]) == \
+        "/authsvc/login?return=/site/index.html?x=1&y=a%2Fb", answers
+    assert b"PROTECTED-CONTENT" not in answers[0][2], answers
+    # Over HTTPS on the vhost with the login page: the redirect leads to a sign-in form.
+    r = browser.request("GET", "https://127.0.0.1:%d/site/index.html?x=1" % tls_port,
+                        headers={"Accept": "text/html"})
+    assert r.status == 303, r
+    assert urllib.parse.unquote(r.header("Location")) == \
+        "/authsvc/login?return=/site/index.html?x=1", r
+    page = browser.request("GET", r.header("Location"))
+    assert page.status == 200 and b'name="csrf"' in page.body, page
+    assert b'value="/site/index.html?x=1"' in page.body, page
 
 
 @pytest.mark.parametrize("headers", [{"Accept": "application/json"},

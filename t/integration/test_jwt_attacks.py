@@ -57,6 +57,21 @@ def httpd_extra_config(accounts):
 
 
 @pytest.fixture(scope="module")
+def httpd_modules():
+    return [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
+            ("socache_shmcb_module", "mod_socache_shmcb.so"),
+            ("authz_user_module", "mod_authz_user.so")], []
+
+
+@pytest.fixture(scope="module")
+def httpd_tail_config(echo):
+    # A gateway location in front of the echo backend: it verifies tokens as the API does.
+    return ["ProxyPass /gw http://127.0.0.1:%d/gw" % echo.port,
+            "<Location /gw>", "    SetHandler none", "    AuthType authsvc",
+            "    Require valid-user", "</Location>"]
+
+
+@pytest.fixture(scope="module")
 def api(client, accounts):
     return Api(client, accounts)
 
@@ -102,6 +117,21 @@ def accepted(api, token, what="the correctly signed token"):
     r = api.me(token)
     assert r.status == 200, "%s was refused: %r" % (what, r)
     return r.json
+
+
+def gateway_refused(api, token, what):
+    """GET /gw/x (the gateway location) with token answers the bearer 401."""
+    api.note(token)
+    r = api.c.get("/gw/x", headers=bearer(token))
+    assert r.status == 401, "the gateway accepted %s: %r" % (what, r)
+    assert_bearer_401(r)
+
+
+def gateway_accepted(api, token, what="the correctly signed token"):
+    api.note(token)
+    r = api.c.get("/gw/x", headers=bearer(token))
+    assert r.status == 200 and r.json["content"] == "BACKEND-CONTENT", \
+        "the gateway refused %s: %r" % (what, r)
 
 
 def without(claims, name):
@@ -549,6 +579,44 @@ def test_t15_es256_signature_forms(api, es_key, claims):
     for name, sig in forms.items():
         refused(api, with_signature(token, sig), "ES256 signature %s" % name)
     accepted(api, token, "the ES256 token")
+
+
+def test_es256_high_s_twin_is_refused_by_the_api_and_the_gateway(api, es_key, claims):
+    """Issue 14: (r, n - s) verifies as ECDSA too; our tokens carry the low s only, so
+    the twin is a second spelling of a live token and is refused (also when the original
+    was verified and cached first)."""
+    for _ in range(4):
+        token = es_key.token(dict(claims, jti=str(uuid.uuid4())))
+        twin = jose.es256_negated_s(token)
+        assert int.from_bytes(jose.b64u_decode(jose.split(twin)[2])[32:], "big") \
+            > jose.P256_ORDER // 2
+        accepted(api, token, "the low-s ES256 token")
+        gateway_accepted(api, token, "the low-s ES256 token")
+        refused(api, twin, "the high-s twin")
+        gateway_refused(api, twin, "the high-s twin")
+
+
+# ---- issue 14: exp, nbf and iat are integers in range ----------------------------------
+
+def with_time_claim(claims, name, text):
+    """claims as JSON text with name set to text, verbatim (1e400 is no Python float)."""
+    body = jose.json_bytes(without(claims, name))[:-1]
+    return body + (',"%s":%s}' % (name, text)).encode()
+
+
+def test_time_claims_must_be_integers_in_range(api, rsa_key, claims):
+    now = int(time.time())
+    odd = ["1e400", "-1e400", "1.5", "%d.5" % now, "-1", '"%d"' % (now + 600), "1e18",
+           "9007199254740994", "%d.5" % (now + 600)]
+    for name in ("exp", "nbf", "iat"):
+        for text in odd:
+            token = rsa_key.sign(jose.header_of(rsa_key.token(claims)),
+                                 with_time_claim(claims, name, text))
+            refused(api, token, "%s %s" % (name, text))
+            gateway_refused(api, token, "%s %s" % (name, text))
+    token = rsa_key.token(dict(claims, nbf=0, iat=now))
+    accepted(api, token, "nbf 0")
+    gateway_accepted(api, token, "nbf 0")
 
 
 # ---- T-16: weak keys fail configtest -----------------------------------------------------------------

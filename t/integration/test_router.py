@@ -7,8 +7,8 @@ import os
 import pytest
 
 from harness import util
-from harness.client import assert_envelope, assert_json_headers, raw_exchange
-from harness.httpd import BODY_LIMIT
+from harness.client import HttpClient, assert_envelope, assert_json_headers, raw_exchange
+from harness.httpd import BODY_LIMIT, HttpdServer
 from seed_routes import INFO_ROUTES, SEED_ROUTES, body_kind, concrete
 
 LOGIN = "/auth/login"
@@ -292,6 +292,46 @@ def test_openid_configuration(client, server):
     doc = r.json
     assert doc["issuer"] == server.issuer, doc
     assert doc["jwks_uri"] == server.issuer + "/.well-known/jwks.json", doc
+
+
+def issuer_at(port):
+    return HttpClient("127.0.0.1", port).get("/.well-known/openid-configuration").json["issuer"]
+
+
+def test_default_issuer_takes_scheme_and_port_from_the_server(backend):
+    """Issue 14: without AuthsvcIssuer the issuer is ServerName's scheme and host and the
+    port the server listens on (the harness's ServerName 127.0.0.1 names none)."""
+    srv = HttpdServer(backend, "default-issuer-%s" % backend.kind, issuer_directive=False)
+    srv.start()
+    try:
+        assert issuer_at(srv.port) == "http://127.0.0.1:%d" % srv.port
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+
+def test_default_issuer_of_vhosts(backend):
+    """A vhost with Authsvc directives of its own names its own issuer (its address's
+    port); one without shares the main server's and must not change it; the main server,
+    now listening on three ports, names none and warns."""
+    own, shared = util.free_port(), util.free_port()
+    srv = HttpdServer(backend, "default-issuer-vhost-%s" % backend.kind, issuer_directive=False,
+                      tail_config=["Listen 127.0.0.1:%d" % own, "Listen 127.0.0.1:%d" % shared,
+                                   "<VirtualHost 127.0.0.1:%d>" % own,
+                                   "    ServerName https://auth.example",
+                                   "    AuthsvcTokenLeeway 30", "</VirtualHost>",
+                                   "<VirtualHost 127.0.0.1:%d>" % shared,
+                                   "    ServerName shared.example", "</VirtualHost>"])
+    srv.start()
+    try:
+        assert issuer_at(srv.port) == "http://127.0.0.1"
+        assert issuer_at(shared) == "http://127.0.0.1"
+        assert issuer_at(own) == "https://auth.example:%d" % own
+        with open(srv.error_log, errors="replace") as f:
+            assert "authsvc2201" in f.read(), srv.error_log
+    finally:
+        srv.stop()
+        srv.cleanup()
 
 
 def test_jwks(client):

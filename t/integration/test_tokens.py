@@ -20,6 +20,7 @@ import uuid
 
 import pytest
 
+from harness.accounts import add_users
 from harness.client import assert_envelope, assert_json_headers
 from harness.jose import b64u_decode, b64u_encode
 from harness.jose import claims_of as jwt_payload
@@ -27,6 +28,10 @@ from harness.jose import header_of as jwt_header
 from harness.jose import split as jwt_parts
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# The profile keys of the old service's user object: present, null when empty.
+PROFILE_KEYS = ("email", "firstName", "middleName", "lastName", "phone", "dob", "gender",
+                "photoUrl", "designation")
 REGISTERED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
 ACCESS_TTL = 900  # the clients are created with the default access-token lifetime
 
@@ -342,6 +347,31 @@ def test_me_shows_the_user_claims(api, accounts):
     # bob's are bob's.
     bob = api.assert_live(api.session("bob")["accessToken"])
     assert bob["id"] == accounts["bob"].id and bob["username"] == "bob", bob
+
+
+def test_me_answers_empty_profile_values_as_null(api, accounts):
+    """Issue 14: every profile key is present, null when the user has no value (alice
+    has an e-mail address and a first name only)."""
+    me = api.assert_live(api.session("alice")["accessToken"])
+    missing = [k for k in PROFILE_KEYS if k not in me]
+    assert not missing, "profile keys missing from /auth/me: %r in %r" % (missing, me)
+    assert me["email"] == "alice@example.org" and me["firstName"] == "Alice", me
+    for key in ("middleName", "lastName", "phone", "dob", "gender", "photoUrl", "designation"):
+        assert me[key] is None, "%s: %r" % (key, me)
+
+
+def test_me_answers_last_login_as_iso_8601(api, accounts, backend):
+    """Issue 14: lastLogin is the previous login's time as ISO 8601 UTC with milliseconds
+    (like every other time the API answers), null before the first login."""
+    (user,) = add_users(backend, accounts, ["lastlogin-%s" % secrets.token_hex(3)])
+    first = api.assert_live(api.session(user.username)["accessToken"])
+    assert "lastLogin" in first and first["lastLogin"] is None, first
+    (stored,), = backend.query("SELECT last_login FROM users WHERE id = '%s'" % user.id)
+    stored = int(stored)
+    second = api.assert_live(api.session(user.username)["accessToken"])
+    assert isinstance(second["lastLogin"], str) and ISO_MS.match(second["lastLogin"]), second
+    assert second["lastLogin"] == time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(stored // 1000)) \
+        + ".%03dZ" % (stored % 1000), (second["lastLogin"], stored)
 
 
 def test_me_without_token(api):

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <apr_strings.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -827,6 +828,71 @@ static void test_es256_signature_shapes_refused(void)
     CU_ASSERT_EQUAL(verify(assemble(header, claims(), good, 64)), AUTHSVC_JWT_VALID);
 }
 
+/* s as a 32-byte big-endian number is at most n/2: the low-s form. */
+static int es256_s_is_low(const unsigned char *s)
+{
+    BIGNUM *v = BN_bin2bn(s, 32, NULL), *half = BN_bin2bn(p256_n, 32, NULL);
+    int low;
+
+    CU_ASSERT_FATAL(v && half && BN_rshift1(half, half));
+    low = BN_cmp(v, half) <= 0;
+    BN_free(v);
+    BN_free(half);
+    return low;
+}
+
+/* The same ES256 token with s replaced by n - s: the other signature ECDSA accepts. */
+static const char *with_negated_s(const char *token)
+{
+    apr_size_t len = 0;
+    unsigned char *sig = decoded(strrchr(token, '.') + 1, &len);
+    BIGNUM *s, *n = BN_bin2bn(p256_n, 32, NULL);
+
+    CU_ASSERT_EQUAL_FATAL(len, 64u);
+    s = BN_bin2bn(sig + 32, 32, NULL);
+    CU_ASSERT_FATAL(s && n && BN_sub(s, n, s) && BN_bn2binpad(s, sig + 32, 32) == 32);
+    BN_free(s);
+    BN_free(n);
+    return with_segment(token, 2, sig, len);
+}
+
+/* Issue 14: ECDSA's (r, n - s) is a second valid signature of the same token. We sign
+ * with the low s, so the high one of our own tokens is a forgery of its spelling. */
+static void test_es256_signs_with_low_s(void)
+{
+    const char *input = "eyJhbGciOiJFUzI1NiJ9.eyJhIjoxfQ";
+    int i, all_low = 1;
+
+    for (i = 0; i < 64; i++) { /* a random s is high half of the time */
+        unsigned char *sig = NULL;
+        apr_size_t len = 0;
+        CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, ec, input, strlen(input), &sig, &len),
+                              AUTHSVC_OK);
+        CU_ASSERT_EQUAL_FATAL(len, 64u);
+        all_low &= es256_s_is_low(sig + 32);
+        all_low &= authsvc_jws_verify_input(ec, input, strlen(input), sig, len);
+    }
+    CU_ASSERT(all_low);
+}
+
+static void test_es256_high_s_refused_in_own_tokens_only(void)
+{
+    authsvc_jwt_expect_t expect = expect_default();
+    int i, refused = 1, foreign_accepted = 1;
+
+    for (i = 0; i < 16; i++) {
+        const char *token = forge(ec, header_of(ec), claims());
+        const char *twin = with_negated_s(token);
+        CU_ASSERT_EQUAL(verify(token), AUTHSVC_JWT_VALID);
+        refused &= verify(twin) == AUTHSVC_JWT_BAD_SIGNATURE;
+        expect.issued_elsewhere = 1; /* a provider's ID token: both forms are ECDSA */
+        foreign_accepted &= verify_with(twin, &expect) == AUTHSVC_JWT_VALID;
+        expect.issued_elsewhere = 0;
+    }
+    CU_ASSERT(refused);
+    CU_ASSERT(foreign_accepted);
+}
+
 /* ---- claims (T-08 to T-10) ---------------------------------------------------------- */
 
 static authsvc_jwt_result_t verify_claims(const char *payload)
@@ -849,6 +915,58 @@ static void test_expiry_edges(void)
     CU_ASSERT_EQUAL(verify_claims("{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE "\","
                                   "\"exp\":null}"),
                     AUTHSVC_JWT_MALFORMED);
+}
+
+/* A payload valid at NOW with one registered time claim set to value (JSON text). */
+static const char *claims_time(const char *name, const char *value)
+{
+    const char *exp = strcmp(name, "exp") == 0 ? value : apr_psprintf(pool, I64, NOW + 900);
+
+    return apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE "\",\"exp\":%s%s}",
+                        exp, strcmp(name, "exp") == 0 ? ""
+                                                      : apr_psprintf(pool, ",\"%s\":%s", name,
+                                                                     value));
+}
+
+/* Issue 14: exp, nbf and iat of our tokens are integers in [0, 2^53]. 1e400 is infinity
+ * to a double (an exp that never comes), 1e18 is past any exact integer. */
+static void test_numeric_dates_integers_in_range(void)
+{
+    static const char *const odd[] = {"1e400", "-1e400", "1.5", "-1", "1e18",
+                                      "9007199254740994", "\"123\"", "1800000900.5"};
+    static const char *const names[] = {"exp", "nbf", "iat"};
+    apr_size_t i, k;
+
+    for (k = 0; k < 3; k++) {
+        for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+            CU_ASSERT_EQUAL(verify_claims(claims_time(names[k], odd[i])), AUTHSVC_JWT_MALFORMED);
+        CU_ASSERT_EQUAL(verify_claims(claims_time(names[k], k ? "0" : "9007199254740992")),
+                        AUTHSVC_JWT_VALID); /* 0 and 2^53 are the bounds */
+    }
+}
+
+/* A provider's NumericDate may carry a fraction (RFC 7519 §2); the range holds for all. */
+static void test_numeric_dates_of_providers(void)
+{
+    authsvc_jwt_expect_t foreign = expect_default();
+    static const char *const refused[] = {"1e400", "-1", "1e18", "\"123\"", "null"};
+    apr_size_t i;
+
+    foreign.issued_elsewhere = 1;
+    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_time("exp", "1800000900.5")),
+                                &foreign),
+                    AUTHSVC_JWT_VALID);
+    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_time("iat", "1799999990.25")),
+                                &foreign),
+                    AUTHSVC_JWT_VALID);
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_time("exp", refused[i])),
+                                    &foreign),
+                        AUTHSVC_JWT_MALFORMED);
+        CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_time("nbf", refused[i])),
+                                    &foreign),
+                        AUTHSVC_JWT_MALFORMED);
+    }
 }
 
 /* token-refresh: an expired but otherwise perfect token is handed out as EXPIRED. */
@@ -1005,7 +1123,13 @@ void authsvc_test_register_jwt(void)
                 test_signature_spelling_variants_refused);
     CU_add_test(s, "T-15 ES256 DER, zero, s >= n, 63/65 bytes refused",
                 test_es256_signature_shapes_refused);
+    CU_add_test(s, "ES256 signs with low s", test_es256_signs_with_low_s);
+    CU_add_test(s, "ES256 high s refused in own tokens, accepted from providers",
+                test_es256_high_s_refused_in_own_tokens_only);
     CU_add_test(s, "T-08 expiry edges and exp required", test_expiry_edges);
+    CU_add_test(s, "exp, nbf, iat: integers in [0, 2^53]", test_numeric_dates_integers_in_range);
+    CU_add_test(s, "exp, nbf, iat of providers: fractions allowed, range kept",
+                test_numeric_dates_of_providers);
     CU_add_test(s, "allow_expired hands out only otherwise perfect tokens",
                 test_allow_expired_only_when_all_else_holds);
     CU_add_test(s, "T-09 nbf and iat in the future refused", test_nbf_and_iat_in_the_future);

@@ -2,9 +2,11 @@
 #include <string.h>
 
 #include <apr_strings.h>
+#include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 
+#include "authsvc_base64url.h"
 #include "authsvc_json.h"
 #include "authsvc_jwt.h"
 #include "authsvc_oidc.h"
@@ -112,7 +114,7 @@ static void test_apple_client_secret_is_an_es256_jwt_of_the_team(void)
     authsvc_keyring_t *ring = authsvc_keyring_make(p);
     authsvc_key_t *key = test_es256_key(p), verify;
     const char *const aud[] = {"https://appleid.apple.com", NULL};
-    authsvc_jwt_expect_t expect = {"TEAM123456", aud, 1700000000, 0, 0};
+    authsvc_jwt_expect_t expect = {.issuer = "TEAM123456", .audiences = aud, .now = 1700000000};
     const char *jwt = NULL;
     cJSON *claims = NULL;
 
@@ -138,6 +140,50 @@ static const char *test_id_token(apr_pool_t *p, const authsvc_key_t *key, const 
 
     CU_ASSERT_EQUAL_FATAL(authsvc_jwt_sign(p, key, claims, &jwt), AUTHSVC_OK);
     return jwt;
+}
+
+/* jwt with its ES256 s replaced by n - s: the other spelling of the same signature. */
+static const char *test_negated_s(apr_pool_t *p, const char *jwt)
+{
+    static const unsigned char n_bytes[32] = {
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63,
+        0x25, 0x51};
+    const char *dot = strrchr(jwt, '.') + 1;
+    unsigned char *sig = NULL;
+    apr_size_t len = 0;
+    BIGNUM *s, *n = BN_bin2bn(n_bytes, 32, NULL);
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(p, dot, strlen(dot), &sig, &len), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(len, 64u);
+    s = BN_bin2bn(sig + 32, 32, NULL);
+    CU_ASSERT_FATAL(s && n && BN_sub(s, n, s) && BN_bn2binpad(s, sig + 32, 32) == 32);
+    BN_free(s);
+    BN_free(n);
+    return apr_pstrcat(p, apr_pstrndup(p, jwt, (apr_size_t)(dot - jwt)),
+                       authsvc_b64url_encode(p, sig, len), NULL);
+}
+
+/* Our own tokens refuse a high s and fractional times; a provider's ID token keeps both
+ * (issue 14: only the spelling of our tokens is ours to decide). */
+static void test_id_token_high_s_and_fractional_times_accepted(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_social_provider_t pr = test_provider();
+    authsvc_key_t *key = test_es256_key(p);
+    authsvc_keyring_t *ring = authsvc_keyring_make(p);
+    cJSON *c = NULL;
+    const char *token = test_id_token(p, key,
+                                      "{\"iss\":\"https://idp.example/realms/r\",\"sub\":\"u1\","
+                                      "\"aud\":\"my client\",\"iat\":1000.5,\"exp\":2000.25,"
+                                      "\"nonce\":\"n1\"}");
+
+    authsvc_keyring_add(ring, key);
+    CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, token, "n1", 1500, 0, &c),
+                    AUTHSVC_OIDC_VALID);
+    CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, test_negated_s(p, token), "n1",
+                                                1500, 0, &c),
+                    AUTHSVC_OIDC_VALID);
 }
 
 static void test_id_token_checks(void)
@@ -221,6 +267,8 @@ void authsvc_test_register_oidc(void)
     CU_add_test(s, "token request: client_secret_basic and _post", test_token_request_basic_and_post);
     CU_add_test(s, "Apple client_secret: ES256 JWT of the team", test_apple_client_secret_is_an_es256_jwt_of_the_team);
     CU_add_test(s, "ID token: nonce, exp, azp, iss", test_id_token_checks);
+    CU_add_test(s, "ID token: high ES256 s and fractional times accepted",
+                test_id_token_high_s_and_fractional_times_accepted);
     CU_add_test(s, "JWKS: the provider's kid, unusable keys skipped", test_jwks_parse_takes_the_providers_kid_and_skips_the_rest);
     CU_add_test(s, "claims: text, big numbers, string booleans", test_claims_as_text_and_booleans_as_strings);
 }

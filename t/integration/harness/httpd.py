@@ -80,8 +80,10 @@ class HttpdServer:
     """One httpd in its own ServerRoot (a temp dir) on 127.0.0.1:<free port>."""
 
     def __init__(self, database, name, extra_config=(), port=None, modules_before=(),
-                 modules_after=(), tail_config=()):
+                 modules_after=(), tail_config=(), issuer_directive=True):
         self.db = database
+        # False: no AuthsvcIssuer line (the module derives the issuer itself).
+        self.issuer_directive = issuer_directive
         # A port chosen beforehand (peers that must know our callback URLs), or None.
         self.fixed_port = port
         self.name = name
@@ -161,8 +163,9 @@ class HttpdServer:
                   'DBDParams "%s"' % self.db.params,
                   "DBDMin 1",
                   "DBDKeep 2",
-                  "DBDMax 8",
-                  "AuthsvcIssuer %s" % self.issuer]
+                  "DBDMax 8"]
+        if self.issuer_directive:
+            lines.append("AuthsvcIssuer %s" % self.issuer)
         lines += self.extra_config
         lines += ["<Location />",
                   "    SetHandler authsvc",

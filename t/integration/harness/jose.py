@@ -123,10 +123,13 @@ class SigningKey:
         return dict(self.jwk_members(), kid=self.kid, alg=self.alg, use="sig")
 
     def signature(self, data):
-        """The JWS signature of data (bytes): PKCS#1 v1.5, or r||s of 32 bytes each."""
+        """The JWS signature of data (bytes): PKCS#1 v1.5, or r||s of 32 bytes each with
+        the low s (s <= n/2), as the server signs."""
         if self.is_rsa:
             return self.private.sign(data, padding.PKCS1v15(), hashes.SHA256())
         r, s = decode_dss_signature(self.private.sign(data, ec.ECDSA(hashes.SHA256())))
+        if s > P256_ORDER // 2:
+            s = P256_ORDER - s
         return _int_bytes(r, 32) + _int_bytes(s, 32)
 
     def sign(self, header, payload):
@@ -137,6 +140,16 @@ class SigningKey:
         """A token as the server makes them: {"alg","typ":"JWT","kid"} plus header."""
         return self.sign(dict({"alg": self.alg, "typ": "JWT", "kid": self.kid}, **header),
                          payload)
+
+
+def es256_negated_s(token):
+    """token with its ES256 signature's s replaced by n - s: the second signature ECDSA
+    accepts for the same bytes (malleability)."""
+    h, p, sig = split(token)
+    raw = b64u_decode(sig)
+    assert len(raw) == 64, "not an ES256 signature: %r" % sig
+    s = int.from_bytes(raw[32:], "big")
+    return "%s.%s.%s" % (h, p, b64u_encode(raw[:32] + _int_bytes(P256_ORDER - s, 32)))
 
 
 def ecdsa_raw_to_der(raw):
