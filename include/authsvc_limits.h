@@ -54,6 +54,8 @@
 #define AUTHSVC_IP_WINDOW_DEFAULT 300
 #define AUTHSVC_LIMIT_FAILURES_MAX 100000
 #define AUTHSVC_LIMIT_SECONDS_MAX 86400
+/* Bytes of a username as typed that a refused login's log line shows. */
+#define AUTHSVC_LOG_USERNAME_MAX 128
 
 /* E-mailed one-time codes: lifetime, attempts per code, sends per user and window. */
 #define AUTHSVC_OTP_TTL_DEFAULT 600

@@ -66,8 +66,10 @@ static authsvc_status_t login_password_check(authsvc_request_t *req, authsvc_db_
  * whatever the reason (unknown user, wrong password, locked username). */
 static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *db,
                                          const char *account_key, const char *user_id,
-                                         const char *home_tenant, const authsvc_client_t *client)
+                                         const char *home_tenant, const authsvc_client_t *client,
+                                         authsvc_regulation_reason_t reason)
 {
+    authsvc_regulation_log_refused(req, body_string(req, "username"), reason);
     authsvc_regulation_failed(req, db, account_key);
     if (user_id) /* in the user's default tenant, where its administrators can see it */
         authsvc_activity_record(req, db, "FAILED", user_id, home_tenant, client->client_id,
@@ -91,6 +93,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
 
     verdict = authsvc_regulation_check(req, db, key, &retry_after);
     if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
+        authsvc_regulation_log_refused(req, body_string(req, "username"),
+                                       AUTHSVC_REFUSED_IP_LIMITED);
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
         authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
         return NULL;
@@ -101,6 +105,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         return NULL;
     }
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
+        authsvc_regulation_log_refused(req, body_string(req, "username"),
+                                       AUTHSVC_REFUSED_BAD_CLIENT);
         authsvc_regulation_failed(req, db, NULL);
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
         return NULL;
@@ -114,7 +120,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         /* the time of a check, and no check: a locked username learns nothing. Only the
          * address counts this attempt: the lock does not grow while the user retries. */
         authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);
-        return login_refused(req, db, NULL, user_id, home_tenant, *client);
+        return login_refused(req, db, NULL, user_id, home_tenant, *client,
+                             AUTHSVC_REFUSED_LOCKED);
     }
     st = login_password_check(req, db, user_id, body_string(req, "password"));
     if (st == AUTHSVC_UNAVAILABLE) {
@@ -122,7 +129,9 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         return NULL;
     }
     if (st != AUTHSVC_OK)
-        return login_refused(req, db, key, user_id, home_tenant, *client);
+        return login_refused(req, db, key, user_id, home_tenant, *client,
+                             user_id ? AUTHSVC_REFUSED_BAD_PASSWORD
+                                     : AUTHSVC_REFUSED_UNKNOWN_USER);
     authsvc_regulation_succeeded(req, db, key);
     return authsvc_login_principal(req, db, user_id, *client);
 }

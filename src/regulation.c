@@ -1,7 +1,10 @@
 /* Brute-force regulation: database counters per username and per client IP. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_limits.h"
+#include "authsvc_log.h"
 #include "authsvc_regulation.h"
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))
@@ -115,4 +118,58 @@ void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
 
     if (account_key)
         regulation_exec(req, db, "authsvc_login_attempt_clear", 2, args);
+}
+
+static const char *const regulation_reasons[] = {
+    "bad-password", "unknown-user", "locked", "ip-limited", "bad-client"
+};
+
+const char *authsvc_regulation_log_escape(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    static const char hex[] = "0123456789abcdef";
+    apr_size_t len, i;
+    char *out, *o;
+
+    if (!s)
+        return "-";
+    len = strlen(s);
+    if (len > max)
+        len = max;
+    o = out = apr_palloc(p, len * 4 + sizeof("..."));
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c >= 0x20 && c < 0x7f)
+            *o++ = (char)c;
+        else if (c == '\n' || c == '\r' || c == '\t') {
+            *o++ = '\\';
+            *o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        }
+        else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xf];
+        }
+    }
+    if (s[len] != '\0')
+    {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
+}
+
+void authsvc_regulation_log_refused(authsvc_request_t *req, const char *username,
+                                    authsvc_regulation_reason_t reason)
+{
+    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
+             "client=%s user=\"%s\"", regulation_reasons[reason],
+             req->client_ip ? req->client_ip : "-",
+             authsvc_regulation_log_escape(req->pool, username, AUTHSVC_LOG_USERNAME_MAX));
 }
