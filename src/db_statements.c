@@ -227,13 +227,6 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_login_attempt_get",
      "SELECT scope, subject, failures, window_start, locked_until FROM login_attempts "
      "WHERE scope = %s AND subject = %s", NULL},
-    /* account: window_start is the latest failure; a quiet period since then restarts
-     * the count (args: subject, now, quiet cutoff) */
-    {"authsvc_login_attempt_account_failure",
-     "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
-     "VALUES ('account', %s, 1, %lld, 0) ON CONFLICT (scope, subject) DO UPDATE SET "
-     "failures = CASE WHEN login_attempts.window_start < %lld THEN 1 "
-     "ELSE login_attempts.failures + 1 END, window_start = excluded.window_start", NULL},
     /* ip: a fixed window from its first failure (args: subject, now, cutoff, cutoff) */
     {"authsvc_login_attempt_ip_failure",
      "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
@@ -242,8 +235,49 @@ static const authsvc_db_statement_t statements[] = {
      "ELSE login_attempts.failures + 1 END, "
      "window_start = CASE WHEN login_attempts.window_start < %lld "
      "THEN excluded.window_start ELSE login_attempts.window_start END", NULL},
-    {"authsvc_login_attempt_lock",
-     "UPDATE login_attempts SET locked_until = %lld WHERE scope = %s AND subject = %s", NULL},
+    /* The same count, taken before a password is checked and only while under the limit:
+     * no row back means limited. Checked apart from the count, attempts running at once
+     * would all pass (args: subject, now, cutoff, cutoff, cutoff, limit). */
+    {"authsvc_login_attempt_ip_reserve",
+     "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
+     "VALUES ('ip', %s, 1, %lld, 0) ON CONFLICT (scope, subject) DO UPDATE SET "
+     "failures = CASE WHEN login_attempts.window_start < %lld THEN 1 "
+     "ELSE login_attempts.failures + 1 END, "
+     "window_start = CASE WHEN login_attempts.window_start < %lld "
+     "THEN excluded.window_start ELSE login_attempts.window_start END "
+     "WHERE login_attempts.window_start < %lld OR login_attempts.failures < %d "
+     "RETURNING failures, window_start", NULL},
+    /* a reservation given back, in the window it was taken in (args: subject, window) */
+    {"authsvc_login_attempt_ip_release",
+     "UPDATE login_attempts SET failures = failures - 1 "
+     "WHERE scope = 'ip' AND subject = %s AND window_start = %lld AND failures > 0", NULL},
+    /* account: window_start is the latest attempt; a quiet period since then restarts
+     * the count. Counted before the password is checked, and only while not locked (no
+     * row back: locked); the attempt that reaches the limit locks at once, provisionally,
+     * so that no other attempt runs before it is settled (args: subject, now, the lock
+     * of a first attempt, quiet cutoff, quiet cutoff, limit, provisional lock). SQLite
+     * binds every argument as text: the limit is cast for its comparison with a value
+     * that is not a column. */
+    {"authsvc_login_attempt_account_reserve",
+     "INSERT INTO login_attempts (scope, subject, failures, window_start, locked_until) "
+     "VALUES ('account', %s, 1, %lld, %lld) ON CONFLICT (scope, subject) DO UPDATE SET "
+     "failures = CASE WHEN login_attempts.window_start < %lld THEN 1 "
+     "ELSE login_attempts.failures + 1 END, "
+     "window_start = excluded.window_start, "
+     "locked_until = CASE WHEN (CASE WHEN login_attempts.window_start < %lld THEN 1 "
+     "ELSE login_attempts.failures + 1 END) >= CAST(%d AS INTEGER) THEN %lld "
+     "ELSE login_attempts.locked_until END "
+     "WHERE login_attempts.locked_until <= excluded.window_start "
+     "RETURNING failures", NULL},
+    /* the lock of a failed attempt, unless another attempt was counted since (args:
+     * locked until, subject, the attempt's count) */
+    {"authsvc_login_attempt_account_lock",
+     "UPDATE login_attempts SET locked_until = %lld "
+     "WHERE scope = 'account' AND subject = %s AND failures = %lld", NULL},
+    /* an attempt given back (args: subject, the attempt's count) */
+    {"authsvc_login_attempt_account_release",
+     "UPDATE login_attempts SET failures = failures - 1, locked_until = 0 "
+     "WHERE scope = 'account' AND subject = %s AND failures = %lld", NULL},
     {"authsvc_login_attempt_clear",
      "DELETE FROM login_attempts WHERE scope = %s AND subject = %s", NULL},
     {"authsvc_login_attempts_clear_account",

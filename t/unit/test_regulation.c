@@ -45,13 +45,12 @@ static void test_log_escape_keeps_one_line(void)
 
     CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "alice@example.org", 128),
                            "alice@example.org");
-    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "a\r\nb\tc", 128), "a\\r\\nb\\tc");
-    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\x1b[31mred", 128),
-                           "\\x1b[31mred");
-    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "q\"uote\\", 128),
-                           "q\\\"uote\\\\");
-    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\xc3\xa9\x7f", 128),
-                           "\\xc3\\xa9\\x7f");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "a\r\nb\tc d", 128),
+                           "a%0D%0Ab%09c%20d");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\x1b[31mred", 128), "%1B[31mred");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "q\"u%ote\\", 128),
+                           "q%22u%25ote%5C");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\xc3\xa9\x7f", 128), "%C3%A9%7F");
     CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, NULL, 128), "-");
 }
 
@@ -61,7 +60,7 @@ static void test_log_escape_cuts_long_names(void)
 
     CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "abcdef", 3), "abc...");
     CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "abc", 3), "abc");
-    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\n\n\n\n", 2), "\\n\\n...");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\n\n\n\n", 2), "%0A%0A...");
 }
 
 void authsvc_test_register_regulation(void)
