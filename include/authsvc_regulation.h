@@ -22,12 +22,21 @@ long authsvc_regulation_lock_seconds(const authsvc_limit_t *limit, long long fai
  * before its password is checked, by one statement that also refuses it when the limit
  * is reached, so attempts running at once in any process or node cannot pass a limit
  * together: a limit of N checks at most N passwords. The attempt is settled afterwards:
- * a success gives its places back, a failure leaves them counted. */
+ * a success gives its places back, a failure leaves them counted.
+ *
+ * Known sources (README, "Passwords and brute force"): a login of an existing user from
+ * an address that logged in successfully as that user within AUTHSVC_KNOWN_SOURCE_MAX_AGE
+ * is counted per (account, source), with the same limits, instead of against the
+ * account-wide counter: failures from elsewhere cannot lock the owner out of the places
+ * they use. */
 typedef struct {
     const char *username;        /* as typed, for the log line */
     const char *account_key;     /* the account counter reserved, or NULL */
+    const char *source;          /* its source: "" account-wide, "ip:ADDR" */
     long long account_failures;  /* the count its reservation made */
     long long address_window;    /* start of the address window it is counted in, or 0 */
+    const char *user_id;         /* the user whose known address a success records */
+    long long address_seen;      /* that user's last success from this address, or 0 */
 } authsvc_regulation_attempt_t;
 
 void authsvc_regulation_attempt_init(authsvc_regulation_attempt_t *attempt,
@@ -41,17 +50,20 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
                                                         authsvc_regulation_attempt_t *attempt,
                                                         long *retry_after);
 
-/* Counts the attempt against account_key (the lowercased username as typed): ACCOUNT_LOCKED
- * when the lock holds, and the attempt is not counted (attempts while locked do not
- * extend the lock). The attempt that reaches the limit locks the account at once, for
- * the longest wait, until it is settled. */
+/* Counts the attempt against account_key (the lowercased username as typed), or, when
+ * user_id (the user of that name, NULL for none) logs in from a known source, against
+ * that source's counter: ACCOUNT_LOCKED when the lock holds, and the attempt is not
+ * counted (attempts while locked do not extend the lock). The attempt that reaches the
+ * limit locks at once, for the longest wait, until it is settled. */
 authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
-                                                        const char *account_key);
+                                                        const char *account_key,
+                                                        const char *user_id);
 
-/* The password matched: the address's place is given back and the account's count
- * starts again. */
+/* The password matched: the address's place is given back, the count of the counter
+ * the attempt used starts again (a known source's success leaves the account-wide count
+ * as it is), and the address becomes (or stays) a known source of the user. */
 void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
                                   const authsvc_regulation_attempt_t *attempt);
 
@@ -77,9 +89,10 @@ typedef enum {
     AUTHSVC_REFUSED_BAD_CLIENT      /* bad-client: unknown client or wrong client secret */
 } authsvc_regulation_reason_t;
 
-/* The login failed: its places stay counted, the account locks when the count reached
+/* The login failed: its places stay counted, its counter locks when the count reached
  * the limit, and one warning line is logged for operators and fail2ban:
- *   authsvc2001: login refused: reason=bad-password client=ADDR user="NAME"
+ *   authsvc2001: login refused: reason=bad-password client=ADDR source=S user="NAME"
+ * S: unknown or address (a known address).
  * NAME escaped by authsvc_regulation_log_escape, so it stays one line whatever it holds. */
 void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,

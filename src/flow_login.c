@@ -127,7 +127,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    if (authsvc_regulation_reserve_account(req, db, &attempt, key)
+    if (authsvc_regulation_reserve_account(req, db, &attempt, key, user_id)
         == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
         /* the time of a check, and no check: a locked username learns nothing */
         authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);

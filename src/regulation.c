@@ -59,16 +59,17 @@ void authsvc_regulation_attempt_init(authsvc_regulation_attempt_t *attempt,
 {
     memset(attempt, 0, sizeof(*attempt));
     attempt->username = username;
+    attempt->source = "";
 }
 
 /* Seconds until the address's window ends, read after the reservation was refused. */
 static long regulation_address_retry(authsvc_request_t *req, authsvc_db_t *db, int window)
 {
-    const char *args[] = {"ip", req->client_ip};
+    const char *args[] = {"ip", req->client_ip, ""};
     apr_dbd_row_t *row = NULL;
     long long now = authsvc_db_now_ms(), end;
 
-    if (authsvc_db_select_one(db, req->pool, "authsvc_login_attempt_get", &row, 2, args)
+    if (authsvc_db_select_one(db, req->pool, "authsvc_login_attempt_get", &row, 3, args)
         != AUTHSVC_OK)
         return window;
     end = authsvc_db_column_int(db, row, 3, now) + window * 1000LL;
@@ -98,23 +99,52 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
     return AUTHSVC_REGULATION_ALLOW;
 }
 
+/* The counter of user_id's attempt (attempt->source): its address when that is a known
+ * source of the user, else "" (the account's). Notes the address's last success for the
+ * success. */
+static void regulation_source(authsvc_request_t *req, authsvc_db_t *db,
+                              authsvc_regulation_attempt_t *attempt, const char *user_id,
+                              long long now)
+{
+    const char *address = apr_pstrcat(req->pool, "ip:", req->client_ip, NULL);
+    const char *args[] = {user_id, address};
+    apr_dbd_row_t *row = NULL;
+
+    if (!user_id || !req->client_ip)
+        return;
+    attempt->user_id = user_id;
+    if (authsvc_db_select_one(db, req->pool, "authsvc_login_source_get", &row, 2, args)
+        == AUTHSVC_OK)
+        attempt->address_seen = authsvc_db_column_int(db, row, 0, 0);
+    if (attempt->address_seen > now - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)
+        attempt->source = address;
+}
+
 authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
-                                                        const char *account_key)
+                                                        const char *account_key,
+                                                        const char *user_id)
 {
     authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
     long long now = authsvc_db_now_ms();
     const char *quiet = ARG(now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL);
     /* until the attempt is settled, the longest wait (settling sets the right one) */
     const char *provisional = ARG(now + lockout.max_wait * 1000LL);
-    const char *args[] = {account_key, ARG(now), lockout.failures <= 1 ? provisional : "0",
-                          quiet, quiet, ARG(lockout.failures), provisional};
+    const char *args[8];
     apr_dbd_row_t *row = NULL;
 
+    regulation_source(req, db, attempt, user_id, now);
     if (lockout.failures <= 0 || !account_key)
         return AUTHSVC_REGULATION_ALLOW;
-    if (!regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 7, args))
+    args[0] = account_key;
+    args[1] = attempt->source;
+    args[2] = ARG(now);
+    args[3] = lockout.failures <= 1 ? provisional : "0";
+    args[4] = args[5] = quiet;
+    args[6] = ARG(lockout.failures);
+    args[7] = provisional;
+    if (!regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 8, args))
         return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
     if (row) {
         attempt->account_key = account_key;
@@ -132,24 +162,40 @@ static void regulation_address_release(authsvc_request_t *req, authsvc_db_t *db,
         regulation_exec(req, db, "authsvc_login_attempt_ip_release", 2, args);
 }
 
+/* The client address becomes a known source of the user (its time written again at
+ * most once per AUTHSVC_KNOWN_SOURCE_REFRESH). */
+static void regulation_address_known(authsvc_request_t *req, authsvc_db_t *db,
+                                     const authsvc_regulation_attempt_t *attempt)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {attempt->user_id, apr_pstrcat(req->pool, "ip:", req->client_ip, NULL),
+                          ARG(now)};
+
+    if (attempt->user_id && req->client_ip
+        && attempt->address_seen <= now - AUTHSVC_KNOWN_SOURCE_REFRESH * 1000LL)
+        regulation_exec(req, db, "authsvc_login_source_record", 3, args);
+}
+
 void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
                                   const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {"account", attempt->account_key};
+    const char *args[] = {attempt->account_key, attempt->source};
 
     regulation_address_release(req, db, attempt);
     if (attempt->account_key)
         regulation_exec(req, db, "authsvc_login_attempt_clear", 2, args);
+    regulation_address_known(req, db, attempt);
 }
 
 void authsvc_regulation_released(authsvc_request_t *req, authsvc_db_t *db,
                                  const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {attempt->account_key, ARG(attempt->account_failures)};
+    const char *args[] = {attempt->account_key, attempt->source,
+                          ARG(attempt->account_failures)};
 
     regulation_address_release(req, db, attempt);
     if (attempt->account_key)
-        regulation_exec(req, db, "authsvc_login_attempt_account_release", 2, args);
+        regulation_exec(req, db, "authsvc_login_attempt_account_release", 3, args);
 }
 
 /* A failed attempt that reached the limit: the lock its count calls for replaces the
@@ -160,10 +206,10 @@ static void regulation_account_lock(authsvc_request_t *req, authsvc_db_t *db,
     authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
     long seconds = authsvc_regulation_lock_seconds(&lockout, attempt->account_failures);
     const char *args[] = {ARG(authsvc_db_now_ms() + seconds * 1000LL), attempt->account_key,
-                          ARG(attempt->account_failures)};
+                          attempt->source, ARG(attempt->account_failures)};
 
     if (attempt->account_key && seconds > 0)
-        regulation_exec(req, db, "authsvc_login_attempt_account_lock", 3, args);
+        regulation_exec(req, db, "authsvc_login_attempt_account_lock", 4, args);
 }
 
 void authsvc_regulation_address_failed(authsvc_request_t *req, authsvc_db_t *db)
@@ -224,8 +270,9 @@ void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
                                 authsvc_regulation_reason_t reason)
 {
     req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
-             "client=%s user=\"%s\"", regulation_reasons[reason],
+             "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
              req->client_ip ? req->client_ip : "-",
+             *attempt->source ? "address" : "unknown",
              authsvc_regulation_log_escape(req->pool, attempt->username,
                                            AUTHSVC_LOG_USERNAME_MAX));
     regulation_account_lock(req, db, attempt);

@@ -29,7 +29,7 @@ RACE_GUESSES = 150
 @pytest.fixture(scope="module")
 def accounts(backend):
     with provisioned(backend, ["mallory-target", "spread-target", "unlock-me", "reset-me",
-                               "race-target"]) as acc:
+                               "race-target", "owner-target", "stale-owner"]) as acc:
         yield acc
 
 
@@ -196,10 +196,11 @@ def test_refused_login_logs_one_escaped_line(client, accounts, server):
     assert_refused(login(client, accounts, "alice", "wrong-password", src))
     lines = [line for line in server.log_text().splitlines() if "client=%s " % src in line]
     assert len(lines) == 2, lines
-    assert 'login refused: reason=unknown-user client=127.0.0.13 user="evil%0D%0A' \
+    assert 'login refused: reason=unknown-user client=127.0.0.13 source=unknown user="evil%0D%0A' \
         'authsvc2001:%20login%20refused:%20reason=locked%20client=10.9.9.9%20user=%22x%22' \
         '%1B[31m"' in lines[0], lines
-    assert 'login refused: reason=bad-password client=127.0.0.13 user="alice"' in lines[1], lines
+    assert 'login refused: reason=bad-password client=127.0.0.13 source=unknown user="alice"' \
+        in lines[1], lines
     # the forged text never starts a line of its own, and no raw control byte is written
     text = server.log_text()
     assert "client=10.9.9.9" not in text.replace(lines[0], ""), text[-2000:]
@@ -240,7 +241,8 @@ def at_once(race_nodes, accounts, requests):
     return statuses
 
 
-REFUSED_RE = re.compile(r'authsvc2001: login refused: reason=(\S+) client=(\S+) user="(.*)"')
+REFUSED_RE = re.compile(r'authsvc2001: login refused: reason=(\S+) client=(\S+) source=(\S+) '
+                        r'user="(.*)"$')
 
 
 def refusals(race_nodes, reason, user=None, client=None):
@@ -249,7 +251,7 @@ def refusals(race_nodes, reason, user=None, client=None):
     for srv, _ in race_nodes:
         for line in srv.log_text().splitlines():
             m = REFUSED_RE.search(line)
-            if m and m.group(1) == reason and (user is None or m.group(3) == user) \
+            if m and m.group(1) == reason and (user is None or m.group(4) == user) \
                     and (client is None or m.group(2) == client):
                 found.append(line)
     return found
@@ -285,3 +287,59 @@ def test_race_simultaneous_spraying_checks_at_most_the_address_limit(race_nodes,
     assert sorted(set(statuses)) == [401, 429], statuses
     assert statuses.count(401) == checked == DEFAULT_IP, (statuses.count(401), checked)
     assert statuses.count(429) == limited == RACE_GUESSES - DEFAULT_IP, limited
+
+
+# ---- known sources: attackers cannot keep the owner out --------------------------------
+
+def node_login(race_nodes, accounts, i, username, password, source):
+    client = race_nodes[i % len(race_nodes)][1]
+    return login(client, accounts, username, password, source)
+
+
+def source_locked_for_ms(backend, username, source):
+    rows = backend.query("SELECT locked_until FROM login_attempts WHERE scope = 'account' "
+                         "AND subject = '%s' AND source = '%s'" % (username, source))
+    return int(rows[0][0]) - int(time.time() * 1000) if rows else None
+
+
+def test_attack_from_20_addresses_locks_others_out_but_not_the_owner(race_nodes, accounts,
+                                                                      backend):
+    owner, home = "owner-target", "127.0.5.1"
+    right_password = right(accounts, owner)
+    # the owner's usual address: a successful login before the attack
+    assert node_login(race_nodes, accounts, 0, owner, right_password, home).status == 200
+    # 20 addresses, 5 guesses each, all at once over the nodes
+    guesses = [(owner, "guess-%d" % i, "127.0.6.%d" % (i % 20 + 1)) for i in range(100)]
+    assert at_once(race_nodes, accounts, guesses) == [401] * 100
+    # the lock engaged after the lockout's worth of passwords, far before 100
+    assert len(refusals(race_nodes, "bad-password", user=owner)) == DEFAULT_LOCK
+    assert source_locked_for_ms(backend, owner, "") > 0
+    # the owner still gets in from the known address, on every node
+    for i in range(len(race_nodes)):
+        r = node_login(race_nodes, accounts, i, owner, right_password, home)
+        assert r.status == 200, r
+    # an unknown address with the right password is refused: the account's lock holds
+    assert_refused(node_login(race_nodes, accounts, 1, owner, right_password, "127.0.6.99"))
+    assert refusals(race_nodes, "locked", user=owner, client="127.0.6.99")
+    # the known address that guesses wrong itself is locked by its own counter
+    for i in range(DEFAULT_LOCK):
+        assert_refused(node_login(race_nodes, accounts, i, owner, "own-typo", home))
+    assert source_locked_for_ms(backend, owner, "ip:" + home) > 0
+    assert_refused(node_login(race_nodes, accounts, 0, owner, right_password, home))
+    lines = refusals(race_nodes, "locked", user=owner, client=home)
+    assert lines and all("source=address" in line for line in lines), lines
+
+
+def test_an_address_known_over_30_days_ago_is_not_known(race_nodes, accounts, backend):
+    owner, home = "stale-owner", "127.0.5.2"
+    right_password = right(accounts, owner)
+    assert node_login(race_nodes, accounts, 0, owner, right_password, home).status == 200
+    rows = backend.query("SELECT source FROM login_sources WHERE user_id = '%s'"
+                         % accounts[owner].id)
+    assert rows == [["ip:" + home]], rows
+    for i in range(DEFAULT_LOCK):
+        assert_refused(node_login(race_nodes, accounts, i, owner, "guess", "127.0.6.50"))
+    assert node_login(race_nodes, accounts, 1, owner, right_password, home).status == 200
+    backend.query("UPDATE login_sources SET last_success = %d WHERE user_id = '%s'"
+                  % (int(time.time() * 1000) - 31 * 86400 * 1000, accounts[owner].id))
+    assert_refused(node_login(race_nodes, accounts, 0, owner, right_password, home))

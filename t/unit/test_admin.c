@@ -485,7 +485,7 @@ static void add_attempt(authsvc_db_t *db, apr_pool_t *p, const char *scope, cons
 {
     const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
     const char *ip_args[] = {subject, now, now, now};
-    const char *account_args[] = {subject, now, "0", now, now, "5", now};
+    const char *account_args[] = {subject, "", now, "0", now, now, "5", now};
     apr_dbd_row_t *row = NULL;
 
     if (strcmp(scope, "ip") == 0) {
@@ -494,7 +494,7 @@ static void add_attempt(authsvc_db_t *db, apr_pool_t *p, const char *scope, cons
     }
     else {
         CU_ASSERT_EQUAL(authsvc_db_select_one(db, p, "authsvc_login_attempt_account_reserve",
-                                              &row, 7, account_args), AUTHSVC_OK);
+                                              &row, 8, account_args), AUTHSVC_OK);
     }
 }
 
