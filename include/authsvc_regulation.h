@@ -25,14 +25,14 @@ long authsvc_regulation_lock_seconds(const authsvc_limit_t *limit, long long fai
  * a success gives its places back, a failure leaves them counted.
  *
  * Known sources (README, "Passwords and brute force"): a login of an existing user from
- * an address that logged in successfully as that user within AUTHSVC_KNOWN_SOURCE_MAX_AGE
- * is counted per (account, source), with the same limits, instead of against the
- * account-wide counter: failures from elsewhere cannot lock the owner out of the places
- * they use. */
+ * an address that logged in successfully as that user within AUTHSVC_KNOWN_SOURCE_MAX_AGE,
+ * or from a browser whose device cookie was issued to that user, is counted per
+ * (account, source), with the same limits, instead of against the account-wide counter:
+ * failures from elsewhere cannot lock the owner out of the places they use. */
 typedef struct {
     const char *username;        /* as typed, for the log line */
     const char *account_key;     /* the account counter reserved, or NULL */
-    const char *source;          /* its source: "" account-wide, "ip:ADDR" */
+    const char *source;          /* its source: "" account-wide, "ip:ADDR", "device:ID" */
     long long account_failures;  /* the count its reservation made */
     long long address_window;    /* start of the address window it is counted in, or 0 */
     const char *user_id;         /* the user whose known address a success records */
@@ -92,7 +92,7 @@ typedef enum {
 /* The login failed: its places stay counted, its counter locks when the count reached
  * the limit, and one warning line is logged for operators and fail2ban:
  *   authsvc2001: login refused: reason=bad-password client=ADDR source=S user="NAME"
- * S: unknown or address (a known address).
+ * S: unknown, address (a known address) or device (a device cookie).
  * NAME escaped by authsvc_regulation_log_escape, so it stays one line whatever it holds. */
 void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,

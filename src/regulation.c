@@ -99,9 +99,9 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
     return AUTHSVC_REGULATION_ALLOW;
 }
 
-/* The counter of user_id's attempt (attempt->source): its address when that is a known
- * source of the user, else "" (the account's). Notes the address's last success for the
- * success. */
+/* The counter of user_id's attempt (attempt->source): its device when the request
+ * carries that user's device cookie, else its address when that is a known source of the
+ * user, else "" (the account's). Notes the address's last success for the success. */
 static void regulation_source(authsvc_request_t *req, authsvc_db_t *db,
                               authsvc_regulation_attempt_t *attempt, const char *user_id,
                               long long now)
@@ -116,7 +116,9 @@ static void regulation_source(authsvc_request_t *req, authsvc_db_t *db,
     if (authsvc_db_select_one(db, req->pool, "authsvc_login_source_get", &row, 2, args)
         == AUTHSVC_OK)
         attempt->address_seen = authsvc_db_column_int(db, row, 0, 0);
-    if (attempt->address_seen > now - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)
+    if (req->device_user_id && req->device_id && strcmp(req->device_user_id, user_id) == 0)
+        attempt->source = apr_pstrcat(req->pool, "device:", req->device_id, NULL);
+    else if (attempt->address_seen > now - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)
         attempt->source = address;
 }
 
@@ -272,7 +274,7 @@ void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
     req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
              "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
              req->client_ip ? req->client_ip : "-",
-             *attempt->source ? "address" : "unknown",
+             !*attempt->source ? "unknown" : *attempt->source == 'i' ? "address" : "device",
              authsvc_regulation_log_escape(req->pool, attempt->username,
                                            AUTHSVC_LOG_USERNAME_MAX));
     regulation_account_lock(req, db, attempt);
