@@ -616,14 +616,20 @@ static void test_revocation_is_idempotent(void)
                     AUTHSVC_NOT_FOUND);
 }
 
-static long long attempt_failures(const char *scope, const char *subject)
+/* Column n of the counter (scope, subject) (2: failures, 4: locked_until), or -1. */
+static long long attempt_column(const char *scope, const char *subject, int n)
 {
     const char *key[] = {scope, subject, ""};
     apr_dbd_row_t *row = NULL;
 
     if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 3, key) != AUTHSVC_OK)
         return -1;
-    return authsvc_db_column_int(db, row, 2, -1);
+    return authsvc_db_column_int(db, row, n, -1);
+}
+
+static long long attempt_failures(const char *scope, const char *subject)
+{
+    return attempt_column(scope, subject, 2);
 }
 
 /* An account reservation at now on the account-wide counter, or on that of a source
@@ -651,12 +657,7 @@ static long long account_reserve(const char *subject, long long now, long long q
 
 static long long attempt_locked_until(const char *scope, const char *subject)
 {
-    const char *key[] = {scope, subject, ""};
-    apr_dbd_row_t *row = NULL;
-
-    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 3, key) != AUTHSVC_OK)
-        return -1;
-    return authsvc_db_column_int(db, row, 4, -1);
+    return attempt_column(scope, subject, 4);
 }
 
 static void test_login_failures_count_up(void)
