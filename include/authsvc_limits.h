@@ -56,6 +56,13 @@
 #define AUTHSVC_IP_WINDOW_DEFAULT 300
 #define AUTHSVC_LIMIT_FAILURES_MAX 100000
 #define AUTHSVC_LIMIT_SECONDS_MAX 86400
+/* Known sources: an address from which a user logged in successfully, or a browser with
+ * the login page's device cookie, stays known this long (seconds) after the success; the
+ * time of a known address is written again at most once per refresh interval. */
+#define AUTHSVC_KNOWN_SOURCE_MAX_AGE (30 * 86400)
+#define AUTHSVC_KNOWN_SOURCE_REFRESH 3600
+/* Bytes of a username as typed that a refused login's log line shows. */
+#define AUTHSVC_LOG_USERNAME_MAX 128
 
 /* E-mailed one-time codes: lifetime, attempts per code, sends per user and window. */
 #define AUTHSVC_OTP_TTL_DEFAULT 600

@@ -40,6 +40,10 @@ struct authsvc_request {
     const authsvc_dir_config_t *dir_config;
     const char *bearer_token;         /* the verified access token (signed-in routes) */
     cJSON *claims;                    /* its claims */
+    /* The login page's device cookie, verified by the page: the user it was issued to and
+     * its device id (authsvc_device_cookie.h); NULL on API requests and without one. */
+    const char *device_user_id;
+    const char *device_id;
 
     /* Services the glue provides. db() answers NULL when no connection can be had. */
     authsvc_db_t *(*db)(authsvc_request_t *req);

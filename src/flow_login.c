@@ -65,10 +65,12 @@ static authsvc_status_t login_password_check(authsvc_request_t *req, authsvc_db_
 /* A refused attempt: counted, recorded when the user exists, answered as bad credentials
  * whatever the reason (unknown user, wrong password, locked username). */
 static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *db,
-                                         const char *account_key, const char *user_id,
-                                         const char *home_tenant, const authsvc_client_t *client)
+                                         const authsvc_regulation_attempt_t *attempt,
+                                         const char *user_id, const char *home_tenant,
+                                         const authsvc_client_t *client,
+                                         authsvc_regulation_reason_t reason)
 {
-    authsvc_regulation_failed(req, db, account_key);
+    authsvc_regulation_refused(req, db, attempt, reason);
     if (user_id) /* in the user's default tenant, where its administrators can see it */
         authsvc_activity_record(req, db, "FAILED", user_id, home_tenant, client->client_id,
                                 NULL);
@@ -76,54 +78,73 @@ static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *
     return NULL;
 }
 
-/* The client IP's limit first (429), then the client, then the username's lockout, user
- * and password, then membership and status. On failure the answer is already set and
- * NULL is returned. */
+/* The client named in the body with its secret: 0, or the answer is set (503, or 401
+ * counted against the address). */
+static int login_client_refused(authsvc_request_t *req, authsvc_db_t *db,
+                                const authsvc_regulation_attempt_t *attempt,
+                                authsvc_client_t **client)
+{
+    authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
+
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
+        authsvc_regulation_released(req, db, attempt);
+        return flow_db_unavailable(req);
+    }
+    if (st == AUTHSVC_NOT_FOUND
+        || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
+        authsvc_regulation_refused(req, db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
+    }
+    return 0;
+}
+
+/* The client IP's limit first (429), then the client, the user, the username's lockout
+ * and the password, then membership and status. Each limit counts the attempt before
+ * the password is checked (authsvc_regulation.h). On failure the answer is already set
+ * and NULL is returned. */
 static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_db_t *db,
                                                authsvc_client_t **client)
 {
     const char *key = login_username_key(req->pool, body_string(req, "username"));
     const char *user_id = NULL, *home_tenant = NULL;
+    authsvc_regulation_attempt_t attempt;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
-    authsvc_regulation_t verdict;
     long retry_after = 0;
 
-    verdict = authsvc_regulation_check(req, db, key, &retry_after);
-    if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
+    authsvc_regulation_attempt_init(&attempt, body_string(req, "username"));
+    if (authsvc_regulation_reserve_address(req, db, &attempt, &retry_after)
+        == AUTHSVC_REGULATION_IP_LIMITED) {
+        authsvc_regulation_refused(req, db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
         authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
         return NULL;
     }
-    st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
-    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
-        flow_db_unavailable(req);
+    if (login_client_refused(req, db, &attempt, client))
         return NULL;
-    }
-    if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
-        authsvc_regulation_failed(req, db, NULL);
-        authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
-        return NULL;
-    }
     if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_username", &row, 1, &key)
         == AUTHSVC_OK) {
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
-        /* the time of a check, and no check: a locked username learns nothing. Only the
-         * address counts this attempt: the lock does not grow while the user retries. */
+    if (authsvc_regulation_reserve_account(req, db, &attempt, key, user_id)
+        == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
+        /* the time of a check, and no check: a locked username learns nothing */
         authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);
-        return login_refused(req, db, NULL, user_id, home_tenant, *client);
+        return login_refused(req, db, &attempt, user_id, home_tenant, *client,
+                             AUTHSVC_REFUSED_LOCKED);
     }
     st = login_password_check(req, db, user_id, body_string(req, "password"));
     if (st == AUTHSVC_UNAVAILABLE) {
+        authsvc_regulation_released(req, db, &attempt);
         flow_db_unavailable(req);
         return NULL;
     }
     if (st != AUTHSVC_OK)
-        return login_refused(req, db, key, user_id, home_tenant, *client);
-    authsvc_regulation_succeeded(req, db, key);
+        return login_refused(req, db, &attempt, user_id, home_tenant, *client,
+                             user_id ? AUTHSVC_REFUSED_BAD_PASSWORD
+                                     : AUTHSVC_REFUSED_UNKNOWN_USER);
+    authsvc_regulation_succeeded(req, db, &attempt);
     return authsvc_login_principal(req, db, user_id, *client);
 }
 

@@ -322,7 +322,7 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
         return otp_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(client, otp_body(req, "client_secret"))) {
-        authsvc_regulation_failed(req, db, NULL);
+        authsvc_regulation_address_failed(req, db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     /* whatever the key, the same answer: nothing tells a pending code from another */

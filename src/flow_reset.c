@@ -43,7 +43,7 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
         return reset_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, reset_body_string(req, "client_secret"))) {
-        authsvc_regulation_failed(req, db, NULL);
+        authsvc_regulation_address_failed(req, db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     return 0;
@@ -239,7 +239,7 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
         || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
         return reset_unavailable(req);
     authsvc_mail_token_retire_user(req, db, t.user_id);
-    authsvc_regulation_succeeded(req, db, authsvc_mail_lower(req->pool, username));
+    authsvc_regulation_account_clear(req, db, authsvc_mail_lower(req->pool, username));
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
              "session ended", t.user_id);
     return authsvc_respond_no_content(req);

@@ -15,13 +15,16 @@
 #include <http_log.h>
 #include <http_protocol.h>
 #include <openssl/crypto.h>
+#include <util_cookies.h>
 
 #include "authsvc_base64url.h"
+#include "authsvc_device_cookie.h"
 #include "authsvc_flows.h"
 #include "authsvc_form.h"
 #include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
+#include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
 #include "authsvc_request.h"
@@ -145,7 +148,44 @@ static int portal_get(request_rec *r)
     return portal_form(r, HTTP_OK, csrf, ret, NULL);
 }
 
-/* The login flow of the service, as AuthsvcGatewayClient. */
+static const authsvc_keyring_t *portal_keyring(const request_rec *r)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
+    return c->keyring;
+}
+
+/* The device cookie this browser carries, when it is valid: whose it is and its id
+ * (README, "Passwords and brute force"). */
+static void portal_device(request_rec *r, authsvc_request_t *req)
+{
+    const char *value = NULL;
+
+    if (ap_cookie_read(r, authsvc_gateway_cookie_name(r, AUTHSVC_DEVICE_COOKIE_NAME), &value, 0)
+            != APR_SUCCESS
+        || !value
+        || authsvc_device_cookie_verify(r->pool, portal_keyring(r), value,
+                                        apr_time_sec(apr_time_now()),
+                                        AUTHSVC_KNOWN_SOURCE_MAX_AGE, &req->device_user_id,
+                                        &req->device_id) != AUTHSVC_OK)
+        req->device_user_id = req->device_id = NULL;
+}
+
+/* After a login: the browser's device cookie for user_id, issued now (the same device id
+ * when it already had one of that user's). */
+static void portal_device_set(request_rec *r, const authsvc_request_t *req, const char *user_id)
+{
+    int same = req->device_user_id && user_id && strcmp(req->device_user_id, user_id) == 0;
+    const char *value = authsvc_device_cookie_make(r->pool, portal_keyring(r), user_id,
+                                                   same ? req->device_id : NULL,
+                                                   apr_time_sec(apr_time_now()));
+
+    if (value)
+        authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, AUTHSVC_DEVICE_COOKIE_NAME),
+                                   value, AUTHSVC_KNOWN_SOURCE_MAX_AGE, "Lax");
+}
+
+/* The login flow of the service, as AuthsvcGatewayClient, with the browser's device. */
 static authsvc_request_t *portal_login_flow(request_rec *r, const char *username,
                                             const char *password)
 {
@@ -158,6 +198,7 @@ static authsvc_request_t *portal_login_flow(request_rec *r, const char *username
         cJSON_AddStringToObject(req->body, "client_secret", g->client_secret);
     cJSON_AddStringToObject(req->body, "username", username);
     cJSON_AddStringToObject(req->body, "password", password);
+    portal_device(r, req);
     authsvc_flow_login_token(req);
     return req;
 }
@@ -181,7 +222,7 @@ static const char *portal_claim_id(apr_pool_t *p, const char *access_token)
 static int portal_post(request_rec *r)
 {
     const char *csrf = authsvc_gateway_cookie_get(r, authsvc_gateway_cookie_name(r, CSRF_COOKIE));
-    const char *sent, *ret, *user, *pass, *access, *refresh;
+    const char *sent, *ret, *user, *pass, *access, *refresh, *user_id;
     apr_table_t *form = NULL;
     authsvc_request_t *req;
     long long expires_ms;
@@ -212,11 +253,12 @@ static int portal_post(request_rec *r)
         return portal_form(r, req->status >= 500 ? HTTP_SERVICE_UNAVAILABLE : HTTP_UNAUTHORIZED,
                            csrf, ret, req->status >= 500 ? "Signing in is not possible right "
                            "now. Try again later." : "Invalid username or password.");
-    if (!authsvc_gateway_session_create(r, access, refresh, expires_ms,
-                                        portal_claim_id(r->pool, access),
+    user_id = portal_claim_id(r->pool, access);
+    if (!authsvc_gateway_session_create(r, access, refresh, expires_ms, user_id,
                                         apr_table_get(form, "remember") != NULL))
         return portal_message(r, HTTP_SERVICE_UNAVAILABLE, "Cannot sign in",
                               "Signing in is not possible right now. Try again later.");
+    portal_device_set(r, req, user_id);
     apr_table_setn(r->headers_out, "Location", ret);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     r->status = HTTP_SEE_OTHER;

@@ -15,6 +15,8 @@ authsvc_status_t authsvc_purge_expired(authsvc_db_t *db, apr_pool_t *p, long lon
     const char *now = authsvc_db_int_arg(p, now_ms);
     const char *old = authsvc_db_int_arg(p, now_ms - PURGE_ATTEMPTS_AFTER_MS);
     const char *one[] = {now}, *two[] = {now, now}, *attempts[] = {now, old};
+    const char *sources[] = {
+        authsvc_db_int_arg(p, now_ms - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)};
     authsvc_status_t st;
 
     if (!counts)
@@ -29,6 +31,8 @@ authsvc_status_t authsvc_purge_expired(authsvc_db_t *db, apr_pool_t *p, long lon
     if (st == AUTHSVC_OK)
         st = authsvc_db_exec(db, p, "authsvc_purge_login_attempts", &counts->login_attempts, 2,
                              attempts);
+    if (st == AUTHSVC_OK) /* known sources past their age */
+        st = authsvc_db_exec(db, p, "authsvc_purge_login_sources", NULL, 1, sources);
     if (st == AUTHSVC_OK)
         st = authsvc_db_exec(db, p, "authsvc_purge_mail_tokens", &counts->mail_tokens, 1, one);
     if (st == AUTHSVC_OK) /* mail windows are at most a day, like the counters */

@@ -1,7 +1,11 @@
-/* Brute-force regulation: database counters per username and per client IP. */
+/* Brute-force regulation: database counters per username and per client IP, each
+ * attempt reserved by one statement before its password is checked. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_limits.h"
+#include "authsvc_log.h"
 #include "authsvc_regulation.h"
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))
@@ -19,100 +23,259 @@ long authsvc_regulation_lock_seconds(const authsvc_limit_t *limit, long long fai
     return (long)(wait < limit->max_wait ? wait : limit->max_wait);
 }
 
-/* The counter row of (scope, subject): its failures and the two times, or 0 when none. */
-static int regulation_row(authsvc_request_t *req, authsvc_db_t *db, const char *scope,
-                          const char *subject, long long *failures, long long *window_start,
-                          long long *locked_until)
-{
-    const char *args[] = {scope, subject};
-    apr_dbd_row_t *row = NULL;
-
-    if (!subject || authsvc_db_select_one(db, req->pool, "authsvc_login_attempt_get", &row, 2,
-                                          args) != AUTHSVC_OK)
-        return 0;
-    *failures = authsvc_db_column_int(db, row, 2, 0);
-    *window_start = authsvc_db_column_int(db, row, 3, 0);
-    *locked_until = authsvc_db_column_int(db, row, 4, 0);
-    return 1;
-}
-
 static long regulation_seconds_until(long long when_ms, long long now_ms)
 {
     return (long)((when_ms - now_ms + 999) / 1000);
-}
-
-authsvc_regulation_t authsvc_regulation_check(authsvc_request_t *req, authsvc_db_t *db,
-                                              const char *account_key, long *retry_after)
-{
-    authsvc_limit_t ip = authsvc_config_ip_limit(req->server_config);
-    long long now = authsvc_db_now_ms(), failures, start, locked;
-
-    *retry_after = 0;
-    if (ip.failures > 0
-        && regulation_row(req, db, "ip", req->client_ip, &failures, &start, &locked)
-        && failures >= ip.failures && start + ip.wait * 1000LL > now) {
-        *retry_after = regulation_seconds_until(start + ip.wait * 1000LL, now);
-        return AUTHSVC_REGULATION_IP_LIMITED;
-    }
-    if (authsvc_config_account_lockout(req->server_config).failures > 0
-        && regulation_row(req, db, "account", account_key, &failures, &start, &locked)
-        && locked > now) {
-        *retry_after = regulation_seconds_until(locked, now);
-        return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
-    }
-    return AUTHSVC_REGULATION_ALLOW;
 }
 
 static void regulation_exec(authsvc_request_t *req, authsvc_db_t *db, const char *label,
                             int nargs, const char **args)
 {
     if (authsvc_db_exec(db, req->pool, label, NULL, nargs, args) != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, "login attempt not counted (%s): %s", label,
-                 db->error ? db->error : "database error");
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2002) "login counter not updated "
+                 "(%s): %s", label, db->error ? db->error : "database error");
 }
 
-/* Counts a failure against the username and locks it once over the limit. */
-static void regulation_account_failed(authsvc_request_t *req, authsvc_db_t *db,
-                                      const char *account_key, long long now)
+/* Runs a reservation: 1 with *row when it counted the attempt, 0 when the limit refused
+ * it. A database failure lets the attempt through uncounted (*row NULL, logged): the
+ * login needs the database anyway and will most likely answer 503. */
+static int regulation_reserve(authsvc_request_t *req, authsvc_db_t *db, const char *label,
+                              apr_dbd_row_t **row, int nargs, const char **args)
 {
-    authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
-    const char *args[] = {account_key, ARG(now), ARG(now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL)};
-    long long failures = 0, start, locked;
-    long seconds;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, label, row, nargs, args);
 
-    if (lockout.failures <= 0)
-        return;
-    regulation_exec(req, db, "authsvc_login_attempt_account_failure", 3, args);
-    if (!regulation_row(req, db, "account", account_key, &failures, &start, &locked))
-        return;
-    seconds = authsvc_regulation_lock_seconds(&lockout, failures);
-    if (seconds > 0) {
-        const char *lock[] = {ARG(now + seconds * 1000LL), "account", account_key};
-
-        regulation_exec(req, db, "authsvc_login_attempt_lock", 3, lock);
+    if (st == AUTHSVC_NOT_FOUND)
+        return 0;
+    if (st != AUTHSVC_OK) {
+        *row = NULL;
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2003) "login attempt not counted "
+                 "(%s): %s; not limited", label, db->error ? db->error : "database error");
     }
+    return 1;
 }
 
-void authsvc_regulation_failed(authsvc_request_t *req, authsvc_db_t *db, const char *account_key)
+void authsvc_regulation_attempt_init(authsvc_regulation_attempt_t *attempt,
+                                     const char *username)
+{
+    memset(attempt, 0, sizeof(*attempt));
+    attempt->username = username;
+    attempt->source = "";
+}
+
+/* Seconds until the address's window ends, read after the reservation was refused. */
+static long regulation_address_retry(authsvc_request_t *req, authsvc_db_t *db, int window)
+{
+    const char *args[] = {"ip", req->client_ip, ""};
+    apr_dbd_row_t *row = NULL;
+    long long now = authsvc_db_now_ms(), end;
+
+    if (authsvc_db_select_one(db, req->pool, "authsvc_login_attempt_get", &row, 3, args)
+        != AUTHSVC_OK)
+        return window;
+    end = authsvc_db_column_int(db, row, 3, now) + window * 1000LL;
+    return end > now ? regulation_seconds_until(end, now) : 1;
+}
+
+authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
+                                                        authsvc_db_t *db,
+                                                        authsvc_regulation_attempt_t *attempt,
+                                                        long *retry_after)
 {
     authsvc_limit_t ip = authsvc_config_ip_limit(req->server_config);
     long long now = authsvc_db_now_ms();
+    const char *cutoff = ARG(now - ip.wait * 1000LL);
+    const char *args[] = {req->client_ip, ARG(now), cutoff, cutoff, cutoff, ARG(ip.failures)};
+    apr_dbd_row_t *row = NULL;
 
-    if (ip.failures > 0 && req->client_ip) {
-        const char *cutoff = ARG(now - ip.wait * 1000LL);
-        const char *args[] = {req->client_ip, ARG(now), cutoff, cutoff};
-
-        regulation_exec(req, db, "authsvc_login_attempt_ip_failure", 4, args);
+    *retry_after = 0;
+    if (ip.failures <= 0 || !req->client_ip)
+        return AUTHSVC_REGULATION_ALLOW;
+    if (!regulation_reserve(req, db, "authsvc_login_attempt_ip_reserve", &row, 6, args)) {
+        *retry_after = regulation_address_retry(req, db, ip.wait);
+        return AUTHSVC_REGULATION_IP_LIMITED;
     }
-    if (account_key)
-        regulation_account_failed(req, db, account_key, now);
+    if (row)
+        attempt->address_window = authsvc_db_column_int(db, row, 1, 0);
+    return AUTHSVC_REGULATION_ALLOW;
+}
+
+/* The counter of user_id's attempt (attempt->source): its device when the request
+ * carries that user's device cookie, else its address when that is a known source of the
+ * user, else "" (the account's). Notes the address's last success for the success. */
+static void regulation_source(authsvc_request_t *req, authsvc_db_t *db,
+                              authsvc_regulation_attempt_t *attempt, const char *user_id,
+                              long long now)
+{
+    const char *address = apr_pstrcat(req->pool, "ip:", req->client_ip, NULL);
+    const char *args[] = {user_id, address};
+    apr_dbd_row_t *row = NULL;
+
+    if (!user_id || !req->client_ip)
+        return;
+    attempt->user_id = user_id;
+    if (authsvc_db_select_one(db, req->pool, "authsvc_login_source_get", &row, 2, args)
+        == AUTHSVC_OK)
+        attempt->address_seen = authsvc_db_column_int(db, row, 0, 0);
+    if (req->device_user_id && req->device_id && strcmp(req->device_user_id, user_id) == 0)
+        attempt->source = apr_pstrcat(req->pool, "device:", req->device_id, NULL);
+    else if (attempt->address_seen > now - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)
+        attempt->source = address;
+}
+
+authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
+                                                        authsvc_db_t *db,
+                                                        authsvc_regulation_attempt_t *attempt,
+                                                        const char *account_key,
+                                                        const char *user_id)
+{
+    authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
+    long long now = authsvc_db_now_ms();
+    const char *quiet = ARG(now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL);
+    /* until the attempt is settled, the longest wait (settling sets the right one) */
+    const char *provisional = ARG(now + lockout.max_wait * 1000LL);
+    const char *args[8];
+    apr_dbd_row_t *row = NULL;
+
+    regulation_source(req, db, attempt, user_id, now);
+    if (lockout.failures <= 0 || !account_key)
+        return AUTHSVC_REGULATION_ALLOW;
+    args[0] = account_key;
+    args[1] = attempt->source;
+    args[2] = ARG(now);
+    args[3] = lockout.failures <= 1 ? provisional : "0";
+    args[4] = args[5] = quiet;
+    args[6] = ARG(lockout.failures);
+    args[7] = provisional;
+    if (!regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 8, args))
+        return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
+    if (row) {
+        attempt->account_key = account_key;
+        attempt->account_failures = authsvc_db_column_int(db, row, 0, 0);
+    }
+    return AUTHSVC_REGULATION_ALLOW;
+}
+
+static void regulation_address_release(authsvc_request_t *req, authsvc_db_t *db,
+                                       const authsvc_regulation_attempt_t *attempt)
+{
+    const char *args[] = {req->client_ip, ARG(attempt->address_window)};
+
+    if (attempt->address_window)
+        regulation_exec(req, db, "authsvc_login_attempt_ip_release", 2, args);
+}
+
+/* The client address becomes a known source of the user (its time written again at
+ * most once per AUTHSVC_KNOWN_SOURCE_REFRESH). */
+static void regulation_address_known(authsvc_request_t *req, authsvc_db_t *db,
+                                     const authsvc_regulation_attempt_t *attempt)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {attempt->user_id, apr_pstrcat(req->pool, "ip:", req->client_ip, NULL),
+                          ARG(now)};
+
+    if (attempt->user_id && req->client_ip
+        && attempt->address_seen <= now - AUTHSVC_KNOWN_SOURCE_REFRESH * 1000LL)
+        regulation_exec(req, db, "authsvc_login_source_record", 3, args);
 }
 
 void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
-                                  const char *account_key)
+                                  const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {"account", account_key};
+    const char *args[] = {attempt->account_key, attempt->source};
 
-    if (account_key)
+    regulation_address_release(req, db, attempt);
+    if (attempt->account_key)
         regulation_exec(req, db, "authsvc_login_attempt_clear", 2, args);
+    regulation_address_known(req, db, attempt);
+}
+
+void authsvc_regulation_released(authsvc_request_t *req, authsvc_db_t *db,
+                                 const authsvc_regulation_attempt_t *attempt)
+{
+    const char *args[] = {attempt->account_key, attempt->source,
+                          ARG(attempt->account_failures)};
+
+    regulation_address_release(req, db, attempt);
+    if (attempt->account_key)
+        regulation_exec(req, db, "authsvc_login_attempt_account_release", 3, args);
+}
+
+/* A failed attempt that reached the limit: the lock its count calls for replaces the
+ * provisional one of its reservation. */
+static void regulation_account_lock(authsvc_request_t *req, authsvc_db_t *db,
+                                    const authsvc_regulation_attempt_t *attempt)
+{
+    authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
+    long seconds = authsvc_regulation_lock_seconds(&lockout, attempt->account_failures);
+    const char *args[] = {ARG(authsvc_db_now_ms() + seconds * 1000LL), attempt->account_key,
+                          attempt->source, ARG(attempt->account_failures)};
+
+    if (attempt->account_key && seconds > 0)
+        regulation_exec(req, db, "authsvc_login_attempt_account_lock", 4, args);
+}
+
+void authsvc_regulation_address_failed(authsvc_request_t *req, authsvc_db_t *db)
+{
+    authsvc_limit_t ip = authsvc_config_ip_limit(req->server_config);
+    long long now = authsvc_db_now_ms();
+    const char *cutoff = ARG(now - ip.wait * 1000LL);
+    const char *args[] = {req->client_ip, ARG(now), cutoff, cutoff};
+
+    if (ip.failures > 0 && req->client_ip)
+        regulation_exec(req, db, "authsvc_login_attempt_ip_failure", 4, args);
+}
+
+void authsvc_regulation_account_clear(authsvc_request_t *req, authsvc_db_t *db,
+                                      const char *account_key)
+{
+    if (account_key)
+        regulation_exec(req, db, "authsvc_login_attempts_clear_account", 1, &account_key);
+}
+
+static const char *const regulation_reasons[] = {
+    "bad-password", "unknown-user", "locked", "ip-limited", "bad-client"
+};
+
+const char *authsvc_regulation_log_escape(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    apr_size_t len, i;
+    char *out, *o;
+
+    if (!s)
+        return "-";
+    len = strlen(s);
+    if (len > max)
+        len = max;
+    o = out = apr_palloc(p, len * 3 + sizeof("..."));
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c > 0x20 && c < 0x7f && c != '"' && c != '%' && c != '\\')
+            *o++ = (char)c;
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xf];
+        }
+    }
+    if (s[len] != '\0') {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
+}
+
+void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
+                                const authsvc_regulation_attempt_t *attempt,
+                                authsvc_regulation_reason_t reason)
+{
+    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
+             "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
+             req->client_ip ? req->client_ip : "-",
+             !*attempt->source ? "unknown" : *attempt->source == 'i' ? "address" : "device",
+             authsvc_regulation_log_escape(req->pool, attempt->username,
+                                           AUTHSVC_LOG_USERNAME_MAX));
+    regulation_account_lock(req, db, attempt);
 }

@@ -3,6 +3,7 @@ certificate made by the openssl command line): the login page, server-side sessi
 cookies, return URLs, silent refresh and logout, first with a plain HTTPS client, then
 with a real browser (headless Chromium driven by playwright-core). Security rows:
 T-10 (cookie of one vhost on another), T-31, T-32, T-63, T-65."""
+import base64
 import http.client
 import json
 import os
@@ -10,11 +11,13 @@ import re
 import shutil
 import ssl
 import subprocess
+import time
 import urllib.parse
 
 import pytest
 
 from harness import util
+from harness.accounts import add_users
 from harness.client import raw_exchange
 from harness.echo import headers_named
 
@@ -121,9 +124,10 @@ class Resp:
 class Browser:
     """A tiny HTTPS client with a cookie jar (name -> value), no redirects followed."""
 
-    def __init__(self, port):
+    def __init__(self, port, source=None):
         self.port = port
         self.jar = {}
+        self.source = source  # the local address to connect from (127.x.y.z)
 
     def request(self, method, path, headers=None, form=None, port=None, https=True):
         h = dict(headers or {})
@@ -133,11 +137,14 @@ class Browser:
         if form is not None:
             body = urllib.parse.urlencode(form)
             h["Content-Type"] = "application/x-www-form-urlencoded"
+        source = (self.source, 0) if self.source else None
         if https:
             conn = http.client.HTTPSConnection("127.0.0.1", port or self.port, timeout=15,
-                                               context=ssl._create_unverified_context())
+                                               context=ssl._create_unverified_context(),
+                                               source_address=source)
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15,
+                                              source_address=source)
         conn.request(method, path, body=body, headers=h)
         r = conn.getresponse()
         resp = Resp(r.status, r.headers, r.read())
@@ -325,6 +332,71 @@ def test_logout_ends_the_session_and_its_tokens(browser, accounts, backend):
     replay.jar["__Host-authsvc-session"] = sid
     r = replay.request("GET", "/site/index.html", headers={"Accept": "text/html"})
     assert r.status == 303, r
+
+
+# ---- the device cookie: a browser that signed in before passes the account's lock -------
+
+DEVICE_COOKIE = "__Host-authsvc-device"
+DEVICE_RE = r"1\.([A-Za-z0-9_-]+)\.(\d+)\.([0-9a-f]{32})\.[A-Za-z0-9_-]{43}"
+
+
+@pytest.fixture(scope="module")
+def device_owner(server, backend, accounts):
+    """A user of its own, added once httpd runs."""
+    return add_users(backend, accounts, ["device-owner"])[0]
+
+
+def lock_account(backend, username):
+    """The account-wide lock an attack from elsewhere leaves, for an hour."""
+    now = int(time.time() * 1000)
+    backend.query("INSERT INTO login_attempts (scope, subject, failures, window_start, "
+                  "locked_until) VALUES ('account', '%s', 5, %d, %d)"
+                  % (username, now, now + 3600 * 1000))
+
+
+def test_login_sets_a_signed_device_cookie(tls_port, accounts, device_owner):
+    b = Browser(tls_port, source="127.0.7.1")
+    r = b.login(accounts, "device-owner")
+    assert r.status == 303, r
+    devices = [c for c in r.cookies() if c.startswith(DEVICE_COOKIE + "=")]
+    assert len(devices) == 1, r.cookies()
+    _, value, attrs = cookie_attrs(devices[0])
+    m = re.fullmatch(DEVICE_RE, value)
+    assert m, value
+    user_id = base64.urlsafe_b64decode(m.group(1) + "=" * (-len(m.group(1)) % 4)).decode()
+    assert user_id == device_owner.id and abs(int(m.group(2)) - time.time()) < 60, value
+    assert attrs.get("path") == "/" and "secure" in attrs and "httponly" in attrs, attrs
+    assert attrs.get("samesite") == "Lax" and "domain" not in attrs, attrs
+    assert attrs.get("max-age") == str(30 * 86400), attrs
+    # signing in again from that browser keeps its device id
+    r = b.login(accounts, "device-owner")
+    again = [c for c in r.cookies() if c.startswith(DEVICE_COOKIE + "=")]
+    assert again and re.fullmatch(DEVICE_RE, cookie_attrs(again[0])[1]).group(3) == m.group(3)
+
+
+def test_device_cookie_lets_its_user_in_while_the_account_is_locked(tls_port, accounts, backend,
+                                                                     device_owner):
+    known = Browser(tls_port, source="127.0.7.2")
+    assert known.login(accounts, "device-owner").status == 303
+    other = Browser(tls_port, source="127.0.7.3")
+    assert other.login(accounts, "alice").status == 303
+    lock_account(backend, "device-owner")
+    try:
+        # the same browser from an address never used before: in, by its device cookie
+        known.source = "127.0.7.4"
+        r = known.login(accounts, "device-owner")
+        assert r.status == 303 and r.header("Location") == "/site/index.html", r
+        # no cookie, a forged cookie, another user's cookie: the lock holds
+        fresh = Browser(tls_port, source="127.0.7.5")
+        forged = Browser(tls_port, source="127.0.7.6")
+        value = known.jar[DEVICE_COOKIE]
+        forged.jar[DEVICE_COOKIE] = value[:2] + ("A" if value[2] != "A" else "B") + value[3:]
+        other.source = "127.0.7.7"
+        for b in (fresh, forged, other):
+            r = b.login(accounts, "device-owner")
+            assert r.status == 401 and b"Invalid username or password" in r.body, r
+    finally:
+        backend.query("DELETE FROM login_attempts WHERE subject = 'device-owner'")
 
 
 # ---- a real browser ----------------------------------------------------------------------

@@ -8,21 +8,28 @@ The limits here are small so that the tests are quick: a username locks after 3
 failures for 2 s, doubling up to 8 s; an address is refused after 20 failures in 60 s.
 Each test uses its own client addresses (127.0.0.x; Linux routes all of 127/8 to the
 loopback) and usernames, so their counters do not mix."""
+import re
+import threading
 import time
 import uuid
 
 import pytest
 
 from harness.accounts import provisioned
-from harness.client import assert_envelope
+from harness.client import HttpClient, assert_envelope
 
 LOCK_FAILURES, LOCK_WAIT, LOCK_MAX = 3, 2, 8
 IP_FAILURES, IP_WINDOW = 20, 60
+# the defaults (clarification 19), on the nodes of the race tests
+DEFAULT_LOCK, DEFAULT_IP = 5, 50
+DEFAULT_LIMITS = ["AuthsvcAccountLockout 5 60 900", "AuthsvcIpLoginLimit 50 300"]
+RACE_GUESSES = 150
 
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    with provisioned(backend, ["mallory-target", "spread-target", "unlock-me", "reset-me"]) as acc:
+    with provisioned(backend, ["mallory-target", "spread-target", "unlock-me", "reset-me",
+                               "race-target", "owner-target", "stale-owner"]) as acc:
         yield acc
 
 
@@ -178,3 +185,161 @@ def test_wrong_client_secret_counts_against_the_address(client, accounts):
     statuses = [client.post_json("/auth/login", body, source=src).status
                 for _ in range(IP_FAILURES + 1)]
     assert statuses[:IP_FAILURES] == [401] * IP_FAILURES and statuses[-1] == 429, statuses
+
+
+# ---- the log line of a refused login ------------------------------------------------------
+
+def test_refused_login_logs_one_escaped_line(client, accounts, server):
+    src = "127.0.0.13"
+    forged = 'evil\r\nauthsvc2001: login refused: reason=locked client=10.9.9.9 user="x"\x1b[31m'
+    assert_refused(login(client, accounts, forged, "wrong-password", src))
+    assert_refused(login(client, accounts, "alice", "wrong-password", src))
+    lines = [line for line in server.log_text().splitlines() if "client=%s " % src in line]
+    assert len(lines) == 2, lines
+    assert 'login refused: reason=unknown-user client=127.0.0.13 source=unknown user="evil%0D%0A' \
+        'authsvc2001:%20login%20refused:%20reason=locked%20client=10.9.9.9%20user=%22x%22' \
+        '%1B[31m"' in lines[0], lines
+    assert 'login refused: reason=bad-password client=127.0.0.13 source=unknown user="alice"' \
+        in lines[1], lines
+    # the forged text never starts a line of its own, and no raw control byte is written
+    text = server.log_text()
+    assert "client=10.9.9.9" not in text.replace(lines[0], ""), text[-2000:]
+    assert "\x1b" not in text and "\r" not in text
+    assert accounts["alice"].password not in text
+
+
+# ---- races: a limit bounds the passwords checked, over two nodes -------------------------
+
+@pytest.fixture(scope="module")
+def race_nodes(backend, accounts, httpd_factory):
+    """Clients of httpd nodes with the default limits on the module's database: two
+    nodes on PostgreSQL, one (of two children, like every node) on SQLite."""
+    count = 2 if backend.kind == "pgsql" else 1
+    nodes = [httpd_factory("race-%d" % i, accounts.httpd_config(limits=DEFAULT_LIMITS))
+             for i in range(count)]
+    return [(srv, HttpClient("127.0.0.1", srv.port, timeout=90)) for srv in nodes]
+
+
+def at_once(race_nodes, accounts, requests):
+    """Sends every (username, password, source) to /auth/login at the same moment,
+    spread over the nodes; answers the statuses in order."""
+    statuses = [None] * len(requests)
+    start = threading.Barrier(len(requests))
+
+    def one(i, username, password, source):
+        body = {"client_id": "web", "client_secret": accounts.client_secrets["web"],
+                "username": username, "password": password}
+        start.wait()
+        client = race_nodes[i % len(race_nodes)][1]
+        statuses[i] = client.post_json("/auth/login", body, source=source).status
+
+    threads = [threading.Thread(target=one, args=(i,) + req) for i, req in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
+
+
+REFUSED_RE = re.compile(r'authsvc2001: login refused: reason=(\S+) client=(\S+) source=(\S+) '
+                        r'user="(.*)"$')
+
+
+def refusals(race_nodes, reason, user=None, client=None):
+    """The lines of refused logins with that reason in the nodes' error logs."""
+    found = []
+    for srv, _ in race_nodes:
+        for line in srv.log_text().splitlines():
+            m = REFUSED_RE.search(line)
+            if m and m.group(1) == reason and (user is None or m.group(4) == user) \
+                    and (client is None or m.group(2) == client):
+                found.append(line)
+    return found
+
+
+def test_race_simultaneous_guesses_check_at_most_the_lockout_passwords(race_nodes, accounts,
+                                                                        capsys):
+    guesses = [("race-target", "wrong-%d" % i, "127.0.3.%d" % (i % 250 + 1))
+               for i in range(RACE_GUESSES)]
+    statuses = at_once(race_nodes, accounts, guesses)
+    assert statuses == [401] * RACE_GUESSES, statuses
+    checked = len(refusals(race_nodes, "bad-password", user="race-target"))
+    locked = len(refusals(race_nodes, "locked", user="race-target"))
+    with capsys.disabled():
+        print("\n[regulation] %d simultaneous guesses on %d node(s): %d passwords checked "
+              "(lockout %d)" % (RACE_GUESSES, len(race_nodes), checked, DEFAULT_LOCK))
+    # one line per refused login, and exactly the lockout's worth of passwords checked
+    assert checked + locked == RACE_GUESSES, (checked, locked)
+    assert checked == DEFAULT_LOCK, checked
+
+
+def test_race_simultaneous_spraying_checks_at_most_the_address_limit(race_nodes, accounts,
+                                                                    capsys):
+    src = "127.0.4.1"
+    guesses = [("sprayed-race-%03d" % i, "Summer2026!", src) for i in range(RACE_GUESSES)]
+    statuses = at_once(race_nodes, accounts, guesses)
+    checked = len(refusals(race_nodes, "unknown-user", client=src))
+    limited = len(refusals(race_nodes, "ip-limited", client=src))
+    with capsys.disabled():
+        print("\n[regulation] %d simultaneous guesses from one address on %d node(s): %d "
+              "passwords checked (limit %d)" % (RACE_GUESSES, len(race_nodes), checked,
+                                                DEFAULT_IP))
+    assert sorted(set(statuses)) == [401, 429], statuses
+    assert statuses.count(401) == checked == DEFAULT_IP, (statuses.count(401), checked)
+    assert statuses.count(429) == limited == RACE_GUESSES - DEFAULT_IP, limited
+
+
+# ---- known sources: attackers cannot keep the owner out --------------------------------
+
+def node_login(race_nodes, accounts, i, username, password, source):
+    client = race_nodes[i % len(race_nodes)][1]
+    return login(client, accounts, username, password, source)
+
+
+def source_locked_for_ms(backend, username, source):
+    rows = backend.query("SELECT locked_until FROM login_attempts WHERE scope = 'account' "
+                         "AND subject = '%s' AND source = '%s'" % (username, source))
+    return int(rows[0][0]) - int(time.time() * 1000) if rows else None
+
+
+def test_attack_from_20_addresses_locks_others_out_but_not_the_owner(race_nodes, accounts,
+                                                                      backend):
+    owner, home = "owner-target", "127.0.5.1"
+    right_password = right(accounts, owner)
+    # the owner's usual address: a successful login before the attack
+    assert node_login(race_nodes, accounts, 0, owner, right_password, home).status == 200
+    # 20 addresses, 5 guesses each, all at once over the nodes
+    guesses = [(owner, "guess-%d" % i, "127.0.6.%d" % (i % 20 + 1)) for i in range(100)]
+    assert at_once(race_nodes, accounts, guesses) == [401] * 100
+    # the lock engaged after the lockout's worth of passwords, far before 100
+    assert len(refusals(race_nodes, "bad-password", user=owner)) == DEFAULT_LOCK
+    assert source_locked_for_ms(backend, owner, "") > 0
+    # the owner still gets in from the known address, on every node
+    for i in range(len(race_nodes)):
+        r = node_login(race_nodes, accounts, i, owner, right_password, home)
+        assert r.status == 200, r
+    # an unknown address with the right password is refused: the account's lock holds
+    assert_refused(node_login(race_nodes, accounts, 1, owner, right_password, "127.0.6.99"))
+    assert refusals(race_nodes, "locked", user=owner, client="127.0.6.99")
+    # the known address that guesses wrong itself is locked by its own counter
+    for i in range(DEFAULT_LOCK):
+        assert_refused(node_login(race_nodes, accounts, i, owner, "own-typo", home))
+    assert source_locked_for_ms(backend, owner, "ip:" + home) > 0
+    assert_refused(node_login(race_nodes, accounts, 0, owner, right_password, home))
+    lines = refusals(race_nodes, "locked", user=owner, client=home)
+    assert lines and all("source=address" in line for line in lines), lines
+
+
+def test_an_address_known_over_30_days_ago_is_not_known(race_nodes, accounts, backend):
+    owner, home = "stale-owner", "127.0.5.2"
+    right_password = right(accounts, owner)
+    assert node_login(race_nodes, accounts, 0, owner, right_password, home).status == 200
+    rows = backend.query("SELECT source FROM login_sources WHERE user_id = '%s'"
+                         % accounts[owner].id)
+    assert rows == [["ip:" + home]], rows
+    for i in range(DEFAULT_LOCK):
+        assert_refused(node_login(race_nodes, accounts, i, owner, "guess", "127.0.6.50"))
+    assert node_login(race_nodes, accounts, 1, owner, right_password, home).status == 200
+    backend.query("UPDATE login_sources SET last_success = %d WHERE user_id = '%s'"
+                  % (int(time.time() * 1000) - 31 * 86400 * 1000, accounts[owner].id))
+    assert_refused(node_login(race_nodes, accounts, 0, owner, right_password, home))

@@ -40,6 +40,7 @@ int main(void)
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();
+    authsvc_test_register_device_cookie();
     authsvc_test_register_totp();
     authsvc_test_register_column_crypt();
     authsvc_test_register_admin();

@@ -485,12 +485,18 @@ static void test_user_list_shows_no_secrets(void)
 static void add_attempt(authsvc_db_t *db, apr_pool_t *p, const char *scope, const char *subject)
 {
     const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
-    const char *args[] = {subject, now, now, now};
-    int ip = strcmp(scope, "ip") == 0;
+    const char *ip_args[] = {subject, now, now, now};
+    const char *account_args[] = {subject, "", now, "0", now, now, "5", now};
+    apr_dbd_row_t *row = NULL;
 
-    CU_ASSERT_EQUAL(authsvc_db_exec(db, p, ip ? "authsvc_login_attempt_ip_failure"
-                                              : "authsvc_login_attempt_account_failure",
-                                    NULL, ip ? 4 : 3, args), AUTHSVC_OK);
+    if (strcmp(scope, "ip") == 0) {
+        CU_ASSERT_EQUAL(authsvc_db_exec(db, p, "authsvc_login_attempt_ip_failure", NULL, 4,
+                                        ip_args), AUTHSVC_OK);
+    }
+    else {
+        CU_ASSERT_EQUAL(authsvc_db_select_one(db, p, "authsvc_login_attempt_account_reserve",
+                                              &row, 8, account_args), AUTHSVC_OK);
+    }
 }
 
 static void test_user_unlock_clears_only_that_account(void)

@@ -616,30 +616,143 @@ static void test_revocation_is_idempotent(void)
                     AUTHSVC_NOT_FOUND);
 }
 
-static long long attempt_failures(const char *scope, const char *subject)
+/* Column n of the counter (scope, subject) (2: failures, 4: locked_until), or -1. */
+static long long attempt_column(const char *scope, const char *subject, int n)
 {
-    const char *key[] = {scope, subject};
+    const char *key[] = {scope, subject, ""};
     apr_dbd_row_t *row = NULL;
 
-    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 2, key) != AUTHSVC_OK)
+    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 3, key) != AUTHSVC_OK)
         return -1;
-    return authsvc_db_column_int(db, row, 2, -1);
+    return authsvc_db_column_int(db, row, n, -1);
+}
+
+static long long attempt_failures(const char *scope, const char *subject)
+{
+    return attempt_column(scope, subject, 2);
+}
+
+/* An account reservation at now on the account-wide counter, or on that of a source
+ * (limit 3, provisional lock until now + 900 s, quiet cutoff quiet): the count it made, 0
+ * when the lock refused it, -1 on error. */
+static long long source_reserve(const char *subject, const char *source, long long now,
+                                long long quiet)
+{
+    const char *q = authsvc_db_int_arg(pool, quiet);
+    const char *args[] = {subject, source, authsvc_db_int_arg(pool, now), "0", q, q, "3",
+                          authsvc_db_int_arg(pool, now + 900000)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, pool, "authsvc_login_attempt_account_reserve",
+                                                &row, 8, args);
+
+    if (st == AUTHSVC_NOT_FOUND)
+        return 0;
+    return st == AUTHSVC_OK ? authsvc_db_column_int(db, row, 0, -1) : -1;
+}
+
+static long long account_reserve(const char *subject, long long now, long long quiet)
+{
+    return source_reserve(subject, "", now, quiet);
+}
+
+static long long attempt_locked_until(const char *scope, const char *subject)
+{
+    return attempt_column(scope, subject, 4);
 }
 
 static void test_login_failures_count_up(void)
 {
     long long now = authsvc_db_now_ms();
-    const char *n = authsvc_db_int_arg(pool, now), *old = authsvc_db_int_arg(pool, now - 1000);
-    const char *fail[] = {"counted", n, old}, *later[] = {"counted", n, n};
 
-    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, fail, NULL), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, fail, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(account_reserve("counted", now, now - 1000), 1);
+    CU_ASSERT_EQUAL(account_reserve("counted", now, now - 1000), 2);
     CU_ASSERT_EQUAL(attempt_failures("account", "counted"), 2);
-    /* the latest failure is older than the cutoff: the count starts again */
-    later[1] = authsvc_db_int_arg(pool, now + 10);
-    later[2] = authsvc_db_int_arg(pool, now + 5);
-    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_failure", 3, later, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(attempt_locked_until("account", "counted"), 0);
+    /* the latest attempt is older than the quiet cutoff: the count starts again */
+    CU_ASSERT_EQUAL(account_reserve("counted", now + 10, now + 5), 1);
     CU_ASSERT_EQUAL(attempt_failures("account", "counted"), 1);
+}
+
+static void test_account_reservation_locks_at_the_limit(void)
+{
+    long long now = authsvc_db_now_ms(), quiet = now - 1000;
+    const char *lock[] = {authsvc_db_int_arg(pool, now + 60000), "limited", "", "3"};
+    const char *stale[] = {authsvc_db_int_arg(pool, now + 1), "limited", "", "2"};
+    const char *release[] = {"limited", "", "4"};
+    int nrows = -1;
+
+    CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 1);
+    CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 2);
+    /* the third attempt locks at once, before its password is checked */
+    CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 3);
+    CU_ASSERT_EQUAL(attempt_locked_until("account", "limited"),
+                    now + 900000);
+    CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 0);
+    CU_ASSERT_EQUAL(attempt_failures("account", "limited"), 3);
+    /* settled as failed: the lock its count calls for; a stale count changes nothing */
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_lock", 4, stale, &nrows), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(nrows, 0);
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_lock", 4, lock, &nrows), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(nrows, 1);
+    CU_ASSERT_EQUAL(attempt_locked_until("account", "limited"), now + 60000);
+    CU_ASSERT_EQUAL(account_reserve("limited", now + 59999, quiet), 0);
+    /* once the lock ends, one more attempt, which locks again */
+    CU_ASSERT_EQUAL(account_reserve("limited", now + 60000, quiet), 4);
+    CU_ASSERT_EQUAL(account_reserve("limited", now + 60001, quiet), 0);
+    /* given back (no password checked): unlocked, the count as before */
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_account_release", 3, release, &nrows),
+                    AUTHSVC_OK);
+    CU_ASSERT_EQUAL(nrows, 1);
+    CU_ASSERT_EQUAL(attempt_failures("account", "limited"), 3);
+    CU_ASSERT_EQUAL(account_reserve("limited", now + 60002, quiet), 4);
+}
+
+static void test_known_source_counts_apart(void)
+{
+    long long now = authsvc_db_now_ms(), quiet = now - 1000;
+
+    CU_ASSERT_EQUAL(account_reserve("owned", now, quiet), 1);
+    CU_ASSERT_EQUAL(account_reserve("owned", now, quiet), 2);
+    CU_ASSERT_EQUAL(account_reserve("owned", now, quiet), 3);
+    CU_ASSERT_EQUAL(account_reserve("owned", now, quiet), 0);
+    /* the account is locked; its known address has a counter of its own */
+    CU_ASSERT_EQUAL(source_reserve("owned", "ip:192.0.2.7", now, quiet), 1);
+    CU_ASSERT_EQUAL(source_reserve("owned", "ip:192.0.2.7", now, quiet), 2);
+    CU_ASSERT_EQUAL(source_reserve("owned", "device:00ff", now, quiet), 1);
+    CU_ASSERT_EQUAL(source_reserve("owned", "ip:192.0.2.7", now, quiet), 3);
+    CU_ASSERT_EQUAL(source_reserve("owned", "ip:192.0.2.7", now, quiet), 0);
+    CU_ASSERT_EQUAL(attempt_failures("account", "owned"), 3);
+}
+
+/* An address reservation at now (limit 2, window from window_cutoff): the count, 0 when
+ * refused, -1 on error. */
+static long long ip_reserve(const char *subject, long long now, long long window_cutoff)
+{
+    const char *c = authsvc_db_int_arg(pool, window_cutoff);
+    const char *args[] = {subject, authsvc_db_int_arg(pool, now), c, c, c, "2"};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, pool, "authsvc_login_attempt_ip_reserve",
+                                                &row, 6, args);
+
+    if (st == AUTHSVC_NOT_FOUND)
+        return 0;
+    return st == AUTHSVC_OK ? authsvc_db_column_int(db, row, 0, -1) : -1;
+}
+
+static void test_ip_reservation_refuses_at_the_limit(void)
+{
+    long long now = authsvc_db_now_ms();
+    const char *release[] = {"192.0.2.9", authsvc_db_int_arg(pool, now)};
+
+    CU_ASSERT_EQUAL(ip_reserve("192.0.2.9", now, now - 1000), 1);
+    CU_ASSERT_EQUAL(ip_reserve("192.0.2.9", now + 1, now - 999), 2);
+    CU_ASSERT_EQUAL(ip_reserve("192.0.2.9", now + 2, now - 998), 0);
+    CU_ASSERT_EQUAL(attempt_failures("ip", "192.0.2.9"), 2);
+    /* a success gives its place back */
+    CU_ASSERT_EQUAL(exec("authsvc_login_attempt_ip_release", 2, release, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(ip_reserve("192.0.2.9", now + 3, now - 997), 2);
+    /* the window (started at now) ended: a new one starts */
+    CU_ASSERT_EQUAL(ip_reserve("192.0.2.9", now + 20, now + 10), 1);
 }
 
 static void test_ip_failures_window(void)
@@ -742,6 +855,12 @@ void authsvc_test_register_db(void)
                 test_refresh_token_rotation_and_family_revocation);
     CU_add_test(s, "revoking a jti twice is fine", test_revocation_is_idempotent);
     CU_add_test(s, "login failures count up", test_login_failures_count_up);
+    CU_add_test(s, "an account reservation locks at the limit",
+                test_account_reservation_locks_at_the_limit);
+    CU_add_test(s, "a known source counts apart from its account",
+                test_known_source_counts_apart);
+    CU_add_test(s, "an ip reservation refuses at the limit",
+                test_ip_reservation_refuses_at_the_limit);
     CU_add_test(s, "ip failures count in a fixed window", test_ip_failures_window);
     CU_add_test(s, "a mail limit hit answers the count it made",
                 test_mail_limit_hit_answers_its_count);

@@ -39,6 +39,30 @@ static void test_maximum_equal_to_the_wait(void)
     CU_ASSERT_EQUAL(authsvc_regulation_lock_seconds(&flat, 50), 30);
 }
 
+static void test_log_escape_keeps_one_line(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "alice@example.org", 128),
+                           "alice@example.org");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "a\r\nb\tc d", 128),
+                           "a%0D%0Ab%09c%20d");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\x1b[31mred", 128), "%1B[31mred");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "q\"u%ote\\", 128),
+                           "q%22u%25ote%5C");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\xc3\xa9\x7f", 128), "%C3%A9%7F");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, NULL, 128), "-");
+}
+
+static void test_log_escape_cuts_long_names(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "abcdef", 3), "abc...");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "abc", 3), "abc");
+    CU_ASSERT_STRING_EQUAL(authsvc_regulation_log_escape(p, "\n\n\n\n", 2), "%0A%0A...");
+}
+
 void authsvc_test_register_regulation(void)
 {
     CU_pSuite s = CU_add_suite("regulation", NULL, NULL);
@@ -47,4 +71,6 @@ void authsvc_test_register_regulation(void)
     CU_add_test(s, "the wait doubles up to the maximum", test_wait_doubles_up_to_the_maximum);
     CU_add_test(s, "0 failures switches it off", test_zero_failures_switches_it_off);
     CU_add_test(s, "a maximum equal to the wait", test_maximum_equal_to_the_wait);
+    CU_add_test(s, "log escape keeps a username on one line", test_log_escape_keeps_one_line);
+    CU_add_test(s, "log escape cuts long names", test_log_escape_cuts_long_names);
 }

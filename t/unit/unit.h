@@ -22,6 +22,7 @@ void authsvc_test_register_db(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
+void authsvc_test_register_device_cookie(void);
 void authsvc_test_register_totp(void);
 void authsvc_test_register_column_crypt(void);
 void authsvc_test_register_admin(void);
