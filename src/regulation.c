@@ -4,6 +4,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_metrics.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_regulation.h"
@@ -183,6 +184,7 @@ void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
 {
     const char *args[] = {attempt->account_key, attempt->source};
 
+    authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_LOGIN_SUCCESS);
     regulation_address_release(req, db, attempt);
     if (attempt->account_key)
         regulation_exec(req, db, "authsvc_login_attempt_clear", 2, args);
@@ -271,6 +273,14 @@ void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,
                                 authsvc_regulation_reason_t reason)
 {
+    static const authsvc_metric_t metric[] = {
+        [AUTHSVC_REFUSED_BAD_PASSWORD] = AUTHSVC_METRIC_LOGIN_BAD_PASSWORD,
+        [AUTHSVC_REFUSED_UNKNOWN_USER] = AUTHSVC_METRIC_LOGIN_UNKNOWN_USER,
+        [AUTHSVC_REFUSED_LOCKED] = AUTHSVC_METRIC_LOGIN_LOCKED,
+        [AUTHSVC_REFUSED_IP_LIMITED] = AUTHSVC_METRIC_LOGIN_IP_LIMITED,
+        [AUTHSVC_REFUSED_BAD_CLIENT] = AUTHSVC_METRIC_LOGIN_OTHER_FAILURE};
+
+    authsvc_metrics_count(req->server_config->metrics, metric[reason]);
     req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
              "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
              req->client_ip ? req->client_ip : "-",
