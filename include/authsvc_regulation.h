@@ -11,7 +11,8 @@
 typedef enum {
     AUTHSVC_REGULATION_ALLOW,
     AUTHSVC_REGULATION_ACCOUNT_LOCKED,  /* refuse without checking the password */
-    AUTHSVC_REGULATION_IP_LIMITED       /* 429 with Retry-After */
+    AUTHSVC_REGULATION_IP_LIMITED,      /* 429 with Retry-After */
+    AUTHSVC_REGULATION_UNAVAILABLE      /* the attempt could not be counted: 503, no check */
 } authsvc_regulation_t;
 
 /* Seconds a username stays locked after its failures-th consecutive failure: 0 under the

@@ -44,7 +44,7 @@ authsvc_status_t authsvc_activity_purge(authsvc_db_t *db, apr_pool_t *p, int day
 }
 
 /* Now and then (one write in PURGE_ONE_IN), rows past the retention go. */
-static void activity_purge_maybe(authsvc_request_t *req, authsvc_db_t *db)
+void authsvc_activity_purge_maybe(authsvc_request_t *req, authsvc_db_t *db)
 {
     int days = authsvc_config_activity_retention_days(req->server_config);
     unsigned char dice = 1;
@@ -56,16 +56,18 @@ static void activity_purge_maybe(authsvc_request_t *req, authsvc_db_t *db)
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1501) "old login activity not purged");
 }
 
-void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
-                             const char *actor, const char *tenant_id, const char *client_id,
-                             const cJSON *payload)
+authsvc_status_t authsvc_activity_store(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *type, const char *actor,
+                                        const char *tenant_id, const char *client_id,
+                                        const cJSON *payload)
 {
     const char *ua = req->user_agent;
     const unsigned char *key = req->server_config->activity_key;
     const char *args[9];
+    authsvc_status_t st;
 
     if (!authsvc_config_activity_record(req->server_config))
-        return;
+        return AUTHSVC_OK;
     if (ua && strlen(ua) > DEVICE_INFO_MAX)
         ua = apr_pstrndup(req->pool, ua, DEVICE_INFO_MAX);
     args[0] = authsvc_uuid_v4(req->pool);
@@ -77,18 +79,27 @@ void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const cha
         && authsvc_column_encrypt(req->pool, key, ACTIVITY_SEALED_COLUMN, args[4], &args[4])
                != AUTHSVC_OK) {
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0403) "login activity not encrypted");
-        return;
+        return AUTHSVC_CRYPTO_ERROR;
     }
     args[5] = type;
     args[6] = ua;
     args[7] = req->client_ip;
     args[8] = client_id;
-    if (!args[0] || authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
-                        != AUTHSVC_OK)
+    st = args[0] ? authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
+                 : AUTHSVC_CRYPTO_ERROR;
+    if (st != AUTHSVC_OK)
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
                  type);
-    else
-        activity_purge_maybe(req, db);
+    return st;
+}
+
+void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+                             const char *actor, const char *tenant_id, const char *client_id,
+                             const cJSON *payload)
+{
+    if (authsvc_activity_store(req, db, type, actor, tenant_id, client_id, payload) == AUTHSVC_OK
+        && authsvc_config_activity_record(req->server_config))
+        authsvc_activity_purge_maybe(req, db);
 }
 
 static void add_text(cJSON *obj, const char *name, const char *value)

@@ -108,13 +108,18 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     const char *key = login_username_key(req->pool, body_string(req, "username"));
     const char *user_id = NULL, *home_tenant = NULL;
     authsvc_regulation_attempt_t attempt;
+    authsvc_regulation_t verdict;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
     long retry_after = 0;
 
     authsvc_regulation_attempt_init(&attempt, body_string(req, "username"));
-    if (authsvc_regulation_reserve_address(req, db, &attempt, &retry_after)
-        == AUTHSVC_REGULATION_IP_LIMITED) {
+    verdict = authsvc_regulation_reserve_address(req, db, &attempt, &retry_after);
+    if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
+        flow_db_unavailable(req);
+        return NULL;
+    }
+    if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
         authsvc_regulation_refused(req, db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
         authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
@@ -127,8 +132,13 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    if (authsvc_regulation_reserve_account(req, db, &attempt, key, user_id)
-        == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
+    verdict = authsvc_regulation_reserve_account(req, db, &attempt, key, user_id);
+    if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
+        authsvc_regulation_released(req, db, &attempt);
+        flow_db_unavailable(req);
+        return NULL;
+    }
+    if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
         /* the time of a check, and no check: a locked username learns nothing */
         authsvc_flow_password_check(req, NULL, body_string(req, "password"), NULL);
         return login_refused(req, db, &attempt, user_id, home_tenant, *client,
@@ -148,12 +158,40 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     return authsvc_login_principal(req, db, user_id, *client);
 }
 
-static void login_touch(authsvc_request_t *req, authsvc_db_t *db, const authsvc_principal_t *pr)
+static authsvc_status_t login_touch(authsvc_request_t *req, authsvc_db_t *db,
+                                    const authsvc_principal_t *pr)
 {
     long long now = authsvc_db_now_ms();
     const char *args[] = {ARG(now), ARG(now), pr->user_id};
 
-    authsvc_db_exec(db, req->pool, "authsvc_user_set_last_login", NULL, 3, args);
+    return authsvc_db_exec(db, req->pool, "authsvc_user_set_last_login", NULL, 3, args);
+}
+
+/* The pair, the code's family, the last login and the activity row, in one transaction:
+ * a login answered 200 has all of them stored, one answered 503 none. */
+static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
+                                    const authsvc_client_t *client,
+                                    const authsvc_principal_t *pr, const char *code_hash,
+                                    authsvc_token_pair_t *pair)
+{
+    authsvc_status_t st = authsvc_db_begin(db, req->pool);
+
+    if (st == AUTHSVC_OK)
+        st = authsvc_tokens_issue(req, db, client, pr, NULL, 0, pair);
+    if (st == AUTHSVC_OK && code_hash) {
+        const char *args[] = {pair->family_id, code_hash};
+        st = authsvc_db_exec(db, req->pool, "authsvc_auth_code_set_family", NULL, 2, args);
+    }
+    if (st == AUTHSVC_OK)
+        st = login_touch(req, db, pr);
+    if (st == AUTHSVC_OK)
+        st = authsvc_activity_store(req, db, "ACCESS", pr->user_id, pr->tenant_id,
+                                    client->client_id, pr->claims);
+    if (st != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return st;
+    }
+    return authsvc_db_commit(db);
 }
 
 /* Issues a pair, records the login, answers the TokenResponse. */
@@ -161,17 +199,10 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
                        const authsvc_principal_t *pr, const char *code_hash)
 {
     authsvc_token_pair_t pair;
-    authsvc_status_t st = authsvc_tokens_issue(req, db, client, pr, NULL, 0, &pair);
 
-    if (st != AUTHSVC_OK)
+    if (login_store(req, db, client, pr, code_hash, &pair) != AUTHSVC_OK)
         return flow_db_unavailable(req);
-    if (code_hash) {
-        const char *args[] = {pair.family_id, code_hash};
-        authsvc_db_exec(db, req->pool, "authsvc_auth_code_set_family", NULL, 2, args);
-    }
-    login_touch(req, db, pr);
-    authsvc_activity_record(req, db, "ACCESS", pr->user_id, pr->tenant_id, client->client_id,
-                            pr->claims);
+    authsvc_activity_purge_maybe(req, db);
     if (authsvc_purge_due() && authsvc_purge_expired(db, req->pool, authsvc_db_now_ms(), NULL)
                                    != AUTHSVC_OK)
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",

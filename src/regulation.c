@@ -40,6 +40,9 @@ static void regulation_exec(authsvc_request_t *req, authsvc_db_t *db, const char
 /* Runs a reservation: 1 with *row when it counted the attempt, 0 when the limit refused
  * it. A database failure lets the attempt through uncounted (*row NULL, logged): the
  * login needs the database anyway and will most likely answer 503. */
+/* 1 reserved, 0 refused by the limit, -1 the database did not answer: the attempt is
+ * then refused too (503), since a password checked without being counted would let a
+ * guesser past every limit for as long as writes fail. */
 static int regulation_reserve(authsvc_request_t *req, authsvc_db_t *db, const char *label,
                               apr_dbd_row_t **row, int nargs, const char **args)
 {
@@ -50,7 +53,8 @@ static int regulation_reserve(authsvc_request_t *req, authsvc_db_t *db, const ch
     if (st != AUTHSVC_OK) {
         *row = NULL;
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2003) "login attempt not counted "
-                 "(%s): %s; not limited", label, db->error ? db->error : "database error");
+                 "(%s): %s; refused with 503", label, db->error ? db->error : "database error");
+        return -1;
     }
     return 1;
 }
@@ -91,9 +95,14 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
     *retry_after = 0;
     if (ip.failures <= 0 || !req->client_ip)
         return AUTHSVC_REGULATION_ALLOW;
-    if (!regulation_reserve(req, db, "authsvc_login_attempt_ip_reserve", &row, 6, args)) {
+    switch (regulation_reserve(req, db, "authsvc_login_attempt_ip_reserve", &row, 6, args)) {
+    case 0:
         *retry_after = regulation_address_retry(req, db, ip.wait);
         return AUTHSVC_REGULATION_IP_LIMITED;
+    case -1:
+        return AUTHSVC_REGULATION_UNAVAILABLE;
+    default:
+        break;
     }
     if (row)
         attempt->address_window = authsvc_db_column_int(db, row, 1, 0);
@@ -147,8 +156,14 @@ authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
     args[4] = args[5] = quiet;
     args[6] = ARG(lockout.failures);
     args[7] = provisional;
-    if (!regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 8, args))
+    switch (regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 8, args)) {
+    case 0:
         return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
+    case -1:
+        return AUTHSVC_REGULATION_UNAVAILABLE;
+    default:
+        break;
+    }
     if (row) {
         attempt->account_key = account_key;
         attempt->account_failures = authsvc_db_column_int(db, row, 0, 0);
