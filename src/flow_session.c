@@ -103,14 +103,17 @@ static authsvc_status_t session_rotate_store(authsvc_request_t *req, authsvc_db_
     if (st == AUTHSVC_OK && nrows != 1)
         st = AUTHSVC_NOT_FOUND;
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_revoke_jti(req, db, rt->access_jti, rt->access_exp);
+        st = authsvc_tokens_revocation_store(req, db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_issue(req, db, client, pr, rt->family_id, rt->family_expires, pair);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;
     }
-    return authsvc_db_commit(db);
+    st = authsvc_db_commit(db);
+    if (st == AUTHSVC_OK && req->revoked) /* a rolled back revocation is never announced */
+        req->revoked(req, rt->access_jti, rt->access_exp);
+    return st;
 }
 
 /* Consumes rt and issues its successor in the same family, for tenant_id. */
