@@ -4,6 +4,7 @@ database so that a request stops at a known statement."""
 import os
 import signal
 import subprocess
+import threading
 import time
 
 from . import pg, util
@@ -201,3 +202,73 @@ class ServerWithKills:
             self.srv.cleanup()
         assert not bad, "httpd error log shows crashes:\n%s" % "\n".join(bad[:20])
         return False
+
+
+class SessionLoad:
+    """Threads that each log a user in, then call /auth/me and refresh in a chain
+    (CHAIN rounds), then log in again, until stopped or FAULT_SECONDS + 60 s have passed.
+    Every answer is kept as (monotonic time, route, status), a request that got no
+    answer as status "exception <name>"."""
+
+    CHAIN = 10
+
+    def __init__(self, server, accounts, names):
+        self.server, self.accounts = server, accounts
+        self.answers = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
+                        for n in names]
+
+    def _call(self, route, fn):
+        try:
+            r = fn()
+            status = r.status
+        except Exception as e:  # noqa: BLE001 a reset or refused connection is a finding
+            r, status = None, "exception %s" % type(e).__name__
+        with self.lock:
+            self.answers.append((time.monotonic(), route, status))
+        return r if status == 200 else None
+
+    def _client(self):
+        return HttpClient("127.0.0.1", self.server.port, timeout=20.0)
+
+    def _run(self, name):
+        deadline = time.monotonic() + FAULT_SECONDS + 60
+        body = {"client_id": "web", "client_secret": self.accounts.client_secrets["web"],
+                "username": name, "password": self.accounts[name].password}
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            r = self._call("login", lambda: self._client().post_json("/auth/login-token", body))
+            pair = r.json if r is not None else None
+            for _ in range(self.CHAIN):
+                if pair is None or self.stop.is_set():
+                    break
+                auth = {"Authorization": "Bearer " + pair["accessToken"]}
+                self._call("me", lambda: self._client().get("/auth/me", headers=auth))
+                r = self._call("refresh", lambda: self._client().post_json(
+                    "/auth/token-refresh", {"refreshToken": pair["refreshToken"]}, headers=auth))
+                pair = r.json if r is not None else None
+            if pair is None:
+                time.sleep(0.05)
+
+    def statuses(self):
+        with self.lock:
+            counts = {}
+            for _, _, status in self.answers:
+                counts[status] = counts.get(status, 0) + 1
+            return counts
+
+    def failures(self):
+        with self.lock:
+            return [a for a in self.answers if a[2] != 200]
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+        assert not any(t.is_alive() for t in self.threads), "a load thread hangs"
