@@ -167,7 +167,7 @@ def test_pgsql_child_killed_while_its_refresh_waits_keeps_exactly_one_usable_tok
     children are killed, the lock is released: the old refresh token is valid XOR its
     successor is stored, no lock stays held, other users are served throughout."""
     if backend.kind != "pgsql":
-        pytest.skip("row locks from outside are a PostgreSQL test; SQLite: see below")
+        pytest.skip("PostgreSQL only: SQLite has no row locks to hold from outside")
     name = USERS[0]
     pair = login(server, accounts, name)
     other = login(server, accounts, USERS[1])
@@ -208,7 +208,7 @@ def test_sqlite_child_killed_while_its_refresh_waits_for_the_write_lock_keeps_th
     refresh token stays valid, nothing is stored, the lock holder's release lets writes
     go on, reads are served meanwhile."""
     if backend.kind != "sqlite":
-        pytest.skip("the SQLite write lock; PostgreSQL: see above")
+        pytest.skip("SQLite only: PostgreSQL is held at each write by the test above")
     name = USERS[0]
     pair = login(server, accounts, name)
     other = login(server, accounts, USERS[1])
