@@ -19,15 +19,12 @@ import pytest
 
 from harness import faults, jose
 from harness.accounts import provisioned
-from harness.client import HttpClient
+from harness.faults import bearer, fresh, login
 
 USERS = ["load-%d" % i for i in range(3)]
 RESTART_EVERY_S = 2.0
 CHILDREN = 2                  # StartServers and ServerLimit of the harness
 DBD_MAX = 8                   # DBDMax of the harness
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
 # Start-up lines that are errors; httpd's warning about the stale pid file of a killed
 # run (AH00098 ... "Unclean shutdown of previous Apache run?") is expected and allowed.
 START_ERROR = re.compile(r"\[(?:[a-z_]+:)?(?:emerg|alert|crit|error)\]")
@@ -46,42 +43,23 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
-    return PROXY_MODULES, []
+    return faults.GATEWAY_MODULES, []
 
 
 @pytest.fixture(scope="module")
 def httpd_tail_config(echo):
-    return ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
-
-
-def fresh(server):
-    return HttpClient("127.0.0.1", server.port, timeout=10.0)
-
-
-def login(server, accounts, name="alice"):
-    r = fresh(server).post_json("/auth/login-token", {
-        "client_id": "web", "client_secret": accounts.client_secrets["web"],
-        "username": name, "password": accounts[name].password})
-    assert r.status == 200, r
-    return r.json
-
-
-def bearer(pair):
-    return {"Authorization": "Bearer " + pair["accessToken"]}
+    return faults.gateway_tail(echo)
 
 
 def assert_pair_works(server, pair):
     """The access token passes the API and the gateway, and the refresh token turns
     into a new pair; returns the new pair."""
-    c = fresh(server)
-    r = c.get("/auth/me", headers=bearer(pair))
+    c, auth = fresh(server), bearer(pair["accessToken"])
+    r = c.get("/auth/me", headers=auth)
     assert r.status == 200, r
-    r = c.get("/app/x", headers=bearer(pair))
+    r = c.get("/app/x", headers=auth)
     assert r.status == 200, r
-    r = c.post_json("/auth/token-refresh", {"refreshToken": pair["refreshToken"]},
-                    headers=bearer(pair))
+    r = c.post_json("/auth/token-refresh", {"refreshToken": pair["refreshToken"]}, headers=auth)
     assert r.status == 200, r
     return r.json
 

@@ -18,12 +18,10 @@ import pytest
 
 from harness import faults, jose
 from harness.accounts import provisioned
-from harness.client import HttpClient, assert_envelope
+from harness.client import assert_envelope
+from harness.faults import bearer, fresh, login
 
 USERS = ["rot-%d" % i for i in range(3)]
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
 LOAD_AROUND_S = 3.0       # load before and after the restart
 
 
@@ -40,26 +38,12 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
-    return PROXY_MODULES, []
+    return faults.GATEWAY_MODULES, []
 
 
 @pytest.fixture(scope="module")
 def httpd_tail_config(echo):
-    return ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
-
-
-def fresh(server):
-    return HttpClient("127.0.0.1", server.port, timeout=10.0)
-
-
-def login(server, accounts, name="alice"):
-    r = fresh(server).post_json("/auth/login-token", {
-        "client_id": "web", "client_secret": accounts.client_secrets["web"],
-        "username": name, "password": accounts[name].password})
-    assert r.status == 200, r
-    return r.json
+    return faults.gateway_tail(echo)
 
 
 def kid_of(pair):
@@ -115,7 +99,7 @@ def test_rotation_under_load_keeps_old_tokens_valid_and_signs_with_the_new_key(
 
     assert published_kids(server) == sorted([old_kid, new_kid])
     assert kid_of(login(server, accounts)) == new_kid
-    auth = {"Authorization": "Bearer " + old_pair["accessToken"]}
+    auth = bearer(old_pair["accessToken"])
     assert fresh(server).get("/auth/me", headers=auth).status == 200
     assert fresh(server).get("/app/x", headers=auth).status == 200
     r = fresh(server).post_json("/auth/token-refresh",
@@ -128,6 +112,5 @@ def test_rotation_under_load_keeps_old_tokens_valid_and_signs_with_the_new_key(
     assert published_kids(server) == [new_kid]
     assert_envelope(fresh(server).get("/auth/me", headers=auth), 401)
     assert fresh(server).get("/app/x", headers=auth).status == 401
-    new_auth = {"Authorization": "Bearer " + r.json["accessToken"]}
-    assert fresh(server).get("/auth/me", headers=new_auth).status == 200
+    assert fresh(server).get("/auth/me", headers=bearer(r.json["accessToken"])).status == 200
     server.assert_no_crash()

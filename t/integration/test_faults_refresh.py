@@ -19,6 +19,7 @@ No fault point in C: the rotation is stopped from outside at a known statement.
   the token usable, and that kills at random moments under a refresh load (both
   databases) always leave one usable member per family.
 """
+import hashlib
 import random
 import threading
 import time
@@ -27,7 +28,7 @@ import pytest
 
 from harness import faults
 from harness.accounts import provisioned
-from harness.client import HttpClient
+from harness.faults import bearer, fresh, login
 
 USERS = ["rt-%d" % i for i in range(4)]
 WAIT_S = 10          # bound for every "until" loop of this module
@@ -52,26 +53,13 @@ def server(killer):
         yield srv
 
 
-def fresh(server, timeout=10.0):
-    return HttpClient("127.0.0.1", server.port, timeout=timeout)
-
-
-def login(server, accounts, name):
-    body = {"client_id": "web", "client_secret": accounts.client_secrets["web"],
-            "username": name, "password": accounts[name].password}
-    r = fresh(server).post_json("/auth/login-token", body)
-    assert r.status == 200, r
-    return r.json
-
-
 def refresh(server, pair, timeout=10.0):
     return fresh(server, timeout).post_json(
         "/auth/token-refresh", {"refreshToken": pair["refreshToken"]},
-        headers={"Authorization": "Bearer " + pair["accessToken"]})
+        headers=bearer(pair["accessToken"]))
 
 
 def token_hash(token):
-    import hashlib
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -101,11 +89,8 @@ def assert_one_usable_member(backend, refresh_token):
 def assert_others_served(server, accounts, name, pair):
     """Another user's login and /auth/me answer 200 within SERVE_S."""
     t0 = time.monotonic()
-    r = fresh(server).post_json("/auth/login-token", {
-        "client_id": "web", "client_secret": accounts.client_secrets["web"],
-        "username": name, "password": accounts[name].password})
-    assert r.status == 200, r
-    r = fresh(server).get("/auth/me", headers={"Authorization": "Bearer " + pair["accessToken"]})
+    login(server, accounts, name)
+    r = fresh(server).get("/auth/me", headers=bearer(pair["accessToken"]))
     assert r.status == 200, r
     took = time.monotonic() - t0
     assert took < SERVE_S, took
@@ -216,8 +201,7 @@ def test_sqlite_child_killed_while_its_refresh_waits_for_the_write_lock_keeps_th
     try:
         stuck = InFlight(lambda: refresh(server, pair))
         time.sleep(0.4)           # inside the busy wait (the driver gives up after ~1.5 s)
-        r = fresh(server).get("/auth/me", headers={"Authorization": "Bearer "
-                                                   + other["accessToken"]})
+        r = fresh(server).get("/auth/me", headers=bearer(other["accessToken"]))
         assert r.status == 200, r
         killer.killed += faults.kill_children(server)
         stuck.join(WAIT_S)
@@ -237,19 +221,16 @@ def test_sqlite_child_killed_while_its_refresh_waits_for_the_write_lock_keeps_th
 
 # ---- both: kills at random moments under a refresh load ---------------------------------
 
-class RefreshChains:
+class RefreshChains(faults.LoadThreads):
     """Threads that each log in once and then refresh in a chain; a refresh cut off by
     a kill (no answer) is remembered with the pair it presented, and the chain goes on
-    with that pair if it is still usable, else with a new login."""
+    with a new login."""
 
     def __init__(self, server, accounts, names):
+        super().__init__(names)
         self.server, self.accounts = server, accounts
         self.cut = []            # refresh tokens presented by requests that got no answer
         self.answers = []        # statuses
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.run, args=(n,), daemon=True)
-                        for n in names]
 
     def run(self, name):
         pair, deadline = None, time.monotonic() + faults.FAULT_SECONDS + 30
@@ -271,17 +252,6 @@ class RefreshChains:
             with self.lock:
                 self.answers.append(r.status)
             pair = r.json if r.status == 200 else None
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join(WAIT_S * 2)
-        assert not any(t.is_alive() for t in self.threads), "a load thread hangs"
 
 
 def test_kills_at_random_moments_under_refresh_load_leave_one_usable_token_per_family(

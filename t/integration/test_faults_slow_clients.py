@@ -27,7 +27,6 @@ import pytest
 
 from harness import faults
 from harness.accounts import provisioned
-from harness.client import HttpClient
 from harness.database import make_database
 
 # Short timeouts keep the suite quick; a long fault run (AUTHSVC_FAULT_SECONDS >= 40)
@@ -159,10 +158,8 @@ class SlowClients(threading.Thread):
 
 
 def timed_login(server, accounts):
-    body = {"client_id": "web", "client_secret": accounts.client_secrets["web"],
-            "username": "alice", "password": accounts["alice"].password}
     t0 = time.monotonic()
-    r = HttpClient("127.0.0.1", server.port, timeout=30).post_json("/auth/login", body)
+    r = faults.fresh(server, timeout=30).post_json("/auth/login", faults.login_body(accounts))
     return r.status, time.monotonic() - t0
 
 

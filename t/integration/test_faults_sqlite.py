@@ -17,17 +17,15 @@ import time
 
 import pytest
 
-from harness import util
+from harness import faults, util
 from harness.accounts import provisioned
-from harness.client import HttpClient, assert_envelope
+from harness.client import assert_envelope
 from harness.database import SqliteDatabase
+from harness.faults import bearer, fresh, login_body
 
 TMPFS_SIZE = "16m"
 ANSWER_S = 2.0          # a refused write answers within this (no wait for space)
 RECOVERY_S = 5
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
 
 
 def _mount_tmpfs(path):
@@ -71,14 +69,12 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
-    return PROXY_MODULES, []
+    return faults.GATEWAY_MODULES, []
 
 
 @pytest.fixture(scope="module")
 def httpd_tail_config(echo):
-    return ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
+    return faults.gateway_tail(echo)
 
 
 def fill(directory):
@@ -103,15 +99,6 @@ def fill(directory):
     return path
 
 
-def fresh(server):
-    return HttpClient("127.0.0.1", server.port, timeout=10.0)
-
-
-def login_body(accounts, name="alice"):
-    return {"client_id": "web", "client_secret": accounts.client_secrets["web"],
-            "username": name, "password": accounts[name].password}
-
-
 def timed(fn):
     t0 = time.monotonic()
     r = fn()
@@ -122,10 +109,6 @@ def assert_refused_cleanly(r, took):
     assert_envelope(r, 503, "ServiceUnavailable")
     assert r.header("Retry-After"), r
     assert took < ANSWER_S, (took, r)
-
-
-def bearer(token):
-    return {"Authorization": "Bearer " + token}
 
 
 def test_full_disk_refuses_writes_with_503_serves_reads_stays_intact_and_recovers(

@@ -204,21 +204,42 @@ class ServerWithKills:
         return False
 
 
-class SessionLoad:
+class LoadThreads:
+    """Threads running self.run(name) for each name until stop is set (the context's
+    end); run() must also give up by itself within FAULT_SECONDS + 60 s."""
+
+    def __init__(self, names):
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.run, args=(n,), daemon=True)
+                        for n in names]
+
+    def run(self, name):
+        raise NotImplementedError
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+        assert not any(t.is_alive() for t in self.threads), "a load thread hangs"
+
+
+class SessionLoad(LoadThreads):
     """Threads that each log a user in, then call /auth/me and refresh in a chain
-    (CHAIN rounds), then log in again, until stopped or FAULT_SECONDS + 60 s have passed.
-    Every answer is kept as (monotonic time, route, status), a request that got no
-    answer as status "exception <name>"."""
+    (CHAIN rounds), then log in again. Every answer is kept as (monotonic time, route,
+    status), a request that got no answer as status "exception <name>"."""
 
     CHAIN = 10
 
     def __init__(self, server, accounts, names):
+        super().__init__(names)
         self.server, self.accounts = server, accounts
         self.answers = []
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
-                        for n in names]
 
     def _call(self, route, fn):
         try:
@@ -230,22 +251,19 @@ class SessionLoad:
             self.answers.append((time.monotonic(), route, status))
         return r if status == 200 else None
 
-    def _client(self):
-        return HttpClient("127.0.0.1", self.server.port, timeout=20.0)
-
-    def _run(self, name):
+    def run(self, name):
         deadline = time.monotonic() + FAULT_SECONDS + 60
-        body = {"client_id": "web", "client_secret": self.accounts.client_secrets["web"],
-                "username": name, "password": self.accounts[name].password}
+        body = login_body(self.accounts, name)
         while not self.stop.is_set() and time.monotonic() < deadline:
-            r = self._call("login", lambda: self._client().post_json("/auth/login-token", body))
+            r = self._call("login", lambda: fresh(self.server).post_json("/auth/login-token",
+                                                                         body))
             pair = r.json if r is not None else None
             for _ in range(self.CHAIN):
                 if pair is None or self.stop.is_set():
                     break
                 auth = {"Authorization": "Bearer " + pair["accessToken"]}
-                self._call("me", lambda: self._client().get("/auth/me", headers=auth))
-                r = self._call("refresh", lambda: self._client().post_json(
+                self._call("me", lambda: fresh(self.server).get("/auth/me", headers=auth))
+                r = self._call("refresh", lambda: fresh(self.server).post_json(
                     "/auth/token-refresh", {"refreshToken": pair["refreshToken"]}, headers=auth))
                 pair = r.json if r is not None else None
             if pair is None:
@@ -262,13 +280,38 @@ class SessionLoad:
         with self.lock:
             return [a for a in self.answers if a[2] != 200]
 
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join(60)
-        assert not any(t.is_alive() for t in self.threads), "a load thread hangs"
+# ---- requests and config the fault tests share ------------------------------------------
+
+def fresh(server, timeout=10.0):
+    """A client on a new connection per request (requests spread over the children)."""
+    return HttpClient("127.0.0.1", server.port, timeout=timeout)
+
+
+def login_body(accounts, name="alice"):
+    return {"client_id": "web", "client_secret": accounts.client_secrets["web"],
+            "username": name, "password": accounts[name].password}
+
+
+def login(server, accounts, name="alice"):
+    """A token pair of name's password login (/auth/login-token), which must answer 200."""
+    r = fresh(server).post_json("/auth/login-token", login_body(accounts, name))
+    assert r.status == 200, r
+    return r.json
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+# The gateway on the node under test: /app behind AuthType authsvc, proxied to the echo
+# backend (httpd_modules and httpd_tail_config of a test module).
+GATEWAY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
+                   ("socache_shmcb_module", "mod_socache_shmcb.so"),
+                   ("authz_user_module", "mod_authz_user.so")]
+
+
+def gateway_tail(echo):
+    return ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
+            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
+            "    Require valid-user", "</Location>"]
