@@ -254,16 +254,17 @@ class SessionLoad(LoadThreads):
     def run(self, name):
         deadline = time.monotonic() + FAULT_SECONDS + 60
         body = login_body(self.accounts, name)
+        # generous: a request may wait for a new generation of children
+        client = lambda: fresh(self.server, timeout=20.0)  # noqa: E731
         while not self.stop.is_set() and time.monotonic() < deadline:
-            r = self._call("login", lambda: fresh(self.server).post_json("/auth/login-token",
-                                                                         body))
+            r = self._call("login", lambda: client().post_json("/auth/login-token", body))
             pair = r.json if r is not None else None
             for _ in range(self.CHAIN):
                 if pair is None or self.stop.is_set():
                     break
-                auth = {"Authorization": "Bearer " + pair["accessToken"]}
-                self._call("me", lambda: fresh(self.server).get("/auth/me", headers=auth))
-                r = self._call("refresh", lambda: fresh(self.server).post_json(
+                auth = bearer(pair["accessToken"])
+                self._call("me", lambda: client().get("/auth/me", headers=auth))
+                r = self._call("refresh", lambda: client().post_json(
                     "/auth/token-refresh", {"refreshToken": pair["refreshToken"]}, headers=auth))
                 pair = r.json if r is not None else None
             if pair is None:
