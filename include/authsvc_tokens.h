@@ -81,9 +81,14 @@ int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *p
 /* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
 const char *authsvc_token_hash(apr_pool_t *p, const char *secret);
 
-/* Revokes an access token by jti until its expiry (epoch ms). */
+/* Revokes an access token by jti until its expiry (epoch ms), and tells this node. */
 authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
                                            const char *jti, long long expires_ms);
+
+/* Only stores the revocation: inside a transaction, the caller tells the node
+ * (req->revoked) once it has committed, so a rollback is never announced. */
+authsvc_status_t authsvc_tokens_revocation_store(authsvc_request_t *req, authsvc_db_t *db,
+                                                 const char *jti, long long expires_ms);
 
 /* Revokes a refresh family and every access token issued in it. */
 authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,

@@ -82,16 +82,47 @@ int authsvc_flow_me(authsvc_request_t *req)
     return authsvc_respond_json(req, 200, me);
 }
 
+/* Consumes rt, revokes its access token and stores the successor in one transaction:
+ * a child killed in between, or a write that fails, leaves rt valid, never a family
+ * whose token is consumed without a successor (R-07). AUTHSVC_NOT_FOUND: rt was
+ * consumed meanwhile (a concurrent refresh won) or expired. */
+static authsvc_status_t session_rotate_store(authsvc_request_t *req, authsvc_db_t *db,
+                                             const refresh_row_t *rt,
+                                             const authsvc_client_t *client,
+                                             const authsvc_principal_t *pr,
+                                             authsvc_token_pair_t *pair)
+{
+    long long now = authsvc_db_now_ms();
+    const char *args[] = {ARG(now), rt->hash, ARG(now), ARG(now)};
+    int nrows = 0;
+    authsvc_status_t st = authsvc_db_begin(db, req->pool);
+
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_db_exec(db, req->pool, "authsvc_refresh_consume", &nrows, 4, args);
+    if (st == AUTHSVC_OK && nrows != 1)
+        st = AUTHSVC_NOT_FOUND;
+    if (st == AUTHSVC_OK)
+        st = authsvc_tokens_revocation_store(req, db, rt->access_jti, rt->access_exp);
+    if (st == AUTHSVC_OK)
+        st = authsvc_tokens_issue(req, db, client, pr, rt->family_id, rt->family_expires, pair);
+    if (st != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return st;
+    }
+    st = authsvc_db_commit(db);
+    if (st == AUTHSVC_OK && req->revoked) /* a rolled back revocation is never announced */
+        req->revoked(req, rt->access_jti, rt->access_exp);
+    return st;
+}
+
 /* Consumes rt and issues its successor in the same family, for tenant_id. */
 static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refresh_row_t *rt,
                           const char *tenant_id, int unknown_tenant_error)
 {
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {ARG(now), rt->hash, ARG(now), ARG(now)};
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr = NULL;
     authsvc_token_pair_t pair;
-    int nrows = 0;
     authsvc_status_t st;
 
     st = authsvc_principal_load(req, db, rt->user_id, tenant_id, &pr);
@@ -99,13 +130,10 @@ static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refres
         return authsvc_respond_error(req, unknown_tenant_error);
     if (st != AUTHSVC_OK || authsvc_client_load(req, db, rt->client_id, &client) != AUTHSVC_OK)
         return session_unavailable(req);
-    if (authsvc_db_exec(db, req->pool, "authsvc_refresh_consume", &nrows, 4, args) != AUTHSVC_OK)
-        return session_unavailable(req);
-    if (nrows != 1) /* lost a race with another refresh of the same token, or expired */
+    st = session_rotate_store(req, db, rt, client, pr, &pair);
+    if (st == AUTHSVC_NOT_FOUND) /* lost a race with another refresh of the same token */
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
-    authsvc_tokens_revoke_jti(req, db, rt->access_jti, rt->access_exp);
-    if (authsvc_tokens_issue(req, db, client, pr, rt->family_id, rt->family_expires, &pair)
-        != AUTHSVC_OK)
+    if (st != AUTHSVC_OK)
         return session_unavailable(req);
     authsvc_activity_record(req, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
                             pr->claims);

@@ -295,11 +295,18 @@ int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *p
     return authsvc_respond_json(req, 200, body);
 }
 
+authsvc_status_t authsvc_tokens_revocation_store(authsvc_request_t *req, authsvc_db_t *db,
+                                                 const char *jti, long long expires_ms)
+{
+    const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
+
+    return authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
+}
+
 authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
                                            const char *jti, long long expires_ms)
 {
-    const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
-    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
+    authsvc_status_t st = authsvc_tokens_revocation_store(req, db, jti, expires_ms);
 
     if (st == AUTHSVC_OK)
         authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_TOKENS_REVOKED);

@@ -12,7 +12,6 @@ database file httpd's user cannot open.
 SQLite only (the PostgreSQL faults are in test_db_outage_pgsql.py)."""
 import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -20,7 +19,7 @@ import pytest
 from harness.accounts import provisioned
 from harness.client import HttpClient, assert_envelope
 from harness.database import make_database
-from harness import util
+from harness.faults import SqliteWriteLock
 
 RECOVERY_S = 5
 CHILDREN = 2
@@ -62,34 +61,12 @@ def login_token(server, accounts):
                                    headers={"Connection": "close"})
 
 
-class WriteLock:
-    """Another process (the sqlite3 shell, as the database's owner) holding the
-    database's write lock until released."""
-
-    def __init__(self, path):
-        argv = ["sqlite3", path]
-        if util.IS_ROOT:
-            argv = ["runuser", "-u", util.HTTPD_USER, "--"] + argv
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.proc.stdin.write("BEGIN IMMEDIATE;\nSELECT 'held';\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline().strip()
-        assert line == "held", line
-
-    def release(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.write("COMMIT;\n.quit\n")
-            self.proc.stdin.flush()
-            self.proc.wait(timeout=10)
-
-
 def test_write_lock_held_elsewhere_gives_503_then_recovers(server, accounts, backend):
     r = login_token(server, accounts)
     assert r.status == 200, r
     tokens = r.json
     users_before = backend.query("SELECT COUNT(*) FROM users")
-    lock = WriteLock(backend.path)
+    lock = SqliteWriteLock(backend.path)
     try:
         for _ in range(3):
             t0 = time.monotonic()

@@ -202,6 +202,20 @@ class HttpdServer:
                 last_error = e
         raise last_error
 
+    def reconfigure(self, extra_config):
+        """Rewrites the config with other server-level directives; a graceful restart
+        (SIGUSR1 to self.proc.pid) makes httpd read it."""
+        self.extra_config = list(extra_config)
+        self._write_config()
+
+    def start_again(self):
+        """Starts httpd once more in the same ServerRoot, with the same config and port,
+        after it was killed: whatever the dead httpd left in run/ and logs/ stays."""
+        assert self.proc is None or self.proc.poll() is not None, "httpd still runs"
+        self._write_config()
+        self._launch()
+        return self
+
     def configtest(self):
         """`apache2 -t` on this server's config, in a ServerRoot of its own; nothing is
         started: (exit code, output with stderr folded in). cleanup() removes it."""
