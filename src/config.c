@@ -3,6 +3,7 @@
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_uri.h>
+#include <http_core.h>
 #include <http_log.h>
 #include <openssl/crypto.h>
 
@@ -17,6 +18,7 @@
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_saml_config.h"
+#include "authsvc_version.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -381,12 +383,16 @@ const command_rec authsvc_directives[] = {
     {NULL}};
 
 /* A vhost without AuthsvcIssuer gets one from its ServerName and port (never from
- * a request's Host header), with a warning. */
+ * a request's Host header), with a warning. The release is logged once per start or
+ * restart: not in the first of httpd's two configuration passes at start-up. */
 int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s)
 {
     (void)plog;
     (void)ptemp;
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     AUTHSVC_LOGNO(2301) "mod_authsvc %s loaded", AUTHSVC_VERSION);
     for (; s; s = s->next) {
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
         if (c->issuer_set)
