@@ -33,6 +33,7 @@
 #include "authsvc_password.h"
 #include "authsvc_purge.h"
 #include "authsvc_social_provider.h"
+#include "authsvc_version.h"
 
 #define PROGRAM "authsvc-admin"
 #define PARSED (-1)             /* parse_command: go on with the command */
@@ -234,7 +235,8 @@ static const char overview_tail[] =
     "another user, " PROGRAM " switches to that directory's owner and group before\n"
     "opening the database, so the database and its -wal and -shm files stay owned by\n"
     "the web server's user. Make the directory the web server user's.\n\n"
-    "Exit status: 0 success, 1 failure (the database is left unchanged), 2 usage error.\n";
+    "Exit status: 0 success, 1 failure (the database is left unchanged), 2 usage error.\n"
+    PROGRAM " --version prints the release of mod_authsvc it belongs to.\n";
 
 /* ---------------------------------------------------------------- output */
 
@@ -1788,6 +1790,10 @@ static int parse_global(authsvc_admin_t *ctx, int argc, const char *const *argv,
 
         if (is_help(arg)) {
             print_overview(ctx);
+            return AUTHSVC_ADMIN_OK;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            fputs(PROGRAM " (mod_authsvc) " AUTHSVC_VERSION "\n", ctx->out);
             return AUTHSVC_ADMIN_OK;
         }
         if (strncmp(arg, "--driver", 8) == 0 && (arg[8] == '\0' || arg[8] == '=')) {

@@ -299,8 +299,11 @@ authsvc_status_t authsvc_tokens_revocation_store(authsvc_request_t *req, authsvc
                                                  const char *jti, long long expires_ms)
 {
     const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
+    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
 
-    return authsvc_db_exec(db, req->pool, "authsvc_revoked_insert", NULL, 3, args);
+    if (st == AUTHSVC_OK)
+        authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_TOKENS_REVOKED);
+    return st;
 }
 
 authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
@@ -308,8 +311,6 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t 
 {
     authsvc_status_t st = authsvc_tokens_revocation_store(req, db, jti, expires_ms);
 
-    if (st == AUTHSVC_OK)
-        authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_TOKENS_REVOKED);
     if (st == AUTHSVC_OK && req->revoked)
         req->revoked(req, jti, expires_ms);
     return st;

@@ -88,6 +88,14 @@ def test_overview_help(admin):
     assert r.stderr == "", r
 
 
+def test_version_is_configure_version(admin):
+    with open(os.path.join(util.REPO, "configure.ac")) as f:
+        version = re.search(r"^AC_INIT\(\[mod_authsvc\], \[([^]]+)\]", f.read(), re.M).group(1)
+    r = admin.run("--version", global_args=False)
+    assert r.returncode == 0 and r.stderr == "", r
+    assert r.stdout == "authsvc-admin (mod_authsvc) %s\n" % version, r
+
+
 @pytest.mark.parametrize("words", COMMANDS, ids=[" ".join(w) for w in COMMANDS])
 def test_command_help(admin, words):
     for args in ([*words, "--help"], [*words, "-h"]):
