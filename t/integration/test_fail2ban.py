@@ -17,12 +17,10 @@ import pytest
 
 from harness import util
 from harness.accounts import provisioned
+from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
 
-FILTER = os.path.join(os.path.dirname(__file__), "..", "..", "conf", "fail2ban", "filter.d",
-                      "authsvc.conf")
+FILTER = os.path.join(util.REPO, "conf", "fail2ban", "filter.d", "authsvc.conf")
 LOCK_FAILURES, IP_FAILURES = 3, 5
-MODULES = [("socache_shmcb_module", "mod_socache_shmcb.so"),
-           ("authz_user_module", "mod_authz_user.so")]
 
 # one address per kind of event
 BAD_PASSWORD, LOCKOUT, UNKNOWN, IP_LIMIT, FORGERY, BAD_CLIENT = (
@@ -44,14 +42,7 @@ def accounts(backend):
 
 @pytest.fixture(scope="module")
 def docroot():
-    root = util.make_tempdir("authsvc-docroot-")
-    os.makedirs(os.path.join(root, "site"))
-    with open(os.path.join(root, "site", "index.html"), "w") as f:
-        f.write("PROTECTED-CONTENT\n")
-    for d, _, files in os.walk(root):
-        os.chmod(d, 0o755)
-        for name in files:
-            os.chmod(os.path.join(d, name), 0o644)
+    root = util.make_docroot({"site/index.html": "PROTECTED-CONTENT\n"})
     yield root
     shutil.rmtree(root, ignore_errors=True)
 
@@ -65,15 +56,12 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
-    return MODULES, []
+    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")
 def httpd_tail_config(docroot):
-    return ['DocumentRoot "%s"' % docroot,
-            '<Directory "%s">' % docroot, "    Require all granted", "</Directory>",
-            "<Location /site>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
+    return gateway_site_config(docroot)
 
 
 def login(client, accounts, username, password, source, secret=None):
