@@ -25,6 +25,12 @@ authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const c
 authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
                                               int allow_expired, cJSON **claims);
 
+/* Logs at warn, for fail2ban, that a revoked token was refused (claims: as
+ * authsvc_bearer_verify left them with AUTHSVC_BEARER_REVOKED). Called where that refusal
+ * is answered; token refresh, which takes a revoked access token along with its refresh
+ * token, does not call it. */
+void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims);
+
 /* Answers the 401 for a result, with WWW-Authenticate: Bearer error="invalid_token". */
 int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result);
 

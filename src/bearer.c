@@ -97,6 +97,16 @@ authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char
     return result;
 }
 
+void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims)
+{
+    const char *jti = bearer_claim(claims, "jti");
+
+    /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban); the jti names the
+     * token without being it */
+    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2501) "token refused: reason=revoked "
+             "client=%s jti=%s", req->client_ip ? req->client_ip : "-", jti ? jti : "-");
+}
+
 int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result)
 {
     if (result == AUTHSVC_BEARER_UNAVAILABLE) {

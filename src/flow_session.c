@@ -157,8 +157,10 @@ static int session_refresh_checked(authsvc_request_t *req, authsvc_db_t *db,
         /* Reuse of a rotated token: the whole family ends (RFC 9700 4.14.2). */
         if (rt->consumed && !rt->revoked)
             authsvc_tokens_revoke_family(req, db, rt->family_id);
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0604) "refresh token reused; "
-                 "family %s revoked", rt->family_id);
+        /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
+        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0604) "token refused: reason=%s "
+                 "client=%s family=%s", rt->consumed ? "refresh-reuse" : "refresh-revoked",
+                 req->client_ip ? req->client_ip : "-", rt->family_id);
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
     }
     if (rt->expires <= authsvc_db_now_ms() || rt->family_expires <= authsvc_db_now_ms())

@@ -186,10 +186,13 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
     if (!cJSON_IsString(jti) || !*jti->valuestring)
         return AUTHSVC_BEARER_INVALID;
     revoked = authsvc_gateway_revoked(r, jti->valuestring);
-    if (revoked)
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1123) "gateway: token %s "
-                      "refused: %s", jti->valuestring, revoked > 0 ? "revoked" : "revocation "
-                      "list unavailable");
+    if (revoked > 0) /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1123) "token refused: "
+                      "reason=revoked client=%s jti=%s",
+                      r->useragent_ip ? r->useragent_ip : "-", jti->valuestring);
+    else if (revoked < 0) /* not the client's doing: no client= for fail2ban to match */
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(2502) "gateway: token %s "
+                      "refused: revocation list unavailable", jti->valuestring);
     else
         authn_local_put(local, generation, key, *claims, text);
     return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE

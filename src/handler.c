@@ -284,6 +284,8 @@ static int gate_access(authsvc_request_t *req)
     }
     if (rv == AUTHSVC_BEARER_OK)
         rv = authsvc_bearer_verify(req, token, 0, &req->claims);
+    if (rv == AUTHSVC_BEARER_REVOKED)
+        authsvc_bearer_revoked_log(req, req->claims);
     if (rv != AUTHSVC_BEARER_OK)
         return authsvc_bearer_respond(req, rv);
     req->bearer_token = token;

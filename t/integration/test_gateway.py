@@ -28,19 +28,10 @@ IDENTITY = ("X-Authsvc-User", "X-Authsvc-User-Id", "X-Authsvc-Email", "X-Authsvc
 
 @pytest.fixture(scope="module")
 def docroot():
-    root = util.make_tempdir("authsvc-docroot-")
-    for rel, text in (("site/index.html", "PROTECTED-CONTENT site\n"),
-                      ("site/admin/index.html", "PROTECTED-CONTENT admin\n"),
-                      ("site/public/index.html", "PUBLIC-CONTENT\n"),
-                      ("admin/index.html", "PROTECTED-CONTENT top admin\n")):
-        path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-    for d, subdirs, files in os.walk(root):
-        os.chmod(d, 0o755)
-        for name in files:
-            os.chmod(os.path.join(d, name), 0o644)
+    root = util.make_docroot({"site/index.html": "PROTECTED-CONTENT site\n",
+                              "site/admin/index.html": "PROTECTED-CONTENT admin\n",
+                              "site/public/index.html": "PUBLIC-CONTENT\n",
+                              "admin/index.html": "PROTECTED-CONTENT top admin\n"})
     yield root
     shutil.rmtree(root, ignore_errors=True)
 

@@ -18,10 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from harness import jose, util
 from harness.client import assert_envelope
+from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
 from test_gateway_nodes import bearer, session
 
-MODULES = [("socache_shmcb_module", "mod_socache_shmcb.so"),
-           ("authz_user_module", "mod_authz_user.so")]
 SLOTS = 64
 POLL_S = 1
 OVERLAP_S = 10  # AUTHSVC_GATEWAY_POLL_OVERLAP_MS: a poll reads again what is this recent
@@ -29,14 +28,7 @@ OVERLAP_S = 10  # AUTHSVC_GATEWAY_POLL_OVERLAP_MS: a poll reads again what is th
 
 @pytest.fixture(scope="module")
 def docroot():
-    root = util.make_tempdir("authsvc-docroot-")
-    os.makedirs(os.path.join(root, "site"))
-    with open(os.path.join(root, "site", "index.html"), "w") as f:
-        f.write("PROTECTED-CONTENT\n")
-    for d, _, files in os.walk(root):
-        os.chmod(d, 0o755)
-        for name in files:
-            os.chmod(os.path.join(d, name), 0o644)
+    root = util.make_docroot({"site/index.html": "PROTECTED-CONTENT\n"})
     yield root
     shutil.rmtree(root, ignore_errors=True)
 
@@ -51,16 +43,12 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
-    return MODULES, []
+    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")
 def httpd_tail_config(docroot):
-    return ['DocumentRoot "%s"' % docroot,
-            '<Directory "%s">' % docroot, "    Require all granted", "</Directory>",
-            "<Location /site>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user",
-            "</Location>"]
+    return gateway_site_config(docroot)
 
 
 class Minter:

@@ -25,6 +25,19 @@ MODULES = [
 ]
 
 # A line with any of these in the error log means a child crashed or a sanitizer fired.
+# A static site at /site of a docroot (util.make_docroot) behind AuthType authsvc: the
+# modules it needs besides MODULES (httpd_modules) and its sections (httpd_tail_config).
+GATEWAY_SITE_MODULES = [("socache_shmcb_module", "mod_socache_shmcb.so"),
+                        ("authz_user_module", "mod_authz_user.so")]
+
+
+def gateway_site_config(docroot):
+    return ['DocumentRoot "%s"' % docroot,
+            '<Directory "%s">' % docroot, "    Require all granted", "</Directory>",
+            "<Location /site>", "    SetHandler none", "    AuthType authsvc",
+            "    Require valid-user", "</Location>"]
+
+
 CRASH_PATTERNS = ["exit signal", "AddressSanitizer", "runtime error:", "Segmentation fault"]
 
 BODY_LIMIT = 8192

@@ -33,6 +33,22 @@ def make_tempdir(prefix):
     return path
 
 
+def make_docroot(files):
+    """A DocumentRoot for gateway locations: files maps paths relative to it to their
+    text; everything readable by httpd's children. Remove it with shutil.rmtree."""
+    root = make_tempdir("authsvc-docroot-")
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    for d, _, names in os.walk(root):
+        os.chmod(d, 0o755)
+        for name in names:
+            os.chmod(os.path.join(d, name), 0o644)
+    return root
+
+
 def chown_to(path, user, recursive=False):
     pw = pwd.getpwnam(user)
     os.chown(path, pw.pw_uid, pw.pw_gid)
