@@ -44,6 +44,7 @@ static int suite_init(void)
     db_path = apr_pstrcat(pool, dir, "/admin.db", NULL);
     unsetenv("AUTHSVC_DB_DRIVER");
     unsetenv("AUTHSVC_DB_PARAMS");
+    setenv("AUTHSVC_PASSWORD_BLOCKLIST", AUTHSVC_SOURCE_DIR "/conf/password-blocklist.txt", 1);
     return 0;
 }
 
@@ -203,7 +204,11 @@ static void test_help_everywhere_exits_zero(void)
     static const char *const words[][2] = {
         {"migrate", NULL}, {"tenant", "add"}, {"role", "add"}, {"client", "add"},
         {"user", "add"}, {"user", "list"}, {"user", "unlock"}, {"user", "link"},
-        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}};
+        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}, {"tenant", "list"},
+        {"tenant", "show"}, {"role", "list"}, {"role", "show"}, {"client", "list"},
+        {"client", "show"}, {"client", "delete"}, {"client", "rotate-secret"},
+        {"user", "show"}, {"user", "disable"}, {"user", "enable"}, {"user", "delete"},
+        {"user", "reset-password"}, {"user", "mfa"}, {"activity", NULL}, {"purge", NULL}};
     run_t r = RUN_NO_DB(NULL, "--help");
     size_t i;
 
@@ -469,9 +474,12 @@ static void test_user_list_shows_no_secrets(void)
     run_t r = RUN(NULL, "user", "list");
 
     CU_ASSERT_EQUAL(r.rc, 0);
-    CU_ASSERT_EQUAL(strncmp(r.out, "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\n", 37), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\tAlice\talice@example.com\tacme\tadmin\tactive\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\tcarol\t-\tacme\tviewer\tpassword-change-needed\n"));
+    CU_ASSERT_STRING_EQUAL(apr_pstrndup(pool, r.out, 59),
+                           "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\tFAILURES\tLOCKED_UNTIL\n");
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(r.out, "\tAlice\talice@example.com\tacme\tadmin\tactive\t0\t-\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(r.out, "\tcarol\t-\tacme\tviewer\tpassword-change-needed\t0\t-\n"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "$argon2id"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "sha256:"));
     r = RUN(NULL, "user", "list", "--tenant", "acme");
@@ -640,6 +648,72 @@ static void test_key_generate_refuses_overwrite_and_bad_options(void)
 
 /* As root, on a directory owned by another user, every file the run leaves behind
  * belongs to that user. Runs in a child: dropping privileges is for good. */
+/* The server's policy: characters, not bytes; the blocklist; the username. */
+static void test_password_policy_is_the_servers(void)
+{
+    static const char *const refused[] = {
+        "password\n",                    /* on the blocklist */
+        "PassWord1\n",                   /* on it without regard to case */
+        "h\xc3\xa9llo!!\n",              /* 7 characters in 8 bytes */
+        "policyuser\n",                  /* the username */
+    };
+    const char *before = snapshot();
+    size_t i;
+    run_t r;
+
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        r = RUN(refused[i], "user", "add", "--username", "policyuser", "--tenant", "acme",
+                "--role", "viewer", "--password-stdin");
+        CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+        CU_ASSERT_TRUE(one_error_line(&r));
+        CU_ASSERT_STRING_EQUAL(snapshot(), before);
+    }
+    r = RUN("h\xc3\xa9llo!!\n", "user", "add", "--username", "policyuser", "--tenant", "acme",
+            "--role", "viewer", "--password-stdin", "--blocklist", "/nonexistent/list");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--blocklist"));
+    r = RUN("twelve chars\n", "user", "add", "--username", "policyuser", "--tenant", "acme",
+            "--role", "viewer", "--password-stdin", "--min-length", "13");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at least 13 characters"));
+    r = RUN("h\xc3\xa9llo!!!\n", "user", "add", "--username", "policyuser", "--tenant",
+            "acme", "--role", "viewer", "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    r = RUN("password\n", "user", "reset-password", "--username", "policyuser",
+            "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    r = RUN("another pass phrase\n", "user", "reset-password", "--username", "policyuser",
+            "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, 0);
+}
+
+/* The help of client add states the code lifetime the code uses. */
+static void test_client_help_names_the_real_defaults(void)
+{
+    run_t r = RUN_NO_DB(NULL, "client", "add", "--help");
+
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "(default 60, at most 600)"));
+    CU_ASSERT_PTR_NULL(strstr(r.out, "180"));
+}
+
+/* --json prints what the text shows, as JSON; show on an unknown name is one line. */
+static void test_list_and_show_json(void)
+{
+    run_t r = RUN(NULL, "tenant", "list", "--json");
+
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_EQUAL(r.out[0], '[');
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"key\":\"acme\""));
+    r = RUN(NULL, "user", "show", "--username", "policyuser", "--json");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"password\":true"));
+    CU_ASSERT_PTR_NULL(strstr(r.out, "argon2"));
+    r = RUN(NULL, "user", "show", "--username", "nobody-here");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_TRUE(one_error_line(&r));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown user 'nobody-here'"));
+}
+
 static void test_root_switches_to_the_directory_owner(void)
 {
     struct passwd *nobody = getpwnam("nobody");
@@ -704,6 +778,10 @@ void authsvc_test_register_admin(void)
     CU_add_test(s, "key generate writes RS256 and ES256 keys", test_key_generate);
     CU_add_test(s, "key generate refuses to overwrite and bad options",
                 test_key_generate_refuses_overwrite_and_bad_options);
+    CU_add_test(s, "the password policy is the server's", test_password_policy_is_the_servers);
+    CU_add_test(s, "client add's help names the real defaults",
+                test_client_help_names_the_real_defaults);
+    CU_add_test(s, "list and show, as text and JSON", test_list_and_show_json);
     CU_add_test(s, "root on SQLite switches to the directory owner",
                 test_root_switches_to_the_directory_owner);
 }
