@@ -332,8 +332,9 @@ static const admin_command_t commands[] = {
      "payloads are never shown.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
-     "usage: " PROGRAM " key generate --alg RS256|ES256 --out FILE [--bits N]\n\n"
-     "  --alg RS256|ES256  an RSA key, or an EC key on P-256\n"
+     "usage: " PROGRAM " key generate --alg RS256|ES256|EdDSA --out FILE [--bits N]\n\n"
+     "  --alg RS256|ES256|EdDSA\n"
+     "                     an RSA key, an EC key on P-256, or an Ed25519 key\n"
      "  --out FILE         a new file for the PEM (PKCS#8) private key, mode 0600;\n"
      "                     an existing file is never overwritten\n"
      "  --bits N           RSA key size (default 2048, from 2048 to 16384)\n"},
@@ -2538,11 +2539,15 @@ static apr_status_t free_bio(void *bio)
     return APR_SUCCESS;
 }
 
+/* The signing key types the module loads (keys.c): RS256, ES256 on P-256, EdDSA on Ed25519. */
+typedef enum { KEY_RSA, KEY_EC, KEY_ED25519 } key_type_t;
+
 /* The private key as PEM (PKCS#8) in a memory BIO owned by p; NULL on failure. */
-static BIO *key_pem(apr_pool_t *p, int is_rsa, int bits)
+static BIO *key_pem(apr_pool_t *p, key_type_t type, int bits)
 {
-    EVP_PKEY *pkey = is_rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)
-                            : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *pkey = type == KEY_RSA  ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)
+                     : type == KEY_EC ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
+                                      : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     BIO *bio;
 
     if (pkey == NULL) {
@@ -2601,15 +2606,20 @@ static int write_new_file(const char *path, const char *data, apr_size_t len)
 }
 
 static int key_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
-                        int *is_rsa, int *bits)
+                        key_type_t *type, int *bits)
 {
     const char *alg = apr_table_get(opts, "alg"), *bits_text = apr_table_get(opts, "bits");
 
-    *is_rsa = strcmp(alg, "RS256") == 0;
-    if (!*is_rsa && strcmp(alg, "ES256") != 0) {
-        return usage_error(ctx, cmd, "--alg is RS256 or ES256");
+    if (strcmp(alg, "RS256") == 0) {
+        *type = KEY_RSA;
+    } else if (strcmp(alg, "ES256") == 0) {
+        *type = KEY_EC;
+    } else if (strcmp(alg, "EdDSA") == 0) {
+        *type = KEY_ED25519;
+    } else {
+        return usage_error(ctx, cmd, "--alg is RS256, ES256 or EdDSA");
     }
-    if (!*is_rsa && bits_text != NULL) {
+    if (*type != KEY_RSA && bits_text != NULL) {
         return usage_error(ctx, cmd, "--bits applies to RS256 only");
     }
     *bits = bits_text == NULL ? RSA_BITS_DEFAULT
@@ -2629,10 +2639,12 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
     char *pem = NULL;
     long pem_len;
     BIO *bio;
-    int rc = parse_command(ctx, "key", "generate", argc, argv, &opts), is_rsa = 0, bits = 0;
+    static const char *const alg_names[] = {"RS256", "ES256", "EdDSA"};
+    int rc = parse_command(ctx, "key", "generate", argc, argv, &opts), bits = 0;
+    key_type_t type = KEY_RSA;
     int error;
 
-    if (rc != PARSED || (rc = key_validate(ctx, cmd, opts, &is_rsa, &bits)) != AUTHSVC_ADMIN_OK) {
+    if (rc != PARSED || (rc = key_validate(ctx, cmd, opts, &type, &bits)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     out = apr_table_get(opts, "out");
@@ -2640,7 +2652,7 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s exists: refusing to overwrite it",
                     shown(ctx->pool, out));
     }
-    bio = key_pem(ctx->pool, is_rsa, bits);
+    bio = key_pem(ctx->pool, type, bits);
     pem_len = bio != NULL ? BIO_get_mem_data(bio, &pem) : 0;
     if (pem_len <= 0) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "key generation failed");
@@ -2650,9 +2662,10 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot write %s: %s", shown(ctx->pool, out),
                   strerror(error));
     } else {
-        fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n",
-                is_rsa ? "RS256" : "ES256",
-                is_rsa ? apr_psprintf(ctx->pool, "RSA %d bits", bits) : "EC P-256",
+        fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n", alg_names[type],
+                type == KEY_RSA ? apr_psprintf(ctx->pool, "RSA %d bits", bits)
+                : type == KEY_EC ? "EC P-256"
+                                 : "Ed25519",
                 shown(ctx->pool, out));
     }
     OPENSSL_cleanse(pem, (size_t)pem_len);

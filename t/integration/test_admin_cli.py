@@ -574,3 +574,15 @@ def test_disabled_user_is_refused_by_httpd_until_enabled(backend, accounts, serv
     assert r.status == 200, r
     assert _me(client, r.json["accessToken"]).status == 200
     assert _me(client, access).status == 401, "enable brought an ended session back"
+
+
+def test_key_generate_eddsa_is_an_ed25519_pkcs8_key(admin, tmp_path):
+    import subprocess
+    out = tmp_path / "ed25519.pem"
+    r = admin.run("key", "generate", "--alg", "EdDSA", "--out", str(out), global_args=False)
+    assert r.returncode == 0, r
+    assert (os.stat(out).st_mode & 0o777) == 0o600
+    assert out.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+    text = subprocess.run(["openssl", "pkey", "-in", str(out), "-noout", "-text"],
+                          stdout=subprocess.PIPE, text=True, check=True).stdout
+    assert text.startswith("ED25519 Private-Key"), text

@@ -16,6 +16,9 @@
 
 #include "authsvc_admin.h"
 #include "authsvc_db.h"
+#include "authsvc_json.h"
+#include "authsvc_jwt.h"
+#include "authsvc_keys.h"
 #include "authsvc_password.h"
 #include "unit.h"
 
@@ -616,6 +619,29 @@ static void test_key_generate(void)
     EVP_PKEY_free(key);
 }
 
+/* An EdDSA key the module loads (keys.c) and signs a JWT with (jwt.c). */
+static void test_key_generate_eddsa_loads_and_signs(void)
+{
+    const char *ed = apr_pstrcat(pool, dir, "/ed25519.pem", NULL), *why = NULL, *token = NULL;
+    authsvc_key_t *key = NULL;
+    cJSON *claims = authsvc_json_own(pool, cJSON_CreateObject());
+    struct stat st;
+    run_t r = RUN_NO_DB(NULL, "key", "generate", "--alg", "EdDSA", "--out", ed);
+
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "EdDSA private key (Ed25519)"));
+    CU_ASSERT_EQUAL_FATAL(stat(ed, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    CU_ASSERT_EQUAL_FATAL(authsvc_key_load_pem_file(pool, ed, &key, &why), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(key->alg, AUTHSVC_JWS_EDDSA);
+    cJSON_AddStringToObject(claims, "sub", "u1");
+    CU_ASSERT_EQUAL(authsvc_jwt_sign(pool, key, claims, &token), AUTHSVC_OK);
+    CU_ASSERT_PTR_NOT_NULL(token);
+    r = RUN_NO_DB(NULL, "key", "generate", "--alg", "EdDSA", "--bits", "2048", "--out",
+                  apr_pstrcat(pool, dir, "/ed2.pem", NULL));
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
+}
+
 static void test_key_generate_refuses_overwrite_and_bad_options(void)
 {
     const char *path = apr_pstrcat(pool, dir, "/existing.pem", NULL);
@@ -776,6 +802,8 @@ void authsvc_test_register_admin(void)
                 test_user_without_password_and_its_identities);
     CU_add_test(s, "the database from the environment", test_database_from_environment);
     CU_add_test(s, "key generate writes RS256 and ES256 keys", test_key_generate);
+    CU_add_test(s, "key generate EdDSA: the module loads it and signs",
+                test_key_generate_eddsa_loads_and_signs);
     CU_add_test(s, "key generate refuses to overwrite and bad options",
                 test_key_generate_refuses_overwrite_and_bad_options);
     CU_add_test(s, "the password policy is the server's", test_password_policy_is_the_servers);
