@@ -327,9 +327,10 @@ static const admin_command_t commands[] = {
      "  --days N      the period shown, in days up to now (default 7, at most 3660)\n"
      "  --limit N     the most recent rows listed (default 20, at most 10000)\n"
      "  --purge DAYS  first delete the rows older than DAYS days (at least 1)\n\n"
-     "Prints the latest rows (time, type, actor, tenant, address, client), newest first,\n"
-     "then one line per UTC day: the number of distinct users who were active. Token\n"
-     "payloads are never shown.\n" DB_HELP},
+     "Prints the latest rows (time, type, username, tenant key, address, client),\n"
+     "newest first (a user or tenant deleted since shows as its id), then one line per\n"
+     "UTC day: the number of distinct users who were active. Token payloads are never\n"
+     "shown.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
      "usage: " PROGRAM " key generate --alg RS256|ES256|EdDSA --out FILE [--bits N]\n\n"
