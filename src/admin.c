@@ -142,13 +142,14 @@ static const option_spec_t user_unlink_options[] = {
     {"provider", OPT_VALUE | OPT_REQUIRED}, {"subject", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS,
     {NULL, 0}};
 static const option_spec_t user_links_options[] = {
-    {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_mfa_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, {"required", OPT_VALUE | OPT_REQUIRED},
     {"reset-authenticator", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t activity_options[] = {
-    {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, DB_OPTIONS, {NULL, 0}};
+    {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, {"json", 0}, DB_OPTIONS,
+    {NULL, 0}};
 static const option_spec_t key_generate_options[] = {
     {"alg", OPT_VALUE | OPT_REQUIRED}, {"out", OPT_VALUE | OPT_REQUIRED},
     {"bits", OPT_VALUE}, {NULL, 0}};
@@ -300,9 +301,9 @@ static const admin_command_t commands[] = {
      "has it; its next login is like a first one.\n" DB_HELP},
     {"user", "links", authsvc_admin_user_links, user_links_options,
      "list the external identities linked to a user",
-     "usage: " PROGRAM " user links --username U [DATABASE]\n\n"
+     "usage: " PROGRAM " user links --username U [--json] [DATABASE]\n\n"
      "Prints a header and one tab-separated line per linked identity: provider,\n"
-     "subject, time linked (UTC).\n" DB_HELP},
+     "subject, time linked (UTC).\n" JSON_HELP DB_HELP},
     {"user", "unlock", authsvc_admin_user_unlock, user_unlock_options,
      "clear a user's login lockout",
      "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
@@ -323,14 +324,15 @@ static const admin_command_t commands[] = {
      "64;\nrun this from cron on quiet installations.\n" DB_HELP},
     {NULL, "activity", authsvc_admin_activity, activity_options,
      "print recent login activity and daily active users",
-     "usage: " PROGRAM " activity [--days N] [--limit N] [--purge DAYS] [DATABASE]\n\n"
+     "usage: " PROGRAM " activity [--days N] [--limit N] [--purge DAYS] [--json]\n"
+     "           [DATABASE]\n\n"
      "  --days N      the period shown, in days up to now (default 7, at most 3660)\n"
      "  --limit N     the most recent rows listed (default 20, at most 10000)\n"
      "  --purge DAYS  first delete the rows older than DAYS days (at least 1)\n\n"
      "Prints the latest rows (time, type, username, tenant key, address, client),\n"
      "newest first (a user or tenant deleted since shows as its id), then one line per\n"
      "UTC day: the number of distinct users who were active. Token payloads are never\n"
-     "shown.\n" DB_HELP},
+     "shown. With --json: {\"activity\": [...], \"active_users\": [...]}.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
      "usage: " PROGRAM " key generate --alg RS256|ES256|EdDSA --out FILE [--bits N]\n\n"
@@ -1407,13 +1409,6 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
 }
 
 
-static const char *cell(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row, int n)
-{
-    const char *value = authsvc_db_column(db, row, n);
-
-    return value != NULL ? shown(ctx->pool, value) : "-";
-}
-
 /* ---------------------------------------------------------------- listing: text or JSON */
 
 /* How a column of a listing reads: its value as the database gives it, and as shown. */
@@ -1640,6 +1635,35 @@ static int command_start(authsvc_admin_t *ctx, const char *group, const char *na
     return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
 }
 
+/* A list command without filters: every row of label. */
+static int list_all(authsvc_admin_t *ctx, const char *group, const char *name, int argc,
+                    const char *const *argv, const char *label, const column_t *cols)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    int rc = command_start(ctx, group, name, argc, argv, &opts, &db);
+
+    return rc != PARSED ? rc : list_rows(ctx, db, opts, label, 0, NULL, cols);
+}
+
+/* The start of a show command: the record label answers for the value of the option key
+ * (missing: the message when there is none). PARSED, or the exit code. */
+static int show_start(authsvc_admin_t *ctx, const char *group, int argc,
+                      const char *const *argv, const char *key, const char *label,
+                      const char *missing, const column_t *cols, apr_table_t **opts,
+                      authsvc_db_t **db, cJSON **record)
+{
+    const char *value;
+    int rc = command_start(ctx, group, "show", argc, argv, opts, db);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    value = apr_table_get(*opts, key);
+    rc = record_of(ctx, *db, label, 1, &value, missing, cols, record);
+    return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
+}
+
 /* ---------------------------------------------------------------- tenant, role, client listings */
 
 static const column_t tenant_columns[] = {
@@ -1658,13 +1682,7 @@ static const column_t client_columns[] = {
 
 int authsvc_admin_tenant_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
-    authsvc_db_t *db = NULL;
-    apr_table_t *opts;
-    int rc = command_start(ctx, "tenant", "list", argc, argv, &opts, &db);
-
-    return rc != PARSED ? rc
-                        : list_rows(ctx, db, opts, "authsvc_admin_tenants", 0, NULL,
-                                    tenant_columns);
+    return list_all(ctx, "tenant", "list", argc, argv, "authsvc_admin_tenants", tenant_columns);
 }
 
 int authsvc_admin_tenant_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -1673,20 +1691,16 @@ int authsvc_admin_tenant_show(authsvc_admin_t *ctx, int argc, const char *const 
     apr_table_t *opts;
     cJSON *record = NULL;
     const char *key;
-    int rc = command_start(ctx, "tenant", "show", argc, argv, &opts, &db);
+    int rc = show_start(ctx, "tenant", argc, argv, "key", "authsvc_admin_tenant",
+                        "unknown tenant '%s'", tenant_columns, &opts, &db, &record);
 
     if (rc != PARSED) {
         return rc;
     }
     key = apr_table_get(opts, "key");
-    if ((rc = record_of(ctx, db, "authsvc_admin_tenant", 1, &key, "unknown tenant '%s'",
-                        tenant_columns, &record)) != AUTHSVC_ADMIN_OK
-        || (rc = record_add_rows(ctx, db, record, "role_names", "authsvc_admin_roles_by_tenant",
-                                 1, &key, role_name_column))
-               != AUTHSVC_ADMIN_OK) {
-        return rc;
-    }
-    return print_shown(ctx, opts, record);
+    rc = record_add_rows(ctx, db, record, "role_names", "authsvc_admin_roles_by_tenant", 1, &key,
+                         role_name_column);
+    return rc != AUTHSVC_ADMIN_OK ? rc : print_shown(ctx, opts, record);
 }
 
 int authsvc_admin_role_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -1742,13 +1756,7 @@ int authsvc_admin_role_show(authsvc_admin_t *ctx, int argc, const char *const *a
 
 int authsvc_admin_client_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
-    authsvc_db_t *db = NULL;
-    apr_table_t *opts;
-    int rc = command_start(ctx, "client", "list", argc, argv, &opts, &db);
-
-    return rc != PARSED ? rc
-                        : list_rows(ctx, db, opts, "authsvc_admin_clients", 0, NULL,
-                                    client_columns);
+    return list_all(ctx, "client", "list", argc, argv, "authsvc_admin_clients", client_columns);
 }
 
 int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -1756,18 +1764,10 @@ int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const 
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
     cJSON *record = NULL;
-    const char *id;
-    int rc = command_start(ctx, "client", "show", argc, argv, &opts, &db);
+    int rc = show_start(ctx, "client", argc, argv, "client-id", "authsvc_admin_client",
+                        "unknown client '%s'", client_columns, &opts, &db, &record);
 
-    if (rc != PARSED) {
-        return rc;
-    }
-    id = apr_table_get(opts, "client-id");
-    if ((rc = record_of(ctx, db, "authsvc_admin_client", 1, &id, "unknown client '%s'",
-                        client_columns, &record)) != AUTHSVC_ADMIN_OK) {
-        return rc;
-    }
-    return print_shown(ctx, opts, record);
+    return rc != PARSED ? rc : print_shown(ctx, opts, record);
 }
 
 /* ---------------------------------------------------------------- user list, show */
@@ -2327,10 +2327,7 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
 {
     const admin_command_t *cmd = find_command("user", "links");
     authsvc_db_t *db = NULL;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
     apr_table_t *opts;
-    authsvc_status_t st;
     const char *user_id = NULL;
     int rc = parse_command(ctx, "user", "links", argc, argv, &opts);
 
@@ -2339,58 +2336,72 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
                != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    st = authsvc_db_select(db, ctx->pool, "authsvc_identities_by_user", &res, 1, &user_id);
-    if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, NULL);
-    }
-    fputs("PROVIDER\tSUBJECT\tLINKED\n", ctx->out);
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        fprintf(ctx->out, "%s\t%s\t%s\n", cell(ctx, db, row, 0), cell(ctx, db, row, 1),
-                authsvc_iso8601_format(ctx->pool, authsvc_db_column_int(db, row, 2, 0)));
-    }
-    return AUTHSVC_ADMIN_OK;
+    return list_rows(ctx, db, opts, "authsvc_identities_by_user", 1, &user_id,
+                     identity_columns);
 }
 
 /* ---------------------------------------------------------------- activity */
 
-/* Rows of authsvc_login_activity_since: id, actor, tenant_id, login_time, login_type,
- * ip_address, client_id; in time order. */
-static void activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
-                           long long limit)
-{
-    apr_array_header_t *lines = apr_array_make(ctx->pool, 64, sizeof(const char *));
-    apr_array_header_t *days = apr_array_make(ctx->pool, 8, sizeof(const char *));
-    apr_hash_t *actors = apr_hash_make(ctx->pool), *counts = apr_hash_make(ctx->pool);
-    apr_dbd_row_t *row = NULL;
-    int i;
+/* Rows of authsvc_login_activity_since: id, username (or actor id), tenant key (or id),
+ * login_time, login_type, ip_address, client_id; in time order. */
+static const column_t activity_columns[] = {
+    {"time", 3, COL_TIME}, {"type", 4, COL_TEXT}, {"actor", 1, COL_TEXT},
+    {"tenant", 2, COL_TEXT}, {"ip", 5, COL_TEXT}, {"client", 6, COL_TEXT}, COLUMNS_END};
+static const column_t active_users_columns[] = {
+    {"day", 0, COL_TEXT}, {"active_users", 0, COL_NUMBER}, COLUMNS_END};
 
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        long long when = authsvc_db_column_int(db, row, 3, 0);
-        const char *day = authsvc_iso8601_bucket(ctx->pool, when, AUTHSVC_BUCKET_DAY);
-        const char *key = apr_pstrcat(ctx->pool, day, "\n", cell(ctx, db, row, 1), NULL);
-        int *n = apr_hash_get(counts, day, APR_HASH_KEY_STRING);
-        APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(
-            ctx->pool, "%s\t%s\t%s\t%s\t%s\t%s\n", authsvc_iso8601_format(ctx->pool, when),
-            cell(ctx, db, row, 4), cell(ctx, db, row, 1), cell(ctx, db, row, 2),
-            cell(ctx, db, row, 5), cell(ctx, db, row, 6));
-        if (!n) {
-            n = apr_pcalloc(ctx->pool, sizeof(*n));
-            apr_hash_set(counts, day, APR_HASH_KEY_STRING, n);
-            APR_ARRAY_PUSH(days, const char *) = day;
+/* The number of distinct actors per UTC day of rows (in time order), into days. */
+static void activity_count_days(authsvc_admin_t *ctx, const cJSON *rows, cJSON *days)
+{
+    apr_hash_t *seen = apr_hash_make(ctx->pool);
+    cJSON *current = NULL, *count = NULL;
+    const cJSON *row;
+
+    cJSON_ArrayForEach(row, rows) {
+        const char *time = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "time"));
+        const char *actor = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "actor"));
+        const char *day = apr_pstrndup(ctx->pool, time != NULL ? time : "-", 10), *key;
+        if (current == NULL
+            || strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(current, "day")),
+                      day) != 0) {
+            current = cJSON_CreateObject();
+            cJSON_AddStringToObject(current, "day", day);
+            count = cJSON_AddNumberToObject(current, "active_users", 0);
+            cJSON_AddItemToArray(days, current);
         }
-        if (!apr_hash_get(actors, key, APR_HASH_KEY_STRING)) {
-            apr_hash_set(actors, key, APR_HASH_KEY_STRING, key);
-            (*n)++;
+        key = apr_pstrcat(ctx->pool, day, "\n", actor != NULL ? actor : "", NULL);
+        if (count != NULL && apr_hash_get(seen, key, APR_HASH_KEY_STRING) == NULL) {
+            apr_hash_set(seen, key, APR_HASH_KEY_STRING, key);
+            cJSON_SetNumberValue(count, count->valuedouble + 1);
         }
     }
-    fputs("TIME\tTYPE\tACTOR\tTENANT\tIP\tCLIENT\n", ctx->out);
-    for (i = lines->nelts - 1; i >= 0 && lines->nelts - i <= limit; i--)
-        fputs(APR_ARRAY_IDX(lines, i, const char *), ctx->out);
-    fputs("\nDAY\tACTIVE_USERS\n", ctx->out);
-    for (i = 0; i < days->nelts; i++) {
-        const char *day = APR_ARRAY_IDX(days, i, const char *);
-        fprintf(ctx->out, "%s\t%d\n", day, *(int *)apr_hash_get(counts, day, APR_HASH_KEY_STRING));
+}
+
+/* The latest limit rows, newest first, then the active users per day; text or JSON. */
+static int activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+                          long long limit, int json)
+{
+    cJSON *rows = rows_array(ctx, db, res, activity_columns);
+    cJSON *out = authsvc_json_own(ctx->pool, cJSON_CreateObject());
+    cJSON *latest = cJSON_AddArrayToObject(out, "activity");
+    cJSON *days = cJSON_AddArrayToObject(out, "active_users");
+    int i, n = rows != NULL ? cJSON_GetArraySize(rows) : 0;
+
+    if (rows == NULL || latest == NULL || days == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
     }
+    activity_count_days(ctx, rows, days);
+    for (i = n - 1; i >= 0 && n - i <= limit; i--) {
+        cJSON_AddItemReferenceToArray(latest, cJSON_GetArrayItem(rows, i));
+    }
+    if (json) {
+        print_json(ctx, out);
+        return AUTHSVC_ADMIN_OK;
+    }
+    print_table(ctx, activity_columns, latest);
+    fputc('\n', ctx->out);
+    print_table(ctx, active_users_columns, days);
+    return AUTHSVC_ADMIN_OK;
 }
 
 int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -2421,8 +2432,7 @@ int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *ar
     st = authsvc_db_select(db, ctx->pool, "authsvc_login_activity_since", &res, 1, &since);
     if (st != AUTHSVC_OK)
         return db_failure(ctx, db, st, NULL);
-    activity_print(ctx, db, res, limit);
-    return AUTHSVC_ADMIN_OK;
+    return activity_print(ctx, db, res, limit, apr_table_get(opts, "json") != NULL);
 }
 
 /* ---------------------------------------------------------------- user unlock */

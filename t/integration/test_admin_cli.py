@@ -225,6 +225,9 @@ def test_user_without_password_and_its_linked_identities(admin, world, backend):
     admin.run("user", "link", "--username", other, "--provider", "keycloak",
               "--subject", "kc-" + username).check()
     assert links_of(admin, other) == [("keycloak", "kc-" + username)]
+    links = json.loads(admin.run("user", "links", "--username", other, "--json").check().stdout)
+    assert [(x["provider"], x["subject"]) for x in links] == [("keycloak", "kc-" + username)]
+    assert links[0]["linked"].endswith("Z"), links
 
 
 # ---- the server's password policy --------------------------------------------------------
@@ -377,6 +380,11 @@ def test_activity_names_users_and_tenants(admin, world, backend):
     out = admin.run("activity", "--limit", "1000").check().stdout
     mine = [line.split("\t") for line in out.splitlines() if "\t%s\t" % name in line]
     assert mine and mine[0][1:4] == ["ACCESS", name, world["tenant"]], out
+    data = json.loads(admin.run("activity", "--limit", "1000", "--json").check().stdout)
+    rows = [x for x in data["activity"] if x["actor"] == name]
+    assert rows and rows[0]["tenant"] == world["tenant"] and rows[0]["type"] == "ACCESS", data
+    assert rows[0]["client"] == world["client"] and rows[0]["ip"] == "127.0.0.1", rows
+    assert data["active_users"] and all(d["active_users"] >= 1 for d in data["active_users"])
 
 
 # ---- bad input: one line on stderr, non-zero exit, database unchanged ---------------------
