@@ -1878,7 +1878,7 @@ static authsvc_request_t *admin_request(apr_pool_t *p)
 
 typedef struct {
     const char *user_id, *username_key, *statement;
-    int changed, cleared;
+    int end_sessions, changed, cleared;
 } account_input_t;
 
 /* Ends every session of the user: refresh tokens, and their access tokens by jti. */
@@ -1894,7 +1894,7 @@ static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, vo
     const char *args[] = {now_text(p), in->user_id};
     authsvc_status_t st = authsvc_db_exec(db, p, in->statement, &in->changed, 2, args);
 
-    if (st == AUTHSVC_OK && strcmp(in->statement, "authsvc_admin_user_disable") == 0) {
+    if (st == AUTHSVC_OK && in->end_sessions) {
         st = account_sessions_end(db, p, in);
     }
     return st;
@@ -1957,6 +1957,7 @@ static int account_status_change(authsvc_admin_t *ctx, const char *name, int arg
     }
     disable = strcmp(name, "disable") == 0;
     in.statement = disable ? "authsvc_admin_user_disable" : "authsvc_admin_user_enable";
+    in.end_sessions = disable;
     st = write_all(db, ctx->pool, account_status_write, &in);
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
