@@ -27,24 +27,37 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_admin.h"
+#include "authsvc_config.h"
 #include "authsvc_db.h"
+#include "authsvc_iso8601.h"
+#include "authsvc_json.h"
 #include "authsvc_limits.h"
 #include "authsvc_migrate.h"
 #include "authsvc_password.h"
+#include "authsvc_password_policy.h"
 #include "authsvc_purge.h"
+#include "authsvc_request.h"
 #include "authsvc_social_provider.h"
+#include "authsvc_tokens.h"
 #include "authsvc_version.h"
 
 #define PROGRAM "authsvc-admin"
 #define PARSED (-1)             /* parse_command: go on with the command */
 #define SHOWN_MAX 200           /* bytes of input or driver text echoed in an error */
-#define PASSWORD_LENGTH_MIN 8
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#ifndef AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT /* Makefile.am: where the starter list is installed */
+#define AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT "/usr/share/mod_authsvc/password-blocklist.txt"
+#endif
 #define CLIENT_SECRET_BYTES 32
 #define RSA_BITS_DEFAULT 2048
 #define RSA_BITS_MIN 2048
 #define RSA_BITS_MAX 16384
 
 /* ---------------------------------------------------------------- command table */
+
+/* The help texts spell this one out: (90 * 86400) does not read as a number. */
+_Static_assert(AUTHSVC_REFRESH_TTL_MAX == 7776000, "client add's help names 7776000");
 
 #define OPT_VALUE 0x1u    /* takes a value: --name VALUE or --name=VALUE */
 #define OPT_REPEAT 0x2u   /* may be given more than once */
@@ -67,6 +80,18 @@ typedef struct {
 } admin_command_t;
 
 #define DB_OPTIONS {"driver", OPT_VALUE}, {"params", OPT_VALUE}
+#define POLICY_OPTIONS {"blocklist", OPT_VALUE}, {"min-length", OPT_VALUE}
+#define POLICY_HELP \
+    "\nPassword policy, the server's: " XSTR(AUTHSVC_PASSWORD_POLICY_MIN_LENGTH) " to " \
+    XSTR(AUTHSVC_PASSWORD_POLICY_MAX_LENGTH) " characters (Unicode code points), no\n" \
+    "control characters, not the username, not on the blocklist (letters compared\n" \
+    "without case). Stored as an argon2id hash.\n" \
+    "  --blocklist FILE  the server's AuthsvcPasswordBlocklist (default: the\n" \
+    "                    environment variable AUTHSVC_PASSWORD_BLOCKLIST, else\n" \
+    "                    " AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT ")\n" \
+    "  --min-length N    the server's AuthsvcPasswordMinLength (default " \
+    XSTR(AUTHSVC_PASSWORD_POLICY_MIN_LENGTH) ")\n"
+#define JSON_HELP "  --json        print JSON for scripts instead of text\n"
 #define DB_HELP \
     "\nDatabase: --driver sqlite3|pgsql --params PARAMS (as mod_dbd's DBDriver and\n" \
     "DBDParams), else the environment variables AUTHSVC_DB_DRIVER and AUTHSVC_DB_PARAMS.\n"
@@ -87,9 +112,27 @@ static const option_spec_t user_add_options[] = {
     {"first-name", OPT_VALUE}, {"last-name", OPT_VALUE},
     {"tenant", OPT_VALUE | OPT_REQUIRED}, {"role", OPT_VALUE | OPT_REQUIRED},
     {"client", OPT_VALUE | OPT_REPEAT}, {"status", OPT_VALUE}, {"password-stdin", 0},
-    {"no-password", 0}, DB_OPTIONS, {NULL, 0}};
-static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, DB_OPTIONS,
-                                                  {NULL, 0}};
+    {"no-password", 0}, POLICY_OPTIONS, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_list_options[] = {{"tenant", OPT_VALUE}, {"json", 0},
+                                                  DB_OPTIONS, {NULL, 0}};
+static const option_spec_t list_options[] = {{"json", 0}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t tenant_show_options[] = {
+    {"key", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t role_list_options[] = {{"tenant", OPT_VALUE}, {"json", 0},
+                                                  DB_OPTIONS, {NULL, 0}};
+static const option_spec_t role_show_options[] = {
+    {"tenant", OPT_VALUE | OPT_REQUIRED}, {"name", OPT_VALUE | OPT_REQUIRED}, {"json", 0},
+    DB_OPTIONS, {NULL, 0}};
+static const option_spec_t client_show_options[] = {
+    {"client-id", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t client_options[] = {
+    {"client-id", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_show_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t user_reset_password_options[] = {
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"password-stdin", 0}, POLICY_OPTIONS, DB_OPTIONS,
+    {NULL, 0}};
+/* user unlock, disable, enable, delete */
 static const option_spec_t user_unlock_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_link_options[] = {
@@ -99,13 +142,14 @@ static const option_spec_t user_unlink_options[] = {
     {"provider", OPT_VALUE | OPT_REQUIRED}, {"subject", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS,
     {NULL, 0}};
 static const option_spec_t user_links_options[] = {
-    {"username", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+    {"username", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t purge_options[] = {DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_mfa_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, {"required", OPT_VALUE | OPT_REQUIRED},
     {"reset-authenticator", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t activity_options[] = {
-    {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, DB_OPTIONS, {NULL, 0}};
+    {"days", OPT_VALUE}, {"limit", OPT_VALUE}, {"purge", OPT_VALUE}, {"json", 0}, DB_OPTIONS,
+    {NULL, 0}};
 static const option_spec_t key_generate_options[] = {
     {"alg", OPT_VALUE | OPT_REQUIRED}, {"out", OPT_VALUE | OPT_REQUIRED},
     {"bits", OPT_VALUE}, {NULL, 0}};
@@ -123,25 +167,66 @@ static const admin_command_t commands[] = {
      "usage: " PROGRAM " tenant add --key KEY --name NAME [DATABASE]\n\n"
      "  --key KEY     unique key: letters, digits, '.', '_', '-' (at most 255)\n"
      "  --name NAME   display name (at most 255 bytes)\n" DB_HELP},
+    {"tenant", "list", authsvc_admin_tenant_list, list_options, "list tenants",
+     "usage: " PROGRAM " tenant list [--json] [DATABASE]\n\n"
+     "Prints a header and one tab-separated line per tenant: key, name, status, number\n"
+     "of roles and of members, id, time created (UTC); '-' for none.\n" JSON_HELP DB_HELP},
+    {"tenant", "show", authsvc_admin_tenant_show, tenant_show_options,
+     "show a tenant and its roles",
+     "usage: " PROGRAM " tenant show --key KEY [--json] [DATABASE]\n\n"
+     "Prints the tenant's fields, one 'name: value' line each, and its role names.\n"
+     JSON_HELP DB_HELP},
     {"role", "add", authsvc_admin_role_add, role_add_options, "add a role to a tenant",
      "usage: " PROGRAM " role add --tenant KEY --name NAME [--permission P]... [DATABASE]\n\n"
      "  --tenant KEY     the tenant the role belongs to\n"
      "  --name NAME      role name, unique within the tenant\n"
      "  --permission P   a permission the role grants (letters, digits, '.', '_', ':',\n"
      "                   '-'); repeat the option for more\n" DB_HELP},
+    {"role", "list", authsvc_admin_role_list, role_list_options, "list roles",
+     "usage: " PROGRAM " role list [--tenant KEY] [--json] [DATABASE]\n\n"
+     "Prints a header and one tab-separated line per role: tenant, name, number of\n"
+     "permissions and of members, id, time created (UTC).\n"
+     "  --tenant KEY  only that tenant's roles\n" JSON_HELP DB_HELP},
+    {"role", "show", authsvc_admin_role_show, role_show_options,
+     "show a role and its permissions",
+     "usage: " PROGRAM " role show --tenant KEY --name NAME [--json] [DATABASE]\n\n"
+     "Prints the role's fields, one 'name: value' line each, and its permissions.\n"
+     JSON_HELP DB_HELP},
     {"client", "add", authsvc_admin_client_add, client_add_options,
      "add a client (its secret is printed once)",
      "usage: " PROGRAM " client add --client-id ID [--redirect-url URL] [--access-ttl S]\n"
      "           [--refresh-ttl S] [--code-ttl S] [--public] [DATABASE]\n\n"
      "  --client-id ID      unique id: letters, digits, '.', '_', '-' (at most 255)\n"
      "  --redirect-url URL  absolute http or https URL the browser flows return to\n"
-     "  --access-ttl S      access token lifetime, seconds (default 900, at most 86400)\n"
-     "  --refresh-ttl S     refresh token lifetime, seconds (default 86400, at most\n"
+     "  --access-ttl S      access token lifetime, seconds (default "
+     XSTR(AUTHSVC_ACCESS_TTL_DEFAULT) ", at most " XSTR(AUTHSVC_ACCESS_TTL_MAX) ")\n"
+     "  --refresh-ttl S     refresh token lifetime, seconds (default "
+     XSTR(AUTHSVC_REFRESH_TTL_DEFAULT) ", at most\n"
      "                      7776000)\n"
-     "  --code-ttl S        auth code lifetime, seconds (default 180, at most 600)\n"
+     "  --code-ttl S        auth code lifetime, seconds (default "
+     XSTR(AUTHSVC_AUTH_CODE_TTL_DEFAULT) ", at most " XSTR(AUTHSVC_AUTH_CODE_TTL_MAX) ")\n"
      "  --public            a public client: it gets no secret\n\n"
      "A confidential client gets a random 256-bit secret, printed once on standard\n"
      "output; only its SHA-256 hash is stored, so it cannot be shown again.\n" DB_HELP},
+    {"client", "list", authsvc_admin_client_list, list_options, "list clients",
+     "usage: " PROGRAM " client list [--json] [DATABASE]\n\n"
+     "Prints a header and one tab-separated line per client: id, type, redirect URL,\n"
+     "access, refresh and code lifetimes (seconds), number of users, time created\n"
+     "(UTC). Secrets are never shown: only their hashes are stored.\n" JSON_HELP DB_HELP},
+    {"client", "show", authsvc_admin_client_show, client_show_options, "show a client",
+     "usage: " PROGRAM " client show --client-id ID [--json] [DATABASE]\n\n"
+     "Prints the client's fields, one 'name: value' line each.\n" JSON_HELP DB_HELP},
+    {"client", "delete", authsvc_admin_client_delete, client_options,
+     "delete a client and end its sessions",
+     "usage: " PROGRAM " client delete --client-id ID [DATABASE]\n\n"
+     "Revokes the access tokens of the client's sessions, then deletes the client with\n"
+     "its refresh tokens, auth codes and users' links to it (the users stay).\n" DB_HELP},
+    {"client", "rotate-secret", authsvc_admin_client_rotate_secret, client_options,
+     "give a client a new secret (printed once)",
+     "usage: " PROGRAM " client rotate-secret --client-id ID [DATABASE]\n\n"
+     "Replaces the secret of a confidential client with a new random 256-bit one,\n"
+     "printed once on standard output; the old secret stops working at once. Sessions\n"
+     "already issued go on.\n" DB_HELP},
     {"user", "add", authsvc_admin_user_add, user_add_options,
      "add a user, with a password or without one",
      "usage: " PROGRAM " user add --username U --tenant KEY --role NAME [--email E]\n"
@@ -157,13 +242,46 @@ static const admin_command_t commands[] = {
      "  --password-stdin  read the password from the first line of standard input;\n"
      "                    otherwise it is asked twice on the terminal, without echo\n"
      "  --no-password     no password: the user logs in through an external identity\n"
-     "                    only (SAML, social login; see 'user link')\n\n"
-     "Passwords are 8 to 256 bytes and stored as argon2id hashes.\n" DB_HELP},
+     "                    only (SAML, social login; see 'user link')\n" POLICY_HELP DB_HELP},
     {"user", "list", authsvc_admin_user_list, user_list_options,
      "list users and their tenants",
-     "usage: " PROGRAM " user list [--tenant KEY] [DATABASE]\n\n"
+     "usage: " PROGRAM " user list [--tenant KEY] [--json] [DATABASE]\n\n"
      "Prints a header and one tab-separated line per user and tenant: id, username,\n"
-     "email, tenant, role, status. Hashes and secrets are never shown.\n" DB_HELP},
+     "email, tenant, role, status, failed logins counted, locked until (UTC; '-' when\n"
+     "not locked). Hashes and secrets are never shown.\n"
+     "  --tenant KEY  only that tenant's members\n" JSON_HELP DB_HELP},
+    {"user", "show", authsvc_admin_user_show, user_show_options,
+     "show a user: tenants, clients, identities, lockout",
+     "usage: " PROGRAM " user show --username U [--json] [DATABASE]\n\n"
+     "Prints the user's fields, one 'name: value' line each: whether a second factor is\n"
+     "required, the last login, whether a password is set; then the memberships (tenant,\n"
+     "role, status), clients, linked identities and the lockout counters (source,\n"
+     "failures, locked until; source '' is the account's own counter).\n"
+     JSON_HELP DB_HELP},
+    {"user", "disable", authsvc_admin_user_disable, user_unlock_options,
+     "stop a user from logging in and end their sessions",
+     "usage: " PROGRAM " user disable --username U [DATABASE]\n\n"
+     "Sets the user's active and password-change-needed memberships to inactive, so no\n"
+     "login succeeds, and ends every session: refresh tokens are revoked, access tokens\n"
+     "refused by their id from then on.\n" DB_HELP},
+    {"user", "enable", authsvc_admin_user_enable, user_unlock_options,
+     "let a disabled user log in again",
+     "usage: " PROGRAM " user enable --username U [DATABASE]\n\n"
+     "Sets the user's inactive memberships to active.\n" DB_HELP},
+    {"user", "delete", authsvc_admin_user_delete, user_unlock_options,
+     "delete a user and end their sessions",
+     "usage: " PROGRAM " user delete --username U [DATABASE]\n\n"
+     "Ends every session of the user, clears their lockout, then deletes them with their\n"
+     "password, identities, memberships and tokens. Login activity rows stay.\n" DB_HELP},
+    {"user", "reset-password", authsvc_admin_user_reset_password, user_reset_password_options,
+     "set a user's password under the server's policy",
+     "usage: " PROGRAM " user reset-password --username U [--password-stdin]\n"
+     "           [--blocklist FILE] [--min-length N] [DATABASE]\n\n"
+     "  --password-stdin  read the password from the first line of standard input;\n"
+     "                    otherwise it is asked twice on the terminal, without echo\n\n"
+     "Sets the password (a user without one gets one), ends every session of the user,\n"
+     "clears their lockout and retires their password reset links.\n"
+     POLICY_HELP DB_HELP},
     {"user", "link", authsvc_admin_user_link, user_link_options,
      "link an external identity (SAML, social login) to a user",
      "usage: " PROGRAM " user link --username U --provider P --subject S [DATABASE]\n\n"
@@ -183,9 +301,9 @@ static const admin_command_t commands[] = {
      "has it; its next login is like a first one.\n" DB_HELP},
     {"user", "links", authsvc_admin_user_links, user_links_options,
      "list the external identities linked to a user",
-     "usage: " PROGRAM " user links --username U [DATABASE]\n\n"
+     "usage: " PROGRAM " user links --username U [--json] [DATABASE]\n\n"
      "Prints a header and one tab-separated line per linked identity: provider,\n"
-     "subject, time linked (UTC).\n" DB_HELP},
+     "subject, time linked (UTC).\n" JSON_HELP DB_HELP},
     {"user", "unlock", authsvc_admin_user_unlock, user_unlock_options,
      "clear a user's login lockout",
      "usage: " PROGRAM " user unlock --username U [DATABASE]\n\n"
@@ -206,17 +324,20 @@ static const admin_command_t commands[] = {
      "64;\nrun this from cron on quiet installations.\n" DB_HELP},
     {NULL, "activity", authsvc_admin_activity, activity_options,
      "print recent login activity and daily active users",
-     "usage: " PROGRAM " activity [--days N] [--limit N] [--purge DAYS] [DATABASE]\n\n"
+     "usage: " PROGRAM " activity [--days N] [--limit N] [--purge DAYS] [--json]\n"
+     "           [DATABASE]\n\n"
      "  --days N      the period shown, in days up to now (default 7, at most 3660)\n"
      "  --limit N     the most recent rows listed (default 20, at most 10000)\n"
      "  --purge DAYS  first delete the rows older than DAYS days (at least 1)\n\n"
-     "Prints the latest rows (time, type, actor, tenant, address, client), newest first,\n"
-     "then one line per UTC day: the number of distinct users who were active. Token\n"
-     "payloads are never shown.\n" DB_HELP},
+     "Prints the latest rows (time, type, username, tenant key, address, client),\n"
+     "newest first (a user or tenant deleted since shows as its id), then one line per\n"
+     "UTC day: the number of distinct users who were active. Token payloads are never\n"
+     "shown. With --json: {\"activity\": [...], \"active_users\": [...]}.\n" DB_HELP},
     {"key", "generate", authsvc_admin_key_generate, key_generate_options,
      "write a new signing key",
-     "usage: " PROGRAM " key generate --alg RS256|ES256 --out FILE [--bits N]\n\n"
-     "  --alg RS256|ES256  an RSA key, or an EC key on P-256\n"
+     "usage: " PROGRAM " key generate --alg RS256|ES256|EdDSA --out FILE [--bits N]\n\n"
+     "  --alg RS256|ES256|EdDSA\n"
+     "                     an RSA key, an EC key on P-256, or an Ed25519 key\n"
      "  --out FILE         a new file for the PEM (PKCS#8) private key, mode 0600;\n"
      "                     an existing file is never overwritten\n"
      "  --bits N           RSA key size (default 2048, from 2048 to 16384)\n"},
@@ -323,7 +444,7 @@ static void print_overview(authsvc_admin_t *ctx)
           "Administers mod_authsvc: its database schema, tenants, roles, clients, users\n"
           "and signing keys.\n\nCommands:\n", ctx->out);
     for (i = 0; i < COMMAND_COUNT; i++) {
-        fprintf(ctx->out, "  %-18s %s\n", command_title(ctx->pool, &commands[i]),
+        fprintf(ctx->out, "  %-22s %s\n", command_title(ctx->pool, &commands[i]),
                 commands[i].synopsis);
     }
     fputs(overview_tail, ctx->out);
@@ -1168,28 +1289,68 @@ static int read_password_tty(const char *prompt, char *buf, apr_size_t size, apr
     return rc;
 }
 
-#define PASSWORD_BUFFER (AUTHSVC_PASSWORD_LENGTH_MAX + 2)
+/* The longest password the policy can accept, its line end and a NUL. */
+#define PASSWORD_BUFFER (AUTHSVC_PASSWORD_POLICY_MAX_BYTES + 2)
 
-/* Reads the password (stdin or the terminal) and hashes it into in->password_hash. */
-static int user_password(authsvc_admin_t *ctx, int from_stdin, user_input_t *in)
+/* The server's password policy: --min-length, and the blocklist named by --blocklist, the
+ * environment, or the path authsvc.conf names. A blocklist that cannot be read is an error,
+ * never a silent pass: the CLI must refuse what the server refuses. */
+static int password_policy_load(authsvc_admin_t *ctx, const admin_command_t *cmd,
+                                apr_table_t *opts, authsvc_password_policy_t *policy)
+{
+    const char *path = apr_table_get(opts, "blocklist");
+    const char *min_text = apr_table_get(opts, "min-length");
+    const char *why = NULL;
+    long long min = AUTHSVC_PASSWORD_POLICY_MIN_LENGTH;
+    apr_hash_t *list = NULL;
+
+    if (min_text != NULL
+        && (min = parse_number(min_text, AUTHSVC_PASSWORD_POLICY_MIN_LENGTH,
+                               AUTHSVC_PASSWORD_POLICY_MAX_LENGTH)) < 0) {
+        return usage_error(ctx, cmd, "--min-length is a number from "
+                           XSTR(AUTHSVC_PASSWORD_POLICY_MIN_LENGTH) " to "
+                           XSTR(AUTHSVC_PASSWORD_POLICY_MAX_LENGTH));
+    }
+    if (path == NULL || *path == '\0') {
+        path = getenv("AUTHSVC_PASSWORD_BLOCKLIST");
+    }
+    if (path == NULL || *path == '\0') {
+        path = AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT;
+    }
+    if (authsvc_password_blocklist_load(ctx->pool, path, &list, &why) != AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s (name the server's list with --blocklist "
+                    "FILE)", shown(ctx->pool, why != NULL ? why : path));
+    }
+    if (authsvc_password_policy_init(ctx->pool, policy, (unsigned)min, list) != AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot set up the password policy");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* Reads a password (stdin or, asked twice, the terminal), checks it against the policy and
+ * hashes it into *hash. */
+static int password_read(authsvc_admin_t *ctx, const authsvc_password_policy_t *policy,
+                         const char *username, int from_stdin, const char **hash)
 {
     char first[PASSWORD_BUFFER], second[PASSWORD_BUFFER];
     apr_size_t len = 0, len2 = 0;
+    const char *why = NULL;
     int rc = AUTHSVC_ADMIN_OK;
 
     if (from_stdin ? read_line(ctx->in, first, sizeof(first), &len) != 0
                    : read_password_tty("Password: ", first, sizeof(first), &len) != 0) {
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, from_stdin
-                  ? "the password is longer than 256 bytes or holds a NUL byte"
+                  ? "the password is longer than " XSTR(AUTHSVC_PASSWORD_POLICY_MAX_LENGTH)
+                    " characters or holds a NUL byte"
                   : "cannot read the password from the terminal (use --password-stdin)");
-    } else if (len < PASSWORD_LENGTH_MIN || len > AUTHSVC_PASSWORD_LENGTH_MAX) {
-        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "the password must be 8 to 256 bytes long");
+    } else if (authsvc_password_policy_check(policy, username, first, len, &why)
+               != AUTHSVC_OK) {
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s", why);
     } else if (!from_stdin
                && (read_password_tty("Repeat password: ", second, sizeof(second), &len2) != 0
                    || len2 != len || CRYPTO_memcmp(first, second, len) != 0)) {
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "the passwords do not match");
-    } else if (authsvc_password_hash(ctx->pool, first, len, NULL, &in->password_hash)
-               != AUTHSVC_OK) {
+    } else if (authsvc_password_hash(ctx->pool, first, len, NULL, hash) != AUTHSVC_OK) {
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot hash the password");
     }
     OPENSSL_cleanse(first, sizeof(first));
@@ -1211,21 +1372,29 @@ static int user_make_ids(authsvc_admin_t *ctx, user_input_t *in)
 int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     const admin_command_t *cmd = find_command("user", "add");
+    authsvc_password_policy_t policy;
     user_input_t in;
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
     authsvc_status_t st;
-    int rc = parse_command(ctx, "user", "add", argc, argv, &opts);
+    int rc = parse_command(ctx, "user", "add", argc, argv, &opts), with_password;
 
-    if (rc != PARSED || (rc = user_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK
+    if (rc != PARSED || (rc = user_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    with_password = apr_table_get(opts, "no-password") == NULL;
+    /* the blocklist is read before open_db may switch to the database's owner */
+    if ((with_password
+         && (rc = password_policy_load(ctx, cmd, opts, &policy)) != AUTHSVC_ADMIN_OK)
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
         || (rc = user_resolve(ctx, db, &in)) != AUTHSVC_ADMIN_OK
         || (rc = user_make_ids(ctx, &in)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    if (apr_table_get(opts, "no-password") == NULL
-        && (rc = user_password(ctx, apr_table_get(opts, "password-stdin") != NULL, &in))
-               != AUTHSVC_ADMIN_OK) {
+    if (with_password
+        && (rc = password_read(ctx, &policy, in.username,
+                               apr_table_get(opts, "password-stdin") != NULL,
+                               &in.password_hash)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     st = write_all(db, ctx->pool, user_write, &in);
@@ -1239,57 +1408,773 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     return AUTHSVC_ADMIN_OK;
 }
 
-/* ---------------------------------------------------------------- user list */
 
-static const char *cell(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row, int n)
+/* ---------------------------------------------------------------- listing: text or JSON */
+
+/* How a column of a listing reads: its value as the database gives it, and as shown. */
+typedef enum {
+    COL_TEXT,          /* text, or null */
+    COL_NUMBER,        /* an integer */
+    COL_TIME,          /* epoch ms: ISO 8601 UTC; 0 or NULL is null */
+    COL_LOCK,          /* epoch ms of a lock: ISO 8601 while in the future, else null */
+    COL_USER_STATUS,   /* user_tenants.status: its name */
+    COL_TENANT_STATUS, /* tenants.status: active or disabled */
+    COL_FLAG           /* 0 or 1: false or true */
+} column_kind_t;
+
+typedef struct {
+    const char *name; /* the JSON key; upper case, the text header */
+    int index;        /* in the row */
+    column_kind_t kind;
+} column_t;
+
+#define COLUMNS_END {NULL, 0, COL_TEXT}
+
+static cJSON *column_value(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row,
+                           const column_t *col)
 {
-    const char *value = authsvc_db_column(db, row, n);
+    const char *v = authsvc_db_column(db, row, col->index);
+    long long n = v != NULL ? apr_atoi64(v) : 0;
 
-    return value != NULL ? shown(ctx->pool, value) : "-";
+    if (v == NULL) {
+        return col->kind == COL_NUMBER ? cJSON_CreateNumber(0) : cJSON_CreateNull();
+    }
+    switch (col->kind) {
+    case COL_NUMBER: return cJSON_CreateNumber((double)n);
+    case COL_TIME:
+        return n > 0 ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
+                     : cJSON_CreateNull();
+    case COL_LOCK:
+        return n > authsvc_db_now_ms() ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
+                                       : cJSON_CreateNull();
+    case COL_USER_STATUS: return cJSON_CreateString(status_name(ctx->pool, v));
+    case COL_TENANT_STATUS: return cJSON_CreateString(n == 1 ? "active" : "disabled");
+    case COL_FLAG: return cJSON_CreateBool(n != 0);
+    default: return cJSON_CreateString(v);
+    }
 }
 
-static int user_list_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res)
+/* One row as an object of the columns' values. */
+static cJSON *row_object(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row,
+                         const column_t *cols)
 {
+    cJSON *obj = cJSON_CreateObject();
+
+    for (; obj != NULL && cols->name != NULL; cols++) {
+        cJSON_AddItemToObject(obj, cols->name, column_value(ctx, db, row, cols));
+    }
+    return obj;
+}
+
+/* Every row of res (read to the end) as an array of objects, owned by the pool. */
+static cJSON *rows_array(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+                         const column_t *cols)
+{
+    cJSON *all = authsvc_json_own(ctx->pool, cJSON_CreateArray());
     apr_dbd_row_t *row = NULL;
 
-    fputs("ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\n", ctx->out);
     while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        const char *status = authsvc_db_column(db, row, 5);
-        fprintf(ctx->out, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(ctx, db, row, 0),
-                cell(ctx, db, row, 1), cell(ctx, db, row, 2), cell(ctx, db, row, 3),
-                cell(ctx, db, row, 4), status != NULL ? status_name(ctx->pool, status) : "-");
+        if (all != NULL) {
+            cJSON_AddItemToArray(all, row_object(ctx, db, row, cols));
+        }
+    }
+    return all;
+}
+
+/* A value on one line of text: null is '-', true and false yes and no. */
+static const char *value_text(apr_pool_t *p, const cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        return shown(p, v->valuestring);
+    }
+    if (cJSON_IsNumber(v)) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)v->valuedouble);
+    }
+    if (cJSON_IsBool(v)) {
+        return cJSON_IsTrue(v) ? "yes" : "no";
+    }
+    return "-";
+}
+
+static void print_json(authsvc_admin_t *ctx, const cJSON *item)
+{
+    const char *text = item != NULL ? authsvc_json_print(ctx->pool, item) : NULL;
+
+    fprintf(ctx->out, "%s\n", text != NULL ? text : "null");
+}
+
+/* A header of the column names in upper case, then one tab-separated line per object. */
+static void print_table(authsvc_admin_t *ctx, const column_t *cols, const cJSON *rows)
+{
+    const column_t *c;
+    const cJSON *obj;
+
+    for (c = cols; c->name != NULL; c++) {
+        char *upper = apr_pstrdup(ctx->pool, c->name), *s;
+        for (s = upper; *s != '\0'; s++) {
+            *s = (char)apr_toupper(*s);
+        }
+        fprintf(ctx->out, "%s%s", c == cols ? "" : "\t", upper);
+    }
+    fputc('\n', ctx->out);
+    cJSON_ArrayForEach(obj, rows) {
+        for (c = cols; c->name != NULL; c++) {
+            fprintf(ctx->out, "%s%s", c == cols ? "" : "\t",
+                    value_text(ctx->pool, cJSON_GetObjectItemCaseSensitive(obj, c->name)));
+        }
+        fputc('\n', ctx->out);
+    }
+}
+
+/* A record as "name: value" lines; a list of values on one line, comma-separated; a list
+ * of objects one indented line each. */
+static void print_record(authsvc_admin_t *ctx, const cJSON *record)
+{
+    const cJSON *field, *item, *part;
+
+    cJSON_ArrayForEach(field, record) {
+        if (!cJSON_IsArray(field)) {
+            fprintf(ctx->out, "%s: %s\n", field->string, value_text(ctx->pool, field));
+            continue;
+        }
+        fprintf(ctx->out, "%s:%s", field->string, cJSON_GetArraySize(field) == 0 ? " -" : "");
+        cJSON_ArrayForEach(item, field) {
+            if (!cJSON_IsObject(item)) {
+                fprintf(ctx->out, "%s%s", item == field->child ? " " : ", ",
+                        value_text(ctx->pool, item));
+                continue;
+            }
+            fputs("\n ", ctx->out);
+            cJSON_ArrayForEach(part, item) {
+                fprintf(ctx->out, " %s=%s", part->string, value_text(ctx->pool, part));
+            }
+        }
+        fputc('\n', ctx->out);
+    }
+}
+
+/* Runs a listing statement and prints its rows as a table, or as a JSON array. */
+static int list_rows(authsvc_admin_t *ctx, authsvc_db_t *db, apr_table_t *opts,
+                     const char *label, int nargs, const char **args, const column_t *cols)
+{
+    apr_dbd_results_t *res = NULL;
+    authsvc_status_t st = authsvc_db_select(db, ctx->pool, label, &res, nargs, args);
+    cJSON *rows;
+
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    rows = rows_array(ctx, db, res, cols);
+    if (rows == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+    }
+    if (apr_table_get(opts, "json") != NULL) {
+        print_json(ctx, rows);
+    } else {
+        print_table(ctx, cols, rows);
     }
     return AUTHSVC_ADMIN_OK;
 }
 
-int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+/* The one row label(args) answers as an object (1 after reporting its absence: missing
+ * has one %s for the shown last argument). */
+static int record_of(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, int nargs,
+                     const char **args, const char *missing, const column_t *cols,
+                     cJSON **record)
 {
-    const admin_command_t *cmd = find_command("user", "list");
-    authsvc_db_t *db = NULL;
-    apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    apr_table_t *opts;
-    authsvc_status_t st;
-    const char *tenant;
-    int rc = parse_command(ctx, "user", "list", argc, argv, &opts);
+    int rc = find_row(ctx, db, label, nargs, args, missing, &row);
 
-    if (rc != PARSED || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
+    if (rc != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    tenant = apr_table_get(opts, "tenant");
-    if (tenant != NULL) {
-        if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
-                           &row)) != AUTHSVC_ADMIN_OK) {
-            return rc;
-        }
-        st = authsvc_db_select(db, ctx->pool, "authsvc_users_list_by_tenant", &res, 1, &tenant);
-    } else {
-        st = authsvc_db_select(db, ctx->pool, "authsvc_users_list", &res, 0, NULL);
-    }
+    *record = authsvc_json_own(ctx->pool, row_object(ctx, db, row, cols));
+    return *record != NULL ? AUTHSVC_ADMIN_OK : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+}
+
+/* Adds the rows of label(args) to record as the array name; 1 after a database failure. */
+static int record_add_rows(authsvc_admin_t *ctx, authsvc_db_t *db, cJSON *record,
+                           const char *name, const char *label, int nargs, const char **args,
+                           const column_t *cols)
+{
+    apr_dbd_results_t *res = NULL;
+    authsvc_status_t st = authsvc_db_select(db, ctx->pool, label, &res, nargs, args);
+    apr_dbd_row_t *row = NULL;
+    cJSON *list = cJSON_AddArrayToObject(record, name);
+
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    return user_list_print(ctx, db, res);
+    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
+        cJSON_AddItemToArray(list, cols[1].name != NULL ? row_object(ctx, db, row, cols)
+                                                        : column_value(ctx, db, row, cols));
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+static int print_shown(authsvc_admin_t *ctx, apr_table_t *opts, const cJSON *record)
+{
+    if (apr_table_get(opts, "json") != NULL) {
+        print_json(ctx, record);
+    } else {
+        print_record(ctx, record);
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* Parses the command's options and opens the database: PARSED, or the exit code. */
+static int command_start(authsvc_admin_t *ctx, const char *group, const char *name, int argc,
+                         const char *const *argv, apr_table_t **opts, authsvc_db_t **db)
+{
+    int rc = parse_command(ctx, group, name, argc, argv, opts);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    rc = open_db(ctx, find_command(group, name), *opts, 1, db);
+    return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
+}
+
+/* A list command without filters: every row of label. */
+static int list_all(authsvc_admin_t *ctx, const char *group, const char *name, int argc,
+                    const char *const *argv, const char *label, const column_t *cols)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    int rc = command_start(ctx, group, name, argc, argv, &opts, &db);
+
+    return rc != PARSED ? rc : list_rows(ctx, db, opts, label, 0, NULL, cols);
+}
+
+/* The start of a show command: the record label answers for the value of the option key
+ * (missing: the message when there is none). PARSED, or the exit code. */
+static int show_start(authsvc_admin_t *ctx, const char *group, int argc,
+                      const char *const *argv, const char *key, const char *label,
+                      const char *missing, const column_t *cols, apr_table_t **opts,
+                      authsvc_db_t **db, cJSON **record)
+{
+    const char *value;
+    int rc = command_start(ctx, group, "show", argc, argv, opts, db);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    value = apr_table_get(*opts, key);
+    rc = record_of(ctx, *db, label, 1, &value, missing, cols, record);
+    return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
+}
+
+/* ---------------------------------------------------------------- tenant, role, client listings */
+
+static const column_t tenant_columns[] = {
+    {"key", 1, COL_TEXT}, {"name", 2, COL_TEXT}, {"status", 3, COL_TENANT_STATUS},
+    {"roles", 5, COL_NUMBER}, {"members", 6, COL_NUMBER}, {"id", 0, COL_TEXT},
+    {"created", 4, COL_TIME}, COLUMNS_END};
+static const column_t role_columns[] = {
+    {"tenant", 1, COL_TEXT}, {"name", 2, COL_TEXT}, {"permissions", 4, COL_NUMBER},
+    {"members", 5, COL_NUMBER}, {"id", 0, COL_TEXT}, {"created", 3, COL_TIME}, COLUMNS_END};
+static const column_t role_name_column[] = {{"name", 2, COL_TEXT}, COLUMNS_END};
+static const column_t permission_column[] = {{"permission", 0, COL_TEXT}, COLUMNS_END};
+static const column_t client_columns[] = {
+    {"client_id", 0, COL_TEXT}, {"type", 1, COL_TEXT}, {"redirect_url", 2, COL_TEXT},
+    {"access_ttl", 3, COL_NUMBER}, {"refresh_ttl", 4, COL_NUMBER}, {"code_ttl", 5, COL_NUMBER},
+    {"users", 7, COL_NUMBER}, {"created", 6, COL_TIME}, COLUMNS_END};
+
+int authsvc_admin_tenant_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    return list_all(ctx, "tenant", "list", argc, argv, "authsvc_admin_tenants", tenant_columns);
+}
+
+int authsvc_admin_tenant_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    cJSON *record = NULL;
+    const char *key;
+    int rc = show_start(ctx, "tenant", argc, argv, "key", "authsvc_admin_tenant",
+                        "unknown tenant '%s'", tenant_columns, &opts, &db, &record);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    key = apr_table_get(opts, "key");
+    rc = record_add_rows(ctx, db, record, "role_names", "authsvc_admin_roles_by_tenant", 1, &key,
+                         role_name_column);
+    return rc != AUTHSVC_ADMIN_OK ? rc : print_shown(ctx, opts, record);
+}
+
+int authsvc_admin_role_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    const char *tenant;
+    int rc = command_start(ctx, "role", "list", argc, argv, &opts, &db);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    tenant = apr_table_get(opts, "tenant");
+    if (tenant == NULL) {
+        return list_rows(ctx, db, opts, "authsvc_admin_roles", 0, NULL, role_columns);
+    }
+    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
+                       &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    return list_rows(ctx, db, opts, "authsvc_admin_roles_by_tenant", 1, &tenant, role_columns);
+}
+
+int authsvc_admin_role_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    cJSON *record = NULL;
+    const char *args[2], *role_id;
+    int rc = command_start(ctx, "role", "show", argc, argv, &opts, &db);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    args[0] = apr_table_get(opts, "tenant");
+    args[1] = apr_table_get(opts, "name");
+    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, args, "unknown tenant '%s'", &row))
+            != AUTHSVC_ADMIN_OK
+        || (rc = record_of(ctx, db, "authsvc_admin_role", 2, args,
+                           "unknown role '%s' in that tenant", role_columns, &record))
+               != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    role_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "id"));
+    if ((rc = record_add_rows(ctx, db, record, "permission_names", "authsvc_role_permissions",
+                              1, &role_id, permission_column)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    return print_shown(ctx, opts, record);
+}
+
+int authsvc_admin_client_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    return list_all(ctx, "client", "list", argc, argv, "authsvc_admin_clients", client_columns);
+}
+
+int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    cJSON *record = NULL;
+    int rc = show_start(ctx, "client", argc, argv, "client-id", "authsvc_admin_client",
+                        "unknown client '%s'", client_columns, &opts, &db, &record);
+
+    return rc != PARSED ? rc : print_shown(ctx, opts, record);
+}
+
+/* ---------------------------------------------------------------- user list, show */
+
+static const column_t user_list_columns[] = {
+    {"id", 0, COL_TEXT}, {"username", 1, COL_TEXT}, {"email", 2, COL_TEXT},
+    {"tenant", 3, COL_TEXT}, {"role", 4, COL_TEXT}, {"status", 5, COL_USER_STATUS},
+    {"failures", 6, COL_NUMBER}, {"locked_until", 7, COL_LOCK}, COLUMNS_END};
+static const column_t user_columns[] = {
+    {"id", AUTHSVC_USER_COL_ID, COL_TEXT}, {"username", AUTHSVC_USER_COL_USERNAME, COL_TEXT},
+    {"email", AUTHSVC_USER_COL_EMAIL, COL_TEXT},
+    {"first_name", AUTHSVC_USER_COL_FIRST_NAME, COL_TEXT},
+    {"last_name", AUTHSVC_USER_COL_LAST_NAME, COL_TEXT},
+    {"mfa_required", AUTHSVC_USER_COL_MFA_REQUIRED, COL_FLAG},
+    {"last_login", AUTHSVC_USER_COL_LAST_LOGIN, COL_TIME},
+    {"created", AUTHSVC_USER_COL_CREATED_AT, COL_TIME}, COLUMNS_END};
+static const column_t membership_columns[] = {
+    {"tenant", 0, COL_TEXT}, {"role", 1, COL_TEXT}, {"status", 2, COL_USER_STATUS},
+    COLUMNS_END};
+static const column_t client_id_column[] = {{"client_id", 0, COL_TEXT}, COLUMNS_END};
+static const column_t identity_columns[] = {
+    {"provider", 0, COL_TEXT}, {"subject", 1, COL_TEXT}, {"linked", 2, COL_TIME}, COLUMNS_END};
+static const column_t lockout_columns[] = {
+    {"source", 0, COL_TEXT}, {"failures", 1, COL_NUMBER}, {"locked_until", 2, COL_LOCK},
+    COLUMNS_END};
+
+int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    const char *tenant;
+    int rc = command_start(ctx, "user", "list", argc, argv, &opts, &db);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    tenant = apr_table_get(opts, "tenant");
+    if (tenant == NULL) {
+        return list_rows(ctx, db, opts, "authsvc_users_list", 0, NULL, user_list_columns);
+    }
+    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
+                       &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    return list_rows(ctx, db, opts, "authsvc_users_list_by_tenant", 1, &tenant,
+                     user_list_columns);
+}
+
+/* Whether the user has a password: an 'internal' credential with a hash. */
+static int user_has_password(authsvc_admin_t *ctx, authsvc_db_t *db, const char *user_id,
+                             int *has)
+{
+    apr_dbd_row_t *row = NULL;
+    int rc = find_row(ctx, db, "authsvc_credential_internal_by_user", 1, &user_id, NULL, &row);
+
+    *has = rc == AUTHSVC_ADMIN_OK && row != NULL && authsvc_db_column(db, row, 3) != NULL;
+    return rc;
+}
+
+int authsvc_admin_user_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    cJSON *record = NULL;
+    const char *key, *id, *lock_key;
+    int rc = command_start(ctx, "user", "show", argc, argv, &opts, &db), has = 0;
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    key = username_key(ctx->pool, apr_table_get(opts, "username"));
+    if ((rc = record_of(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
+                        user_columns, &record)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "id"));
+    lock_key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "username"));
+    lock_key = username_key(ctx->pool, lock_key);
+    if ((rc = user_has_password(ctx, db, id, &has)) != AUTHSVC_ADMIN_OK
+        || !cJSON_AddBoolToObject(record, "password", has)
+        || (rc = record_add_rows(ctx, db, record, "tenants", "authsvc_admin_user_tenants", 1, &id,
+                                 membership_columns)) != AUTHSVC_ADMIN_OK
+        || (rc = record_add_rows(ctx, db, record, "clients", "authsvc_user_clients", 1, &id,
+                                 client_id_column)) != AUTHSVC_ADMIN_OK
+        || (rc = record_add_rows(ctx, db, record, "identities", "authsvc_identities_by_user", 1,
+                                 &id, identity_columns)) != AUTHSVC_ADMIN_OK
+        || (rc = record_add_rows(ctx, db, record, "lockout", "authsvc_admin_user_lockout", 1,
+                                 &lock_key, lockout_columns)) != AUTHSVC_ADMIN_OK) {
+        return rc != AUTHSVC_ADMIN_OK ? rc : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+    }
+    return print_shown(ctx, opts, record);
+}
+
+/* ---------------------------------------------------------------- user disable, enable, delete */
+
+/* What the token layer needs of a request to end a user's sessions: a pool and a server
+ * configuration without metrics (the CLI counts nothing). Other nodes hear of the
+ * revocations from the database: PostgreSQL's notification at commit, else their poll. */
+static authsvc_request_t *admin_request(apr_pool_t *p)
+{
+    authsvc_request_t *req = apr_pcalloc(p, sizeof(*req));
+
+    req->pool = p;
+    req->server_config = apr_pcalloc(p, sizeof(authsvc_server_config_t));
+    return req;
+}
+
+typedef struct {
+    const char *user_id, *username_key, *statement;
+    int end_sessions, changed, cleared;
+} account_input_t;
+
+/* Ends every session of the user: refresh tokens, and their access tokens by jti. */
+static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
+                                             const account_input_t *in)
+{
+    return authsvc_tokens_revoke_user(admin_request(p), db, in->user_id, NULL);
+}
+
+static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    account_input_t *in = data;
+    const char *args[] = {now_text(p), in->user_id};
+    authsvc_status_t st = authsvc_db_exec(db, p, in->statement, &in->changed, 2, args);
+
+    if (st == AUTHSVC_OK && in->end_sessions) {
+        st = account_sessions_end(db, p, in);
+    }
+    return st;
+}
+
+static authsvc_status_t account_delete_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    account_input_t *in = data;
+    authsvc_status_t st = account_sessions_end(db, p, in);
+
+    if (st == AUTHSVC_OK) {
+        st = authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", &in->cleared, 1,
+                             &in->username_key);
+    }
+    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_admin_user_delete", &in->changed, 1,
+                                              &in->user_id)
+                            : st;
+}
+
+/* Parses, opens the database and finds the user named by --username. */
+static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
+                         const char *const *argv, apr_table_t **opts, authsvc_db_t **db,
+                         account_input_t *in, authsvc_password_policy_t *policy)
+{
+    const admin_command_t *cmd = find_command("user", name);
+    const char *key;
+    apr_dbd_row_t *row = NULL;
+    int rc = parse_command(ctx, "user", name, argc, argv, opts);
+
+    memset(in, 0, sizeof(*in));
+    /* the blocklist is read before open_db may switch to the database's owner */
+    if (rc != PARSED
+        || (policy != NULL
+            && (rc = password_policy_load(ctx, cmd, *opts, policy)) != AUTHSVC_ADMIN_OK)
+        || (rc = open_db(ctx, cmd, *opts, 1, db)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    key = username_key(ctx->pool, apr_table_get(*opts, "username"));
+    if ((rc = find_row(ctx, *db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
+                       &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in->user_id = authsvc_db_column(*db, row, AUTHSVC_USER_COL_ID);
+    in->username_key = username_key(ctx->pool,
+                                    authsvc_db_column(*db, row, AUTHSVC_USER_COL_USERNAME));
+    return PARSED;
+}
+
+static int account_status_change(authsvc_admin_t *ctx, const char *name, int argc,
+                                  const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    account_input_t in;
+    authsvc_status_t st;
+    int rc = account_start(ctx, name, argc, argv, &opts, &db, &in, NULL), disable;
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    disable = strcmp(name, "disable") == 0;
+    in.statement = disable ? "authsvc_admin_user_disable" : "authsvc_admin_user_enable";
+    in.end_sessions = disable;
+    st = write_all(db, ctx->pool, account_status_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "%s user '%s': %d membership%s changed%s\n",
+            disable ? "disabled" : "enabled", shown(ctx->pool, apr_table_get(opts, "username")),
+            in.changed, in.changed == 1 ? "" : "s",
+            disable ? "; every session ended" : "");
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_user_disable(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    return account_status_change(ctx, "disable", argc, argv);
+}
+
+int authsvc_admin_user_enable(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    return account_status_change(ctx, "enable", argc, argv);
+}
+
+int authsvc_admin_user_delete(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    apr_table_t *opts;
+    account_input_t in;
+    authsvc_status_t st;
+    int rc = account_start(ctx, "delete", argc, argv, &opts, &db, &in, NULL);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, account_delete_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "deleted user '%s' (id %s); every session ended\n",
+            shown(ctx->pool, apr_table_get(opts, "username")), in.user_id);
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- user reset-password */
+
+typedef struct {
+    account_input_t account;
+    const char *hash;
+    int has_credential;
+} reset_input_t;
+
+/* The new password, every session ended, the lockout cleared, reset links retired: what
+ * POST /auth/reset-password does. */
+static authsvc_status_t reset_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    reset_input_t *in = data;
+    const char *now = now_text(p);
+    const char *set[] = {in->hash, now, in->account.user_id};
+    const char *add[] = {authsvc_uuid_v4(p), in->account.user_id, "internal", NULL, in->hash,
+                         NULL, now, now};
+    const char *retire[] = {now, in->account.user_id};
+    authsvc_status_t st = in->has_credential
+                              ? authsvc_db_exec(db, p, "authsvc_credential_set_password", NULL,
+                                                3, set)
+                              : authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, add);
+
+    if (st == AUTHSVC_OK) {
+        st = account_sessions_end(db, p, &in->account);
+    }
+    if (st == AUTHSVC_OK) {
+        st = authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", NULL, 1,
+                             &in->account.username_key);
+    }
+    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_mail_token_retire_user", NULL, 2,
+                                              retire)
+                            : st;
+}
+
+int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_password_policy_t policy;
+    authsvc_db_t *db = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    reset_input_t in;
+    authsvc_status_t st;
+    const char *username;
+    int rc = account_start(ctx, "reset-password", argc, argv, &opts, &db, &in.account,
+                           &policy);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    username = apr_table_get(opts, "username");
+    if ((rc = find_row(ctx, db, "authsvc_credential_internal_by_user", 1, &in.account.user_id,
+                       NULL, &row)) != AUTHSVC_ADMIN_OK
+        || (rc = password_read(ctx, &policy, username,
+                               apr_table_get(opts, "password-stdin") != NULL, &in.hash))
+               != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    in.has_credential = row != NULL;
+    st = write_all(db, ctx->pool, reset_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "set a new password for user '%s'; every session ended, lockout "
+            "cleared\n", shown(ctx->pool, username));
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- client delete, rotate-secret */
+
+typedef struct {
+    const char *client_id, *secret, *secret_hash;
+    int changed;
+} client_change_t;
+
+/* Revokes the live access tokens of the client's sessions, then deletes it: its refresh
+ * tokens, codes and user links go with it. */
+static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    client_change_t *in = data;
+    const char *list[] = {in->client_id, now_text(p)};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_request_t *req = admin_request(p);
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_client_access", &res, 2, list);
+
+    while (st == AUTHSVC_OK && authsvc_db_next_row(db, p, res, &row)) {
+        st = authsvc_tokens_revocation_store(req, db, authsvc_db_column(db, row, 0),
+                                             authsvc_db_column_int(db, row, 1, 0));
+    }
+    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_admin_client_delete", &in->changed,
+                                              1, &in->client_id)
+                            : st;
+}
+
+static authsvc_status_t client_secret_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    client_change_t *in = data;
+    const char *args[] = {in->secret_hash, now_text(p), in->client_id};
+
+    return authsvc_db_exec(db, p, "authsvc_admin_client_set_secret", &in->changed, 3, args);
+}
+
+/* Parses, opens the database, finds the client named by --client-id: PARSED, or the exit
+ * code. *type is its client_type. */
+static int client_start(authsvc_admin_t *ctx, const char *name, int argc,
+                        const char *const *argv, authsvc_db_t **db, client_change_t *in,
+                        const char **type)
+{
+    apr_dbd_row_t *row = NULL;
+    apr_table_t *opts;
+    int rc = command_start(ctx, "client", name, argc, argv, &opts, db);
+
+    memset(in, 0, sizeof(*in));
+    if (rc != PARSED) {
+        return rc;
+    }
+    in->client_id = apr_table_get(opts, "client-id");
+    if ((rc = find_row(ctx, *db, "authsvc_client_by_client_id", 1, &in->client_id,
+                       "unknown client '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    *type = authsvc_db_column(*db, row, 2);
+    return PARSED;
+}
+
+int authsvc_admin_client_delete(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    client_change_t in;
+    const char *type = NULL;
+    authsvc_status_t st;
+    int rc = client_start(ctx, "delete", argc, argv, &db, &in, &type);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    st = write_all(db, ctx->pool, client_delete_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "deleted client '%s'; its sessions ended\n", in.client_id);
+    return AUTHSVC_ADMIN_OK;
+}
+
+int authsvc_admin_client_rotate_secret(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_t *db = NULL;
+    client_change_t in;
+    const char *type = NULL;
+    authsvc_status_t st;
+    int rc = client_start(ctx, "rotate-secret", argc, argv, &db, &in, &type);
+
+    if (rc != PARSED) {
+        return rc;
+    }
+    if (type == NULL || strcmp(type, "confidential") != 0) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "client '%s' is public: it has no secret",
+                    shown(ctx->pool, in.client_id));
+    }
+    in.secret = authsvc_random_token(ctx->pool, CLIENT_SECRET_BYTES);
+    if (in.secret == NULL
+        || authsvc_secret_hash(ctx->pool, in.secret, strlen(in.secret), &in.secret_hash)
+               != AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot make a client secret");
+    }
+    st = write_all(db, ctx->pool, client_secret_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    fprintf(ctx->out, "new secret for client '%s'; the old one no longer works\n"
+            "client_secret: %s\n"
+            "Store the secret now: only its hash is kept, it cannot be shown again.\n",
+            in.client_id, in.secret);
+    OPENSSL_cleanse((char *)in.secret, strlen(in.secret));
+    return AUTHSVC_ADMIN_OK;
 }
 
 /* ---------------------------------------------------------------- user link, unlink, links */
@@ -1443,10 +2328,7 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
 {
     const admin_command_t *cmd = find_command("user", "links");
     authsvc_db_t *db = NULL;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
     apr_table_t *opts;
-    authsvc_status_t st;
     const char *user_id = NULL;
     int rc = parse_command(ctx, "user", "links", argc, argv, &opts);
 
@@ -1455,58 +2337,72 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
                != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    st = authsvc_db_select(db, ctx->pool, "authsvc_identities_by_user", &res, 1, &user_id);
-    if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, NULL);
-    }
-    fputs("PROVIDER\tSUBJECT\tLINKED\n", ctx->out);
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        fprintf(ctx->out, "%s\t%s\t%s\n", cell(ctx, db, row, 0), cell(ctx, db, row, 1),
-                authsvc_iso8601_format(ctx->pool, authsvc_db_column_int(db, row, 2, 0)));
-    }
-    return AUTHSVC_ADMIN_OK;
+    return list_rows(ctx, db, opts, "authsvc_identities_by_user", 1, &user_id,
+                     identity_columns);
 }
 
 /* ---------------------------------------------------------------- activity */
 
-/* Rows of authsvc_login_activity_since: id, actor, tenant_id, login_time, login_type,
- * ip_address, client_id; in time order. */
-static void activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
-                           long long limit)
-{
-    apr_array_header_t *lines = apr_array_make(ctx->pool, 64, sizeof(const char *));
-    apr_array_header_t *days = apr_array_make(ctx->pool, 8, sizeof(const char *));
-    apr_hash_t *actors = apr_hash_make(ctx->pool), *counts = apr_hash_make(ctx->pool);
-    apr_dbd_row_t *row = NULL;
-    int i;
+/* Rows of authsvc_login_activity_since: id, username (or actor id), tenant key (or id),
+ * login_time, login_type, ip_address, client_id; in time order. */
+static const column_t activity_columns[] = {
+    {"time", 3, COL_TIME}, {"type", 4, COL_TEXT}, {"actor", 1, COL_TEXT},
+    {"tenant", 2, COL_TEXT}, {"ip", 5, COL_TEXT}, {"client", 6, COL_TEXT}, COLUMNS_END};
+static const column_t active_users_columns[] = {
+    {"day", 0, COL_TEXT}, {"active_users", 0, COL_NUMBER}, COLUMNS_END};
 
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        long long when = authsvc_db_column_int(db, row, 3, 0);
-        const char *day = authsvc_iso8601_bucket(ctx->pool, when, AUTHSVC_BUCKET_DAY);
-        const char *key = apr_pstrcat(ctx->pool, day, "\n", cell(ctx, db, row, 1), NULL);
-        int *n = apr_hash_get(counts, day, APR_HASH_KEY_STRING);
-        APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(
-            ctx->pool, "%s\t%s\t%s\t%s\t%s\t%s\n", authsvc_iso8601_format(ctx->pool, when),
-            cell(ctx, db, row, 4), cell(ctx, db, row, 1), cell(ctx, db, row, 2),
-            cell(ctx, db, row, 5), cell(ctx, db, row, 6));
-        if (!n) {
-            n = apr_pcalloc(ctx->pool, sizeof(*n));
-            apr_hash_set(counts, day, APR_HASH_KEY_STRING, n);
-            APR_ARRAY_PUSH(days, const char *) = day;
+/* The number of distinct actors per UTC day of rows (in time order), into days. */
+static void activity_count_days(authsvc_admin_t *ctx, const cJSON *rows, cJSON *days)
+{
+    apr_hash_t *seen = apr_hash_make(ctx->pool);
+    cJSON *current = NULL, *count = NULL;
+    const cJSON *row;
+
+    cJSON_ArrayForEach(row, rows) {
+        const char *time = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "time"));
+        const char *actor = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "actor"));
+        const char *day = apr_pstrndup(ctx->pool, time != NULL ? time : "-", 10), *key;
+        if (current == NULL
+            || strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(current, "day")),
+                      day) != 0) {
+            current = cJSON_CreateObject();
+            cJSON_AddStringToObject(current, "day", day);
+            count = cJSON_AddNumberToObject(current, "active_users", 0);
+            cJSON_AddItemToArray(days, current);
         }
-        if (!apr_hash_get(actors, key, APR_HASH_KEY_STRING)) {
-            apr_hash_set(actors, key, APR_HASH_KEY_STRING, key);
-            (*n)++;
+        key = apr_pstrcat(ctx->pool, day, "\n", actor != NULL ? actor : "", NULL);
+        if (count != NULL && apr_hash_get(seen, key, APR_HASH_KEY_STRING) == NULL) {
+            apr_hash_set(seen, key, APR_HASH_KEY_STRING, key);
+            cJSON_SetNumberValue(count, count->valuedouble + 1);
         }
     }
-    fputs("TIME\tTYPE\tACTOR\tTENANT\tIP\tCLIENT\n", ctx->out);
-    for (i = lines->nelts - 1; i >= 0 && lines->nelts - i <= limit; i--)
-        fputs(APR_ARRAY_IDX(lines, i, const char *), ctx->out);
-    fputs("\nDAY\tACTIVE_USERS\n", ctx->out);
-    for (i = 0; i < days->nelts; i++) {
-        const char *day = APR_ARRAY_IDX(days, i, const char *);
-        fprintf(ctx->out, "%s\t%d\n", day, *(int *)apr_hash_get(counts, day, APR_HASH_KEY_STRING));
+}
+
+/* The latest limit rows, newest first, then the active users per day; text or JSON. */
+static int activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+                          long long limit, int json)
+{
+    cJSON *rows = rows_array(ctx, db, res, activity_columns);
+    cJSON *out = authsvc_json_own(ctx->pool, cJSON_CreateObject());
+    cJSON *latest = cJSON_AddArrayToObject(out, "activity");
+    cJSON *days = cJSON_AddArrayToObject(out, "active_users");
+    int i, n = rows != NULL ? cJSON_GetArraySize(rows) : 0;
+
+    if (rows == NULL || latest == NULL || days == NULL) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
     }
+    activity_count_days(ctx, rows, days);
+    for (i = n - 1; i >= 0 && n - i <= limit; i--) {
+        cJSON_AddItemReferenceToArray(latest, cJSON_GetArrayItem(rows, i));
+    }
+    if (json) {
+        print_json(ctx, out);
+        return AUTHSVC_ADMIN_OK;
+    }
+    print_table(ctx, activity_columns, latest);
+    fputc('\n', ctx->out);
+    print_table(ctx, active_users_columns, days);
+    return AUTHSVC_ADMIN_OK;
 }
 
 int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -1537,8 +2433,7 @@ int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *ar
     st = authsvc_db_select(db, ctx->pool, "authsvc_login_activity_since", &res, 1, &since);
     if (st != AUTHSVC_OK)
         return db_failure(ctx, db, st, NULL);
-    activity_print(ctx, db, res, limit);
-    return AUTHSVC_ADMIN_OK;
+    return activity_print(ctx, db, res, limit, apr_table_get(opts, "json") != NULL);
 }
 
 /* ---------------------------------------------------------------- user unlock */
@@ -1656,11 +2551,15 @@ static apr_status_t free_bio(void *bio)
     return APR_SUCCESS;
 }
 
+/* The signing key types the module loads (keys.c): RS256, ES256 on P-256, EdDSA on Ed25519. */
+typedef enum { KEY_RSA, KEY_EC, KEY_ED25519 } key_type_t;
+
 /* The private key as PEM (PKCS#8) in a memory BIO owned by p; NULL on failure. */
-static BIO *key_pem(apr_pool_t *p, int is_rsa, int bits)
+static BIO *key_pem(apr_pool_t *p, key_type_t type, int bits)
 {
-    EVP_PKEY *pkey = is_rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)
-                            : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *pkey = type == KEY_RSA  ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)
+                     : type == KEY_EC ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
+                                      : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     BIO *bio;
 
     if (pkey == NULL) {
@@ -1719,15 +2618,20 @@ static int write_new_file(const char *path, const char *data, apr_size_t len)
 }
 
 static int key_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
-                        int *is_rsa, int *bits)
+                        key_type_t *type, int *bits)
 {
     const char *alg = apr_table_get(opts, "alg"), *bits_text = apr_table_get(opts, "bits");
 
-    *is_rsa = strcmp(alg, "RS256") == 0;
-    if (!*is_rsa && strcmp(alg, "ES256") != 0) {
-        return usage_error(ctx, cmd, "--alg is RS256 or ES256");
+    if (strcmp(alg, "RS256") == 0) {
+        *type = KEY_RSA;
+    } else if (strcmp(alg, "ES256") == 0) {
+        *type = KEY_EC;
+    } else if (strcmp(alg, "EdDSA") == 0) {
+        *type = KEY_ED25519;
+    } else {
+        return usage_error(ctx, cmd, "--alg is RS256, ES256 or EdDSA");
     }
-    if (!*is_rsa && bits_text != NULL) {
+    if (*type != KEY_RSA && bits_text != NULL) {
         return usage_error(ctx, cmd, "--bits applies to RS256 only");
     }
     *bits = bits_text == NULL ? RSA_BITS_DEFAULT
@@ -1747,10 +2651,12 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
     char *pem = NULL;
     long pem_len;
     BIO *bio;
-    int rc = parse_command(ctx, "key", "generate", argc, argv, &opts), is_rsa = 0, bits = 0;
+    static const char *const alg_names[] = {"RS256", "ES256", "EdDSA"};
+    int rc = parse_command(ctx, "key", "generate", argc, argv, &opts), bits = 0;
+    key_type_t type = KEY_RSA;
     int error;
 
-    if (rc != PARSED || (rc = key_validate(ctx, cmd, opts, &is_rsa, &bits)) != AUTHSVC_ADMIN_OK) {
+    if (rc != PARSED || (rc = key_validate(ctx, cmd, opts, &type, &bits)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     out = apr_table_get(opts, "out");
@@ -1758,7 +2664,7 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s exists: refusing to overwrite it",
                     shown(ctx->pool, out));
     }
-    bio = key_pem(ctx->pool, is_rsa, bits);
+    bio = key_pem(ctx->pool, type, bits);
     pem_len = bio != NULL ? BIO_get_mem_data(bio, &pem) : 0;
     if (pem_len <= 0) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "key generation failed");
@@ -1768,9 +2674,10 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot write %s: %s", shown(ctx->pool, out),
                   strerror(error));
     } else {
-        fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n",
-                is_rsa ? "RS256" : "ES256",
-                is_rsa ? apr_psprintf(ctx->pool, "RSA %d bits", bits) : "EC P-256",
+        fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n", alg_names[type],
+                type == KEY_RSA ? apr_psprintf(ctx->pool, "RSA %d bits", bits)
+                : type == KEY_EC ? "EC P-256"
+                                 : "Ed25519",
                 shown(ctx->pool, out));
     }
     OPENSSL_cleanse(pem, (size_t)pem_len);
@@ -1824,7 +2731,7 @@ static void print_group(authsvc_admin_t *ctx, const char *group)
     fprintf(ctx->out, "usage: " PROGRAM " %s SUBCOMMAND [OPTIONS]\n\nSubcommands:\n", group);
     for (i = 0; i < COMMAND_COUNT; i++) {
         if (commands[i].group != NULL && strcmp(commands[i].group, group) == 0) {
-            fprintf(ctx->out, "  %-10s %s\n", commands[i].name, commands[i].synopsis);
+            fprintf(ctx->out, "  %-16s %s\n", commands[i].name, commands[i].synopsis);
         }
     }
     fprintf(ctx->out, "\nRun '" PROGRAM " %s SUBCOMMAND --help' for its options.\n", group);

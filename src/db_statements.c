@@ -19,12 +19,36 @@
     "client_id, secret_hash, client_type, redirect_url, access_token_ttl, " \
     "refresh_token_ttl, auth_code_ttl"
 
+/* authsvc-admin's user list: the account's lockout from its counters (every source) */
 #define USER_LIST_SELECT \
-    "SELECT u.id, u.username, u.email, t.tenant_key, r.name, ut.status " \
-    "FROM users u " \
+    "SELECT u.id, u.username, u.email, t.tenant_key, r.name, ut.status, la.failures, " \
+    "la.locked_until FROM users u " \
     "LEFT JOIN user_tenants ut ON ut.user_id = u.id " \
     "LEFT JOIN tenants t ON t.id = ut.tenant_id " \
-    "LEFT JOIN roles r ON r.id = ut.role_id "
+    "LEFT JOIN roles r ON r.id = ut.role_id " \
+    "LEFT JOIN (SELECT subject, MAX(failures) AS failures, MAX(locked_until) AS locked_until " \
+    "FROM login_attempts WHERE scope = 'account' GROUP BY subject) la " \
+    "ON la.subject = u.username_key "
+
+/* authsvc-admin: tenants with their counts of roles and members */
+#define ADMIN_TENANT_SELECT \
+    "SELECT t.id, t.tenant_key, t.name, t.status, t.created_at, " \
+    "(SELECT COUNT(*) FROM roles r WHERE r.tenant_id = t.id), " \
+    "(SELECT COUNT(*) FROM user_tenants ut WHERE ut.tenant_id = t.id) FROM tenants t "
+
+/* authsvc-admin: roles with their tenant's key and counts of permissions and members */
+#define ADMIN_ROLE_SELECT \
+    "SELECT r.id, t.tenant_key, r.name, r.created_at, " \
+    "(SELECT COUNT(*) FROM role_permissions p WHERE p.role_id = r.id), " \
+    "(SELECT COUNT(*) FROM user_tenants ut WHERE ut.role_id = r.id) " \
+    "FROM roles r JOIN tenants t ON t.id = r.tenant_id "
+
+/* authsvc-admin: clients without their secret's hash, with their count of users */
+#define ADMIN_CLIENT_SELECT \
+    "SELECT c.client_id, c.client_type, c.redirect_url, c.access_token_ttl, " \
+    "c.refresh_token_ttl, c.auth_code_ttl, c.created_at, " \
+    "(SELECT COUNT(*) FROM user_auth_clients uc WHERE uc.client_id = c.client_id) " \
+    "FROM auth_clients c "
 
 static const authsvc_db_statement_t statements[] = {
     /* schema */
@@ -329,6 +353,42 @@ static const authsvc_db_statement_t statements[] = {
      "ON CONFLICT (user_id, source) DO UPDATE SET last_success = excluded.last_success",
      NULL},
 
+    /* authsvc-admin: listing and account administration */
+    {"authsvc_admin_tenants", ADMIN_TENANT_SELECT "ORDER BY t.tenant_key", NULL},
+    {"authsvc_admin_tenant", ADMIN_TENANT_SELECT "WHERE t.tenant_key = %s", NULL},
+    {"authsvc_admin_roles", ADMIN_ROLE_SELECT "ORDER BY t.tenant_key, r.name", NULL},
+    {"authsvc_admin_roles_by_tenant", ADMIN_ROLE_SELECT "WHERE t.tenant_key = %s "
+     "ORDER BY r.name", NULL},
+    {"authsvc_admin_role", ADMIN_ROLE_SELECT "WHERE t.tenant_key = %s AND r.name = %s", NULL},
+    {"authsvc_admin_clients", ADMIN_CLIENT_SELECT "ORDER BY c.client_id", NULL},
+    {"authsvc_admin_client", ADMIN_CLIENT_SELECT "WHERE c.client_id = %s", NULL},
+    {"authsvc_admin_client_set_secret",
+     "UPDATE auth_clients SET secret_hash = %s, updated_at = %lld "
+     "WHERE client_id = %s AND client_type = 'confidential'", NULL},
+    /* the live access tokens of a client's sessions, revoked before it is deleted (the
+     * delete takes its refresh tokens, which name them, along) */
+    {"authsvc_admin_client_access",
+     "SELECT access_jti, access_exp FROM refresh_tokens "
+     "WHERE client_id = %s AND revoked_at IS NULL AND access_exp > %lld", NULL},
+    {"authsvc_admin_client_delete", "DELETE FROM auth_clients WHERE client_id = %s", NULL},
+    /* a user's memberships: tenant key, role, status */
+    {"authsvc_admin_user_tenants",
+     "SELECT t.tenant_key, r.name, ut.status FROM user_tenants ut "
+     "JOIN tenants t ON t.id = ut.tenant_id JOIN roles r ON r.id = ut.role_id "
+     "WHERE ut.user_id = %s ORDER BY t.tenant_key", NULL},
+    /* an account's lockout counters: source ('' or a known source), failures, lock */
+    {"authsvc_admin_user_lockout",
+     "SELECT source, failures, locked_until FROM login_attempts "
+     "WHERE scope = 'account' AND subject = %s ORDER BY source", NULL},
+    /* disable: memberships that may log in become inactive; enable: inactive ones active */
+    {"authsvc_admin_user_disable",
+     "UPDATE user_tenants SET status = 2, updated_at = %lld "
+     "WHERE user_id = %s AND status IN (1, 3)", NULL},
+    {"authsvc_admin_user_enable",
+     "UPDATE user_tenants SET status = 1, updated_at = %lld WHERE user_id = %s AND status = 2",
+     NULL},
+    {"authsvc_admin_user_delete", "DELETE FROM users WHERE id = %s", NULL},
+
     /* login activity */
     {"authsvc_login_activity_insert",
      "INSERT INTO login_activity (id, actor, tenant_id, login_time, token_payload, "
@@ -337,9 +397,12 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_login_activity_by_id",
      "SELECT id, actor, tenant_id, login_time, token_payload, login_type, device_info, "
      "ip_address FROM login_activity WHERE tenant_id = %s AND id = %s", NULL},
+    /* authsvc-admin: the actor's username and the tenant's key where they still exist */
     {"authsvc_login_activity_since",
-     "SELECT id, actor, tenant_id, login_time, login_type, ip_address, client_id "
-     "FROM login_activity WHERE login_time >= %lld ORDER BY login_time, id", NULL},
+     "SELECT a.id, COALESCE(u.username, a.actor), COALESCE(t.tenant_key, a.tenant_id), "
+     "a.login_time, a.login_type, a.ip_address, a.client_id FROM login_activity a "
+     "LEFT JOIN users u ON u.id = a.actor LEFT JOIN tenants t ON t.id = a.tenant_id "
+     "WHERE a.login_time >= %lld ORDER BY a.login_time, a.id", NULL},
     {"authsvc_login_activity_purge", "DELETE FROM login_activity WHERE login_time < %lld",
      NULL},
 

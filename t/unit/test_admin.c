@@ -16,6 +16,9 @@
 
 #include "authsvc_admin.h"
 #include "authsvc_db.h"
+#include "authsvc_json.h"
+#include "authsvc_jwt.h"
+#include "authsvc_keys.h"
 #include "authsvc_password.h"
 #include "unit.h"
 
@@ -44,6 +47,7 @@ static int suite_init(void)
     db_path = apr_pstrcat(pool, dir, "/admin.db", NULL);
     unsetenv("AUTHSVC_DB_DRIVER");
     unsetenv("AUTHSVC_DB_PARAMS");
+    setenv("AUTHSVC_PASSWORD_BLOCKLIST", AUTHSVC_SOURCE_DIR "/conf/password-blocklist.txt", 1);
     return 0;
 }
 
@@ -203,7 +207,11 @@ static void test_help_everywhere_exits_zero(void)
     static const char *const words[][2] = {
         {"migrate", NULL}, {"tenant", "add"}, {"role", "add"}, {"client", "add"},
         {"user", "add"}, {"user", "list"}, {"user", "unlock"}, {"user", "link"},
-        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}};
+        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}, {"tenant", "list"},
+        {"tenant", "show"}, {"role", "list"}, {"role", "show"}, {"client", "list"},
+        {"client", "show"}, {"client", "delete"}, {"client", "rotate-secret"},
+        {"user", "show"}, {"user", "disable"}, {"user", "enable"}, {"user", "delete"},
+        {"user", "reset-password"}, {"user", "mfa"}, {"activity", NULL}, {"purge", NULL}};
     run_t r = RUN_NO_DB(NULL, "--help");
     size_t i;
 
@@ -469,9 +477,12 @@ static void test_user_list_shows_no_secrets(void)
     run_t r = RUN(NULL, "user", "list");
 
     CU_ASSERT_EQUAL(r.rc, 0);
-    CU_ASSERT_EQUAL(strncmp(r.out, "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\n", 37), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\tAlice\talice@example.com\tacme\tadmin\tactive\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\tcarol\t-\tacme\tviewer\tpassword-change-needed\n"));
+    CU_ASSERT_STRING_EQUAL(apr_pstrndup(pool, r.out, 59),
+                           "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\tFAILURES\tLOCKED_UNTIL\n");
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(r.out, "\tAlice\talice@example.com\tacme\tadmin\tactive\t0\t-\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(r.out, "\tcarol\t-\tacme\tviewer\tpassword-change-needed\t0\t-\n"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "$argon2id"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "sha256:"));
     r = RUN(NULL, "user", "list", "--tenant", "acme");
@@ -608,6 +619,29 @@ static void test_key_generate(void)
     EVP_PKEY_free(key);
 }
 
+/* An EdDSA key the module loads (keys.c) and signs a JWT with (jwt.c). */
+static void test_key_generate_eddsa_loads_and_signs(void)
+{
+    const char *ed = apr_pstrcat(pool, dir, "/ed25519.pem", NULL), *why = NULL, *token = NULL;
+    authsvc_key_t *key = NULL;
+    cJSON *claims = authsvc_json_own(pool, cJSON_CreateObject());
+    struct stat st;
+    run_t r = RUN_NO_DB(NULL, "key", "generate", "--alg", "EdDSA", "--out", ed);
+
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "EdDSA private key (Ed25519)"));
+    CU_ASSERT_EQUAL_FATAL(stat(ed, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    CU_ASSERT_EQUAL_FATAL(authsvc_key_load_pem_file(pool, ed, &key, &why), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(key->alg, AUTHSVC_JWS_EDDSA);
+    cJSON_AddStringToObject(claims, "sub", "u1");
+    CU_ASSERT_EQUAL(authsvc_jwt_sign(pool, key, claims, &token), AUTHSVC_OK);
+    CU_ASSERT_PTR_NOT_NULL(token);
+    r = RUN_NO_DB(NULL, "key", "generate", "--alg", "EdDSA", "--bits", "2048", "--out",
+                  apr_pstrcat(pool, dir, "/ed2.pem", NULL));
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
+}
+
 static void test_key_generate_refuses_overwrite_and_bad_options(void)
 {
     const char *path = apr_pstrcat(pool, dir, "/existing.pem", NULL);
@@ -640,6 +674,72 @@ static void test_key_generate_refuses_overwrite_and_bad_options(void)
 
 /* As root, on a directory owned by another user, every file the run leaves behind
  * belongs to that user. Runs in a child: dropping privileges is for good. */
+/* The server's policy: characters, not bytes; the blocklist; the username. */
+static void test_password_policy_is_the_servers(void)
+{
+    static const char *const refused[] = {
+        "password\n",                    /* on the blocklist */
+        "PassWord1\n",                   /* on it without regard to case */
+        "h\xc3\xa9llo!!\n",              /* 7 characters in 8 bytes */
+        "policyuser\n",                  /* the username */
+    };
+    const char *before = snapshot();
+    size_t i;
+    run_t r;
+
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        r = RUN(refused[i], "user", "add", "--username", "policyuser", "--tenant", "acme",
+                "--role", "viewer", "--password-stdin");
+        CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+        CU_ASSERT_TRUE(one_error_line(&r));
+        CU_ASSERT_STRING_EQUAL(snapshot(), before);
+    }
+    r = RUN("h\xc3\xa9llo!!\n", "user", "add", "--username", "policyuser", "--tenant", "acme",
+            "--role", "viewer", "--password-stdin", "--blocklist", "/nonexistent/list");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--blocklist"));
+    r = RUN("twelve chars\n", "user", "add", "--username", "policyuser", "--tenant", "acme",
+            "--role", "viewer", "--password-stdin", "--min-length", "13");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at least 13 characters"));
+    r = RUN("h\xc3\xa9llo!!!\n", "user", "add", "--username", "policyuser", "--tenant",
+            "acme", "--role", "viewer", "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    r = RUN("password\n", "user", "reset-password", "--username", "policyuser",
+            "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    r = RUN("another pass phrase\n", "user", "reset-password", "--username", "policyuser",
+            "--password-stdin");
+    CU_ASSERT_EQUAL(r.rc, 0);
+}
+
+/* The help of client add states the code lifetime the code uses. */
+static void test_client_help_names_the_real_defaults(void)
+{
+    run_t r = RUN_NO_DB(NULL, "client", "add", "--help");
+
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "(default 60, at most 600)"));
+    CU_ASSERT_PTR_NULL(strstr(r.out, "180"));
+}
+
+/* --json prints what the text shows, as JSON; show on an unknown name is one line. */
+static void test_list_and_show_json(void)
+{
+    run_t r = RUN(NULL, "tenant", "list", "--json");
+
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_EQUAL(r.out[0], '[');
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"key\":\"acme\""));
+    r = RUN(NULL, "user", "show", "--username", "policyuser", "--json");
+    CU_ASSERT_EQUAL(r.rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"password\":true"));
+    CU_ASSERT_PTR_NULL(strstr(r.out, "argon2"));
+    r = RUN(NULL, "user", "show", "--username", "nobody-here");
+    CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
+    CU_ASSERT_TRUE(one_error_line(&r));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown user 'nobody-here'"));
+}
+
 static void test_root_switches_to_the_directory_owner(void)
 {
     struct passwd *nobody = getpwnam("nobody");
@@ -702,8 +802,14 @@ void authsvc_test_register_admin(void)
                 test_user_without_password_and_its_identities);
     CU_add_test(s, "the database from the environment", test_database_from_environment);
     CU_add_test(s, "key generate writes RS256 and ES256 keys", test_key_generate);
+    CU_add_test(s, "key generate EdDSA: the module loads it and signs",
+                test_key_generate_eddsa_loads_and_signs);
     CU_add_test(s, "key generate refuses to overwrite and bad options",
                 test_key_generate_refuses_overwrite_and_bad_options);
+    CU_add_test(s, "the password policy is the server's", test_password_policy_is_the_servers);
+    CU_add_test(s, "client add's help names the real defaults",
+                test_client_help_names_the_real_defaults);
+    CU_add_test(s, "list and show, as text and JSON", test_list_and_show_json);
     CU_add_test(s, "root on SQLite switches to the directory owner",
                 test_root_switches_to_the_directory_owner);
 }

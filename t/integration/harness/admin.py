@@ -4,6 +4,8 @@ import subprocess
 
 from . import util
 
+BLOCKLIST = os.path.join(util.REPO, "conf", "password-blocklist.txt")
+
 
 class AdminResult:
     def __init__(self, argv, proc):
@@ -37,6 +39,8 @@ class AdminCli:
         argv = self.argv(*args) if global_args else [util.ADMIN_CLI] + list(args)
         e = dict(os.environ)
         e.setdefault("ASAN_OPTIONS", "detect_leaks=1")
+        # The list authsvc.conf names, from the source tree (the build is not installed).
+        e.setdefault("AUTHSVC_PASSWORD_BLOCKLIST", BLOCKLIST)
         if env:
             e.update(env)
         proc = subprocess.run(argv, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
