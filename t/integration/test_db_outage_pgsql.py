@@ -18,8 +18,6 @@ load runs (logins, refreshes, /auth/me), its sessions are ended from the server 
 
 This module runs on PostgreSQL only (the SQLite faults are in test_db_outage_sqlite.py);
 it restarts the session's PostgreSQL server and always leaves it running."""
-import base64
-import json
 import re
 import threading
 import time
@@ -28,8 +26,8 @@ import pytest
 
 from harness.accounts import provisioned
 from harness.client import HttpClient, assert_envelope
-from harness.database import make_database
-from harness import pg
+from harness.nodes import (GATEWAY_PROXY_MODULES, assert_no_write_lost, pgsql_database,
+                           proxied_app)
 
 RECOVERY_S = 5          # the bound the service promises after the database is back
 CHILDREN = 2            # StartServers of the harness's httpd
@@ -38,22 +36,13 @@ OUTAGE_LOGNO = "authsvc0206"
 BACK_LOGNO = "authsvc0207"
 LOST_STATEMENT = re.compile(r"prepared statement .* does not exist")
 
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
 
 
 @pytest.fixture(scope="module")
 def backend(pg_server):
     """This module's own fresh PostgreSQL database (the conftest's backend fixture would
     also run it on SQLite)."""
-    db = make_database("pgsql", "test_db_outage_pgsql", pg_server)
-    # the suite's server trades durability for speed (synchronous_commit off loses the
-    # last commits when the server crashes, which `immediate` is); production settings
-    # here, where lost writes are what is looked for
-    pg_server.psql_admin("ALTER DATABASE %s SET synchronous_commit = on" % pg.DBNAME)
-    db.admin().migrate()
-    yield db
+    yield pgsql_database(pg_server, "test_db_outage_pgsql", durable=True)
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +58,10 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def node_b(httpd_factory, accounts, server, echo):
-    tail = ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
     extra = list(accounts.httpd_config()) + ["AuthsvcGatewayRevocationPoll %d" % POLL_S,
                                              "AuthsvcGatewayIssuer %s" % server.issuer]
-    srv = httpd_factory("b", extra, modules_before=PROXY_MODULES, tail_config=tail)
+    srv = httpd_factory("b", extra, modules_before=GATEWAY_PROXY_MODULES,
+                        tail_config=proxied_app(echo))
     return srv
 
 
@@ -230,27 +217,6 @@ class MixedLoad:
         self.stop_flag.set()
         for t in self.threads:
             t.join(timeout=30)
-
-
-def jti_of(token):
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["jti"]
-
-
-def assert_no_write_lost(backend, access_tokens):
-    """Every token pair answered with a 2xx is stored, and no refresh family has two
-    live members."""
-    jtis = sorted({jti_of(t) for t in access_tokens})
-    assert jtis, "no token pair was issued"
-    stored = set()
-    for i in range(0, len(jtis), 200):
-        chunk = ",".join("'%s'" % j for j in jtis[i:i + 200])
-        stored |= {row[0] for row in backend.query(
-            "SELECT access_jti FROM refresh_tokens WHERE access_jti IN (%s)" % chunk)}
-    assert stored == set(jtis), "answered 2xx but not stored: %s" % sorted(set(jtis) - stored)[:5]
-    doubles = backend.query("SELECT family_id FROM refresh_tokens WHERE consumed_at IS NULL "
-                            "AND revoked_at IS NULL GROUP BY family_id HAVING COUNT(*) > 1")
-    assert doubles == [], doubles
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])

@@ -6,30 +6,22 @@ revocation that reaches them sooner arrived by the push: every revocation stored
 announced when its transaction commits, and each child of each node listens on a
 connection of its own. After a PostgreSQL restart the listeners reconnect by
 themselves (logged once per child) and the push works again. PostgreSQL only."""
-import json
-import os
-import shutil
 import time
 
 import pytest
 
-from harness import util
 from harness.accounts import provisioned
 from harness.client import HttpClient
-from harness.database import make_database
+from harness.nodes import (GATEWAY_PROXY_MODULES, jwks_file as write_jwks, pgsql_database,
+                           proxied_app, remove_jwks_file)
 
 PUSH_BOUND_S = 1.0
 POLL_S = 300
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
 
 
 @pytest.fixture(scope="module")
 def backend(pg_server):
-    db = make_database("pgsql", "test_gateway_push", pg_server)
-    db.admin().migrate()
-    yield db
+    yield pgsql_database(pg_server, "test_gateway_push")
 
 
 @pytest.fixture(scope="module")
@@ -45,25 +37,17 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def jwks_file(client):
-    r = client.get("/.well-known/jwks.json")
-    assert r.status == 200 and r.json["keys"], r
-    d = util.make_tempdir("authsvc-jwks-")
-    path = os.path.join(d, "jwks.json")
-    with open(path, "w") as f:
-        json.dump(r.json, f)
-    os.chmod(path, 0o644)
+    path = write_jwks(client)
     yield path
-    shutil.rmtree(d, ignore_errors=True)
+    remove_jwks_file(path)
 
 
 def gateway_node(httpd_factory, name, server, echo, jwks_file):
     extra = ['AuthsvcGatewayJWKSFile "%s"' % jwks_file,
              "AuthsvcGatewayIssuer %s" % server.issuer,
              "AuthsvcGatewayRevocationPoll %d" % POLL_S]
-    tail = ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-            "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-            "    Require valid-user", "</Location>"]
-    return httpd_factory(name, extra, modules_before=PROXY_MODULES, tail_config=tail)
+    return httpd_factory(name, extra, modules_before=GATEWAY_PROXY_MODULES,
+                         tail_config=proxied_app(echo))
 
 
 @pytest.fixture(scope="module")

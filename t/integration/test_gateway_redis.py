@@ -7,17 +7,14 @@ revocation set stays in each node's own shared memory: a logout on node A is ref
 on B and C although redis still holds the token's claims. With redis down, the nodes
 verify tokens themselves (slower, never open): valid tokens pass, revoked ones are
 refused, nothing crashes, and caching resumes when redis is back."""
-import json
-import os
-import shutil
 import time
 
 import pytest
 
-from harness import redis, util
+from harness import redis
 from harness.accounts import provisioned
 from harness.client import HttpClient
-from harness.database import make_database
+from harness.nodes import jwks_file as write_jwks, pgsql_database, proxied_app, remove_jwks_file
 
 pytestmark = pytest.mark.skipif(not redis.available(), reason="redis-server is needed")
 
@@ -29,9 +26,7 @@ BOUND_S = 2.0
 
 @pytest.fixture(scope="module")
 def backend(pg_server):
-    db = make_database("pgsql", "test_gateway_redis", pg_server)
-    db.admin().migrate()
-    yield db
+    yield pgsql_database(pg_server, "test_gateway_redis")
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +49,9 @@ def redis_server():
 
 @pytest.fixture(scope="module")
 def jwks_file(client):
-    r = client.get("/.well-known/jwks.json")
-    assert r.status == 200 and r.json["keys"], r
-    d = util.make_tempdir("authsvc-jwks-")
-    path = os.path.join(d, "jwks.json")
-    with open(path, "w") as f:
-        json.dump(r.json, f)
-    os.chmod(path, 0o644)
+    path = write_jwks(client)
     yield path
-    shutil.rmtree(d, ignore_errors=True)
+    remove_jwks_file(path)
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +61,8 @@ def gateways(httpd_factory, server, echo, jwks_file, redis_server):
         extra = ['AuthsvcGatewayJWKSFile "%s"' % jwks_file,
                  "AuthsvcGatewayIssuer %s" % server.issuer,
                  "AuthsvcGatewayCache redis:127.0.0.1:%d" % redis_server.port]
-        tail = ["ProxyPass /app http://127.0.0.1:%d/app" % echo.port,
-                "<Location /app>", "    SetHandler none", "    AuthType authsvc",
-                "    Require valid-user", "</Location>"]
-        made.append(httpd_factory(name, extra, modules_before=GATEWAY_MODULES, tail_config=tail))
+        made.append(httpd_factory(name, extra, modules_before=GATEWAY_MODULES,
+                                  tail_config=proxied_app(echo)))
     return made
 
 
