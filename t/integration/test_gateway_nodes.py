@@ -3,20 +3,14 @@ but hold only A's published keys (AuthsvcGatewayJWKSFile). A token issued by A i
 accepted by B; after a logout on A, B refuses it within the documented bound (the
 revocation poll interval, 5 s by default). C has no database (AuthsvcDatabase Off):
 it sees revocation only through exp, as documented. Security row T-28 (other nodes)."""
-import json
-import os
-import shutil
 import time
 
 import pytest
 
-from harness import util
 from harness.client import HttpClient
 from harness.echo import headers_named
-
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
-                 ("socache_shmcb_module", "mod_socache_shmcb.so"),
-                 ("authz_user_module", "mod_authz_user.so")]
+from harness.nodes import GATEWAY_PROXY_MODULES as PROXY_MODULES
+from harness.nodes import jwks_file as write_jwks, remove_jwks_file
 BOUND_S = 5  # AuthsvcGatewayRevocationPoll default
 
 
@@ -27,15 +21,9 @@ def httpd_extra_config(accounts):
 
 @pytest.fixture(scope="module")
 def jwks_file(client):
-    r = client.get("/.well-known/jwks.json")
-    assert r.status == 200 and r.json["keys"], r
-    d = util.make_tempdir("authsvc-jwks-")
-    path = os.path.join(d, "jwks.json")
-    with open(path, "w") as f:
-        json.dump(r.json, f)
-    os.chmod(path, 0o644)
+    path = write_jwks(client)
     yield path
-    shutil.rmtree(d, ignore_errors=True)
+    remove_jwks_file(path)
 
 
 def gateway_node(httpd_factory, name, server, echo, jwks_file, database=True, jwks_url=None):
