@@ -18,7 +18,12 @@ static void authsvc_register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
-    ap_hook_post_config(authsvc_config_mail_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* check_config runs for configtest as well as at every start: what it refuses,
+     * configtest refuses (post_config does not run for configtest) */
+    ap_hook_check_config(authsvc_config_mail_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_social_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_dbd_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_config_check_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_post_config(authsvc_saml_post_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_social_post_config, NULL, NULL, APR_HOOK_MIDDLE);
