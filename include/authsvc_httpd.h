@@ -20,8 +20,9 @@ extern const command_rec authsvc_directives[];
 /* For directive handlers: parses a whole number in [min, max] or says why not. */
 const char *authsvc_config_number(cmd_parms *cmd, const char *arg, long min, long max,
                                   long *out);
-int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                               server_rec *s);
+/* check_config: the default AuthsvcIssuer of every record that has none. */
+int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s);
 /* config_password.c: per-child state (the password hash limiter). */
 void authsvc_config_child_init(apr_pool_t *p, server_rec *s);
 

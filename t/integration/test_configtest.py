@@ -7,6 +7,7 @@ import http.client
 import os
 import shutil
 import signal
+import subprocess
 import time
 
 import pytest
@@ -109,6 +110,16 @@ def test_incomplete_social_provider_fails_configtest(backend, accounts):
     r = configtest(backend, "social", accounts.httpd_config() + [
         "AuthsvcSocialProvider google client_id authsvc-google"])
     assert_fails(r, "provider google", "is required")
+
+
+def test_saml_key_without_idp_metadata_fails_configtest(backend, accounts, tmp_path):
+    key, cert = str(tmp_path / "sp.key"), str(tmp_path / "sp.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=sp.example.test"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r = configtest(backend, "saml", accounts.httpd_config() + [
+        'AuthsvcSamlSigningKey "%s" "%s"' % (key, cert)])
+    assert_fails(r, "SAML needs both AuthsvcSamlSigningKey and AuthsvcSamlIdpMetadata")
 
 
 def test_gateway_vhost_without_keys_fails_configtest(backend, accounts):
@@ -267,7 +278,6 @@ def test_graceful_restart_with_a_config_that_passes_configtest_keeps_serving(
 
 def util_configtest(srv):
     """`apache2 -t` on the config a running server will read at its graceful restart."""
-    import subprocess
     from harness.httpd import APACHE2, sanitizer_env
     r = subprocess.run([APACHE2, "-t", "-d", srv.dir, "-f", srv.conf_path],
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
