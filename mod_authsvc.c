@@ -24,6 +24,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     ap_hook_check_config(authsvc_config_mail_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(authsvc_social_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(authsvc_dbd_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_gateway_cache_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(authsvc_config_check_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_social_post_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -122,6 +122,13 @@ def test_saml_key_without_idp_metadata_fails_configtest(backend, accounts, tmp_p
     assert_fails(r, "SAML needs both AuthsvcSamlSigningKey and AuthsvcSamlIdpMetadata")
 
 
+def test_gateway_cache_provider_not_loaded_fails_configtest(backend, accounts):
+    r = configtest(backend, "cache", accounts.httpd_config() + [
+        "AuthsvcGatewayCache memcache:127.0.0.1:11211"])
+    assert_fails(r, "AuthsvcGatewayCache memcache:127.0.0.1:11211",
+                 "LoadModule socache_memcache_module")
+
+
 def test_gateway_vhost_without_keys_fails_configtest(backend, accounts):
     """The keys are in the API vhost only; the gateway vhost cannot verify a token."""
     tail = ["<VirtualHost 127.0.0.1:*>",
