@@ -408,8 +408,8 @@ authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
 
 /* ---- the database as configtest and every start see it (check_config) ---- */
 
-/* Why the user uid/gid cannot write path (stat'ed as st), or NULL. Root writes anything;
- * supplementary groups are not looked at. */
+/* 1 when uid/gid may write the file stat'ed as st. Root writes anything; supplementary
+ * groups are not looked at. */
 static int dbd_writable_by(const struct stat *st, uid_t uid, gid_t gid)
 {
     if (uid == 0)
@@ -419,6 +419,15 @@ static int dbd_writable_by(const struct stat *st, uid_t uid, gid_t gid)
     if (st->st_gid == gid)
         return (st->st_mode & S_IWGRP) != 0;
     return (st->st_mode & S_IWOTH) != 0;
+}
+
+/* The command that lets the User write path (stat'ed as st): chown, or chmod when the
+ * User owns it already. */
+static const char *dbd_write_fix(apr_pool_t *p, const struct stat *st, const char *path)
+{
+    if (st->st_uid == ap_unixd_config.user_id)
+        return apr_psprintf(p, "chmod u+w %s", path);
+    return apr_psprintf(p, "chown %s %s", ap_unixd_config.user_name, path);
 }
 
 /* SQLite writes its file, its journal and (WAL) its -wal and -shm files next to it, as
@@ -441,13 +450,13 @@ static const char *dbd_sqlite_files_check(apr_pool_t *p, const char *path)
         return NULL; /* httpd cannot change user: it writes as whoever runs it */
     if (stat(*dir ? dir : ".", &st) == 0 && !dbd_writable_by(&st, uid, gid))
         return apr_psprintf(p, "the directory %s of the SQLite database is not writable by "
-                            "the User %s (SQLite creates its journal there): run `chown %s "
-                            "%s`", dir, user, user, dir);
+                            "the User %s (SQLite creates its journal there): run `%s`", dir,
+                            user, dbd_write_fix(p, &st, dir));
     for (i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
         const char *file = apr_pstrcat(p, path, sidecars[i], NULL);
         if (stat(file, &st) == 0 && !dbd_writable_by(&st, uid, gid))
             return apr_psprintf(p, "the SQLite file %s is not writable by the User %s: run "
-                                "`chown %s %s`", file, user, user, file);
+                                "`%s`", file, user, dbd_write_fix(p, &st, file));
     }
     return NULL;
 }

@@ -195,6 +195,18 @@ def test_sqlite_directory_not_writable_by_user_says_which_chown(accounts):
         db.remove()
 
 
+@pytest.mark.skipif(not util.IS_ROOT, reason="httpd changes to User only when started by root")
+def test_sqlite_file_read_only_for_its_owner_says_chmod(accounts):
+    db = make_database("sqlite", "configtest-mode")
+    try:
+        db.admin().migrate()
+        os.chmod(db.path, 0o444)
+        assert_fails(configtest(db, "mode", accounts.httpd_config()),
+                     "%s is not writable by the User" % db.path, "chmod u+w %s" % db.path)
+    finally:
+        db.remove()
+
+
 def test_api_without_signing_key_warns_in_configtest(backend):
     rc, out, conf = configtest(backend, "api-no-key")
     assert rc == 0, out
