@@ -16,10 +16,16 @@ static void authsvc_register_hooks(apr_pool_t *p)
     /* Statements must be registered before mod_dbd's post_config reads them. */
     static const char *const before_dbd[] = {"mod_dbd.c", NULL};
 
-    ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
-    ap_hook_post_config(authsvc_config_mail_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(authsvc_saml_post_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
+    /* check_config runs for configtest as well as at every start: what it refuses,
+     * configtest refuses (post_config does not run for configtest) */
+    ap_hook_check_config(authsvc_config_complete, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_check_config(authsvc_saml_check_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
+    ap_hook_check_config(authsvc_config_mail_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_social_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_dbd_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_gateway_cache_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(authsvc_config_check_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(authsvc_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_social_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_social_child_init, NULL, NULL, APR_HOOK_MIDDLE);

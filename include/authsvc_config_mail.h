@@ -89,7 +89,7 @@ const char *authsvc_cfg_mail_limit(cmd_parms *cmd, void *dconf, const char *per_
 const char *authsvc_cfg_signup(cmd_parms *cmd, void *dconf, const char *args);
 
 /* Loads the templates of every server that sends mail (apachectl configtest runs it). */
-int authsvc_config_mail_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                     server_rec *s);
 
 #define AUTHSVC_MAIL_DIRECTIVES \

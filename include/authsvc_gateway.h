@@ -135,6 +135,8 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
 
 /* gateway_cache.c: socache of verified tokens, the revocation set and its poll. */
 int authsvc_gateway_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int authsvc_gateway_cache_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                       server_rec *s);
 int authsvc_gateway_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                       server_rec *s);
 void authsvc_gateway_cache_child_init(apr_pool_t *pchild, server_rec *s);

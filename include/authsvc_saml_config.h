@@ -37,7 +37,7 @@ typedef struct authsvc_saml_config {
     int update_profile_set;
     int post_binding;               /* AuthsvcSamlBinding redirect|post (redirect) */
     int post_binding_set;
-    /* made in post_config from the above and AuthsvcIssuer */
+    /* made in check_config from the above and AuthsvcIssuer */
     const char *acs_url;
     const char *metadata_xml;       /* what GET /auth/saml/metadata serves */
 } authsvc_saml_config_t;
@@ -60,11 +60,11 @@ int authsvc_saml_configured(const authsvc_saml_config_t *c);
 int authsvc_saml_skew(const authsvc_saml_config_t *c);
 int authsvc_saml_request_ttl(const authsvc_saml_config_t *c);
 
-/* post_config: initialises Lasso once per process when any vhost uses SAML, completes
- * each vhost's record (entity id, ACS URL, metadata) and builds its Lasso server once,
- * so a key, certificate or metadata Lasso refuses stops httpd from starting. */
-int authsvc_saml_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                             server_rec *s);
+/* check_config (configtest too): initialises Lasso once per process when any vhost uses
+ * SAML, completes each vhost's record (entity id, ACS URL, metadata) and builds its Lasso
+ * server once, so a key, certificate or metadata Lasso refuses fails configtest. */
+int authsvc_saml_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                              server_rec *s);
 
 const char *authsvc_saml_cfg_entity_id(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_saml_cfg_key(cmd_parms *cmd, void *dconf, const char *key, const char *cert);

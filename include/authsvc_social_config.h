@@ -12,6 +12,8 @@ const char *authsvc_cfg_social_provider(cmd_parms *cmd, void *dconf, int argc,
 
 /* Checks every configured provider (httpd refuses to start on an incomplete one) and
  * sets libcurl up once. */
+int authsvc_social_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s);
 int authsvc_social_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s);
 

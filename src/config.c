@@ -464,8 +464,8 @@ static const char *config_default_issuer(apr_pool_t *pconf, apr_pool_t *ptemp, s
  * the main server, names the issuer, and no later vhost may overwrite it. The release
  * is logged once per start or restart: not in the first of httpd's two configuration
  * passes at start-up. */
-int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                               server_rec *s)
+int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s)
 {
     apr_hash_t *seen = apr_hash_make(ptemp);
 

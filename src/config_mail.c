@@ -269,7 +269,7 @@ static const char *mail_load_template(apr_pool_t *pconf, const char *dir, const 
     return NULL;
 }
 
-int authsvc_config_mail_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                     server_rec *s)
 {
     const char *why;

@@ -149,6 +149,33 @@ static apr_status_t cache_destroy(void *data)
     return APR_SUCCESS;
 }
 
+/* An AuthsvcGatewayCache whose provider is not loaded or refuses its arguments fails
+ * configtest too (the cache itself is made in post_config, which configtest skips). */
+int authsvc_gateway_cache_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                       server_rec *s)
+{
+    const char *name, *arg, *explicit = cache_spec(ptemp, s, &name, &arg), *err;
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance = NULL;
+
+    (void)plog;
+    if (!explicit || strcasecmp(name, "none") == 0)
+        return OK;
+    provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!provider) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2721) "AuthsvcGatewayCache %s: "
+                     "the socache provider '%s' is not loaded: add LoadModule "
+                     "socache_%s_module, or set AuthsvcGatewayCache none", explicit, name, name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((err = provider->create(&instance, arg, ptemp, pconf))) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2722) "AuthsvcGatewayCache %s: "
+                     "%s", explicit, err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
 int authsvc_gateway_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                       server_rec *s)
 {

@@ -1,4 +1,4 @@
-/* SAML service-provider directives and their completion in post_config (see
+/* SAML service-provider directives and their completion in check_config (see
  * authsvc_saml_config.h). Files are read and checked here, at configuration time, so
  * `apachectl configtest` reports a weak key, a certificate of another key or IdP
  * metadata without an entity id. */
@@ -55,7 +55,7 @@ static authsvc_saml_config_t *saml_config(cmd_parms *cmd)
         c->field##_set = add->field##_set || base->field##_set; \
     } while (0)
 
-/* A record of its own for every vhost that has one: post_config completes each with
+/* A record of its own for every vhost that has one: check_config completes each with
  * its own AuthsvcIssuer. */
 authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_saml_config_t *base,
                                                  const authsvc_saml_config_t *add)
@@ -273,7 +273,7 @@ const char *authsvc_saml_cfg_binding(cmd_parms *cmd, void *dconf, const char *ar
     return NULL;
 }
 
-/* lasso_init() once per process: post_config runs twice at start-up and again on
+/* lasso_init() once per process: check_config runs twice at start-up and again on
  * every restart, and children inherit the parent's initialisation. */
 static int saml_process_init(server_rec *s)
 {
@@ -312,8 +312,8 @@ static int saml_complete(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     return OK;
 }
 
-int authsvc_saml_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                             server_rec *s)
+int authsvc_saml_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                              server_rec *s)
 {
     int rc = OK;
 

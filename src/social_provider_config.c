@@ -1,5 +1,5 @@
 /* AuthsvcSocialProvider NAME KEY VALUE...: providers as data. Each line sets one
- * property; post_config checks that every provider is complete. Keys follow the names
+ * property; check_config (configtest too) checks that every provider is complete. Keys follow the names
  * of OpenID Provider metadata where there is one (issuer, authorization_endpoint, ...). */
 #include <stddef.h>
 #include <string.h>
@@ -268,6 +268,28 @@ const char *authsvc_cfg_social_provider(cmd_parms *cmd, void *dconf, int argc,
                : NULL;
 }
 
+/* check_config, so that configtest reports an incomplete provider too. */
+int authsvc_social_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    for (; s; s = s->next) {
+        authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+        apr_hash_index_t *hi;
+
+        for (hi = c->social_providers ? apr_hash_first(ptemp, c->social_providers) : NULL; hi;
+             hi = apr_hash_next(hi)) {
+            const char *why = authsvc_social_provider_check(ptemp, apr_hash_this_val(hi));
+            if (why) {
+                ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(0801) "%s", why);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+    return OK;
+}
+
 int authsvc_social_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s)
 {
@@ -276,19 +298,12 @@ int authsvc_social_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
 
     (void)pconf;
     (void)plog;
+    (void)ptemp;
     for (v = s; v; v = v->next) {
         authsvc_server_config_t *c = ap_get_module_config(v->module_config, &authsvc_module);
-        apr_hash_index_t *hi;
 
-        for (hi = c->social_providers ? apr_hash_first(ptemp, c->social_providers) : NULL; hi;
-             hi = apr_hash_next(hi)) {
-            const char *why = authsvc_social_provider_check(ptemp, apr_hash_this_val(hi));
-            if (why) {
-                ap_log_error(APLOG_MARK, APLOG_CRIT, 0, v, AUTHSVC_LOGNO(0801) "%s", why);
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
+        if (c->social_providers && apr_hash_count(c->social_providers) > 0)
             any = 1;
-        }
     }
     if (any && authsvc_http_global_init() != AUTHSVC_OK) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(0802) "libcurl cannot start");
