@@ -2,8 +2,11 @@
  * provider's key set, and authsvc_key_from_jwk (keys.c) on the document and on each
  * member of its "keys". A key that loads publishes a public JWK that loads again under
  * the same key id (its RFC 7638 thumbprint). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/err.h>
 
 #include "authsvc_json.h"
 #include "authsvc_keys.h"
@@ -26,6 +29,15 @@ static void check_key_set(apr_pool_t *p, const authsvc_keyring_t *ring)
         abort();
 }
 
+/* Which property broke, and OpenSSL's error queue (a finding may depend on what earlier
+ * inputs left there). */
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_jwks: %s (%s)\n", what, detail ? detail : "-");
+    ERR_print_errors_fp(stderr);
+    abort();
+}
+
 static void load_jwk(apr_pool_t *p, const cJSON *jwk)
 {
     authsvc_key_t *key = NULL, *again = NULL;
@@ -40,11 +52,12 @@ static void load_jwk(apr_pool_t *p, const cJSON *jwk)
         abort();
     if (!key->public_jwk)   /* an HS256 secret: never published */
         return;
-    if (authsvc_key_from_jwk(p, key->public_jwk, &again, &why) != AUTHSVC_OK
-        || strcmp(again->kid, key->kid) != 0 || again->alg != key->alg || again->can_sign)
-        abort();
+    if (authsvc_key_from_jwk(p, key->public_jwk, &again, &why) != AUTHSVC_OK)
+        fail("the public JWK of a key that loaded does not load", why);
+    if (strcmp(again->kid, key->kid) != 0 || again->alg != key->alg || again->can_sign)
+        fail("the public JWK loads as another key", again->kid);
     if (strcmp(authsvc_jwk_thumbprint(p, key->public_jwk), key->kid) != 0)
-        abort();
+        fail("the key id is not the public JWK's thumbprint", key->kid);
 }
 
 void authsvc_fuzz_init(apr_pool_t *root)
