@@ -17,6 +17,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     static const char *const before_dbd[] = {"mod_dbd.c", NULL};
 
     ap_hook_post_config(authsvc_dbd_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* check_config runs for configtest as well as at every start: what it refuses,
      * configtest refuses (post_config does not run for configtest) */
     ap_hook_check_config(authsvc_config_complete, NULL, NULL, APR_HOOK_FIRST);

@@ -20,6 +20,9 @@ extern const command_rec authsvc_directives[];
 /* For directive handlers: parses a whole number in [min, max] or says why not. */
 const char *authsvc_config_number(cmd_parms *cmd, const char *arg, long min, long max,
                                   long *out);
+/* post_config: logs the release once per start or restart. */
+int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                               server_rec *s);
 /* check_config: the default AuthsvcIssuer of every record that has none. */
 int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s);

@@ -459,20 +459,29 @@ static const char *config_default_issuer(apr_pool_t *pconf, apr_pool_t *ptemp, s
     return apr_psprintf(pconf, "%s://%s:%u", scheme, s->server_hostname, (unsigned)port);
 }
 
+/* The release, logged once per start or restart into the error log (post_config: the
+ * log is open then; not in the first of httpd's two configuration passes at start-up). */
+int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                               server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     AUTHSVC_LOGNO(2301) "mod_authsvc %s loaded", AUTHSVC_VERSION);
+    return OK;
+}
+
 /* A vhost without an Authsvc* directive of its own shares the main server's record
  * (httpd merges none for it), and so its issuer: the first server to use a record,
- * the main server, names the issuer, and no later vhost may overwrite it. The release
- * is logged once per start or restart: not in the first of httpd's two configuration
- * passes at start-up. */
+ * the main server, names the issuer, and no later vhost may overwrite it. */
 int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s)
 {
     apr_hash_t *seen = apr_hash_make(ptemp);
 
     (void)plog;
-    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                     AUTHSVC_LOGNO(2301) "mod_authsvc %s loaded", AUTHSVC_VERSION);
     for (; s; s = s->next) {
         authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
         if (c->issuer_set || apr_hash_get(seen, &c, sizeof(c)))

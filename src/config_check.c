@@ -69,25 +69,32 @@ static int check_server(apr_pool_t *ptemp, server_rec *s, const check_scope_t *m
     const authsvc_gateway_server_t *g = c->gateway;
     const ap_directive_t *vhost = authsvc_dbd_vhost_section(s);
     const authsvc_key_t *signer = c->keyring ? authsvc_keyring_signer(c->keyring) : NULL;
-    check_scope_t scope = *main_scope;
+    check_scope_t scope = *main_scope, own = {0};
     const ap_directive_t *d;
+    int level;
 
+    if (!s->is_virtual && !s->next)
+        own = *main_scope; /* no vhost: the main server serves everything */
     if (vhost) {
-        check_scope_t own = {0};
         check_walk(ptemp, vhost->first_child, &own);
         scope.gateway = own.gateway ? own.gateway : scope.gateway;
         scope.browser = own.browser ? own.browser : scope.browser;
         scope.api = own.api ? own.api : scope.api;
     }
+    /* A section of the vhost itself that cannot work is refused. One of the main server's
+     * sections reaches every vhost, also those that never serve it (Debian's 000-default
+     * next to the vhost with the keys): a warning there, not a refusal to start. */
     if ((d = scope.gateway) && !signer && !(g && g->jwks_set)) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2711) "AuthType authsvc (%s:%d) "
+        level = d == own.gateway ? APLOG_CRIT : APLOG_WARNING;
+        ap_log_error(APLOG_MARK, level, 0, s, AUTHSVC_LOGNO(2711) "AuthType authsvc (%s:%d) "
                      "in %s: no keys to verify tokens with; set AuthsvcSigningKey, "
                      "AuthsvcSigningSecretFile, AuthsvcGatewayJWKSFile or AuthsvcGatewayJWKSURL "
                      "in that server (or in the main server, outside any <VirtualHost>)",
                      d->filename, d->line_num, check_server_name(ptemp, s));
-        return HTTP_INTERNAL_SERVER_ERROR;
+        if (level == APLOG_CRIT)
+            return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if ((d = scope.browser)
+    if ((d = scope.browser) && d == own.browser
         && (!c->use_database || !authsvc_dbd_server_directive(s, "DBDriver"))) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2712) "AuthsvcGatewayMode %s "
                      "(%s:%d) in %s keeps its sessions in the database, and that server has "
