@@ -9,9 +9,15 @@
 #define AUTHSVC_DBD_SESSION_H
 
 #include <httpd.h>
+#include <apr_dbd.h>
 #include <mod_dbd.h>
 
 #include "authsvc_status.h"
+
+#include <libpq-fe.h>
+
+/* libpq's last message of pg on one line, in p; none when it has none (or pg is NULL). */
+const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const char *none);
 
 /* 1 when conn is a PostgreSQL connection (the rest of this header applies to it). */
 int authsvc_dbd_session_is_pgsql(const ap_dbd_t *conn);

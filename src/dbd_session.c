@@ -65,10 +65,9 @@ static int session_ended_by_server(PGconn *pg)
     return pfd.fd >= 0 && poll(&pfd, 1, 0) > 0;
 }
 
-/* libpq's last message on one line. */
-static const char *session_error(apr_pool_t *p, PGconn *pg)
+const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const char *none)
 {
-    char *msg = apr_pstrdup(p, PQerrorMessage(pg)), *c;
+    char *msg = apr_pstrdup(p, pg ? PQerrorMessage(pg) : ""), *c;
     apr_size_t len;
 
     for (c = msg; *c; c++)
@@ -76,7 +75,12 @@ static const char *session_error(apr_pool_t *p, PGconn *pg)
             *c = ' ';
     for (len = strlen(msg); len > 0 && msg[len - 1] == ' '; len--)
         msg[len - 1] = '\0';
-    return *msg ? msg : "connection lost";
+    return *msg ? msg : none;
+}
+
+static const char *session_error(apr_pool_t *p, PGconn *pg)
+{
+    return authsvc_dbd_session_message(p, pg, "connection lost");
 }
 
 /* Prepares the whole catalogue into conn in its current session. Statements a failed

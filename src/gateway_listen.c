@@ -14,6 +14,7 @@
 #include <http_log.h>
 #include <libpq-fe.h>
 
+#include "authsvc_dbd_session.h"
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_listen.h"
 #include "authsvc_httpd.h"
@@ -79,15 +80,7 @@ static void listen_drop(listen_state_t *st, const char *why)
 /* libpq's last message on one line, in p. */
 static const char *listen_error(apr_pool_t *p, PGconn *conn)
 {
-    char *msg = apr_pstrdup(p, conn ? PQerrorMessage(conn) : "out of memory"), *c;
-    apr_size_t len;
-
-    for (c = msg; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
-    for (len = strlen(msg); len > 0 && msg[len - 1] == ' '; len--)
-        msg[len - 1] = '\0';
-    return msg;
+    return conn ? authsvc_dbd_session_message(p, conn, "") : "out of memory";
 }
 
 /* Opens the connection and LISTENs; 1 on success. */
