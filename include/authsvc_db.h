@@ -52,7 +52,6 @@ const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d);
 #define AUTHSVC_DB_DIRECT_JOURNAL_WAL "authsvc_journal_wal"
 #define AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST "authsvc_migrations_table_exists"
 #define AUTHSVC_DB_DIRECT_MIGRATE_LOCK "authsvc_migrate_lock"
-#define AUTHSVC_DB_DIRECT_PING "authsvc_ping"
 
 /* Columns of the user rows (authsvc_user_by_username, authsvc_user_by_id). */
 enum {

@@ -366,6 +366,17 @@ authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const ch
                                                 nargs, args));
 }
 
+/* A zeroed transaction record for the PostgreSQL driver to fill in. Its BEGIN writes
+ * through the record even when BEGIN fails, and allocates one only on success: given
+ * none, a BEGIN that fails (the server closed the session since the connection was
+ * lent, as in a restart under load) dereferences NULL and takes the httpd child down.
+ * The driver's record is three words (mode, error, handle); this is room for more. The
+ * SQLite driver fills in a record only when it allocates it, so it gets none. */
+static apr_dbd_transaction_t *pgsql_transaction_record(apr_pool_t *p)
+{
+    return apr_pcalloc(p, 8 * sizeof(void *));
+}
+
 authsvc_status_t authsvc_db_begin(authsvc_db_t *db, apr_pool_t *p)
 {
     authsvc_status_t st;
@@ -375,24 +386,20 @@ authsvc_status_t authsvc_db_begin(authsvc_db_t *db, apr_pool_t *p)
         db->error = "a transaction is already open";
         return AUTHSVC_DB_ERROR;
     }
-    /* apr_dbd's PostgreSQL driver dereferences NULL when BEGIN fails on a fresh
-     * transaction: make sure the connection answers first. */
-    if (db->dialect == AUTHSVC_DIALECT_PGSQL) {
-        st = run_direct(db, p, AUTHSVC_DB_DIRECT_PING);
-        if (st != AUTHSVC_OK) {
-            return st == AUTHSVC_DB_ERROR ? AUTHSVC_UNAVAILABLE : st;
-        }
-    }
     db->trans_failed = 0;
+    if (db->dialect == AUTHSVC_DIALECT_PGSQL) {
+        db->trans = pgsql_transaction_record(p);
+    }
     rc = apr_dbd_transaction_start(db->driver, p, db->handle, &db->trans);
     if (rc != 0) {
         st = status_from_rc(db, p, rc);
-        if (db->trans != NULL) { /* SQLite registers it even when BEGIN failed */
+        if (db->trans != NULL) { /* the drivers may have registered it: end it */
             apr_dbd_transaction_mode_set(db->driver, db->trans, APR_DBD_TRANSACTION_ROLLBACK);
             apr_dbd_transaction_end(db->driver, p, db->trans);
         }
         db->trans = NULL;
-        return st;
+        /* a BEGIN refused is the server's or the connection's state, never the request's */
+        return st == AUTHSVC_DB_ERROR ? AUTHSVC_UNAVAILABLE : st;
     }
     return AUTHSVC_OK;
 }

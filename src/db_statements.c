@@ -525,7 +525,6 @@ static const authsvc_db_statement_t direct_statements[] = {
     /* SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock that
      * the transaction's end releases. The number is arbitrary but fixed. */
     {AUTHSVC_DB_DIRECT_MIGRATE_LOCK, "", "SELECT pg_advisory_xact_lock(4242001)"},
-    {AUTHSVC_DB_DIRECT_PING, "SELECT 1", NULL},
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -18,12 +18,15 @@ load runs (logins, refreshes, /auth/me), its sessions are ended from the server 
 
 This module runs on PostgreSQL only (the SQLite faults are in test_db_outage_sqlite.py);
 it restarts the session's PostgreSQL server and always leaves it running."""
+import os
 import re
+import subprocess
 import threading
 import time
 
 import pytest
 
+from harness import util
 from harness.accounts import provisioned
 from harness.client import HttpClient, assert_envelope
 from harness.nodes import (GATEWAY_PROXY_MODULES, assert_no_write_lost, pgsql_database,
@@ -147,6 +150,20 @@ def test_restart_while_idle_is_invisible_within_the_bound(nodes, accounts, pg_se
     for node in nodes:
         r = fresh(node).get("/authsvc/health/ready")
         assert r.status == 200, r
+
+
+def test_a_transaction_begun_on_an_ended_session_is_refused_not_a_crash(backend):
+    """apr_dbd's PostgreSQL driver writes through a NULL transaction record when BEGIN
+    fails; the pool lends a connection whose session the server ended since (a restart
+    under load), so the first BEGIN on it fails. The probe ends its own session from a
+    second connection, then begins: 503-worthy UNAVAILABLE, no crash, and the next
+    BEGIN runs on a new session."""
+    probe = os.path.join(util.BUILD, "t", "unit", "pgsql_begin_probe")
+    subprocess.run(["make", "-s", "t/unit/pgsql_begin_probe"], cwd=util.BUILD, check=True,
+                   stdout=subprocess.DEVNULL)
+    out = subprocess.run([probe, backend.params], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, "exit %d\n%s%s" % (out.returncode, out.stdout, out.stderr)
+    assert out.stdout.count("ok: ") == 5, out.stdout
 
 
 def test_sessions_ended_by_the_server_are_reconnected(nodes, accounts, pg_server):
