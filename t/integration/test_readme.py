@@ -18,7 +18,7 @@ import pytest
 from harness import util
 from harness.client import HttpClient
 from harness.demo import Demo
-from harness.readme import ConfigHttpd, fenced_blocks, in_section, substitute
+from harness.readme import Block, ConfigHttpd, fenced_blocks, in_section, substitute
 from test_tokens import flip_char, jwt_parts
 
 QUICK_START = "Quick start"
@@ -142,6 +142,18 @@ def test_shell_block_runs_against_the_demo(demo, blocks, key):
     block = shell_blocks(blocks)[key]
     lines = run_block(demo, block)
     CHECKS[key](demo, lines)
+
+
+def test_the_demo_prints_commands_that_run(demo):
+    """The commands the demo prints under "Try, in another terminal" (indented, up to
+    the blank line) run as printed; demo/env, which they read, is the owner's only."""
+    out = demo.output().splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith("Try, in another terminal"))
+    body = [line[2:] for line in out[start:][:out[start:].index("")] if line.startswith("  ")]
+    assert body[0] == ". %s/env" % demo.dir, body
+    assert os.stat(os.path.join(demo.dir, "env")).st_mode & 0o777 == 0o600
+    lines = run_block(demo, Block("demo output", None, "sh", "\n".join(body) + "\n", 0))
+    assert lines == [demo.base, "demo", LEGACY_H1], lines
 
 
 def test_readme_documents_the_demo_overrides():
