@@ -2,54 +2,65 @@
 on a port of its own), serves the API with the demo client and user it prints. The
 README's curl session (login -> token -> me -> refresh -> logout) works against it, and
 its access token verifies with the published JWKS by an independent implementation
-(openssl's command line), while a tampered one does not."""
+(openssl's command line), while a tampered one does not. A port already in use stops
+the demo at once with one line naming AUTHSVC_DEMO_PORT. (t/integration/test_readme.py
+runs README's own shell blocks against the demo.)"""
 import os
 import shutil
-import signal
+import socket
 import subprocess
 import time
 
 import pytest
 
 from harness import util
-from harness.client import HttpClient
+from harness.demo import Demo
 from test_tokens import b64u_decode, flip_char, jwt_header, jwt_parts, openssl_verify, rsa_spki_pem
 
 
 @pytest.fixture(scope="module")
 def demo():
-    workdir = util.make_tempdir("authsvc-demo-")
-    port = util.free_port()
-    env = dict(os.environ, AUTHSVC_DEMO_DIR=os.path.join(workdir, "demo"),
-               AUTHSVC_DEMO_PORT=str(port))
-    log = open(os.path.join(workdir, "demo.log"), "w")
-    proc = subprocess.Popen([os.path.join(util.REPO, "scripts", "demo")], cwd=util.REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    client = HttpClient("127.0.0.1", port)
+    d = Demo()
     try:
-        deadline = time.time() + 120
-        while True:
-            assert proc.poll() is None, "demo exited: %s" % open(log.name).read()[-3000:]
-            try:
-                if client.get("/authsvc/health/ready").status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.time() < deadline, open(log.name).read()[-3000:]
-            time.sleep(0.5)
-        creds = {}
-        with open(os.path.join(workdir, "demo", "credentials")) as f:
-            for line in f:
-                key, _, value = line.strip().partition("=")
-                creds[key] = value
-        yield client, creds, open(log.name).read()
+        d.start()
+        yield d.client(), d.creds, d.output()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        d.stop()
+        d.cleanup()
+
+
+def run_demo_on_busy_port(demo_dir):
+    """scripts/demo with AUTHSVC_DEMO_PORT on a port a socket listens on: (result, port,
+    seconds it took)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        env = dict(os.environ, AUTHSVC_DEMO_DIR=demo_dir, AUTHSVC_DEMO_PORT=str(port))
+        start = time.monotonic()
+        r = subprocess.run([os.path.join(util.REPO, "scripts", "demo")], cwd=util.REPO, env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+        return r, port, time.monotonic() - start
+
+
+def test_busy_port_is_one_clear_line_and_a_failure():
+    """Something listens on the port: the demo says so in one line naming
+    AUTHSVC_DEMO_PORT and exits non-zero at once, before installing, building or
+    writing anything."""
+    workdir = util.make_tempdir("authsvc-demo-busy-")
+    demo_dir = os.path.join(workdir, "demo")
+    try:
+        r, port, elapsed = run_demo_on_busy_port(demo_dir)
+        assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+        assert r.stdout == "", r.stdout
+        lines = r.stderr.splitlines()
+        assert len(lines) == 1, r.stderr
+        assert "AUTHSVC_DEMO_PORT" in lines[0] and str(port) in lines[0] and "in use" in lines[0], \
+            lines
+        assert not os.path.exists(demo_dir), "the demo wrote %s" % demo_dir
+        assert elapsed < 10, elapsed
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
