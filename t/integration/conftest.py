@@ -50,10 +50,23 @@ def pytest_runtest_makereport(item, call):
         _failures["count"] += 1
 
 
+def _is_xdist_worker(config):
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session):
+    if not _is_xdist_worker(session.config) and os.path.exists(util.KEPT_FILE):
+        os.unlink(util.KEPT_FILE)
+
+
 def pytest_terminal_summary(terminalreporter):
-    if util.KEPT:
+    lines = []
+    if os.path.exists(util.KEPT_FILE):
+        with open(util.KEPT_FILE) as f:
+            lines = [line.rstrip("\n") for line in f if line.strip()]
+    if lines:
         terminalreporter.section("authsvc: kept configs and logs")
-        for line in util.KEPT:
+        for line in lines:
             terminalreporter.write_line(line)
 
 
@@ -84,7 +97,7 @@ def backend(request):
     yield db
     if KEEP_ALL or _failures["count"] > start_failures:
         if db.dir:
-            util.KEPT.append("database %s: %s" % (name, db.dir))
+            util.keep("database %s: %s" % (name, db.dir))
     else:
         db.remove()
 

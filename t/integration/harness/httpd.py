@@ -337,7 +337,7 @@ class HttpdServer:
         dest = util.keep_artifacts(
             self.name, self.dir,
             ["conf/httpd.conf", "logs/error.log", "logs/access.log", "logs/httpd.stdout"])
-        util.KEPT.append("httpd %s: config %s, error log %s (copied to %s)"
+        util.keep("httpd %s: config %s, error log %s (copied to %s)"
                          % (self.name, self.conf_path, self.error_log, dest))
 
     def cleanup(self):

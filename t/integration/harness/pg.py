@@ -172,7 +172,7 @@ class PostgresServer:
             print("authsvc harness: stopping PostgreSQL failed: %s" % e)
             keep = True
         if keep:
-            util.KEPT.append("PostgreSQL: %s (log %s)" % (self.dir, self.logfile))
+            util.keep("PostgreSQL: %s (log %s)" % (self.dir, self.logfile))
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None

@@ -70,5 +70,15 @@ def keep_artifacts(name, directory, files):
     return dest
 
 
-# Paths kept for a failing run; conftest prints them in the terminal summary.
+# Paths kept for a failing run; conftest prints them in the terminal summary. With
+# pytest-xdist the workers' lists are not the controller's: keep() also writes each line
+# to KEPT_FILE, which the controller prints.
 KEPT = []
+KEPT_FILE = os.path.join(ARTIFACTS, "kept.txt")
+
+
+def keep(line):
+    KEPT.append(line)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with open(KEPT_FILE, "a") as f:
+        f.write(line + "\n")
