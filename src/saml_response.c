@@ -248,11 +248,13 @@ static int read_assertion(reader_t *rd, authsvc_saml_response_t *r)
 
     if (rd->assertions != 1 || a->parent != rd->root)
         return refuse(rd, "not exactly one Assertion, as a child of the Response");
+    r->assertion_id = attr(rd->pool, a, "ID");
+    if (!r->assertion_id || !*r->assertion_id)
+        return refuse(rd, "the Assertion has no ID (SAML requires one)");
     if (!signatures_of(rd, a, &r->signed_assertion))
         return 0;
     if (!r->signed_assertion)
         return refuse(rd, "the Assertion is not signed");
-    r->assertion_id = attr(rd->pool, a, "ID");
     r->assertion_issuer = text(rd->pool, child(a, NS_SAML, "Issuer"));
     for (n = a->children; n; n = n->next)
         r->authn_statements += is_element(n, NS_SAML, "AuthnStatement");
@@ -272,6 +274,8 @@ static int read_response(reader_t *rd, authsvc_saml_response_t *r)
     if (!signatures_of(rd, rd->root, &r->signed_response))
         return 0;
     r->id = attr(rd->pool, rd->root, "ID");
+    if (!r->id || !*r->id)
+        return refuse(rd, "the Response has no ID (SAML requires one)");
     r->issuer = text(rd->pool, child(rd->root, NS_SAML, "Issuer"));
     r->destination = attr(rd->pool, rd->root, "Destination");
     r->in_response_to = attr(rd->pool, rd->root, "InResponseTo");

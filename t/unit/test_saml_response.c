@@ -119,6 +119,27 @@ static void test_saml_response_refuses_wrapping_comments_and_doctype(void)
     refused("<samlp:Response", "well-formed");
 }
 
+/* Text with the first occurrence of from replaced by to. */
+static const char *replaced(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    return apr_pstrcat(authsvc_test_pool(), apr_pstrndup(authsvc_test_pool(), text,
+                                                         (apr_size_t)(at - text)),
+                       to, at + strlen(from), NULL);
+}
+
+static void test_saml_response_refuses_a_response_or_assertion_without_id(void)
+{
+    const char *ok = response(signature("_a1", RSA_SHA256, SHA256), "u", "");
+
+    refused(replaced(ok, " ID=\"_r1\"", ""), "the Response has no ID");
+    refused(replaced(ok, " ID=\"_r1\"", " ID=\"\""), "the Response has no ID");
+    refused(replaced(ok, "<saml:Assertion ID=\"_a1\">", "<saml:Assertion>"),
+            "the Assertion has no ID");
+}
+
 static void test_saml_response_checks_audience_recipient_and_times(void)
 {
     authsvc_saml_response_t *r = NULL;
@@ -156,6 +177,8 @@ void authsvc_test_register_saml_response(void)
                 test_saml_response_refuses_weak_missing_or_misplaced_signatures);
     CU_add_test(s, "refuses wrapping, comments and DOCTYPE",
                 test_saml_response_refuses_wrapping_comments_and_doctype);
+    CU_add_test(s, "refuses a Response or Assertion without ID",
+                test_saml_response_refuses_a_response_or_assertion_without_id);
     CU_add_test(s, "checks audience, recipient and times",
                 test_saml_response_checks_audience_recipient_and_times);
 }
