@@ -13,6 +13,7 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_NOT_FOUND] = {404, "NotFound", "Endpoint not found"},
     [AUTHSVC_E_METHOD_NOT_ALLOWED] = {405, "MethodNotAllowed", "Method not allowed on this endpoint"},
     [AUTHSVC_E_PAYLOAD_TOO_LARGE] = {413, "PayloadTooLarge", "The request body is too large"},
+    [AUTHSVC_E_REQUEST_TIMEOUT] = {408, "RequestTimeout", "The request body did not arrive in time"},
     [AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE] = {415, "UnsupportedMediaType", "Unsupported content type"},
     [AUTHSVC_E_VALIDATION_FAILED] = {422, "VALIDATION_FAILED",
                                      "The request body is invalid. See error object `details` property for more info."},

@@ -116,14 +116,57 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
     return OK;
 }
 
+/* The answer to a body the input filters could not deliver: 408 when the client was too
+ * slow (mod_reqtimeout's body rate, the Timeout directive), else what httpd maps the
+ * filter's status to (400 for a broken chunked encoding and the like). */
+static int handler_body_error(apr_status_t rv)
+{
+    if (APR_STATUS_IS_TIMEUP(rv) || APR_STATUS_IS_ETIMEDOUT(rv))
+        return HTTP_REQUEST_TIME_OUT;
+    return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+}
+
+/* Appends the data buckets of bb to data (used bytes of limit + 1); 1 at the end of the
+ * body, 0 for more, -1 with *rc set when the body is too large or cannot be read. */
+static int handler_take_body(apr_bucket_brigade *bb, char *data, apr_size_t limit,
+                             apr_size_t *used, int *rc)
+{
+    apr_bucket *e;
+
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb); e = APR_BUCKET_NEXT(e)) {
+        const char *chunk;
+        apr_size_t n;
+        apr_status_t rv;
+
+        if (APR_BUCKET_IS_EOS(e))
+            return 1;
+        if (APR_BUCKET_IS_METADATA(e))
+            continue;
+        rv = apr_bucket_read(e, &chunk, &n, APR_BLOCK_READ);
+        if (rv != APR_SUCCESS) {
+            *rc = handler_body_error(rv);
+            return -1;
+        }
+        if (n > limit - *used) {
+            *rc = HTTP_REQUEST_ENTITY_TOO_LARGE;
+            return -1;
+        }
+        memcpy(data + *used, chunk, n);
+        *used += n;
+    }
+    return 0;
+}
+
 /* Reads at most limit bytes of body. 413 when there is more; the connection is then
- * closed instead of draining what may be an endless stream. */
+ * closed instead of draining what may be an endless stream. 408 when it comes too
+ * slowly. */
 int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_bucket_brigade *bb;
     apr_size_t used = 0;
     char *data;
-    long n;
+    int done = 0, rc = OK;
 
     *buf = NULL;
     *len = 0;
@@ -134,13 +177,19 @@ int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_
     if (!ap_should_client_block(r))
         return OK;
     data = apr_palloc(r->pool, limit + 1);
-    while ((n = ap_get_client_block(r, data + used, limit + 1 - used)) > 0) {
-        used += (apr_size_t)n;
-        if (used > limit)
-            return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    while (!done) {
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                                         APR_BLOCK_READ, HUGE_STRING_LEN);
+
+        if (rv != APR_SUCCESS)
+            return handler_body_error(rv);
+        done = handler_take_body(bb, data, limit, &used, &rc);
+        apr_brigade_cleanup(bb);
+        if (done < 0)
+            return rc;
     }
-    if (n < 0)
-        return HTTP_BAD_REQUEST;
+    data[used] = '\0';
     *buf = data;
     *len = used;
     return OK;
@@ -241,6 +290,10 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         r->connection->keepalive = AP_CONN_CLOSE;
         return gate_error(req, AUTHSVC_E_PAYLOAD_TOO_LARGE, NULL);
+    }
+    if (rc == HTTP_REQUEST_TIME_OUT) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return gate_error(req, AUTHSVC_E_REQUEST_TIMEOUT, NULL);
     }
     if (rc != OK) {
         r->connection->keepalive = AP_CONN_CLOSE;
