@@ -167,8 +167,10 @@ static authsvc_status_t login_touch(authsvc_request_t *req, authsvc_db_t *db,
     return authsvc_db_exec(db, req->pool, "authsvc_user_set_last_login", NULL, 3, args);
 }
 
-/* The pair, the code's family, the last login and the activity row, in one transaction:
- * a login answered 200 has all of them stored, one answered 503 none. */
+/* The code's redemption, the pair, the code's family, the last login and the activity
+ * row, in one transaction: a login answered 200 has all of them stored, one answered 503
+ * none (its code can be redeemed again). AUTHSVC_NOT_FOUND: the code was redeemed
+ * meanwhile. */
 static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
                                     const authsvc_client_t *client,
                                     const authsvc_principal_t *pr, const char *code_hash,
@@ -176,6 +178,8 @@ static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
 {
     authsvc_status_t st = authsvc_db_begin(db, req->pool);
 
+    if (st == AUTHSVC_OK && code_hash)
+        st = authsvc_auth_code_consume(req, db, code_hash);
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_issue(req, db, client, pr, NULL, 0, pair);
     if (st == AUTHSVC_OK && code_hash) {
@@ -199,8 +203,11 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
                        const authsvc_principal_t *pr, const char *code_hash)
 {
     authsvc_token_pair_t pair;
+    authsvc_status_t st = login_store(req, db, client, pr, code_hash, &pair);
 
-    if (login_store(req, db, client, pr, code_hash, &pair) != AUTHSVC_OK)
+    if (st == AUTHSVC_NOT_FOUND && code_hash)
+        return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
+    if (st != AUTHSVC_OK)
         return flow_db_unavailable(req);
     authsvc_activity_purge_maybe(req, db);
     if (authsvc_purge_due() && authsvc_purge_expired(db, req->pool, authsvc_db_now_ms(), NULL)
@@ -281,12 +288,13 @@ int authsvc_flow_token(authsvc_request_t *req)
     if (code.used)
         return token_code_reused(req, db, code.family_id);
     st = authsvc_principal_load(req, db, code.user_id, code.tenant_id, &pr);
+    if (st == AUTHSVC_OK && authsvc_principal_may_login(pr))
+        return login_issue(req, db, client, pr, code.hash); /* redeems it, or nothing */
+    /* the user may no longer log in: the code is spent all the same */
     switch (authsvc_auth_code_consume(req, db, code.hash)) {
     case AUTHSVC_OK: break;
     case AUTHSVC_NOT_FOUND: return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
     default: return flow_db_unavailable(req);
     }
-    if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr))
-        return authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
-    return login_issue(req, db, client, pr, code.hash);
+    return authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
 }

@@ -278,3 +278,39 @@ def test_kills_at_random_moments_under_refresh_load_leave_one_usable_token_per_f
     assert doubles == [], doubles
     print("[R-07] %d kills, %d refreshes answered, %d cut off"
           % (kills, len(load.answers), len(load.cut)))
+
+
+# ---- the code exchange: redeemed in the same transaction as the pair ---------------------
+
+def test_pgsql_token_exchange_failed_midway_leaves_the_code_redeemable(
+        server, backend, accounts, pg_server):
+    """/auth/token redeems the auth code and stores the pair in one transaction: when the
+    database fails after the redemption (here the session is ended while the pair's
+    insert waits for the user's row lock), the answer is 503 and nothing is kept, so
+    the client's retry with the same code gets the tokens (before, the code was spent
+    on its own and the retry answered 401)."""
+    if backend.kind != "pgsql":
+        pytest.skip("PostgreSQL only: SQLite has no row locks to hold from outside")
+    name = USERS[2]
+    r = fresh(server).post_json("/auth/login", faults.login_body(accounts, name))
+    assert r.status == 200, r
+    body = {"code": r.json["code"], "clientId": "web"}
+    session = faults.PgSession(pg_server)
+    try:
+        session.run("BEGIN;")
+        session.run("SELECT 1 FROM users WHERE id = '%s' FOR UPDATE;" % accounts[name].id)
+        stuck = InFlight(lambda: fresh(server, WAIT_S * 3).post_json("/auth/token", body))
+        waiting = until(lambda: waiting_on_a_lock(pg_server), "the exchange waits for the lock")
+        pg_server.query("SELECT pg_terminate_backend(%s)" % waiting[0][0])
+        stuck.join(WAIT_S)
+        assert not stuck.is_alive(), "the exchange hangs"
+        assert stuck.answer is not None and stuck.answer.status == 503, (stuck.answer,
+                                                                         stuck.error)
+    finally:
+        session.run("ROLLBACK;")
+        session.close()
+    faults.wait_until_serving(server)
+    again = fresh(server).post_json("/auth/token", body)
+    assert again.status == 200 and again.json["accessToken"], again
+    # and it is single-use as ever
+    assert fresh(server).post_json("/auth/token", body).status == 401
