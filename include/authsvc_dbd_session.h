@@ -16,6 +16,10 @@
 
 #include <libpq-fe.h>
 
+/* text on one line (line breaks and tabs as spaces, no trailing blanks), in p; none when
+ * nothing is left. A driver's message goes into one log line that way. */
+const char *authsvc_dbd_one_line(apr_pool_t *p, const char *text, const char *none);
+
 /* libpq's last message of pg on one line, in p; none when it has none (or pg is NULL). */
 const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const char *none);
 

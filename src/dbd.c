@@ -603,7 +603,8 @@ static int dbd_check_database(apr_pool_t *ptemp, const dbd_database_t *d)
          * database goes away"), so this is no reason to stay down */
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, d->server, AUTHSVC_LOGNO(2703) "the "
                      "database (DBDriver %s) cannot be reached now: %s; starting anyway, "
-                     "requests that need it answer 503 until it can", d->driver, report.why);
+                     "requests that need it answer 503 until it can", d->driver,
+                     authsvc_dbd_one_line(ptemp, report.why, "no answer"));
         return OK;
     }
     if (report.version < latest) {

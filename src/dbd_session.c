@@ -65,9 +65,9 @@ static int session_ended_by_server(PGconn *pg)
     return pfd.fd >= 0 && poll(&pfd, 1, 0) > 0;
 }
 
-const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const char *none)
+const char *authsvc_dbd_one_line(apr_pool_t *p, const char *text, const char *none)
 {
-    char *msg = apr_pstrdup(p, pg ? PQerrorMessage(pg) : ""), *c;
+    char *msg = apr_pstrdup(p, text ? text : ""), *c;
     apr_size_t len;
 
     for (c = msg; *c; c++)
@@ -76,6 +76,11 @@ const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const c
     for (len = strlen(msg); len > 0 && msg[len - 1] == ' '; len--)
         msg[len - 1] = '\0';
     return *msg ? msg : none;
+}
+
+const char *authsvc_dbd_session_message(apr_pool_t *p, const PGconn *pg, const char *none)
+{
+    return authsvc_dbd_one_line(p, pg ? PQerrorMessage(pg) : NULL, none);
 }
 
 static const char *session_error(apr_pool_t *p, PGconn *pg)

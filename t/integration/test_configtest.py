@@ -228,6 +228,9 @@ def test_unreachable_database_is_a_warning_not_a_failure(accounts):
     rc, out, _conf = configtest(UnreachableDatabase(), "unreachable", accounts.httpd_config())
     assert rc == 0 and "Syntax OK" in out, out
     assert "cannot be reached now" in out and "starting anyway" in out, out
+    # libpq's message on the line itself, not escaped line breaks
+    line = next(l for l in out.splitlines() if "authsvc2703" in l)
+    assert "Connection refused" in line and "\\n" not in line and "\\t" not in line, line
 
 
 def ready_status(port, host):
