@@ -762,7 +762,7 @@ def test_no_secret_in_the_error_log(api, accounts, server):
     assert len(needles) > 10  # the check had something to look for
 
 
-# ---- purging (clarification 20) -----------------------------------------------------------
+# ---- purging (docs/design.md section 10) --------------------------------------------------
 
 def test_admin_purge_deletes_only_what_expired(api, backend, accounts):
     s = api.session("alice")
