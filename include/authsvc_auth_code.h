@@ -1,4 +1,4 @@
-/* Our own auth codes (DESIGN.md section 4): random, stored as a SHA-256 hash, single use,
+/* Our own auth codes (docs/design.md section 4): random, stored as a SHA-256 hash, single use,
  * short-lived, bound to a client, a user in a tenant, and whether a second factor is
  * still owed. Every login (password, second factor, social, SAML) ends by minting one. */
 #ifndef AUTHSVC_AUTH_CODE_H

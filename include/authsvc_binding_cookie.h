@@ -1,4 +1,4 @@
-/* Browser-binding cookies (clarification 7): a random value the browser that started a
+/* Browser-binding cookies (docs/design.md section 8): a random value the browser that started a
  * login carries back to its end (social redirect, Apple form_post, SAML POST), compared
  * with the hash stored with the server-side state. Over https the cookie is "__Host-"
  * prefixed, Secure and SameSite=None, so that a cross-site POST back still carries it;

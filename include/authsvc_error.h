@@ -22,7 +22,7 @@ typedef enum {
     AUTHSVC_E_NOT_IMPLEMENTED,
     AUTHSVC_E_SERVICE_UNAVAILABLE,
     AUTHSVC_E_INTERNAL,
-    /* the old service's keys (DESIGN.md section 2) */
+    /* the old service's keys (docs/design.md section 3) */
     AUTHSVC_E_CODE_EXPIRED,
     AUTHSVC_E_TOKEN_EXPIRED,
     AUTHSVC_E_TOKEN_INVALID,

@@ -28,7 +28,7 @@
 #define AUTHSVC_ARGON2_ENCODED_MAX 256
 
 /* The floors a configured cost may not go under: OWASP's minimum argon2id configuration,
- * which is what SECURITY-TESTS T-53 inspects in stored hashes, so configuration can raise
+ * which is what docs/security-model.md T-53 inspects in stored hashes, so configuration can raise
  * the cost but never lower it. (The hash function itself takes cheaper parameters, which
  * only the unit tests use.) */
 #define AUTHSVC_ARGON2_M_COST_MIN AUTHSVC_ARGON2_M_COST_DEFAULT

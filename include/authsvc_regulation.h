@@ -1,4 +1,4 @@
-/* Brute-force regulation of password logins (DESIGN.md §5, Keycloak's model): counters
+/* Brute-force regulation of password logins (docs/design.md section 5, Keycloak's model): counters
  * per username (as typed, whether or not the account exists, so answers reveal nothing)
  * and per client IP, in the database so every process and node shares them. A login
  * reserves its place in them before its password is checked and settles it after. */

@@ -1,5 +1,5 @@
 /* Unpadded base64url, decoded canonically: a token has one spelling only, so a changed
- * character always changes the bytes a signature covers (SECURITY-TESTS T-14). */
+ * character always changes the bytes a signature covers (docs/security-model.md T-14). */
 #include "authsvc_base64url.h"
 
 static const char b64url_alphabet[] =

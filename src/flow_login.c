@@ -1,5 +1,5 @@
 /* Password login: POST /auth/login (auth code), POST /auth/login-token (tokens at
- * once) and POST /auth/token (code for tokens). DESIGN.md section 5. */
+ * once) and POST /auth/token (code for tokens). docs/design.md section 5. */
 #include <string.h>
 
 #include <apr_strings.h>

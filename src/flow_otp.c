@@ -1,7 +1,7 @@
 /* The second factor: POST /auth/send-otp (a code by mail), POST /auth/create-qr-code
  * (authenticator enrolment), GET /auth/check-qr-code, and POST /auth/verify-otp, which
  * trades an MFA-pending auth code and a one-time code (the mailed one, else TOTP: RFC
- * 6238, each step used once) for a new, normal auth code (clarification 6). The key of
+ * 6238, each step used once) for a new, normal auth code (docs/design.md section 7). The key of
  * send-otp and verify-otp is that MFA-pending code, never a username, so a one-time code
  * alone never logs anyone in. */
 #include <string.h>

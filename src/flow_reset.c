@@ -1,5 +1,5 @@
 /* Forgot / reset password: POST /auth/forget-password, GET
- * /auth/verify-reset-password-link, PATCH /auth/reset-password. DESIGN.md section 6.
+ * /auth/verify-reset-password-link, PATCH /auth/reset-password. docs/design.md section 6.
  *
  * forget-password answers 204 after the client check whatever the username: finding
  * the user, making the token and mailing it run in the child's background worker, so

@@ -27,7 +27,7 @@
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
 
-#define SAML_BINDING_COOKIE "authsvc_saml"   /* clarification 7 */
+#define SAML_BINDING_COOKIE "authsvc_saml"   /* docs/design.md section 8 */
 #define SAML_BINDING_BYTES 16
 
 #define ARG(v) authsvc_db_int_arg(req->pool, (v))

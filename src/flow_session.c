@@ -1,5 +1,5 @@
 /* A signed-in session: GET /auth/me, POST /auth/token-refresh, POST /auth/switch-token,
- * POST /logout, PATCH /auth/change-password. DESIGN.md section 5. */
+ * POST /logout, PATCH /auth/change-password. docs/design.md section 5. */
 #include <string.h>
 
 #include <apr_strings.h>

@@ -97,7 +97,7 @@ static int social_db_unavailable(authsvc_request_t *req)
     return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
 }
 
-/* ---- the browser binding cookie (clarification 7): authsvc_binding_cookie.h ---- */
+/* ---- the browser binding cookie (docs/design.md section 8): authsvc_binding_cookie.h ---- */
 
 static void social_cookie_set(authsvc_request_t *req, const char *provider, const char *value,
                               int max_age)

@@ -2,7 +2,7 @@
  * them; an error filter inserted for `AuthType authsvc` locations replaces it with the
  * JSON error envelope (or a short page for browsers), and turns the 401 that
  * mod_authz_core sends an authenticated user who fails `Require` into 403
- * (clarification 14), without `AuthzSendForbiddenOnFailure`. */
+ * (docs/design.md section 9), without `AuthzSendForbiddenOnFailure`. */
 #include <string.h>
 
 #include <httpd.h>

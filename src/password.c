@@ -5,7 +5,7 @@
  * The argon2id work area (19 MiB by default) is mapped for each call and unmapped right
  * after, instead of going through malloc: glibc would keep a freed block that large in
  * the heap, and every worker's resident size would grow by it. The limiter bounds how
- * many such areas a process maps at once (CLARIFICATIONS 13). */
+ * many such areas a process maps at once (docs/design.md section 11). */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS under -std=c11 */
 #include <crypt.h>
 #include <stdatomic.h>

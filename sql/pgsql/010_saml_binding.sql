@@ -1,3 +1,3 @@
 -- The SHA-256 of the browser-binding cookie set when an AuthnRequest was sent
--- (clarification 7): the Response must come back through the same browser.
+-- (docs/design.md section 8): the Response must come back through the same browser.
 ALTER TABLE saml_requests ADD COLUMN binding_hash TEXT;

@@ -1,5 +1,5 @@
 """Attacks on the JWT access tokens and the bearer header, through a real httpd on SQLite
-and PostgreSQL: SECURITY-TESTS rows T-01 (API part), T-02 to T-09, T-10 (API part),
+and PostgreSQL: docs/security-model.md rows T-01 (API part), T-02 to T-09, T-10 (API part),
 T-12 to T-16 and T-18.
 
 Every forged token carries the claims of a genuine access token (alice's, decoded from
@@ -29,7 +29,7 @@ from test_tokens import Api, assert_bearer_401, assert_token_response, bearer
 LEEWAY = 60  # AuthsvcTokenLeeway's default; this module's server does not set it
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 FIELD_LIMIT = 128 * 1024  # LimitRequestFieldSize of this module's httpd
-TIME_LIMIT = 2.0  # clarification 8: "<= 2 s and no 5xx" in integration tests
+TIME_LIMIT = 2.0  # docs/design.md section 13: at most 2 s and no 5xx
 
 
 # ---- fixtures ----------------------------------------------------------------------

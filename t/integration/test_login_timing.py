@@ -1,8 +1,8 @@
 """Row T-45 through a real httpd, on SQLite and PostgreSQL: a refused login looks the
 same whatever the reason: unknown user, known user with a wrong password, locked
 username, disabled user, user without a password (social only). Same status, body and
-headers; and, on this shared and noisy machine, only a loose timing bound (clarification
-8 and the row: median ratio < 1.5; strict statistics belong to the benchmarks).
+headers; and, on this shared and noisy machine, only a loose timing bound (docs/design.md
+section 13 and the row: median ratio < 1.5; strict statistics belong to the benchmarks).
 
 Samples are taken round-robin across the five kinds so that load on the machine hits
 them alike."""

@@ -291,7 +291,7 @@ def test_forget_password_does_not_enumerate(api, sink, accounts, backend):
     assert answers == {(204, b"", None)}, answers
     medians = {n: statistics.median(t) for n, t in names.items()}
     assert max(medians.values()) <= 2.0, medians
-    # Loose on purpose (clarification 8): on SQLite a request that meets the background
+    # Loose on purpose (docs/design.md section 13): on SQLite a request that meets the background
     # worker's write waits for apr_dbd's 100 ms BUSY retry, whichever name it carries.
     assert max(medians.values()) - min(medians.values()) < 0.25, medians
     sink.wait_for(email_of("kate"))
@@ -410,7 +410,7 @@ def test_sign_up_end_to_end(api, sink, accounts, backend):
 
 
 def test_sign_up_for_existing_address_sends_nothing(api, sink):
-    """Clarification 3: invites go only to addresses without an account."""
+    """docs/design.md section 6: invites go only to addresses without an account."""
     for email in (email_of("alice"), "ALICE@example.org"):
         r = invite(api, email)
         assert r.status == 204 and r.body == b"", r

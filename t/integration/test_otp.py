@@ -1,6 +1,6 @@
 """The second factor with an authenticator app, through a real httpd, on SQLite and
 PostgreSQL: an MFA user's /auth/login code is refused by /auth/token until
-/auth/verify-otp trades it (with a TOTP code) for a normal one (clarification 6);
+/auth/verify-otp trades it (with a TOTP code) for a normal one (docs/design.md section 7);
 enrolment with /auth/create-qr-code, whose PNG is decoded here with zbarimg (Debian's
 zbar-tools) to recover the secret, and the TOTP computed here with the standard library;
 /auth/check-qr-code; row T-51 (each code once, window exactly +-1 step); five wrong codes

@@ -1,5 +1,5 @@
 """Brute-force regulation of password logins through a real httpd, on SQLite and
-PostgreSQL (DESIGN.md section 5, clarification 19): rows T-47 (per-account lockout that
+PostgreSQL (docs/design.md section 5): rows T-47 (per-account lockout that
 grows and resets), T-48 (the same attack spread over 50 client addresses, with spoofed
 X-Forwarded-For), T-49 (password spraying from one address: 429 with Retry-After), and
 `authsvc-admin user unlock`.
@@ -20,7 +20,7 @@ from harness.client import HttpClient, assert_envelope
 
 LOCK_FAILURES, LOCK_WAIT, LOCK_MAX = 3, 2, 8
 IP_FAILURES, IP_WINDOW = 20, 60
-# the defaults (clarification 19), on the nodes of the race tests
+# the defaults (docs/design.md section 5), on the nodes of the race tests
 DEFAULT_LOCK, DEFAULT_IP = 5, 50
 DEFAULT_LIMITS = ["AuthsvcAccountLockout 5 60 900", "AuthsvcIpLoginLimit 50 300"]
 RACE_GUESSES = 150

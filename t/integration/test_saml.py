@@ -152,7 +152,7 @@ def api(client, accounts):
 # ---- the browser's part ------------------------------------------------------------
 
 class Browser:
-    """A browser: it keeps the binding cookie (clarification 7) the start sets and sends
+    """A browser: it keeps the binding cookie (docs/design.md section 8) the start sets and sends
     it with the POST to the ACS."""
 
     def __init__(self, client, accounts, idp):
@@ -425,7 +425,7 @@ def test_replayed_response_is_refused(browser, server):
 
 
 def test_response_through_another_browser_is_refused(browser, server):
-    """Clarification 7: the Response must come back through the browser that started."""
+    """docs/design.md section 8: the Response must come back through the browser that started."""
     action, response, relay = browser.response()
     own = browser.cookie
     browser.cookie = None                     # no cookie at all

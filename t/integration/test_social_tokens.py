@@ -4,8 +4,8 @@ and the Facebook and Instagram stubs.
 
 Rows: T-34 (nonce), T-37 (aud, azp, alg none, unsigned, expired, unknown kid, iss), T-23
 (PKCE verifier checked by the provider), R-11 (cached keys while the JWKS is down; at most
-one fetch per minute per child for unknown kids), clarification 18 (a provider that sends
-no iss), provider errors and timeouts -> 401, never 5xx."""
+one fetch per minute per child for unknown kids), a provider that sends
+no iss (docs/design.md section 8), provider errors and timeouts -> 401, never 5xx."""
 import shutil
 import time
 import urllib.parse

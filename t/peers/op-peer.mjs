@@ -26,7 +26,7 @@ const base = `http://127.0.0.1:${port}`;
 const TENANT = '72f988bf-0000-4000-8000-00000000a2d1';
 const KC = '/realms/authsvc/protocol/openid-connect';
 
-// Paths, client and claims per persona (LOCAL-PEERS.md section 1).
+// Paths, client and claims per persona (docs/design.md section 13).
 const personas = {
   keycloak: {
     issuer: `${base}/realms/authsvc`,
@@ -259,7 +259,7 @@ async function keycloakLogout(ctx) {
   ctx.status = 204;
 }
 
-// Apple: the client_secret is an ES256 JWT signed with the team's key (LOCAL-PEERS.md 2);
+// Apple: the client_secret is an ES256 JWT signed with the team's key (docs/design.md section 13);
 // checked here against the public key given in APPLE_CLIENT_PUBKEY, then replaced by the
 // client's internal secret for oidc-provider.
 function appleSecretOk(jwt) {

@@ -4,7 +4,7 @@
 //   node stub-peer.mjs facebook|instagram|forge PORT REDIRECT_URI CLIENT_ID CLIENT_SECRET
 //
 // facebook, instagram: the dialog / code / token / me steps of Meta's APIs
-//   (LOCAL-PEERS.md section 3), with the same login form ids as op-peer.mjs.
+//   (docs/design.md section 13), with the same login form ids as op-peer.mjs.
 // forge: an OpenID Provider that misbehaves on request, for the ID-token rows:
 //   POST /control mode=ok|wrong_aud|wrong_azp|multi_aud_no_azp|alg_none|unsigned|
 //        bad_signature|expired|future_iat|unknown_kid|wrong_iss|no_nonce|wrong_nonce|

@@ -41,7 +41,8 @@ void authsvc_test_register_activity(void)
 {
     CU_pSuite s = CU_add_suite("activity", NULL, NULL);
 
-    CU_add_test(s, "the model is the spec's LoginActivity", test_activity_model_is_the_spec_model);
+    CU_add_test(s, "the model is the old service's LoginActivity",
+                test_activity_model_is_the_spec_model);
     CU_add_test(s, "report: one row per actor, bucket and type",
                 test_activity_report_keeps_one_row_per_actor_bucket_and_type);
 }

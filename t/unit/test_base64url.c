@@ -1,4 +1,4 @@
-/* base64url.c: unpadded encoding, strict and canonical decoding (SECURITY-TESTS T-14). */
+/* base64url.c: unpadded encoding, strict and canonical decoding (docs/security-model.md T-14). */
 #include <string.h>
 
 #include <apr_strings.h>

@@ -1,4 +1,4 @@
-/* column_crypt.c: AES-256-GCM column values, a fresh nonce each (SECURITY-TESTS T-69). */
+/* column_crypt.c: AES-256-GCM column values, a fresh nonce each (docs/security-model.md T-69). */
 #include <string.h>
 #include <unistd.h>
 

@@ -8,7 +8,7 @@
 #include "authsvc_json.h"
 #include "unit.h"
 
-/* The messages DESIGN.md section 2 fixes for the old service's keys. */
+/* The messages of the old service's keys (docs/design.md section 3). */
 static const struct {
     authsvc_error_id_t id;
     const char *message;
@@ -170,7 +170,7 @@ void authsvc_test_register_error(void)
     CU_add_test(s, "every id has a status >= 400, a code and a message",
                 test_error_every_id_has_status_code_and_message);
     CU_add_test(s, "codes are unique", test_error_codes_are_unique);
-    CU_add_test(s, "DESIGN messages are exact", test_error_design_messages_are_exact);
+    CU_add_test(s, "old service's messages are exact", test_error_design_messages_are_exact);
     CU_add_test(s, "unknown id answers the internal error",
                 test_error_unknown_id_answers_internal_error);
     CU_add_test(s, "status names are LoopBack's", test_error_status_names_are_loopback_names);

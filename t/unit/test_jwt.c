@@ -1,5 +1,5 @@
 /* jwt.c: RFC 7515 appendix A vectors (T-17) and every verification rule of a compact JWT
- * (SECURITY-TESTS T-01 to T-15), with freshly generated keys of each algorithm. */
+ * (docs/security-model.md T-01 to T-15), with freshly generated keys of each algorithm. */
 #include <string.h>
 
 #include <apr_strings.h>

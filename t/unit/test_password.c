@@ -199,7 +199,7 @@ static void test_bcrypt_2a_2b_2y_verify(void)
 }
 
 /* bcrypt cuts at 72 bytes; we refuse instead, so a long password and its prefix are
- * never one credential (SECURITY-TESTS T-52). */
+ * never one credential (docs/security-model.md T-52). */
 static void test_bcrypt_refuses_passwords_over_72_bytes(void)
 {
     char p100[101], p73[74];

@@ -1,5 +1,5 @@
-/* password_policy.c: length in code points, controls, username, blocklist (SECURITY-TESTS
- * T-52). */
+/* password_policy.c: length in code points, controls, username, blocklist
+ * (docs/security-model.md T-52). */
 #include <string.h>
 
 #include <apr_file_io.h>

@@ -1,4 +1,4 @@
-/* regulation.c: how long a username stays locked (clarification 19's defaults: 5
+/* regulation.c: how long a username stays locked (the defaults of docs/design.md section 5: 5
  * failures, 1 minute doubling to at most 15 minutes). */
 #include "authsvc_limits.h"
 #include "authsvc_regulation.h"

@@ -1,5 +1,5 @@
 /* totp.c: RFC 4226 appendix D, RFC 6238 appendix B, RFC 4648 section 10 vectors, and the
- * +-1 step window (SECURITY-TESTS T-17, T-51). */
+ * +-1 step window (docs/security-model.md T-17, T-51). */
 #include <string.h>
 
 #include <apr_strings.h>

@@ -55,7 +55,7 @@ class Accounts:
         return self.users[username]
 
     # Tests of other behaviour make many failed logins from 127.0.0.1: brute-force
-    # regulation is raised out of their way (clarification 19); test_regulation.py sets
+    # regulation is raised out of their way (docs/design.md section 5); test_regulation.py sets
     # the limits it tests.
     RAISED_LIMITS = ["AuthsvcAccountLockout 100000 1 1", "AuthsvcIpLoginLimit 100000 300"]
 
