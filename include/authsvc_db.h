@@ -27,7 +27,10 @@ typedef struct {
     apr_hash_t *prepared;     /* label -> apr_dbd_prepared_t*, from mod_dbd or our own */
     int prepare_on_demand;    /* CLI: prepare a label the first time it is used */
     authsvc_dialect_t dialect;
-    apr_pool_t *pool;         /* where prepared-on-demand statements live */
+    apr_pool_t *pool;         /* the caller's pool (requests: the request's) */
+    apr_pool_t *conn_pool;    /* lives as long as the connection: its statements, the
+                               * built ones included; NULL: nothing is kept (built
+                               * statements run on a connection of their own) */
     apr_dbd_transaction_t *trans; /* the open transaction, or NULL */
     int trans_failed;         /* a statement failed inside trans: commit rolls back */
     apr_pool_t *row_pool;     /* pool of the latest authsvc_db_next_row call */
@@ -131,11 +134,25 @@ long long authsvc_db_column_int(authsvc_db_t *db, apr_dbd_row_t *row, int n, lon
 authsvc_status_t authsvc_db_select_one(authsvc_db_t *db, apr_pool_t *p, const char *label,
                                        apr_dbd_row_t **row, int nargs, const char **args);
 
-/* Runs a query built for this one request from allow-listed pieces (the filter
- * translator's), its values bound: prepared without a label, so nothing stays behind on
- * the connection. Read *res as with authsvc_db_select. */
+/* Runs a query built from allow-listed pieces (the filter translator's), its values
+ * bound. apr_dbd's SQLite driver keeps every statement prepared on a connection until
+ * the connection closes, so a statement prepared per request is a leak (about 9 KB
+ * each): the first AUTHSVC_DB_BUILT_MAX texts are prepared once per connection, kept in
+ * db->prepared under a key derived from the text (see authsvc_db_built_label) and used
+ * again; past that a text runs on a short-lived connection of its own on SQLite, and
+ * unnamed on PostgreSQL (the driver runs an unlabelled statement with PQexecParams,
+ * nothing stays on the server). Read *res as with authsvc_db_select. */
 authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
                                          apr_dbd_results_t **res, int nargs, const char **args);
+
+/* Built statements kept per connection: the texts differ only by which filter pieces
+ * are present, so a client's usual queries are a handful. */
+#define AUTHSVC_DB_BUILT_MAX 64
+
+/* The statement name of a built text on PostgreSQL (and its label on SQLite):
+ * "authsvc_built_" and 16 hex digits of the text's 64-bit FNV-1a hash, in p (short:
+ * PostgreSQL cuts names at 63 bytes). */
+const char *authsvc_db_built_label(apr_pool_t *p, const char *sql);
 
 /* Runs SQL text without arguments through apr_dbd_query / apr_dbd_select, unprepared
  * (migrations; direct statements; SQL that must run before the tables exist). */

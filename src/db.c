@@ -14,15 +14,9 @@
 
 #include <apr_strings.h>
 #include <apr_time.h>
+#include <sqlite3.h>
 
 #include "authsvc_db.h"
-
-/* SQLite result codes the driver passes through (sqlite3.h is not needed for five). */
-#define SQLITE_CODE_BUSY 5
-#define SQLITE_CODE_LOCKED 6
-#define SQLITE_CODE_IOERR 10
-#define SQLITE_CODE_CANTOPEN 14
-#define SQLITE_CODE_NOTADB 26
 
 static int is_unique_violation(const char *msg)
 {
@@ -49,8 +43,8 @@ static authsvc_status_t status_from_rc(authsvc_db_t *db, apr_pool_t *p, int rc)
     }
     /* the driver turns SQLITE_BUSY into SQLITE_ERROR once its retries run out */
     if (db->dialect == AUTHSVC_DIALECT_SQLITE
-        && (rc == SQLITE_CODE_BUSY || rc == SQLITE_CODE_LOCKED || rc == SQLITE_CODE_IOERR
-            || rc == SQLITE_CODE_CANTOPEN || rc == SQLITE_CODE_NOTADB
+        && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_IOERR
+            || rc == SQLITE_CANTOPEN || rc == SQLITE_NOTADB
             || (msg != NULL && strstr(msg, "is locked") != NULL))) {
         return AUTHSVC_UNAVAILABLE;
     }
@@ -118,6 +112,7 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
     }
     apr_pool_cleanup_register(p, db, close_connection, apr_pool_cleanup_null);
     db->pool = p;
+    db->conn_pool = p;
     db->prepared = apr_hash_make(p);
     db->prepare_on_demand = 1;
     if (connection_setup(db, p) != AUTHSVC_OK) {
@@ -151,6 +146,12 @@ authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p)
     return run_direct(db, p, AUTHSVC_DB_DIRECT_SESSION_INIT);
 }
 
+/* Where a statement prepared for the connection lives: as long as the connection. */
+static apr_pool_t *statement_pool(const authsvc_db_t *db)
+{
+    return db->conn_pool != NULL ? db->conn_pool : db->pool;
+}
+
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label)
 {
     const authsvc_db_statement_t *st;
@@ -165,10 +166,10 @@ authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label)
         db->error = apr_psprintf(db->pool, "no statement labelled %s", label);
         return AUTHSVC_DB_ERROR;
     }
-    rc = apr_dbd_prepare(db->driver, db->pool, db->handle,
+    rc = apr_dbd_prepare(db->driver, statement_pool(db), db->handle,
                          authsvc_db_statement_sql(st, db->dialect), st->label, &stmt);
     if (rc != 0 || stmt == NULL) {
-        return status_from_rc(db, db->pool, rc != 0 ? rc : -1);
+        return status_from_rc(db, statement_pool(db), rc != 0 ? rc : -1);
     }
     apr_hash_set(db->prepared, st->label, APR_HASH_KEY_STRING, stmt);
     return AUTHSVC_OK;
@@ -326,18 +327,121 @@ authsvc_status_t authsvc_db_select_text(authsvc_db_t *db, apr_pool_t *p, const c
     return status_from_rc(db, p, apr_dbd_select(db->driver, p, db->handle, res, sql, 1));
 }
 
-authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
-                                         apr_dbd_results_t **res, int nargs, const char **args)
+const char *authsvc_db_built_label(apr_pool_t *p, const char *sql)
 {
-    apr_dbd_prepared_t *stmt = NULL;
-    int rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+    const unsigned char *c;
 
-    *res = NULL;
+    for (c = (const unsigned char *)sql; *c; c++) {
+        h ^= *c;
+        h *= APR_UINT64_C(1099511628211);
+    }
+    return apr_psprintf(p, "authsvc_built_%016" APR_UINT64_T_HEX_FMT, h);
+}
+
+/* Keys of db->prepared: built texts under "authsvc_built " + the text itself (exact, so
+ * two texts never share a statement), and how many there are under BUILT_COUNT_KEY. */
+#define BUILT_KEY_PREFIX "authsvc_built "
+#define BUILT_COUNT_KEY "authsvc_built_count"
+
+static authsvc_status_t run_built(authsvc_db_t *db, apr_pool_t *p, apr_dbd_prepared_t *stmt,
+                                  apr_dbd_results_t **res, int nargs, const char **args)
+{
+    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
+                                                 nargs, args));
+}
+
+/* Prepares sql for the connection's lifetime under its derived label and keeps it in
+ * db->prepared; *stmt stays NULL when the cache is full (or, on PostgreSQL, when the
+ * name is taken: another text with the same hash). */
+static authsvc_status_t built_prepare(authsvc_db_t *db, apr_pool_t *p, const char *key,
+                                      const char *sql, apr_dbd_prepared_t **stmt)
+{
+    int *count = apr_hash_get(db->prepared, BUILT_COUNT_KEY, APR_HASH_KEY_STRING);
+    int rc;
+
+    *stmt = NULL;
+    if (count == NULL) {
+        count = apr_pcalloc(db->conn_pool, sizeof(*count));
+        apr_hash_set(db->prepared, BUILT_COUNT_KEY, APR_HASH_KEY_STRING, count);
+    }
+    if (*count >= AUTHSVC_DB_BUILT_MAX) {
+        return AUTHSVC_OK;
+    }
+    rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, sql,
+                         authsvc_db_built_label(db->conn_pool, sql), stmt);
+    if (rc != 0 || *stmt == NULL) {
+        *stmt = NULL;
+        /* PostgreSQL: outside a transaction a failed PREPARE leaves nothing behind */
+        return db->dialect == AUTHSVC_DIALECT_PGSQL && db->trans == NULL
+                   ? AUTHSVC_OK : status_from_rc(db, p, rc != 0 ? rc : -1);
+    }
+    apr_hash_set(db->prepared, apr_pstrdup(db->conn_pool, key), APR_HASH_KEY_STRING, *stmt);
+    (*count)++;
+    return AUTHSVC_OK;
+}
+
+/* SQLite, past the cache: a connection of its own to the same file, closed with p, so
+ * the statement goes with it. An in-memory database cannot be opened twice: there the
+ * statement stays on the connection (tests only). */
+static authsvc_status_t built_elsewhere(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                        apr_dbd_results_t **res, int nargs, const char **args)
+{
+    sqlite3 *native = apr_dbd_native_handle(db->driver, db->handle);
+    const char *file = native != NULL ? sqlite3_db_filename(native, "main") : NULL;
+    apr_dbd_prepared_t *stmt = NULL;
+    authsvc_db_t *own = NULL;
+    const char *error = NULL;
+    authsvc_status_t st;
+    int rc;
+
+    if (file != NULL && *file != '\0') {
+        st = authsvc_db_open(p, "sqlite3", file, &own, &error);
+        if (st != AUTHSVC_OK) {
+            db->error = error;
+            return st;
+        }
+        st = authsvc_db_select_built(own, p, sql, res, nargs, args);
+        db->error = own->error;
+        return st;
+    }
+    rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
     if (rc != 0 || stmt == NULL) {
         return status_from_rc(db, p, rc != 0 ? rc : -1);
     }
-    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
-                                                 nargs, args));
+    return run_built(db, p, stmt, res, nargs, args);
+}
+
+authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                         apr_dbd_results_t **res, int nargs, const char **args)
+{
+    const char *key = apr_pstrcat(p, BUILT_KEY_PREFIX, sql, NULL);
+    apr_dbd_prepared_t *stmt = NULL;
+    authsvc_status_t st;
+    int rc;
+
+    *res = NULL;
+    if (db->prepared != NULL) {
+        stmt = apr_hash_get(db->prepared, key, APR_HASH_KEY_STRING);
+    }
+    if (stmt == NULL && db->prepared != NULL && db->conn_pool != NULL) {
+        st = built_prepare(db, p, key, sql, &stmt);
+        if (st != AUTHSVC_OK) {
+            return st;
+        }
+    }
+    if (stmt != NULL) {
+        return run_built(db, p, stmt, res, nargs, args);
+    }
+    if (db->dialect == AUTHSVC_DIALECT_SQLITE) {
+        return built_elsewhere(db, p, sql, res, nargs, args);
+    }
+    /* PostgreSQL without a label: PQexecParams, no statement stays on the server */
+    rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
+    if (rc != 0 || stmt == NULL) {
+        return status_from_rc(db, p, rc != 0 ? rc : -1);
+    }
+    return run_built(db, p, stmt, res, nargs, args);
 }
 
 authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const char *label,

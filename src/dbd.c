@@ -177,6 +177,7 @@ static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const
     db.handle = conn->handle;
     db.prepared = conn->prepared;
     db.pool = pool;
+    db.conn_pool = pool;
     db.dialect = AUTHSVC_DIALECT_SQLITE;
     /* what an earlier attempt prepared goes: the PRAGMA below expires it */
     for (i = 0; i < count; i++)
@@ -289,6 +290,7 @@ static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn, cons
     db->handle = conn->handle;
     db->prepared = conn->prepared;
     db->pool = p;
+    db->conn_pool = conn->pool;
     if (authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db->dialect)
         != AUTHSVC_OK) {
         *why = apr_psprintf(p, "unsupported DBDriver %s", apr_dbd_name(conn->driver));
