@@ -56,6 +56,9 @@ const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d);
 #define AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST "authsvc_migrations_table_exists"
 #define AUTHSVC_DB_DIRECT_MIGRATE_LOCK "authsvc_migrate_lock"
 #define AUTHSVC_DB_DIRECT_PING "authsvc_ping"
+#define AUTHSVC_DB_DIRECT_JOURNAL_MODE "authsvc_journal_mode"
+#define AUTHSVC_DB_DIRECT_SYNC_NORMAL "authsvc_synchronous_normal"
+#define AUTHSVC_DB_DIRECT_CACHE_SIZE "authsvc_cache_size"
 
 /* Columns of the user rows (authsvc_user_by_username, authsvc_user_by_id). */
 enum {
@@ -94,6 +97,11 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
 /* Per-connection settings (SQLite: PRAGMA foreign_keys = ON), for every connection,
  * mod_dbd's included (dbd.c runs them in mod_dbd's post_connect hook). */
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p);
+
+/* Runs direct statement label; *value (may be NULL) gets the first column of its first
+ * row, or NULL when it answers none. */
+authsvc_status_t authsvc_db_direct(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                   const char **value);
 
 /* Prepares label into db->prepared unless it is there already. */
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label);

@@ -3,7 +3,8 @@
  *
  * Driver facts this file leans on (apr-util 1.6):
  * - SQLite binds every argument as text and answers non-zero from a query that produces
- *   a row; it retries SQLITE_BUSY itself. Its statements use the legacy sqlite3_prepare,
+ *   a row; it retries SQLITE_BUSY itself (16 times, 100 ms apart, after the busy
+ *   handler dbd.c installs has given up). Its statements use the legacy sqlite3_prepare,
  *   so a statement prepared before a schema change fails afterwards.
  * - PostgreSQL answers PGRES_* codes and reports errors only as text.
  * - Inside a transaction both drivers remember the first failure and refuse every later
@@ -127,16 +128,28 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
  * it to the end. */
 static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *label)
 {
+    return authsvc_db_direct(db, p, label, NULL);
+}
+
+authsvc_status_t authsvc_db_direct(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                   const char **value)
+{
     const char *sql = authsvc_db_direct_sql(label, db->dialect);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
 
+    if (value != NULL) {
+        *value = NULL;
+    }
     if (sql == NULL || *sql == '\0') {
         return AUTHSVC_OK;
     }
     st = authsvc_db_select_text(db, p, sql, &res);
     while (st == AUTHSVC_OK && authsvc_db_next_row(db, p, res, &row)) {
+        if (value != NULL && *value == NULL) {
+            *value = authsvc_db_column(db, row, 0);
+        }
     }
     return st;
 }
