@@ -145,11 +145,12 @@ authsvc_status_t authsvc_db_select_one(authsvc_db_t *db, apr_pool_t *p, const ch
 /* Runs a query built from allow-listed pieces (the filter translator's), its values
  * bound. apr_dbd's SQLite driver keeps every statement prepared on a connection until
  * the connection closes, so a statement prepared per request is a leak (about 9 KB
- * each): the first AUTHSVC_DB_BUILT_MAX texts are prepared once per connection, kept in
- * db->prepared under a key derived from the text (see authsvc_db_built_label) and used
- * again; past that a text runs on a short-lived connection of its own on SQLite, and
- * unnamed on PostgreSQL (the driver runs an unlabelled statement with PQexecParams,
- * nothing stays on the server). Read *res as with authsvc_db_select. */
+ * each): on SQLite the first AUTHSVC_DB_BUILT_MAX texts are prepared once per
+ * connection, kept in db->prepared under a key derived from the text and used again;
+ * past that a text runs on a short-lived connection of its own. On PostgreSQL the text
+ * runs unnamed: the driver sends an unlabelled statement with PQexecParams, so nothing
+ * stays on the server, and a session the pool renews (dbd_session.c) has no named
+ * statement of ours to miss. Read *res as with authsvc_db_select. */
 authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
                                          apr_dbd_results_t **res, int nargs, const char **args);
 
@@ -157,9 +158,8 @@ authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const 
  * are present, so a client's usual queries are a handful. */
 #define AUTHSVC_DB_BUILT_MAX 64
 
-/* The statement name of a built text on PostgreSQL (and its label on SQLite):
- * "authsvc_built_" and 16 hex digits of the text's 64-bit FNV-1a hash, in p (short:
- * PostgreSQL cuts names at 63 bytes). */
+/* The label a built text is prepared under: "authsvc_built_" and 16 hex digits of the
+ * text's 64-bit FNV-1a hash, in p (short enough for a PostgreSQL statement name). */
 const char *authsvc_db_built_label(apr_pool_t *p, const char *sql);
 
 /* Runs SQL text without arguments through apr_dbd_query / apr_dbd_select, unprepared

@@ -364,9 +364,8 @@ static authsvc_status_t run_built(authsvc_db_t *db, apr_pool_t *p, apr_dbd_prepa
                                                  nargs, args));
 }
 
-/* Prepares sql for the connection's lifetime under its derived label and keeps it in
- * db->prepared; *stmt stays NULL when the cache is full (or, on PostgreSQL, when the
- * name is taken: another text with the same hash). */
+/* SQLite: prepares sql for the connection's lifetime under its derived label and keeps
+ * it in db->prepared; *stmt stays NULL when the cache is full. */
 static authsvc_status_t built_prepare(authsvc_db_t *db, apr_pool_t *p, const char *key,
                                       const char *sql, apr_dbd_prepared_t **stmt)
 {
@@ -385,13 +384,26 @@ static authsvc_status_t built_prepare(authsvc_db_t *db, apr_pool_t *p, const cha
                          authsvc_db_built_label(db->conn_pool, sql), stmt);
     if (rc != 0 || *stmt == NULL) {
         *stmt = NULL;
-        /* PostgreSQL: outside a transaction a failed PREPARE leaves nothing behind */
-        return db->dialect == AUTHSVC_DIALECT_PGSQL && db->trans == NULL
-                   ? AUTHSVC_OK : status_from_rc(db, p, rc != 0 ? rc : -1);
+        return status_from_rc(db, p, rc != 0 ? rc : -1);
     }
     apr_hash_set(db->prepared, apr_pstrdup(db->conn_pool, key), APR_HASH_KEY_STRING, *stmt);
     (*count)++;
     return AUTHSVC_OK;
+}
+
+/* sql prepared without a label in p, for this one run. PostgreSQL: the driver runs it
+ * with PQexecParams, nothing stays on the server or the connection. SQLite: the
+ * statement stays on the connection until it closes. */
+static authsvc_status_t built_unnamed(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                      apr_dbd_results_t **res, int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    int rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
+
+    if (rc != 0 || stmt == NULL) {
+        return status_from_rc(db, p, rc != 0 ? rc : -1);
+    }
+    return run_built(db, p, stmt, res, nargs, args);
 }
 
 /* SQLite, past the cache: a connection of its own to the same file, closed with p, so
@@ -402,11 +414,9 @@ static authsvc_status_t built_elsewhere(authsvc_db_t *db, apr_pool_t *p, const c
 {
     sqlite3 *native = apr_dbd_native_handle(db->driver, db->handle);
     const char *file = native != NULL ? sqlite3_db_filename(native, "main") : NULL;
-    apr_dbd_prepared_t *stmt = NULL;
     authsvc_db_t *own = NULL;
     const char *error = NULL;
     authsvc_status_t st;
-    int rc;
 
     if (file != NULL && *file != '\0') {
         st = authsvc_db_open(p, "sqlite3", file, &own, &error);
@@ -414,15 +424,14 @@ static authsvc_status_t built_elsewhere(authsvc_db_t *db, apr_pool_t *p, const c
             db->error = error;
             return st;
         }
+        /* no busy timeout in httpd: SQLite's own waits would hold apr_dbd's process-wide
+         * mutex; a read in WAL mode waits for nobody, and the driver retries if it must */
+        sqlite3_busy_timeout(apr_dbd_native_handle(own->driver, own->handle), 0);
         st = authsvc_db_select_built(own, p, sql, res, nargs, args);
         db->error = own->error;
         return st;
     }
-    rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
-    if (rc != 0 || stmt == NULL) {
-        return status_from_rc(db, p, rc != 0 ? rc : -1);
-    }
-    return run_built(db, p, stmt, res, nargs, args);
+    return built_unnamed(db, p, sql, res, nargs, args);
 }
 
 authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
@@ -431,9 +440,11 @@ authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const 
     const char *key = apr_pstrcat(p, BUILT_KEY_PREFIX, sql, NULL);
     apr_dbd_prepared_t *stmt = NULL;
     authsvc_status_t st;
-    int rc;
 
     *res = NULL;
+    if (db->dialect == AUTHSVC_DIALECT_PGSQL) {
+        return built_unnamed(db, p, sql, res, nargs, args);
+    }
     if (db->prepared != NULL) {
         stmt = apr_hash_get(db->prepared, key, APR_HASH_KEY_STRING);
     }
@@ -446,15 +457,7 @@ authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const 
     if (stmt != NULL) {
         return run_built(db, p, stmt, res, nargs, args);
     }
-    if (db->dialect == AUTHSVC_DIALECT_SQLITE) {
-        return built_elsewhere(db, p, sql, res, nargs, args);
-    }
-    /* PostgreSQL without a label: PQexecParams, no statement stays on the server */
-    rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
-    if (rc != 0 || stmt == NULL) {
-        return status_from_rc(db, p, rc != 0 ? rc : -1);
-    }
-    return run_built(db, p, stmt, res, nargs, args);
+    return built_elsewhere(db, p, sql, res, nargs, args);
 }
 
 authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const char *label,
