@@ -53,12 +53,12 @@ const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d);
 #define AUTHSVC_DB_DIRECT_SESSION_INIT "authsvc_session_init"
 #define AUTHSVC_DB_DIRECT_BUSY_TIMEOUT "authsvc_busy_timeout"
 #define AUTHSVC_DB_DIRECT_JOURNAL_WAL "authsvc_journal_wal"
-#define AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST "authsvc_migrations_table_exists"
-#define AUTHSVC_DB_DIRECT_MIGRATE_LOCK "authsvc_migrate_lock"
-#define AUTHSVC_DB_DIRECT_PING "authsvc_ping"
 #define AUTHSVC_DB_DIRECT_JOURNAL_MODE "authsvc_journal_mode"
 #define AUTHSVC_DB_DIRECT_SYNC_NORMAL "authsvc_synchronous_normal"
 #define AUTHSVC_DB_DIRECT_CACHE_SIZE "authsvc_cache_size"
+#define AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST "authsvc_migrations_table_exists"
+#define AUTHSVC_DB_DIRECT_MIGRATE_LOCK "authsvc_migrate_lock"
+#define AUTHSVC_DB_DIRECT_PING "authsvc_ping"
 
 /* Columns of the user rows (authsvc_user_by_username, authsvc_user_by_id). */
 enum {

@@ -519,14 +519,6 @@ static const authsvc_db_statement_t direct_statements[] = {
     {AUTHSVC_DB_DIRECT_BUSY_TIMEOUT, "PRAGMA busy_timeout = 10000", ""},
     /* answers one row, the journal mode now in force ("wal") */
     {AUTHSVC_DB_DIRECT_JOURNAL_WAL, "PRAGMA journal_mode = WAL", ""},
-    {AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
-     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-     "SELECT COUNT(*) FROM information_schema.tables "
-     "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"},
-    /* SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock that
-     * the transaction's end releases. The number is arbitrary but fixed. */
-    {AUTHSVC_DB_DIRECT_MIGRATE_LOCK, "", "SELECT pg_advisory_xact_lock(4242001)"},
-    {AUTHSVC_DB_DIRECT_PING, "SELECT 1", NULL},
     /* httpd's SQLite connections (dbd.c), each unless DBDInitSQL sets it: */
     /* answers the journal mode in force without changing it */
     {AUTHSVC_DB_DIRECT_JOURNAL_MODE, "PRAGMA journal_mode", ""},
@@ -536,6 +528,14 @@ static const authsvc_db_statement_t direct_statements[] = {
     /* 512 KiB of pages per connection instead of 2 MiB: in WAL mode a connection drops
      * its cache whenever another one has written, and the OS caches the file anyway */
     {AUTHSVC_DB_DIRECT_CACHE_SIZE, "PRAGMA cache_size = -512", ""},
+    {AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
+     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+     "SELECT COUNT(*) FROM information_schema.tables "
+     "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"},
+    /* SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock that
+     * the transaction's end releases. The number is arbitrary but fixed. */
+    {AUTHSVC_DB_DIRECT_MIGRATE_LOCK, "", "SELECT pg_advisory_xact_lock(4242001)"},
+    {AUTHSVC_DB_DIRECT_PING, "SELECT 1", NULL},
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
