@@ -94,6 +94,13 @@ authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc
 authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const char *params,
                                  authsvc_db_t **db, const char **error);
 
+/* SQLite: installs a busy handler on db's connection (httpd's, and any opened inside
+ * httpd): a statement that finds the file locked by a writer tries again after short
+ * pauses (0.25-4 ms) for up to 1 s, releasing apr_dbd's process-wide mutex meanwhile;
+ * then apr_dbd's driver retries 16 times 100 ms apart before it fails. Its state lives
+ * in db->conn_pool (db->pool without one). Nothing on PostgreSQL. */
+void authsvc_db_sqlite_wait_for_locks(authsvc_db_t *db);
+
 /* Per-connection settings (SQLite: PRAGMA foreign_keys = ON), for every connection,
  * mod_dbd's included (dbd.c runs them in mod_dbd's post_connect hook). */
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p);

@@ -65,6 +65,68 @@ authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc
     return AUTHSVC_INVALID;
 }
 
+/* How long a statement waits for another connection's write lock (this process's or
+ * another's) before it fails, and for how long after such a failure the same
+ * connection fails at once: apr_dbd's driver retries a busy statement 16 times, 100 ms
+ * apart, and a wait that ran out should not start again at each retry. */
+#define BUSY_WAIT apr_time_from_msec(1000)
+#define BUSY_DRIVER_RETRIES apr_time_from_msec(2000)
+#define BUSY_PAUSE_MAX 4000 /* microseconds */
+
+/* apr-util exports them for its drivers (apr_dbd_internal.h, not installed): the
+ * process-wide mutex its SQLite driver holds around every call into SQLite. */
+APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
+APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
+
+typedef struct {
+    apr_time_t since;    /* when the current wait began */
+    apr_time_t gave_up;  /* when the latest wait ran out (0: none) */
+} busy_wait_t;
+
+/* SQLite's busy handler, instead of the driver's 100 ms sleeps: short pauses (0.25 ms
+ * doubling up to 4 ms) up to BUSY_WAIT. SQLite calls it inside a call of the driver,
+ * which holds its process-wide mutex: the pause lets go of it, or a connection of this
+ * same process holding the lock could not go on to its COMMIT and the wait would always
+ * run out. */
+static int busy_handler(void *data, int count)
+{
+    busy_wait_t *busy = data;
+    apr_time_t now = apr_time_now();
+    apr_interval_time_t pause = BUSY_PAUSE_MAX;
+
+    if (count == 0) {
+        if (busy->gave_up && now - busy->gave_up < BUSY_DRIVER_RETRIES) {
+            return 0;
+        }
+        busy->gave_up = 0;
+        busy->since = now;
+    }
+    if (now - busy->since >= BUSY_WAIT) {
+        busy->gave_up = now;
+        return 0;
+    }
+    if (count < 4) {
+        pause = 250 << count;
+    }
+    apr_dbd_mutex_unlock();
+    apr_sleep(pause);
+    apr_dbd_mutex_lock();
+    return 1;
+}
+
+void authsvc_db_sqlite_wait_for_locks(authsvc_db_t *db)
+{
+    sqlite3 *native;
+
+    if (db->dialect != AUTHSVC_DIALECT_SQLITE
+        || (native = apr_dbd_native_handle(db->driver, db->handle)) == NULL) {
+        return;
+    }
+    sqlite3_busy_handler(native, busy_handler,
+                         apr_pcalloc(db->conn_pool != NULL ? db->conn_pool : db->pool,
+                                     sizeof(busy_wait_t)));
+}
+
 static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *label);
 
 /* One of our own connections: the busy timeout first (even preparing the session's
@@ -424,9 +486,8 @@ static authsvc_status_t built_elsewhere(authsvc_db_t *db, apr_pool_t *p, const c
             db->error = error;
             return st;
         }
-        /* no busy timeout in httpd: SQLite's own waits would hold apr_dbd's process-wide
-         * mutex; a read in WAL mode waits for nobody, and the driver retries if it must */
-        sqlite3_busy_timeout(apr_dbd_native_handle(own->driver, own->handle), 0);
+        /* not SQLite's busy timeout in httpd: its sleeps would hold apr_dbd's mutex */
+        authsvc_db_sqlite_wait_for_locks(own);
         st = authsvc_db_select_built(own, p, sql, res, nargs, args);
         db->error = own->error;
         return st;

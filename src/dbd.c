@@ -12,7 +12,6 @@
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 #include <unixd.h>
-#include <sqlite3.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,53 +150,6 @@ static int dbd_is_our_sqlite(const ap_dbd_t *conn)
  * statement by statement, the first time each is used. */
 #define DBD_SQLITE_READY_LABEL "authsvc_sqlite_ready"
 
-/* How long a statement waits for another connection's write lock (this process's or
- * another's) before it fails, and for how long after such a failure the same
- * connection fails at once: apr_dbd's driver retries a busy statement 16 times, 100 ms
- * apart, and a wait that ran out should not start again at each retry. */
-#define DBD_BUSY_WAIT apr_time_from_msec(1000)
-#define DBD_BUSY_DRIVER_RETRIES apr_time_from_msec(2000)
-#define DBD_BUSY_PAUSE_MAX 4000 /* microseconds */
-
-/* apr-util exports them for its drivers (apr_dbd_internal.h, not installed): the
- * process-wide mutex its SQLite driver holds around every call into SQLite. */
-APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
-APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
-
-typedef struct {
-    apr_time_t since;    /* when the current wait began */
-    apr_time_t gave_up;  /* when the latest wait ran out (0: none) */
-} dbd_busy_t;
-
-/* SQLite's busy handler for our connections, instead of the driver's 100 ms sleeps:
- * short pauses (0.25 ms doubling up to 4 ms) up to DBD_BUSY_WAIT. SQLite calls it
- * inside a statement, where the driver holds its process-wide mutex: the pause lets go
- * of it, or the connection holding the lock in this same process could not go on to
- * its COMMIT and the wait would always run out. */
-static int dbd_busy_handler(void *data, int count)
-{
-    dbd_busy_t *busy = data;
-    apr_time_t now = apr_time_now();
-    apr_interval_time_t pause = DBD_BUSY_PAUSE_MAX;
-
-    if (count == 0) {
-        if (busy->gave_up && now - busy->gave_up < DBD_BUSY_DRIVER_RETRIES)
-            return 0;
-        busy->gave_up = 0;
-        busy->since = now;
-    }
-    if (now - busy->since >= DBD_BUSY_WAIT) {
-        busy->gave_up = now;
-        return 0;
-    }
-    if (count < 4)
-        pause = 250 << count;
-    apr_dbd_mutex_unlock();
-    apr_sleep(pause);
-    apr_dbd_mutex_lock();
-    return 1;
-}
-
 /* 1 when the DBDInitSQL of s sets what needle names (then it is left as it says). */
 static int dbd_init_sql_sets(const server_rec *s, const char *needle)
 {
@@ -233,8 +185,6 @@ static authsvc_status_t dbd_sqlite_pragmas(authsvc_db_t *db, apr_pool_t *pool,
 static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const server_rec *s,
                                          const char **error)
 {
-    sqlite3 *native = apr_dbd_native_handle(conn->driver, conn->handle);
-    dbd_busy_t *busy = apr_pcalloc(conn->pool, sizeof(*busy));
     authsvc_db_t db = {0};
     authsvc_status_t st = AUTHSVC_UNAVAILABLE;
     apr_size_t i, count;
@@ -250,8 +200,7 @@ static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const
     /* what was prepared before goes: the PRAGMA below expires it */
     for (i = 0; i < count; i++)
         apr_hash_set(conn->prepared, all[i].label, APR_HASH_KEY_STRING, NULL);
-    if (native)
-        sqlite3_busy_handler(native, dbd_busy_handler, busy);
+    authsvc_db_sqlite_wait_for_locks(&db);
     for (try = 0; try < DBD_SETUP_TRIES && st != AUTHSVC_OK; try++) {
         if (try > 0)
             apr_sleep(DBD_SETUP_PAUSE);
