@@ -4,8 +4,10 @@
  * Driver facts this file leans on (apr-util 1.6):
  * - SQLite binds every argument as text and answers non-zero from a query that produces
  *   a row; it retries SQLITE_BUSY itself (16 times, 100 ms apart, after the busy
- *   handler dbd.c installs has given up). Its statements use the legacy sqlite3_prepare,
- *   so a statement prepared before a schema change fails afterwards.
+ *   handler of authsvc_db_sqlite_wait_for_locks, where installed, has given up). Its
+ *   statements use the legacy sqlite3_prepare, so a statement prepared before a schema
+ *   change fails afterwards. It keeps every statement prepared on a connection until
+ *   the connection closes (hence the built-statement cache below).
  * - PostgreSQL answers PGRES_* codes and reports errors only as text.
  * - Inside a transaction both drivers remember the first failure and refuse every later
  *   statement with it; ending such a transaction rolls back. */

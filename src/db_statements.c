@@ -514,8 +514,8 @@ static const authsvc_db_statement_t direct_statements[] = {
     {AUTHSVC_DB_DIRECT_SESSION_INIT, "PRAGMA foreign_keys = ON", ""},
     /* own connections only (CLI, tests): SQLite waits for locks itself, even while
      * preparing. Not for httpd, where the apr_dbd driver holds a process-wide mutex
-     * during each step: dbd.c installs a busy handler that lets go of it while it
-     * waits. Answers one row. */
+     * during each step: there authsvc_db_sqlite_wait_for_locks installs a busy handler
+     * that lets go of it while it waits. Answers one row. */
     {AUTHSVC_DB_DIRECT_BUSY_TIMEOUT, "PRAGMA busy_timeout = 10000", ""},
     /* answers one row, the journal mode now in force ("wal") */
     {AUTHSVC_DB_DIRECT_JOURNAL_WAL, "PRAGMA journal_mode = WAL", ""},
