@@ -27,7 +27,10 @@ typedef struct {
     apr_hash_t *prepared;     /* label -> apr_dbd_prepared_t*, from mod_dbd or our own */
     int prepare_on_demand;    /* CLI: prepare a label the first time it is used */
     authsvc_dialect_t dialect;
-    apr_pool_t *pool;         /* where prepared-on-demand statements live */
+    apr_pool_t *pool;         /* the caller's pool (requests: the request's) */
+    apr_pool_t *conn_pool;    /* lives as long as the connection: its statements, the
+                               * built ones included; NULL: nothing is kept (built
+                               * statements run on a connection of their own) */
     apr_dbd_transaction_t *trans; /* the open transaction, or NULL */
     int trans_failed;         /* a statement failed inside trans: commit rolls back */
     apr_pool_t *row_pool;     /* pool of the latest authsvc_db_next_row call */
@@ -50,6 +53,9 @@ const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d);
 #define AUTHSVC_DB_DIRECT_SESSION_INIT "authsvc_session_init"
 #define AUTHSVC_DB_DIRECT_BUSY_TIMEOUT "authsvc_busy_timeout"
 #define AUTHSVC_DB_DIRECT_JOURNAL_WAL "authsvc_journal_wal"
+#define AUTHSVC_DB_DIRECT_JOURNAL_MODE "authsvc_journal_mode"
+#define AUTHSVC_DB_DIRECT_SYNC_NORMAL "authsvc_synchronous_normal"
+#define AUTHSVC_DB_DIRECT_CACHE_SIZE "authsvc_cache_size"
 #define AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST "authsvc_migrations_table_exists"
 #define AUTHSVC_DB_DIRECT_MIGRATE_LOCK "authsvc_migrate_lock"
 
@@ -87,9 +93,21 @@ authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc
 authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const char *params,
                                  authsvc_db_t **db, const char **error);
 
+/* SQLite: installs a busy handler on db's connection (httpd's, and any opened inside
+ * httpd): a statement that finds the file locked by a writer tries again after short
+ * pauses (0.25-4 ms) for up to 1 s, releasing apr_dbd's process-wide mutex meanwhile;
+ * then apr_dbd's driver retries 16 times 100 ms apart before it fails. Its state lives
+ * in db->conn_pool (db->pool without one). Nothing on PostgreSQL. */
+void authsvc_db_sqlite_wait_for_locks(authsvc_db_t *db);
+
 /* Per-connection settings (SQLite: PRAGMA foreign_keys = ON), for every connection,
  * mod_dbd's included (dbd.c runs them in mod_dbd's post_connect hook). */
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p);
+
+/* Runs direct statement label; *value (may be NULL) gets the first column of its first
+ * row, or NULL when it answers none. */
+authsvc_status_t authsvc_db_direct(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                   const char **value);
 
 /* Prepares label into db->prepared unless it is there already. */
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label);
@@ -130,11 +148,25 @@ long long authsvc_db_column_int(authsvc_db_t *db, apr_dbd_row_t *row, int n, lon
 authsvc_status_t authsvc_db_select_one(authsvc_db_t *db, apr_pool_t *p, const char *label,
                                        apr_dbd_row_t **row, int nargs, const char **args);
 
-/* Runs a query built for this one request from allow-listed pieces (the filter
- * translator's), its values bound: prepared without a label, so nothing stays behind on
- * the connection. Read *res as with authsvc_db_select. */
+/* Runs a query built from allow-listed pieces (the filter translator's), its values
+ * bound. apr_dbd's SQLite driver keeps every statement prepared on a connection until
+ * the connection closes, so a statement prepared per request is a leak (about 9 KB
+ * each): on SQLite the first AUTHSVC_DB_BUILT_MAX texts are prepared once per
+ * connection, kept in db->prepared under a key derived from the text and used again;
+ * past that a text runs on a short-lived connection of its own. On PostgreSQL the text
+ * runs unnamed: the driver sends an unlabelled statement with PQexecParams, so nothing
+ * stays on the server, and a session the pool renews (dbd_session.c) has no named
+ * statement of ours to miss. Read *res as with authsvc_db_select. */
 authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
                                          apr_dbd_results_t **res, int nargs, const char **args);
+
+/* Built statements kept per connection: the texts differ only by which filter pieces
+ * are present, so a client's usual queries are a handful. */
+#define AUTHSVC_DB_BUILT_MAX 64
+
+/* The label a built text is prepared under: "authsvc_built_" and 16 hex digits of the
+ * text's 64-bit FNV-1a hash, in p (short enough for a PostgreSQL statement name). */
+const char *authsvc_db_built_label(apr_pool_t *p, const char *sql);
 
 /* Runs SQL text without arguments through apr_dbd_query / apr_dbd_select, unprepared
  * (migrations; direct statements; SQL that must run before the tables exist). */

@@ -3,8 +3,11 @@
  *
  * Driver facts this file leans on (apr-util 1.6):
  * - SQLite binds every argument as text and answers non-zero from a query that produces
- *   a row; it retries SQLITE_BUSY itself. Its statements use the legacy sqlite3_prepare,
- *   so a statement prepared before a schema change fails afterwards.
+ *   a row; it retries SQLITE_BUSY itself (16 times, 100 ms apart, after the busy
+ *   handler of authsvc_db_sqlite_wait_for_locks, where installed, has given up). Its
+ *   statements use the legacy sqlite3_prepare, so a statement prepared before a schema
+ *   change fails afterwards. It keeps every statement prepared on a connection until
+ *   the connection closes (hence the built-statement cache below).
  * - PostgreSQL answers PGRES_* codes and reports errors only as text.
  * - Inside a transaction both drivers remember the first failure and refuse every later
  *   statement with it; ending such a transaction rolls back. */
@@ -14,15 +17,9 @@
 
 #include <apr_strings.h>
 #include <apr_time.h>
+#include <sqlite3.h>
 
 #include "authsvc_db.h"
-
-/* SQLite result codes the driver passes through (sqlite3.h is not needed for five). */
-#define SQLITE_CODE_BUSY 5
-#define SQLITE_CODE_LOCKED 6
-#define SQLITE_CODE_IOERR 10
-#define SQLITE_CODE_CANTOPEN 14
-#define SQLITE_CODE_NOTADB 26
 
 static int is_unique_violation(const char *msg)
 {
@@ -49,8 +46,8 @@ static authsvc_status_t status_from_rc(authsvc_db_t *db, apr_pool_t *p, int rc)
     }
     /* the driver turns SQLITE_BUSY into SQLITE_ERROR once its retries run out */
     if (db->dialect == AUTHSVC_DIALECT_SQLITE
-        && (rc == SQLITE_CODE_BUSY || rc == SQLITE_CODE_LOCKED || rc == SQLITE_CODE_IOERR
-            || rc == SQLITE_CODE_CANTOPEN || rc == SQLITE_CODE_NOTADB
+        && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_IOERR
+            || rc == SQLITE_CANTOPEN || rc == SQLITE_NOTADB
             || (msg != NULL && strstr(msg, "is locked") != NULL))) {
         return AUTHSVC_UNAVAILABLE;
     }
@@ -68,6 +65,68 @@ authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc
         return AUTHSVC_OK;
     }
     return AUTHSVC_INVALID;
+}
+
+/* How long a statement waits for another connection's write lock (this process's or
+ * another's) before it fails, and for how long after such a failure the same
+ * connection fails at once: apr_dbd's driver retries a busy statement 16 times, 100 ms
+ * apart, and a wait that ran out should not start again at each retry. */
+#define BUSY_WAIT apr_time_from_msec(1000)
+#define BUSY_DRIVER_RETRIES apr_time_from_msec(2000)
+#define BUSY_PAUSE_MAX 4000 /* microseconds */
+
+/* apr-util exports them for its drivers (apr_dbd_internal.h, not installed): the
+ * process-wide mutex its SQLite driver holds around every call into SQLite. */
+APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
+APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
+
+typedef struct {
+    apr_time_t since;    /* when the current wait began */
+    apr_time_t gave_up;  /* when the latest wait ran out (0: none) */
+} busy_wait_t;
+
+/* SQLite's busy handler, instead of the driver's 100 ms sleeps: short pauses (0.25 ms
+ * doubling up to 4 ms) up to BUSY_WAIT. SQLite calls it inside a call of the driver,
+ * which holds its process-wide mutex: the pause lets go of it, or a connection of this
+ * same process holding the lock could not go on to its COMMIT and the wait would always
+ * run out. */
+static int busy_handler(void *data, int count)
+{
+    busy_wait_t *busy = data;
+    apr_time_t now = apr_time_now();
+    apr_interval_time_t pause = BUSY_PAUSE_MAX;
+
+    if (count == 0) {
+        if (busy->gave_up && now - busy->gave_up < BUSY_DRIVER_RETRIES) {
+            return 0;
+        }
+        busy->gave_up = 0;
+        busy->since = now;
+    }
+    if (now - busy->since >= BUSY_WAIT) {
+        busy->gave_up = now;
+        return 0;
+    }
+    if (count < 4) {
+        pause = 250 << count;
+    }
+    apr_dbd_mutex_unlock();
+    apr_sleep(pause);
+    apr_dbd_mutex_lock();
+    return 1;
+}
+
+void authsvc_db_sqlite_wait_for_locks(authsvc_db_t *db)
+{
+    sqlite3 *native;
+
+    if (db->dialect != AUTHSVC_DIALECT_SQLITE
+        || (native = apr_dbd_native_handle(db->driver, db->handle)) == NULL) {
+        return;
+    }
+    sqlite3_busy_handler(native, busy_handler,
+                         apr_pcalloc(db->conn_pool != NULL ? db->conn_pool : db->pool,
+                                     sizeof(busy_wait_t)));
 }
 
 static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *label);
@@ -118,6 +177,7 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
     }
     apr_pool_cleanup_register(p, db, close_connection, apr_pool_cleanup_null);
     db->pool = p;
+    db->conn_pool = p;
     db->prepared = apr_hash_make(p);
     db->prepare_on_demand = 1;
     if (connection_setup(db, p) != AUTHSVC_OK) {
@@ -132,16 +192,28 @@ authsvc_status_t authsvc_db_open(apr_pool_t *p, const char *driver_name, const c
  * it to the end. */
 static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *label)
 {
+    return authsvc_db_direct(db, p, label, NULL);
+}
+
+authsvc_status_t authsvc_db_direct(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                   const char **value)
+{
     const char *sql = authsvc_db_direct_sql(label, db->dialect);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
 
+    if (value != NULL) {
+        *value = NULL;
+    }
     if (sql == NULL || *sql == '\0') {
         return AUTHSVC_OK;
     }
     st = authsvc_db_select_text(db, p, sql, &res);
     while (st == AUTHSVC_OK && authsvc_db_next_row(db, p, res, &row)) {
+        if (value != NULL && *value == NULL) {
+            *value = authsvc_db_column(db, row, 0);
+        }
     }
     return st;
 }
@@ -149,6 +221,12 @@ static authsvc_status_t run_direct(authsvc_db_t *db, apr_pool_t *p, const char *
 authsvc_status_t authsvc_db_session_init(authsvc_db_t *db, apr_pool_t *p)
 {
     return run_direct(db, p, AUTHSVC_DB_DIRECT_SESSION_INIT);
+}
+
+/* Where a statement prepared for the connection lives: as long as the connection. */
+static apr_pool_t *statement_pool(const authsvc_db_t *db)
+{
+    return db->conn_pool != NULL ? db->conn_pool : db->pool;
 }
 
 authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label)
@@ -165,10 +243,10 @@ authsvc_status_t authsvc_db_prepare(authsvc_db_t *db, const char *label)
         db->error = apr_psprintf(db->pool, "no statement labelled %s", label);
         return AUTHSVC_DB_ERROR;
     }
-    rc = apr_dbd_prepare(db->driver, db->pool, db->handle,
+    rc = apr_dbd_prepare(db->driver, statement_pool(db), db->handle,
                          authsvc_db_statement_sql(st, db->dialect), st->label, &stmt);
     if (rc != 0 || stmt == NULL) {
-        return status_from_rc(db, db->pool, rc != 0 ? rc : -1);
+        return status_from_rc(db, statement_pool(db), rc != 0 ? rc : -1);
     }
     apr_hash_set(db->prepared, st->label, APR_HASH_KEY_STRING, stmt);
     return AUTHSVC_OK;
@@ -326,18 +404,123 @@ authsvc_status_t authsvc_db_select_text(authsvc_db_t *db, apr_pool_t *p, const c
     return status_from_rc(db, p, apr_dbd_select(db->driver, p, db->handle, res, sql, 1));
 }
 
-authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
-                                         apr_dbd_results_t **res, int nargs, const char **args)
+const char *authsvc_db_built_label(apr_pool_t *p, const char *sql)
+{
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)sql; *c; c++) {
+        h ^= *c;
+        h *= APR_UINT64_C(1099511628211);
+    }
+    return apr_psprintf(p, "authsvc_built_%016" APR_UINT64_T_HEX_FMT, h);
+}
+
+/* Keys of db->prepared: built texts under "authsvc_built " + the text itself (exact, so
+ * two texts never share a statement), and how many there are under BUILT_COUNT_KEY. */
+#define BUILT_KEY_PREFIX "authsvc_built "
+#define BUILT_COUNT_KEY "authsvc_built_count"
+
+static authsvc_status_t run_built(authsvc_db_t *db, apr_pool_t *p, apr_dbd_prepared_t *stmt,
+                                  apr_dbd_results_t **res, int nargs, const char **args)
+{
+    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
+                                                 nargs, args));
+}
+
+/* SQLite: prepares sql for the connection's lifetime under its derived label and keeps
+ * it in db->prepared; *stmt stays NULL when the cache is full. */
+static authsvc_status_t built_prepare(authsvc_db_t *db, apr_pool_t *p, const char *key,
+                                      const char *sql, apr_dbd_prepared_t **stmt)
+{
+    int *count = apr_hash_get(db->prepared, BUILT_COUNT_KEY, APR_HASH_KEY_STRING);
+    int rc;
+
+    *stmt = NULL;
+    if (count == NULL) {
+        count = apr_pcalloc(db->conn_pool, sizeof(*count));
+        apr_hash_set(db->prepared, BUILT_COUNT_KEY, APR_HASH_KEY_STRING, count);
+    }
+    if (*count >= AUTHSVC_DB_BUILT_MAX) {
+        return AUTHSVC_OK;
+    }
+    rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, sql,
+                         authsvc_db_built_label(db->conn_pool, sql), stmt);
+    if (rc != 0 || *stmt == NULL) {
+        *stmt = NULL;
+        return status_from_rc(db, p, rc != 0 ? rc : -1);
+    }
+    apr_hash_set(db->prepared, apr_pstrdup(db->conn_pool, key), APR_HASH_KEY_STRING, *stmt);
+    (*count)++;
+    return AUTHSVC_OK;
+}
+
+/* sql prepared without a label in p, for this one run. PostgreSQL: the driver runs it
+ * with PQexecParams, nothing stays on the server or the connection. SQLite: the
+ * statement stays on the connection until it closes. */
+static authsvc_status_t built_unnamed(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                      apr_dbd_results_t **res, int nargs, const char **args)
 {
     apr_dbd_prepared_t *stmt = NULL;
     int rc = apr_dbd_prepare(db->driver, p, db->handle, sql, NULL, &stmt);
 
-    *res = NULL;
     if (rc != 0 || stmt == NULL) {
         return status_from_rc(db, p, rc != 0 ? rc : -1);
     }
-    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
-                                                 nargs, args));
+    return run_built(db, p, stmt, res, nargs, args);
+}
+
+/* SQLite, past the cache: a connection of its own to the same file, closed with p, so
+ * the statement goes with it. An in-memory database cannot be opened twice: there the
+ * statement stays on the connection (tests only). */
+static authsvc_status_t built_elsewhere(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                        apr_dbd_results_t **res, int nargs, const char **args)
+{
+    sqlite3 *native = apr_dbd_native_handle(db->driver, db->handle);
+    const char *file = native != NULL ? sqlite3_db_filename(native, "main") : NULL;
+    authsvc_db_t *own = NULL;
+    const char *error = NULL;
+    authsvc_status_t st;
+
+    if (file != NULL && *file != '\0') {
+        st = authsvc_db_open(p, "sqlite3", file, &own, &error);
+        if (st != AUTHSVC_OK) {
+            db->error = error;
+            return st;
+        }
+        /* not SQLite's busy timeout in httpd: its sleeps would hold apr_dbd's mutex */
+        authsvc_db_sqlite_wait_for_locks(own);
+        st = authsvc_db_select_built(own, p, sql, res, nargs, args);
+        db->error = own->error;
+        return st;
+    }
+    return built_unnamed(db, p, sql, res, nargs, args);
+}
+
+authsvc_status_t authsvc_db_select_built(authsvc_db_t *db, apr_pool_t *p, const char *sql,
+                                         apr_dbd_results_t **res, int nargs, const char **args)
+{
+    const char *key = apr_pstrcat(p, BUILT_KEY_PREFIX, sql, NULL);
+    apr_dbd_prepared_t *stmt = NULL;
+    authsvc_status_t st;
+
+    *res = NULL;
+    if (db->dialect == AUTHSVC_DIALECT_PGSQL) {
+        return built_unnamed(db, p, sql, res, nargs, args);
+    }
+    if (db->prepared != NULL) {
+        stmt = apr_hash_get(db->prepared, key, APR_HASH_KEY_STRING);
+    }
+    if (stmt == NULL && db->prepared != NULL && db->conn_pool != NULL) {
+        st = built_prepare(db, p, key, sql, &stmt);
+        if (st != AUTHSVC_OK) {
+            return st;
+        }
+    }
+    if (stmt != NULL) {
+        return run_built(db, p, stmt, res, nargs, args);
+    }
+    return built_elsewhere(db, p, sql, res, nargs, args);
 }
 
 authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const char *label,

@@ -514,10 +514,20 @@ static const authsvc_db_statement_t direct_statements[] = {
     {AUTHSVC_DB_DIRECT_SESSION_INIT, "PRAGMA foreign_keys = ON", ""},
     /* own connections only (CLI, tests): SQLite waits for locks itself, even while
      * preparing. Not for httpd, where the apr_dbd driver holds a process-wide mutex
-     * during each step and retries BUSY on its own. Answers one row. */
+     * during each step: there authsvc_db_sqlite_wait_for_locks installs a busy handler
+     * that lets go of it while it waits. Answers one row. */
     {AUTHSVC_DB_DIRECT_BUSY_TIMEOUT, "PRAGMA busy_timeout = 10000", ""},
     /* answers one row, the journal mode now in force ("wal") */
     {AUTHSVC_DB_DIRECT_JOURNAL_WAL, "PRAGMA journal_mode = WAL", ""},
+    /* httpd's SQLite connections (dbd.c), each unless DBDInitSQL sets it: */
+    /* answers the journal mode in force without changing it */
+    {AUTHSVC_DB_DIRECT_JOURNAL_MODE, "PRAGMA journal_mode", ""},
+    /* WAL only: a commit no longer waits for an fsync of the WAL; a power loss (not a
+     * crash of httpd) may undo the last commits, never corrupt the file */
+    {AUTHSVC_DB_DIRECT_SYNC_NORMAL, "PRAGMA synchronous = NORMAL", ""},
+    /* 512 KiB of pages per connection instead of 2 MiB: in WAL mode a connection drops
+     * its cache whenever another one has written, and the OS caches the file anyway */
+    {AUTHSVC_DB_DIRECT_CACHE_SIZE, "PRAGMA cache_size = -512", ""},
     {AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
      "SELECT COUNT(*) FROM information_schema.tables "

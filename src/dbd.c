@@ -146,25 +146,43 @@ static int dbd_is_our_sqlite(const ap_dbd_t *conn)
            && dialect == AUTHSVC_DIALECT_SQLITE;
 }
 
-/* 1 when the whole catalogue is prepared on the connection (prepare_all goes in order
- * and stops at the first failure, so the last label tells). */
-static int dbd_catalogue_ready(const ap_dbd_t *conn)
-{
-    apr_size_t count;
-    const authsvc_db_statement_t *st = authsvc_db_statements(&count);
+/* Marks a SQLite connection set up (dbd_sqlite_setup): the catalogue is prepared on it
+ * statement by statement, the first time each is used. */
+#define DBD_SQLITE_READY_LABEL "authsvc_sqlite_ready"
 
-    return count == 0
-           || apr_hash_get(conn->prepared, st[count - 1].label, APR_HASH_KEY_STRING) != NULL;
+/* 1 when the DBDInitSQL of s sets what needle names (then it is left as it says). */
+static int dbd_init_sql_sets(const server_rec *s, const char *needle)
+{
+    return s != NULL && dbd_server_directive(s, "DBDInitSQL", needle) != NULL;
+}
+
+/* The PRAGMAs of an httpd connection (README "SQLite"): synchronous = NORMAL in WAL
+ * mode and a smaller page cache, unless DBDInitSQL sets them. */
+static authsvc_status_t dbd_sqlite_pragmas(authsvc_db_t *db, apr_pool_t *pool,
+                                           const server_rec *s)
+{
+    const char *mode = NULL;
+    authsvc_status_t st = AUTHSVC_OK;
+
+    if (!dbd_init_sql_sets(s, "synchronous")) {
+        st = authsvc_db_direct(db, pool, AUTHSVC_DB_DIRECT_JOURNAL_MODE, &mode);
+        if (st == AUTHSVC_OK && mode && strcasecmp(mode, "wal") == 0)
+            st = authsvc_db_direct(db, pool, AUTHSVC_DB_DIRECT_SYNC_NORMAL, NULL);
+    }
+    if (st == AUTHSVC_OK && !dbd_init_sql_sets(s, "cache_size"))
+        st = authsvc_db_direct(db, pool, AUTHSVC_DB_DIRECT_CACHE_SIZE, NULL);
+    return st;
 }
 
 /* SQLite enforces foreign keys only on connections that ask for it, and the PRAGMA
  * expires every statement already prepared on the connection (mod_dbd prepares before
  * it runs DBDInitSQL, and apr_dbd's legacy sqlite3_prepare never re-prepares). So on
- * SQLite mod_dbd prepares only the marker, and this sets the connection up and then
- * prepares the catalogue into it (statements live in pool, the connection's). Another
- * process opening the file at the same moment can make a prepare fail with "database is
- * locked": that is tried again a few times. */
-static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const char **failed,
+ * SQLite mod_dbd prepares only the marker, and this sets the connection up: our busy
+ * handler, then the PRAGMAs. The catalogue is prepared later, each statement at its
+ * first use (a connection holds only what it runs: the whole catalogue is 104
+ * statements, some 370 KiB). Another process opening the file at the same moment can
+ * make a PRAGMA fail with "database is locked": that is tried again a few times. */
+static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const server_rec *s,
                                          const char **error)
 {
     authsvc_db_t db = {0};
@@ -177,25 +195,21 @@ static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const
     db.handle = conn->handle;
     db.prepared = conn->prepared;
     db.pool = pool;
+    db.conn_pool = conn->pool;
     db.dialect = AUTHSVC_DIALECT_SQLITE;
-    /* what an earlier attempt prepared goes: the PRAGMA below expires it */
+    /* what was prepared before goes: the PRAGMA below expires it */
     for (i = 0; i < count; i++)
         apr_hash_set(conn->prepared, all[i].label, APR_HASH_KEY_STRING, NULL);
-    /* no busy timeout here: apr_dbd retries BUSY itself (see db_statements.c) */
+    authsvc_db_sqlite_wait_for_locks(&db);
     for (try = 0; try < DBD_SETUP_TRIES && st != AUTHSVC_OK; try++) {
         if (try > 0)
             apr_sleep(DBD_SETUP_PAUSE);
         st = authsvc_db_session_init(&db, pool);
+        if (st == AUTHSVC_OK)
+            st = dbd_sqlite_pragmas(&db, pool, s);
     }
-    *failed = NULL;
-    for (try = 0; st == AUTHSVC_OK && try < DBD_SETUP_TRIES; try++) {
-        if (try > 0)
-            apr_sleep(DBD_SETUP_PAUSE);
-        if (authsvc_db_prepare_all(&db, failed) == AUTHSVC_OK)
-            break;
-        if (try == DBD_SETUP_TRIES - 1)
-            st = AUTHSVC_UNAVAILABLE;
-    }
+    if (st == AUTHSVC_OK)
+        apr_hash_set(conn->prepared, DBD_SQLITE_READY_LABEL, APR_HASH_KEY_STRING, conn);
     *error = db.error;
     return st;
 }
@@ -204,18 +218,17 @@ static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const
  * the result, so a connection that fails here is set up again when a request gets it. */
 static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
 {
-    const char *failed = NULL, *error = NULL;
+    const char *error = NULL;
 
     /* mod_dbd prepares in this same new session (before or after this hook) */
     if (authsvc_dbd_session_is_pgsql(conn))
         authsvc_dbd_session_connected(conn);
     if (!dbd_is_our_sqlite(conn))
         return APR_SUCCESS;
-    if (dbd_sqlite_setup(conn, pool, &failed, &error) != AUTHSVC_OK) {
+    if (dbd_sqlite_setup(conn, pool, cfg->server, &error) != AUTHSVC_OK) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cfg->server,
-                     AUTHSVC_LOGNO(0204) "SQLite connection setup failed%s%s: %s; tried again "
-                     "at its first use", failed ? " preparing " : "", failed ? failed : "",
-                     error ? error : "unknown error");
+                     AUTHSVC_LOGNO(0204) "SQLite connection setup failed: %s; tried again "
+                     "at its first use", error ? error : "unknown error");
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
@@ -289,6 +302,7 @@ static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn, cons
     db->handle = conn->handle;
     db->prepared = conn->prepared;
     db->pool = p;
+    db->conn_pool = conn->pool;
     if (authsvc_db_dialect_from_driver(apr_dbd_name(conn->driver), &db->dialect)
         != AUTHSVC_OK) {
         *why = apr_psprintf(p, "unsupported DBDriver %s", apr_dbd_name(conn->driver));
@@ -297,17 +311,18 @@ static authsvc_db_t *dbd_wrap(apr_pool_t *p, server_rec *s, ap_dbd_t *conn, cons
     if (db->dialect == AUTHSVC_DIALECT_PGSQL
         && authsvc_dbd_session_check(conn, p, s, why) != AUTHSVC_OK)
         return NULL;
-    if (db->dialect == AUTHSVC_DIALECT_SQLITE && !dbd_catalogue_ready(conn)) {
-        const char *failed = NULL, *error = NULL;
+    if (db->dialect == AUTHSVC_DIALECT_SQLITE
+        && !apr_hash_get(conn->prepared, DBD_SQLITE_READY_LABEL, APR_HASH_KEY_STRING)) {
+        const char *error = NULL;
 
-        /* the connection's own pool: the statements live as long as it */
-        if (dbd_sqlite_setup(conn, conn->pool, &failed, &error) != AUTHSVC_OK) {
-            *why = apr_psprintf(p, "SQLite connection setup failed%s%s: %s",
-                                failed ? " preparing " : "", failed ? failed : "",
+        if (dbd_sqlite_setup(conn, p, s, &error) != AUTHSVC_OK) {
+            *why = apr_psprintf(p, "SQLite connection setup failed: %s",
                                 error ? error : "unknown error");
             return NULL;
         }
     }
+    /* SQLite: the catalogue is prepared into the connection's pool as it is used */
+    db->prepare_on_demand = db->dialect == AUTHSVC_DIALECT_SQLITE;
     return db;
 }
 

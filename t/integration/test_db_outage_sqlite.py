@@ -23,7 +23,7 @@ from harness.faults import SqliteWriteLock
 
 RECOVERY_S = 5
 CHILDREN = 2
-BUSY_BOUND_S = 4.0      # apr_dbd's SQLite driver retries a busy database for about 1.5 s
+BUSY_BOUND_S = 4.0      # our busy handler waits 1 s, then apr_dbd's driver retries 1.6 s
 OUTAGE_LOGNO = "authsvc0206"
 BACK_LOGNO = "authsvc0207"
 

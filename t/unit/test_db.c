@@ -197,6 +197,133 @@ static void test_direct_statements(void)
     CU_ASSERT_PTR_NULL(authsvc_db_direct_sql("authsvc_nothing", AUTHSVC_DIALECT_SQLITE));
 }
 
+/* The one answer of a built query "SELECT %s || 'N'" with argument "x". */
+static const char *built_answer(authsvc_db_t *d, apr_pool_t *p, const char *sql)
+{
+    const char *args[] = {"x"};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *value = NULL;
+
+    if (authsvc_db_select_built(d, p, sql, &res, 1, args) != AUTHSVC_OK) {
+        return NULL;
+    }
+    while (authsvc_db_next_row(d, p, res, &row)) {
+        value = authsvc_db_column(d, row, 0);
+    }
+    return value;
+}
+
+static int built_count(authsvc_db_t *d)
+{
+    const int *count = apr_hash_get(d->prepared, "authsvc_built_count", APR_HASH_KEY_STRING);
+
+    return count != NULL ? *count : 0;
+}
+
+static void test_built_label(void)
+{
+    const char *a = authsvc_db_built_label(pool, "SELECT 1");
+
+    CU_ASSERT_STRING_EQUAL(a, authsvc_db_built_label(pool, "SELECT 1"));
+    CU_ASSERT_STRING_NOT_EQUAL(a, authsvc_db_built_label(pool, "SELECT 2"));
+    CU_ASSERT_EQUAL(strncmp(a, "authsvc_built_", 14), 0);
+    CU_ASSERT_EQUAL(strlen(a), 14 + 16); /* within PostgreSQL's 63 bytes */
+}
+
+/* A built text is prepared once per connection and used again. */
+static void test_built_statement_is_kept_per_text(void)
+{
+    apr_pool_t *p;
+    authsvc_db_t *d;
+    const char *a = "SELECT %s || 'a'", *b = "SELECT %s || 'b'";
+    const void *first;
+
+    apr_pool_create(&p, pool);
+    d = open_new(p, "built.db");
+    CU_ASSERT_STRING_EQUAL(built_answer(d, p, a), "xa");
+    first = apr_hash_get(d->prepared, apr_pstrcat(p, "authsvc_built ", a, NULL),
+                         APR_HASH_KEY_STRING);
+    CU_ASSERT_PTR_NOT_NULL(first);
+    CU_ASSERT_STRING_EQUAL(built_answer(d, p, a), "xa");
+    CU_ASSERT_PTR_EQUAL(apr_hash_get(d->prepared, apr_pstrcat(p, "authsvc_built ", a, NULL),
+                                     APR_HASH_KEY_STRING), first);
+    CU_ASSERT_STRING_EQUAL(built_answer(d, p, b), "xb");
+    CU_ASSERT_EQUAL(built_count(d), 2);
+    apr_pool_destroy(p);
+}
+
+/* Past AUTHSVC_DB_BUILT_MAX texts nothing more is kept, and every text still answers:
+ * on a file on a connection of its own, in memory on the same one. */
+static void run_past_the_cache(authsvc_db_t *d, apr_pool_t *p)
+{
+    int i;
+
+    for (i = 0; i < AUTHSVC_DB_BUILT_MAX + 10; i++) {
+        const char *sql = apr_psprintf(p, "SELECT %%s || '%d'", i);
+        const char *answer = built_answer(d, p, sql);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(answer);
+        CU_ASSERT_STRING_EQUAL(answer, apr_psprintf(p, "x%d", i));
+        CU_ASSERT_EQUAL(apr_hash_get(d->prepared, apr_pstrcat(p, "authsvc_built ", sql, NULL),
+                                     APR_HASH_KEY_STRING) != NULL,
+                        i < AUTHSVC_DB_BUILT_MAX);
+    }
+    CU_ASSERT_EQUAL(built_count(d), AUTHSVC_DB_BUILT_MAX);
+}
+
+static void test_built_statements_past_the_cache(void)
+{
+    apr_pool_t *p;
+    authsvc_db_t *d = NULL;
+    const char *error = NULL;
+
+    apr_pool_create(&p, pool);
+    run_past_the_cache(open_new(p, "built-many.db"), p);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_open(p, "sqlite3", ":memory:", &d, &error), AUTHSVC_OK);
+    run_past_the_cache(d, p);
+    apr_pool_destroy(p);
+}
+
+/* The PRAGMAs of httpd's SQLite connections (dbd.c), and what they answer. */
+static const char *pragma_value(authsvc_db_t *d, apr_pool_t *p, const char *sql)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *value = NULL;
+
+    if (authsvc_db_select_text(d, p, sql, &res) != AUTHSVC_OK) {
+        return NULL;
+    }
+    while (authsvc_db_next_row(d, p, res, &row)) {
+        value = authsvc_db_column(d, row, 0);
+    }
+    return value;
+}
+
+static void test_connection_pragmas(void)
+{
+    const char *mode = NULL, *value;
+    apr_pool_t *p;
+    authsvc_db_t *d;
+
+    CU_ASSERT_STRING_EQUAL(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_SYNC_NORMAL,
+                                                 AUTHSVC_DIALECT_PGSQL), "");
+    CU_ASSERT_STRING_EQUAL(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_CACHE_SIZE,
+                                                 AUTHSVC_DIALECT_PGSQL), "");
+    apr_pool_create(&p, pool);
+    d = open_new(p, "shared.db"); /* the migrated one: WAL */
+    CU_ASSERT_EQUAL(authsvc_db_direct(d, p, AUTHSVC_DB_DIRECT_JOURNAL_MODE, &mode), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(mode ? mode : "", "wal");
+    CU_ASSERT_EQUAL(authsvc_db_direct(d, p, AUTHSVC_DB_DIRECT_SYNC_NORMAL, NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_direct(d, p, AUTHSVC_DB_DIRECT_CACHE_SIZE, NULL), AUTHSVC_OK);
+    value = pragma_value(d, p, "PRAGMA synchronous");
+    CU_ASSERT_STRING_EQUAL(value ? value : "", "1"); /* NORMAL */
+    value = pragma_value(d, p, "PRAGMA cache_size");
+    CU_ASSERT_STRING_EQUAL(value ? value : "", "-512");
+    apr_pool_destroy(p);
+}
+
 /* ---------------------------------------------------------------- migrations */
 
 /* Migrations of a dialect: versions may have gaps (branches number theirs apart). */
@@ -827,6 +954,11 @@ void authsvc_test_register_db(void)
     CU_add_test(s, "every catalogue statement prepares on SQLite",
                 test_every_statement_prepares_on_sqlite);
     CU_add_test(s, "direct statements per dialect", test_direct_statements);
+    CU_add_test(s, "the label of a built text", test_built_label);
+    CU_add_test(s, "a built text is prepared once per connection",
+                test_built_statement_is_kept_per_text);
+    CU_add_test(s, "built texts past the cache still answer", test_built_statements_past_the_cache);
+    CU_add_test(s, "the PRAGMAs of httpd's SQLite connections", test_connection_pragmas);
     CU_add_test(s, "migrate creates the schema in WAL mode", test_migrate_creates_schema_and_wal);
     CU_add_test(s, "migrate twice applies nothing", test_migrate_twice_applies_nothing);
     CU_add_test(s, "WAL mode persists in the file", test_wal_mode_persists_in_the_file);
