@@ -37,6 +37,9 @@ typedef struct {
     const char *error;        /* the driver's message for the latest failure, or NULL */
 } authsvc_db_t;
 
+/* How many tables the latest schema has (authsvc_schema_ready counts them). */
+#define AUTHSVC_DB_TABLE_COUNT 25
+
 /* The catalogue: statements every connection prepares (mod_dbd at configuration time,
  * the CLI on demand). Each one prepares on both dialects against the migrated schema. */
 const authsvc_db_statement_t *authsvc_db_statements(apr_size_t *count);

@@ -50,9 +50,23 @@
     "(SELECT COUNT(*) FROM user_auth_clients uc WHERE uc.client_id = c.client_id) " \
     "FROM auth_clients c "
 
+/* The tables of the latest schema, for readiness (AUTHSVC_DB_TABLE_COUNT of them). */
+#define SCHEMA_TABLES \
+    "'auth_clients', 'auth_codes', 'gateway_sessions', 'login_activity', 'login_attempts', " \
+    "'login_sources', 'mail_limits', 'mail_tokens', 'otp_challenges', 'refresh_tokens', " \
+    "'revoked_tokens', 'role_permissions', 'roles', 'saml_assertions', 'saml_requests', " \
+    "'schema_migrations', 'signing_keys', 'social_sessions', 'social_states', 'tenants', " \
+    "'user_auth_clients', 'user_credentials', 'user_permissions', 'user_tenants', 'users'"
+
 static const authsvc_db_statement_t statements[] = {
     /* schema */
     {"authsvc_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL},
+    {"authsvc_schema_ready",
+     "SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_migrations), "
+     "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN (" SCHEMA_TABLES "))",
+     "SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_migrations), "
+     "(SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+     "AND table_name IN (" SCHEMA_TABLES "))"},
     {"authsvc_schema_migration_insert",
      "INSERT INTO schema_migrations (version, applied_at) VALUES (%d, %lld)", NULL},
 

@@ -80,16 +80,19 @@ int authsvc_flow_health_live(authsvc_request_t *req)
     return authsvc_respond_json(req, 200, doc);
 }
 
-/* The schema version through the prepared statement every route relies on: a database
- * that answers plain queries but lost the connection's statements is not ready. */
+/* The schema version and how many of the schema's tables exist, through a prepared
+ * statement as every route runs them: a database that answers plain queries but lost the
+ * connection's statements, or lost tables, is not ready. */
 static authsvc_status_t flow_schema_version(authsvc_request_t *req, authsvc_db_t *db,
                                             int *version)
 {
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t rv = authsvc_db_select_one(db, req->pool, "authsvc_schema_version", &row,
+    authsvc_status_t rv = authsvc_db_select_one(db, req->pool, "authsvc_schema_ready", &row,
                                                 0, NULL);
 
     *version = rv == AUTHSVC_OK ? (int)authsvc_db_column_int(db, row, 0, 0) : 0;
+    if (rv == AUTHSVC_OK && authsvc_db_column_int(db, row, 1, 0) != AUTHSVC_DB_TABLE_COUNT)
+        return AUTHSVC_NOT_FOUND; /* a table is missing */
     return rv;
 }
 

@@ -943,6 +943,25 @@ static void test_open_reports_bad_driver(void)
                     AUTHSVC_UNAVAILABLE);
 }
 
+/* Readiness counts the schema's tables: the list in the catalogue is every table of a
+ * migrated database, no more, no fewer. */
+static void test_schema_ready_counts_every_table(void)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_text(db, pool, "SELECT COUNT(*) FROM sqlite_master "
+                                                 "WHERE type = 'table' AND name NOT LIKE "
+                                                 "'sqlite_%'", &res), AUTHSVC_OK);
+    CU_ASSERT_FATAL(authsvc_db_next_row(db, pool, res, &row));
+    CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, 0, -1), AUTHSVC_DB_TABLE_COUNT);
+    row = NULL;
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_one(db, pool, "authsvc_schema_ready", &row, 0, NULL),
+                          AUTHSVC_OK);
+    CU_ASSERT(authsvc_db_column_int(db, row, 0, 0) >= 1);
+    CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, 1, -1), AUTHSVC_DB_TABLE_COUNT);
+}
+
 void authsvc_test_register_db(void)
 {
     CU_pSuite s = CU_add_suite("db", suite_init, suite_clean);
@@ -954,6 +973,8 @@ void authsvc_test_register_db(void)
     CU_add_test(s, "every catalogue statement prepares on SQLite",
                 test_every_statement_prepares_on_sqlite);
     CU_add_test(s, "direct statements per dialect", test_direct_statements);
+    CU_add_test(s, "readiness counts every table of the schema",
+                test_schema_ready_counts_every_table);
     CU_add_test(s, "the label of a built text", test_built_label);
     CU_add_test(s, "a built text is prepared once per connection",
                 test_built_statement_is_kept_per_text);
