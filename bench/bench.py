@@ -4,19 +4,24 @@ the unprotected limit and against mod_auth_openidc, and the API's routes, measur
 by side in one run on this machine. Absolute figures on a shared machine are noise; the
 ratios of interleaved runs are the result.
 
-    bench/run [--seconds 10] [--rounds 3] [--warmup 2] [--soak 60]
+    bench/run [--seconds 10] [--rounds 5] [--warmup 2] [--soak 60]
               [--only gateway,api,soak,propagation] [--db sqlite,pgsql]
-              [--revocations 1000] [--out FILE]
+              [--revocations 1000] [--no-pin] [--out FILE]
 
 Every workload is a wrk run (2 threads, 32 connections unless it measures latency
-alone with 1 connection) against an httpd of its own on 127.0.0.1. A round runs each
-configuration once, in the same order, so that load on the machine hits them alike;
-medians, min and max are over rounds, and ratios are medians of per-round ratios."""
+alone with 1 connection) against an httpd of its own on 127.0.0.1. With two cores or
+more the httpd instances run on one half of them and wrk on the other (taskset). A
+round runs each configuration once, in the same order, so that load on the machine hits
+them alike; medians, min and max are over rounds, and ratios are medians of per-round
+ratios. Beside req/s each run has the server's CPU time per request (utime + stime of
+the httpd processes from /proc before and after the run, over the requests wrk
+counted), which depends far less on what else the machine does than req/s."""
 import argparse
 import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,7 +42,6 @@ from harness.pg import PostgresServer  # noqa: E402
 from benchlib import procs, provision, servers, wrk  # noqa: E402
 
 LUA = os.path.join(HERE, "lua")
-HASH_TIME = os.path.join(util.BUILD, "bench", "hash-time")
 ALGS = ("RS256", "ES256", "HS256")
 NOISY_CPU_PERCENT = 15.0
 TARGETS = {"gateway": 0.95, "peer": 1.0, "me": 0.8, "overhead_ms": 1.0, "rss_growth": 0.05}
@@ -51,14 +55,23 @@ class Bench:
         self.workdir = workdir
         self.results = {}      # label -> [run, ...] (one per round)
         self.servers = []      # every httpd started, for CPU accounting and cleanup
+        self.databases = []    # PostgreSQL servers the bench started
+        self.pinning = procs.Pinning(not args.no_pin)
         self.notes = []
 
     def our_pids(self):
+        """The bench's own processes: its httpd instances and PostgreSQL servers with
+        all their children (backends included), so that the noise check counts only
+        what else the machine ran."""
         pids = []
         for s in self.servers:
             if s.proc is not None:
                 pids.append(s.proc.pid)
-                pids += procs.children_of(s.proc.pid)
+                pids += procs.descendants_of(s.proc.pid)
+        for pg in self.databases:
+            postmaster = postmaster_pid(pg)
+            if postmaster:
+                pids += [postmaster] + procs.descendants_of(postmaster)
         return pids
 
     def start(self, server):
@@ -66,30 +79,54 @@ class Bench:
         self.servers.append(server)
         return server
 
+    def start_postgres(self):
+        pg = PostgresServer().start()
+        self.databases.append(pg)
+        return pg
+
     def measure(self, label, server, url, script, script_args, threads=2, connections=32,
                 seconds=None, warmup_args=None):
         """One wrk run after a warm-up (with warmup_args when the script's arguments are
         used up by a run, as single-use tokens are); stored under label."""
         seconds = seconds or self.args.seconds
+        # pinned for the measurement only: provisioning and token minting (argon2id) use
+        # every core
+        self.pinning.pin_server(server.proc.pid)
         if self.args.warmup:
             wrk.run(url, self.args.warmup, threads, connections, script,
-                    script_args if warmup_args is None else warmup_args)
+                    script_args if warmup_args is None else warmup_args,
+                    prefix=self.pinning.client_prefix())
         children = procs.children_of(server.proc.pid)
         procs.reset_peaks(children)
+        server_pids = [server.proc.pid] + procs.descendants_of(server.proc.pid)
         watch = procs.CpuWatch(self.our_pids)
         watch.start()
-        run = wrk.run(url, seconds, threads, connections, script, script_args)
+        server_cpu = procs.cpu_seconds(server_pids)
+        run = wrk.run(url, seconds, threads, connections, script, script_args,
+                      prefix=self.pinning.client_prefix())
+        server_cpu = procs.cpu_seconds(server_pids) - server_cpu
         run["other_cpu"] = watch.stop(run["cpu_s"])
+        run["server_us"] = server_cpu * 1e6 / run["requests"] if run["requests"] else None
         run["peak_rss_kib"] = max([procs.status_kib(p, "VmHWM") or 0 for p in children] or [0])
         run.pop("output")
         self.results.setdefault(label, []).append(run)
         flag = " (noisy: other processes %.0f%% CPU)" % run["other_cpu"] \
             if run["other_cpu"] > NOISY_CPU_PERCENT else ""
-        print("  %-34s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %d  errors %d  "
-              "peak RSS %d MiB%s" % (label, run["rps"], run["p50_ms"] or 0, run["p99_ms"] or 0,
-                                     run["non2xx"], run["socket_errors"],
-                                     run["peak_rss_kib"] // 1024, flag), flush=True)
+        print("  %-34s %9.0f req/s  server %7.1f us/req  p50 %7.2f ms  p99 %7.2f ms  "
+              "non-2xx %d  errors %d  peak RSS %d MiB%s"
+              % (label, run["rps"], run["server_us"] or 0, run["p50_ms"] or 0,
+                 run["p99_ms"] or 0, run["non2xx"], run["socket_errors"],
+                 run["peak_rss_kib"] // 1024, flag), flush=True)
         return run
+
+
+def postmaster_pid(pg):
+    """The PID of a running PostgreSQL server (its postmaster.pid), or None."""
+    try:
+        with open(os.path.join(pg.datadir, "postmaster.pid")) as f:
+            return int(f.readline().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def token_file(bench, name, tokens):
@@ -119,15 +156,30 @@ def tampered(token):
 
 # ---- the gateway ----------------------------------------------------------------------
 
-def gateway_servers(bench, acc, db, docroot):
-    """One mod_authsvc httpd per algorithm (its key signs first), on one database."""
+def gateway_servers(bench, acc, db, docroot, module_so=None, prefix="", issuers=None):
+    """One mod_authsvc httpd per algorithm (its key signs first), on one database;
+    module_so: another build's module (the baseline), accepting the tokens of the
+    issuers {alg: URL} (the servers that minted them)."""
     out = {}
     keys = acc.key_files()
     for alg in ALGS:
         order = [keys[alg]] + [keys[a] for a in ALGS if a != alg]
-        out[alg] = bench.start(servers.AuthsvcBench(db, "bench-gw-" + alg.lower(), docroot,
-                                                    order, acc.hs_secret_file))
+        extra = ["AuthsvcGatewayIssuer %s" % issuers[alg]] if issuers else []
+        out[alg] = bench.start(servers.AuthsvcBench(db, "bench-%sgw-%s" % (prefix, alg.lower()),
+                                                    docroot, order, acc.hs_secret_file,
+                                                    extra=extra, module_so=module_so))
     return out
+
+
+def baseline_module(bench):
+    """The module of --baseline DIR (a build tree of another commit), or None."""
+    if not bench.args.baseline:
+        return None
+    so = os.path.join(os.path.abspath(bench.args.baseline), ".libs", "mod_authsvc.so")
+    if not os.path.exists(so):
+        raise RuntimeError("--baseline %s: no .libs/mod_authsvc.so there (build it first)"
+                           % bench.args.baseline)
+    return so
 
 
 def gateway_tokens(bench, acc, gws):
@@ -196,31 +248,56 @@ def gateway_checks(gws, tokens, peer, vhosts):
         expect_status(url, None, 401)
         expect_status(url, tampered(token), 401)
         expect_status(server.issuer + "/static/file.html", None, 200)
+        if peer is None:
+            continue
         purl = "http://127.0.0.1:%d/protected/file.html" % vhosts[alg]["port"]
         expect_status(purl, token, 200)
         expect_status(purl, None, 401)
         expect_status(purl, tampered(token), 401)
-    expect_status(peer.issuer + "/static/file.html", None, 200)
+    if peer is not None:
+        expect_status(peer.issuer + "/static/file.html", None, 200)
+
+
+def openidc_installed():
+    from harness.httpd import module_dir
+    return os.path.exists(os.path.join(module_dir(), "mod_auth_openidc.so"))
 
 
 def run_gateway(bench, acc, db, docroot):
     print("== gateway (SQLite issuer; tokens of %d users per algorithm)" % provision.USERS)
     gws = gateway_servers(bench, acc, db, docroot)
     tokens = gateway_tokens(bench, acc, gws)
-    peer, vhosts = openidc_server(bench, acc, gws, tokens, docroot)
+    peer = vhosts = None
+    if openidc_installed():
+        peer, vhosts = openidc_server(bench, acc, gws, tokens, docroot)
+    else:
+        bench.notes.append("mod_auth_openidc is not installed here: the peer was not "
+                           "measured (bench/run installs it when run as root).")
     gateway_checks(gws, tokens, peer, vhosts)
+    builds = [("", gws)]
+    base_so = baseline_module(bench)
+    if base_so:  # the same tokens (same keys, same database), verified by another build
+        base = gateway_servers(bench, acc, db, docroot, base_so, "base-",
+                               {alg: gws[alg].issuer for alg in ALGS})
+        gateway_checks(base, tokens, None, None)
+        builds.append(("baseline ", base))
+        bench.notes.append("Labels starting with \"baseline\" ran the module of %s, in the "
+                           "same rounds as this tree's, interleaved." % base_so)
     bearer = os.path.join(LUA, "rotate.lua")
     for rnd in range(bench.args.rounds):
         print("-- gateway round %d/%d" % (rnd + 1, bench.args.rounds), flush=True)
         for alg in ALGS:
             one, pool, _ = tokens[alg]
-            s = gws[alg]
-            bench.measure("gw %s unprotected" % alg, s, s.issuer + "/static/file.html",
-                          bearer, ["bearer", pool])
-            bench.measure("gw %s one token" % alg, s, s.issuer + "/protected/file.html",
-                          bearer, ["bearer", one])
-            bench.measure("gw %s 1000 users" % alg, s, s.issuer + "/protected/file.html",
-                          bearer, ["bearer", pool])
+            for label, servers_of in builds:
+                s = servers_of[alg]
+                bench.measure("%sgw %s unprotected" % (label, alg), s,
+                              s.issuer + "/static/file.html", bearer, ["bearer", pool])
+                bench.measure("%sgw %s one token" % (label, alg), s,
+                              s.issuer + "/protected/file.html", bearer, ["bearer", one])
+                bench.measure("%sgw %s 1000 users" % (label, alg), s,
+                              s.issuer + "/protected/file.html", bearer, ["bearer", pool])
+        if peer is None:
+            continue
         bench.measure("openidc unprotected", peer, peer.issuer + "/static/file.html", bearer,
                       ["bearer", tokens["RS256"][1]])
         for alg in ALGS:
@@ -232,11 +309,25 @@ def run_gateway(bench, acc, db, docroot):
 
 # ---- the API --------------------------------------------------------------------------
 
-def hash_time(rounds=30):
-    """(median, min, max) ms of one password check at the default cost."""
-    r = subprocess.run([HASH_TIME, str(rounds)], stdout=subprocess.PIPE, text=True, check=True)
-    fields = dict(kv.split("=") for kv in r.stdout.split()[1:])
-    return float(fields["median_ms"]), float(fields["min_ms"]), float(fields["max_ms"])
+TIMING = re.compile(r"timing: (\S+) (\d+) us in all, (\d+) us password work, (\d+) us "
+                    r"beyond it")
+
+
+def login_timings(server, offset):
+    """[(all, password work, beyond), ...] in ms from the module's TRACE1 timing lines
+    (authsvc2841) written to server's error log after offset."""
+    with open(server.error_log, errors="replace") as f:
+        f.seek(offset)
+        text = f.read()
+    return [(int(m.group(2)) / 1000.0, int(m.group(3)) / 1000.0, int(m.group(4)) / 1000.0)
+            for m in TIMING.finditer(text) if m.group(1) != "-"]
+
+
+def log_size(server):
+    try:
+        return os.path.getsize(server.error_log)
+    except OSError:
+        return 0
 
 
 def activity_path(acc):
@@ -255,8 +346,10 @@ def run_api(bench, acc, db, docroot):
     kind = db.kind
     print("== API on %s" % kind)
     keys = acc.key_files()
+    # the module's timing line per login (authsvc2841), for the overhead beyond the hash
     server = bench.start(servers.AuthsvcBench(db, "bench-api-" + kind, docroot,
-                                              [keys["RS256"]], None))
+                                              [keys["RS256"]], None,
+                                              extra=["LogLevel warn authsvc:trace1"]))
     sessions = provision.mint_sessions(server, acc, acc.usernames[:100])
     me_pool = token_file(bench, "me-%s.txt" % kind, [s["accessToken"] for s in sessions])
     viewer = token_file(bench, "viewer-%s.txt" % kind, [sessions[0]["accessToken"]])
@@ -281,13 +374,17 @@ def run_api(bench, acc, db, docroot):
                       warmup_args=[refresh_seed(bench, server, acc, kind + "-warm1", 4), 1])
         bench.measure("%s login-token" % kind, server, base + "/auth/login-token", post,
                       ["json", logins])
+        offset = log_size(server)
         bench.measure("%s login-token c1" % kind, server, base + "/auth/login-token", post,
                       ["json", logins], 1, 1)
-        med, lo, hi = hash_time()
-        bench.results.setdefault("%s hash" % kind, []).append({"median": med, "min": lo,
-                                                                "max": hi})
-        print("  %-34s median %.2f ms (min %.2f, max %.2f)" % ("%s argon2id check" % kind,
-                                                              med, lo, hi), flush=True)
+        timings = login_timings(server, offset)
+        if timings:
+            row = {"all": med([t[0] for t in timings]), "password": med([t[1] for t in timings]),
+                   "beyond": med([t[2] for t in timings]), "count": len(timings)}
+            bench.results.setdefault("%s login overhead" % kind, []).append(row)
+            print("  %-34s median %.2f ms beyond the password work (%.2f ms of %.2f ms; "
+                  "%d logins)" % ("%s login-token c1, in process" % kind, row["beyond"],
+                                  row["password"], row["all"], row["count"]), flush=True)
         bench.measure("%s login-activity filter" % kind, server, base + path, bearer, ["bearer", viewer])
         bench.measure("%s login-activity c1" % kind, server, base + path, bearer, ["bearer", viewer], 1, 1)
     server.stop()
@@ -326,7 +423,7 @@ def run_propagation(bench, docroot, count):
     For each of count tokens: both nodes let it through (cached), A logs it out, then each
     node is asked until it refuses; the time from the logout's answer is recorded."""
     print("== revocation propagation: %d revocations, 3 nodes on PostgreSQL" % count, flush=True)
-    pg = PostgresServer().start()
+    pg = bench.start_postgres()
     try:
         db = PgDatabase(pg, "bench-propagation")
         acc = provision.provision(db, bench.workdir)
@@ -392,7 +489,8 @@ def propagation_rows(bench):
 def soak(bench, label, server, url, script, script_args, seconds):
     """RSS of each child 10 s into a long run and at its end."""
     children = procs.children_of(server.proc.pid)
-    argv = [wrk.WRK, "-t2", "-c32", "-d%ds" % seconds, "-s", script, url, "--"] + list(script_args)
+    argv = bench.pinning.client_prefix() + [wrk.WRK, "-t2", "-c32", "-d%ds" % seconds, "-s",
+                                            script, url, "--"] + list(script_args)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     time.sleep(min(10, seconds / 3))
     start = {p: procs.status_kib(p, "VmRSS") for p in children}
@@ -439,6 +537,15 @@ def ratio(bench, num, den):
     return (med(rs), min(rs), max(rs)) if rs else None
 
 
+def cpu_beyond(bench, num, den):
+    """Median (min, max) over rounds of the server CPU us per request of num minus den's
+    in the same round."""
+    a, b = bench.results.get(num, []), bench.results.get(den, [])
+    ds = [x["server_us"] - y["server_us"] for x, y in zip(a, b)
+          if x.get("server_us") is not None and y.get("server_us") is not None]
+    return (med(ds), min(ds), max(ds)) if ds else None
+
+
 def versions():
     def first_line(argv):
         try:
@@ -462,15 +569,20 @@ def versions():
 
 
 def table_rows(bench):
-    rows = ["| configuration | req/s median | min | max | p50 ms | p99 ms | non-2xx | "
-            "errors | peak RSS/child MiB | noisy runs |", "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| configuration | req/s median | min | max | server CPU us/req median | min | max "
+            "| p50 ms | p99 ms | non-2xx | errors | peak RSS/child MiB | noisy runs |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, runs in bench.results.items():
-        if label.endswith(" hash") or label.startswith("soak ") or label == "propagation":
+        if label.endswith(" login overhead") or label.startswith("soak ") \
+                or label == "propagation":
             continue
         rps = [r["rps"] for r in runs]
+        cpu = [r["server_us"] for r in runs if r.get("server_us") is not None] or [0]
         noisy = sum(1 for r in runs if r["other_cpu"] > NOISY_CPU_PERCENT)
-        rows.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %d | %d | %.0f | %d/%d |" % (
-            label, med(rps), min(rps), max(rps), med([r["p50_ms"] for r in runs]),
+        rows.append("| %s | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f | %d | %d "
+                    "| %.0f | %d/%d |" % (
+            label, med(rps), min(rps), max(rps), med(cpu), min(cpu), max(cpu),
+            med([r["p50_ms"] for r in runs]),
             med([r["p99_ms"] for r in runs]), sum(r["non2xx"] for r in runs),
             sum(r["socket_errors"] for r in runs),
             max(r["peak_rss_kib"] for r in runs) / 1024.0, noisy, len(runs)))
@@ -491,11 +603,19 @@ def ratio_rows(bench):
         if r:
             rows.append("| %s | %.3f | %.3f | %.3f | >= %.2f | %s |"
                         % (name, r[0], r[1], r[2], target, verdict(r[0], target)))
-    for alg in ALGS:
-        add("gateway %s one token / unprotected" % alg,
-            ratio(bench, "gw %s one token" % alg, "gw %s unprotected" % alg), TARGETS["gateway"])
-        add("gateway %s 1000 users / unprotected" % alg,
-            ratio(bench, "gw %s 1000 users" % alg, "gw %s unprotected" % alg), TARGETS["gateway"])
+    for build in ("", "baseline "):
+        for alg in ALGS:
+            for what in ("one token", "1000 users"):
+                add("%sgateway %s %s / unprotected" % (build, alg, what),
+                    ratio(bench, "%sgw %s %s" % (build, alg, what),
+                          "%sgw %s unprotected" % (build, alg)), TARGETS["gateway"])
+        for alg in ALGS:
+            for what in ("one token", "1000 users"):
+                r = cpu_beyond(bench, "%sgw %s %s" % (build, alg, what),
+                               "%sgw %s unprotected" % (build, alg))
+                if r:
+                    rows.append("| %sgateway %s %s: server CPU us/request beyond unprotected "
+                                "| %+.1f | %+.1f | %+.1f | | |" % ((build, alg, what) + r))
     for alg in ALGS:
         add("gateway %s / mod_auth_openidc %s (1000 users)" % (alg, alg),
             ratio(bench, "gw %s 1000 users" % alg, "openidc %s 1000 users" % alg), TARGETS["peer"])
@@ -515,20 +635,22 @@ def overhead_rows(bench):
             "|---|---|---|---|"]
     for kind in ("sqlite", "pgsql"):
         refresh = bench.results.get("%s token-refresh c1" % kind)
-        login = bench.results.get("%s login-token c1" % kind)
-        hashes = bench.results.get("%s hash" % kind)
+        login = bench.results.get("%s login overhead" % kind)
         if refresh:
             v = med([r["p50_ms"] for r in refresh])
             rows.append("| %s token-refresh (no hash) | %.2f | <= 1 ms%s | %s |" % (
                 kind, v, " (SQLite)" if kind == "sqlite" else "",
                 verdict(v, TARGETS["overhead_ms"], False) if kind == "sqlite" else ""))
-        if login and hashes:
-            lat, h = med([r["p50_ms"] for r in login]), med([x["median"] for x in hashes])
-            rows.append("| %s login-token p50 %.2f ms - argon2id check %.2f ms | %.2f | "
-                        "<= 1 ms%s | %s |" % (kind, lat, h, lat - h,
-                                              " (SQLite)" if kind == "sqlite" else "",
-                                              verdict(lat - h, TARGETS["overhead_ms"], False)
-                                              if kind == "sqlite" else ""))
+        if login:
+            v = med([r["beyond"] for r in login])
+            rows.append("| %s login-token beyond the password work (in process: %.2f ms of "
+                        "%.2f ms; median over %d round(s) of each round's median) | %.2f | "
+                        "<= 1 ms%s | %s |" % (
+                            kind, med([r["password"] for r in login]),
+                            med([r["all"] for r in login]), len(login), v,
+                            " (SQLite)" if kind == "sqlite" else "",
+                            verdict(v, TARGETS["overhead_ms"], False)
+                            if kind == "sqlite" else ""))
     return rows
 
 
@@ -550,7 +672,10 @@ def report(bench, argv, started):
     lines = ["# mod_authsvc benchmark, %s" % started.strftime("%Y-%m-%d %H:%M UTC"), "",
              "Command: `%s` (%d rounds of %d s per configuration, %d s warm-up; wrk 2 "
              "threads x 32 connections, or 1 x 1 where the label says c1)." % (
-                 " ".join(argv), bench.args.rounds, bench.args.seconds, bench.args.warmup), ""]
+                 " ".join(argv), bench.args.rounds, bench.args.seconds, bench.args.warmup), "",
+             "Pinning: %s. Server CPU us/request: utime + stime of the httpd processes "
+             "(/proc) over the run, divided by the requests wrk counted." %
+             bench.pinning.describe(), ""]
     lines += ["| | |", "|---|---|"] + ["| %s | %s |" % v for v in versions()] + [""]
     lines += ["## Ratios", ""] + ratio_rows(bench) + [""]
     lines += ["## Service overhead beyond the password hash", ""] + overhead_rows(bench) + [""]
@@ -568,15 +693,20 @@ def report(bench, argv, started):
 # ---- main -------------------------------------------------------------------------------
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=int, default=10)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--soak", type=int, default=60, help="seconds of each memory run (0: none)")
     p.add_argument("--only", default="gateway,api,soak,propagation")
     p.add_argument("--revocations", type=int, default=1000,
                    help="revocations timed by the propagation run")
     p.add_argument("--db", default="sqlite,pgsql")
+    p.add_argument("--baseline", default=None, metavar="DIR",
+                   help="also run the gateway with the module built in DIR (another "
+                        "commit's tree), interleaved in the same rounds")
+    p.add_argument("--no-pin", action="store_true",
+                   help="do not pin httpd and wrk to separate cores")
     p.add_argument("--out", default=None, help="report file (default bench/results/DATE.md)")
     return p.parse_args(argv)
 
@@ -604,7 +734,7 @@ def main(argv):
             if "sqlite" in kinds:
                 run_api(bench, acc, sqlite, docroot)
             if "pgsql" in kinds:
-                pg = PostgresServer().start()
+                pg = bench.start_postgres()
                 pgdb = PgDatabase(pg, "bench")
                 print("== provisioning PostgreSQL", flush=True)
                 pg_acc = provision.provision(pgdb, workdir)

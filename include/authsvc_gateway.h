@@ -62,6 +62,7 @@ typedef struct {
     int session_lifetime;         /* AuthsvcGatewaySessionLifetime, seconds */
     int session_lifetime_set;
     authsvc_gateway_shared_t *shared; /* set in post_config: cache, mutex, poll state */
+    const char **identity_headers; /* set in post_config: the prefix and each field's name */
 } authsvc_gateway_server_t;
 
 /* Per directory / location (dir config field `gateway`). */
@@ -161,9 +162,24 @@ authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r, unsigned long lon
 int authsvc_gateway_revoked(request_rec *r, const char *jti);
 
 /* gateway_headers.c */
+/* The identity passed to the backend: [0] the user (by the default user claim), then
+ * the id, email, tenantId, role and permissions claims as header text; NULL where the
+ * claim is absent or cannot be told as text. */
+#define AUTHSVC_GATEWAY_IDENTITY_FIELDS 6
+typedef struct {
+    const cJSON *claims;
+    const char *values[AUTHSVC_GATEWAY_IDENTITY_FIELDS];
+} authsvc_gateway_identity_t;
+
+int authsvc_gateway_headers_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                        server_rec *s);
 int authsvc_gateway_headers_post_read_request(request_rec *r);
 void authsvc_gateway_headers_strip(request_rec *r);
-void authsvc_gateway_headers_export(request_rec *r, const cJSON *claims);
+/* id->values of id->claims, in p. */
+void authsvc_gateway_identity_values(apr_pool_t *p, authsvc_gateway_identity_t *id);
+/* The headers and variables of id, with user as the user's. */
+void authsvc_gateway_headers_export(request_rec *r, const authsvc_gateway_identity_t *id,
+                                    const char *user);
 
 /* gateway_authn.c */
 /* Every hook and provider of the gateway (called from the module's register_hooks). */

@@ -39,6 +39,10 @@ typedef struct {
     const unsigned char *secret; /* HS256 only */
     apr_size_t secret_len;
     cJSON *public_jwk;           /* {"kty",...,"kid","alg","use":"sig"}; NULL for HS256 */
+    EVP_MD *sha256;              /* RS256, ES256: SHA-256 fetched once with the key (not by
+                                    name on every signature); NULL otherwise */
+    EVP_MAC_CTX *hmac;           /* HS256: HMAC-SHA-256 keyed once with the secret; every
+                                    use works on a duplicate, so threads share it */
 } authsvc_key_t;
 
 /* A PEM file: a private key (RSA of at least 2048 bits → RS256, EC P-256 → ES256,
@@ -79,6 +83,9 @@ typedef struct {
     /* names the ring's kids in order (SHA-256 chained over them): caches of tokens
      * verified under one ring keep them apart from another's */
     unsigned char tag[AUTHSVC_KEYRING_TAG_LENGTH];
+    /* SHA-256 fetched once with the ring, for the tag and the gateway's cache keys (NULL
+     * when the fetch failed: then EVP_sha256(), looked up on every use) */
+    EVP_MD *sha256;
 } authsvc_keyring_t;
 
 authsvc_keyring_t *authsvc_keyring_make(apr_pool_t *p);

@@ -57,6 +57,8 @@ struct authsvc_request {
     void *glue;                       /* the glue's own state (the request_rec) */
     authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
     int db_unavailable;               /* db() found no database (the outage is logged once) */
+    apr_interval_time_t password_time;/* spent hashing and checking passwords (the timing
+                                         line at TRACE1 tells it apart from the rest) */
 
     /* The answer. */
     int status;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <apr_strings.h>
+#include <apr_time.h>
 
 #include "authsvc_config.h"
 #include "authsvc_db.h"
@@ -31,10 +32,13 @@ authsvc_status_t authsvc_flow_password_hash(authsvc_request_t *req, const char *
                                             const char **encoded)
 {
     const authsvc_server_config_t *c = req->server_config;
+    apr_time_t started = apr_time_now();
+    authsvc_status_t st = authsvc_password_hash_limited(req->pool, password, strlen(password),
+                                                        authsvc_config_password_params(c),
+                                                        c->password_limiter, encoded);
 
-    return authsvc_password_hash_limited(req->pool, password, strlen(password),
-                                         authsvc_config_password_params(c), c->password_limiter,
-                                         encoded);
+    req->password_time += apr_time_now() - started;
+    return st;
 }
 
 authsvc_status_t authsvc_flow_password_check(authsvc_request_t *req, const char *stored,
@@ -42,17 +46,22 @@ authsvc_status_t authsvc_flow_password_check(authsvc_request_t *req, const char 
 {
     const authsvc_server_config_t *c = req->server_config;
     const char *burn = NULL;
+    apr_time_t started;
+    authsvc_status_t st;
 
     if (needs_rehash)
         *needs_rehash = 0;
     if (!stored) {
         /* no hash to check: spend the time one check costs, then refuse */
-        authsvc_status_t st = authsvc_flow_password_hash(req, password, &burn);
+        st = authsvc_flow_password_hash(req, password, &burn);
         return st == AUTHSVC_UNAVAILABLE ? st : AUTHSVC_INVALID;
     }
-    return authsvc_password_check(stored, password, strlen(password),
-                                  authsvc_config_password_params(c), c->password_limiter,
-                                  needs_rehash);
+    started = apr_time_now();
+    st = authsvc_password_check(stored, password, strlen(password),
+                                authsvc_config_password_params(c), c->password_limiter,
+                                needs_rehash);
+    req->password_time += apr_time_now() - started;
+    return st;
 }
 
 authsvc_status_t authsvc_flow_password_store(authsvc_request_t *req, authsvc_db_t *db,

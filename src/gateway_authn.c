@@ -2,7 +2,10 @@
  * query string), verifies it as the issuer does (signature by kid from our keys or the
  * configured JWK Set, iss, aud allow-list, exp, revocation), sets r->user from the
  * configured claim and passes the identity on. Verified tokens are cached
- * (gateway_cache.c), so a repeated token costs a hash and two cache look-ups. */
+ * (gateway_cache.c), so a repeated token costs a hash and two cache look-ups; this
+ * process's own cache keeps the claims parsed and the identity header values made, so
+ * that a token seen before is neither parsed nor described again. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <httpd.h>
@@ -75,7 +78,8 @@ static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
 {
     unsigned int len = 0;
 
-    EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
+    EVP_Digest(token, strlen(token), key, &len, ring->sha256 ? ring->sha256 : EVP_sha256(),
+               NULL);
     memcpy(key + 32, ring->tag, AUTHSVC_KEYRING_TAG_LENGTH);
 }
 
@@ -121,30 +125,75 @@ static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_key
     return rv;
 }
 
-/* The claims from this process's cache: the token was verified and found not revoked
- * here, and no revocation was stored on the node since. 0 when it does not hold it. */
+/* What this process keeps of a verified token: an identity whose claims and values are
+ * its own (malloc'd, since it outlives the request that made it), never changed again. */
+static void authn_entry_destroy(void *data)
+{
+    authsvc_gateway_identity_t *entry = data;
+
+    cJSON_Delete((cJSON *)entry->claims);
+    free(entry);
+}
+
+/* A copy of id in one malloc'd block (the claims in cJSON's), or NULL. */
+static authsvc_gateway_identity_t *authn_entry_make(const authsvc_gateway_identity_t *id)
+{
+    apr_size_t sizes[AUTHSVC_GATEWAY_IDENTITY_FIELDS], total = sizeof(*id), i;
+    authsvc_gateway_identity_t *entry;
+    char *at;
+
+    for (i = 0; i < AUTHSVC_GATEWAY_IDENTITY_FIELDS; i++) {
+        sizes[i] = id->values[i] ? strlen(id->values[i]) + 1 : 0;
+        total += sizes[i];
+    }
+    entry = malloc(total);
+    if (!entry)
+        return NULL;
+    entry->claims = cJSON_Duplicate(id->claims, 1);
+    if (!entry->claims) {
+        free(entry);
+        return NULL;
+    }
+    at = (char *)(entry + 1);
+    for (i = 0; i < AUTHSVC_GATEWAY_IDENTITY_FIELDS; i++) {
+        entry->values[i] = sizes[i] ? memcpy(at, id->values[i], sizes[i]) : NULL;
+        at += sizes[i];
+    }
+    return entry;
+}
+
+/* The identity from this process's cache: the token was verified and found not revoked
+ * here, and no revocation was stored on the node since. 0 when it does not hold it. The
+ * claims are checked against this location's expectations every time. */
 static int authn_local_hit(request_rec *r, authsvc_gateway_local_t *local,
                            unsigned long long generation, const unsigned char *key,
-                           const authsvc_jwt_expect_t *expect, cJSON **claims,
+                           const authsvc_jwt_expect_t *expect, authsvc_gateway_identity_t *id,
                            authsvc_jwt_result_t *rv)
 {
-    const char *cached = NULL;
+    const void *entry = NULL;
 
     if (!authsvc_gateway_local_get(local, r->pool, key, AUTHN_CACHE_KEY_LENGTH, expect->now,
-                                   generation, &cached)
-        || authsvc_json_parse(r->pool, cached, strlen(cached), claims) != AUTHSVC_JSON_VALID)
+                                   generation, &entry))
         return 0;
-    *rv = authsvc_jwt_check_claims(*claims, expect);
+    *id = *(const authsvc_gateway_identity_t *)entry; /* held until r->pool goes */
+    *rv = authsvc_jwt_check_claims(id->claims, expect);
     return 1;
 }
 
+/* Kept until exp, as the socache keeps it; claim sets too large for the socache are
+ * not kept here either. */
 static void authn_local_put(authsvc_gateway_local_t *local, unsigned long long generation,
-                            const unsigned char *key, const cJSON *claims, const char *text)
+                            const unsigned char *key, const authsvc_gateway_identity_t *id,
+                            const char *text)
 {
-    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(id->claims, "exp");
+    authsvc_gateway_identity_t *entry;
 
-    if (local && text && cJSON_IsNumber(exp))
-        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, text,
+    if (!local || !text || !cJSON_IsNumber(exp) || strlen(text) > AUTHSVC_GATEWAY_LOCAL_VALUE_MAX)
+        return;
+    entry = authn_entry_make(id);
+    if (entry)
+        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, entry, authn_entry_destroy,
                                   (long long)exp->valuedouble, generation);
 }
 
@@ -155,7 +204,8 @@ static authsvc_bearer_result_t authn_refused_token(request_rec *r, authsvc_jwt_r
     return rv == AUTHSVC_JWT_EXPIRED ? AUTHSVC_BEARER_EXPIRED : AUTHSVC_BEARER_INVALID;
 }
 
-static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, cJSON **claims)
+static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
+                                            authsvc_gateway_identity_t *id)
 {
     const authsvc_keyring_t *ring = authn_ring(r);
     unsigned char key[AUTHN_CACHE_KEY_LENGTH];
@@ -164,6 +214,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
     const char *text = NULL;
     authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
+    cJSON *claims = NULL;
     const cJSON *jti;
     int revoked;
 
@@ -175,16 +226,18 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
     authn_expect(r, &expect);
     authn_cache_key(ring, token, key);
     local = authsvc_gateway_local(r, &generation); /* read before the revocation check */
-    if (authn_local_hit(r, local, generation, key, &expect, claims, &rv)) {
+    if (authn_local_hit(r, local, generation, key, &expect, id, &rv)) {
         authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_LOCAL_HIT);
         return rv == AUTHSVC_JWT_VALID ? AUTHSVC_BEARER_OK : authn_refused_token(r, rv);
     }
-    rv = authn_verify_token(r, ring, token, key, &expect, claims, &text);
+    rv = authn_verify_token(r, ring, token, key, &expect, &claims, &text);
     if (rv != AUTHSVC_JWT_VALID)
         return authn_refused_token(r, rv);
-    jti = cJSON_GetObjectItemCaseSensitive(*claims, "jti");
+    jti = cJSON_GetObjectItemCaseSensitive(claims, "jti");
     if (!cJSON_IsString(jti) || !*jti->valuestring)
         return AUTHSVC_BEARER_INVALID;
+    id->claims = claims;
+    authsvc_gateway_identity_values(r->pool, id);
     revoked = authsvc_gateway_revoked(r, jti->valuestring);
     if (revoked > 0) /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1123) "token refused: "
@@ -194,7 +247,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token, c
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(2502) "gateway: token %s "
                       "refused: revocation list unavailable", jti->valuestring);
     else
-        authn_local_put(local, generation, key, *claims, text);
+        authn_local_put(local, generation, key, id, text);
     return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
                                                              : AUTHSVC_BEARER_OK;
 }
@@ -234,23 +287,34 @@ const cJSON *authsvc_gateway_claims(request_rec *r)
     return NULL;
 }
 
+/* The user: the default claim's value was made with the identity; another claim is
+ * looked up for this location. */
+static const char *authn_user(request_rec *r, const authsvc_gateway_dir_t *d,
+                              const authsvc_gateway_identity_t *id)
+{
+    if (!d->user_claim_set || strcmp(d->user_claim, AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT) == 0)
+        return id->values[0];
+    return authsvc_claim_text(r->pool, id->claims, d->user_claim);
+}
+
 int authsvc_gateway_check_authn(request_rec *r)
 {
     const authsvc_gateway_dir_t *d;
     authsvc_bearer_result_t rv = AUTHSVC_BEARER_MISSING;
+    authsvc_gateway_identity_t id;
     const char *token = NULL, *user;
-    cJSON *claims = NULL;
 
     if (!authn_is_ours(r))
         return DECLINED;
     authsvc_gateway_headers_strip(r);
     d = authn_dir(r);
+    memset(&id, 0, sizeof(id));
     if (d->mode != AUTHSVC_GATEWAY_BROWSER)
         rv = authsvc_bearer_token(r->headers_in, &token);
     if (rv == AUTHSVC_BEARER_MISSING && d->mode != AUTHSVC_GATEWAY_BEARER)
         rv = authsvc_gateway_session_token(r, &token);
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authn_verify(r, token, &claims);
+        rv = authn_verify(r, token, &id);
     authsvc_metrics_count(authn_server(r)->metrics, rv == AUTHSVC_BEARER_OK
                                                         ? AUTHSVC_METRIC_GATEWAY_ALLOWED
                                                         : AUTHSVC_METRIC_GATEWAY_REFUSED);
@@ -259,14 +323,13 @@ int authsvc_gateway_check_authn(request_rec *r)
         return authsvc_gateway_login_redirect(r); /* nothing of the page is sent (T-63) */
     if (rv != AUTHSVC_BEARER_OK)
         return authn_refuse(r, rv);
-    user = authsvc_claim_text(r->pool, claims, d->user_claim_set
-                                                   ? d->user_claim
-                                                   : AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT);
+    user = authn_user(r, d, &id);
     if (!user)
         return authn_refuse(r, AUTHSVC_BEARER_INVALID);
     r->user = apr_pstrdup(r->pool, user);
-    ap_set_module_config(r->request_config, &authsvc_module, claims);
-    authsvc_gateway_headers_export(r, claims);
+    /* read-only from here on: a cached identity's claims are shared with other requests */
+    ap_set_module_config(r->request_config, &authsvc_module, (void *)id.claims);
+    authsvc_gateway_headers_export(r, &id, r->user);
     return OK;
 }
 
@@ -282,6 +345,7 @@ void authsvc_gateway_register_hooks(apr_pool_t *p)
 {
     ap_hook_pre_config(authsvc_gateway_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(authsvc_gateway_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_gateway_headers_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(authsvc_gateway_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(authsvc_gateway_headers_post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);

@@ -19,13 +19,14 @@
 
 APLOG_USE_MODULE(authsvc);
 
-/* Identity headers and variables: suffix, claim, environment variable. */
+/* Identity headers and variables: suffix, claim, environment variable; in the order of
+ * authsvc_gateway_identity_t's values. */
 static const struct {
     const char *suffix;
     const char *claim;
     const char *env;
-} identity_fields[] = {
-    {"User", NULL, "AUTHSVC_USER"},  /* the configured user claim */
+} identity_fields[AUTHSVC_GATEWAY_IDENTITY_FIELDS] = {
+    {"User", AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT, "AUTHSVC_USER"},  /* or the configured one */
     {"User-Id", "id", "AUTHSVC_USER_ID"},
     {"Email", "email", "AUTHSVC_EMAIL"},
     {"Tenant", "tenantId", "AUTHSVC_TENANT"},
@@ -98,19 +99,58 @@ void authsvc_gateway_headers_strip(request_rec *r)
     headers_strip_table(r, 1);
 }
 
-void authsvc_gateway_headers_export(request_rec *r, const cJSON *claims)
+/* Each vhost's header names (prefix and suffix), made once instead of on every request. */
+int authsvc_gateway_headers_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                        server_rec *s)
 {
-    const char *prefix = headers_prefix(r);
+    (void)plog;
+    (void)ptemp;
+    for (; s; s = s->next) {
+        const authsvc_server_config_t *sc = ap_get_module_config(s->module_config,
+                                                                 &authsvc_module);
+        authsvc_gateway_server_t *g = sc->gateway;
+        const char *prefix = g->header_prefix_set ? g->header_prefix
+                                                  : AUTHSVC_GATEWAY_HEADER_PREFIX_DEFAULT;
+        const char **names = apr_palloc(pconf, sizeof(identity_fields) / sizeof(identity_fields[0])
+                                                   * sizeof(*names));
+        apr_size_t i;
+
+        for (i = 0; i < sizeof(identity_fields) / sizeof(identity_fields[0]); i++)
+            names[i] = apr_pstrcat(pconf, prefix, identity_fields[i].suffix, NULL);
+        g->identity_headers = names;
+    }
+    return OK;
+}
+
+void authsvc_gateway_identity_values(apr_pool_t *p, authsvc_gateway_identity_t *id)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(identity_fields) / sizeof(identity_fields[0]); i++)
+        id->values[i] = authsvc_claim_text(p, id->claims, identity_fields[i].claim);
+}
+
+static const char *headers_name(request_rec *r, apr_size_t i)
+{
+    const authsvc_server_config_t *sc = ap_get_module_config(r->server->module_config,
+                                                             &authsvc_module);
+    const authsvc_gateway_server_t *g = sc->gateway;
+
+    return g->identity_headers
+               ? g->identity_headers[i]
+               : apr_pstrcat(r->pool, headers_prefix(r), identity_fields[i].suffix, NULL);
+}
+
+void authsvc_gateway_headers_export(request_rec *r, const authsvc_gateway_identity_t *id,
+                                    const char *user)
+{
     apr_size_t i;
 
     for (i = 0; i < sizeof(identity_fields) / sizeof(identity_fields[0]); i++) {
-        const char *value = identity_fields[i].claim
-                                ? authsvc_claim_text(r->pool, claims, identity_fields[i].claim)
-                                : r->user;
+        const char *value = i == 0 ? user : id->values[i];
         if (!value)
             continue;
-        apr_table_setn(r->headers_in, apr_pstrcat(r->pool, prefix, identity_fields[i].suffix,
-                                                  NULL), value);
+        apr_table_setn(r->headers_in, headers_name(r, i), value);
         apr_table_setn(r->subprocess_env, identity_fields[i].env, value);
     }
 }

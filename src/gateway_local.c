@@ -1,11 +1,11 @@
 /* The per-process verified-token cache (see authsvc_gateway_local.h): sets of LOCAL_WAYS
  * slots chosen by the key's first bytes (a SHA-256, so they spread), so that a few keys
- * meeting in one set do not push each other out; values in malloc'd buffers freed on
- * replacement and with the pool. */
+ * meeting in one set do not push each other out. Each value is counted: one reference
+ * for its slot, one for each request pool that got it; the last to let go destroys it. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
 #include "authsvc_gateway_local.h"
@@ -14,12 +14,17 @@
 #define LOCAL_WAYS 4
 
 typedef struct {
+    atomic_uint refs;
+    void *data;
+    authsvc_gateway_local_destroy_t destroy;
+} local_value_t;
+
+typedef struct {
     unsigned char key[AUTHSVC_GATEWAY_LOCAL_KEY_MAX];
     apr_size_t key_len;
     long long exp_s;
     unsigned long long generation;
-    char *value;
-    apr_size_t value_len;
+    local_value_t *value;
 } local_slot_t;
 
 struct authsvc_gateway_local {
@@ -29,13 +34,28 @@ struct authsvc_gateway_local {
     apr_thread_mutex_t *locks[LOCAL_LOCKS];
 };
 
+static void local_release(local_value_t *v)
+{
+    if (v && atomic_fetch_sub(&v->refs, 1) == 1) {
+        v->destroy(v->data);
+        free(v);
+    }
+}
+
+/* A request pool's reference. */
+static apr_status_t local_release_cleanup(void *data)
+{
+    local_release(data);
+    return APR_SUCCESS;
+}
+
 static apr_status_t local_free(void *data)
 {
     authsvc_gateway_local_t *c = data;
     apr_size_t i;
 
     for (i = 0; i < c->count; i++) {
-        free(c->slots[i].value);
+        local_release(c->slots[i].value);
         c->slots[i].value = NULL;
     }
     return APR_SUCCESS;
@@ -89,12 +109,13 @@ static int local_usable(apr_size_t key_len)
 
 int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
                               const unsigned char *key, apr_size_t key_len, long long now_s,
-                              unsigned long long generation, const char **value)
+                              unsigned long long generation, const void **data)
 {
+    local_value_t *found = NULL;
     apr_size_t set, w;
     apr_thread_mutex_t *lock;
 
-    *value = NULL;
+    *data = NULL;
     if (!c || !local_usable(key_len))
         return 0;
     set = local_set(c, key, key_len);
@@ -103,13 +124,19 @@ int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
     for (w = 0; w < LOCAL_WAYS; w++) {
         const local_slot_t *s = &c->slots[set + w];
         if (local_same(s, key, key_len)) {
-            if (s->exp_s > now_s && s->generation == generation)
-                *value = apr_pstrmemdup(p, s->value, s->value_len);
+            if (s->exp_s > now_s && s->generation == generation) {
+                found = s->value;
+                atomic_fetch_add(&found->refs, 1); /* under the lock: the slot still holds it */
+            }
             break;
         }
     }
     apr_thread_mutex_unlock(lock);
-    return *value != NULL;
+    if (!found)
+        return 0;
+    apr_pool_cleanup_register(p, found, local_release_cleanup, apr_pool_cleanup_null);
+    *data = found->data;
+    return 1;
 }
 
 /* The slot of set for key: the one holding it, else an empty one, else the one whose
@@ -131,30 +158,35 @@ static local_slot_t *local_victim(authsvc_gateway_local_t *c, apr_size_t set,
 }
 
 void authsvc_gateway_local_put(authsvc_gateway_local_t *c, const unsigned char *key,
-                               apr_size_t key_len, const char *value, long long exp_s,
+                               apr_size_t key_len, void *data,
+                               authsvc_gateway_local_destroy_t destroy, long long exp_s,
                                unsigned long long generation)
 {
-    apr_size_t set, len = value ? strlen(value) : 0;
+    local_value_t *v, *old;
     apr_thread_mutex_t *lock;
     local_slot_t *s;
-    char *copy;
+    apr_size_t set;
 
-    if (!c || !local_usable(key_len) || !value || len > AUTHSVC_GATEWAY_LOCAL_VALUE_MAX)
+    if (!data)
         return;
-    copy = malloc(len + 1);
-    if (!copy)
+    v = c && local_usable(key_len) ? malloc(sizeof(*v)) : NULL;
+    if (!v) {
+        destroy(data);
         return;
-    memcpy(copy, value, len + 1);
+    }
+    atomic_init(&v->refs, 1);
+    v->data = data;
+    v->destroy = destroy;
     set = local_set(c, key, key_len);
     lock = local_lock(c, set);
     apr_thread_mutex_lock(lock);
     s = local_victim(c, set, key, key_len);
-    free(s->value);
+    old = s->value;
     memcpy(s->key, key, key_len);
     s->key_len = key_len;
     s->exp_s = exp_s;
     s->generation = generation;
-    s->value = copy;
-    s->value_len = len;
+    s->value = v;
     apr_thread_mutex_unlock(lock);
+    local_release(old); /* outside the lock: destroying may take a while */
 }

@@ -401,9 +401,24 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
                       req->db_conn && req->db_conn->error ? req->db_conn->error : "");
 }
 
+/* At TRACE1, a request that hashed or checked a password tells how long it took in all
+ * (from its request line until its answer is handed to httpd) and how much of that was beyond the
+ * password work: the service's own overhead, measured in one process (bench/). */
+static void handler_log_timing(request_rec *r, const authsvc_request_t *req,
+                               apr_interval_time_t total)
+{
+    if (!req->password_time || !APLOG_R_IS_LEVEL(r, APLOG_TRACE1))
+        return;
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, AUTHSVC_LOGNO(2841) "timing: %s %"
+                  APR_TIME_T_FMT " us in all, %" APR_TIME_T_FMT " us password work, %"
+                  APR_TIME_T_FMT " us beyond it", req->route ? req->route->name : "-", total,
+                  req->password_time, total - req->password_time);
+}
+
 int authsvc_handler(request_rec *r)
 {
     authsvc_request_t *req;
+    apr_interval_time_t took;
     int rc;
 
     if (!r->handler || strcmp(r->handler, "authsvc") != 0)
@@ -411,7 +426,9 @@ int authsvc_handler(request_rec *r)
     req = authsvc_handler_request(r);
     handler_run(req, r);
     rc = handler_send(r, req);
+    took = apr_time_now() - r->request_time;
     authsvc_metrics_request(req->server_config->metrics, req->route ? req->route->tag : NULL,
-                            r->status, (long long)(apr_time_now() - r->request_time));
+                            r->status, (long long)took);
+    handler_log_timing(r, req, took);
     return rc;
 }

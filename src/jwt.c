@@ -103,20 +103,47 @@ static authsvc_status_t jws_ecdsa_der_to_raw(apr_pool_t *tmp, const unsigned cha
     return AUTHSVC_OK;
 }
 
+/* HMAC-SHA-256 of input[0..len) into mac (SHA256_BYTES): on a duplicate of the key's
+ * keyed context, else (a key made without one) keyed now. */
+static int jws_hmac(const authsvc_key_t *key, const char *input, apr_size_t len,
+                    unsigned char *mac)
+{
+    EVP_MAC_CTX *ctx;
+    size_t mac_len = 0;
+    int ok;
+
+    if (!key->secret)
+        return 0;
+    if (!key->hmac)
+        return EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key->secret, key->secret_len,
+                         (const unsigned char *)input, len, mac, SHA256_BYTES, &mac_len)
+               && mac_len == SHA256_BYTES;
+    ctx = EVP_MAC_CTX_dup(key->hmac);
+    ok = ctx && EVP_MAC_update(ctx, (const unsigned char *)input, len) == 1
+         && EVP_MAC_final(ctx, mac, &mac_len, SHA256_BYTES) == 1 && mac_len == SHA256_BYTES;
+    EVP_MAC_CTX_free(ctx);
+    return ok;
+}
+
 static authsvc_status_t jws_sign_hmac(apr_pool_t *p, const authsvc_key_t *key, const char *input,
                                       apr_size_t len, unsigned char **sig, apr_size_t *sig_len)
 {
     unsigned char *mac = apr_palloc(p, SHA256_BYTES);
-    size_t mac_len = 0;
 
-    if (!key->secret || !EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key->secret,
-                                   key->secret_len, (const unsigned char *)input, len, mac,
-                                   SHA256_BYTES, &mac_len)
-        || mac_len != SHA256_BYTES)
+    if (!jws_hmac(key, input, len, mac))
         return AUTHSVC_CRYPTO_ERROR;
     *sig = mac;
-    *sig_len = mac_len;
+    *sig_len = SHA256_BYTES;
     return AUTHSVC_OK;
+}
+
+/* The digest of a signature with the key: none for EdDSA, else the key's pre-fetched
+ * SHA-256 (EVP_sha256() for a key made without one). */
+static const EVP_MD *jws_digest(const authsvc_key_t *key)
+{
+    if (key->alg == AUTHSVC_JWS_EDDSA)
+        return NULL;
+    return key->sha256 ? key->sha256 : EVP_sha256();
 }
 
 static authsvc_status_t jws_sign_pkey(apr_pool_t *p, apr_pool_t *tmp, const authsvc_key_t *key,
@@ -128,8 +155,7 @@ static authsvc_status_t jws_sign_pkey(apr_pool_t *p, apr_pool_t *tmp, const auth
     size_t out_len = (size_t)EVP_PKEY_get_size(key->pkey);
     unsigned char *out = apr_palloc(key->alg == AUTHSVC_JWS_ES256 ? tmp : p, out_len);
 
-    if (!md || EVP_DigestSignInit(md, &pctx, key->alg == AUTHSVC_JWS_EDDSA ? NULL : EVP_sha256(),
-                                  NULL, key->pkey) != 1
+    if (!md || EVP_DigestSignInit(md, &pctx, jws_digest(key), NULL, key->pkey) != 1
         || (key->alg == AUTHSVC_JWS_RS256
             && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0)
         || EVP_DigestSign(md, out, &out_len, (const unsigned char *)input, len) != 1)
@@ -218,8 +244,7 @@ static int jws_verify_pkey(apr_pool_t *tmp, const authsvc_key_t *key, const char
     int ok;
 
     ok = md
-         && EVP_DigestVerifyInit(md, &pctx, key->alg == AUTHSVC_JWS_EDDSA ? NULL : EVP_sha256(),
-                                 NULL, key->pkey) == 1
+         && EVP_DigestVerifyInit(md, &pctx, jws_digest(key), NULL, key->pkey) == 1
          && (key->alg != AUTHSVC_JWS_RS256
              || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0)
          && EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)input, len) == 1;
@@ -231,14 +256,11 @@ static int jws_verify_hmac(const authsvc_key_t *key, const char *input, apr_size
                            const unsigned char *sig, apr_size_t sig_len)
 {
     unsigned char mac[SHA256_BYTES];
-    size_t mac_len = 0;
     int ok;
 
-    if (!key->secret || sig_len != SHA256_BYTES)
+    if (sig_len != SHA256_BYTES)
         return 0;
-    ok = EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key->secret, key->secret_len,
-                   (const unsigned char *)input, len, mac, sizeof(mac), &mac_len) != NULL
-         && mac_len == SHA256_BYTES && CRYPTO_memcmp(mac, sig, SHA256_BYTES) == 0;
+    ok = jws_hmac(key, input, len, mac) && CRYPTO_memcmp(mac, sig, SHA256_BYTES) == 0;
     OPENSSL_cleanse(mac, sizeof(mac));
     ERR_clear_error();
     return ok;

@@ -38,12 +38,21 @@ KEYS_CLEANUP(keys_free_x509, X509, X509_free)
 KEYS_CLEANUP(keys_free_bn, BIGNUM, BN_clear_free)
 KEYS_CLEANUP(keys_free_param_bld, OSSL_PARAM_BLD, OSSL_PARAM_BLD_free)
 KEYS_CLEANUP(keys_free_params, OSSL_PARAM, OSSL_PARAM_free)
+KEYS_CLEANUP(keys_free_md, EVP_MD, EVP_MD_free)
+KEYS_CLEANUP(keys_free_mac_ctx, EVP_MAC_CTX, EVP_MAC_CTX_free)
 
 static void *keys_own(apr_pool_t *p, void *object, apr_status_t (*cleanup)(void *))
 {
     if (object)
         apr_pool_cleanup_register(p, object, cleanup, apr_pool_cleanup_null);
     return object;
+}
+
+/* SHA-256 of the default library context, fetched once for as long as p lives: OpenSSL 3
+ * looks EVP_sha256() up by name again on every use. */
+static EVP_MD *keys_fetch_sha256(apr_pool_t *p)
+{
+    return keys_own(p, EVP_MD_fetch(NULL, "SHA256", NULL), keys_free_md);
 }
 
 /* Secret bytes in a pool are wiped when the pool goes. */
@@ -311,6 +320,8 @@ authsvc_status_t authsvc_key_from_pkey(apr_pool_t *p, EVP_PKEY *pkey, authsvc_ke
     st = keys_classify(p, pkey, &key->alg, why);
     if (st != AUTHSVC_OK)
         return st;
+    if (key->alg != AUTHSVC_JWS_EDDSA && !(key->sha256 = keys_fetch_sha256(p)))
+        return AUTHSVC_CRYPTO_ERROR;
     if (apr_pool_create(&tmp, p) != APR_SUCCESS)
         return AUTHSVC_NO_MEMORY;
     key->can_sign = keys_has_private(tmp, pkey, key->alg);
@@ -431,6 +442,20 @@ authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path,
     return st;
 }
 
+/* HMAC-SHA-256 keyed with secret, owned by p (its cleanup runs before the secret's
+ * wipe, which was registered first). */
+static EVP_MAC_CTX *keys_hmac_ctx(apr_pool_t *p, const unsigned char *secret, apr_size_t len)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = keys_own(p, mac ? EVP_MAC_CTX_new(mac) : NULL, keys_free_mac_ctx);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                            (char *)"SHA256", 0),
+                           OSSL_PARAM_construct_end()};
+
+    EVP_MAC_free(mac); /* the context holds a reference of its own */
+    return ctx && EVP_MAC_init(ctx, secret, len, params) == 1 ? ctx : NULL;
+}
+
 /* kid of a shared secret: the thumbprint of its oct JWK (RFC 7638 §3.2). */
 static const char *keys_secret_kid(apr_pool_t *p, const unsigned char *secret, apr_size_t len)
 {
@@ -470,7 +495,8 @@ authsvc_status_t authsvc_key_from_secret(apr_pool_t *p, const unsigned char *sec
     key->secret = copy;
     key->secret_len = len;
     key->kid = keys_secret_kid(p, copy, len);
-    if (!key->kid)
+    key->hmac = keys_hmac_ctx(p, copy, len);
+    if (!key->kid || !key->hmac)
         return AUTHSVC_CRYPTO_ERROR;
     *out = key;
     return AUTHSVC_OK;
@@ -680,6 +706,7 @@ authsvc_keyring_t *authsvc_keyring_make(apr_pool_t *p)
     authsvc_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
 
     ring->keys = apr_array_make(p, 4, sizeof(authsvc_key_t *));
+    ring->sha256 = keys_fetch_sha256(p);
     return ring;
 }
 
@@ -691,7 +718,7 @@ static void keyring_tag_add(authsvc_keyring_t *ring, const char *kid)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
     memset(md, 0, sizeof(md));
-    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)
+    if (ctx && EVP_DigestInit_ex(ctx, ring->sha256 ? ring->sha256 : EVP_sha256(), NULL)
         && EVP_DigestUpdate(ctx, ring->tag, sizeof(ring->tag))
         && EVP_DigestUpdate(ctx, kid, strlen(kid) + 1))
         EVP_DigestFinal_ex(ctx, md, &len);

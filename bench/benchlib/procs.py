@@ -1,6 +1,8 @@
 """Figures of processes read from /proc: the children of an httpd, their resident set
-(now and peak), and how much CPU other processes took during a run."""
+(now and peak), the CPU time they used, and how much CPU other processes took during a
+run; and the pinning of the servers and of wrk to separate cores (taskset)."""
 import os
+import subprocess
 
 
 def children_of(pid):
@@ -16,6 +18,26 @@ def children_of(pid):
             continue
         if int(fields[1]) == pid:
             out.append(int(name))
+    return sorted(out)
+
+
+def descendants_of(pid):
+    """PIDs below pid (children, their children, ...)."""
+    parents, out = {}, []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(name))
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
     return sorted(out)
 
 
@@ -57,6 +79,11 @@ def cpu_ticks(pids):
     return total
 
 
+def cpu_seconds(pids):
+    """utime + stime of the given processes (all their threads), in seconds."""
+    return cpu_ticks(pids) / float(os.sysconf("SC_CLK_TCK"))
+
+
 def machine_ticks():
     """(busy, total) clock ticks of the whole machine since boot."""
     with open("/proc/stat") as f:
@@ -86,3 +113,40 @@ class CpuWatch:
         elapsed = max(1, total - self.start_total)
         others = max(0, (busy - self.start_busy) - ours)
         return 100.0 * others / elapsed
+
+
+class Pinning:
+    """Servers on the first half of the cores this process may use, wrk on the other
+    half, when there are two or more (on one core nothing is pinned): server and load
+    generator then do not take turns on one core, and the server's CPU time per request
+    is its own."""
+
+    def __init__(self, enabled=True):
+        cpus = sorted(os.sched_getaffinity(0))
+        half = len(cpus) // 2
+        self.active = enabled and len(cpus) >= 2 and os.path.exists("/usr/bin/taskset")
+        self.server = cpus[:half] if self.active else cpus
+        self.client = cpus[half:] if self.active else cpus
+
+    @staticmethod
+    def _list(cpus):
+        return ",".join(str(c) for c in cpus)
+
+    def describe(self):
+        if not self.active:
+            return "not pinned (fewer than 2 cores, or no taskset)"
+        return "httpd on CPU %s, wrk on CPU %s (taskset)" % (self._list(self.server),
+                                                              self._list(self.client))
+
+    def pin_server(self, pid):
+        """The server and every thread of its processes; children it forks later
+        inherit the parent's mask."""
+        if not self.active:
+            return
+        for p in [pid] + descendants_of(pid):
+            subprocess.run(["taskset", "-a", "-p", "-c", self._list(self.server), str(p)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def client_prefix(self):
+        """What wrk's command line starts with."""
+        return ["taskset", "-c", self._list(self.client)] if self.active else []

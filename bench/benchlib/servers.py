@@ -1,7 +1,8 @@
 """The benchmark's httpd instances, each in a ServerRoot of its own on 127.0.0.1 (the
 test harness starts and stops them): the same MPM settings for all (event, 2 children
-x 64 threads fixed, keep-alive without a request limit, no access log), so that figures
-of one run compare.
+x 64 threads fixed, keep-alive without a request limit, no access log, AllowOverride None
+everywhere, so that no request looks for .htaccess files), so that figures of one run
+compare.
 
   AuthsvcBench  mod_authsvc: the API at /, an unprotected 1 KiB file at /static/ and
                 the same file behind AuthType authsvc at /protected/
@@ -55,7 +56,11 @@ def common_lines(server):
              "LogLevel warn",
              'TypesConfig "%s/conf/mime.types"' % server.dir,
              'DocumentRoot "%s"' % server.docroot,
+             "<Directory />",
+             "    AllowOverride None",
+             "</Directory>",
              '<Directory "%s">' % server.docroot,
+             "    AllowOverride None",
              "    Require all granted",
              "</Directory>"] + MPM
     if util.IS_ROOT:
@@ -80,8 +85,10 @@ def make_docroot(path):
 class AuthsvcBench(HttpdServer):
     """mod_authsvc as issuer, API and gateway; `keys` in order (the first signs)."""
 
-    def __init__(self, database, name, docroot, keys, secret_file=None, cache=True, extra=()):
+    def __init__(self, database, name, docroot, keys, secret_file=None, cache=True, extra=(),
+                 module_so=None):
         super().__init__(database, name)
+        self.module_so = module_so or util.MODULE_SO  # another build's: the baseline
         self.docroot = docroot
         self.extra = list(extra)
         self.keys = list(keys)
@@ -91,7 +98,7 @@ class AuthsvcBench(HttpdServer):
     def config_text(self):
         mods = BASE_MODULES + [("dbd_module", "mod_dbd.so")]
         lines = load_lines(mods)
-        lines.append('LoadModule authsvc_module "%s"' % util.MODULE_SO)
+        lines.append('LoadModule authsvc_module "%s"' % self.module_so)
         lines += common_lines(self)
         # SQLite: apr_dbd's driver runs one statement at a time per process, so a larger
         # pool only costs memory (README "Pool sizes"); PostgreSQL runs them in parallel.
@@ -145,6 +152,7 @@ class OpenidcBench(HttpdServer):
                 '    SSLCertificateKeyFile "%s"' % key,
                 '    DocumentRoot "%s"' % jwks_dir,
                 '    <Directory "%s">' % jwks_dir,
+                "        AllowOverride None",
                 "        Require all granted",
                 "    </Directory>",
                 "</VirtualHost>"]

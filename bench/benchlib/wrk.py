@@ -36,10 +36,11 @@ def parse(output):
     return out
 
 
-def run(url, seconds, threads=2, connections=32, script=None, script_args=(), timeout_s=10):
-    """Runs wrk against url; returns parse() of its output plus 'cpu_s' (wrk's own CPU
-    seconds) and 'output'."""
-    argv = [WRK, "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency",
+def run(url, seconds, threads=2, connections=32, script=None, script_args=(), timeout_s=10,
+        prefix=()):
+    """Runs wrk against url (its command line after prefix: taskset); returns parse() of
+    its output plus 'cpu_s' (wrk's own CPU seconds) and 'output'."""
+    argv = list(prefix) + [WRK, "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency",
             "--timeout", "%ds" % timeout_s]
     if script:
         argv += ["-s", script]

@@ -28,6 +28,7 @@ int main(void)
         return 2;
     authsvc_test_register_json();
     authsvc_test_register_base64url();
+    authsvc_test_register_bearer();
     authsvc_test_register_keys();
     authsvc_test_register_jwt();
     authsvc_test_register_schema();

@@ -162,6 +162,74 @@ static void test_decode_signature_sibling_is_refused(void)
     }
 }
 
+static const char url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* The decoder's table against the alphabet, for all 256 byte values, at the end of a
+ * whole group ("AAA" + c: the byte is the character's value) and of a 2-character tail
+ * ("A" + c: only values with 4 zero low bits are canonical). */
+static void test_decode_table_agrees_with_alphabet(void)
+{
+    int c;
+
+    for (c = 0; c < 256; c++) {
+        char quad[4] = {'A', 'A', 'A', (char)c}, pair[2] = {'A', (char)c};
+        const char *at = c ? memchr(url_alphabet, c, 64) : NULL;
+        unsigned char *out = NULL;
+        apr_size_t len = 0;
+        authsvc_status_t st = authsvc_b64url_decode(pool, quad, 4, &out, &len);
+
+        if (at) {
+            CU_ASSERT(st == AUTHSVC_OK && len == 3 && out[2] == (unsigned char)(at - url_alphabet));
+        }
+        else {
+            CU_ASSERT(st == AUTHSVC_INVALID && out == NULL && len == 0);
+        }
+        st = authsvc_b64url_decode(pool, pair, 2, &out, &len);
+        CU_ASSERT_EQUAL(st, at && (at - url_alphabet) % 16 == 0 ? AUTHSVC_OK : AUTHSVC_INVALID);
+    }
+}
+
+/* One character outside the alphabet anywhere in a 47-character text (11 whole groups
+ * and a tail of 3) is refused, in a group or in the tail. */
+static void test_decode_refuses_bad_character_at_every_position(void)
+{
+    static const char bad[] = {'=', '+', '/', '.', ' ', '\x80', '\xff'};
+    unsigned char data[35];
+    char *text;
+    apr_size_t i, b;
+
+    CU_ASSERT_EQUAL_FATAL(RAND_bytes(data, sizeof(data)), 1);
+    text = authsvc_b64url_encode(pool, data, sizeof(data));
+    CU_ASSERT_EQUAL_FATAL(strlen(text), 47u);
+    CU_ASSERT(!refused(text));
+    for (i = 0; i < 47; i++)
+        for (b = 0; b < sizeof(bad); b++) {
+            char *t = apr_pstrdup(pool, text);
+            t[i] = bad[b];
+            CU_ASSERT(refused(t));
+        }
+}
+
+/* Empty text is the empty byte string; a lone tail of 2 or 3 characters decodes; the
+ * length given is what counts, not a NUL. */
+static void test_decode_empty_and_short(void)
+{
+    unsigned char *out = NULL;
+    apr_size_t len = 99;
+
+    CU_ASSERT_EQUAL(authsvc_b64url_decode(pool, "Zm9v", 0, &out, &len), AUTHSVC_OK);
+    CU_ASSERT(len == 0 && out != NULL && out[0] == '\0');
+    CU_ASSERT_EQUAL(authsvc_b64url_decode(pool, "Zg==", 2, &out, &len), AUTHSVC_OK);
+    CU_ASSERT(len == 1 && out[0] == 'f');
+    CU_ASSERT_EQUAL(authsvc_b64url_decode(pool, "Zm9v", 2, &out, &len), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(authsvc_b64url_decode(pool, "Zm9v", 3, &out, &len), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(authsvc_b64url_decode(pool, "Zm8=", 3, &out, &len), AUTHSVC_OK);
+    CU_ASSERT(len == 2 && out[0] == 'f' && out[1] == 'o');
+    CU_ASSERT(refused("Zg="));
+    CU_ASSERT(refused("Zm8=="));
+}
+
 void authsvc_test_register_base64url(void)
 {
     CU_pSuite s = CU_add_suite("base64url", suite_init, suite_clean);
@@ -180,4 +248,9 @@ void authsvc_test_register_base64url(void)
                 test_decode_refuses_nonzero_trailing_bits);
     CU_add_test(s, "decode: T-14 sibling of a signature's last character refused",
                 test_decode_signature_sibling_is_refused);
+    CU_add_test(s, "decode: the table agrees with the alphabet for all 256 bytes",
+                test_decode_table_agrees_with_alphabet);
+    CU_add_test(s, "decode: a bad character at any position refused",
+                test_decode_refuses_bad_character_at_every_position);
+    CU_add_test(s, "decode: empty and short texts", test_decode_empty_and_short);
 }

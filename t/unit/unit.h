@@ -10,6 +10,7 @@ apr_pool_t *authsvc_test_pool(void);
 
 void authsvc_test_register_json(void);
 void authsvc_test_register_base64url(void);
+void authsvc_test_register_bearer(void);
 void authsvc_test_register_keys(void);
 void authsvc_test_register_jwt(void);
 void authsvc_test_register_schema(void);
