@@ -1,6 +1,12 @@
-/* mod_authsvc: the module record and its hooks. Everything else lives in src/. */
+/* mod_authsvc: the module record and every hook it registers. Everything else lives in
+ * src/. */
 #include <httpd.h>
 #include <http_config.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
 
 #include "authsvc_config_mail.h"
 #include "authsvc_deferred.h"
@@ -35,8 +41,23 @@ static void authsvc_register_hooks(apr_pool_t *p)
     ap_hook_post_config(authsvc_metrics_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(authsvc_metrics_handler, NULL, NULL, APR_HOOK_MIDDLE);
-    authsvc_dbd_register_hooks();
-    authsvc_gateway_register_hooks(p);
+    APR_OPTIONAL_HOOK(dbd, post_connect, authsvc_dbd_post_connect, NULL, NULL, APR_HOOK_LAST);
+
+    /* the gateway (AuthType authsvc) */
+    ap_hook_pre_config(authsvc_gateway_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_gateway_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(authsvc_gateway_headers_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(authsvc_gateway_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(authsvc_gateway_headers_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(authsvc_gateway_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(authsvc_gateway_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(authsvc_gateway_portal_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(authsvc_gateway_errors_insert, NULL, NULL, APR_HOOK_MIDDLE);
+    /* not hooks: the Require providers and the error body filter */
+    authsvc_gateway_authz_register(p);
+    authsvc_gateway_errors_register();
 }
 
 AP_DECLARE_MODULE(authsvc) = {

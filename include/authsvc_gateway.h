@@ -182,8 +182,6 @@ void authsvc_gateway_headers_export(request_rec *r, const authsvc_gateway_identi
                                     const char *user);
 
 /* gateway_authn.c */
-/* Every hook and provider of the gateway (called from the module's register_hooks). */
-void authsvc_gateway_register_hooks(apr_pool_t *p);
 int authsvc_gateway_check_authn(request_rec *r);
 int authsvc_gateway_note_auth_failure(request_rec *r, const char *auth_type);
 /* The verified claims of this request (or of the request it came from), or NULL. */
@@ -220,7 +218,9 @@ int authsvc_gateway_login_redirect(request_rec *r);
 int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri);
 const char *authsvc_gateway_portal_path(const server_rec *s);
 
-/* gateway_errors.c: JSON (or small HTML) bodies for 401/403 of gateway locations. */
+/* gateway_errors.c: JSON (or small HTML) bodies for 401/403 of gateway locations: the
+ * output filter (registered once), and the insert_error_filter hook that adds it. */
 void authsvc_gateway_errors_register(void);
+void authsvc_gateway_errors_insert(request_rec *r);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
 
 #include "authsvc_config.h"
 #include "authsvc_db.h"
@@ -63,7 +65,8 @@ int authsvc_dbd_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
                              server_rec *s);
 /* -1 when s uses no database, else 1 while this process reaches it and 0 in an outage. */
 int authsvc_dbd_up(const server_rec *s);
-/* Hooks into mod_dbd's post_connect (SQLite connections are set up there). */
-void authsvc_dbd_register_hooks(void);
+/* mod_dbd's post_connect hook (SQLite connections are set up there, PostgreSQL sessions
+ * recorded); registered after mod_dbd's own. */
+apr_status_t authsvc_dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn);
 
 #endif

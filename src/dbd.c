@@ -216,7 +216,7 @@ static authsvc_status_t dbd_sqlite_setup(ap_dbd_t *conn, apr_pool_t *pool, const
 
 /* mod_dbd's post_connect hook, run after its own (see dbd_sqlite_setup). mod_dbd ignores
  * the result, so a connection that fails here is set up again when a request gets it. */
-static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
+apr_status_t authsvc_dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *conn)
 {
     const char *error = NULL;
 
@@ -232,11 +232,6 @@ static apr_status_t dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t 
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
-}
-
-void authsvc_dbd_register_hooks(void)
-{
-    APR_OPTIONAL_HOOK(dbd, post_connect, dbd_post_connect, NULL, NULL, APR_HOOK_LAST);
 }
 
 /* 1 when s shares a mod_dbd configuration whose statements are registered already (and

@@ -340,19 +340,3 @@ int authsvc_gateway_note_auth_failure(request_rec *r, const char *auth_type)
     apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return OK;
 }
-
-void authsvc_gateway_register_hooks(apr_pool_t *p)
-{
-    ap_hook_pre_config(authsvc_gateway_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(authsvc_gateway_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(authsvc_gateway_headers_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_child_init(authsvc_gateway_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_read_request(authsvc_gateway_headers_post_read_request, NULL, NULL,
-                              APR_HOOK_REALLY_FIRST);
-    ap_hook_check_authn(authsvc_gateway_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
-                        AP_AUTH_INTERNAL_PER_CONF);
-    ap_hook_note_auth_failure(authsvc_gateway_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_quick_handler(authsvc_gateway_portal_handler, NULL, NULL, APR_HOOK_MIDDLE);
-    authsvc_gateway_authz_register(p);
-    authsvc_gateway_errors_register();
-}

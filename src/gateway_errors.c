@@ -99,7 +99,7 @@ static apr_status_t errors_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-static void errors_insert(request_rec *r)
+void authsvc_gateway_errors_insert(request_rec *r)
 {
     if ((r->status == HTTP_UNAUTHORIZED || r->status == HTTP_FORBIDDEN) && errors_is_gateway(r))
         ap_add_output_filter(ERRORS_FILTER, NULL, r, r->connection);
@@ -108,5 +108,4 @@ static void errors_insert(request_rec *r)
 void authsvc_gateway_errors_register(void)
 {
     ap_register_output_filter(ERRORS_FILTER, errors_filter, NULL, AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_error_filter(errors_insert, NULL, NULL, APR_HOOK_MIDDLE);
 }
