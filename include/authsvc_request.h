@@ -77,6 +77,8 @@ int authsvc_respond_text(authsvc_request_t *req, int status, const char *content
 
 /* Answers an error of the catalogue in the envelope. Returns its status. */
 int authsvc_respond_error(authsvc_request_t *req, authsvc_error_id_t id);
+/* 503 ServiceUnavailable with Retry-After: the database cannot be reached now. */
+int authsvc_respond_unavailable(authsvc_request_t *req);
 
 /* Same, with a message of its own and optional 422 details. */
 int authsvc_respond_error_message(authsvc_request_t *req, authsvc_error_id_t id,

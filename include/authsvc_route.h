@@ -47,6 +47,7 @@ typedef struct {
 
 #define AUTHSVC_ROUTE_DEPRECATED 0x01u /* kept for old clients (secrets in the query) */
 #define AUTHSVC_ROUTE_REDIRECTS 0x02u  /* success is a 303 redirect, not JSON */
+#define AUTHSVC_ROUTE_NEEDS_DB 0x04u   /* the gate answers 503 before the flow without one */
 
 typedef struct {
     const char *method;              /* "GET", "POST", "PATCH" */

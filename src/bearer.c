@@ -125,10 +125,8 @@ void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims)
 
 int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result)
 {
-    if (result == AUTHSVC_BEARER_UNAVAILABLE) {
-        apr_table_setn(req->headers_out, "Retry-After", "5");
-        return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-    }
+    if (result == AUTHSVC_BEARER_UNAVAILABLE)
+        return authsvc_respond_unavailable(req);
     apr_table_setn(req->headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return authsvc_respond_error(req, result == AUTHSVC_BEARER_EXPIRED   ? AUTHSVC_E_TOKEN_EXPIRED
                                       : result == AUTHSVC_BEARER_REVOKED ? AUTHSVC_E_TOKEN_REVOKED

@@ -19,8 +19,7 @@ static int activity_db_failure(authsvc_request_t *req, authsvc_status_t st)
 {
     if (st != AUTHSVC_UNAVAILABLE)
         return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+    return authsvc_respond_unavailable(req);
 }
 
 /* The tenant of the verified access token: every answer is limited to it. */

@@ -23,12 +23,6 @@ static const char *body_string(const authsvc_request_t *req, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-static int flow_db_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* ASCII lower case: the key users are found by (usernames are case-insensitive). */
 static const char *login_username_key(apr_pool_t *p, const char *username)
 {
@@ -88,7 +82,7 @@ static int login_client_refused(authsvc_request_t *req, authsvc_db_t *db,
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
         authsvc_regulation_released(req, db, attempt);
-        return flow_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     }
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
@@ -116,7 +110,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     authsvc_regulation_attempt_init(&attempt, body_string(req, "username"));
     verdict = authsvc_regulation_reserve_address(req, db, &attempt, &retry_after);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
-        flow_db_unavailable(req);
+        authsvc_respond_unavailable(req);
         return NULL;
     }
     if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
@@ -135,7 +129,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     verdict = authsvc_regulation_reserve_account(req, db, &attempt, key, user_id);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
         authsvc_regulation_released(req, db, &attempt);
-        flow_db_unavailable(req);
+        authsvc_respond_unavailable(req);
         return NULL;
     }
     if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
@@ -147,7 +141,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     st = login_password_check(req, db, user_id, body_string(req, "password"));
     if (st == AUTHSVC_UNAVAILABLE) {
         authsvc_regulation_released(req, db, &attempt);
-        flow_db_unavailable(req);
+        authsvc_respond_unavailable(req);
         return NULL;
     }
     if (st != AUTHSVC_OK)
@@ -208,7 +202,7 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
     if (st == AUTHSVC_NOT_FOUND && code_hash)
         return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
     if (st != AUTHSVC_OK)
-        return flow_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     authsvc_activity_purge_maybe(req, db);
     if (authsvc_purge_due() && authsvc_purge_expired(db, req->pool, authsvc_db_now_ms(), NULL)
                                    != AUTHSVC_OK)
@@ -225,13 +219,11 @@ int authsvc_flow_login(authsvc_request_t *req)
     const char *code = NULL;
     cJSON *body;
 
-    if (!db)
-        return flow_db_unavailable(req);
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
     if (authsvc_auth_code_issue_for(req, db, client, pr, &code) != AUTHSVC_OK)
-        return flow_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);
     return authsvc_respond_json(req, 200, body);
@@ -243,8 +235,6 @@ int authsvc_flow_login_token(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr;
 
-    if (!db)
-        return flow_db_unavailable(req);
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
@@ -271,16 +261,14 @@ int authsvc_flow_token(authsvc_request_t *req)
     authsvc_auth_code_t code;
     authsvc_status_t st;
 
-    if (!db)
-        return flow_db_unavailable(req);
     st = authsvc_client_load(req, db, body_string(req, "clientId"), &client);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
-                                       : flow_db_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     st = authsvc_auth_code_find(req, db, body_string(req, "code"), &code);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED)
-                                       : flow_db_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     if (strcmp(code.client_id, client->client_id) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
     if (code.mfa_pending)
@@ -294,7 +282,7 @@ int authsvc_flow_token(authsvc_request_t *req)
     switch (authsvc_auth_code_consume(req, db, code.hash)) {
     case AUTHSVC_OK: break;
     case AUTHSVC_NOT_FOUND: return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
-    default: return flow_db_unavailable(req);
+    default: return authsvc_respond_unavailable(req);
     }
     return authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
 }

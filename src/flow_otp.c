@@ -33,12 +33,6 @@ static const char *otp_body(const authsvc_request_t *req, const char *name)
     return cJSON_IsString(item) && *item->valuestring ? item->valuestring : NULL;
 }
 
-static int otp_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* The client, then the live code issued through it (the old service's errors: no or
  * unknown client: ClientInvalid; no code: TokenInvalid; a bad code: InvalidCredentials).
  * Returns 0 with *code filled, or the status already answered. */
@@ -51,12 +45,12 @@ static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char 
 
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
-                                       : otp_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     if (!secret)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
     st = authsvc_auth_code_find(req, db, secret, code);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(code)
         || strcmp(code->client_id, (*client)->client_id) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
@@ -140,8 +134,6 @@ int authsvc_flow_create_qr_code(authsvc_request_t *req)
     cJSON *body;
     int rc;
 
-    if (!db)
-        return otp_unavailable(req);
     if ((rc = otp_client_code(req, db, otp_body(req, "clientId"), otp_body(req, "code"), &client,
                               &code)))
         return rc;
@@ -150,7 +142,7 @@ int authsvc_flow_create_qr_code(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
     if (st != AUTHSVC_NOT_FOUND || authsvc_principal_load(req, db, code.user_id, code.tenant_id,
                                                          &pr) != AUTHSVC_OK)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     st = otp_totp_create(req, db, code.user_id, &secret);
     if (st == AUTHSVC_CONFLICT)
         return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
@@ -159,7 +151,7 @@ int authsvc_flow_create_qr_code(authsvc_request_t *req)
                                                                req->server_config, req->pool),
                                                       pr->username, secret),
                                    &url) != AUTHSVC_OK)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0701) "authenticator enrolled for user %s",
              code.user_id);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -177,14 +169,12 @@ int authsvc_flow_check_qr_code(authsvc_request_t *req)
     cJSON *body;
     int rc;
 
-    if (!db)
-        return otp_unavailable(req);
     if ((rc = otp_client_code(req, db, apr_table_get(req->headers_in, "clientId"),
                               apr_table_get(req->headers_in, "code"), &client, &code)))
         return rc;
     st = otp_totp_load(req, db, code.user_id, &secret);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "isGenerated", st == AUTHSVC_OK);
     return authsvc_respond_json(req, 200, body);
@@ -313,13 +303,11 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
     authsvc_status_t st;
     cJSON *args;
 
-    if (!db)
-        return otp_unavailable(req);
     if (authsvc_mail_ip_limited(req, db))
         return req->status;
     st = authsvc_client_load(req, db, otp_body(req, "client_id"), &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(client, otp_body(req, "client_secret"))) {
         authsvc_regulation_address_failed(req, db);
@@ -387,11 +375,9 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
     int matched = 0;
     cJSON *body;
 
-    if (!db)
-        return otp_unavailable(req);
     st = authsvc_auth_code_find(req, db, otp_body(req, "key"), &code);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(&code))
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
     if (client_id && strcmp(client_id, code.client_id) != 0)
@@ -409,14 +395,14 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
             return otp_wrong(req, db, &code);
     }
     if (st != AUTHSVC_OK || authsvc_client_load(req, db, code.client_id, &client) != AUTHSVC_OK)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     /* the pending code is spent (one winner), and a normal one replaces it */
     st = authsvc_auth_code_consume(req, db, code.hash);
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
     if (st != AUTHSVC_OK || authsvc_auth_code_issue(req, db, client, code.user_id, code.tenant_id,
                                                     code.user_tenant_id, 0, &fresh) != AUTHSVC_OK)
-        return otp_unavailable(req);
+        return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", fresh);
     return authsvc_respond_json(req, 200, body);

@@ -25,12 +25,6 @@ static const char *reset_body_string(const authsvc_request_t *req, const char *n
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-static int reset_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* The client named in the body with its secret; on failure the answer is set (401
  * ClientVerificationFailed, counted against the client IP as in login). */
 static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
@@ -40,7 +34,7 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
                                               client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return reset_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, reset_body_string(req, "client_secret"))) {
         authsvc_regulation_address_failed(req, db);
@@ -140,8 +134,6 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     cJSON *args;
 
-    if (!db)
-        return reset_unavailable(req);
     if (authsvc_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
@@ -165,7 +157,7 @@ static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const c
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
     if (st != AUTHSVC_OK)
-        return reset_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (!authsvc_mail_token_usable(t))
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
     return 0;
@@ -177,8 +169,6 @@ int authsvc_flow_verify_reset_link(authsvc_request_t *req)
     authsvc_mail_token_t t;
     cJSON *body;
 
-    if (!db)
-        return reset_unavailable(req);
     if (reset_token_checked(req, db, apr_table_get(req->query, "token"), &t))
         return req->status;
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -209,7 +199,7 @@ static int reset_password_checked(authsvc_request_t *req, authsvc_db_t *db,
     st = authsvc_flow_password_check(req, stored, password, NULL);
     if (st != AUTHSVC_INVALID)
         return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
-                                : reset_unavailable(req);
+                                : authsvc_respond_unavailable(req);
     return 0;
 }
 
@@ -221,8 +211,6 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
     authsvc_mail_token_t t;
     authsvc_status_t st;
 
-    if (!db)
-        return reset_unavailable(req);
     if (reset_client_checked(req, db, &client)
         || reset_token_checked(req, db, reset_body_string(req, "token"), &t))
         return req->status;
@@ -233,11 +221,11 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
     st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_RESET, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
-                                     : reset_unavailable(req);
+                                     : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, t.user_id, reset_body_string(req, "password"))
             != AUTHSVC_OK
         || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
-        return reset_unavailable(req);
+        return authsvc_respond_unavailable(req);
     authsvc_mail_token_retire_user(req, db, t.user_id);
     authsvc_regulation_account_clear(req, db, authsvc_mail_lower(req->pool, username));
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "

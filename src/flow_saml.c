@@ -58,12 +58,6 @@ static const authsvc_saml_config_t *saml_config(const authsvc_request_t *req)
     return authsvc_saml_configured(c) ? c : NULL;
 }
 
-static int saml_db_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* Every refusal of the ACS: one log line with the reason (never assertion content),
  * one answer. */
 static int acs_refuse(authsvc_request_t *req, const char *why)
@@ -116,10 +110,10 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     if (!binding)
         return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
     if (!db)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     st = authsvc_client_load(req, db, body_string(req, "client_id"), &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
         authsvc_regulation_address_failed(req, db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
@@ -139,7 +133,7 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     args[5] = ARG(now);
     args[6] = authsvc_token_hash(req->pool, binding);
     if (authsvc_db_exec(db, req->pool, "authsvc_saml_request_insert", NULL, 7, args) != AUTHSVC_OK)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     authsvc_binding_cookie_set(req, SAML_BINDING_COOKIE, binding, authsvc_saml_request_ttl(c));
     if (c->post_binding)
         return start_post_form(req, &authn);
@@ -367,7 +361,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
     if (st == AUTHSVC_NOT_FOUND)
         return acs_refuse(req, "no user is linked to this NameID (or e-mail)");
     if (st != AUTHSVC_OK)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     member[0] = user_id;
     member[1] = client->client_id;
     if (authsvc_db_select_one(acs->db, req->pool, "authsvc_user_client_member", &row, 2, member)
@@ -378,7 +372,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
         || !authsvc_principal_may_login(pr))
         return acs_refuse(req, apr_psprintf(req->pool, "user %s is not active", user_id));
     if (authsvc_auth_code_issue_for(req, acs->db, client, pr, &code) != AUTHSVC_OK)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
              user_id, client->client_id);
     acs_purge(req, acs->db);
@@ -394,7 +388,7 @@ int authsvc_flow_saml_acs(authsvc_request_t *req)
     if (!acs.config)
         return authsvc_respond_error(req, AUTHSVC_E_SAML_NOT_CONFIGURED);
     if (!acs.db)
-        return saml_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     why = acs_read(req, &acs);
     if (!why)
         why = acs_request(req, &acs);

@@ -40,12 +40,6 @@ static const char *session_claim(const cJSON *claims, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-static int session_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* The refresh token row of a presented token. */
 static authsvc_status_t session_refresh_load(authsvc_request_t *req, authsvc_db_t *db,
                                              const char *token, refresh_row_t *rt)
@@ -129,12 +123,12 @@ static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refres
     if (st == AUTHSVC_NOT_FOUND || (st == AUTHSVC_OK && !authsvc_principal_may_login(pr)))
         return authsvc_respond_error(req, unknown_tenant_error);
     if (st != AUTHSVC_OK || authsvc_client_load(req, db, rt->client_id, &client) != AUTHSVC_OK)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     st = session_rotate_store(req, db, rt, client, pr, &pair);
     if (st == AUTHSVC_NOT_FOUND) /* lost a race with another refresh of the same token */
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
     if (st != AUTHSVC_OK)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     authsvc_activity_record(req, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
                             pr->claims);
     return authsvc_tokens_respond(req, &pair);
@@ -150,7 +144,7 @@ static int session_refresh_checked(authsvc_request_t *req, authsvc_db_t *db,
 
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
-                                       : session_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     if (!jti || strcmp(jti, rt->access_jti) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
     if (rt->consumed || rt->revoked) {
@@ -176,13 +170,11 @@ int authsvc_flow_token_refresh(authsvc_request_t *req)
     refresh_row_t rt;
     authsvc_bearer_result_t rv;
 
-    if (!db)
-        return session_unavailable(req);
     rv = authsvc_bearer_token(req->headers_in, &token);
     if (rv == AUTHSVC_BEARER_OK)
         rv = authsvc_bearer_verify(req, token, 1, &claims);
     if (rv == AUTHSVC_BEARER_UNAVAILABLE)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_REVOKED)
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
     if (session_refresh_checked(req, db, claims, &rt))
@@ -203,7 +195,7 @@ int authsvc_flow_switch_token(authsvc_request_t *req)
         return authsvc_respond_error_message(req, AUTHSVC_E_BAD_REQUEST,
                                              "Tenant ID is required", NULL);
     if (!db)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (session_refresh_checked(req, db, req->claims, &rt))
         return req->status;
     return session_rotate(req, db, &rt, tenant_id, AUTHSVC_E_USER_DOES_NOT_EXIST);
@@ -221,18 +213,18 @@ int authsvc_flow_logout(authsvc_request_t *req)
     if (!token || !*token)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_MISSING);
     if (!db)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     st = session_refresh_load(req, db, token, &rt);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
-                                       : session_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     if (strcmp(rt.access_jti, session_claim(req->claims, "jti")) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
     args[0] = ARG(authsvc_db_now_ms());
     args[1] = rt.hash;
     if (authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke", NULL, 2, args) != AUTHSVC_OK
         || authsvc_tokens_revoke_jti(req, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     authsvc_activity_record(req, db, "LOGOUT", rt.user_id, rt.tenant_id, rt.client_id, NULL);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);
@@ -267,7 +259,7 @@ int authsvc_flow_change_password(authsvc_request_t *req)
     if (!username || strcasecmp(username, session_body_string(req, "username")) != 0)
         return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     if (!db)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1, args)
             != AUTHSVC_OK
         || !(stored = authsvc_db_column(db, row, 3)))
@@ -275,17 +267,17 @@ int authsvc_flow_change_password(authsvc_request_t *req)
     st = authsvc_flow_password_check(req, stored, old, NULL);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_WRONG_PASSWORD)
-                                     : session_unavailable(req);
+                                     : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_acceptable(req, username, password, &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
     st = authsvc_flow_password_check(req, stored, password, NULL);
     if (st != AUTHSVC_INVALID)
         return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
-                                : session_unavailable(req);
+                                : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
         || authsvc_tokens_revoke_user(req, db, user_id, session_own_family(req, db))
                != AUTHSVC_OK)
-        return session_unavailable(req);
+        return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);
     return authsvc_respond_json(req, 200, body);

@@ -29,12 +29,6 @@ static const char *signup_body_string(const authsvc_request_t *req, const char *
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-static int signup_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 static int signup_enabled(const authsvc_request_t *req)
 {
     return req->server_config->mail->signup;
@@ -113,7 +107,7 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
     if (!authsvc_mail_address_valid(email))
         return signup_bad_address(req);
     if (!db)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (authsvc_mail_ip_limited(req, db))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
@@ -138,7 +132,7 @@ static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
     if (st != AUTHSVC_OK)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (!authsvc_mail_token_usable(t))
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED);
     return 0;
@@ -153,7 +147,7 @@ int authsvc_flow_signup_verify_token(authsvc_request_t *req)
     if (!signup_enabled(req))
         return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
     if (!db)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (signup_invite_checked(req, db, &t))
         return req->status;
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -266,11 +260,11 @@ static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (signup_address_taken(req, db, t->email, &st))
         return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
     if (st != AUTHSVC_NOT_FOUND)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (signup_placement(req, db, tenant_id, role_id) != AUTHSVC_OK) {
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1644) "AuthsvcSignUp names a tenant "
                  "or role that does not exist");
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     }
     return 0;
 }
@@ -286,22 +280,22 @@ int authsvc_flow_signup_create_user(authsvc_request_t *req)
     if (!signup_enabled(req))
         return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
     if (!db)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (signup_invite_checked(req, db, &t) || signup_user_checked(req, db, &t, &tenant_id,
                                                                   &role_id))
         return req->status;
     st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_INVITE, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED)
-                                     : signup_unavailable(req);
+                                     : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_hash(req, signup_body_string(req, "password"), &hash)
         != AUTHSVC_OK)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     st = signup_write(req, db, user_id, t.email, hash, tenant_id, role_id);
     if (st == AUTHSVC_CONFLICT)
         return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
     if (st != AUTHSVC_OK)
-        return signup_unavailable(req);
+        return authsvc_respond_unavailable(req);
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1645) "user %s signed up by invite", user_id);
     return signup_respond(req, user_id, t.email, tenant_id);
 }

@@ -91,12 +91,6 @@ static const char *social_param(const authsvc_request_t *req, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-static int social_db_unavailable(authsvc_request_t *req)
-{
-    apr_table_setn(req->headers_out, "Retry-After", "5");
-    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-}
-
 /* ---- the browser binding cookie (docs/design.md section 8): authsvc_binding_cookie.h ---- */
 
 static void social_cookie_set(authsvc_request_t *req, const char *provider, const char *value,
@@ -139,7 +133,7 @@ static authsvc_client_t *social_start_client(authsvc_request_t *req, authsvc_db_
     authsvc_status_t st = authsvc_client_load(req, db, social_param(req, "client_id"), &client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
-        social_db_unavailable(req);
+        authsvc_respond_unavailable(req);
         return NULL;
     }
     if (st == AUTHSVC_NOT_FOUND
@@ -165,7 +159,7 @@ int authsvc_flow_social_start(authsvc_request_t *req)
     if (!provider)
         return req->status;
     if (!db)
-        return social_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     client = social_start_client(req, db);
     if (!client)
         return req->status;
@@ -183,7 +177,7 @@ int authsvc_flow_social_start(authsvc_request_t *req)
     s.kept_params = provider->keep_state_params && req->body ? social_kept_params(req) : NULL;
     s.expires_at = authsvc_db_now_ms() + AUTHSVC_SOCIAL_STATE_TTL * 1000LL;
     if (authsvc_social_state_save(req, db, state, &s) != AUTHSVC_OK)
-        return social_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (authsvc_purge_due())
         authsvc_social_state_purge(req, db);
     social_cookie_set(req, provider->name, binding, AUTHSVC_SOCIAL_STATE_TTL);
@@ -213,14 +207,14 @@ static int social_state_take(authsvc_request_t *req, authsvc_db_t *db,
         why = "no state";
     else if ((st = authsvc_social_state_load(req, db, state, s)) != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : social_db_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     else if (strcmp(s->provider, provider->name) != 0)
         why = "state of another provider";
     else if (!binding || strcmp(authsvc_token_hash(req->pool, binding), s->binding_hash) != 0)
         why = "state of another browser";
     else if ((st = authsvc_social_state_consume(req, db, state)) != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : social_db_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     if (why) {
         req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0811) "%s callback refused: %s",
                  provider->name, why);
@@ -270,7 +264,7 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
     else if (st == AUTHSVC_NOT_FOUND)
         social_failed(req, provider, "no user is linked to this subject");
     else if (st != AUTHSVC_OK)
-        social_db_unavailable(req);
+        authsvc_respond_unavailable(req);
     if (st != AUTHSVC_OK)
         return NULL;
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0813) "%s login of user %s (%s)",
@@ -295,7 +289,7 @@ static int social_finish(authsvc_request_t *req, authsvc_db_t *db,
 
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
-                                       : social_db_unavailable(req);
+                                       : authsvc_respond_unavailable(req);
     url = apr_pstrcat(req->pool, url, strchr(url, '?') ? "&" : "?",
                       authsvc_oidc_form_field(req->pool, "code", code),
                       s->kept_params ? "&" : "", s->kept_params ? s->kept_params : "", NULL);
@@ -318,7 +312,7 @@ int authsvc_flow_social_callback(authsvc_request_t *req)
     if (!provider)
         return req->status;
     if (!db)
-        return social_db_unavailable(req);
+        return authsvc_respond_unavailable(req);
     if (social_state_take(req, db, provider, social_param(req, "state"), &s))
         return req->status;
     why = social_redirect_problem(req, provider);

@@ -141,7 +141,7 @@ static authsvc_request_t *session_flow(request_rec *r, int (*flow)(authsvc_reque
         req->claims = claims;
         req->bearer_token = access_token;
     }
-    flow(req);
+    authsvc_handler_call_flow(req, flow);
     return req;
 }
 

@@ -91,6 +91,13 @@ authsvc_request_t *authsvc_handler_request(request_rec *r)
     return req;
 }
 
+int authsvc_handler_call_flow(authsvc_request_t *req, int (*flow)(authsvc_request_t *))
+{
+    if (!req->db(req))
+        return authsvc_respond_unavailable(req);
+    return flow(req);
+}
+
 /* Writes the answer the flow (or the gate) left in req. */
 static int handler_send(request_rec *r, authsvc_request_t *req)
 {
@@ -390,6 +397,10 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
     }
     if (gate_access(req))
         return;
+    if ((req->route->flags & AUTHSVC_ROUTE_NEEDS_DB) && !req->db(req)) {
+        authsvc_respond_unavailable(req);
+        return;
+    }
     req->route->handler(req);
     /* a known outage is logged once per process (dbd_health.c), not per answer */
     if (req->status >= 500 && req->db_conn && req->db_conn->error)

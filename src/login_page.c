@@ -199,7 +199,7 @@ static authsvc_request_t *portal_login_flow(request_rec *r, const char *username
     cJSON_AddStringToObject(req->body, "username", username);
     cJSON_AddStringToObject(req->body, "password", password);
     portal_device(r, req);
-    authsvc_flow_login_token(req);
+    authsvc_handler_call_flow(req, authsvc_flow_login_token);
     return req;
 }
 

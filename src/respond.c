@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_json.h"
+#include "authsvc_limits.h"
 #include "authsvc_request.h"
 
 int authsvc_respond_text(authsvc_request_t *req, int status, const char *content_type,
@@ -38,6 +39,12 @@ int authsvc_respond_error_message(authsvc_request_t *req, authsvc_error_id_t id,
 int authsvc_respond_error(authsvc_request_t *req, authsvc_error_id_t id)
 {
     return authsvc_respond_error_message(req, id, NULL, NULL);
+}
+
+int authsvc_respond_unavailable(authsvc_request_t *req)
+{
+    apr_table_setn(req->headers_out, "Retry-After", AUTHSVC_RETRY_AFTER_SECONDS);
+    return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
 }
 
 int authsvc_respond_no_content(authsvc_request_t *req)

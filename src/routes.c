@@ -128,6 +128,7 @@ static const authsvc_param_t saml_acs_params[] = {Q("client", 0), PARAMS_END};
 #define OTP AUTHSVC_RATE_OTP
 #define DEPRECATED AUTHSVC_ROUTE_DEPRECATED
 #define REDIRECTS AUTHSVC_ROUTE_REDIRECTS
+#define NEEDS_DB AUTHSVC_ROUTE_NEEDS_DB
 
 static const authsvc_route_t routes[] = {
     /* method, path, handler, access, body, params, rate, flags, success, name, tag, summary */
@@ -148,18 +149,18 @@ static const authsvc_route_t routes[] = {
      "The database answers and its schema is migrated"},
 
     /* password login and tokens */
-    {"POST", "/auth/login", authsvc_flow_login, PUBLIC, JSON(login_request), NULL, LOGIN, 0, 200,
+    {"POST", "/auth/login", authsvc_flow_login, PUBLIC, JSON(login_request), NULL, LOGIN, NEEDS_DB, 200,
      "LoginController.login", "LoginController",
      "Gets you the code that will be used for getting token (webapps)"},
-    {"POST", "/auth/login-token", authsvc_flow_login_token, PUBLIC, JSON(login_request), NULL, LOGIN, 0, 200,
+    {"POST", "/auth/login-token", authsvc_flow_login_token, PUBLIC, JSON(login_request), NULL, LOGIN, NEEDS_DB, 200,
      "LoginController.loginWithClientUser", "LoginController",
      "Gets you refresh token and access token in one hit. (mobile app)"},
-    {"POST", "/auth/token", authsvc_flow_token, PUBLIC, JSON(auth_token_request), NULL, NONE, 0, 200,
+    {"POST", "/auth/token", authsvc_flow_token, PUBLIC, JSON(auth_token_request), NULL, NONE, NEEDS_DB, 200,
      "LoginController.getToken", "LoginController",
      "Send the code received from the POST /auth/login api and get refresh token and access token (webapps)"},
     /* The flow checks the (possibly expired) access token issued with the refresh token. */
     {"POST", "/auth/token-refresh", authsvc_flow_token_refresh, PUBLIC, JSON(auth_refresh_token_request), NULL, NONE,
-     0, 200, "LoginController.exchangeToken", "LoginController",
+     NEEDS_DB, 200, "LoginController.exchangeToken", "LoginController",
      "Gets you a new access and refresh token once your access token is expired"},
     {"POST", "/auth/switch-token", authsvc_flow_switch_token, SIGNED_IN, JSON(auth_refresh_token_request), NULL,
      NONE, 0, 200, "LoginController.switchToken", "LoginController",
@@ -179,14 +180,14 @@ static const authsvc_route_t routes[] = {
      "This API will log out the user from application as well as keycloak"},
 
     /* forgot / reset password */
-    {"POST", "/auth/forget-password", authsvc_flow_forget_password, PUBLIC, JSON(forget_password_dto), NULL, MAIL, 0,
+    {"POST", "/auth/forget-password", authsvc_flow_forget_password, PUBLIC, JSON(forget_password_dto), NULL, MAIL, NEEDS_DB,
      204, "ForgetPasswordController.forgetPassword", "ForgetPasswordController",
      "Mails a reset link to the user"},
     {"GET", "/auth/verify-reset-password-link", authsvc_flow_verify_reset_link, PUBLIC, NO_BODY, reset_link_params, NONE,
-     0, 200, "ForgetPasswordController.verifyResetPasswordLink", "ForgetPasswordController",
+     NEEDS_DB, 200, "ForgetPasswordController.verifyResetPasswordLink", "ForgetPasswordController",
      "Check if Token Is Valid and not Expired."},
     {"PATCH", "/auth/reset-password", authsvc_flow_reset_password, PUBLIC, JSON(reset_password_with_client), NULL,
-     NONE, 0, 204, "ForgetPasswordController.resetPassword", "ForgetPasswordController",
+     NONE, NEEDS_DB, 204, "ForgetPasswordController.resetPassword", "ForgetPasswordController",
      "Sets a new password with a reset token"},
 
     /* sign-up invites */
@@ -201,14 +202,14 @@ static const authsvc_route_t routes[] = {
      "Creates the invited user"},
 
     /* second factor */
-    {"POST", "/auth/send-otp", authsvc_flow_send_otp, PUBLIC, JSON(otp_send_request), NULL, MAIL, 0, 204,
+    {"POST", "/auth/send-otp", authsvc_flow_send_otp, PUBLIC, JSON(otp_send_request), NULL, MAIL, NEEDS_DB, 204,
      "OtpController.sendOtp", "OtpController", "Sends OTP"},
-    {"POST", "/auth/verify-otp", authsvc_flow_verify_otp, PUBLIC, JSON(otp_login_request), NULL, OTP, 0, 200,
+    {"POST", "/auth/verify-otp", authsvc_flow_verify_otp, PUBLIC, JSON(otp_login_request), NULL, OTP, NEEDS_DB, 200,
      "OtpController.verifyOtp", "OtpController",
      "Gets you the code that will be used for getting token (webapps)"},
-    {"POST", "/auth/create-qr-code", authsvc_flow_create_qr_code, PUBLIC, JSON(qr_code_request), NULL, OTP, 0, 200,
+    {"POST", "/auth/create-qr-code", authsvc_flow_create_qr_code, PUBLIC, JSON(qr_code_request), NULL, OTP, NEEDS_DB, 200,
      "OtpController.createQr", "OtpController", "Generates a new qrCode for Authenticator App"},
-    {"GET", "/auth/check-qr-code", authsvc_flow_check_qr_code, PUBLIC, NO_BODY, qr_check_params, NONE, 0, 200,
+    {"GET", "/auth/check-qr-code", authsvc_flow_check_qr_code, PUBLIC, NO_BODY, qr_check_params, NONE, NEEDS_DB, 200,
      "OtpController.checkQr", "OtpController",
      "Returns isGenerated:true if secret_key already exist"},
 
