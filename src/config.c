@@ -37,68 +37,12 @@ void *authsvc_config_server_create(apr_pool_t *p, server_rec *server)
     return c;
 }
 
-#define MERGE(field) \
-    do { \
-        c->field = add->field##_set ? add->field : base->field; \
-        c->field##_set = add->field##_set || base->field##_set; \
-    } while (0)
-
-void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
-{
-    const authsvc_server_config_t *base = base_v, *add = add_v;
-    authsvc_server_config_t *c = apr_pcalloc(p, sizeof(*c));
-
-    MERGE(issuer);
-    MERGE(access_ttl);
-    MERGE(refresh_ttl);
-    MERGE(auth_code_ttl);
-    MERGE(keyring);
-    MERGE(leeway);
-    MERGE(family_ttl);
-    MERGE(password_params);
-    MERGE(hash_concurrency);
-    MERGE(password_min_length);
-    MERGE(password_blocklist);
-    MERGE(mfa_clients);
-    MERGE(mfa_tenants);
-    MERGE(totp_issuer);
-    MERGE(otp_ttl);
-    c->lockout_failures = add->lockout_set ? add->lockout_failures : base->lockout_failures;
-    c->lockout_wait = add->lockout_set ? add->lockout_wait : base->lockout_wait;
-    c->lockout_max_wait = add->lockout_set ? add->lockout_max_wait : base->lockout_max_wait;
-    c->lockout_set = add->lockout_set || base->lockout_set;
-    c->ip_failures = add->ip_limit_set ? add->ip_failures : base->ip_failures;
-    c->ip_window = add->ip_limit_set ? add->ip_window : base->ip_window;
-    c->ip_limit_set = add->ip_limit_set || base->ip_limit_set;
-    MERGE(use_database);
-    MERGE(activity_record);
-    MERGE(activity_retention);
-    MERGE(activity_key);
-    MERGE(social_providers);
-    MERGE(link_protected_roles);
-    c->mail = authsvc_config_mail_merge(p, base->mail, add->mail);
-    c->saml = authsvc_saml_config_merge(p, base->saml, add->saml);
-    c->gateway = authsvc_gateway_server_merge(p, base->gateway, add->gateway);
-    return c;
-}
-
 void *authsvc_config_dir_create(apr_pool_t *p, char *dir)
 {
     authsvc_dir_config_t *c = apr_pcalloc(p, sizeof(*c));
 
     (void)dir;
     c->gateway = authsvc_gateway_dir_create(p);
-    return c;
-}
-
-void *authsvc_config_dir_merge(apr_pool_t *p, void *base_v, void *add_v)
-{
-    const authsvc_dir_config_t *base = base_v, *add = add_v;
-    authsvc_dir_config_t *c = apr_pcalloc(p, sizeof(*c));
-
-    MERGE(body_limit);
-    MERGE(base_path);
-    c->gateway = authsvc_gateway_dir_merge(p, base->gateway, add->gateway);
     return c;
 }
 

@@ -15,55 +15,6 @@
 #include "authsvc_return_url.h"
 #include "authsvc_revocation_set.h"
 
-#define GW_MERGE(field) \
-    do { \
-        c->field = add->field##_set ? add->field : base->field; \
-        c->field##_set = add->field##_set || base->field##_set; \
-    } while (0)
-
-authsvc_gateway_server_t *authsvc_gateway_server_create(apr_pool_t *p)
-{
-    return apr_pcalloc(p, sizeof(authsvc_gateway_server_t));
-}
-
-authsvc_gateway_server_t *authsvc_gateway_server_merge(apr_pool_t *p,
-                                                       const authsvc_gateway_server_t *base,
-                                                       const authsvc_gateway_server_t *add)
-{
-    authsvc_gateway_server_t *c = apr_pcalloc(p, sizeof(*c));
-
-    GW_MERGE(header_prefix);
-    GW_MERGE(cache_spec);
-    GW_MERGE(poll_interval);
-    GW_MERGE(revocation_slots);
-    GW_MERGE(jwks);
-    GW_MERGE(portal_path);
-    GW_MERGE(return_origins);
-    GW_MERGE(session_idle);
-    GW_MERGE(session_lifetime);
-    c->client_id = add->client_set ? add->client_id : base->client_id;
-    c->client_secret = add->client_set ? add->client_secret : base->client_secret;
-    c->client_set = add->client_set || base->client_set;
-    return c;
-}
-
-authsvc_gateway_dir_t *authsvc_gateway_dir_create(apr_pool_t *p)
-{
-    return apr_pcalloc(p, sizeof(authsvc_gateway_dir_t));
-}
-
-authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p, const authsvc_gateway_dir_t *base,
-                                                 const authsvc_gateway_dir_t *add)
-{
-    authsvc_gateway_dir_t *c = apr_pcalloc(p, sizeof(*c));
-
-    GW_MERGE(mode);
-    GW_MERGE(audiences);
-    GW_MERGE(issuer);
-    GW_MERGE(user_claim);
-    return c;
-}
-
 static authsvc_gateway_server_t *gateway_server(cmd_parms *cmd)
 {
     authsvc_server_config_t *c = ap_get_module_config(cmd->server->module_config,

@@ -6,6 +6,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_config_mail.h"
+#include "authsvc_config_merge.h"
 
 authsvc_mail_config_t *authsvc_config_mail_create(apr_pool_t *p)
 {
@@ -17,56 +18,42 @@ authsvc_mail_config_t *authsvc_config_mail_create(apr_pool_t *p)
     return c;
 }
 
-#define MERGE(field) \
-    do { \
-        c->field = add->field##_set ? add->field : base->field; \
-        c->field##_set = add->field##_set || base->field##_set; \
-    } while (0)
 authsvc_mail_config_t *authsvc_config_mail_merge(apr_pool_t *p, const authsvc_mail_config_t *base,
                                                  const authsvc_mail_config_t *add)
 {
     authsvc_mail_config_t *c = apr_pcalloc(p, sizeof(*c));
-    const authsvc_mail_config_t *t;
 
-    t = add->server_set ? add : base;
-    c->transport.url = t->transport.url;
-    c->server_set = t->server_set;
-    t = add->auth_set ? add : base;
-    c->transport.user = t->transport.user;
-    c->transport.password = t->transport.password;
-    c->auth_set = t->auth_set;
-    t = add->starttls_set ? add : base;
-    c->transport.starttls = t->transport.starttls;
-    c->starttls_set = t->starttls_set;
-    t = add->timeouts_set ? add : base;
-    c->transport.connect_timeout_ms = t->transport.connect_timeout_ms;
-    c->transport.timeout_ms = t->transport.timeout_ms;
-    c->timeouts_set = t->timeouts_set;
-    t = add->ca_file_set ? add : base;
-    c->transport.ca_file = t->transport.ca_file;
-    c->ca_file_set = t->ca_file_set;
-    t = add->from_set ? add : base;
-    c->from = t->from;
-    c->from_name = t->from_name;
-    c->from_set = t->from_set;
-    MERGE(webhook);
-    MERGE(templates_dir);
-    MERGE(product);
-    MERGE(reset_link);
-    MERGE(invite_link);
-    MERGE(reset_ttl);
-    MERGE(invite_ttl);
-    t = add->limit_set ? add : base;
-    c->per_address = t->per_address;
-    c->per_ip = t->per_ip;
-    c->window = t->window;
-    c->limit_set = t->limit_set;
-    t = add->signup_set ? add : base;
-    c->signup = t->signup;
-    c->signup_tenant = t->signup_tenant;
-    c->signup_role = t->signup_role;
-    c->signup_clients = t->signup_clients;
-    c->signup_set = t->signup_set;
+    AUTHSVC_MERGE_WITH(transport.url, server_set);
+    AUTHSVC_MERGE_FLAG(server_set);
+    AUTHSVC_MERGE_WITH(transport.user, auth_set);
+    AUTHSVC_MERGE_WITH(transport.password, auth_set);
+    AUTHSVC_MERGE_FLAG(auth_set);
+    AUTHSVC_MERGE_WITH(transport.starttls, starttls_set);
+    AUTHSVC_MERGE_FLAG(starttls_set);
+    AUTHSVC_MERGE_WITH(transport.connect_timeout_ms, timeouts_set);
+    AUTHSVC_MERGE_WITH(transport.timeout_ms, timeouts_set);
+    AUTHSVC_MERGE_FLAG(timeouts_set);
+    AUTHSVC_MERGE_WITH(transport.ca_file, ca_file_set);
+    AUTHSVC_MERGE_FLAG(ca_file_set);
+    AUTHSVC_MERGE_WITH(from, from_set);
+    AUTHSVC_MERGE_WITH(from_name, from_set);
+    AUTHSVC_MERGE_FLAG(from_set);
+    AUTHSVC_MERGE(webhook);
+    AUTHSVC_MERGE(templates_dir);
+    AUTHSVC_MERGE(product);
+    AUTHSVC_MERGE(reset_link);
+    AUTHSVC_MERGE(invite_link);
+    AUTHSVC_MERGE(reset_ttl);
+    AUTHSVC_MERGE(invite_ttl);
+    AUTHSVC_MERGE_WITH(per_address, limit_set);
+    AUTHSVC_MERGE_WITH(per_ip, limit_set);
+    AUTHSVC_MERGE_WITH(window, limit_set);
+    AUTHSVC_MERGE_FLAG(limit_set);
+    AUTHSVC_MERGE_WITH(signup, signup_set);
+    AUTHSVC_MERGE_WITH(signup_tenant, signup_set);
+    AUTHSVC_MERGE_WITH(signup_role, signup_set);
+    AUTHSVC_MERGE_WITH(signup_clients, signup_set);
+    AUTHSVC_MERGE_FLAG(signup_set);
     return c;
 }
 

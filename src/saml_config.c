@@ -48,46 +48,6 @@ static authsvc_saml_config_t *saml_config(cmd_parms *cmd)
     return c->saml;
 }
 
-#define PICK(field) c->field = add->field ? add->field : base->field
-#define PICK_FLAG(field) \
-    do { \
-        c->field = add->field##_set ? add->field : base->field; \
-        c->field##_set = add->field##_set || base->field##_set; \
-    } while (0)
-
-/* A record of its own for every vhost that has one: check_config completes each with
- * its own AuthsvcIssuer. */
-authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_saml_config_t *base,
-                                                 const authsvc_saml_config_t *add)
-{
-    authsvc_saml_config_t *c;
-    int i;
-
-    if (!base && !add)
-        return NULL;
-    c = apr_pcalloc(p, sizeof(*c));
-    if (!base || !add) {
-        *c = base ? *base : *add;
-        return c;
-    }
-    PICK(entity_id);
-    PICK(key_pem);
-    PICK(cert_pem);
-    PICK(idp_metadata);
-    PICK(idp_entity_id);
-    PICK(name_id_format);
-    PICK(skew);
-    PICK(request_ttl);
-    for (i = 0; i < AUTHSVC_SAML_ATTR_COUNT; i++)
-        PICK(attributes[i]);
-    PICK_FLAG(idp_initiated);
-    PICK_FLAG(link_by_email);
-    PICK_FLAG(email_vouched);
-    PICK_FLAG(update_profile);
-    PICK_FLAG(post_binding);
-    return c;
-}
-
 /* The whole file as text (at most SAML_FILE_BYTES_MAX), or an error message. */
 static const char *read_text(cmd_parms *cmd, const char *arg, const char **text)
 {
