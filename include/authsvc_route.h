@@ -26,13 +26,6 @@ typedef enum {
 } authsvc_access_t;
 
 typedef enum {
-    AUTHSVC_RATE_NONE,
-    AUTHSVC_RATE_LOGIN,  /* password guesses: brute-force regulation */
-    AUTHSVC_RATE_MAIL,   /* sends mail: per-address and per-IP limits */
-    AUTHSVC_RATE_OTP     /* one-time code checks */
-} authsvc_rate_class_t;
-
-typedef enum {
     AUTHSVC_PARAM_QUERY,
     AUTHSVC_PARAM_HEADER,
     AUTHSVC_PARAM_PATH
@@ -58,7 +51,6 @@ typedef struct {
     authsvc_body_kind_t body;
     const authsvc_schema_t *schema;  /* set exactly when body is not NONE */
     const authsvc_param_t *params;   /* NULL or ends with a row whose name is NULL */
-    authsvc_rate_class_t rate_class;
     unsigned flags;
     int success_status;              /* 200, 204 or 303, for the OpenAPI document */
     const char *name;                /* operation id, e.g. "LoginController.login" */
