@@ -56,6 +56,7 @@ typedef struct {
     const char *name;                /* operation id, e.g. "LoginController.login" */
     const char *tag;                 /* OpenAPI tag, e.g. "LoginController" */
     const char *summary;
+    const char *provider;            /* social login routes: the provider they serve */
 } authsvc_route_t;
 
 typedef struct {

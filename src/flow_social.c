@@ -19,45 +19,27 @@
 #include "authsvc_social_exchange.h"
 #include "authsvc_social_store.h"
 
-/* Which provider a route belongs to. */
-static const struct {
-    const char *provider;
-    const char *start;
-    const char *callback;
-} social_routes[] = {
-    {"google", "/auth/google", "/auth/google-auth-redirect"},
-    {"azure", "/auth/azure", "/auth/azure-oauth-redirect"},
-    {"cognito", "/auth/cognito", "/auth/cognito-auth-redirect"},
-    {"keycloak", "/auth/keycloak", "/auth/keycloak-auth-redirect"},
-    {"apple", "/auth/oauth-apple", "/auth/apple-oauth-redirect"},
-    {"facebook", "/auth/facebook", "/auth/facebook-auth-redirect"},
-    {"instagram", "/auth/instagram", "/auth/instagram-auth-redirect"},
-    {"google", "/google/logout", NULL},
-    {"keycloak", "/keycloak/logout", NULL},
-};
-
-#define SOCIAL_ROUTES (sizeof(social_routes) / sizeof(social_routes[0]))
 #define BINDING_COOKIE "authsvc_social_"
 
-static int social_route(const authsvc_request_t *req)
+/* The path of the provider's callback route (the route table's provider column). */
+static const char *social_callback_path(const char *provider)
 {
-    int i;
+    apr_size_t i, count;
+    const authsvc_route_t *routes = authsvc_routes(&count);
 
-    for (i = 0; i < (int)SOCIAL_ROUTES; i++)
-        if (strcmp(social_routes[i].start, req->route->path) == 0
-            || (social_routes[i].callback
-                && strcmp(social_routes[i].callback, req->route->path) == 0))
-            return i;
-    return -1;
+    for (i = 0; i < count; i++)
+        if (routes[i].handler == authsvc_flow_social_callback && routes[i].provider
+            && strcmp(routes[i].provider, provider) == 0)
+            return routes[i].path;
+    return NULL;
 }
 
 static const authsvc_social_provider_t *social_provider_of_route(const authsvc_request_t *req)
 {
-    int i = social_route(req);
-
-    return i < 0 ? NULL
-                 : authsvc_social_provider_find(req->server_config->social_providers,
-                                                social_routes[i].provider);
+    return req->route->provider
+               ? authsvc_social_provider_find(req->server_config->social_providers,
+                                              req->route->provider)
+               : NULL;
 }
 
 /* The route's provider, or NULL with the answer (404) set. */
@@ -73,11 +55,11 @@ static const authsvc_social_provider_t *social_provider(authsvc_request_t *req)
 static const char *social_redirect_uri(const authsvc_request_t *req,
                                        const authsvc_social_provider_t *provider)
 {
-    int i = social_route(req);
+    const char *callback = social_callback_path(req->route->provider);
 
     if (provider->redirect_uri)
         return provider->redirect_uri;
-    return apr_pstrcat(req->pool, req->base_url, social_routes[i].callback, NULL);
+    return callback ? apr_pstrcat(req->pool, req->base_url, callback, NULL) : NULL;
 }
 
 /* A parameter of the request: the form body for POST, the query for GET. */

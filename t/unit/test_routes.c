@@ -7,7 +7,9 @@
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+#include "authsvc_flows.h"
 #include "authsvc_route.h"
+#include "authsvc_social_provider.h"
 #include "unit.h"
 
 #ifndef AUTHSVC_SOURCE_DIR
@@ -384,6 +386,40 @@ static void test_routes_redirect_flag_is_set_exactly_for_303(void)
                         table[i].success_status == 303);
 }
 
+/* Social login rows name a known provider, other rows none; every provider with a start
+ * route has a callback path, one (its redirect_uri is built from it; Apple's is answered
+ * for GET and POST). */
+static void test_routes_provider_column(void)
+{
+    apr_size_t count, i, j;
+    const authsvc_route_t *table = routes_table(&count);
+
+    for (i = 0; i < count; i++) {
+        int social = table[i].handler == authsvc_flow_social_start
+                     || table[i].handler == authsvc_flow_social_callback
+                     || table[i].handler == authsvc_flow_social_logout;
+        int callbacks = 0;
+        const char *path = NULL;
+
+        CU_ASSERT_EQUAL(social, table[i].provider != NULL);
+        if (!table[i].provider)
+            continue;
+        CU_ASSERT(authsvc_social_provider_name_known(table[i].provider));
+        if (table[i].handler != authsvc_flow_social_start)
+            continue;
+        for (j = 0; j < count; j++) {
+            if (table[j].handler != authsvc_flow_social_callback
+                || strcmp(table[j].provider, table[i].provider) != 0)
+                continue;
+            callbacks++;
+            if (!path)
+                path = table[j].path;
+            CU_ASSERT_STRING_EQUAL(table[j].path, path);
+        }
+        CU_ASSERT(callbacks >= 1);
+    }
+}
+
 static void test_routes_not_built_list_matches_rows_without_handler(void)
 {
     apr_array_header_t *table = routes_not_built_in_table();
@@ -398,6 +434,8 @@ static void test_routes_not_built_list_matches_rows_without_handler(void)
 void authsvc_test_register_routes(void)
 {
     CU_pSuite s = CU_add_suite("routes", NULL, NULL);
+
+    CU_add_test(s, "the provider column of social login rows", test_routes_provider_column);
 
     CU_add_test(s, "method and path are unique", test_routes_method_and_path_are_unique);
     CU_add_test(s, "names are unique", test_routes_names_are_unique);
