@@ -39,6 +39,7 @@ int main(void)
     authsvc_test_register_error();
     authsvc_test_register_db();
     authsvc_test_register_config_merge();
+    authsvc_test_register_flow_login();
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();
@@ -61,7 +62,9 @@ int main(void)
     authsvc_test_register_log_numbers();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    /* a suite whose set-up failed ran none of its tests: that fails the run too */
+    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed()
+               + CU_get_number_of_suites_failed();
     printf("\n%u unit tests run, %u assertions failed\n", CU_get_number_of_tests_run(),
            CU_get_number_of_failures());
     CU_cleanup_registry();
