@@ -38,6 +38,7 @@ int main(void)
     authsvc_test_register_openapi();
     authsvc_test_register_error();
     authsvc_test_register_db();
+    authsvc_test_register_db_users();
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();

@@ -20,6 +20,7 @@ void authsvc_test_register_routes(void);
 void authsvc_test_register_openapi(void);
 void authsvc_test_register_error(void);
 void authsvc_test_register_db(void);
+void authsvc_test_register_db_users(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
