@@ -29,6 +29,7 @@
 #include "authsvc_admin.h"
 #include "authsvc_config.h"
 #include "authsvc_db.h"
+#include "authsvc_db_users.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -1140,8 +1141,7 @@ int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *
 
 typedef struct {
     const char *id, *username, *email, *first_name, *last_name;
-    const char *tenant_key, *tenant_id, *role_name, *role_id;
-    const char *user_tenant_id, *credential_id, *password_hash;
+    const char *tenant_key, *tenant_id, *role_name, *role_id, *password_hash;
     apr_array_header_t *clients;
     int status;
 } user_input_t;
@@ -1149,28 +1149,12 @@ typedef struct {
 static authsvc_status_t user_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     user_input_t *in = data;
-    const char *now = now_text(p), *status = apr_itoa(p, in->status);
-    const char *user[] = {in->id, in->username, username_key(p, in->username), in->email,
-                          in->first_name, NULL, in->last_name, NULL, NULL, NULL, NULL, NULL,
-                          in->tenant_id, NULL, "0", now, now};
-    const char *cred[] = {in->credential_id, in->id, "internal", NULL, in->password_hash,
-                          NULL, now, now};
-    const char *member[] = {in->user_tenant_id, in->id, in->tenant_id, in->role_id, status,
-                            now, now};
-    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, user);
-    int i;
+    authsvc_user_new_t u = {in->id, in->username, in->email, in->first_name, NULL,
+                            in->last_name, in->tenant_id, in->role_id, in->status,
+                            in->clients, in->password_hash, NULL, NULL};
+    const char *id = NULL;
 
-    if (st == AUTHSVC_OK && in->password_hash != NULL) {
-        st = authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, cred);
-    }
-    if (st == AUTHSVC_OK) {
-        st = authsvc_db_exec(db, p, "authsvc_user_tenant_insert", NULL, 7, member);
-    }
-    for (i = 0; st == AUTHSVC_OK && i < in->clients->nelts; i++) {
-        const char *link[] = {in->id, APR_ARRAY_IDX(in->clients, i, const char *)};
-        st = authsvc_db_exec(db, p, "authsvc_user_client_insert", NULL, 2, link);
-    }
-    return st;
+    return authsvc_db_user_create(db, p, &u, &id);
 }
 
 static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
@@ -1361,9 +1345,7 @@ static int password_read(authsvc_admin_t *ctx, const authsvc_password_policy_t *
 static int user_make_ids(authsvc_admin_t *ctx, user_input_t *in)
 {
     in->id = authsvc_uuid_v4(ctx->pool);
-    in->user_tenant_id = authsvc_uuid_v4(ctx->pool);
-    in->credential_id = authsvc_uuid_v4(ctx->pool);
-    if (in->id == NULL || in->user_tenant_id == NULL || in->credential_id == NULL) {
+    if (in->id == NULL) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
     }
     return AUTHSVC_ADMIN_OK;
@@ -1398,6 +1380,9 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
         return rc;
     }
     st = write_all(db, ctx->pool, user_write, &in);
+    if (st == AUTHSVC_NO_MEMORY) { /* the ids of its credential and membership */
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
+    }
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "a user named '%s' exists",
                                                     shown(ctx->pool, in.username)));
