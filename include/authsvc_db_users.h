@@ -44,4 +44,31 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
                                            const char *tenant_key, const char *role_name,
                                            const char **tenant_id, const char **role_id);
 
+/* A user's row (authsvc_user_by_username, authsvc_user_by_id); text NULL for SQL NULL. */
+typedef struct {
+    const char *id;
+    const char *username;
+    const char *email;
+    const char *first_name;
+    const char *middle_name;
+    const char *last_name;
+    const char *phone;
+    const char *dob;
+    const char *gender;
+    const char *photo_url;
+    const char *designation;
+    const char *default_tenant_id;
+    const char *locale;
+    long long last_login;       /* epoch ms; 0 when never */
+    int mfa_required;
+    long long created_at;
+    long long updated_at;
+    const char *external_groups; /* JSON array from an IdP, or NULL */
+} authsvc_db_user_t;
+
+/* The user whose username is username, whatever its case (the key is the username
+ * lowercased, ASCII). AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
+authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *username, authsvc_db_user_t *user);
+
 #endif

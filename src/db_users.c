@@ -1,4 +1,7 @@
-/* Typed helpers for users: the rows of a new user, and where sign-ups are placed. */
+/* Typed helpers for users: the rows of a new user, where sign-ups are placed, and the
+ * look-up by username. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_db_users.h"
@@ -102,4 +105,36 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
     if (st == AUTHSVC_OK)
         *role_id = authsvc_db_column(db, row, 0);
     return st;
+}
+
+authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *username, authsvc_db_user_t *user)
+{
+    const char *args[] = {user_key(p, username)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_user_by_username", &row, 1,
+                                                args);
+
+    memset(user, 0, sizeof(*user));
+    if (st != AUTHSVC_OK)
+        return st;
+    user->id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    user->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    user->email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    user->first_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
+    user->middle_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_MIDDLE_NAME);
+    user->last_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_NAME);
+    user->phone = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHONE);
+    user->dob = authsvc_db_column(db, row, AUTHSVC_USER_COL_DOB);
+    user->gender = authsvc_db_column(db, row, AUTHSVC_USER_COL_GENDER);
+    user->photo_url = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHOTO_URL);
+    user->designation = authsvc_db_column(db, row, AUTHSVC_USER_COL_DESIGNATION);
+    user->default_tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    user->locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
+    user->last_login = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0);
+    user->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
+    user->created_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_CREATED_AT, 0);
+    user->updated_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_UPDATED_AT, 0);
+    user->external_groups = authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS);
+    return AUTHSVC_OK;
 }

@@ -1,5 +1,5 @@
 /* db_users.c on a migrated SQLite file: the rows of a new user, a duplicate, and a
- * placement whose tenant or role does not exist. */
+ * placement whose tenant or role does not exist, the look-up by username. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +233,31 @@ static void test_placement(void)
     CU_ASSERT_PTR_NULL(r);
 }
 
+static void test_by_username(void)
+{
+    authsvc_user_new_t u = {NULL, "Erin", "erin@example.org", "Erin", NULL, "Smith", tenant_id,
+                            role_id, AUTHSVC_USER_ACTIVE, NULL, NULL, NULL, NULL};
+    authsvc_db_user_t found;
+    const char *id = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_create(db, pool, &u, &id), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_by_username(db, pool, "ERIN", &found), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(found.id, id);
+    CU_ASSERT_STRING_EQUAL(found.username, "Erin");
+    CU_ASSERT_STRING_EQUAL(found.email, "erin@example.org");
+    CU_ASSERT_STRING_EQUAL(found.first_name, "Erin");
+    CU_ASSERT_PTR_NULL(found.middle_name);
+    CU_ASSERT_STRING_EQUAL(found.last_name, "Smith");
+    CU_ASSERT_STRING_EQUAL(found.default_tenant_id, tenant_id);
+    CU_ASSERT_EQUAL(found.last_login, 0);
+    CU_ASSERT_EQUAL(found.mfa_required, 0);
+    CU_ASSERT(found.created_at > 0);
+    CU_ASSERT_EQUAL(found.created_at, found.updated_at);
+    CU_ASSERT_PTR_NULL(found.external_groups);
+    CU_ASSERT_EQUAL(authsvc_db_user_by_username(db, pool, "nobody", &found), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_PTR_NULL(found.id);
+}
+
 void authsvc_test_register_db_users(void)
 {
     CU_pSuite s = CU_add_suite("db_users", suite_init, suite_clean);
@@ -242,4 +267,5 @@ void authsvc_test_register_db_users(void)
     CU_add_test(s, "a duplicate username is a conflict", test_duplicate_is_a_conflict);
     CU_add_test(s, "a missing role or client is refused", test_missing_role_or_client_is_refused);
     CU_add_test(s, "placement: a missing tenant or role", test_placement);
+    CU_add_test(s, "a user by username, whatever its case", test_by_username);
 }
