@@ -799,6 +799,20 @@ static int find_row(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, i
                                                      : db_failure(ctx, db, st, NULL);
 }
 
+/* The user named username (any case) into *user; reports an unknown user or a database
+ * failure. */
+static int find_user(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
+                     authsvc_db_user_t *user)
+{
+    authsvc_status_t st = authsvc_db_user_by_username(db, ctx->pool, username, user);
+
+    if (st == AUTHSVC_NOT_FOUND) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "unknown user '%s'",
+                    shown(ctx->pool, username_key(ctx->pool, username)));
+    }
+    return st == AUTHSVC_OK ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
+}
+
 /* 0 when nothing answers label(args); 1 after reporting that it exists (exists has one
  * %s for the shown key) or a database failure. */
 static int require_absent(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label,
@@ -1905,8 +1919,7 @@ static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
                          account_input_t *in, authsvc_password_policy_t *policy)
 {
     const admin_command_t *cmd = find_command("user", name);
-    const char *key;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
     int rc = parse_command(ctx, "user", name, argc, argv, opts);
 
     memset(in, 0, sizeof(*in));
@@ -1917,14 +1930,12 @@ static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
         || (rc = open_db(ctx, cmd, *opts, 1, db)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    key = username_key(ctx->pool, apr_table_get(*opts, "username"));
-    if ((rc = find_row(ctx, *db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = find_user(ctx, *db, apr_table_get(*opts, "username"), &user))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in->user_id = authsvc_db_column(*db, row, AUTHSVC_USER_COL_ID);
-    in->username_key = username_key(ctx->pool,
-                                    authsvc_db_column(*db, row, AUTHSVC_USER_COL_USERNAME));
+    in->user_id = user.id;
+    in->username_key = username_key(ctx->pool, user.username);
     return PARSED;
 }
 
@@ -2187,12 +2198,11 @@ static int identity_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
 static int user_id_of(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
                       const char **user_id)
 {
-    const char *key = username_key(ctx->pool, username);
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'", &row);
+    authsvc_db_user_t user;
+    int rc = find_user(ctx, db, username, &user);
 
     if (rc == AUTHSVC_ADMIN_OK) {
-        *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+        *user_id = user.id;
     }
     return rc;
 }
@@ -2440,7 +2450,7 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
 {
     const admin_command_t *cmd = find_command("user", "unlock");
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
     apr_table_t *opts;
     authsvc_status_t st;
     unlock_input_t in = {NULL, 0};
@@ -2452,8 +2462,7 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
     }
     username = apr_table_get(opts, "username");
     in.key = username_key(ctx->pool, username);
-    if ((rc = find_row(ctx, db, "authsvc_user_by_username", 1, &in.key, "unknown user '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = find_user(ctx, db, username, &user)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     st = write_all(db, ctx->pool, unlock_write, &in);
