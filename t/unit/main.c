@@ -38,7 +38,6 @@ int main(void)
     authsvc_test_register_openapi();
     authsvc_test_register_error();
     authsvc_test_register_db();
-    authsvc_test_register_db_users();
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();
@@ -59,6 +58,7 @@ int main(void)
     authsvc_test_register_revocation_set();
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
+    authsvc_test_register_db_users();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -20,7 +20,6 @@ void authsvc_test_register_routes(void);
 void authsvc_test_register_openapi(void);
 void authsvc_test_register_error(void);
 void authsvc_test_register_db(void);
-void authsvc_test_register_db_users(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
@@ -41,5 +40,6 @@ void authsvc_test_register_gateway_local(void);
 void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);
+void authsvc_test_register_db_users(void);
 
 #endif
