@@ -29,6 +29,7 @@
 #include "authsvc_admin.h"
 #include "authsvc_config.h"
 #include "authsvc_db.h"
+#include "authsvc_db_users.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -798,6 +799,20 @@ static int find_row(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, i
                                                      : db_failure(ctx, db, st, NULL);
 }
 
+/* The user named username (any case) into *user; reports an unknown user or a database
+ * failure. */
+static int find_user(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
+                     authsvc_db_user_t *user)
+{
+    authsvc_status_t st = authsvc_db_user_by_username(db, ctx->pool, username, user);
+
+    if (st == AUTHSVC_NOT_FOUND) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "unknown user '%s'",
+                    shown(ctx->pool, username_key(ctx->pool, username)));
+    }
+    return st == AUTHSVC_OK ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
+}
+
 /* 0 when nothing answers label(args); 1 after reporting that it exists (exists has one
  * %s for the shown key) or a database failure. */
 static int require_absent(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label,
@@ -1140,8 +1155,7 @@ int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *
 
 typedef struct {
     const char *id, *username, *email, *first_name, *last_name;
-    const char *tenant_key, *tenant_id, *role_name, *role_id;
-    const char *user_tenant_id, *credential_id, *password_hash;
+    const char *tenant_key, *tenant_id, *role_name, *role_id, *password_hash;
     apr_array_header_t *clients;
     int status;
 } user_input_t;
@@ -1149,28 +1163,12 @@ typedef struct {
 static authsvc_status_t user_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     user_input_t *in = data;
-    const char *now = now_text(p), *status = apr_itoa(p, in->status);
-    const char *user[] = {in->id, in->username, username_key(p, in->username), in->email,
-                          in->first_name, NULL, in->last_name, NULL, NULL, NULL, NULL, NULL,
-                          in->tenant_id, NULL, "0", now, now};
-    const char *cred[] = {in->credential_id, in->id, "internal", NULL, in->password_hash,
-                          NULL, now, now};
-    const char *member[] = {in->user_tenant_id, in->id, in->tenant_id, in->role_id, status,
-                            now, now};
-    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, user);
-    int i;
+    authsvc_user_new_t u = {in->id, in->username, in->email, in->first_name, NULL,
+                            in->last_name, in->tenant_id, in->role_id, in->status,
+                            in->clients, in->password_hash, NULL, NULL};
+    const char *id = NULL;
 
-    if (st == AUTHSVC_OK && in->password_hash != NULL) {
-        st = authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, cred);
-    }
-    if (st == AUTHSVC_OK) {
-        st = authsvc_db_exec(db, p, "authsvc_user_tenant_insert", NULL, 7, member);
-    }
-    for (i = 0; st == AUTHSVC_OK && i < in->clients->nelts; i++) {
-        const char *link[] = {in->id, APR_ARRAY_IDX(in->clients, i, const char *)};
-        st = authsvc_db_exec(db, p, "authsvc_user_client_insert", NULL, 2, link);
-    }
-    return st;
+    return authsvc_db_user_create(db, p, &u, &id);
 }
 
 static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
@@ -1361,9 +1359,7 @@ static int password_read(authsvc_admin_t *ctx, const authsvc_password_policy_t *
 static int user_make_ids(authsvc_admin_t *ctx, user_input_t *in)
 {
     in->id = authsvc_uuid_v4(ctx->pool);
-    in->user_tenant_id = authsvc_uuid_v4(ctx->pool);
-    in->credential_id = authsvc_uuid_v4(ctx->pool);
-    if (in->id == NULL || in->user_tenant_id == NULL || in->credential_id == NULL) {
+    if (in->id == NULL) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
     }
     return AUTHSVC_ADMIN_OK;
@@ -1398,6 +1394,9 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
         return rc;
     }
     st = write_all(db, ctx->pool, user_write, &in);
+    if (st == AUTHSVC_NO_MEMORY) { /* the ids of its credential and membership */
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
+    }
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "a user named '%s' exists",
                                                     shown(ctx->pool, in.username)));
@@ -1920,8 +1919,7 @@ static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
                          account_input_t *in, authsvc_password_policy_t *policy)
 {
     const admin_command_t *cmd = find_command("user", name);
-    const char *key;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
     int rc = parse_command(ctx, "user", name, argc, argv, opts);
 
     memset(in, 0, sizeof(*in));
@@ -1932,14 +1930,12 @@ static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
         || (rc = open_db(ctx, cmd, *opts, 1, db)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    key = username_key(ctx->pool, apr_table_get(*opts, "username"));
-    if ((rc = find_row(ctx, *db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = find_user(ctx, *db, apr_table_get(*opts, "username"), &user))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in->user_id = authsvc_db_column(*db, row, AUTHSVC_USER_COL_ID);
-    in->username_key = username_key(ctx->pool,
-                                    authsvc_db_column(*db, row, AUTHSVC_USER_COL_USERNAME));
+    in->user_id = user.id;
+    in->username_key = username_key(ctx->pool, user.username);
     return PARSED;
 }
 
@@ -2202,12 +2198,11 @@ static int identity_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
 static int user_id_of(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
                       const char **user_id)
 {
-    const char *key = username_key(ctx->pool, username);
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'", &row);
+    authsvc_db_user_t user;
+    int rc = find_user(ctx, db, username, &user);
 
     if (rc == AUTHSVC_ADMIN_OK) {
-        *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+        *user_id = user.id;
     }
     return rc;
 }
@@ -2455,7 +2450,7 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
 {
     const admin_command_t *cmd = find_command("user", "unlock");
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
     apr_table_t *opts;
     authsvc_status_t st;
     unlock_input_t in = {NULL, 0};
@@ -2467,8 +2462,7 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
     }
     username = apr_table_get(opts, "username");
     in.key = username_key(ctx->pool, username);
-    if ((rc = find_row(ctx, db, "authsvc_user_by_username", 1, &in.key, "unknown user '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = find_user(ctx, db, username, &user)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     st = write_all(db, ctx->pool, unlock_write, &in);

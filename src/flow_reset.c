@@ -10,6 +10,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_config_mail.h"
+#include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -53,19 +54,18 @@ static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db
 {
     apr_dbd_row_t *row = NULL;
     const char *address, *args[2];
-    authsvc_status_t st = authsvc_db_select_one(db, job->pool, "authsvc_user_by_username",
-                                                &row, 1, &username_key);
+    authsvc_db_user_t user;
+    authsvc_status_t st = authsvc_db_user_by_username(db, job->pool, username_key, &user);
 
     if (st != AUTHSVC_OK)
         return st;
-    *user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-    *name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
-    address = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    *user_id = user.id;
+    *name = user.first_name;
+    address = user.email;
     if (!authsvc_mail_address_valid(address))
         return AUTHSVC_NOT_FOUND;
     args[0] = *user_id;
     args[1] = client_id;
-    row = NULL;
     st = authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
                                args);
     if (st == AUTHSVC_OK && !authsvc_db_column(db, row, 3))

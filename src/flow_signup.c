@@ -12,6 +12,7 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -19,8 +20,6 @@
 #include "authsvc_mail_tokens.h"
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
-
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 
 static const char *signup_body_string(const authsvc_request_t *req, const char *name)
 {
@@ -160,20 +159,9 @@ static authsvc_status_t signup_placement(authsvc_request_t *req, authsvc_db_t *d
                                          const char **tenant_id, const char **role_id)
 {
     const authsvc_mail_config_t *mc = req->server_config->mail;
-    const char *targs[] = {mc->signup_tenant}, *rargs[2];
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_tenant_by_key", &row,
-                                                1, targs);
 
-    if (st != AUTHSVC_OK)
-        return st;
-    *tenant_id = rargs[0] = authsvc_db_column(db, row, 0);
-    rargs[1] = mc->signup_role;
-    row = NULL;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_role_by_name", &row, 2, rargs);
-    if (st == AUTHSVC_OK)
-        *role_id = authsvc_db_column(db, row, 0);
-    return st;
+    return authsvc_db_user_placement(db, req->pool, mc->signup_tenant, mc->signup_role,
+                                     tenant_id, role_id);
 }
 
 /* A profile field of the body when it is a short string, else NULL. */
@@ -189,30 +177,16 @@ static authsvc_status_t signup_write(authsvc_request_t *req, authsvc_db_t *db,
                                      const char *user_id, const char *email, const char *hash,
                                      const char *tenant_id, const char *role_id)
 {
-    const apr_array_header_t *clients = req->server_config->mail->signup_clients;
-    const char *now = ARG(authsvc_db_now_ms());
-    const char *user[] = {user_id, email, authsvc_mail_lower(req->pool, email), email,
-                          signup_profile(req, "firstName"), signup_profile(req, "middleName"),
-                          signup_profile(req, "lastName"), NULL, NULL, NULL, NULL, NULL,
-                          tenant_id, NULL, "0", now, now};
-    const char *cred[] = {authsvc_uuid_v4(req->pool), user_id, "internal", NULL, hash, NULL,
-                          now, now};
-    const char *member[] = {authsvc_uuid_v4(req->pool), user_id, tenant_id, role_id, "1",
-                            now, now};
+    authsvc_user_new_t u = {user_id, email, email, signup_profile(req, "firstName"),
+                            signup_profile(req, "middleName"), signup_profile(req, "lastName"),
+                            tenant_id, role_id, AUTHSVC_USER_ACTIVE,
+                            req->server_config->mail->signup_clients, hash, NULL, NULL};
+    const char *id = NULL;
     authsvc_status_t st = authsvc_db_begin(db, req->pool);
-    int i;
 
     if (st != AUTHSVC_OK)
         return st;
-    st = authsvc_db_exec(db, req->pool, "authsvc_user_insert", NULL, 17, user);
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, cred);
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_exec(db, req->pool, "authsvc_user_tenant_insert", NULL, 7, member);
-    for (i = 0; st == AUTHSVC_OK && i < clients->nelts; i++) {
-        const char *link[] = {user_id, APR_ARRAY_IDX(clients, i, const char *)};
-        st = authsvc_db_exec(db, req->pool, "authsvc_user_client_insert", NULL, 2, link);
-    }
+    st = authsvc_db_user_create(db, req->pool, &u, &id);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st; /* AUTHSVC_CONFLICT: the address signed up meanwhile */

@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_db_users.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
@@ -66,17 +67,6 @@ authsvc_status_t authsvc_social_state_purge(authsvc_request_t *req, authsvc_db_t
 
 /* ---- users ---------------------------------------------------------------------- */
 
-static authsvc_status_t store_link(authsvc_request_t *req, authsvc_db_t *db,
-                                   const char *provider, const char *subject,
-                                   const char *user_id)
-{
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {authsvc_uuid_v4(req->pool), user_id, provider, subject, NULL, NULL,
-                          ARG(now), ARG(now)};
-
-    return authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, args);
-}
-
 static authsvc_status_t store_linked_user(authsvc_request_t *req, authsvc_db_t *db,
                                           const char *provider, const char *subject,
                                           const char **user_id)
@@ -90,17 +80,6 @@ static authsvc_status_t store_linked_user(authsvc_request_t *req, authsvc_db_t *
     if (st == AUTHSVC_OK)
         *user_id = authsvc_db_column(db, row, 0);
     return st;
-}
-
-/* Column 0 of the one row of label(args), or NULL. */
-static const char *store_lookup(authsvc_request_t *req, authsvc_db_t *db, const char *label,
-                                int nargs, const char **args)
-{
-    apr_dbd_row_t *row = NULL;
-
-    return authsvc_db_select_one(db, req->pool, label, &row, nargs, args) == AUTHSVC_OK
-               ? authsvc_db_column(db, row, 0)
-               : NULL;
 }
 
 /* A username for a new user: the verified e-mail, else provider-subject. */
@@ -118,43 +97,39 @@ static const char *store_new_username(apr_pool_t *p, const char *provider,
     return key;
 }
 
-/* Self sign-up: a user in the provider's tenant and role, a member of client, ACTIVE. */
+/* Self sign-up: a user in the provider's tenant and role, a member of client, ACTIVE,
+ * linked to the provider's subject. */
 static authsvc_status_t store_signup(authsvc_request_t *req, authsvc_db_t *db,
                                      const authsvc_social_provider_t *provider,
                                      const authsvc_client_t *client,
                                      const authsvc_social_profile_t *profile,
                                      const char **user_id)
 {
-    long long now = authsvc_db_now_ms();
-    const char *targ[] = {provider->signup_tenant};
-    const char *tenant_id = store_lookup(req, db, "authsvc_tenant_by_key", 1, targ);
-    const char *rargs[] = {tenant_id, provider->signup_role};
-    const char *role_id = tenant_id ? store_lookup(req, db, "authsvc_role_by_name", 2, rargs)
-                                    : NULL;
+    apr_array_header_t *clients = apr_array_make(req->pool, 1, sizeof(const char *));
     const char *username = store_new_username(req->pool, provider->name, profile);
-    const char *id = authsvc_uuid_v4(req->pool);
-    const char *uargs[] = {id, username, username,
-                           profile->email_verified ? profile->email : NULL,
-                           profile->given_name, NULL, profile->family_name, NULL, NULL, NULL,
-                           NULL, NULL, tenant_id, NULL, "0", ARG(now), ARG(now)};
-    const char *targs[] = {authsvc_uuid_v4(req->pool), id, tenant_id, role_id,
-                           ARG(AUTHSVC_USER_ACTIVE), ARG(now), ARG(now)};
-    const char *cargs[] = {id, client->client_id};
-    authsvc_status_t st;
+    authsvc_user_new_t u = {NULL, username, profile->email_verified ? profile->email : NULL,
+                            profile->given_name, NULL, profile->family_name, NULL, NULL,
+                            AUTHSVC_USER_ACTIVE, clients, NULL, provider->name,
+                            profile->subject};
+    const char *id = NULL;
+    authsvc_status_t st = authsvc_db_user_placement(db, req->pool, provider->signup_tenant,
+                                                    provider->signup_role, &u.tenant_id,
+                                                    &u.role_id);
 
-    if (!role_id) {
+    if (st != AUTHSVC_OK) {
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0810) "provider %s: sign-up tenant "
                  "'%s' or role '%s' does not exist", provider->name, provider->signup_tenant,
                  provider->signup_role);
         return AUTHSVC_NOT_FOUND;
     }
+    APR_ARRAY_PUSH(clients, const char *) = client->client_id;
     st = authsvc_db_begin(db, req->pool);
     if (st != AUTHSVC_OK)
         return st;
-    authsvc_db_exec(db, req->pool, "authsvc_user_insert", NULL, 17, uargs);
-    authsvc_db_exec(db, req->pool, "authsvc_user_tenant_insert", NULL, 7, targs);
-    authsvc_db_exec(db, req->pool, "authsvc_user_client_insert", NULL, 2, cargs);
-    store_link(req, db, provider->name, profile->subject, id);
+    if (authsvc_db_user_create(db, req->pool, &u, &id) != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return AUTHSVC_NOT_FOUND; /* taken meanwhile, or refused */
+    }
     st = authsvc_db_commit(db);
     if (st == AUTHSVC_OK)
         *user_id = id;

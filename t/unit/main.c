@@ -60,6 +60,7 @@ int main(void)
     authsvc_test_register_revocation_set();
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
+    authsvc_test_register_db_users();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */

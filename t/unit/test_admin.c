@@ -528,9 +528,10 @@ static void test_user_unlock_clears_only_that_account(void)
     CU_ASSERT_STRING_EQUAL(query_value("SELECT group_concat(subject) FROM"
                                        " (SELECT subject FROM login_attempts ORDER BY subject)"),
                            "192.0.2.1,carol");
-    r = RUN(NULL, "user", "unlock", "--username", "nobody");
+    r = RUN(NULL, "user", "unlock", "--username", "NoBody");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
     CU_ASSERT_TRUE(one_error_line(&r));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown user 'nobody'"));
 }
 
 static void test_user_without_password_and_its_identities(void)

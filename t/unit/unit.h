@@ -42,5 +42,6 @@ void authsvc_test_register_gateway_local(void);
 void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);
+void authsvc_test_register_db_users(void);
 
 #endif

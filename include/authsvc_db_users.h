@@ -1,0 +1,74 @@
+/* Typed helpers for the users table and the rows a new user brings: one function per
+ * write instead of a catalogue label and an argument array in every caller. They run
+ * catalogue statements only and never begin, commit or roll back: the caller's
+ * transaction wraps them. */
+#ifndef AUTHSVC_DB_USERS_H
+#define AUTHSVC_DB_USERS_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#include "authsvc_db.h"
+#include "authsvc_status.h"
+
+/* A user to create: its row, its membership of one tenant (with a role and a status),
+ * its clients, and its credentials. Optional text is NULL. */
+typedef struct {
+    const char *id;             /* NULL: a new UUID */
+    const char *username;       /* as given; its key is the username lowercased (ASCII) */
+    const char *email;
+    const char *first_name;
+    const char *middle_name;
+    const char *last_name;
+    const char *tenant_id;      /* the default tenant, of which the user is a member */
+    const char *role_id;        /* its role in that tenant */
+    int status;                 /* user_tenants.status: AUTHSVC_USER_* (authsvc_tokens.h) */
+    const apr_array_header_t *client_ids; /* const char *: clients it may use; or NULL */
+    const char *password_hash;  /* an internal credential; NULL: none (external users) */
+    const char *provider;       /* an external identity linked to it (a social provider's */
+    const char *external_id;    /*  name and its subject); NULL: none */
+} authsvc_user_new_t;
+
+/* Writes u's rows in this order: users, the internal credential, user_tenants,
+ * user_auth_clients, the external credential. Stops at the first statement that fails
+ * and answers its status (AUTHSVC_CONFLICT: the username is taken; a tenant, role or
+ * client that does not exist breaks a foreign key: AUTHSVC_DB_ERROR). AUTHSVC_NO_MEMORY
+ * when no id could be made. *user_id gets the user's id on success. */
+authsvc_status_t authsvc_db_user_create(authsvc_db_t *db, apr_pool_t *p,
+                                        const authsvc_user_new_t *u, const char **user_id);
+
+/* Where self sign-ups go: the id of the tenant tenant_key and of its role role_name.
+ * AUTHSVC_NOT_FOUND when either does not exist (*tenant_id is then set when the tenant
+ * exists, else NULL). */
+authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
+                                           const char *tenant_key, const char *role_name,
+                                           const char **tenant_id, const char **role_id);
+
+/* A user's row (authsvc_user_by_username, authsvc_user_by_id); text NULL for SQL NULL. */
+typedef struct {
+    const char *id;
+    const char *username;
+    const char *email;
+    const char *first_name;
+    const char *middle_name;
+    const char *last_name;
+    const char *phone;
+    const char *dob;
+    const char *gender;
+    const char *photo_url;
+    const char *designation;
+    const char *default_tenant_id;
+    const char *locale;
+    long long last_login;       /* epoch ms; 0 when never */
+    int mfa_required;
+    long long created_at;
+    long long updated_at;
+    const char *external_groups; /* JSON array from an IdP, or NULL */
+} authsvc_db_user_t;
+
+/* The user whose username is username, whatever its case (the key is the username
+ * lowercased, ASCII). AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
+authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *username, authsvc_db_user_t *user);
+
+#endif

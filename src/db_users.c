@@ -1,0 +1,140 @@
+/* Typed helpers for users: the rows of a new user, where sign-ups are placed, and the
+ * look-up by username. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "authsvc_db_users.h"
+#include "authsvc_password.h"
+
+/* The username's key: ASCII letters lowercased (the unique column). */
+static const char *user_key(apr_pool_t *p, const char *username)
+{
+    char *key = apr_pstrdup(p, username ? username : ""), *c;
+
+    for (c = key; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return key;
+}
+
+static authsvc_status_t user_row(authsvc_db_t *db, apr_pool_t *p, const authsvc_user_new_t *u,
+                                 const char *id, const char *now)
+{
+    const char *args[] = {id, u->username, user_key(p, u->username), u->email, u->first_name,
+                          u->middle_name, u->last_name, NULL, NULL, NULL, NULL, NULL,
+                          u->tenant_id, NULL, "0", now, now};
+
+    return authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, args);
+}
+
+static authsvc_status_t user_credential(authsvc_db_t *db, apr_pool_t *p, const char *id,
+                                        const char *provider, const char *external_id,
+                                        const char *hash, const char *now)
+{
+    const char *args[] = {authsvc_uuid_v4(p), id, provider, external_id, hash, NULL, now, now};
+
+    if (!args[0])
+        return AUTHSVC_NO_MEMORY;
+    return authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, args);
+}
+
+static authsvc_status_t user_membership(authsvc_db_t *db, apr_pool_t *p,
+                                        const authsvc_user_new_t *u, const char *id,
+                                        const char *now)
+{
+    const char *args[] = {authsvc_uuid_v4(p), id, u->tenant_id, u->role_id,
+                          authsvc_db_int_arg(p, u->status), now, now};
+
+    if (!args[0])
+        return AUTHSVC_NO_MEMORY;
+    return authsvc_db_exec(db, p, "authsvc_user_tenant_insert", NULL, 7, args);
+}
+
+static authsvc_status_t user_clients(authsvc_db_t *db, apr_pool_t *p,
+                                     const apr_array_header_t *client_ids, const char *id)
+{
+    authsvc_status_t st = AUTHSVC_OK;
+    int i;
+
+    for (i = 0; client_ids && st == AUTHSVC_OK && i < client_ids->nelts; i++) {
+        const char *args[] = {id, APR_ARRAY_IDX(client_ids, i, const char *)};
+        st = authsvc_db_exec(db, p, "authsvc_user_client_insert", NULL, 2, args);
+    }
+    return st;
+}
+
+authsvc_status_t authsvc_db_user_create(authsvc_db_t *db, apr_pool_t *p,
+                                        const authsvc_user_new_t *u, const char **user_id)
+{
+    const char *id = u->id ? u->id : authsvc_uuid_v4(p);
+    const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
+    authsvc_status_t st;
+
+    if (!id)
+        return AUTHSVC_NO_MEMORY;
+    st = user_row(db, p, u, id, now);
+    if (st == AUTHSVC_OK && u->password_hash)
+        st = user_credential(db, p, id, "internal", NULL, u->password_hash, now);
+    if (st == AUTHSVC_OK)
+        st = user_membership(db, p, u, id, now);
+    if (st == AUTHSVC_OK)
+        st = user_clients(db, p, u->client_ids, id);
+    if (st == AUTHSVC_OK && u->provider)
+        st = user_credential(db, p, id, u->provider, u->external_id, NULL, now);
+    if (st == AUTHSVC_OK)
+        *user_id = id;
+    return st;
+}
+
+authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
+                                           const char *tenant_key, const char *role_name,
+                                           const char **tenant_id, const char **role_id)
+{
+    const char *targs[] = {tenant_key}, *rargs[2];
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_tenant_by_key", &row, 1, targs);
+
+    *tenant_id = *role_id = NULL;
+    if (st != AUTHSVC_OK)
+        return st;
+    *tenant_id = rargs[0] = authsvc_db_column(db, row, 0);
+    rargs[1] = role_name;
+    row = NULL;
+    st = authsvc_db_select_one(db, p, "authsvc_role_by_name", &row, 2, rargs);
+    if (st == AUTHSVC_OK)
+        *role_id = authsvc_db_column(db, row, 0);
+    return st;
+}
+
+authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *username, authsvc_db_user_t *user)
+{
+    const char *args[] = {user_key(p, username)};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_user_by_username", &row, 1,
+                                                args);
+
+    memset(user, 0, sizeof(*user));
+    if (st != AUTHSVC_OK)
+        return st;
+    user->id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    user->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    user->email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
+    user->first_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
+    user->middle_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_MIDDLE_NAME);
+    user->last_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_NAME);
+    user->phone = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHONE);
+    user->dob = authsvc_db_column(db, row, AUTHSVC_USER_COL_DOB);
+    user->gender = authsvc_db_column(db, row, AUTHSVC_USER_COL_GENDER);
+    user->photo_url = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHOTO_URL);
+    user->designation = authsvc_db_column(db, row, AUTHSVC_USER_COL_DESIGNATION);
+    user->default_tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    user->locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
+    user->last_login = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0);
+    user->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
+    user->created_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_CREATED_AT, 0);
+    user->updated_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_UPDATED_AT, 0);
+    user->external_groups = authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS);
+    return AUTHSVC_OK;
+}
