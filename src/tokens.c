@@ -74,8 +74,11 @@ const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
     return hex;
 }
 
-authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
-                                             const char *user_id, const authsvc_client_t *client)
+/* authsvc_login_principal, from the user's row when the caller has read it already
+ * (user_row NULL: read by user_id). */
+static authsvc_principal_t *login_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, apr_dbd_row_t *user_row,
+                                            const authsvc_client_t *client)
 {
     const char *member[] = {user_id, client->client_id};
     apr_dbd_row_t *row = NULL;
@@ -87,7 +90,8 @@ authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
         return NULL;
     }
-    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
+    st = user_row ? authsvc_principal_from_user(req, db, user_row, NULL, &pr)
+                  : authsvc_principal_load(req, db, user_id, NULL, &pr);
     if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
         authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
                                        ? AUTHSVC_E_USER_INACTIVE
@@ -95,6 +99,20 @@ authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_
         return NULL;
     }
     return pr;
+}
+
+authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const authsvc_client_t *client)
+{
+    return login_principal(req, db, user_id, NULL, client);
+}
+
+authsvc_principal_t *authsvc_login_principal_from_user(authsvc_request_t *req,
+                                                       authsvc_db_t *db, apr_dbd_row_t *user_row,
+                                                       const authsvc_client_t *client)
+{
+    return login_principal(req, db, authsvc_db_column(db, user_row, AUTHSVC_USER_COL_ID),
+                           user_row, client);
 }
 
 /* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
@@ -173,13 +191,23 @@ authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db
 {
     const char *uargs[] = {user_id};
     apr_dbd_row_t *row = NULL;
-    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
     authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, uargs);
-    const char *role_id, *targs[2];
 
     *out = NULL;
     if (st != AUTHSVC_OK)
         return st;
+    return authsvc_principal_from_user(req, db, row, tenant_id, out);
+}
+
+authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_t *db,
+                                             apr_dbd_row_t *row, const char *tenant_id,
+                                             authsvc_principal_t **out)
+{
+    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
+    const char *role_id, *targs[2];
+    authsvc_status_t st;
+
+    *out = NULL;
     pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
     pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
@@ -188,7 +216,7 @@ authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db
         tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     if (!tenant_id)
         return AUTHSVC_NOT_FOUND;
-    targs[0] = user_id;
+    targs[0] = pr->user_id;
     targs[1] = tenant_id;
     row = NULL;
     st = authsvc_db_select_one(db, req->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
