@@ -198,8 +198,13 @@ static const authsvc_db_statement_t statements[] = {
      "SELECT ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
      "FROM user_tenants ut JOIN roles r ON r.id = ut.role_id "
      "WHERE ut.user_id = %s AND ut.tenant_id = %s", NULL},
-    {"authsvc_user_permissions", "SELECT permission, allowed FROM user_permissions "
-     "WHERE user_tenant_id = %s ORDER BY permission", NULL},
+    /* a principal's permissions in one round trip: the role's (allowed 1), then the
+     * user_tenant's overrides (args: role id, user_tenant id) */
+    {"authsvc_principal_permissions",
+     "SELECT permission, allowed FROM ("
+     "SELECT permission, 1 AS allowed, 0 AS layer FROM role_permissions WHERE role_id = %s "
+     "UNION ALL SELECT permission, allowed, 1 AS layer FROM user_permissions "
+     "WHERE user_tenant_id = %s) AS p ORDER BY layer, permission", NULL},
 
     /* auth codes: single use through the row count of authsvc_auth_code_consume */
     {"authsvc_auth_code_insert",

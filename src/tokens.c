@@ -115,24 +115,19 @@ authsvc_principal_t *authsvc_login_principal_from_user(authsvc_request_t *req,
                            user_row, client);
 }
 
-/* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
+/* Effective permissions: the role's, plus the user's allowed, minus the user's denied
+ * (the role's rows come first). */
 static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
                                     const char *role_id, const char *user_tenant_id)
 {
     apr_hash_t *set = apr_hash_make(req->pool);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    const char *args[] = {role_id};
-    const char *ut_args[] = {user_tenant_id};
+    const char *args[] = {role_id, user_tenant_id};
     apr_hash_index_t *hi;
     cJSON *out = cJSON_CreateArray();
 
-    if (authsvc_db_select(db, req->pool, "authsvc_role_permissions", &res, 1, args) == AUTHSVC_OK)
-        while (authsvc_db_next_row(db, req->pool, res, &row))
-            apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING, "");
-    res = NULL;
-    row = NULL;
-    if (authsvc_db_select(db, req->pool, "authsvc_user_permissions", &res, 1, ut_args)
+    if (authsvc_db_select(db, req->pool, "authsvc_principal_permissions", &res, 2, args)
         == AUTHSVC_OK)
         while (authsvc_db_next_row(db, req->pool, res, &row))
             apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING,

@@ -676,6 +676,28 @@ def test_switch_token_to_a_tenant_the_user_is_in(api, accounts):
     assert "ViewLoginActivity" not in me["permissions"], me
 
 
+def test_permissions_are_the_roles_plus_allowed_minus_denied(api, accounts, backend):
+    # The role admin of t1 grants ViewLoginActivity; the user's own rows add one
+    # permission and take the role's away. Every route that builds claims agrees.
+    (user,) = add_users(backend, accounts, ["perms-%s" % secrets.token_hex(3)])
+    rows = backend.query("SELECT id FROM user_tenants WHERE user_id = '%s'" % user.id)
+    assert len(rows) == 1, rows
+    now = int(time.time() * 1000)
+    for permission, allowed in (("ExportReports", 1), ("ViewLoginActivity", 0)):
+        backend.query("INSERT INTO user_permissions (user_tenant_id, permission, allowed, "
+                      "created_at) VALUES ('%s', '%s', %d, %d)"
+                      % (rows[0][0], permission, allowed, now))
+    pair = api.session(user.username)
+    assert api.assert_live(pair["accessToken"])["permissions"] == ["ExportReports"]
+    doc = assert_token_response(api.token(api.code(user.username)))
+    assert api.assert_live(doc["accessToken"])["permissions"] == ["ExportReports"]
+    doc = assert_token_response(api.refresh(pair["refreshToken"], pair["accessToken"]))
+    assert api.assert_live(doc["accessToken"])["permissions"] == ["ExportReports"]
+    # alice has no rows of her own: the role's set
+    assert api.assert_live(api.session("alice")["accessToken"])["permissions"] \
+        == ["ViewLoginActivity"]
+
+
 # ---- PATCH /auth/change-password ------------------------------------------------------------
 
 def test_change_password_refusals(api, accounts):
