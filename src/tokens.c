@@ -180,33 +180,75 @@ static cJSON *principal_user_claims(apr_pool_t *p, authsvc_db_t *db, apr_dbd_row
     return claims;
 }
 
+/* The first column of the membership in authsvc_user_with_tenant. */
+#define PRINCIPAL_MEMBERSHIP_COL (AUTHSVC_USER_COL_EXTERNAL_GROUPS + 1)
+
+/* A principal's user part, from a row of USER_COLUMNS. */
+static authsvc_principal_t *principal_user(authsvc_request_t *req, authsvc_db_t *db,
+                                           apr_dbd_row_t *row)
+{
+    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
+
+    pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
+    pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
+    pr->claims = authsvc_json_own(req->pool, principal_user_claims(req->pool, db, row));
+    return pr;
+}
+
+/* The membership part, from the columns of authsvc_user_tenant_by_user_tenant starting
+ * at column first; NOT_FOUND when they are NULL (no such membership). */
+static authsvc_status_t principal_membership(authsvc_request_t *req, authsvc_db_t *db,
+                                             authsvc_principal_t *pr, apr_dbd_row_t *row,
+                                             int first)
+{
+    const char *role_id;
+
+    pr->user_tenant_id = authsvc_db_column(db, row, first);
+    if (!pr->user_tenant_id)
+        return AUTHSVC_NOT_FOUND;
+    pr->tenant_id = authsvc_db_column(db, row, first + 2);
+    role_id = authsvc_db_column(db, row, first + 3);
+    pr->role_name = authsvc_db_column(db, row, first + 4);
+    pr->status = (int)authsvc_db_column_int(db, row, first + 5, AUTHSVC_USER_REGISTERED);
+    cJSON_AddStringToObject(pr->claims, "tenantId", pr->tenant_id);
+    cJSON_AddStringToObject(pr->claims, "userTenantId", pr->user_tenant_id);
+    cJSON_AddStringToObject(pr->claims, "role", pr->role_name ? pr->role_name : "");
+    cJSON_AddNumberToObject(pr->claims, "status", pr->status);
+    cJSON_AddItemToObject(pr->claims, "permissions",
+                          principal_permissions(req, db, role_id, pr->user_tenant_id));
+    return AUTHSVC_OK;
+}
+
 authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
                                         const char *user_id, const char *tenant_id,
                                         authsvc_principal_t **out)
 {
-    const char *uargs[] = {user_id};
+    const char *args[] = {user_id, tenant_id};
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, uargs);
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_with_tenant", &row,
+                                                2, args);
+    authsvc_principal_t *pr;
 
     *out = NULL;
     if (st != AUTHSVC_OK)
         return st;
-    return authsvc_principal_from_user(req, db, row, tenant_id, out);
+    pr = principal_user(req, db, row);
+    st = principal_membership(req, db, pr, row, PRINCIPAL_MEMBERSHIP_COL);
+    if (st == AUTHSVC_OK)
+        *out = pr;
+    return st;
 }
 
 authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_t *db,
                                              apr_dbd_row_t *row, const char *tenant_id,
                                              authsvc_principal_t **out)
 {
-    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
-    const char *role_id, *targs[2];
+    authsvc_principal_t *pr = principal_user(req, db, row);
+    const char *targs[2];
     authsvc_status_t st;
 
     *out = NULL;
-    pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-    pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
-    pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
-    pr->claims = authsvc_json_own(req->pool, principal_user_claims(req->pool, db, row));
     if (!tenant_id)
         tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     if (!tenant_id)
@@ -215,21 +257,11 @@ authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_
     targs[1] = tenant_id;
     row = NULL;
     st = authsvc_db_select_one(db, req->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
-    if (st != AUTHSVC_OK)
-        return st;
-    pr->user_tenant_id = authsvc_db_column(db, row, 0);
-    pr->tenant_id = authsvc_db_column(db, row, 2);
-    role_id = authsvc_db_column(db, row, 3);
-    pr->role_name = authsvc_db_column(db, row, 4);
-    pr->status = (int)authsvc_db_column_int(db, row, 5, AUTHSVC_USER_REGISTERED);
-    cJSON_AddStringToObject(pr->claims, "tenantId", pr->tenant_id);
-    cJSON_AddStringToObject(pr->claims, "userTenantId", pr->user_tenant_id);
-    cJSON_AddStringToObject(pr->claims, "role", pr->role_name ? pr->role_name : "");
-    cJSON_AddNumberToObject(pr->claims, "status", pr->status);
-    cJSON_AddItemToObject(pr->claims, "permissions",
-                          principal_permissions(req, db, role_id, pr->user_tenant_id));
-    *out = pr;
-    return AUTHSVC_OK;
+    if (st == AUTHSVC_OK)
+        st = principal_membership(req, db, pr, row, 0);
+    if (st == AUTHSVC_OK)
+        *out = pr;
+    return st;
 }
 
 int authsvc_principal_may_login(const authsvc_principal_t *pr)
