@@ -277,6 +277,10 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_bearer_state",
      "SELECT (SELECT COUNT(*) FROM user_auth_clients WHERE user_id = %s AND client_id = %s), "
      "(SELECT COUNT(*) FROM revoked_tokens WHERE jti = %s)", NULL},
+    /* the first half of authsvc_bearer_state, for token refresh, which takes a revoked
+     * access token along with its refresh token (args: user id, client id) */
+    {"authsvc_bearer_audience",
+     "SELECT COUNT(*) FROM user_auth_clients WHERE user_id = %s AND client_id = %s", NULL},
     {"authsvc_revoked_since",
      "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
      "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},

@@ -524,6 +524,20 @@ def test_refresh_keeps_working_along_the_chain(api):
         api.assert_live(pair["accessToken"])
 
 
+def test_refresh_takes_a_revoked_access_token_with_its_refresh_token(api, backend):
+    # The access token's revocation is not the refresh token's: /auth/me refuses the
+    # access token, token-refresh still rotates the pair it belongs to.
+    pair = api.session("alice")
+    jti = jwt_payload(pair["accessToken"])["jti"]
+    now = int(time.time() * 1000)
+    backend.query("INSERT INTO revoked_tokens (jti, expires_at, revoked_at) "
+                  "VALUES ('%s', %d, %d)" % (jti, now + 3600 * 1000, now))
+    r = api.me(pair["accessToken"])
+    assert_error(r, 401, "TokenRevoked", r.json["error"]["message"])
+    doc = assert_token_response(api.refresh(pair["refreshToken"], pair["accessToken"]))
+    api.assert_live(doc["accessToken"])
+
+
 def test_refresh_with_another_users_access_token(api):
     """T-26"""
     alice = api.session("alice")
