@@ -25,6 +25,12 @@ authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const c
 authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
                                               int allow_expired, cJSON **claims);
 
+/* authsvc_bearer_verify for token refresh: expired tokens pass, and the revocation is
+ * not looked up (refresh takes a revoked access token along with its refresh token), so
+ * never AUTHSVC_BEARER_REVOKED. */
+authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_request_t *req, const char *token,
+                                                      cJSON **claims);
+
 /* Logs at warn, for fail2ban, that a revoked token was refused (claims: as
  * authsvc_bearer_verify left them with AUTHSVC_BEARER_REVOKED). Called where that refusal
  * is answered; token refresh, which takes a revoked access token along with its refresh

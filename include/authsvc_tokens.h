@@ -59,11 +59,21 @@ authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db
                                         const char *user_id, const char *tenant_id,
                                         authsvc_principal_t **out);
 
+/* authsvc_principal_load from a row of USER_COLUMNS the caller has read already. */
+authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_t *db,
+                                             apr_dbd_row_t *row, const char *tenant_id,
+                                             authsvc_principal_t **out);
+
 /* The principal a finished first factor logs in as: the user must be a member of the
  * client (else 401 ClientInvalid) and active in their default tenant (else 401
  * UserInactive). On failure the answer is set and NULL returned. */
 authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
                                              const char *user_id, const authsvc_client_t *client);
+
+/* authsvc_login_principal from the user's row (USER_COLUMNS), read by the caller. */
+authsvc_principal_t *authsvc_login_principal_from_user(authsvc_request_t *req,
+                                                       authsvc_db_t *db, apr_dbd_row_t *user_row,
+                                                       const authsvc_client_t *client);
 
 /* 1 when the membership may log in (ACTIVE or PASSWORD_CHANGE_NEEDED). */
 int authsvc_principal_may_login(const authsvc_principal_t *pr);

@@ -62,7 +62,8 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
  * signature over any other audience (another client's token, one minted by a service
  * sharing the HS256 secret) is refused (RFC 8725 §3.9). Then revocation: revoked jtis
  * are kept until the token's own expiry. */
-static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, const cJSON *claims)
+static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, const cJSON *claims,
+                                                      int revocation)
 {
     const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud"),
                           bearer_claim(claims, "jti")};
@@ -71,20 +72,24 @@ static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, con
 
     if (!args[0] || !args[1] || !args[2])
         return AUTHSVC_BEARER_INVALID;
-    if (!db || authsvc_db_select_one(db, req->pool, "authsvc_bearer_state", &row, 3, args)
-                   != AUTHSVC_OK)
+    if (!db || authsvc_db_select_one(db, req->pool,
+                                     revocation ? "authsvc_bearer_state"
+                                                : "authsvc_bearer_audience",
+                                     &row, revocation ? 3 : 2, args) != AUTHSVC_OK)
         return AUTHSVC_BEARER_UNAVAILABLE;
     if (authsvc_db_column_int(db, row, 0, 0) == 0) {
         req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
                  "audience is not a client of its subject");
         return AUTHSVC_BEARER_INVALID;
     }
+    if (!revocation)
+        return AUTHSVC_BEARER_OK;
     return authsvc_db_column_int(db, row, 1, 1) == 0 ? AUTHSVC_BEARER_OK
                                                     : AUTHSVC_BEARER_REVOKED;
 }
 
-authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
-                                              int allow_expired, cJSON **claims)
+static authsvc_bearer_result_t bearer_verify(authsvc_request_t *req, const char *token,
+                                             int allow_expired, int revocation, cJSON **claims)
 {
     authsvc_jwt_expect_t expect;
     authsvc_jwt_result_t rv;
@@ -107,10 +112,22 @@ authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char
         *claims = NULL;
         return AUTHSVC_BEARER_INVALID;
     }
-    result = bearer_check_database(req, *claims);
+    result = bearer_check_database(req, *claims, revocation);
     if (result == AUTHSVC_BEARER_INVALID)
         *claims = NULL;
     return result;
+}
+
+authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
+                                              int allow_expired, cJSON **claims)
+{
+    return bearer_verify(req, token, allow_expired, 1, claims);
+}
+
+authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_request_t *req, const char *token,
+                                                      cJSON **claims)
+{
+    return bearer_verify(req, token, 1, 0, claims);
 }
 
 void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims)

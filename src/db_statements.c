@@ -106,6 +106,15 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_user_by_username", "SELECT " USER_COLUMNS " FROM users "
      "WHERE username_key = %s", NULL},
     {"authsvc_user_by_id", "SELECT " USER_COLUMNS " FROM users WHERE id = %s", NULL},
+    /* a user and its membership in a tenant (NULL: its default tenant) in one round
+     * trip: USER_COLUMNS, then the columns of authsvc_user_tenant_by_user_tenant, NULL
+     * when there is no such membership (args: user id, tenant id) */
+    {"authsvc_user_with_tenant",
+     "SELECT u.*, m.id, m.user_id, m.tenant_id, m.role_id, m.name, m.status "
+     "FROM (SELECT " USER_COLUMNS " FROM users WHERE id = %s) AS u "
+     "LEFT JOIN (SELECT ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
+     "FROM user_tenants ut JOIN roles r ON r.id = ut.role_id) AS m "
+     "ON m.user_id = u.id AND m.tenant_id = COALESCE(%s, u.default_tenant_id)", NULL},
     {"authsvc_user_set_last_login",
      "UPDATE users SET last_login = %lld, updated_at = %lld WHERE id = %s", NULL},
     {"authsvc_users_list", USER_LIST_SELECT "ORDER BY u.username_key, t.tenant_key", NULL},
@@ -198,8 +207,13 @@ static const authsvc_db_statement_t statements[] = {
      "SELECT ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
      "FROM user_tenants ut JOIN roles r ON r.id = ut.role_id "
      "WHERE ut.user_id = %s AND ut.tenant_id = %s", NULL},
-    {"authsvc_user_permissions", "SELECT permission, allowed FROM user_permissions "
-     "WHERE user_tenant_id = %s ORDER BY permission", NULL},
+    /* a principal's permissions in one round trip: the role's (allowed 1), then the
+     * user_tenant's overrides (args: role id, user_tenant id) */
+    {"authsvc_principal_permissions",
+     "SELECT permission, allowed FROM ("
+     "SELECT permission, 1 AS allowed, 0 AS layer FROM role_permissions WHERE role_id = %s "
+     "UNION ALL SELECT permission, allowed, 1 AS layer FROM user_permissions "
+     "WHERE user_tenant_id = %s) AS p ORDER BY layer, permission", NULL},
 
     /* auth codes: single use through the row count of authsvc_auth_code_consume */
     {"authsvc_auth_code_insert",
@@ -263,6 +277,10 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_bearer_state",
      "SELECT (SELECT COUNT(*) FROM user_auth_clients WHERE user_id = %s AND client_id = %s), "
      "(SELECT COUNT(*) FROM revoked_tokens WHERE jti = %s)", NULL},
+    /* the first half of authsvc_bearer_state, for token refresh, which takes a revoked
+     * access token along with its refresh token (args: user id, client id) */
+    {"authsvc_bearer_audience",
+     "SELECT COUNT(*) FROM user_auth_clients WHERE user_id = %s AND client_id = %s", NULL},
     {"authsvc_revoked_since",
      "SELECT jti, expires_at, revoked_at FROM revoked_tokens "
      "WHERE revoked_at > %lld ORDER BY revoked_at", NULL},

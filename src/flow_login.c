@@ -149,7 +149,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
                              user_id ? AUTHSVC_REFUSED_BAD_PASSWORD
                                      : AUTHSVC_REFUSED_UNKNOWN_USER);
     authsvc_regulation_succeeded(req, db, &attempt);
-    return authsvc_login_principal(req, db, user_id, *client);
+    /* the row read above: the password check and the regulation write no users column */
+    return authsvc_login_principal_from_user(req, db, row, *client);
 }
 
 static authsvc_status_t login_touch(authsvc_request_t *req, authsvc_db_t *db,

@@ -172,10 +172,10 @@ int authsvc_flow_token_refresh(authsvc_request_t *req)
 
     rv = authsvc_bearer_token(req->headers_in, &token);
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authsvc_bearer_verify(req, token, 1, &claims);
+        rv = authsvc_bearer_verify_refresh(req, token, &claims);
     if (rv == AUTHSVC_BEARER_UNAVAILABLE)
         return authsvc_respond_unavailable(req);
-    if (rv != AUTHSVC_BEARER_OK && rv != AUTHSVC_BEARER_REVOKED)
+    if (rv != AUTHSVC_BEARER_OK)
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
     if (session_refresh_checked(req, db, claims, &rt))
         return req->status;

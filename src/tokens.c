@@ -74,8 +74,11 @@ const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
     return hex;
 }
 
-authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
-                                             const char *user_id, const authsvc_client_t *client)
+/* authsvc_login_principal, from the user's row when the caller has read it already
+ * (user_row NULL: read by user_id). */
+static authsvc_principal_t *login_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                            const char *user_id, apr_dbd_row_t *user_row,
+                                            const authsvc_client_t *client)
 {
     const char *member[] = {user_id, client->client_id};
     apr_dbd_row_t *row = NULL;
@@ -87,7 +90,8 @@ authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_
         authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
         return NULL;
     }
-    st = authsvc_principal_load(req, db, user_id, NULL, &pr);
+    st = user_row ? authsvc_principal_from_user(req, db, user_row, NULL, &pr)
+                  : authsvc_principal_load(req, db, user_id, NULL, &pr);
     if (st != AUTHSVC_OK || !authsvc_principal_may_login(pr)) {
         authsvc_respond_error(req, st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND
                                        ? AUTHSVC_E_USER_INACTIVE
@@ -97,24 +101,33 @@ authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_
     return pr;
 }
 
-/* Effective permissions: the role's, plus the user's allowed, minus the user's denied. */
+authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
+                                             const char *user_id, const authsvc_client_t *client)
+{
+    return login_principal(req, db, user_id, NULL, client);
+}
+
+authsvc_principal_t *authsvc_login_principal_from_user(authsvc_request_t *req,
+                                                       authsvc_db_t *db, apr_dbd_row_t *user_row,
+                                                       const authsvc_client_t *client)
+{
+    return login_principal(req, db, authsvc_db_column(db, user_row, AUTHSVC_USER_COL_ID),
+                           user_row, client);
+}
+
+/* Effective permissions: the role's, plus the user's allowed, minus the user's denied
+ * (the role's rows come first). */
 static cJSON *principal_permissions(authsvc_request_t *req, authsvc_db_t *db,
                                     const char *role_id, const char *user_tenant_id)
 {
     apr_hash_t *set = apr_hash_make(req->pool);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    const char *args[] = {role_id};
-    const char *ut_args[] = {user_tenant_id};
+    const char *args[] = {role_id, user_tenant_id};
     apr_hash_index_t *hi;
     cJSON *out = cJSON_CreateArray();
 
-    if (authsvc_db_select(db, req->pool, "authsvc_role_permissions", &res, 1, args) == AUTHSVC_OK)
-        while (authsvc_db_next_row(db, req->pool, res, &row))
-            apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING, "");
-    res = NULL;
-    row = NULL;
-    if (authsvc_db_select(db, req->pool, "authsvc_user_permissions", &res, 1, ut_args)
+    if (authsvc_db_select(db, req->pool, "authsvc_principal_permissions", &res, 2, args)
         == AUTHSVC_OK)
         while (authsvc_db_next_row(db, req->pool, res, &row))
             apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING,
@@ -167,46 +180,88 @@ static cJSON *principal_user_claims(apr_pool_t *p, authsvc_db_t *db, apr_dbd_row
     return claims;
 }
 
-authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
-                                        const char *user_id, const char *tenant_id,
-                                        authsvc_principal_t **out)
-{
-    const char *uargs[] = {user_id};
-    apr_dbd_row_t *row = NULL;
-    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, uargs);
-    const char *role_id, *targs[2];
+/* The first column of the membership in authsvc_user_with_tenant. */
+#define PRINCIPAL_MEMBERSHIP_COL (AUTHSVC_USER_COL_EXTERNAL_GROUPS + 1)
 
-    *out = NULL;
-    if (st != AUTHSVC_OK)
-        return st;
+/* A principal's user part, from a row of USER_COLUMNS. */
+static authsvc_principal_t *principal_user(authsvc_request_t *req, authsvc_db_t *db,
+                                           apr_dbd_row_t *row)
+{
+    authsvc_principal_t *pr = apr_pcalloc(req->pool, sizeof(*pr));
+
     pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
     pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
     pr->claims = authsvc_json_own(req->pool, principal_user_claims(req->pool, db, row));
-    if (!tenant_id)
-        tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
-    if (!tenant_id)
+    return pr;
+}
+
+/* The membership part, from the columns of authsvc_user_tenant_by_user_tenant starting
+ * at column first; NOT_FOUND when they are NULL (no such membership). */
+static authsvc_status_t principal_membership(authsvc_request_t *req, authsvc_db_t *db,
+                                             authsvc_principal_t *pr, apr_dbd_row_t *row,
+                                             int first)
+{
+    const char *role_id;
+
+    pr->user_tenant_id = authsvc_db_column(db, row, first);
+    if (!pr->user_tenant_id)
         return AUTHSVC_NOT_FOUND;
-    targs[0] = user_id;
-    targs[1] = tenant_id;
-    row = NULL;
-    st = authsvc_db_select_one(db, req->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
-    if (st != AUTHSVC_OK)
-        return st;
-    pr->user_tenant_id = authsvc_db_column(db, row, 0);
-    pr->tenant_id = authsvc_db_column(db, row, 2);
-    role_id = authsvc_db_column(db, row, 3);
-    pr->role_name = authsvc_db_column(db, row, 4);
-    pr->status = (int)authsvc_db_column_int(db, row, 5, AUTHSVC_USER_REGISTERED);
+    pr->tenant_id = authsvc_db_column(db, row, first + 2);
+    role_id = authsvc_db_column(db, row, first + 3);
+    pr->role_name = authsvc_db_column(db, row, first + 4);
+    pr->status = (int)authsvc_db_column_int(db, row, first + 5, AUTHSVC_USER_REGISTERED);
     cJSON_AddStringToObject(pr->claims, "tenantId", pr->tenant_id);
     cJSON_AddStringToObject(pr->claims, "userTenantId", pr->user_tenant_id);
     cJSON_AddStringToObject(pr->claims, "role", pr->role_name ? pr->role_name : "");
     cJSON_AddNumberToObject(pr->claims, "status", pr->status);
     cJSON_AddItemToObject(pr->claims, "permissions",
                           principal_permissions(req, db, role_id, pr->user_tenant_id));
-    *out = pr;
     return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
+                                        const char *user_id, const char *tenant_id,
+                                        authsvc_principal_t **out)
+{
+    const char *args[] = {user_id, tenant_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_user_with_tenant", &row,
+                                                2, args);
+    authsvc_principal_t *pr;
+
+    *out = NULL;
+    if (st != AUTHSVC_OK)
+        return st;
+    pr = principal_user(req, db, row);
+    st = principal_membership(req, db, pr, row, PRINCIPAL_MEMBERSHIP_COL);
+    if (st == AUTHSVC_OK)
+        *out = pr;
+    return st;
+}
+
+authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_t *db,
+                                             apr_dbd_row_t *row, const char *tenant_id,
+                                             authsvc_principal_t **out)
+{
+    authsvc_principal_t *pr = principal_user(req, db, row);
+    const char *targs[2];
+    authsvc_status_t st;
+
+    *out = NULL;
+    if (!tenant_id)
+        tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+    if (!tenant_id)
+        return AUTHSVC_NOT_FOUND;
+    targs[0] = pr->user_id;
+    targs[1] = tenant_id;
+    row = NULL;
+    st = authsvc_db_select_one(db, req->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
+    if (st == AUTHSVC_OK)
+        st = principal_membership(req, db, pr, row, 0);
+    if (st == AUTHSVC_OK)
+        *out = pr;
+    return st;
 }
 
 int authsvc_principal_may_login(const authsvc_principal_t *pr)

@@ -524,6 +524,20 @@ def test_refresh_keeps_working_along_the_chain(api):
         api.assert_live(pair["accessToken"])
 
 
+def test_refresh_takes_a_revoked_access_token_with_its_refresh_token(api, backend):
+    # The access token's revocation is not the refresh token's: /auth/me refuses the
+    # access token, token-refresh still rotates the pair it belongs to.
+    pair = api.session("alice")
+    jti = jwt_payload(pair["accessToken"])["jti"]
+    now = int(time.time() * 1000)
+    backend.query("INSERT INTO revoked_tokens (jti, expires_at, revoked_at) "
+                  "VALUES ('%s', %d, %d)" % (jti, now + 3600 * 1000, now))
+    r = api.me(pair["accessToken"])
+    assert_error(r, 401, "TokenRevoked", r.json["error"]["message"])
+    doc = assert_token_response(api.refresh(pair["refreshToken"], pair["accessToken"]))
+    api.assert_live(doc["accessToken"])
+
+
 def test_refresh_with_another_users_access_token(api):
     """T-26"""
     alice = api.session("alice")
@@ -674,6 +688,28 @@ def test_switch_token_to_a_tenant_the_user_is_in(api, accounts):
     assert me["id"] == accounts["alice"].id, me
     assert me.get("role") == "member", me
     assert "ViewLoginActivity" not in me["permissions"], me
+
+
+def test_permissions_are_the_roles_plus_allowed_minus_denied(api, accounts, backend):
+    # The role admin of t1 grants ViewLoginActivity; the user's own rows add one
+    # permission and take the role's away. Every route that builds claims agrees.
+    (user,) = add_users(backend, accounts, ["perms-%s" % secrets.token_hex(3)])
+    rows = backend.query("SELECT id FROM user_tenants WHERE user_id = '%s'" % user.id)
+    assert len(rows) == 1, rows
+    now = int(time.time() * 1000)
+    for permission, allowed in (("ExportReports", 1), ("ViewLoginActivity", 0)):
+        backend.query("INSERT INTO user_permissions (user_tenant_id, permission, allowed, "
+                      "created_at) VALUES ('%s', '%s', %d, %d)"
+                      % (rows[0][0], permission, allowed, now))
+    pair = api.session(user.username)
+    assert api.assert_live(pair["accessToken"])["permissions"] == ["ExportReports"]
+    doc = assert_token_response(api.token(api.code(user.username)))
+    assert api.assert_live(doc["accessToken"])["permissions"] == ["ExportReports"]
+    doc = assert_token_response(api.refresh(pair["refreshToken"], pair["accessToken"]))
+    assert api.assert_live(doc["accessToken"])["permissions"] == ["ExportReports"]
+    # alice has no rows of her own: the role's set
+    assert api.assert_live(api.session("alice")["accessToken"])["permissions"] \
+        == ["ViewLoginActivity"]
 
 
 # ---- PATCH /auth/change-password ------------------------------------------------------------
