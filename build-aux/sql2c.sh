@@ -1,7 +1,7 @@
 #!/bin/sh
 # Prints a C file holding every migration under SQLDIR as a string literal, so the
 # admin CLI needs no data files at run time.
-#   usage: sh build-aux/sql2c.sh SQLDIR > src/migrations_data.c
+#   usage: sh build-aux/sql2c.sh SQLDIR > src/db/migrations_data.c
 # SQLDIR/sqlite/NNN_name.sql and SQLDIR/pgsql/NNN_name.sql: NNN is the version.
 # POSIX sh and sed only.
 set -e

@@ -38,9 +38,10 @@ typedef enum {
 apr_size_t authsvc_metrics_bytes(void);
 
 /* The metrics in mem (authsvc_metrics_bytes() bytes, aligned as malloc aligns): laid
- * out empty when fresh, else kept (a graceful restart); either way every tag of the
- * route table gets its family. Run in the parent, before children exist. */
-authsvc_metrics_t *authsvc_metrics_init(void *mem, int fresh);
+ * out empty when fresh, else kept (a graceful restart); either way every tag (the route
+ * table's, NULL entries skipped) gets its family. Run in the parent, before children exist. */
+authsvc_metrics_t *authsvc_metrics_init(void *mem, int fresh, const char *const *tags,
+                                        apr_size_t count);
 
 /* One more of what metric counts (m may be NULL: metrics not configured). */
 void authsvc_metrics_count(authsvc_metrics_t *m, authsvc_metric_t metric);

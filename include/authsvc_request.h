@@ -8,17 +8,10 @@
 #include <apr_tables.h>
 #include <cjson/cJSON.h>
 #include "authsvc_config.h"
+#include "authsvc_context.h"
 #include "authsvc_db.h"
 #include "authsvc_error.h"
 #include "authsvc_route.h"
-
-typedef enum {
-    AUTHSVC_LOG_ERROR,
-    AUTHSVC_LOG_WARNING,
-    AUTHSVC_LOG_NOTICE,
-    AUTHSVC_LOG_INFO,
-    AUTHSVC_LOG_DEBUG
-} authsvc_log_level_t;
 
 /* Work a flow hands to the child's background worker (see authsvc_deferred.h). */
 typedef void (*authsvc_deferred_fn)(authsvc_request_t *job);
@@ -28,6 +21,8 @@ struct authsvc_request {
     const char *method;
     const char *path;                 /* relative to AuthsvcBasePath */
     const authsvc_route_t *route;
+    const authsvc_route_t *routes;    /* the table route came from (discovery, callbacks) */
+    apr_size_t route_count;
     authsvc_capture_t captures[AUTHSVC_PATH_CAPTURES_MAX];
     int ncaptures;
     apr_table_t *query;               /* decoded query parameters, each at most once */
@@ -66,7 +61,14 @@ struct authsvc_request {
     const char *body_out;             /* NULL: no body (204, 303) */
     apr_size_t body_out_len;
     apr_table_t *headers_out;
+
+    /* The same request as a service context (authsvc_request_context fills it). */
+    authsvc_context_t ctx;
 };
+
+/* The request's service context: pool, config, client, and the request's own db(),
+ * log() and revoked(). Filled on first use; the request must be filled in already. */
+authsvc_context_t *authsvc_request_context(authsvc_request_t *req);
 
 /* Answers status with item as JSON (item stays owned by the caller). Returns status. */
 int authsvc_respond_json(authsvc_request_t *req, int status, const cJSON *item);

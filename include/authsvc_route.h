@@ -80,6 +80,9 @@ typedef struct {
 /* The service's table (routes.c). */
 const authsvc_route_t *authsvc_routes(apr_size_t *count);
 
+/* The table's metric tags, one per row (NULL where a row has none), for the metrics. */
+const char *const *authsvc_routes_tags(apr_pool_t *p, apr_size_t *count);
+
 /* Matches method + path against table. HEAD matches GET rows. Captures are
  * pool-allocated and never contain '/'. */
 authsvc_route_result_t authsvc_router_match(apr_pool_t *p, const authsvc_route_t *table,

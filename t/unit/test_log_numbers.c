@@ -46,25 +46,40 @@ static int log_numbers_scan(apr_pool_t *p, const char *dir, const char *name, ap
     return found;
 }
 
-static void test_log_numbers_are_unique(void)
+/* Scans every .c file under dir and its sub-folders; returns the numbers found. */
+static int log_numbers_scan_tree(apr_pool_t *p, const char *dir, apr_hash_t *seen,
+                                 apr_array_header_t *dups, int *files)
 {
-    apr_pool_t *p = authsvc_test_pool();
-    const char *dir = AUTHSVC_SOURCE_DIR "/src";
-    apr_hash_t *seen = apr_hash_make(p);
-    apr_array_header_t *dups = apr_array_make(p, 4, sizeof(const char *));
     apr_dir_t *d = NULL;
     apr_finfo_t fi;
-    int files = 0, found = 0, i;
+    int found = 0;
 
-    CU_ASSERT_EQUAL_FATAL(apr_dir_open(&d, dir, p), APR_SUCCESS);
+    if (apr_dir_open(&d, dir, p) != APR_SUCCESS)
+        return 0;
     while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS) {
         apr_size_t len = strlen(fi.name);
+        if (fi.filetype == APR_DIR && fi.name[0] != '.') {
+            found += log_numbers_scan_tree(p, apr_pstrcat(p, dir, "/", fi.name, NULL), seen,
+                                           dups, files);
+            continue;
+        }
         if (fi.filetype != APR_REG || len < 3 || strcmp(fi.name + len - 2, ".c") != 0)
             continue;
-        files++;
+        (*files)++;
         found += log_numbers_scan(p, dir, fi.name, seen, dups);
     }
     apr_dir_close(d);
+    return found;
+}
+
+static void test_log_numbers_are_unique(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    apr_hash_t *seen = apr_hash_make(p);
+    apr_array_header_t *dups = apr_array_make(p, 4, sizeof(const char *));
+    int files = 0, found, i;
+
+    found = log_numbers_scan_tree(p, AUTHSVC_SOURCE_DIR "/src", seen, dups, &files);
     CU_ASSERT(files > 20);
     CU_ASSERT(found > 50); /* the scan did read the sources */
     for (i = 0; i < dups->nelts; i++)

@@ -9,12 +9,22 @@
 #include <apr_strings.h>
 
 #include "authsvc_metrics.h"
+#include "authsvc_route.h"
 #include "unit.h"
+
+/* The block laid out for the service's route table, as the module does. */
+static authsvc_metrics_t *metrics_init(void *mem, int fresh)
+{
+    apr_size_t count;
+    const char *const *tags = authsvc_routes_tags(authsvc_test_pool(), &count);
+
+    return authsvc_metrics_init(mem, fresh, tags, count);
+}
 
 static authsvc_metrics_t *metrics_new(void)
 {
     void *mem = apr_pcalloc(authsvc_test_pool(), authsvc_metrics_bytes());
-    return authsvc_metrics_init(mem, 1);
+    return metrics_init(mem, 1);
 }
 
 static const char *text_of(const authsvc_metrics_t *m)
@@ -88,14 +98,14 @@ static void test_metrics_single_counters_and_gauges(void)
 static void test_metrics_are_kept_across_a_reinit(void)
 {
     void *mem = apr_pcalloc(authsvc_test_pool(), authsvc_metrics_bytes());
-    authsvc_metrics_t *m = authsvc_metrics_init(mem, 1);
+    authsvc_metrics_t *m = metrics_init(mem, 1);
 
     authsvc_metrics_count(m, AUTHSVC_METRIC_TOKENS_REVOKED);
     authsvc_metrics_request(m, "DiscoveryController", 200, 5);
-    m = authsvc_metrics_init(mem, 0);
+    m = metrics_init(mem, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "authsvc_tokens_total{event=\"revoked\"} 1\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "{family=\"DiscoveryController\",code=\"200\"} 1"));
-    m = authsvc_metrics_init(mem, 1);
+    m = metrics_init(mem, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "authsvc_tokens_total{event=\"revoked\"} 0\n"));
 }
 
@@ -111,7 +121,7 @@ static void test_metrics_are_summed_over_processes(void)
     int c, i, status, ok = 1;
 
     CU_ASSERT_FATAL(mem != MAP_FAILED);
-    m = authsvc_metrics_init(mem, 1);
+    m = metrics_init(mem, 1);
     for (c = 0; c < CHILDREN; c++) {
         pids[c] = fork();
         if (pids[c] == 0) {

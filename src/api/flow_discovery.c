@@ -65,11 +65,9 @@ int authsvc_flow_jwks(authsvc_request_t *req)
 
 int authsvc_flow_openapi(authsvc_request_t *req)
 {
-    apr_size_t count;
-    const authsvc_route_t *table = authsvc_routes(&count);
-
     return authsvc_respond_json(req, 200,
-                                authsvc_openapi_document(req->pool, table, count, req->base_url));
+                                authsvc_openapi_document(req->pool, req->routes,
+                                                         req->route_count, req->base_url));
 }
 
 int authsvc_flow_health_live(authsvc_request_t *req)

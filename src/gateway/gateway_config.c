@@ -22,6 +22,14 @@ static authsvc_gateway_server_t *gateway_server(cmd_parms *cmd)
     return c->gateway;
 }
 
+const char *authsvc_gateway_portal_path(const server_rec *s)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
+    const authsvc_gateway_server_t *g = c->gateway;
+
+    return g->portal_path_set ? g->portal_path : AUTHSVC_GATEWAY_PORTAL_DEFAULT;
+}
+
 static authsvc_gateway_dir_t *gateway_dir(void *dconf)
 {
     return ((authsvc_dir_config_t *)dconf)->gateway;

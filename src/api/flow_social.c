@@ -22,12 +22,12 @@
 #define BINDING_COOKIE "authsvc_social_"
 
 /* The path of the provider's callback route (the route table's provider column). */
-static const char *social_callback_path(const char *provider)
+static const char *social_callback_path(const authsvc_request_t *req, const char *provider)
 {
-    apr_size_t i, count;
-    const authsvc_route_t *routes = authsvc_routes(&count);
+    const authsvc_route_t *routes = req->routes;
+    apr_size_t i;
 
-    for (i = 0; i < count; i++)
+    for (i = 0; i < req->route_count; i++)
         if (routes[i].handler == authsvc_flow_social_callback && routes[i].provider
             && strcmp(routes[i].provider, provider) == 0)
             return routes[i].path;
@@ -55,7 +55,7 @@ static const authsvc_social_provider_t *social_provider(authsvc_request_t *req)
 static const char *social_redirect_uri(const authsvc_request_t *req,
                                        const authsvc_social_provider_t *provider)
 {
-    const char *callback = social_callback_path(req->route->provider);
+    const char *callback = social_callback_path(req, req->route->provider);
 
     if (provider->redirect_uri)
         return provider->redirect_uri;

@@ -72,19 +72,6 @@ static const char *set_issuer(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-const char *authsvc_config_number(cmd_parms *cmd, const char *arg, long min, long max,
-                                  long *out)
-{
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-
-    if (*arg == '\0' || *end != '\0' || v < min || v > max)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from %ld to %ld",
-                            cmd->cmd->name, arg, min, max);
-    *out = (long)v;
-    return NULL;
-}
-
 static const char *set_lifetime(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_server_config_t *c = config_server(cmd);

@@ -7,7 +7,6 @@
 #include <apr_tables.h>
 
 #include "authsvc_metrics.h"
-#include "authsvc_route.h"
 
 #define METRICS_MAGIC 0x61757468737663aULL /* layout version 1 */
 #define FAMILIES_MAX 48
@@ -92,11 +91,11 @@ static void metrics_family_add(authsvc_metrics_t *m, const char *name)
     __atomic_store_n(&m->families, n + 1, __ATOMIC_RELEASE);
 }
 
-authsvc_metrics_t *authsvc_metrics_init(void *mem, int fresh)
+authsvc_metrics_t *authsvc_metrics_init(void *mem, int fresh, const char *const *tags,
+                                        apr_size_t count)
 {
     authsvc_metrics_t *m = mem;
-    apr_size_t i, count;
-    const authsvc_route_t *routes = authsvc_routes(&count);
+    apr_size_t i;
 
     if (fresh || m->magic != METRICS_MAGIC) {
         memset(m, 0, sizeof(*m));
@@ -104,8 +103,8 @@ authsvc_metrics_t *authsvc_metrics_init(void *mem, int fresh)
         metrics_family_add(m, "unrouted");
     }
     for (i = 0; i < count; i++)
-        if (routes[i].tag)
-            metrics_family_add(m, routes[i].tag);
+        if (tags[i])
+            metrics_family_add(m, tags[i]);
     return m;
 }
 

@@ -371,6 +371,8 @@ static int gate_route(authsvc_request_t *req, request_rec *r, const char *path)
         break;
     }
     req->route = match.route;
+    req->routes = table;
+    req->route_count = count;
     req->path = path;
     memcpy(req->captures, match.captures, sizeof(match.captures));
     req->ncaptures = match.ncaptures;

@@ -283,3 +283,15 @@ const authsvc_route_t *authsvc_routes(apr_size_t *count)
     *count = sizeof(routes) / sizeof(routes[0]);
     return routes;
 }
+
+const char *const *authsvc_routes_tags(apr_pool_t *p, apr_size_t *count)
+{
+    const char **tags;
+    apr_size_t i;
+
+    *count = sizeof(routes) / sizeof(routes[0]);
+    tags = apr_palloc(p, *count * sizeof(*tags));
+    for (i = 0; i < *count; i++)
+        tags[i] = routes[i].tag;
+    return tags;
+}

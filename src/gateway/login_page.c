@@ -42,12 +42,6 @@ static const authsvc_gateway_server_t *portal_config(const server_rec *s)
     return c->gateway;
 }
 
-const char *authsvc_gateway_portal_path(const server_rec *s)
-{
-    const authsvc_gateway_server_t *g = portal_config(s);
-    return g->portal_path_set ? g->portal_path : AUTHSVC_GATEWAY_PORTAL_DEFAULT;
-}
-
 static const char *const portal_head =
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

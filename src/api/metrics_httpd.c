@@ -13,6 +13,7 @@
 #include "authsvc_log.h"
 #include "authsvc_metrics.h"
 #include "authsvc_metrics_httpd.h"
+#include "authsvc_route.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -25,6 +26,7 @@ static authsvc_metrics_t *metrics_block(server_rec *s)
     apr_pool_t *process_pool = s->process->pool;
     apr_shm_t *shm = NULL;
     void *data = NULL;
+    apr_size_t count;
     int fresh = 0;
 
     apr_pool_userdata_get(&data, METRICS_KEY, process_pool);
@@ -38,7 +40,8 @@ static authsvc_metrics_t *metrics_block(server_rec *s)
         apr_pool_userdata_set(shm, METRICS_KEY, apr_pool_cleanup_null, process_pool);
         fresh = 1;
     }
-    return authsvc_metrics_init(apr_shm_baseaddr_get(shm), fresh);
+    return authsvc_metrics_init(apr_shm_baseaddr_get(shm), fresh,
+                                authsvc_routes_tags(s->process->pconf, &count), count);
 }
 
 int authsvc_metrics_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
