@@ -1,5 +1,6 @@
-/* Typed helpers for users: the rows of a new user, where sign-ups are placed, and the
- * look-up by username. */
+/* Typed helpers for users: the rows of a new user, where sign-ups are placed, the
+ * look-up by username, authsvc-admin's listing and what it changes of an account
+ * (memberships' status, password, lockout, second factor, deletion). */
 #include <string.h>
 
 #include <apr_strings.h>
