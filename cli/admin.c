@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,6 +30,11 @@
 #include "authsvc_admin.h"
 #include "authsvc_config.h"
 #include "authsvc_db.h"
+#include "authsvc_db_activity_report.h"
+#include "authsvc_db_clients.h"
+#include "authsvc_db_roles.h"
+#include "authsvc_db_tenants.h"
+#include "authsvc_db_user_links.h"
 #include "authsvc_db_users.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_json.h"
@@ -784,19 +790,27 @@ static int open_db(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t
     return AUTHSVC_ADMIN_OK;
 }
 
-/* Looks up one row by a catalogue statement: 0 and *row, 1 after reporting absence
+/* The outcome of a look-up of key: 0 when it found it, 1 after reporting its absence
  * (missing, printf-style with one %s for the shown key) or a database failure. */
-static int find_row(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, int nargs,
-                    const char **args, const char *missing, apr_dbd_row_t **row)
+static int found(authsvc_admin_t *ctx, authsvc_db_t *db, authsvc_status_t st,
+                 const char *missing, const char *key)
 {
-    authsvc_status_t st = authsvc_db_select_one(db, ctx->pool, label, row, nargs, args);
-
-    if (st == AUTHSVC_NOT_FOUND && missing != NULL) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, missing,
-                    shown(ctx->pool, args[nargs - 1]));
+    if (st == AUTHSVC_NOT_FOUND) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, missing, shown(ctx->pool, key));
     }
-    return st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND ? AUTHSVC_ADMIN_OK
-                                                     : db_failure(ctx, db, st, NULL);
+    return st == AUTHSVC_OK ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
+}
+
+/* The outcome of a look-up of key that should find nothing: 0 when it found nothing, 1
+ * after reporting that it exists (exists has one %s for the shown key) or a database
+ * failure. */
+static int absent(authsvc_admin_t *ctx, authsvc_db_t *db, authsvc_status_t st,
+                  const char *exists, const char *key)
+{
+    if (st == AUTHSVC_OK) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, exists, shown(ctx->pool, key));
+    }
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
 }
 
 /* The user named username (any case) into *user; reports an unknown user or a database
@@ -811,20 +825,6 @@ static int find_user(authsvc_admin_t *ctx, authsvc_db_t *db, const char *usernam
                     shown(ctx->pool, username_key(ctx->pool, username)));
     }
     return st == AUTHSVC_OK ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
-}
-
-/* 0 when nothing answers label(args); 1 after reporting that it exists (exists has one
- * %s for the shown key) or a database failure. */
-static int require_absent(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label,
-                          int nargs, const char **args, const char *exists)
-{
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, label, nargs, args, NULL, &row);
-
-    if (rc == AUTHSVC_ADMIN_OK && row != NULL) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, exists, shown(ctx->pool, args[nargs - 1]));
-    }
-    return rc;
 }
 
 typedef authsvc_status_t (*write_fn)(authsvc_db_t *db, apr_pool_t *p, void *data);
@@ -843,11 +843,6 @@ static authsvc_status_t write_all(authsvc_db_t *db, apr_pool_t *p, write_fn fn, 
         return st;
     }
     return authsvc_db_commit(db);
-}
-
-static const char *now_text(apr_pool_t *p)
-{
-    return authsvc_db_int_arg(p, authsvc_db_now_ms());
 }
 
 /* ---------------------------------------------------------------- migrate */
@@ -919,15 +914,15 @@ typedef struct {
 static authsvc_status_t tenant_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     tenant_input_t *in = data;
-    const char *now = now_text(p);
-    const char *args[] = {in->id, in->key, in->name, "1", now, now};
+    authsvc_db_tenant_t tenant = {in->id, in->key, in->name, 1};
 
-    return authsvc_db_exec(db, p, "authsvc_tenant_insert", NULL, 6, args);
+    return authsvc_db_tenant_create(db, p, &tenant);
 }
 
 int authsvc_admin_tenant_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     const admin_command_t *cmd = find_command("tenant", "add");
+    authsvc_db_tenant_t existing;
     tenant_input_t in;
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
@@ -947,8 +942,8 @@ int authsvc_admin_tenant_add(authsvc_admin_t *ctx, int argc, const char *const *
                                      "characters or blanks at either end");
     }
     if ((rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
-        || (rc = require_absent(ctx, db, "authsvc_tenant_by_key", 1, &in.key,
-                                "tenant '%s' exists")) != AUTHSVC_ADMIN_OK) {
+        || (rc = absent(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, in.key, &existing),
+                        "tenant '%s' exists", in.key)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     if ((in.id = authsvc_uuid_v4(ctx->pool)) == NULL) {
@@ -973,16 +968,9 @@ typedef struct {
 static authsvc_status_t role_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     role_input_t *in = data;
-    const char *now = now_text(p);
-    const char *args[] = {in->id, in->tenant_id, in->name, now, now};
-    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_role_insert", NULL, 5, args);
-    int i;
+    authsvc_db_role_new_t role = {in->id, in->tenant_id, in->name, in->permissions};
 
-    for (i = 0; st == AUTHSVC_OK && i < in->permissions->nelts; i++) {
-        const char *perm[] = {in->id, APR_ARRAY_IDX(in->permissions, i, const char *)};
-        st = authsvc_db_exec(db, p, "authsvc_role_permission_insert", NULL, 2, perm);
-    }
-    return st;
+    return authsvc_db_role_create(db, p, &role);
 }
 
 static int role_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, role_input_t *in)
@@ -1008,10 +996,11 @@ int authsvc_admin_role_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     const admin_command_t *cmd = find_command("role", "add");
     role_input_t in;
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *tenant = NULL;
+    authsvc_db_tenant_t tenant;
+    authsvc_db_role_t existing;
     apr_table_t *opts;
     authsvc_status_t st;
-    const char *key, *args[2];
+    const char *key;
     int rc = parse_command(ctx, "role", "add", argc, argv, &opts);
 
     if (rc != PARSED) {
@@ -1022,15 +1011,14 @@ int authsvc_admin_role_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     in.permissions = option_values(ctx->pool, opts, "permission");
     if ((rc = role_validate(ctx, cmd, &in)) != AUTHSVC_ADMIN_OK
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
-        || (rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &key, "unknown tenant '%s'",
-                          &tenant)) != AUTHSVC_ADMIN_OK) {
+        || (rc = found(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, key, &tenant),
+                       "unknown tenant '%s'", key)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in.tenant_id = authsvc_db_column(db, tenant, 0);
-    args[0] = in.tenant_id;
-    args[1] = in.name;
-    if ((rc = require_absent(ctx, db, "authsvc_role_by_name", 2, args,
-                             "role '%s' exists in that tenant")) != AUTHSVC_ADMIN_OK) {
+    in.tenant_id = tenant.id;
+    st = authsvc_db_role_by_name(db, ctx->pool, in.tenant_id, in.name, &existing);
+    if ((rc = absent(ctx, db, st, "role '%s' exists in that tenant", in.name))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     if ((in.id = authsvc_uuid_v4(ctx->pool)) == NULL) {
@@ -1056,14 +1044,11 @@ typedef struct {
 static authsvc_status_t client_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     client_input_t *in = data;
-    const char *now = now_text(p);
-    const char *args[] = {in->client_id, in->secret_hash,
-                          in->is_public ? "public" : "confidential", in->redirect_url,
-                          authsvc_db_int_arg(p, in->access_ttl),
-                          authsvc_db_int_arg(p, in->refresh_ttl),
-                          authsvc_db_int_arg(p, in->code_ttl), now, now};
+    authsvc_db_client_t client = {in->client_id, in->secret_hash,
+                                  in->is_public ? "public" : "confidential", in->redirect_url,
+                                  in->access_ttl, in->refresh_ttl, in->code_ttl};
 
-    return authsvc_db_exec(db, p, "authsvc_client_insert", NULL, 9, args);
+    return authsvc_db_client_create(db, p, &client);
 }
 
 /* A lifetime option: its value in [1, max], the default when absent, -1 when bad. */
@@ -1122,6 +1107,7 @@ static int client_make_secret(authsvc_admin_t *ctx, client_input_t *in)
 int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     const admin_command_t *cmd = find_command("client", "add");
+    authsvc_db_client_t existing;
     client_input_t in;
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
@@ -1130,8 +1116,9 @@ int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *
 
     if (rc != PARSED || (rc = client_validate(ctx, cmd, opts, &in)) != AUTHSVC_ADMIN_OK
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
-        || (rc = require_absent(ctx, db, "authsvc_client_by_client_id", 1, &in.client_id,
-                                "client '%s' exists")) != AUTHSVC_ADMIN_OK
+        || (rc = absent(ctx, db,
+                        authsvc_db_client_by_id(db, ctx->pool, in.client_id, &existing),
+                        "client '%s' exists", in.client_id)) != AUTHSVC_ADMIN_OK
         || (rc = client_make_secret(ctx, &in)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
@@ -1211,33 +1198,33 @@ static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_t
 /* Checks that the tenant, role and clients exist and the username is free. */
 static int user_resolve(authsvc_admin_t *ctx, authsvc_db_t *db, user_input_t *in)
 {
-    apr_dbd_row_t *row = NULL;
-    const char *args[2], *key = username_key(ctx->pool, in->username);
+    authsvc_db_tenant_t tenant;
+    authsvc_db_role_t role;
+    authsvc_db_client_t client;
+    authsvc_db_user_t user;
+    const char *key = username_key(ctx->pool, in->username), *client_id;
     int rc, i;
 
-    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &in->tenant_key,
-                       "unknown tenant '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = found(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, in->tenant_key, &tenant),
+                    "unknown tenant '%s'", in->tenant_key)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in->tenant_id = args[0] = authsvc_db_column(db, row, 0);
-    args[1] = in->role_name;
-    if ((rc = find_row(ctx, db, "authsvc_role_by_name", 2, args,
-                       "unknown role '%s' in that tenant", &row)) != AUTHSVC_ADMIN_OK) {
+    in->tenant_id = tenant.id;
+    if ((rc = found(ctx, db,
+                    authsvc_db_role_by_name(db, ctx->pool, in->tenant_id, in->role_name, &role),
+                    "unknown role '%s' in that tenant", in->role_name)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in->role_id = authsvc_db_column(db, row, 0);
+    in->role_id = role.id;
     for (i = 0; i < in->clients->nelts; i++) {
-        if ((rc = find_row(ctx, db, "authsvc_client_by_client_id", 1,
-                           &APR_ARRAY_IDX(in->clients, i, const char *), "unknown client '%s'",
-                           &row)) != AUTHSVC_ADMIN_OK) {
+        client_id = APR_ARRAY_IDX(in->clients, i, const char *);
+        if ((rc = found(ctx, db, authsvc_db_client_by_id(db, ctx->pool, client_id, &client),
+                        "unknown client '%s'", client_id)) != AUTHSVC_ADMIN_OK) {
             return rc;
         }
     }
-    if ((rc = require_absent(ctx, db, "authsvc_user_by_username", 1, &key,
-                             "a user named '%s' exists")) != AUTHSVC_ADMIN_OK) {
-        return rc;
-    }
-    return AUTHSVC_ADMIN_OK;
+    return absent(ctx, db, authsvc_db_user_by_username(db, ctx->pool, key, &user),
+                  "a user named '%s' exists", key);
 }
 
 /* Reads one line (without its end) into buf[size]: 0, or -1 when longer than size - 1
@@ -1410,35 +1397,37 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
 
 /* ---------------------------------------------------------------- listing: text or JSON */
 
-/* How a column of a listing reads: its value as the database gives it, and as shown. */
+/* How a field of a listing's row (a struct from src/db/) reads: its C type, and how it
+ * is shown. */
 typedef enum {
-    COL_TEXT,          /* text, or null */
-    COL_NUMBER,        /* an integer */
-    COL_TIME,          /* epoch ms: ISO 8601 UTC; 0 or NULL is null */
-    COL_LOCK,          /* epoch ms of a lock: ISO 8601 while in the future, else null */
-    COL_USER_STATUS,   /* user_tenants.status: its name */
-    COL_TENANT_STATUS, /* tenants.status: active or disabled */
-    COL_FLAG           /* 0 or 1: false or true */
+    COL_TEXT,          /* const char *: text, or null */
+    COL_NUMBER,        /* long long: an integer */
+    COL_TIME,          /* long long, epoch ms: ISO 8601 UTC; 0 is null */
+    COL_LOCK,          /* long long, epoch ms of a lock: ISO 8601 while in the future */
+    COL_USER_STATUS,   /* int, user_tenants.status: its name; negative (none) is null */
+    COL_TENANT_STATUS, /* int, tenants.status: active or disabled */
+    COL_FLAG           /* int, 0 or 1: false or true */
 } column_kind_t;
 
 typedef struct {
     const char *name; /* the JSON key; upper case, the text header */
-    int index;        /* in the row */
+    size_t offset;    /* of the field in the row's struct */
     column_kind_t kind;
 } column_t;
 
+#define COLUMN(name, type, field, kind) {name, offsetof(type, field), kind}
 #define COLUMNS_END {NULL, 0, COL_TEXT}
 
-static cJSON *column_value(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row,
-                           const column_t *col)
+static cJSON *column_value(authsvc_admin_t *ctx, const void *row, const column_t *col)
 {
-    const char *v = authsvc_db_column(db, row, col->index);
-    long long n = v != NULL ? apr_atoi64(v) : 0;
+    const void *field = (const char *)row + col->offset;
+    const char *text = col->kind == COL_TEXT ? *(const char *const *)field : NULL;
+    long long n = col->kind == COL_NUMBER || col->kind == COL_TIME || col->kind == COL_LOCK
+                      ? *(const long long *)field : 0;
+    int i = col->kind >= COL_USER_STATUS ? *(const int *)field : 0;
 
-    if (v == NULL) {
-        return col->kind == COL_NUMBER ? cJSON_CreateNumber(0) : cJSON_CreateNull();
-    }
     switch (col->kind) {
+    case COL_TEXT: return text != NULL ? cJSON_CreateString(text) : cJSON_CreateNull();
     case COL_NUMBER: return cJSON_CreateNumber((double)n);
     case COL_TIME:
         return n > 0 ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
@@ -1446,36 +1435,40 @@ static cJSON *column_value(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t
     case COL_LOCK:
         return n > authsvc_db_now_ms() ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
                                        : cJSON_CreateNull();
-    case COL_USER_STATUS: return cJSON_CreateString(status_name(ctx->pool, v));
-    case COL_TENANT_STATUS: return cJSON_CreateString(n == 1 ? "active" : "disabled");
-    case COL_FLAG: return cJSON_CreateBool(n != 0);
-    default: return cJSON_CreateString(v);
+    case COL_USER_STATUS:
+        return i >= 0 ? cJSON_CreateString(status_name(ctx->pool, apr_itoa(ctx->pool, i)))
+                      : cJSON_CreateNull();
+    case COL_TENANT_STATUS: return cJSON_CreateString(i == 1 ? "active" : "disabled");
+    default: return cJSON_CreateBool(i != 0);
     }
 }
 
 /* One row as an object of the columns' values. */
-static cJSON *row_object(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_row_t *row,
-                         const column_t *cols)
+static cJSON *row_object(authsvc_admin_t *ctx, const void *row, const column_t *cols)
 {
     cJSON *obj = cJSON_CreateObject();
 
     for (; obj != NULL && cols->name != NULL; cols++) {
-        cJSON_AddItemToObject(obj, cols->name, column_value(ctx, db, row, cols));
+        cJSON_AddItemToObject(obj, cols->name, column_value(ctx, row, cols));
     }
     return obj;
 }
 
-/* Every row of res (read to the end) as an array of objects, owned by the pool. */
-static cJSON *rows_array(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+/* The element i of rows. */
+static const void *row_at(const apr_array_header_t *rows, int i)
+{
+    return rows->elts + (apr_size_t)i * (apr_size_t)rows->elt_size;
+}
+
+/* Every row as an array of objects, owned by the pool. */
+static cJSON *rows_array(authsvc_admin_t *ctx, const apr_array_header_t *rows,
                          const column_t *cols)
 {
     cJSON *all = authsvc_json_own(ctx->pool, cJSON_CreateArray());
-    apr_dbd_row_t *row = NULL;
+    int i;
 
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        if (all != NULL) {
-            cJSON_AddItemToArray(all, row_object(ctx, db, row, cols));
-        }
+    for (i = 0; all != NULL && i < rows->nelts; i++) {
+        cJSON_AddItemToArray(all, row_object(ctx, row_at(rows, i), cols));
     }
     return all;
 }
@@ -1552,61 +1545,51 @@ static void print_record(authsvc_admin_t *ctx, const cJSON *record)
     }
 }
 
-/* Runs a listing statement and prints its rows as a table, or as a JSON array. */
+/* Prints the rows a listing helper answered (st) as a table, or as a JSON array. */
 static int list_rows(authsvc_admin_t *ctx, authsvc_db_t *db, apr_table_t *opts,
-                     const char *label, int nargs, const char **args, const column_t *cols)
+                     authsvc_status_t st, const apr_array_header_t *rows, const column_t *cols)
 {
-    apr_dbd_results_t *res = NULL;
-    authsvc_status_t st = authsvc_db_select(db, ctx->pool, label, &res, nargs, args);
-    cJSON *rows;
+    cJSON *all;
 
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    rows = rows_array(ctx, db, res, cols);
-    if (rows == NULL) {
+    all = rows_array(ctx, rows, cols);
+    if (all == NULL) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
     }
     if (apr_table_get(opts, "json") != NULL) {
-        print_json(ctx, rows);
+        print_json(ctx, all);
     } else {
-        print_table(ctx, cols, rows);
+        print_table(ctx, cols, all);
     }
     return AUTHSVC_ADMIN_OK;
 }
 
-/* The one row label(args) answers as an object (1 after reporting its absence: missing
- * has one %s for the shown last argument). */
-static int record_of(authsvc_admin_t *ctx, authsvc_db_t *db, const char *label, int nargs,
-                     const char **args, const char *missing, const column_t *cols,
+/* The row as an object (1 after reporting a failure). */
+static int record_of(authsvc_admin_t *ctx, const void *row, const column_t *cols,
                      cJSON **record)
 {
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, label, nargs, args, missing, &row);
-
-    if (rc != AUTHSVC_ADMIN_OK) {
-        return rc;
-    }
-    *record = authsvc_json_own(ctx->pool, row_object(ctx, db, row, cols));
+    *record = authsvc_json_own(ctx->pool, row_object(ctx, row, cols));
     return *record != NULL ? AUTHSVC_ADMIN_OK : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
 }
 
-/* Adds the rows of label(args) to record as the array name; 1 after a database failure. */
+/* Adds the rows a helper answered (st) to record as the array name: objects, or the
+ * values of a single column; 1 after a database failure. */
 static int record_add_rows(authsvc_admin_t *ctx, authsvc_db_t *db, cJSON *record,
-                           const char *name, const char *label, int nargs, const char **args,
-                           const column_t *cols)
+                           const char *name, authsvc_status_t st,
+                           const apr_array_header_t *rows, const column_t *cols)
 {
-    apr_dbd_results_t *res = NULL;
-    authsvc_status_t st = authsvc_db_select(db, ctx->pool, label, &res, nargs, args);
-    apr_dbd_row_t *row = NULL;
     cJSON *list = cJSON_AddArrayToObject(record, name);
+    int i;
 
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    while (authsvc_db_next_row(db, ctx->pool, res, &row)) {
-        cJSON_AddItemToArray(list, cols[1].name != NULL ? row_object(ctx, db, row, cols)
-                                                        : column_value(ctx, db, row, cols));
+    for (i = 0; i < rows->nelts; i++) {
+        cJSON_AddItemToArray(list, cols[1].name != NULL
+                                       ? row_object(ctx, row_at(rows, i), cols)
+                                       : column_value(ctx, row_at(rows, i), cols));
     }
     return AUTHSVC_ADMIN_OK;
 }
@@ -1634,79 +1617,102 @@ static int command_start(authsvc_admin_t *ctx, const char *group, const char *na
     return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
 }
 
-/* A list command without filters: every row of label. */
+typedef authsvc_status_t (*list_fn)(authsvc_db_t *db, apr_pool_t *p, apr_array_header_t **rows);
+
+/* A list command without filters: every row fn answers. */
 static int list_all(authsvc_admin_t *ctx, const char *group, const char *name, int argc,
-                    const char *const *argv, const char *label, const column_t *cols)
+                    const char *const *argv, list_fn fn, const column_t *cols)
 {
     authsvc_db_t *db = NULL;
+    apr_array_header_t *rows = NULL;
     apr_table_t *opts;
+    authsvc_status_t st;
     int rc = command_start(ctx, group, name, argc, argv, &opts, &db);
-
-    return rc != PARSED ? rc : list_rows(ctx, db, opts, label, 0, NULL, cols);
-}
-
-/* The start of a show command: the record label answers for the value of the option key
- * (missing: the message when there is none). PARSED, or the exit code. */
-static int show_start(authsvc_admin_t *ctx, const char *group, int argc,
-                      const char *const *argv, const char *key, const char *label,
-                      const char *missing, const column_t *cols, apr_table_t **opts,
-                      authsvc_db_t **db, cJSON **record)
-{
-    const char *value;
-    int rc = command_start(ctx, group, "show", argc, argv, opts, db);
 
     if (rc != PARSED) {
         return rc;
     }
-    value = apr_table_get(*opts, key);
-    rc = record_of(ctx, *db, label, 1, &value, missing, cols, record);
-    return rc == AUTHSVC_ADMIN_OK ? PARSED : rc;
+    st = fn(db, ctx->pool, &rows);
+    return list_rows(ctx, db, opts, st, rows, cols);
+}
+
+/* Whether the tenant key exists (1 after reporting it does not). */
+static int tenant_known(authsvc_admin_t *ctx, authsvc_db_t *db, const char *key)
+{
+    authsvc_db_tenant_t tenant;
+
+    return found(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, key, &tenant),
+                 "unknown tenant '%s'", key);
 }
 
 /* ---------------------------------------------------------------- tenant, role, client listings */
 
 static const column_t tenant_columns[] = {
-    {"key", 1, COL_TEXT}, {"name", 2, COL_TEXT}, {"status", 3, COL_TENANT_STATUS},
-    {"roles", 5, COL_NUMBER}, {"members", 6, COL_NUMBER}, {"id", 0, COL_TEXT},
-    {"created", 4, COL_TIME}, COLUMNS_END};
+    COLUMN("key", authsvc_db_tenant_summary_t, key, COL_TEXT),
+    COLUMN("name", authsvc_db_tenant_summary_t, name, COL_TEXT),
+    COLUMN("status", authsvc_db_tenant_summary_t, status, COL_TENANT_STATUS),
+    COLUMN("roles", authsvc_db_tenant_summary_t, roles, COL_NUMBER),
+    COLUMN("members", authsvc_db_tenant_summary_t, members, COL_NUMBER),
+    COLUMN("id", authsvc_db_tenant_summary_t, id, COL_TEXT),
+    COLUMN("created", authsvc_db_tenant_summary_t, created_at, COL_TIME), COLUMNS_END};
 static const column_t role_columns[] = {
-    {"tenant", 1, COL_TEXT}, {"name", 2, COL_TEXT}, {"permissions", 4, COL_NUMBER},
-    {"members", 5, COL_NUMBER}, {"id", 0, COL_TEXT}, {"created", 3, COL_TIME}, COLUMNS_END};
-static const column_t role_name_column[] = {{"name", 2, COL_TEXT}, COLUMNS_END};
-static const column_t permission_column[] = {{"permission", 0, COL_TEXT}, COLUMNS_END};
+    COLUMN("tenant", authsvc_db_role_summary_t, tenant_key, COL_TEXT),
+    COLUMN("name", authsvc_db_role_summary_t, name, COL_TEXT),
+    COLUMN("permissions", authsvc_db_role_summary_t, permissions, COL_NUMBER),
+    COLUMN("members", authsvc_db_role_summary_t, members, COL_NUMBER),
+    COLUMN("id", authsvc_db_role_summary_t, id, COL_TEXT),
+    COLUMN("created", authsvc_db_role_summary_t, created_at, COL_TIME), COLUMNS_END};
+static const column_t role_name_column[] = {
+    COLUMN("name", authsvc_db_role_summary_t, name, COL_TEXT), COLUMNS_END};
+/* rows of const char *: the one field is at offset 0 */
+static const column_t text_column[] = {{"value", 0, COL_TEXT}, COLUMNS_END};
 static const column_t client_columns[] = {
-    {"client_id", 0, COL_TEXT}, {"type", 1, COL_TEXT}, {"redirect_url", 2, COL_TEXT},
-    {"access_ttl", 3, COL_NUMBER}, {"refresh_ttl", 4, COL_NUMBER}, {"code_ttl", 5, COL_NUMBER},
-    {"users", 7, COL_NUMBER}, {"created", 6, COL_TIME}, COLUMNS_END};
+    COLUMN("client_id", authsvc_db_client_summary_t, client_id, COL_TEXT),
+    COLUMN("type", authsvc_db_client_summary_t, type, COL_TEXT),
+    COLUMN("redirect_url", authsvc_db_client_summary_t, redirect_url, COL_TEXT),
+    COLUMN("access_ttl", authsvc_db_client_summary_t, access_ttl, COL_NUMBER),
+    COLUMN("refresh_ttl", authsvc_db_client_summary_t, refresh_ttl, COL_NUMBER),
+    COLUMN("code_ttl", authsvc_db_client_summary_t, code_ttl, COL_NUMBER),
+    COLUMN("users", authsvc_db_client_summary_t, users, COL_NUMBER),
+    COLUMN("created", authsvc_db_client_summary_t, created_at, COL_TIME), COLUMNS_END};
 
 int authsvc_admin_tenant_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
-    return list_all(ctx, "tenant", "list", argc, argv, "authsvc_admin_tenants", tenant_columns);
+    return list_all(ctx, "tenant", "list", argc, argv, authsvc_db_tenant_summaries,
+                    tenant_columns);
 }
 
 int authsvc_admin_tenant_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
+    authsvc_db_tenant_summary_t tenant;
+    apr_array_header_t *roles = NULL;
     apr_table_t *opts;
     cJSON *record = NULL;
+    authsvc_status_t st;
     const char *key;
-    int rc = show_start(ctx, "tenant", argc, argv, "key", "authsvc_admin_tenant",
-                        "unknown tenant '%s'", tenant_columns, &opts, &db, &record);
+    int rc = command_start(ctx, "tenant", "show", argc, argv, &opts, &db);
 
     if (rc != PARSED) {
         return rc;
     }
     key = apr_table_get(opts, "key");
-    rc = record_add_rows(ctx, db, record, "role_names", "authsvc_admin_roles_by_tenant", 1, &key,
-                         role_name_column);
+    if ((rc = found(ctx, db, authsvc_db_tenant_summary(db, ctx->pool, key, &tenant),
+                    "unknown tenant '%s'", key)) != AUTHSVC_ADMIN_OK
+        || (rc = record_of(ctx, &tenant, tenant_columns, &record)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_db_role_summaries(db, ctx->pool, key, &roles);
+    rc = record_add_rows(ctx, db, record, "role_names", st, roles, role_name_column);
     return rc != AUTHSVC_ADMIN_OK ? rc : print_shown(ctx, opts, record);
 }
 
 int authsvc_admin_role_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *roles = NULL;
     apr_table_t *opts;
+    authsvc_status_t st;
     const char *tenant;
     int rc = command_start(ctx, "role", "list", argc, argv, &opts, &db);
 
@@ -1714,90 +1720,106 @@ int authsvc_admin_role_list(authsvc_admin_t *ctx, int argc, const char *const *a
         return rc;
     }
     tenant = apr_table_get(opts, "tenant");
-    if (tenant == NULL) {
-        return list_rows(ctx, db, opts, "authsvc_admin_roles", 0, NULL, role_columns);
-    }
-    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if (tenant != NULL && (rc = tenant_known(ctx, db, tenant)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    return list_rows(ctx, db, opts, "authsvc_admin_roles_by_tenant", 1, &tenant, role_columns);
+    st = authsvc_db_role_summaries(db, ctx->pool, tenant, &roles);
+    return list_rows(ctx, db, opts, st, roles, role_columns);
 }
 
 int authsvc_admin_role_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_role_summary_t role;
+    apr_array_header_t *perms = NULL;
     apr_table_t *opts;
     cJSON *record = NULL;
-    const char *args[2], *role_id;
+    authsvc_status_t st;
+    const char *tenant, *name;
     int rc = command_start(ctx, "role", "show", argc, argv, &opts, &db);
 
     if (rc != PARSED) {
         return rc;
     }
-    args[0] = apr_table_get(opts, "tenant");
-    args[1] = apr_table_get(opts, "name");
-    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, args, "unknown tenant '%s'", &row))
-            != AUTHSVC_ADMIN_OK
-        || (rc = record_of(ctx, db, "authsvc_admin_role", 2, args,
-                           "unknown role '%s' in that tenant", role_columns, &record))
-               != AUTHSVC_ADMIN_OK) {
+    tenant = apr_table_get(opts, "tenant");
+    name = apr_table_get(opts, "name");
+    if ((rc = tenant_known(ctx, db, tenant)) != AUTHSVC_ADMIN_OK
+        || (rc = found(ctx, db, authsvc_db_role_summary(db, ctx->pool, tenant, name, &role),
+                       "unknown role '%s' in that tenant", name)) != AUTHSVC_ADMIN_OK
+        || (rc = record_of(ctx, &role, role_columns, &record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    role_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "id"));
-    if ((rc = record_add_rows(ctx, db, record, "permission_names", "authsvc_role_permissions",
-                              1, &role_id, permission_column)) != AUTHSVC_ADMIN_OK) {
-        return rc;
-    }
-    return print_shown(ctx, opts, record);
+    st = authsvc_db_role_permissions(db, ctx->pool, role.id, &perms);
+    rc = record_add_rows(ctx, db, record, "permission_names", st, perms, text_column);
+    return rc != AUTHSVC_ADMIN_OK ? rc : print_shown(ctx, opts, record);
 }
 
 int authsvc_admin_client_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
-    return list_all(ctx, "client", "list", argc, argv, "authsvc_admin_clients", client_columns);
+    return list_all(ctx, "client", "list", argc, argv, authsvc_db_client_summaries,
+                    client_columns);
 }
 
 int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
+    authsvc_db_client_summary_t client;
     apr_table_t *opts;
     cJSON *record = NULL;
-    int rc = show_start(ctx, "client", argc, argv, "client-id", "authsvc_admin_client",
-                        "unknown client '%s'", client_columns, &opts, &db, &record);
+    const char *client_id;
+    int rc = command_start(ctx, "client", "show", argc, argv, &opts, &db);
 
-    return rc != PARSED ? rc : print_shown(ctx, opts, record);
+    if (rc != PARSED) {
+        return rc;
+    }
+    client_id = apr_table_get(opts, "client-id");
+    if ((rc = found(ctx, db, authsvc_db_client_summary(db, ctx->pool, client_id, &client),
+                    "unknown client '%s'", client_id)) != AUTHSVC_ADMIN_OK
+        || (rc = record_of(ctx, &client, client_columns, &record)) != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    return print_shown(ctx, opts, record);
 }
 
 /* ---------------------------------------------------------------- user list, show */
 
 static const column_t user_list_columns[] = {
-    {"id", 0, COL_TEXT}, {"username", 1, COL_TEXT}, {"email", 2, COL_TEXT},
-    {"tenant", 3, COL_TEXT}, {"role", 4, COL_TEXT}, {"status", 5, COL_USER_STATUS},
-    {"failures", 6, COL_NUMBER}, {"locked_until", 7, COL_LOCK}, COLUMNS_END};
+    COLUMN("id", authsvc_db_user_summary_t, id, COL_TEXT),
+    COLUMN("username", authsvc_db_user_summary_t, username, COL_TEXT),
+    COLUMN("email", authsvc_db_user_summary_t, email, COL_TEXT),
+    COLUMN("tenant", authsvc_db_user_summary_t, tenant_key, COL_TEXT),
+    COLUMN("role", authsvc_db_user_summary_t, role, COL_TEXT),
+    COLUMN("status", authsvc_db_user_summary_t, status, COL_USER_STATUS),
+    COLUMN("failures", authsvc_db_user_summary_t, failures, COL_NUMBER),
+    COLUMN("locked_until", authsvc_db_user_summary_t, locked_until, COL_LOCK), COLUMNS_END};
 static const column_t user_columns[] = {
-    {"id", AUTHSVC_USER_COL_ID, COL_TEXT}, {"username", AUTHSVC_USER_COL_USERNAME, COL_TEXT},
-    {"email", AUTHSVC_USER_COL_EMAIL, COL_TEXT},
-    {"first_name", AUTHSVC_USER_COL_FIRST_NAME, COL_TEXT},
-    {"last_name", AUTHSVC_USER_COL_LAST_NAME, COL_TEXT},
-    {"mfa_required", AUTHSVC_USER_COL_MFA_REQUIRED, COL_FLAG},
-    {"last_login", AUTHSVC_USER_COL_LAST_LOGIN, COL_TIME},
-    {"created", AUTHSVC_USER_COL_CREATED_AT, COL_TIME}, COLUMNS_END};
+    COLUMN("id", authsvc_db_user_t, id, COL_TEXT),
+    COLUMN("username", authsvc_db_user_t, username, COL_TEXT),
+    COLUMN("email", authsvc_db_user_t, email, COL_TEXT),
+    COLUMN("first_name", authsvc_db_user_t, first_name, COL_TEXT),
+    COLUMN("last_name", authsvc_db_user_t, last_name, COL_TEXT),
+    COLUMN("mfa_required", authsvc_db_user_t, mfa_required, COL_FLAG),
+    COLUMN("last_login", authsvc_db_user_t, last_login, COL_TIME),
+    COLUMN("created", authsvc_db_user_t, created_at, COL_TIME), COLUMNS_END};
 static const column_t membership_columns[] = {
-    {"tenant", 0, COL_TEXT}, {"role", 1, COL_TEXT}, {"status", 2, COL_USER_STATUS},
-    COLUMNS_END};
-static const column_t client_id_column[] = {{"client_id", 0, COL_TEXT}, COLUMNS_END};
+    COLUMN("tenant", authsvc_db_user_membership_t, tenant_key, COL_TEXT),
+    COLUMN("role", authsvc_db_user_membership_t, role, COL_TEXT),
+    COLUMN("status", authsvc_db_user_membership_t, status, COL_USER_STATUS), COLUMNS_END};
 static const column_t identity_columns[] = {
-    {"provider", 0, COL_TEXT}, {"subject", 1, COL_TEXT}, {"linked", 2, COL_TIME}, COLUMNS_END};
+    COLUMN("provider", authsvc_db_user_link_t, provider, COL_TEXT),
+    COLUMN("subject", authsvc_db_user_link_t, subject, COL_TEXT),
+    COLUMN("linked", authsvc_db_user_link_t, linked_at, COL_TIME), COLUMNS_END};
 static const column_t lockout_columns[] = {
-    {"source", 0, COL_TEXT}, {"failures", 1, COL_NUMBER}, {"locked_until", 2, COL_LOCK},
-    COLUMNS_END};
+    COLUMN("source", authsvc_db_user_lockout_t, source, COL_TEXT),
+    COLUMN("failures", authsvc_db_user_lockout_t, failures, COL_NUMBER),
+    COLUMN("locked_until", authsvc_db_user_lockout_t, locked_until, COL_LOCK), COLUMNS_END};
 
 int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *users = NULL;
     apr_table_t *opts;
+    authsvc_status_t st;
     const char *tenant;
     int rc = command_start(ctx, "user", "list", argc, argv, &opts, &db);
 
@@ -1805,60 +1827,63 @@ int authsvc_admin_user_list(authsvc_admin_t *ctx, int argc, const char *const *a
         return rc;
     }
     tenant = apr_table_get(opts, "tenant");
-    if (tenant == NULL) {
-        return list_rows(ctx, db, opts, "authsvc_users_list", 0, NULL, user_list_columns);
-    }
-    if ((rc = find_row(ctx, db, "authsvc_tenant_by_key", 1, &tenant, "unknown tenant '%s'",
-                       &row)) != AUTHSVC_ADMIN_OK) {
+    if (tenant != NULL && (rc = tenant_known(ctx, db, tenant)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    return list_rows(ctx, db, opts, "authsvc_users_list_by_tenant", 1, &tenant,
-                     user_list_columns);
+    st = authsvc_db_user_summaries(db, ctx->pool, tenant, &users);
+    return list_rows(ctx, db, opts, st, users, user_list_columns);
 }
 
-/* Whether the user has a password: an 'internal' credential with a hash. */
-static int user_has_password(authsvc_admin_t *ctx, authsvc_db_t *db, const char *user_id,
-                             int *has)
+/* The lists of user show: memberships, clients, identities, the account's lockout. */
+static int user_show_lists(authsvc_admin_t *ctx, authsvc_db_t *db, cJSON *record,
+                           const authsvc_db_user_t *user)
 {
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, "authsvc_credential_internal_by_user", 1, &user_id, NULL, &row);
+    apr_array_header_t *rows = NULL;
+    authsvc_status_t st = authsvc_db_user_memberships(db, ctx->pool, user->id, &rows);
+    int rc = record_add_rows(ctx, db, record, "tenants", st, rows, membership_columns);
 
-    *has = rc == AUTHSVC_ADMIN_OK && row != NULL && authsvc_db_column(db, row, 3) != NULL;
-    return rc;
+    if (rc != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_db_user_clients(db, ctx->pool, user->id, &rows);
+    if ((rc = record_add_rows(ctx, db, record, "clients", st, rows, text_column))
+        != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_db_user_links(db, ctx->pool, user->id, &rows);
+    if ((rc = record_add_rows(ctx, db, record, "identities", st, rows, identity_columns))
+        != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    st = authsvc_db_user_lockouts(db, ctx->pool, username_key(ctx->pool, user->username), &rows);
+    return record_add_rows(ctx, db, record, "lockout", st, rows, lockout_columns);
 }
 
 int authsvc_admin_user_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
+    authsvc_db_user_t user;
     apr_table_t *opts;
     cJSON *record = NULL;
-    const char *key, *id, *lock_key;
+    authsvc_status_t st;
     int rc = command_start(ctx, "user", "show", argc, argv, &opts, &db), has = 0;
 
     if (rc != PARSED) {
         return rc;
     }
-    key = username_key(ctx->pool, apr_table_get(opts, "username"));
-    if ((rc = record_of(ctx, db, "authsvc_user_by_username", 1, &key, "unknown user '%s'",
-                        user_columns, &record)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = find_user(ctx, db, apr_table_get(opts, "username"), &user)) != AUTHSVC_ADMIN_OK
+        || (rc = record_of(ctx, &user, user_columns, &record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "id"));
-    lock_key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(record, "username"));
-    lock_key = username_key(ctx->pool, lock_key);
-    if ((rc = user_has_password(ctx, db, id, &has)) != AUTHSVC_ADMIN_OK
-        || !cJSON_AddBoolToObject(record, "password", has)
-        || (rc = record_add_rows(ctx, db, record, "tenants", "authsvc_admin_user_tenants", 1, &id,
-                                 membership_columns)) != AUTHSVC_ADMIN_OK
-        || (rc = record_add_rows(ctx, db, record, "clients", "authsvc_user_clients", 1, &id,
-                                 client_id_column)) != AUTHSVC_ADMIN_OK
-        || (rc = record_add_rows(ctx, db, record, "identities", "authsvc_identities_by_user", 1,
-                                 &id, identity_columns)) != AUTHSVC_ADMIN_OK
-        || (rc = record_add_rows(ctx, db, record, "lockout", "authsvc_admin_user_lockout", 1,
-                                 &lock_key, lockout_columns)) != AUTHSVC_ADMIN_OK) {
-        return rc != AUTHSVC_ADMIN_OK ? rc : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+    st = authsvc_db_user_password(db, ctx->pool, user.id, NULL, &has);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
     }
-    return print_shown(ctx, opts, record);
+    if (!cJSON_AddBoolToObject(record, "password", has)) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+    }
+    rc = user_show_lists(ctx, db, record, &user);
+    return rc != AUTHSVC_ADMIN_OK ? rc : print_shown(ctx, opts, record);
 }
 
 /* ---------------------------------------------------------------- user disable, enable, delete */
@@ -1876,8 +1901,8 @@ static authsvc_request_t *admin_request(apr_pool_t *p)
 }
 
 typedef struct {
-    const char *user_id, *username_key, *statement;
-    int end_sessions, changed, cleared;
+    const char *user_id, *username_key;
+    int disable, changed, cleared;
 } account_input_t;
 
 /* Ends every session of the user: refresh tokens, and their access tokens by jti. */
@@ -1890,10 +1915,10 @@ static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     account_input_t *in = data;
-    const char *args[] = {now_text(p), in->user_id};
-    authsvc_status_t st = authsvc_db_exec(db, p, in->statement, &in->changed, 2, args);
+    authsvc_status_t st = in->disable ? authsvc_db_user_disable(db, p, in->user_id, &in->changed)
+                                      : authsvc_db_user_enable(db, p, in->user_id, &in->changed);
 
-    if (st == AUTHSVC_OK && in->end_sessions) {
+    if (st == AUTHSVC_OK && in->disable) {
         st = account_sessions_end(db, p, in);
     }
     return st;
@@ -1905,12 +1930,9 @@ static authsvc_status_t account_delete_write(authsvc_db_t *db, apr_pool_t *p, vo
     authsvc_status_t st = account_sessions_end(db, p, in);
 
     if (st == AUTHSVC_OK) {
-        st = authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", &in->cleared, 1,
-                             &in->username_key);
+        st = authsvc_db_user_lockout_clear(db, p, in->username_key, &in->cleared);
     }
-    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_admin_user_delete", &in->changed, 1,
-                                              &in->user_id)
-                            : st;
+    return st == AUTHSVC_OK ? authsvc_db_user_delete(db, p, in->user_id, &in->changed) : st;
 }
 
 /* Parses, opens the database and finds the user named by --username. */
@@ -1952,8 +1974,7 @@ static int account_status_change(authsvc_admin_t *ctx, const char *name, int arg
         return rc;
     }
     disable = strcmp(name, "disable") == 0;
-    in.statement = disable ? "authsvc_admin_user_disable" : "authsvc_admin_user_enable";
-    in.end_sessions = disable;
+    in.disable = disable;
     st = write_all(db, ctx->pool, account_status_write, &in);
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
@@ -2008,33 +2029,22 @@ typedef struct {
 static authsvc_status_t reset_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     reset_input_t *in = data;
-    const char *now = now_text(p);
-    const char *set[] = {in->hash, now, in->account.user_id};
-    const char *add[] = {authsvc_uuid_v4(p), in->account.user_id, "internal", NULL, in->hash,
-                         NULL, now, now};
-    const char *retire[] = {now, in->account.user_id};
-    authsvc_status_t st = in->has_credential
-                              ? authsvc_db_exec(db, p, "authsvc_credential_set_password", NULL,
-                                                3, set)
-                              : authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, add);
+    authsvc_status_t st = authsvc_db_user_password_set(db, p, in->account.user_id, in->hash,
+                                                       in->has_credential);
 
     if (st == AUTHSVC_OK) {
         st = account_sessions_end(db, p, &in->account);
     }
     if (st == AUTHSVC_OK) {
-        st = authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", NULL, 1,
-                             &in->account.username_key);
+        st = authsvc_db_user_lockout_clear(db, p, in->account.username_key, NULL);
     }
-    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_mail_token_retire_user", NULL, 2,
-                                              retire)
-                            : st;
+    return st == AUTHSVC_OK ? authsvc_db_user_resets_retire(db, p, in->account.user_id) : st;
 }
 
 int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_password_policy_t policy;
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
     apr_table_t *opts;
     reset_input_t in;
     authsvc_status_t st;
@@ -2046,14 +2056,15 @@ int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char
         return rc;
     }
     username = apr_table_get(opts, "username");
-    if ((rc = find_row(ctx, db, "authsvc_credential_internal_by_user", 1, &in.account.user_id,
-                       NULL, &row)) != AUTHSVC_ADMIN_OK
-        || (rc = password_read(ctx, &policy, username,
-                               apr_table_get(opts, "password-stdin") != NULL, &in.hash))
-               != AUTHSVC_ADMIN_OK) {
+    st = authsvc_db_user_password(db, ctx->pool, in.account.user_id, &in.has_credential, NULL);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    if ((rc = password_read(ctx, &policy, username,
+                            apr_table_get(opts, "password-stdin") != NULL, &in.hash))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in.has_credential = row != NULL;
     st = write_all(db, ctx->pool, reset_write, &in);
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
@@ -2075,27 +2086,24 @@ typedef struct {
 static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     client_change_t *in = data;
-    const char *list[] = {in->client_id, now_text(p)};
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *tokens = NULL;
     authsvc_request_t *req = admin_request(p);
-    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_client_access", &res, 2, list);
+    authsvc_status_t st = authsvc_db_client_live_access(db, p, in->client_id,
+                                                        authsvc_db_now_ms(), &tokens);
+    int i;
 
-    while (st == AUTHSVC_OK && authsvc_db_next_row(db, p, res, &row)) {
-        st = authsvc_tokens_revocation_store(req, db, authsvc_db_column(db, row, 0),
-                                             authsvc_db_column_int(db, row, 1, 0));
+    for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
+        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
+        st = authsvc_tokens_revocation_store(req, db, t->jti, t->expires_at);
     }
-    return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_admin_client_delete", &in->changed,
-                                              1, &in->client_id)
-                            : st;
+    return st == AUTHSVC_OK ? authsvc_db_client_delete(db, p, in->client_id, &in->changed) : st;
 }
 
 static authsvc_status_t client_secret_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     client_change_t *in = data;
-    const char *args[] = {in->secret_hash, now_text(p), in->client_id};
 
-    return authsvc_db_exec(db, p, "authsvc_admin_client_set_secret", &in->changed, 3, args);
+    return authsvc_db_client_set_secret(db, p, in->client_id, in->secret_hash, &in->changed);
 }
 
 /* Parses, opens the database, finds the client named by --client-id: PARSED, or the exit
@@ -2104,7 +2112,7 @@ static int client_start(authsvc_admin_t *ctx, const char *name, int argc,
                         const char *const *argv, authsvc_db_t **db, client_change_t *in,
                         const char **type)
 {
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_client_t client;
     apr_table_t *opts;
     int rc = command_start(ctx, "client", name, argc, argv, &opts, db);
 
@@ -2113,11 +2121,11 @@ static int client_start(authsvc_admin_t *ctx, const char *name, int argc,
         return rc;
     }
     in->client_id = apr_table_get(opts, "client-id");
-    if ((rc = find_row(ctx, *db, "authsvc_client_by_client_id", 1, &in->client_id,
-                       "unknown client '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+    if ((rc = found(ctx, *db, authsvc_db_client_by_id(*db, ctx->pool, in->client_id, &client),
+                    "unknown client '%s'", in->client_id)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    *type = authsvc_db_column(*db, row, 2);
+    *type = client.type;
     return PARSED;
 }
 
@@ -2215,36 +2223,34 @@ typedef struct {
 static authsvc_status_t identity_link_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     identity_input_t *in = data;
-    const char *now = now_text(p);
-    const char *args[] = {authsvc_uuid_v4(p), in->user_id, in->provider, in->subject, NULL,
-                          NULL, now, now};
 
-    return authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, args);
+    return authsvc_db_user_link_add(db, p, in->user_id, in->provider, in->subject);
 }
 
 /* Fails unless the identity is free and the user has none of that provider. */
 static int identity_link_free(authsvc_admin_t *ctx, authsvc_db_t *db, const char *username,
                               const identity_input_t *in)
 {
-    const char *mine[] = {in->user_id, in->provider};
-    const char *theirs[] = {in->provider, in->subject};
-    apr_dbd_row_t *row = NULL;
-    int rc = find_row(ctx, db, "authsvc_credential_user_by_external_id", 2, theirs, NULL, &row);
+    const char *owner = NULL, *subject = NULL;
+    authsvc_status_t st = authsvc_db_user_link_owner(db, ctx->pool, in->provider, in->subject,
+                                                     &owner);
 
-    if (rc == AUTHSVC_ADMIN_OK && row != NULL) {
+    if (st == AUTHSVC_OK) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "that %s identity is linked to %s already",
                     shown(ctx->pool, in->provider),
-                    strcmp(authsvc_db_column(db, row, 0), in->user_id) == 0
+                    strcmp(owner, in->user_id) == 0
                         ? "this user"
-                        : apr_pstrcat(ctx->pool, "user id ", authsvc_db_column(db, row, 0), NULL));
+                        : apr_pstrcat(ctx->pool, "user id ", owner, NULL));
     }
-    if (rc == AUTHSVC_ADMIN_OK
-        && (rc = find_row(ctx, db, "authsvc_identity_of_user", 2, mine, NULL, &row))
-               == AUTHSVC_ADMIN_OK && row != NULL) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "user '%s' has a %s identity already: 'user "
-                    "unlink' it first", shown(ctx->pool, username), shown(ctx->pool, in->provider));
+    if (st == AUTHSVC_NOT_FOUND) {
+        st = authsvc_db_user_link_of(db, ctx->pool, in->user_id, in->provider, &subject);
+        if (st == AUTHSVC_OK) {
+            return fail(ctx, AUTHSVC_ADMIN_FAILURE, "user '%s' has a %s identity already: "
+                        "'user unlink' it first", shown(ctx->pool, username),
+                        shown(ctx->pool, in->provider));
+        }
     }
-    return rc;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
 }
 
 int authsvc_admin_user_link(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -2282,9 +2288,8 @@ int authsvc_admin_user_link(authsvc_admin_t *ctx, int argc, const char *const *a
 static authsvc_status_t identity_unlink_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     identity_input_t *in = data;
-    const char *args[] = {in->provider, in->subject};
 
-    return authsvc_db_exec(db, p, "authsvc_identity_delete", &in->removed, 2, args);
+    return authsvc_db_user_link_remove(db, p, in->provider, in->subject, &in->removed);
 }
 
 int authsvc_admin_user_unlink(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -2292,24 +2297,24 @@ int authsvc_admin_user_unlink(authsvc_admin_t *ctx, int argc, const char *const 
     const admin_command_t *cmd = find_command("user", "unlink");
     identity_input_t in = {NULL, NULL, NULL, 0};
     authsvc_db_t *db = NULL;
-    apr_dbd_row_t *row = NULL;
     apr_table_t *opts;
     authsvc_status_t st;
-    const char *args[2];
     int rc = parse_command(ctx, "user", "unlink", argc, argv, &opts);
 
     if (rc != PARSED) {
         return rc;
     }
-    args[0] = in.provider = apr_table_get(opts, "provider");
-    args[1] = in.subject = apr_table_get(opts, "subject");
+    in.provider = apr_table_get(opts, "provider");
+    in.subject = apr_table_get(opts, "subject");
     if ((rc = identity_validate(ctx, cmd, in.provider, in.subject)) != AUTHSVC_ADMIN_OK
-        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
-        || (rc = find_row(ctx, db, "authsvc_credential_user_by_external_id", 2, args,
-                          "no user is linked to the identity '%s'", &row)) != AUTHSVC_ADMIN_OK) {
+        || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in.user_id = authsvc_db_column(db, row, 0);
+    st = authsvc_db_user_link_owner(db, ctx->pool, in.provider, in.subject, &in.user_id);
+    if ((rc = found(ctx, db, st, "no user is linked to the identity '%s'", in.subject))
+        != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
     st = write_all(db, ctx->pool, identity_unlink_write, &in);
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
@@ -2323,7 +2328,9 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
 {
     const admin_command_t *cmd = find_command("user", "links");
     authsvc_db_t *db = NULL;
+    apr_array_header_t *links = NULL;
     apr_table_t *opts;
+    authsvc_status_t st;
     const char *user_id = NULL;
     int rc = parse_command(ctx, "user", "links", argc, argv, &opts);
 
@@ -2332,17 +2339,21 @@ int authsvc_admin_user_links(authsvc_admin_t *ctx, int argc, const char *const *
                != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    return list_rows(ctx, db, opts, "authsvc_identities_by_user", 1, &user_id,
-                     identity_columns);
+    st = authsvc_db_user_links(db, ctx->pool, user_id, &links);
+    return list_rows(ctx, db, opts, st, links, identity_columns);
 }
 
 /* ---------------------------------------------------------------- activity */
 
-/* Rows of authsvc_login_activity_since: id, username (or actor id), tenant key (or id),
- * login_time, login_type, ip_address, client_id; in time order. */
+/* The logins of authsvc_db_activity_report, in time order. */
 static const column_t activity_columns[] = {
-    {"time", 3, COL_TIME}, {"type", 4, COL_TEXT}, {"actor", 1, COL_TEXT},
-    {"tenant", 2, COL_TEXT}, {"ip", 5, COL_TEXT}, {"client", 6, COL_TEXT}, COLUMNS_END};
+    COLUMN("time", authsvc_db_activity_entry_t, login_time, COL_TIME),
+    COLUMN("type", authsvc_db_activity_entry_t, type, COL_TEXT),
+    COLUMN("actor", authsvc_db_activity_entry_t, actor, COL_TEXT),
+    COLUMN("tenant", authsvc_db_activity_entry_t, tenant, COL_TEXT),
+    COLUMN("ip", authsvc_db_activity_entry_t, ip, COL_TEXT),
+    COLUMN("client", authsvc_db_activity_entry_t, client_id, COL_TEXT), COLUMNS_END};
+/* Only printed from JSON objects: the names matter, not the offsets. */
 static const column_t active_users_columns[] = {
     {"day", 0, COL_TEXT}, {"active_users", 0, COL_NUMBER}, COLUMNS_END};
 
@@ -2374,10 +2385,10 @@ static void activity_count_days(authsvc_admin_t *ctx, const cJSON *rows, cJSON *
 }
 
 /* The latest limit rows, newest first, then the active users per day; text or JSON. */
-static int activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_results_t *res,
+static int activity_print(authsvc_admin_t *ctx, const apr_array_header_t *logins,
                           long long limit, int json)
 {
-    cJSON *rows = rows_array(ctx, db, res, activity_columns);
+    cJSON *rows = rows_array(ctx, logins, activity_columns);
     cJSON *out = authsvc_json_own(ctx->pool, cJSON_CreateObject());
     cJSON *latest = cJSON_AddArrayToObject(out, "activity");
     cJSON *days = cJSON_AddArrayToObject(out, "active_users");
@@ -2403,10 +2414,10 @@ static int activity_print(authsvc_admin_t *ctx, authsvc_db_t *db, apr_dbd_result
 int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     const admin_command_t *cmd = find_command(NULL, "activity");
-    const char *days_opt, *limit_opt, *purge_opt, *since;
+    const char *days_opt, *limit_opt, *purge_opt;
     long long days = 7, limit = 20, purge = 0;
     authsvc_db_t *db = NULL;
-    apr_dbd_results_t *res = NULL;
+    apr_array_header_t *logins = NULL;
     apr_table_t *opts;
     authsvc_status_t st;
     int rc = parse_command(ctx, NULL, "activity", argc, argv, &opts);
@@ -2424,11 +2435,11 @@ int authsvc_admin_activity(authsvc_admin_t *ctx, int argc, const char *const *ar
         return rc;
     if (purge && (st = authsvc_activity_purge(db, ctx->pool, (int)purge, NULL)) != AUTHSVC_OK)
         return db_failure(ctx, db, st, NULL);
-    since = authsvc_db_int_arg(ctx->pool, authsvc_db_now_ms() - days * 86400000LL);
-    st = authsvc_db_select(db, ctx->pool, "authsvc_login_activity_since", &res, 1, &since);
+    st = authsvc_db_activity_report(db, ctx->pool, authsvc_db_now_ms() - days * 86400000LL,
+                                    &logins);
     if (st != AUTHSVC_OK)
         return db_failure(ctx, db, st, NULL);
-    return activity_print(ctx, db, res, limit, apr_table_get(opts, "json") != NULL);
+    return activity_print(ctx, logins, limit, apr_table_get(opts, "json") != NULL);
 }
 
 /* ---------------------------------------------------------------- user unlock */
@@ -2442,8 +2453,7 @@ static authsvc_status_t unlock_write(authsvc_db_t *db, apr_pool_t *p, void *data
 {
     unlock_input_t *in = data;
 
-    return authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", &in->cleared, 1,
-                           &in->key);
+    return authsvc_db_user_lockout_clear(db, p, in->key, &in->cleared);
 }
 
 int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -2477,18 +2487,17 @@ int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const 
 /* ---------------------------------------------------------------- user mfa */
 
 typedef struct {
-    const char *user_id, *required, *now;
-    int reset, removed;
+    const char *user_id;
+    int required, reset, removed;
 } mfa_input_t;
 
 static authsvc_status_t mfa_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     mfa_input_t *in = data;
-    const char *set[] = {in->required, in->now, in->user_id};
-    authsvc_status_t st = authsvc_db_exec(db, p, "authsvc_user_set_mfa", NULL, 3, set);
+    authsvc_status_t st = authsvc_db_user_set_mfa(db, p, in->user_id, in->required);
 
     if (st == AUTHSVC_OK && in->reset) {
-        st = authsvc_db_exec(db, p, "authsvc_totp_delete", &in->removed, 1, &in->user_id);
+        st = authsvc_db_user_totp_delete(db, p, in->user_id, &in->removed);
     }
     return st;
 }
@@ -2499,7 +2508,7 @@ int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *ar
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
     authsvc_status_t st;
-    mfa_input_t in = {NULL, NULL, NULL, 0, 0};
+    mfa_input_t in = {NULL, 0, 0, 0};
     const char *username, *required;
     int rc = parse_command(ctx, "user", "mfa", argc, argv, &opts);
 
@@ -2517,15 +2526,14 @@ int authsvc_admin_user_mfa(authsvc_admin_t *ctx, int argc, const char *const *ar
     if ((rc = user_id_of(ctx, db, username, &in.user_id)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    in.required = strcmp(required, "yes") == 0 ? "1" : "0";
-    in.now = now_text(ctx->pool);
+    in.required = strcmp(required, "yes") == 0;
     in.reset = apr_table_get(opts, "reset-authenticator") != NULL;
     st = write_all(db, ctx->pool, mfa_write, &in);
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
     fprintf(ctx->out, "user '%s': second factor %s%s\n", shown(ctx->pool, username),
-            in.required[0] == '1' ? "required" : "not required",
+            in.required ? "required" : "not required",
             in.reset ? (in.removed ? "; authenticator removed" : "; no authenticator to remove")
                      : "");
     return AUTHSVC_ADMIN_OK;

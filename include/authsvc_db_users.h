@@ -71,4 +71,92 @@ typedef struct {
 authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
                                              const char *username, authsvc_db_user_t *user);
 
+/* A user with one of its memberships (a user without any has one row, its tenant, role
+ * and status absent) and its account's lockout over every source. */
+typedef struct {
+    const char *id;
+    const char *username;
+    const char *email;
+    const char *tenant_key;     /* NULL without a membership */
+    const char *role;
+    int status;                 /* user_tenants.status; -1 without a membership */
+    long long failures;         /* the most of any source; 0 when none */
+    long long locked_until;     /* epoch ms, the latest of any source; 0 when none */
+} authsvc_db_user_summary_t;
+
+/* The users (with each membership) of the tenant whose key is tenant_key, by username
+ * key; or of every tenant when tenant_key is NULL, by username key then tenant key:
+ * authsvc_db_user_summary_t elements. */
+authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
+                                           const char *tenant_key, apr_array_header_t **rows);
+
+/* The user's password: *has_credential whether it has an 'internal' credential, *has_hash
+ * whether that holds a hash (either may be NULL). */
+authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *user_id, int *has_credential,
+                                          int *has_hash);
+
+/* Sets the user's password hash: on its 'internal' credential when has_credential, else
+ * on a new one. */
+authsvc_status_t authsvc_db_user_password_set(authsvc_db_t *db, apr_pool_t *p,
+                                              const char *user_id, const char *hash,
+                                              int has_credential);
+
+/* Marks the user's unused password-reset links used now. */
+authsvc_status_t authsvc_db_user_resets_retire(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *user_id);
+
+/* A membership: the tenant's key, the role's name, user_tenants.status. */
+typedef struct {
+    const char *tenant_key;
+    const char *role;
+    int status;
+} authsvc_db_user_membership_t;
+
+/* The user's memberships by tenant key: authsvc_db_user_membership_t elements. */
+authsvc_status_t authsvc_db_user_memberships(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *user_id, apr_array_header_t **rows);
+
+/* The clients the user may use, sorted: const char * elements. */
+authsvc_status_t authsvc_db_user_clients(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         apr_array_header_t **client_ids);
+
+/* An account's lockout counter from one source ('' for the account as a whole). */
+typedef struct {
+    const char *source;
+    long long failures;
+    long long locked_until;     /* epoch ms; 0 when none */
+} authsvc_db_user_lockout_t;
+
+/* The lockout counters of the account whose username key is username_key, by source:
+ * authsvc_db_user_lockout_t elements. */
+authsvc_status_t authsvc_db_user_lockouts(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *username_key, apr_array_header_t **rows);
+
+/* Deletes those counters; *cleared (may be NULL) gets how many. */
+authsvc_status_t authsvc_db_user_lockout_clear(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *username_key, int *cleared);
+
+/* Disable: the user's memberships that may log in (active, password-change-needed)
+ * become inactive. Enable: its inactive memberships become active. *changed (may be
+ * NULL) gets how many changed. */
+authsvc_status_t authsvc_db_user_disable(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         int *changed);
+authsvc_status_t authsvc_db_user_enable(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                        int *changed);
+
+/* Deletes the user (its rows in other tables go with it); *changed (may be NULL) gets
+ * the rows deleted. */
+authsvc_status_t authsvc_db_user_delete(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                        int *changed);
+
+/* Whether the user must give a second factor. */
+authsvc_status_t authsvc_db_user_set_mfa(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         int required);
+
+/* Deletes the user's authenticator (its 'totp' credential); *removed (may be NULL) gets
+ * how many rows went. */
+authsvc_status_t authsvc_db_user_totp_delete(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *user_id, int *removed);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_db_readiness.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_keys.h"
@@ -78,22 +79,6 @@ int authsvc_flow_health_live(authsvc_request_t *req)
     return authsvc_respond_json(req, 200, doc);
 }
 
-/* The schema version and how many of the schema's tables exist, through a prepared
- * statement as every route runs them: a database that answers plain queries but lost the
- * connection's statements, or lost tables, is not ready. */
-static authsvc_status_t flow_schema_version(authsvc_request_t *req, authsvc_db_t *db,
-                                            int *version)
-{
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t rv = authsvc_db_select_one(db, req->pool, "authsvc_schema_ready", &row,
-                                                0, NULL);
-
-    *version = rv == AUTHSVC_OK ? (int)authsvc_db_column_int(db, row, 0, 0) : 0;
-    if (rv == AUTHSVC_OK && authsvc_db_column_int(db, row, 1, 0) != AUTHSVC_DB_TABLE_COUNT)
-        return AUTHSVC_NOT_FOUND; /* a table is missing */
-    return rv;
-}
-
 int authsvc_flow_health_ready(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
@@ -104,7 +89,7 @@ int authsvc_flow_health_ready(authsvc_request_t *req)
     if (!db)
         return authsvc_respond_error_message(req, AUTHSVC_E_SERVICE_UNAVAILABLE,
                                              "Database unavailable", NULL);
-    rv = flow_schema_version(req, db, &version);
+    rv = authsvc_db_schema_ready(db, req->pool, &version);
     if (rv != AUTHSVC_OK || version < 1) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0101) "readiness: schema version %d (%s)",
                  version, authsvc_status_name(rv));

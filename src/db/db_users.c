@@ -1,5 +1,6 @@
-/* Typed helpers for users: the rows of a new user, where sign-ups are placed, and the
- * look-up by username. */
+/* Typed helpers for users: the rows of a new user, where sign-ups are placed, the
+ * look-up by username, authsvc-admin's listing and what it changes of an account
+ * (memberships' status, password, lockout, second factor, deletion). */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -137,4 +138,180 @@ authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
     user->updated_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_UPDATED_AT, 0);
     user->external_groups = authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS);
     return AUTHSVC_OK;
+}
+
+/* Columns of authsvc_users_list and authsvc_users_list_by_tenant. */
+enum { LIST_ID, LIST_USERNAME, LIST_EMAIL, LIST_TENANT_KEY, LIST_ROLE, LIST_STATUS,
+       LIST_FAILURES, LIST_LOCKED_UNTIL };
+
+authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
+                                           const char *tenant_key, apr_array_header_t **rows)
+{
+    const char *args[] = {tenant_key};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = tenant_key
+        ? authsvc_db_select(db, p, "authsvc_users_list_by_tenant", &res, 1, args)
+        : authsvc_db_select(db, p, "authsvc_users_list", &res, 0, NULL);
+
+    *rows = apr_array_make(p, 16, sizeof(authsvc_db_user_summary_t));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row)) {
+        authsvc_db_user_summary_t *u = apr_array_push(*rows);
+        u->id = authsvc_db_column(db, row, LIST_ID);
+        u->username = authsvc_db_column(db, row, LIST_USERNAME);
+        u->email = authsvc_db_column(db, row, LIST_EMAIL);
+        u->tenant_key = authsvc_db_column(db, row, LIST_TENANT_KEY);
+        u->role = authsvc_db_column(db, row, LIST_ROLE);
+        u->status = (int)authsvc_db_column_int(db, row, LIST_STATUS, -1);
+        u->failures = authsvc_db_column_int(db, row, LIST_FAILURES, 0);
+        u->locked_until = authsvc_db_column_int(db, row, LIST_LOCKED_UNTIL, 0);
+    }
+    return AUTHSVC_OK;
+}
+
+/* Column of authsvc_credential_internal_by_user that holds the hash. */
+#define CREDENTIAL_PASSWORD_HASH 3
+
+authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *user_id, int *has_credential,
+                                          int *has_hash)
+{
+    const char *args[] = {user_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_credential_internal_by_user",
+                                                &row, 1, args);
+    int found = st == AUTHSVC_OK;
+
+    if (has_credential)
+        *has_credential = found;
+    if (has_hash)
+        *has_hash = found && authsvc_db_column(db, row, CREDENTIAL_PASSWORD_HASH) != NULL;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_OK : st;
+}
+
+authsvc_status_t authsvc_db_user_password_set(authsvc_db_t *db, apr_pool_t *p,
+                                              const char *user_id, const char *hash,
+                                              int has_credential)
+{
+    const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
+    const char *set[] = {hash, now, user_id};
+
+    if (!has_credential)
+        return user_credential(db, p, user_id, "internal", NULL, hash, now);
+    return authsvc_db_exec(db, p, "authsvc_credential_set_password", NULL, 3, set);
+}
+
+authsvc_status_t authsvc_db_user_resets_retire(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *user_id)
+{
+    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_mail_token_retire_user", NULL, 2, args);
+}
+
+authsvc_status_t authsvc_db_user_memberships(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *user_id, apr_array_header_t **rows)
+{
+    const char *args[] = {user_id};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_user_tenants", &res, 1, args);
+
+    *rows = apr_array_make(p, 2, sizeof(authsvc_db_user_membership_t));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row)) {
+        authsvc_db_user_membership_t *m = apr_array_push(*rows);
+        m->tenant_key = authsvc_db_column(db, row, 0);
+        m->role = authsvc_db_column(db, row, 1);
+        m->status = (int)authsvc_db_column_int(db, row, 2, -1);
+    }
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_user_clients(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         apr_array_header_t **client_ids)
+{
+    const char *args[] = {user_id};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_user_clients", &res, 1, args);
+
+    *client_ids = apr_array_make(p, 4, sizeof(const char *));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row))
+        APR_ARRAY_PUSH(*client_ids, const char *) = authsvc_db_column(db, row, 0);
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_user_lockouts(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *username_key, apr_array_header_t **rows)
+{
+    const char *args[] = {username_key};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_user_lockout", &res, 1, args);
+
+    *rows = apr_array_make(p, 2, sizeof(authsvc_db_user_lockout_t));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row)) {
+        authsvc_db_user_lockout_t *l = apr_array_push(*rows);
+        l->source = authsvc_db_column(db, row, 0);
+        l->failures = authsvc_db_column_int(db, row, 1, 0);
+        l->locked_until = authsvc_db_column_int(db, row, 2, 0);
+    }
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_user_lockout_clear(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *username_key, int *cleared)
+{
+    const char *args[] = {username_key};
+
+    return authsvc_db_exec(db, p, "authsvc_login_attempts_clear_account", cleared, 1, args);
+}
+
+authsvc_status_t authsvc_db_user_disable(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         int *changed)
+{
+    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_admin_user_disable", changed, 2, args);
+}
+
+authsvc_status_t authsvc_db_user_enable(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                        int *changed)
+{
+    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_admin_user_enable", changed, 2, args);
+}
+
+authsvc_status_t authsvc_db_user_delete(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                        int *changed)
+{
+    const char *args[] = {user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_admin_user_delete", changed, 1, args);
+}
+
+authsvc_status_t authsvc_db_user_set_mfa(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         int required)
+{
+    const char *args[] = {required ? "1" : "0", authsvc_db_int_arg(p, authsvc_db_now_ms()),
+                          user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_user_set_mfa", NULL, 3, args);
+}
+
+authsvc_status_t authsvc_db_user_totp_delete(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *user_id, int *removed)
+{
+    const char *args[] = {user_id};
+
+    return authsvc_db_exec(db, p, "authsvc_totp_delete", removed, 1, args);
 }

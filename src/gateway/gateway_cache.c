@@ -29,6 +29,7 @@
 #include <util_mutex.h>
 
 #include "authsvc_db.h"
+#include "authsvc_db_revocations.h"
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_local.h"
 #include "authsvc_httpd.h"
@@ -318,30 +319,27 @@ void authsvc_gateway_revocation_note(server_rec *s, const char *jti, long long e
 static void cache_poll_database(request_rec *r, authsvc_gateway_shared_t *sh, authsvc_db_t *db)
 {
     long long now = authsvc_db_now_ms(), newest = sh->watermark_ms;
-    const char *args[] = {authsvc_db_int_arg(r->pool, sh->watermark_ms - AUTHSVC_GATEWAY_POLL_OVERLAP_MS),
-                          authsvc_db_int_arg(r->pool, now)};
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    int count = 0;
+    apr_array_header_t *rows = NULL;
+    int i;
 
-    if (authsvc_db_select(db, r->pool, "authsvc_revoked_live_since", &res, 2, args) != AUTHSVC_OK) {
+    if (authsvc_db_revocations_since(db, r->pool,
+                                     sh->watermark_ms - AUTHSVC_GATEWAY_POLL_OVERLAP_MS, now,
+                                     &rows) != AUTHSVC_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1114) "revocation poll "
                       "failed: %s", db->error ? db->error : "database error");
         return;
     }
-    while (authsvc_db_next_row(db, r->pool, res, &row)) {
-        const char *jti = authsvc_db_column(db, row, 0);
-        long long revoked_at = authsvc_db_column_int(db, row, 2, 0);
-        if (jti)
-            cache_revoked_store(sh, r->server, jti, authsvc_db_column_int(db, row, 1, now));
-        if (revoked_at > newest)
-            newest = revoked_at;
-        count++;
+    for (i = 0; i < rows->nelts; i++) {
+        const authsvc_db_revocation_t *rv = &APR_ARRAY_IDX(rows, i, authsvc_db_revocation_t);
+        if (rv->jti)
+            cache_revoked_store(sh, r->server, rv->jti, rv->expires_at);
+        if (rv->revoked_at > newest)
+            newest = rv->revoked_at;
     }
     sh->watermark_ms = newest;
-    if (count)
+    if (rows->nelts)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, AUTHSVC_LOGNO(1115) "revocation poll: %d "
-                      "row(s)", count);
+                      "row(s)", rows->nelts);
 }
 
 /* At most once per interval per process; a thread that finds another one polling goes
@@ -370,13 +368,11 @@ static void cache_poll(request_rec *r, authsvc_gateway_shared_t *sh)
 static int cache_revoked_in_database(request_rec *r, const char *jti)
 {
     authsvc_db_t *db = authsvc_dbd_acquire(r);
-    const char *args[] = {jti};
-    apr_dbd_row_t *row = NULL;
     authsvc_status_t st;
 
     if (!db)
         return -1;
-    st = authsvc_db_select_one(db, r->pool, "authsvc_revoked_check", &row, 1, args);
+    st = authsvc_db_revocation_check(db, r->pool, jti);
     return st == AUTHSVC_OK ? 1 : st == AUTHSVC_NOT_FOUND ? 0 : -1;
 }
 

@@ -7,6 +7,13 @@
 
 #include "unit.h"
 
+/* the suites of the typed database helpers */
+void authsvc_test_register_db_tenants(void);
+void authsvc_test_register_db_clients(void);
+void authsvc_test_register_db_revocations(void);
+void authsvc_test_register_db_readiness(void);
+void authsvc_test_register_db_user_links(void);
+
 static apr_pool_t *root_pool;
 static apr_pool_t *test_pool;
 
@@ -61,6 +68,11 @@ int main(void)
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
     authsvc_test_register_db_users();
+    authsvc_test_register_db_tenants();
+    authsvc_test_register_db_clients();
+    authsvc_test_register_db_revocations();
+    authsvc_test_register_db_readiness();
+    authsvc_test_register_db_user_links();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */

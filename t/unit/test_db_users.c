@@ -258,6 +258,163 @@ static void test_by_username(void)
     CU_ASSERT_PTR_NULL(found.id);
 }
 
+/* A user of its own for the tests below: "Frank", active, client "web", a password. */
+static const char *frank(void)
+{
+    static const char *id;
+    authsvc_user_new_t u = {NULL, "Frank", "frank@example.org", NULL, NULL, NULL, tenant_id,
+                            role_id, AUTHSVC_USER_ACTIVE, NULL, "$argon2id$f", NULL, NULL};
+
+    if (!id && authsvc_db_user_create(db, pool, &u, &id) != AUTHSVC_OK)
+        id = NULL;
+    return id;
+}
+
+static void test_summaries(void)
+{
+    apr_array_header_t *rows = NULL;
+    const authsvc_db_user_summary_t *u = NULL;
+    const char *id = frank();
+    int i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_user_insert", 17, (const char *[]){
+                              "lone", "Lone", "lone", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                              NULL, NULL, NULL, NULL, "0", "1", "1"}), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_exec_text(db, pool, "INSERT INTO login_attempts (scope, "
+                          "subject, source, failures, window_start, locked_until) VALUES "
+                          "('account', 'frank', '', 2, 1, 0), ('account', 'frank', 'ip:x', 5, "
+                          "1, 7777)", NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_summaries(db, pool, NULL, &rows), AUTHSVC_OK);
+    for (i = 0; i < rows->nelts; i++)
+        if (strcmp(APR_ARRAY_IDX(rows, i, authsvc_db_user_summary_t).username, "Frank") == 0)
+            u = &APR_ARRAY_IDX(rows, i, authsvc_db_user_summary_t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    CU_ASSERT_STRING_EQUAL(u->id, id);
+    CU_ASSERT_STRING_EQUAL(u->email, "frank@example.org");
+    CU_ASSERT_STRING_EQUAL(u->tenant_key, "acme");
+    CU_ASSERT_STRING_EQUAL(u->role, "member");
+    CU_ASSERT_EQUAL(u->status, AUTHSVC_USER_ACTIVE);
+    CU_ASSERT_EQUAL(u->failures, 5);
+    CU_ASSERT_EQUAL(u->locked_until, 7777);
+    /* a user of no tenant: one row without a membership; by username key */
+    u = &APR_ARRAY_IDX(rows, rows->nelts - 1, authsvc_db_user_summary_t);
+    CU_ASSERT_STRING_EQUAL(u->username, "Lone");
+    CU_ASSERT_PTR_NULL(u->tenant_key);
+    CU_ASSERT_PTR_NULL(u->role);
+    CU_ASSERT_EQUAL(u->status, -1);
+    CU_ASSERT_EQUAL(u->failures, 0);
+    CU_ASSERT_EQUAL(u->locked_until, 0);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_summaries(db, pool, "acme", &rows), AUTHSVC_OK);
+    for (i = 0; i < rows->nelts; i++)
+        CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, i, authsvc_db_user_summary_t).tenant_key,
+                               "acme");
+}
+
+static void test_show_lists(void)
+{
+    apr_array_header_t *rows = NULL;
+    const char *id = frank();
+    const authsvc_db_user_membership_t *m;
+    const authsvc_db_user_lockout_t *l;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_memberships(db, pool, id, &rows), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(rows->nelts, 1);
+    m = &APR_ARRAY_IDX(rows, 0, authsvc_db_user_membership_t);
+    CU_ASSERT_STRING_EQUAL(m->tenant_key, "acme");
+    CU_ASSERT_STRING_EQUAL(m->role, "member");
+    CU_ASSERT_EQUAL(m->status, AUTHSVC_USER_ACTIVE);
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_user_client_insert", 2, (const char *[]){id, "web"}),
+                          AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_user_client_insert", 2, (const char *[]){id, "app"}),
+                          AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_clients(db, pool, id, &rows), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(rows->nelts, 2);
+    CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 0, const char *), "app");
+    CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 1, const char *), "web");
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_lockouts(db, pool, "frank", &rows), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(rows->nelts, 2);
+    l = &APR_ARRAY_IDX(rows, 1, authsvc_db_user_lockout_t);
+    CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 0, authsvc_db_user_lockout_t).source, "");
+    CU_ASSERT_STRING_EQUAL(l->source, "ip:x");
+    CU_ASSERT_EQUAL(l->failures, 5);
+    CU_ASSERT_EQUAL(l->locked_until, 7777);
+}
+
+static void test_password(void)
+{
+    const char *id = frank();
+    int has_credential = -1, has_hash = -1;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    CU_ASSERT_EQUAL(authsvc_db_user_password(db, pool, id, &has_credential, &has_hash),
+                    AUTHSVC_OK);
+    CU_ASSERT_EQUAL(has_credential, 1);
+    CU_ASSERT_EQUAL(has_hash, 1);
+    CU_ASSERT_EQUAL(authsvc_db_user_password_set(db, pool, id, "$argon2id$g", 1), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT password_hash FROM user_credentials "
+                                               "WHERE provider = 'internal' AND user_id = '", id,
+                                               "'", NULL)), "$argon2id$g");
+    /* the external user has none: a new credential */
+    CU_ASSERT_EQUAL(authsvc_db_user_password(db, pool, "11111111-1111-4111-8111-111111111111",
+                                             &has_credential, &has_hash), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(has_credential, 0);
+    CU_ASSERT_EQUAL(has_hash, 0);
+    CU_ASSERT_EQUAL(authsvc_db_user_password_set(db, pool, "11111111-1111-4111-8111-111111111111",
+                                                 "$argon2id$n", 0), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_password(db, pool, "11111111-1111-4111-8111-111111111111",
+                                             &has_credential, &has_hash), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(has_credential, 1);
+    CU_ASSERT_EQUAL(has_hash, 1);
+    CU_ASSERT_EQUAL(authsvc_db_user_resets_retire(db, pool, id), AUTHSVC_OK);
+}
+
+static void test_status_mfa_lockout(void)
+{
+    const char *id = frank();
+    const char *where;
+    int changed = -1;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    where = apr_pstrcat(pool, " WHERE user_id = '", id, "'", NULL);
+    CU_ASSERT_EQUAL(authsvc_db_user_disable(db, pool, id, &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 1);
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT status FROM user_tenants", where,
+                                               NULL)), "2");
+    CU_ASSERT_EQUAL(authsvc_db_user_disable(db, pool, id, &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 0);
+    CU_ASSERT_EQUAL(authsvc_db_user_enable(db, pool, id, &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 1);
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT status FROM user_tenants", where,
+                                               NULL)), "1");
+    CU_ASSERT_EQUAL(authsvc_db_user_set_mfa(db, pool, id, 1), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT mfa_required FROM users WHERE id = '",
+                                               id, "'", NULL)), "1");
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_credential_insert", 8, (const char *[]){
+                              "totp-f", id, "totp", NULL, NULL, "secret", "1", "1"}), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_totp_delete(db, pool, id, &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 1);
+    CU_ASSERT_EQUAL(authsvc_db_user_lockout_clear(db, pool, "frank", &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 2);
+    CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM login_attempts WHERE subject = 'frank'"), 0);
+}
+
+/* Last: Frank goes. */
+static void test_delete(void)
+{
+    const char *id = frank();
+    authsvc_db_user_t found;
+    int changed = -1;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+    CU_ASSERT_EQUAL(authsvc_db_user_delete(db, pool, id, &changed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(changed, 1);
+    CU_ASSERT_EQUAL(authsvc_db_user_by_username(db, pool, "frank", &found), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(count(apr_pstrcat(pool, "SELECT COUNT(*) FROM user_credentials WHERE "
+                                      "user_id = '", id, "'", NULL)), 0);
+}
+
 void authsvc_test_register_db_users(void)
 {
     CU_pSuite s = CU_add_suite("db_users", suite_init, suite_clean);
@@ -268,4 +425,9 @@ void authsvc_test_register_db_users(void)
     CU_add_test(s, "a missing role or client is refused", test_missing_role_or_client_is_refused);
     CU_add_test(s, "placement: a missing tenant or role", test_placement);
     CU_add_test(s, "a user by username, whatever its case", test_by_username);
+    CU_add_test(s, "users listed with membership and lockout", test_summaries);
+    CU_add_test(s, "a user's memberships, clients, lockout", test_show_lists);
+    CU_add_test(s, "a password: found, replaced, added", test_password);
+    CU_add_test(s, "disable, enable, second factor, unlock", test_status_mfa_lockout);
+    CU_add_test(s, "a user deleted", test_delete);
 }
