@@ -61,6 +61,9 @@ int main(void)
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
     authsvc_test_register_db_users();
+    authsvc_test_register_db_identities();
+    authsvc_test_register_db_social();
+    authsvc_test_register_db_saml();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */
