@@ -11,12 +11,12 @@
 #include <apr_base64.h>
 #include <apr_escape.h>
 #include <apr_strings.h>
-#include <openssl/crypto.h>
 
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
 #include "authsvc_db_identities.h"
 #include "authsvc_db_saml.h"
+#include "authsvc_federation.h"
 #include "authsvc_flows.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_json.h"
@@ -109,7 +109,7 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     authsvc_saml_sp_t *sp = NULL;
     authsvc_saml_authn_t authn;
-    authsvc_db_saml_request_t stored;
+    authsvc_saml_request_t stored;
     const char *why = NULL;
     const char *binding = authsvc_random_token(req->pool, SAML_BINDING_BYTES);
     authsvc_status_t st;
@@ -134,15 +134,14 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1912) "SAML AuthnRequest: %s", why);
         return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
     }
-    memset(&stored, 0, sizeof(stored));
     stored.request_id = authn.request_id;
     stored.client_id = client->client_id;
     stored.idp_entity_id = c->idp_entity_id;
     stored.relay_state = body_string(req, "RelayState");
-    stored.created_at = authsvc_db_now_ms();
-    stored.expires_at = stored.created_at + (long long)authsvc_saml_request_ttl(c) * 1000;
-    stored.binding_hash = authsvc_token_hash(req->pool, binding);
-    if (authsvc_db_saml_request_insert(db, req->pool, &stored) != AUTHSVC_OK)
+    stored.ttl = authsvc_saml_request_ttl(c);
+    stored.binding = binding;
+    if (authsvc_federation_saml_request_store(authsvc_request_context(req), db, &stored)
+        != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     saml_cookie_set(req, binding, authsvc_saml_request_ttl(c));
     if (c->post_binding)
@@ -197,53 +196,22 @@ static const char *acs_read(authsvc_request_t *req, acs_t *acs)
     return authsvc_saml_response_check(acs->response, &expect, &why) == AUTHSVC_OK ? NULL : why;
 }
 
-/* The browser that posts the Response carries the binding cookie of the request it
- * answers (requests stored before the binding existed have no hash). */
-static int acs_same_browser(authsvc_request_t *req, const char *binding_hash)
-{
-    const char *cookie = authsvc_binding_cookie_find(req->pool, req->base_url,
-                                                     apr_table_get(req->headers_in, "Cookie"),
-                                                     SAML_BINDING_COOKIE);
-    const char *got;
-
-    if (!binding_hash)
-        return 1;
-    if (!cookie)
-        return 0;
-    got = authsvc_token_hash(req->pool, cookie);
-    return strlen(got) == strlen(binding_hash) && CRYPTO_memcmp(got, binding_hash, strlen(got)) == 0;
-}
-
-/* The request this Response answers, used once, for the client the ACS URL names (if
- * it names one); or, without InResponseTo, an IdP-initiated login when allowed. */
+/* The request this Response answers, used once (authsvc_federation.h). */
 static const char *acs_request(authsvc_request_t *req, acs_t *acs)
 {
     const authsvc_saml_response_t *r = acs->response;
-    const char *irt = r->confirmation_in_response_to ? r->confirmation_in_response_to
-                                                     : r->in_response_to;
-    const char *query_client = apr_table_get(req->query, "client");
-    authsvc_db_saml_request_t stored;
+    authsvc_saml_answer_t answer = {
+        acs->config->idp_entity_id,
+        r->confirmation_in_response_to ? r->confirmation_in_response_to : r->in_response_to,
+        acs->config->idp_initiated, apr_table_get(req->query, "client"),
+        authsvc_binding_cookie_find(req->pool, req->base_url,
+                                    apr_table_get(req->headers_in, "Cookie"),
+                                    SAML_BINDING_COOKIE)};
+    const char *why = NULL;
 
-    if (!irt) {
-        if (!acs->config->idp_initiated)
-            return "an unsolicited Response, and IdP-initiated logins are off";
-        acs->client_id = query_client;
-        return query_client ? NULL : "an unsolicited Response names no client (?client=)";
-    }
-    if (authsvc_db_saml_request_get(acs->db, req->pool, irt, &stored) != AUTHSVC_OK)
-        return "InResponseTo names no AuthnRequest of this service";
-    acs->client_id = stored.client_id;
-    acs->relay_state = stored.relay_state;
-    if (!acs_same_browser(req, stored.binding_hash))
-        return "the Response came back through another browser than the one that started "
-               "the login (binding cookie)";
-    if (query_client && strcmp(query_client, acs->client_id) != 0)
-        return "the Response answers a request of another client";
-    if (authsvc_db_saml_request_consume(acs->db, req->pool, irt, acs->client_id,
-                                        acs->config->idp_entity_id, authsvc_db_now_ms())
-        != AUTHSVC_OK)
-        return "the AuthnRequest was answered already or has expired";
-    return NULL;
+    authsvc_federation_saml_request_take(authsvc_request_context(req), acs->db, &answer,
+                                         &acs->client_id, &acs->relay_state, &why);
+    return why;
 }
 
 /* The replay cache: an Assertion ID is accepted once until its NotOnOrAfter. */
@@ -251,13 +219,12 @@ static const char *acs_replay(authsvc_request_t *req, acs_t *acs)
 {
     const authsvc_saml_response_t *r = acs->response;
     long long skew = (long long)authsvc_saml_skew(acs->config) * 1000;
-    authsvc_status_t st = authsvc_db_saml_assertion_remember(
-        acs->db, req->pool, acs->config->idp_entity_id, r->assertion_id,
-        authsvc_saml_response_replay_until(r, skew));
+    const char *why = NULL;
 
-    if (st == AUTHSVC_CONFLICT)
-        return "the Assertion was used before (replay)";
-    return st == AUTHSVC_OK ? NULL : "the replay cache cannot be written";
+    authsvc_federation_saml_replay(authsvc_request_context(req), acs->db,
+                                   acs->config->idp_entity_id, r->assertion_id,
+                                   authsvc_saml_response_replay_until(r, skew), &why);
+    return why;
 }
 
 static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
@@ -267,8 +234,7 @@ static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
 
 /* (IdP, NameID) in user_credentials; else, when configured, the account with the
  * mapped e-mail (or an e-mail NameID) where the link rule allows. Transient NameIDs are
- * never stored: they change at every login. The status of
- * authsvc_identity_link_by_email. */
+ * never stored: they change at every login. The status of authsvc_federation_user. */
 static authsvc_status_t acs_user(authsvc_request_t *req, acs_t *acs, const char **user_id)
 {
     const authsvc_saml_response_t *r = acs->response;
@@ -277,15 +243,12 @@ static authsvc_status_t acs_user(authsvc_request_t *req, acs_t *acs, const char 
     int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
     authsvc_identity_t id = {provider, r->name_id, mapped(acs, AUTHSVC_SAML_ATTR_EMAIL),
                              acs->config->email_vouched, !transient, acs->client_id};
-    authsvc_status_t st = AUTHSVC_NOT_FOUND;
+    const char *how = NULL;
 
-    if (!transient)
-        st = authsvc_db_identity_user(acs->db, req->pool, provider, r->name_id, user_id);
-    if (st != AUTHSVC_NOT_FOUND || !acs->config->link_by_email)
-        return st;
     if (!id.email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
         id.email = r->name_id;
-    return authsvc_identity_link_by_email(authsvc_request_context(req), acs->db, &id, user_id);
+    return authsvc_federation_user(authsvc_request_context(req), acs->db, &id, !transient,
+                                   acs->config->link_by_email, user_id, &how);
 }
 
 /* The mapped groups, the IdP's own data, are kept at every login; the mapped names

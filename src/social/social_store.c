@@ -3,9 +3,8 @@
 
 #include <apr_strings.h>
 
-#include "authsvc_db_identities.h"
 #include "authsvc_db_users.h"
-#include "authsvc_identity_link.h"
+#include "authsvc_federation.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
@@ -99,22 +98,16 @@ authsvc_status_t authsvc_social_user_resolve(authsvc_context_t *ctx, authsvc_db_
                                              const authsvc_social_profile_t *profile,
                                              const char **user_id, const char **how)
 {
-    authsvc_status_t st = authsvc_db_identity_user(db, ctx->pool, provider->name,
-                                                   profile->subject, user_id);
+    /* The stored link; else an e-mail of a local account never signs up a second one: it
+     * links, where the rule allows (only a verified one can, T-36), or the login is
+     * refused. */
+    authsvc_identity_t id = {provider->name, profile->subject, profile->email,
+                             profile->email_verified, 1, client->client_id};
+    authsvc_status_t st = authsvc_federation_user(ctx, db, &id, 1,
+                                                  provider->link_verified_email, user_id, how);
 
-    *how = "linked";
     if (st != AUTHSVC_NOT_FOUND)
         return st;
-    /* An e-mail of a local account never signs up a second one: it links, where the
-     * rule allows (only a verified one can, T-36), or the login is refused. */
-    if (provider->link_verified_email) {
-        authsvc_identity_t id = {provider->name, profile->subject, profile->email,
-                                 profile->email_verified, 1, client->client_id};
-        *how = "email";
-        st = authsvc_identity_link_by_email(ctx, db, &id, user_id);
-        if (st != AUTHSVC_NOT_FOUND)
-            return st;
-    }
     if (!provider->signup_tenant)
         return AUTHSVC_NOT_FOUND;
     *how = "signup";

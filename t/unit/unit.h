@@ -46,5 +46,6 @@ void authsvc_test_register_db_users(void);
 void authsvc_test_register_db_identities(void);
 void authsvc_test_register_db_social(void);
 void authsvc_test_register_db_saml(void);
+void authsvc_test_register_federation(void);
 
 #endif
