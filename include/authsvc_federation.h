@@ -1,6 +1,7 @@
 /* Federation: what a login through another identity provider (a social provider, a SAML
  * IdP) decides once the provider's answer is read and verified: which local user the
- * identity is, and, for SAML, whether the answer belongs to an AuthnRequest of this
+ * identity is; for social login, whether the provider's redirect carries a state of
+ * this provider, started in this browser and not used before; for SAML, whether the answer belongs to an AuthnRequest of this
  * service, sent from this browser, and was not seen before. A service over
  * authsvc_context_t: the flows read the HTTP request, call these, and map the status
  * to an answer. */
@@ -9,6 +10,7 @@
 
 #include "authsvc_context.h"
 #include "authsvc_db.h"
+#include "authsvc_db_social.h"
 #include "authsvc_identity_link.h"
 
 /* The user the identity id is: its stored link, when lookup (a transient SAML NameID
@@ -20,6 +22,18 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
                                          const authsvc_identity_t *id, int lookup,
                                          int link_by_email, const char **user_id,
                                          const char **how);
+
+/* The login state a social provider's redirect carries (state: the value sent to the
+ * provider; binding: the binding cookie the browser carries, or NULL), used up now when
+ * it is this provider's, started in this browser, unused and unexpired. AUTHSVC_OK and
+ * *s; AUTHSVC_NOT_FOUND when it is unknown, used or expired; AUTHSVC_INVALID with *why
+ * (for the log) when it is missing, another provider's or another browser's; or a
+ * database failure. */
+authsvc_status_t authsvc_federation_social_state_take(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                      const char *provider, const char *state,
+                                                      const char *binding,
+                                                      authsvc_db_social_state_t *s,
+                                                      const char **why);
 
 /* An AuthnRequest sent to an IdP, kept until its answer. */
 typedef struct {

@@ -17,15 +17,6 @@ typedef authsvc_db_social_state_t authsvc_social_state_t;
 authsvc_status_t authsvc_social_state_save(authsvc_context_t *ctx, authsvc_db_t *db,
                                            const char *state, const authsvc_social_state_t *s);
 
-/* Loads the state; AUTHSVC_NOT_FOUND when unknown. */
-authsvc_status_t authsvc_social_state_load(authsvc_context_t *ctx, authsvc_db_t *db,
-                                           const char *state, authsvc_social_state_t *out);
-
-/* Uses it up: AUTHSVC_OK for the one caller that wins, AUTHSVC_NOT_FOUND when it was used
- * or has expired. */
-authsvc_status_t authsvc_social_state_consume(authsvc_context_t *ctx, authsvc_db_t *db,
-                                              const char *state);
-
 /* Deletes expired states. */
 authsvc_status_t authsvc_social_state_purge(authsvc_context_t *ctx, authsvc_db_t *db);
 

@@ -9,6 +9,7 @@
 
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
+#include "authsvc_federation.h"
 #include "authsvc_flows.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_limits.h"
@@ -186,29 +187,19 @@ static int social_state_take(authsvc_request_t *req, authsvc_db_t *db,
                              const authsvc_social_provider_t *provider, const char *state,
                              authsvc_social_state_t *s)
 {
-    authsvc_context_t *ctx = authsvc_request_context(req);
-    const char *binding = social_cookie_get(req, provider->name);
     const char *why = NULL;
-    authsvc_status_t st;
+    authsvc_status_t st = authsvc_federation_social_state_take(
+        authsvc_request_context(req), db, provider->name, state,
+        social_cookie_get(req, provider->name), s, &why);
 
-    if (!state || !*state)
-        why = "no state";
-    else if ((st = authsvc_social_state_load(ctx, db, state, s)) != AUTHSVC_OK)
-        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : authsvc_respond_unavailable(req);
-    else if (strcmp(s->provider, provider->name) != 0)
-        why = "state of another provider";
-    else if (!binding || strcmp(authsvc_token_hash(req->pool, binding), s->binding_hash) != 0)
-        why = "state of another browser";
-    else if ((st = authsvc_social_state_consume(ctx, db, state)) != AUTHSVC_OK)
-        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : authsvc_respond_unavailable(req);
-    if (why) {
+    if (st == AUTHSVC_OK)
+        return 0;
+    if (st == AUTHSVC_INVALID)
         req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0811) "%s callback refused: %s",
                  provider->name, why);
-        return authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID);
-    }
-    return 0;
+    return st == AUTHSVC_INVALID || st == AUTHSVC_NOT_FOUND
+               ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
+               : authsvc_respond_unavailable(req);
 }
 
 static int social_failed(authsvc_request_t *req, const authsvc_social_provider_t *provider,

@@ -5,6 +5,7 @@
 
 #include "authsvc_db_identities.h"
 #include "authsvc_db_saml.h"
+#include "authsvc_db_social.h"
 #include "authsvc_federation.h"
 #include "authsvc_tokens.h"
 
@@ -22,6 +23,33 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
         return st;
     *how = "email";
     return authsvc_identity_link_by_email(ctx, db, id, user_id);
+}
+
+authsvc_status_t authsvc_federation_social_state_take(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                      const char *provider, const char *state,
+                                                      const char *binding,
+                                                      authsvc_db_social_state_t *s,
+                                                      const char **why)
+{
+    const char *hash;
+    authsvc_status_t st;
+
+    *why = NULL;
+    if (!state || !*state) {
+        *why = "no state";
+        return AUTHSVC_INVALID;
+    }
+    hash = authsvc_token_hash(ctx->pool, state);
+    st = authsvc_db_social_state_get(db, ctx->pool, hash, s);
+    if (st != AUTHSVC_OK)
+        return st;
+    if (strcmp(s->provider, provider) != 0)
+        *why = "state of another provider";
+    else if (!binding || strcmp(authsvc_token_hash(ctx->pool, binding), s->binding_hash) != 0)
+        *why = "state of another browser";
+    if (*why)
+        return AUTHSVC_INVALID;
+    return authsvc_db_social_state_consume(db, ctx->pool, hash, authsvc_db_now_ms());
 }
 
 authsvc_status_t authsvc_federation_saml_request_store(authsvc_context_t *ctx,

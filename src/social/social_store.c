@@ -17,20 +17,6 @@ authsvc_status_t authsvc_social_state_save(authsvc_context_t *ctx, authsvc_db_t 
                                           s);
 }
 
-authsvc_status_t authsvc_social_state_load(authsvc_context_t *ctx, authsvc_db_t *db,
-                                           const char *state, authsvc_social_state_t *out)
-{
-    return authsvc_db_social_state_get(db, ctx->pool, authsvc_token_hash(ctx->pool, state),
-                                       out);
-}
-
-authsvc_status_t authsvc_social_state_consume(authsvc_context_t *ctx, authsvc_db_t *db,
-                                              const char *state)
-{
-    return authsvc_db_social_state_consume(db, ctx->pool, authsvc_token_hash(ctx->pool, state),
-                                           authsvc_db_now_ms());
-}
-
 authsvc_status_t authsvc_social_state_purge(authsvc_context_t *ctx, authsvc_db_t *db)
 {
     return authsvc_db_social_state_purge(db, ctx->pool, authsvc_db_now_ms());

@@ -1,5 +1,5 @@
 /* federation.c with a context of the test's own over a migrated SQLite file: the user
- * of a stored link, the AuthnRequest a SAML Response answers (each refusal), and the
+ * of a stored link, a social login state, the AuthnRequest a SAML Response answers (each refusal), and the
  * replay cache. No request, no HTTP. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "authsvc_db.h"
 #include "authsvc_db_identities.h"
+#include "authsvc_db_social.h"
 #include "authsvc_db_users.h"
 #include "authsvc_federation.h"
 #include "authsvc_migrate.h"
@@ -112,6 +113,43 @@ static void test_user(void)
     CU_ASSERT_PTR_NULL(found);
 }
 
+static void test_social_state(void)
+{
+    authsvc_db_social_state_t s = {"keycloak", "web", authsvc_token_hash(pool, "cookie-s"),
+                                   NULL, NULL, NULL, authsvc_db_now_ms() + 600000, 0};
+    authsvc_db_social_state_t out;
+    const char *why = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_social_state_insert(db, pool,
+                                                         authsvc_token_hash(pool, "state-1"),
+                                                         &s),
+                          AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "", "cookie-s",
+                                                         &out, &why),
+                    AUTHSVC_INVALID);
+    CU_ASSERT_STRING_EQUAL(why, "no state");
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-0",
+                                                         "cookie-s", &out, &why),
+                    AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "google", "state-1",
+                                                         "cookie-s", &out, &why),
+                    AUTHSVC_INVALID);
+    CU_ASSERT_STRING_EQUAL(why, "state of another provider");
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1",
+                                                         NULL, &out, &why),
+                    AUTHSVC_INVALID);
+    CU_ASSERT_STRING_EQUAL(why, "state of another browser");
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1",
+                                                         "cookie-s", &out, &why),
+                    AUTHSVC_OK);
+    CU_ASSERT_PTR_NULL(why);
+    CU_ASSERT_STRING_EQUAL(out.client_id, "web");
+    /* used up */
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1",
+                                                         "cookie-s", &out, &why),
+                    AUTHSVC_NOT_FOUND);
+}
+
 static authsvc_status_t store(const char *request_id, const char *binding, int ttl)
 {
     authsvc_saml_request_t r = {request_id, "web", IDP, "relay", ttl, binding};
@@ -201,6 +239,7 @@ void authsvc_test_register_federation(void)
     CU_pSuite s = CU_add_suite("federation", suite_init, suite_clean);
 
     CU_add_test(s, "the user of an identity: linked, transient, unknown", test_user);
+    CU_add_test(s, "a social login state: each refusal, used once", test_social_state);
     CU_add_test(s, "an AuthnRequest is answered once", test_request_taken_once);
     CU_add_test(s, "answers of another browser, client or request", test_request_refusals);
     CU_add_test(s, "unsolicited Responses", test_unsolicited);
