@@ -1,10 +1,11 @@
 /* Federation: what a login through another identity provider (a social provider, a SAML
- * IdP) decides once the provider's answer is read and verified: which local user the
- * identity is; for social login, whether the provider's redirect carries a state of
- * this provider, started in this browser and not used before; for SAML, whether the answer belongs to an AuthnRequest of this
- * service, sent from this browser, and was not seen before. A service over
- * authsvc_context_t: the flows read the HTTP request, call these, and map the status
- * to an answer. */
+ * IdP) decides apart from the conversation with the provider: for social login, the
+ * login state sent to the provider and whether its redirect brings back one of this
+ * provider, started in this browser and not used before; for SAML, the AuthnRequest
+ * kept until its answer and whether a Response answers one of this service, sent from
+ * this browser, and was not seen before; and which local user the identity is. A
+ * service over authsvc_context_t: the flows read the HTTP request, call these, and map
+ * the status to an answer. */
 #ifndef AUTHSVC_FEDERATION_H
 #define AUTHSVC_FEDERATION_H
 
@@ -22,6 +23,24 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
                                          const authsvc_identity_t *id, int lookup,
                                          int link_by_email, const char **user_id,
                                          const char **how);
+
+/* A login through a social provider, about to be sent there. */
+typedef struct {
+    const char *provider;       /* its name */
+    const char *client_id;      /* the client the login is for */
+    int nonce;                  /* OpenID Connect: a nonce binds the ID token */
+    int pkce;                   /* a PKCE code verifier */
+    const char *kept_params;    /* the caller's own fields to hand back, or NULL */
+} authsvc_social_start_t;
+
+/* A new login state, stored (and, now and then, the expired ones purged): *state is
+ * sent to the provider, *binding is the browser's binding cookie, *s has the nonce and
+ * code verifier. AUTHSVC_NO_MEMORY when no random value could be made; or a database
+ * failure. */
+authsvc_status_t authsvc_federation_social_state_new(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                     const authsvc_social_start_t *start,
+                                                     const char **state, const char **binding,
+                                                     authsvc_db_social_state_t *s);
 
 /* The login state a social provider's redirect carries (state: the value sent to the
  * provider; binding: the binding cookie the browser carries, or NULL), used up now when

@@ -1,7 +1,7 @@
-/* What social login keeps in the database: login states, the link of a provider's
- * subject to a user (user_credentials), users created by self sign-up, and the
- * provider's tokens of a user's latest login. Over authsvc_context_t: no HTTP, no
- * network. */
+/* What social login keeps in the database: the link of a provider's subject to a user
+ * (user_credentials), users created by self sign-up, and the provider's tokens of a
+ * user's latest login. Its login states are federation.c's (authsvc_federation.h).
+ * Over authsvc_context_t: no HTTP, no network. */
 #ifndef AUTHSVC_SOCIAL_STORE_H
 #define AUTHSVC_SOCIAL_STORE_H
 
@@ -10,15 +10,8 @@
 #include "authsvc_social_provider.h"
 #include "authsvc_tokens.h"
 
-/* A login state, as the database keeps it (authsvc_db_social.h). */
+/* A login state, as the database keeps it (authsvc_db_social.h, authsvc_federation.h). */
 typedef authsvc_db_social_state_t authsvc_social_state_t;
-
-/* Stores a state under the hash of state (the value sent to the provider). */
-authsvc_status_t authsvc_social_state_save(authsvc_context_t *ctx, authsvc_db_t *db,
-                                           const char *state, const authsvc_social_state_t *s);
-
-/* Deletes expired states. */
-authsvc_status_t authsvc_social_state_purge(authsvc_context_t *ctx, authsvc_db_t *db);
 
 /* Who the provider says the user is. */
 typedef struct {

@@ -15,8 +15,6 @@
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_oidc.h"
-#include "authsvc_password.h"
-#include "authsvc_purge.h"
 #include "authsvc_social_exchange.h"
 #include "authsvc_social_store.h"
 
@@ -140,9 +138,11 @@ int authsvc_flow_social_start(authsvc_request_t *req)
 {
     const authsvc_social_provider_t *provider = social_provider(req);
     authsvc_db_t *db = provider ? req->db(req) : NULL;
+    authsvc_social_start_t start;
     authsvc_social_state_t s;
     authsvc_client_t *client;
-    const char *state, *binding;
+    const char *state = NULL, *binding = NULL;
+    authsvc_status_t st;
 
     if (!provider)
         return req->status;
@@ -151,23 +151,17 @@ int authsvc_flow_social_start(authsvc_request_t *req)
     client = social_start_client(req, db);
     if (!client)
         return req->status;
-    memset(&s, 0, sizeof(s));
-    state = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
-    binding = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
-    s.nonce = provider->openid ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES) : NULL;
-    s.code_verifier = provider->pkce ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES)
-                                     : NULL;
-    if (!state || !binding || (provider->openid && !s.nonce) || (provider->pkce && !s.code_verifier))
-        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    s.provider = provider->name;
-    s.client_id = client->client_id;
-    s.binding_hash = authsvc_token_hash(req->pool, binding);
-    s.kept_params = provider->keep_state_params && req->body ? social_kept_params(req) : NULL;
-    s.expires_at = authsvc_db_now_ms() + AUTHSVC_SOCIAL_STATE_TTL * 1000LL;
-    if (authsvc_social_state_save(authsvc_request_context(req), db, state, &s) != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    if (authsvc_purge_due())
-        authsvc_social_state_purge(authsvc_request_context(req), db);
+    start.provider = provider->name;
+    start.client_id = client->client_id;
+    start.nonce = provider->openid;
+    start.pkce = provider->pkce;
+    start.kept_params = provider->keep_state_params && req->body ? social_kept_params(req)
+                                                                 : NULL;
+    st = authsvc_federation_social_state_new(authsvc_request_context(req), db, &start, &state,
+                                             &binding, &s);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
+                                       : authsvc_respond_unavailable(req);
     social_cookie_set(req, provider->name, binding, AUTHSVC_SOCIAL_STATE_TTL);
     apr_table_setn(req->headers_out, "Location",
                    authsvc_oidc_authorize_url(req->pool, provider,

@@ -7,6 +7,9 @@
 #include "authsvc_db_saml.h"
 #include "authsvc_db_social.h"
 #include "authsvc_federation.h"
+#include "authsvc_limits.h"
+#include "authsvc_password.h"
+#include "authsvc_purge.h"
 #include "authsvc_tokens.h"
 
 authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *db,
@@ -23,6 +26,38 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
         return st;
     *how = "email";
     return authsvc_identity_link_by_email(ctx, db, id, user_id);
+}
+
+static char *social_random(apr_pool_t *p)
+{
+    return authsvc_random_token(p, AUTHSVC_SOCIAL_STATE_BYTES);
+}
+
+authsvc_status_t authsvc_federation_social_state_new(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                     const authsvc_social_start_t *start,
+                                                     const char **state, const char **binding,
+                                                     authsvc_db_social_state_t *s)
+{
+    authsvc_status_t st;
+
+    memset(s, 0, sizeof(*s));
+    *state = social_random(ctx->pool);
+    *binding = social_random(ctx->pool);
+    s->nonce = start->nonce ? social_random(ctx->pool) : NULL;
+    s->code_verifier = start->pkce ? social_random(ctx->pool) : NULL;
+    if (!*state || !*binding || (start->nonce && !s->nonce)
+        || (start->pkce && !s->code_verifier))
+        return AUTHSVC_NO_MEMORY;
+    s->provider = start->provider;
+    s->client_id = start->client_id;
+    s->binding_hash = authsvc_token_hash(ctx->pool, *binding);
+    s->kept_params = start->kept_params;
+    s->expires_at = authsvc_db_now_ms() + AUTHSVC_SOCIAL_STATE_TTL * 1000LL;
+    st = authsvc_db_social_state_insert(db, ctx->pool, authsvc_token_hash(ctx->pool, *state),
+                                        s);
+    if (st == AUTHSVC_OK && authsvc_purge_due())
+        authsvc_db_social_state_purge(db, ctx->pool, authsvc_db_now_ms());
+    return st;
 }
 
 authsvc_status_t authsvc_federation_social_state_take(authsvc_context_t *ctx, authsvc_db_t *db,

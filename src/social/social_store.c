@@ -1,26 +1,12 @@
-/* Social login's rows: states, links, sign-ups and the provider's tokens. */
+/* Social login's rows: links, sign-ups and the provider's tokens. */
 #include <string.h>
 
 #include <apr_strings.h>
 
 #include "authsvc_db_users.h"
 #include "authsvc_federation.h"
-#include "authsvc_limits.h"
 #include "authsvc_log.h"
-#include "authsvc_password.h"
 #include "authsvc_social_store.h"
-
-authsvc_status_t authsvc_social_state_save(authsvc_context_t *ctx, authsvc_db_t *db,
-                                           const char *state, const authsvc_social_state_t *s)
-{
-    return authsvc_db_social_state_insert(db, ctx->pool, authsvc_token_hash(ctx->pool, state),
-                                          s);
-}
-
-authsvc_status_t authsvc_social_state_purge(authsvc_context_t *ctx, authsvc_db_t *db)
-{
-    return authsvc_db_social_state_purge(db, ctx->pool, authsvc_db_now_ms());
-}
 
 /* ---- users ---------------------------------------------------------------------- */
 

@@ -150,6 +150,31 @@ static void test_social_state(void)
                     AUTHSVC_NOT_FOUND);
 }
 
+/* A new state is stored under the value sent to the provider and taken back with the
+ * binding cookie the browser got. */
+static void test_social_state_new(void)
+{
+    authsvc_social_start_t start = {"keycloak", "web", 1, 0, "a=1"};
+    authsvc_db_social_state_t s, taken;
+    const char *state = NULL, *binding = NULL, *why = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_federation_social_state_new(&ctx, db, &start, &state,
+                                                              &binding, &s),
+                          AUTHSVC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(state);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(binding);
+    CU_ASSERT_PTR_NOT_NULL(s.nonce);
+    CU_ASSERT_PTR_NULL(s.code_verifier);
+    CU_ASSERT_STRING_EQUAL(s.binding_hash, authsvc_token_hash(pool, binding));
+    CU_ASSERT(s.expires_at > authsvc_db_now_ms());
+    CU_ASSERT_EQUAL_FATAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", state,
+                                                               binding, &taken, &why),
+                          AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(taken.nonce, s.nonce);
+    CU_ASSERT_STRING_EQUAL(taken.kept_params, "a=1");
+    CU_ASSERT_STRING_EQUAL(taken.client_id, "web");
+}
+
 static authsvc_status_t store(const char *request_id, const char *binding, int ttl)
 {
     authsvc_saml_request_t r = {request_id, "web", IDP, "relay", ttl, binding};
@@ -240,6 +265,7 @@ void authsvc_test_register_federation(void)
 
     CU_add_test(s, "the user of an identity: linked, transient, unknown", test_user);
     CU_add_test(s, "a social login state: each refusal, used once", test_social_state);
+    CU_add_test(s, "a new social login state, taken back", test_social_state_new);
     CU_add_test(s, "an AuthnRequest is answered once", test_request_taken_once);
     CU_add_test(s, "answers of another browser, client or request", test_request_refusals);
     CU_add_test(s, "unsolicited Responses", test_unsolicited);
