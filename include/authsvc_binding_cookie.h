@@ -6,13 +6,16 @@
 #ifndef AUTHSVC_BINDING_COOKIE_H
 #define AUTHSVC_BINDING_COOKIE_H
 
-#include "authsvc_request.h"
+#include <apr_pools.h>
 
-/* Sets cookie base (e.g. "authsvc_saml") to value for max_age seconds (0 clears it). */
-void authsvc_binding_cookie_set(authsvc_request_t *req, const char *base, const char *value,
-                                int max_age);
+/* The Set-Cookie value that sets cookie base (e.g. "authsvc_saml") to value for max_age
+ * seconds (0 clears it); base_url (the service's, may be NULL) says whether it is
+ * served over https. */
+const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url,
+                                          const char *base, const char *value, int max_age);
 
-/* The value of cookie base the request carries, or NULL. */
-const char *authsvc_binding_cookie_get(const authsvc_request_t *req, const char *base);
+/* The value of cookie base in cookies (a request's Cookie header, may be NULL), or NULL. */
+const char *authsvc_binding_cookie_find(apr_pool_t *p, const char *base_url,
+                                        const char *cookies, const char *base);
 
 #endif

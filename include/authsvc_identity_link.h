@@ -6,11 +6,12 @@
  * linked identity and no protected role (AuthsvcLinkProtectedRoles; by default every
  * role that grants a permission, and any permission granted to the account directly).
  * Every link and every refusal is logged and recorded as login activity (LINK,
- * LINK_REFUSED). No request_rec, no network. */
+ * LINK_REFUSED). A service over authsvc_context_t: no HTTP, no network. */
 #ifndef AUTHSVC_IDENTITY_LINK_H
 #define AUTHSVC_IDENTITY_LINK_H
 
-#include "authsvc_request.h"
+#include "authsvc_context.h"
+#include "authsvc_db.h"
 
 typedef struct {
     const char *provider;   /* "keycloak", "saml:<IdP entity id>": user_credentials.provider */
@@ -25,13 +26,13 @@ typedef struct {
  * !id->store) when the rule allows it. AUTHSVC_OK and *user_id; AUTHSVC_NOT_FOUND when
  * no account has that e-mail (or there is none); AUTHSVC_INVALID when the link is
  * refused; AUTHSVC_UNAVAILABLE or AUTHSVC_DB_ERROR. */
-authsvc_status_t authsvc_identity_link_by_email(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_identity_link_by_email(authsvc_context_t *ctx, authsvc_db_t *db,
                                                 const authsvc_identity_t *id,
                                                 const char **user_id);
 
 /* Writes what a provider says about a user: each non-NULL field replaces the stored
  * one (groups: a JSON array). Failures are logged. */
-void authsvc_identity_profile_store(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_identity_profile_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                     const char *user_id, const char *email,
                                     const char *first_name, const char *last_name,
                                     const char *groups);

@@ -5,8 +5,8 @@
 #ifndef AUTHSVC_SOCIAL_EXCHANGE_H
 #define AUTHSVC_SOCIAL_EXCHANGE_H
 
+#include "authsvc_context.h"
 #include "authsvc_oidc.h"
-#include "authsvc_request.h"
 #include "authsvc_social_provider.h"
 #include "authsvc_social_store.h"
 
@@ -20,7 +20,7 @@ typedef struct {
  * AUTHSVC_OK, or AUTHSVC_INVALID when the provider refused or answered something that
  * does not verify, AUTHSVC_UNAVAILABLE when it did not answer in time; *why (no
  * secrets) for the log. */
-authsvc_status_t authsvc_social_exchange(authsvc_request_t *req,
+authsvc_status_t authsvc_social_exchange(authsvc_context_t *ctx,
                                          const authsvc_social_provider_t *provider,
                                          const char *code, const char *redirect_uri,
                                          const authsvc_social_state_t *state,
@@ -30,7 +30,7 @@ authsvc_status_t authsvc_social_exchange(authsvc_request_t *req,
 /* Ends the user's session at the provider: end_session_endpoint with the refresh token
  * (Keycloak), else revocation_endpoint with the access token (Google). AUTHSVC_NOT_FOUND
  * when the provider has neither or there is no token to send. */
-authsvc_status_t authsvc_social_provider_logout(authsvc_request_t *req,
+authsvc_status_t authsvc_social_provider_logout(authsvc_context_t *ctx,
                                                 const authsvc_social_provider_t *provider,
                                                 const authsvc_social_session_t *session,
                                                 const char **why);

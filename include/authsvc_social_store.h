@@ -1,39 +1,17 @@
-/* What social login keeps in the database: login states, the link of a provider's
- * subject to a user (user_credentials), users created by self sign-up, and the
- * provider's tokens of a user's latest login. No request_rec, no network. */
+/* What social login keeps in the database: the link of a provider's subject to a user
+ * (user_credentials), users created by self sign-up, and the provider's tokens of a
+ * user's latest login. Its login states are federation.c's (authsvc_federation.h).
+ * Over authsvc_context_t: no HTTP, no network. */
 #ifndef AUTHSVC_SOCIAL_STORE_H
 #define AUTHSVC_SOCIAL_STORE_H
 
-#include "authsvc_request.h"
+#include "authsvc_context.h"
+#include "authsvc_db_social.h"
 #include "authsvc_social_provider.h"
 #include "authsvc_tokens.h"
 
-typedef struct {
-    const char *provider;
-    const char *client_id;
-    const char *binding_hash;   /* SHA-256 hex of the browser's binding cookie */
-    const char *nonce;
-    const char *code_verifier;
-    const char *kept_params;    /* encoded query string, or NULL */
-    long long expires_at;       /* epoch ms */
-    int used;
-} authsvc_social_state_t;
-
-/* Stores a state under the hash of state (the value sent to the provider). */
-authsvc_status_t authsvc_social_state_save(authsvc_request_t *req, authsvc_db_t *db,
-                                           const char *state, const authsvc_social_state_t *s);
-
-/* Loads the state; AUTHSVC_NOT_FOUND when unknown. */
-authsvc_status_t authsvc_social_state_load(authsvc_request_t *req, authsvc_db_t *db,
-                                           const char *state, authsvc_social_state_t *out);
-
-/* Uses it up: AUTHSVC_OK for the one caller that wins, AUTHSVC_NOT_FOUND when it was used
- * or has expired. */
-authsvc_status_t authsvc_social_state_consume(authsvc_request_t *req, authsvc_db_t *db,
-                                              const char *state);
-
-/* Deletes expired states. */
-authsvc_status_t authsvc_social_state_purge(authsvc_request_t *req, authsvc_db_t *db);
+/* A login state, as the database keeps it (authsvc_db_social.h, authsvc_federation.h). */
+typedef authsvc_db_social_state_t authsvc_social_state_t;
 
 /* Who the provider says the user is. */
 typedef struct {
@@ -51,26 +29,22 @@ typedef struct {
  * and no local user has the e-mail), linked from now on. AUTHSVC_NOT_FOUND when none of
  * these applies, AUTHSVC_INVALID when the link by e-mail was refused; *how says which
  * path was taken ("linked", "email", "signup"). */
-authsvc_status_t authsvc_social_user_resolve(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_social_user_resolve(authsvc_context_t *ctx, authsvc_db_t *db,
                                              const authsvc_social_provider_t *provider,
                                              const authsvc_client_t *client,
                                              const authsvc_social_profile_t *profile,
                                              const char **user_id, const char **how);
 
 /* The provider's tokens of the user's latest login (any may be NULL). */
-typedef struct {
-    const char *access_token;
-    const char *refresh_token;
-    const char *id_token;
-} authsvc_social_session_t;
+typedef authsvc_db_social_session_t authsvc_social_session_t;
 
-authsvc_status_t authsvc_social_session_save(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_social_session_save(authsvc_context_t *ctx, authsvc_db_t *db,
                                              const char *user_id, const char *provider,
                                              const authsvc_social_session_t *s);
-authsvc_status_t authsvc_social_session_get(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_social_session_get(authsvc_context_t *ctx, authsvc_db_t *db,
                                             const char *user_id, const char *provider,
                                             authsvc_social_session_t *out);
-authsvc_status_t authsvc_social_session_delete(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_social_session_delete(authsvc_context_t *ctx, authsvc_db_t *db,
                                                const char *user_id, const char *provider);
 
 #endif

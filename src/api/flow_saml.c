@@ -11,10 +11,12 @@
 #include <apr_base64.h>
 #include <apr_escape.h>
 #include <apr_strings.h>
-#include <openssl/crypto.h>
 
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
+#include "authsvc_db_identities.h"
+#include "authsvc_db_saml.h"
+#include "authsvc_federation.h"
 #include "authsvc_flows.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_json.h"
@@ -30,7 +32,6 @@
 #define SAML_BINDING_COOKIE "authsvc_saml"   /* docs/design.md section 8 */
 #define SAML_BINDING_BYTES 16
 
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 #define SAML_PROVIDER_PREFIX "saml:"
 #define FORMAT_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 #define FORMAT_EMAIL "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
@@ -56,6 +57,14 @@ static const authsvc_saml_config_t *saml_config(const authsvc_request_t *req)
     const authsvc_saml_config_t *c = req->server_config->saml;
 
     return authsvc_saml_configured(c) ? c : NULL;
+}
+
+/* The binding cookie (docs/design.md section 8): authsvc_binding_cookie.h. */
+static void saml_cookie_set(authsvc_request_t *req, const char *value, int max_age)
+{
+    apr_table_add(req->headers_out, "Set-Cookie",
+                  authsvc_binding_cookie_header(req->pool, req->base_url, SAML_BINDING_COOKIE,
+                                                value, max_age));
 }
 
 /* Every refusal of the ACS: one log line with the reason (never assertion content),
@@ -100,8 +109,8 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     authsvc_saml_sp_t *sp = NULL;
     authsvc_saml_authn_t authn;
-    long long now = authsvc_db_now_ms();
-    const char *why = NULL, *args[7];
+    authsvc_saml_request_t stored;
+    const char *why = NULL;
     const char *binding = authsvc_random_token(req->pool, SAML_BINDING_BYTES);
     authsvc_status_t st;
 
@@ -125,16 +134,16 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
         req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1912) "SAML AuthnRequest: %s", why);
         return authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
     }
-    args[0] = authn.request_id;
-    args[1] = client->client_id;
-    args[2] = c->idp_entity_id;
-    args[3] = body_string(req, "RelayState");
-    args[4] = ARG(now + (long long)authsvc_saml_request_ttl(c) * 1000);
-    args[5] = ARG(now);
-    args[6] = authsvc_token_hash(req->pool, binding);
-    if (authsvc_db_exec(db, req->pool, "authsvc_saml_request_insert", NULL, 7, args) != AUTHSVC_OK)
+    stored.request_id = authn.request_id;
+    stored.client_id = client->client_id;
+    stored.idp_entity_id = c->idp_entity_id;
+    stored.relay_state = body_string(req, "RelayState");
+    stored.ttl = authsvc_saml_request_ttl(c);
+    stored.binding = binding;
+    if (authsvc_federation_saml_request_store(authsvc_request_context(req), db, &stored)
+        != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_binding_cookie_set(req, SAML_BINDING_COOKIE, binding, authsvc_saml_request_ttl(c));
+    saml_cookie_set(req, binding, authsvc_saml_request_ttl(c));
     if (c->post_binding)
         return start_post_form(req, &authn);
     apr_table_setn(req->headers_out, "Location", authn.url);
@@ -187,57 +196,22 @@ static const char *acs_read(authsvc_request_t *req, acs_t *acs)
     return authsvc_saml_response_check(acs->response, &expect, &why) == AUTHSVC_OK ? NULL : why;
 }
 
-/* The browser that posts the Response carries the binding cookie of the request it
- * answers (requests stored before the binding existed have no hash). */
-static int acs_same_browser(authsvc_request_t *req, const char *binding_hash)
-{
-    const char *cookie = authsvc_binding_cookie_get(req, SAML_BINDING_COOKIE), *got;
-
-    if (!binding_hash)
-        return 1;
-    if (!cookie)
-        return 0;
-    got = authsvc_token_hash(req->pool, cookie);
-    return strlen(got) == strlen(binding_hash) && CRYPTO_memcmp(got, binding_hash, strlen(got)) == 0;
-}
-
-/* The request this Response answers, used once, for the client the ACS URL names (if
- * it names one); or, without InResponseTo, an IdP-initiated login when allowed. */
+/* The request this Response answers, used once (authsvc_federation.h). */
 static const char *acs_request(authsvc_request_t *req, acs_t *acs)
 {
     const authsvc_saml_response_t *r = acs->response;
-    const char *irt = r->confirmation_in_response_to ? r->confirmation_in_response_to
-                                                     : r->in_response_to;
-    const char *query_client = apr_table_get(req->query, "client"), *args[5];
-    long long now = authsvc_db_now_ms();
-    apr_dbd_row_t *row = NULL;
-    int nrows = 0;
+    authsvc_saml_answer_t answer = {
+        acs->config->idp_entity_id,
+        r->confirmation_in_response_to ? r->confirmation_in_response_to : r->in_response_to,
+        acs->config->idp_initiated, apr_table_get(req->query, "client"),
+        authsvc_binding_cookie_find(req->pool, req->base_url,
+                                    apr_table_get(req->headers_in, "Cookie"),
+                                    SAML_BINDING_COOKIE)};
+    const char *why = NULL;
 
-    if (!irt) {
-        if (!acs->config->idp_initiated)
-            return "an unsolicited Response, and IdP-initiated logins are off";
-        acs->client_id = query_client;
-        return query_client ? NULL : "an unsolicited Response names no client (?client=)";
-    }
-    if (authsvc_db_select_one(acs->db, req->pool, "authsvc_saml_request_by_id", &row, 1, &irt)
-        != AUTHSVC_OK)
-        return "InResponseTo names no AuthnRequest of this service";
-    acs->client_id = authsvc_db_column(acs->db, row, 1);
-    acs->relay_state = authsvc_db_column(acs->db, row, 3);
-    if (!acs_same_browser(req, authsvc_db_column(acs->db, row, 6)))
-        return "the Response came back through another browser than the one that started "
-               "the login (binding cookie)";
-    if (query_client && strcmp(query_client, acs->client_id) != 0)
-        return "the Response answers a request of another client";
-    args[0] = ARG(now);
-    args[1] = irt;
-    args[2] = acs->client_id;
-    args[3] = acs->config->idp_entity_id;
-    args[4] = ARG(now);
-    if (authsvc_db_exec(acs->db, req->pool, "authsvc_saml_request_consume", &nrows, 5, args)
-            != AUTHSVC_OK || nrows != 1)
-        return "the AuthnRequest was answered already or has expired";
-    return NULL;
+    authsvc_federation_saml_request_take(authsvc_request_context(req), acs->db, &answer,
+                                         &acs->client_id, &acs->relay_state, &why);
+    return why;
 }
 
 /* The replay cache: an Assertion ID is accepted once until its NotOnOrAfter. */
@@ -245,15 +219,12 @@ static const char *acs_replay(authsvc_request_t *req, acs_t *acs)
 {
     const authsvc_saml_response_t *r = acs->response;
     long long skew = (long long)authsvc_saml_skew(acs->config) * 1000;
-    const char *args[] = {acs->config->idp_entity_id, r->assertion_id,
-                          ARG(authsvc_saml_response_replay_until(r, skew)),
-                          ARG(authsvc_db_now_ms())};
-    int nrows = 0;
+    const char *why = NULL;
 
-    if (authsvc_db_exec(acs->db, req->pool, "authsvc_saml_assertion_insert", &nrows, 4, args)
-        != AUTHSVC_OK)
-        return "the replay cache cannot be written";
-    return nrows == 1 ? NULL : "the Assertion was used before (replay)";
+    authsvc_federation_saml_replay(authsvc_request_context(req), acs->db,
+                                   acs->config->idp_entity_id, r->assertion_id,
+                                   authsvc_saml_response_replay_until(r, skew), &why);
+    return why;
 }
 
 static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
@@ -263,30 +234,21 @@ static const char *mapped(const acs_t *acs, authsvc_saml_attr_t which)
 
 /* (IdP, NameID) in user_credentials; else, when configured, the account with the
  * mapped e-mail (or an e-mail NameID) where the link rule allows. Transient NameIDs are
- * never stored: they change at every login. The status of
- * authsvc_identity_link_by_email. */
+ * never stored: they change at every login. The status of authsvc_federation_user. */
 static authsvc_status_t acs_user(authsvc_request_t *req, acs_t *acs, const char **user_id)
 {
     const authsvc_saml_response_t *r = acs->response;
     const char *provider = apr_pstrcat(req->pool, SAML_PROVIDER_PREFIX,
                                        acs->config->idp_entity_id, NULL);
     int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
-    const char *args[] = {provider, r->name_id};
     authsvc_identity_t id = {provider, r->name_id, mapped(acs, AUTHSVC_SAML_ATTR_EMAIL),
                              acs->config->email_vouched, !transient, acs->client_id};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = AUTHSVC_NOT_FOUND;
+    const char *how = NULL;
 
-    if (!transient)
-        st = authsvc_db_select_one(acs->db, req->pool, "authsvc_credential_user_by_external_id",
-                                   &row, 2, args);
-    if (st == AUTHSVC_OK)
-        *user_id = authsvc_db_column(acs->db, row, 0);
-    if (st != AUTHSVC_NOT_FOUND || !acs->config->link_by_email)
-        return st;
     if (!id.email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
         id.email = r->name_id;
-    return authsvc_identity_link_by_email(req, acs->db, &id, user_id);
+    return authsvc_federation_user(authsvc_request_context(req), acs->db, &id, !transient,
+                                   acs->config->link_by_email, user_id, &how);
 }
 
 /* The mapped groups, the IdP's own data, are kept at every login; the mapped names
@@ -310,7 +272,7 @@ static void acs_profile(authsvc_request_t *req, acs_t *acs, const char *user_id)
         groups = authsvc_json_print(req->pool, list);
     }
     authsvc_identity_profile_store(
-        req, acs->db, user_id,
+        authsvc_request_context(req), acs->db, user_id,
         update && acs->config->email_vouched ? mapped(acs, AUTHSVC_SAML_ATTR_EMAIL) : NULL,
         update ? mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME) : NULL,
         update ? mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME) : NULL, groups);
@@ -334,12 +296,8 @@ static int acs_redirect(authsvc_request_t *req, const acs_t *acs, const authsvc_
 
 static void acs_purge(authsvc_request_t *req, authsvc_db_t *db)
 {
-    const char *now[] = {ARG(authsvc_db_now_ms())};
-
-    if (!authsvc_purge_due())
-        return;
-    authsvc_db_exec(db, req->pool, "authsvc_purge_saml_requests", NULL, 1, now);
-    authsvc_db_exec(db, req->pool, "authsvc_purge_saml_assertions", NULL, 1, now);
+    if (authsvc_purge_due())
+        authsvc_db_saml_purge(db, req->pool, authsvc_db_now_ms());
 }
 
 /* The user behind a checked Response, through the client: linked, member of the client,
@@ -348,8 +306,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
 {
     authsvc_client_t *client = NULL;
     authsvc_principal_t *pr = NULL;
-    const char *user_id = NULL, *member[2], *code = NULL;
-    apr_dbd_row_t *row = NULL;
+    const char *user_id = NULL, *code = NULL;
     authsvc_status_t st;
 
     if (authsvc_client_load(req, acs->db, acs->client_id, &client) != AUTHSVC_OK
@@ -362,9 +319,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
         return acs_refuse(req, "no user is linked to this NameID (or e-mail)");
     if (st != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    member[0] = user_id;
-    member[1] = client->client_id;
-    if (authsvc_db_select_one(acs->db, req->pool, "authsvc_user_client_member", &row, 2, member)
+    if (authsvc_db_user_client_member(acs->db, req->pool, user_id, client->client_id)
         != AUTHSVC_OK)
         return acs_refuse(req, apr_psprintf(req->pool, "user %s may not use this client", user_id));
     acs_profile(req, acs, user_id);
@@ -376,7 +331,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
              user_id, client->client_id);
     acs_purge(req, acs->db);
-    authsvc_binding_cookie_set(req, SAML_BINDING_COOKIE, "", 0);
+    saml_cookie_set(req, "", 0);
     return acs_redirect(req, acs, client, code);
 }
 

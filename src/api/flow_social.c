@@ -9,13 +9,12 @@
 
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
+#include "authsvc_federation.h"
 #include "authsvc_flows.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_oidc.h"
-#include "authsvc_password.h"
-#include "authsvc_purge.h"
 #include "authsvc_social_exchange.h"
 #include "authsvc_social_store.h"
 
@@ -78,13 +77,18 @@ static const char *social_param(const authsvc_request_t *req, const char *name)
 static void social_cookie_set(authsvc_request_t *req, const char *provider, const char *value,
                               int max_age)
 {
-    authsvc_binding_cookie_set(req, apr_pstrcat(req->pool, BINDING_COOKIE, provider, NULL),
-                               value, max_age);
+    apr_table_add(req->headers_out, "Set-Cookie",
+                  authsvc_binding_cookie_header(req->pool, req->base_url,
+                                                apr_pstrcat(req->pool, BINDING_COOKIE, provider,
+                                                            NULL),
+                                                value, max_age));
 }
 
 static const char *social_cookie_get(const authsvc_request_t *req, const char *provider)
 {
-    return authsvc_binding_cookie_get(req, apr_pstrcat(req->pool, BINDING_COOKIE, provider, NULL));
+    return authsvc_binding_cookie_find(req->pool, req->base_url,
+                                       apr_table_get(req->headers_in, "Cookie"),
+                                       apr_pstrcat(req->pool, BINDING_COOKIE, provider, NULL));
 }
 
 /* ---- start ---------------------------------------------------------------------- */
@@ -134,9 +138,11 @@ int authsvc_flow_social_start(authsvc_request_t *req)
 {
     const authsvc_social_provider_t *provider = social_provider(req);
     authsvc_db_t *db = provider ? req->db(req) : NULL;
+    authsvc_social_start_t start;
     authsvc_social_state_t s;
     authsvc_client_t *client;
-    const char *state, *binding;
+    const char *state = NULL, *binding = NULL;
+    authsvc_status_t st;
 
     if (!provider)
         return req->status;
@@ -145,23 +151,17 @@ int authsvc_flow_social_start(authsvc_request_t *req)
     client = social_start_client(req, db);
     if (!client)
         return req->status;
-    memset(&s, 0, sizeof(s));
-    state = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
-    binding = authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES);
-    s.nonce = provider->openid ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES) : NULL;
-    s.code_verifier = provider->pkce ? authsvc_random_token(req->pool, AUTHSVC_SOCIAL_STATE_BYTES)
-                                     : NULL;
-    if (!state || !binding || (provider->openid && !s.nonce) || (provider->pkce && !s.code_verifier))
-        return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
-    s.provider = provider->name;
-    s.client_id = client->client_id;
-    s.binding_hash = authsvc_token_hash(req->pool, binding);
-    s.kept_params = provider->keep_state_params && req->body ? social_kept_params(req) : NULL;
-    s.expires_at = authsvc_db_now_ms() + AUTHSVC_SOCIAL_STATE_TTL * 1000LL;
-    if (authsvc_social_state_save(req, db, state, &s) != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    if (authsvc_purge_due())
-        authsvc_social_state_purge(req, db);
+    start.provider = provider->name;
+    start.client_id = client->client_id;
+    start.nonce = provider->openid;
+    start.pkce = provider->pkce;
+    start.kept_params = provider->keep_state_params && req->body ? social_kept_params(req)
+                                                                 : NULL;
+    st = authsvc_federation_social_state_new(authsvc_request_context(req), db, &start, &state,
+                                             &binding, &s);
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
+                                       : authsvc_respond_unavailable(req);
     social_cookie_set(req, provider->name, binding, AUTHSVC_SOCIAL_STATE_TTL);
     apr_table_setn(req->headers_out, "Location",
                    authsvc_oidc_authorize_url(req->pool, provider,
@@ -181,28 +181,19 @@ static int social_state_take(authsvc_request_t *req, authsvc_db_t *db,
                              const authsvc_social_provider_t *provider, const char *state,
                              authsvc_social_state_t *s)
 {
-    const char *binding = social_cookie_get(req, provider->name);
     const char *why = NULL;
-    authsvc_status_t st;
+    authsvc_status_t st = authsvc_federation_social_state_take(
+        authsvc_request_context(req), db, provider->name, state,
+        social_cookie_get(req, provider->name), s, &why);
 
-    if (!state || !*state)
-        why = "no state";
-    else if ((st = authsvc_social_state_load(req, db, state, s)) != AUTHSVC_OK)
-        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : authsvc_respond_unavailable(req);
-    else if (strcmp(s->provider, provider->name) != 0)
-        why = "state of another provider";
-    else if (!binding || strcmp(authsvc_token_hash(req->pool, binding), s->binding_hash) != 0)
-        why = "state of another browser";
-    else if ((st = authsvc_social_state_consume(req, db, state)) != AUTHSVC_OK)
-        return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
-                                       : authsvc_respond_unavailable(req);
-    if (why) {
+    if (st == AUTHSVC_OK)
+        return 0;
+    if (st == AUTHSVC_INVALID)
         req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0811) "%s callback refused: %s",
                  provider->name, why);
-        return authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID);
-    }
-    return 0;
+    return st == AUTHSVC_INVALID || st == AUTHSVC_NOT_FOUND
+               ? authsvc_respond_error(req, AUTHSVC_E_SOCIAL_STATE_INVALID)
+               : authsvc_respond_unavailable(req);
 }
 
 static int social_failed(authsvc_request_t *req, const authsvc_social_provider_t *provider,
@@ -238,8 +229,9 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
 {
     const char *user_id = NULL, *how = NULL;
     authsvc_principal_t *pr;
-    authsvc_status_t st = authsvc_social_user_resolve(req, db, provider, client, profile,
-                                                      &user_id, &how);
+    authsvc_status_t st = authsvc_social_user_resolve(authsvc_request_context(req), db,
+                                                      provider, client, profile, &user_id,
+                                                      &how);
 
     if (st == AUTHSVC_INVALID) /* identity_link.c logged why */
         authsvc_respond_error(req, AUTHSVC_E_IDENTITY_LINK_REFUSED);
@@ -254,7 +246,7 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
     pr = authsvc_login_principal(req, db, user_id, client);
     /* sign-up wrote the profile just now */
     if (pr && provider->update_profile && strcmp(how, "signup") != 0)
-        authsvc_identity_profile_store(req, db, user_id,
+        authsvc_identity_profile_store(authsvc_request_context(req), db, user_id,
                                        profile->email_verified ? profile->email : NULL,
                                        profile->given_name, profile->family_name, NULL);
     return pr;
@@ -302,9 +294,10 @@ int authsvc_flow_social_callback(authsvc_request_t *req)
         return social_failed(req, provider, why);
     if (authsvc_client_load(req, db, s.client_id, &client) != AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-    if (authsvc_social_exchange(req, provider, social_param(req, "code"),
-                                social_redirect_uri(req, provider), &s, social_param(req, "user"),
-                                &login, &why) != AUTHSVC_OK)
+    if (authsvc_social_exchange(authsvc_request_context(req), provider,
+                                social_param(req, "code"), social_redirect_uri(req, provider),
+                                &s, social_param(req, "user"), &login, &why)
+        != AUTHSVC_OK)
         return social_failed(req, provider, why ? why : "exchange failed");
     pr = social_principal(req, db, provider, client, &login.profile);
     if (!pr)
@@ -312,7 +305,9 @@ int authsvc_flow_social_callback(authsvc_request_t *req)
     session.access_token = login.tokens.access_token;
     session.refresh_token = login.tokens.refresh_token;
     session.id_token = login.tokens.id_token;
-    if (authsvc_social_session_save(req, db, pr->user_id, provider->name, &session) != AUTHSVC_OK)
+    if (authsvc_social_session_save(authsvc_request_context(req), db, pr->user_id,
+                                    provider->name, &session)
+        != AUTHSVC_OK)
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0814) "%s: provider tokens not stored",
                  provider->name);
     return social_finish(req, db, provider, client, pr, &s);
@@ -326,6 +321,7 @@ int authsvc_flow_social_logout(authsvc_request_t *req)
 {
     const authsvc_social_provider_t *provider = social_provider_of_route(req);
     const cJSON *sub = cJSON_GetObjectItemCaseSensitive(req->claims, "sub");
+    authsvc_context_t *ctx = authsvc_request_context(req);
     authsvc_social_session_t session;
     authsvc_db_t *db;
     const char *why = NULL;
@@ -334,14 +330,14 @@ int authsvc_flow_social_logout(authsvc_request_t *req)
     if (authsvc_flow_logout(req) != 200 || !provider || !cJSON_IsString(sub)
         || !(db = req->db(req)))
         return req->status;
-    if (authsvc_social_session_get(req, db, sub->valuestring, provider->name, &session)
+    if (authsvc_social_session_get(ctx, db, sub->valuestring, provider->name, &session)
         != AUTHSVC_OK)
         return req->status;
-    st = authsvc_social_provider_logout(req, provider, &session, &why);
+    st = authsvc_social_provider_logout(ctx, provider, &session, &why);
     req->log(req, st == AUTHSVC_OK ? AUTHSVC_LOG_INFO : AUTHSVC_LOG_WARNING,
              AUTHSVC_LOGNO(0815) "%s logout at the provider for user %s: %s%s%s",
              provider->name, sub->valuestring, authsvc_status_name(st), why ? ": " : "",
              why ? why : "");
-    authsvc_social_session_delete(req, db, sub->valuestring, provider->name);
+    authsvc_social_session_delete(ctx, db, sub->valuestring, provider->name);
     return req->status;
 }

@@ -6,35 +6,34 @@
 
 #include "authsvc_binding_cookie.h"
 
-static int binding_secure(const authsvc_request_t *req)
+static int binding_secure(const char *base_url)
 {
-    return req->base_url && strncasecmp(req->base_url, "https://", 8) == 0;
+    return base_url && strncasecmp(base_url, "https://", 8) == 0;
 }
 
-static const char *binding_name(const authsvc_request_t *req, const char *base)
+static const char *binding_name(apr_pool_t *p, const char *base_url, const char *base)
 {
-    return binding_secure(req) ? apr_pstrcat(req->pool, "__Host-", base, NULL) : base;
+    return binding_secure(base_url) ? apr_pstrcat(p, "__Host-", base, NULL) : base;
 }
 
-void authsvc_binding_cookie_set(authsvc_request_t *req, const char *base, const char *value,
-                                int max_age)
+const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url,
+                                          const char *base, const char *value, int max_age)
 {
-    apr_table_add(req->headers_out, "Set-Cookie",
-                  apr_psprintf(req->pool, "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s",
-                               binding_name(req, base), value, max_age,
-                               binding_secure(req) ? "Secure; SameSite=None" : "SameSite=Lax"));
+    return apr_psprintf(p, "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s",
+                        binding_name(p, base_url, base), value, max_age,
+                        binding_secure(base_url) ? "Secure; SameSite=None" : "SameSite=Lax");
 }
 
-const char *authsvc_binding_cookie_get(const authsvc_request_t *req, const char *base)
+const char *authsvc_binding_cookie_find(apr_pool_t *p, const char *base_url,
+                                        const char *cookies, const char *base)
 {
-    const char *header = apr_table_get(req->headers_in, "Cookie");
-    const char *name = binding_name(req, base);
+    const char *name = binding_name(p, base_url, base);
     apr_size_t len = strlen(name);
     char *copy, *pair, *last = NULL;
 
-    if (!header)
+    if (!cookies)
         return NULL;
-    copy = apr_pstrdup(req->pool, header);
+    copy = apr_pstrdup(p, cookies);
     for (pair = apr_strtok(copy, ";", &last); pair; pair = apr_strtok(NULL, ";", &last)) {
         while (*pair == ' ' || *pair == '\t')
             pair++;

@@ -38,7 +38,7 @@ static const char *exchange_error_code(apr_pool_t *p, const authsvc_http_respons
 }
 
 /* POSTs a back-channel form (client authentication included); *res is the answer. */
-static authsvc_status_t exchange_post(authsvc_request_t *req,
+static authsvc_status_t exchange_post(authsvc_context_t *ctx,
                                       const authsvc_social_provider_t *provider,
                                       const char *url, const char *fields,
                                       authsvc_http_response_t *res, const char **why)
@@ -47,15 +47,15 @@ static authsvc_status_t exchange_post(authsvc_request_t *req,
     apr_array_header_t *headers;
     const char *body;
 
-    if (authsvc_oidc_client_request(req->pool, provider, fields, exchange_now(), &body, &headers)
+    if (authsvc_oidc_client_request(ctx->pool, provider, fields, exchange_now(), &body, &headers)
         != AUTHSVC_OK) {
         *why = "cannot make the client authentication";
         return AUTHSVC_INVALID;
     }
-    return authsvc_http_call(req->pool, &o, "POST", url, headers, body, res, why);
+    return authsvc_http_call(ctx->pool, &o, "POST", url, headers, body, res, why);
 }
 
-static authsvc_status_t exchange_code(authsvc_request_t *req,
+static authsvc_status_t exchange_code(authsvc_context_t *ctx,
                                       const authsvc_social_provider_t *provider,
                                       const char *code, const char *redirect_uri,
                                       const authsvc_social_state_t *state,
@@ -65,7 +65,7 @@ static authsvc_status_t exchange_code(authsvc_request_t *req,
     authsvc_http_options_t o = exchange_options(provider);
     authsvc_http_response_t res;
     const char *body;
-    authsvc_status_t st = authsvc_oidc_token_request(req->pool, provider, code, redirect_uri,
+    authsvc_status_t st = authsvc_oidc_token_request(ctx->pool, provider, code, redirect_uri,
                                                      state->code_verifier, exchange_now(),
                                                      &body, &headers);
 
@@ -73,28 +73,28 @@ static authsvc_status_t exchange_code(authsvc_request_t *req,
         *why = "cannot make the token request";
         return AUTHSVC_INVALID;
     }
-    st = authsvc_http_call(req->pool, &o, "POST", provider->token_endpoint, headers, body, &res,
+    st = authsvc_http_call(ctx->pool, &o, "POST", provider->token_endpoint, headers, body, &res,
                            why);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_INVALID ? st : AUTHSVC_UNAVAILABLE;
     if (res.status != 200) {
-        *why = apr_psprintf(req->pool, "token endpoint answered HTTP %ld (%s)", res.status,
-                            exchange_error_code(req->pool, &res));
+        *why = apr_psprintf(ctx->pool, "token endpoint answered HTTP %ld (%s)", res.status,
+                            exchange_error_code(ctx->pool, &res));
         return AUTHSVC_INVALID;
     }
-    if (authsvc_oidc_token_response(req->pool, res.body, res.len, tokens) != AUTHSVC_OK) {
+    if (authsvc_oidc_token_response(ctx->pool, res.body, res.len, tokens) != AUTHSVC_OK) {
         *why = "the token response has no access_token";
         return AUTHSVC_INVALID;
     }
     return AUTHSVC_OK;
 }
 
-static authsvc_status_t exchange_id_token(authsvc_request_t *req,
+static authsvc_status_t exchange_id_token(authsvc_context_t *ctx,
                                           const authsvc_social_provider_t *provider,
                                           const char *id_token, const char *nonce,
                                           cJSON **claims, const char **why)
 {
-    const char *kid = authsvc_oidc_token_kid(req->pool, id_token);
+    const char *kid = authsvc_oidc_token_kid(ctx->pool, id_token);
     authsvc_keyring_t *ring = NULL;
     authsvc_status_t st;
     authsvc_oidc_result_t r;
@@ -103,16 +103,16 @@ static authsvc_status_t exchange_id_token(authsvc_request_t *req,
         *why = "the token response has no id_token";
         return AUTHSVC_INVALID;
     }
-    st = kid ? authsvc_social_jwks_key(req->pool, provider, kid, &ring, why) : AUTHSVC_NOT_FOUND;
+    st = kid ? authsvc_social_jwks_key(ctx->pool, provider, kid, &ring, why) : AUTHSVC_NOT_FOUND;
     if (st != AUTHSVC_OK) {
         if (!*why)
             *why = "the id_token's kid is not in the provider's JWKS";
         return st == AUTHSVC_NOT_FOUND ? AUTHSVC_INVALID : AUTHSVC_UNAVAILABLE;
     }
-    r = authsvc_oidc_id_token_check(req->pool, provider, ring, id_token, nonce, exchange_now(),
-                                    authsvc_config_leeway(req->server_config), claims);
+    r = authsvc_oidc_id_token_check(ctx->pool, provider, ring, id_token, nonce, exchange_now(),
+                                    authsvc_config_leeway(ctx->config), claims);
     if (r != AUTHSVC_OIDC_VALID) {
-        *why = apr_pstrcat(req->pool, "id_token refused: ", authsvc_oidc_result_name(r), NULL);
+        *why = apr_pstrcat(ctx->pool, "id_token refused: ", authsvc_oidc_result_name(r), NULL);
         return AUTHSVC_INVALID;
     }
     return AUTHSVC_OK;
@@ -120,33 +120,33 @@ static authsvc_status_t exchange_id_token(authsvc_request_t *req,
 
 /* GET userinfo with the access token (a header, or a query parameter for providers
  * that want it so). */
-static authsvc_status_t exchange_userinfo(authsvc_request_t *req,
+static authsvc_status_t exchange_userinfo(authsvc_context_t *ctx,
                                           const authsvc_social_provider_t *provider,
                                           const char *access_token, cJSON **info,
                                           const char **why)
 {
     authsvc_http_options_t o = exchange_options(provider);
-    apr_array_header_t *headers = apr_array_make(req->pool, 2, sizeof(const char *));
+    apr_array_header_t *headers = apr_array_make(ctx->pool, 2, sizeof(const char *));
     const char *url = provider->userinfo_endpoint;
     authsvc_http_response_t res;
     authsvc_status_t st;
 
     APR_ARRAY_PUSH(headers, const char *) = "Accept: application/json";
     if (provider->userinfo_token_param)
-        url = apr_pstrcat(req->pool, url, strchr(url, '?') ? "&" : "?",
-                          authsvc_oidc_form_field(req->pool, provider->userinfo_token_param,
+        url = apr_pstrcat(ctx->pool, url, strchr(url, '?') ? "&" : "?",
+                          authsvc_oidc_form_field(ctx->pool, provider->userinfo_token_param,
                                                   access_token), NULL);
     else
         APR_ARRAY_PUSH(headers, const char *) =
-            apr_pstrcat(req->pool, "Authorization: Bearer ", access_token, NULL);
-    st = authsvc_http_call(req->pool, &o, "GET", url, headers, NULL, &res, why);
+            apr_pstrcat(ctx->pool, "Authorization: Bearer ", access_token, NULL);
+    st = authsvc_http_call(ctx->pool, &o, "GET", url, headers, NULL, &res, why);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_INVALID ? st : AUTHSVC_UNAVAILABLE;
     if (res.status != 200
-        || authsvc_json_parse(req->pool, res.body, res.len, info) != AUTHSVC_JSON_VALID
+        || authsvc_json_parse(ctx->pool, res.body, res.len, info) != AUTHSVC_JSON_VALID
         || !cJSON_IsObject(*info)) {
-        *why = apr_psprintf(req->pool, "userinfo answered HTTP %ld (%s)", res.status,
-                            exchange_error_code(req->pool, &res));
+        *why = apr_psprintf(ctx->pool, "userinfo answered HTTP %ld (%s)", res.status,
+                            exchange_error_code(ctx->pool, &res));
         return AUTHSVC_INVALID;
     }
     return AUTHSVC_OK;
@@ -178,12 +178,12 @@ static void exchange_apple_names(apr_pool_t *p, const char *apple_user,
         profile->family_name = authsvc_oidc_claim_text(p, name, "lastName");
 }
 
-static authsvc_status_t exchange_profile(authsvc_request_t *req,
+static authsvc_status_t exchange_profile(authsvc_context_t *ctx,
                                          const authsvc_social_provider_t *provider,
                                          const cJSON *id_claims, const cJSON *info,
                                          authsvc_social_profile_t *profile, const char **why)
 {
-    apr_pool_t *p = req->pool;
+    apr_pool_t *p = ctx->pool;
     const cJSON *verified_from = id_claims && cJSON_GetObjectItemCaseSensitive(id_claims, "email")
                                      ? id_claims
                                      : info;
@@ -210,7 +210,7 @@ static authsvc_status_t exchange_profile(authsvc_request_t *req,
     return AUTHSVC_OK;
 }
 
-authsvc_status_t authsvc_social_exchange(authsvc_request_t *req,
+authsvc_status_t authsvc_social_exchange(authsvc_context_t *ctx,
                                          const authsvc_social_provider_t *provider,
                                          const char *code, const char *redirect_uri,
                                          const authsvc_social_state_t *state,
@@ -222,21 +222,21 @@ authsvc_status_t authsvc_social_exchange(authsvc_request_t *req,
 
     memset(out, 0, sizeof(*out));
     *why = NULL;
-    st = exchange_code(req, provider, code, redirect_uri, state, &out->tokens, why);
+    st = exchange_code(ctx, provider, code, redirect_uri, state, &out->tokens, why);
     if (st == AUTHSVC_OK && provider->openid)
-        st = exchange_id_token(req, provider, out->tokens.id_token, state->nonce, &id_claims, why);
+        st = exchange_id_token(ctx, provider, out->tokens.id_token, state->nonce, &id_claims, why);
     if (st == AUTHSVC_OK && provider->userinfo_endpoint)
-        st = exchange_userinfo(req, provider, out->tokens.access_token, &info, why);
+        st = exchange_userinfo(ctx, provider, out->tokens.access_token, &info, why);
     if (st == AUTHSVC_OK)
-        st = exchange_profile(req, provider, id_claims, info, &out->profile, why);
+        st = exchange_profile(ctx, provider, id_claims, info, &out->profile, why);
     if (st == AUTHSVC_OK)
-        exchange_apple_names(req->pool, apple_user, &out->profile);
+        exchange_apple_names(ctx->pool, apple_user, &out->profile);
     return st;
 }
 
 /* ---- after the login ------------------------------------------------------------ */
 
-authsvc_status_t authsvc_social_provider_logout(authsvc_request_t *req,
+authsvc_status_t authsvc_social_provider_logout(authsvc_context_t *ctx,
                                                 const authsvc_social_provider_t *provider,
                                                 const authsvc_social_session_t *session,
                                                 const char **why)
@@ -248,22 +248,22 @@ authsvc_status_t authsvc_social_provider_logout(authsvc_request_t *req,
     *why = NULL;
     if (provider->end_session_endpoint && session->refresh_token) {
         url = provider->end_session_endpoint;
-        fields = authsvc_oidc_form_field(req->pool, "refresh_token", session->refresh_token);
+        fields = authsvc_oidc_form_field(ctx->pool, "refresh_token", session->refresh_token);
     }
     else if (provider->revocation_endpoint && session->access_token) {
         url = provider->revocation_endpoint;
-        fields = apr_pstrcat(req->pool,
-                             authsvc_oidc_form_field(req->pool, "token", session->access_token),
+        fields = apr_pstrcat(ctx->pool,
+                             authsvc_oidc_form_field(ctx->pool, "token", session->access_token),
                              "&token_type_hint=access_token", NULL);
     }
     else
         return AUTHSVC_NOT_FOUND;
-    st = exchange_post(req, provider, url, fields, &res, why);
+    st = exchange_post(ctx, provider, url, fields, &res, why);
     if (st != AUTHSVC_OK)
         return st;
     if (res.status != 200 && res.status != 204) {
-        *why = apr_psprintf(req->pool, "answered HTTP %ld (%s)", res.status,
-                            exchange_error_code(req->pool, &res));
+        *why = apr_psprintf(ctx->pool, "answered HTTP %ld (%s)", res.status,
+                            exchange_error_code(ctx->pool, &res));
         return AUTHSVC_INVALID;
     }
     return AUTHSVC_OK;

@@ -73,6 +73,10 @@ int main(void)
     authsvc_test_register_db_revocations();
     authsvc_test_register_db_readiness();
     authsvc_test_register_db_user_links();
+    authsvc_test_register_db_identities();
+    authsvc_test_register_db_social();
+    authsvc_test_register_db_saml();
+    authsvc_test_register_federation();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */
