@@ -1884,7 +1884,7 @@ typedef struct {
 static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
                                              const account_input_t *in)
 {
-    return authsvc_tokens_revoke_user(admin_request(p), db, in->user_id, NULL);
+    return authsvc_tokens_revoke_user(authsvc_request_context(admin_request(p)), db, in->user_id, NULL);
 }
 
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
@@ -2082,7 +2082,7 @@ static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, voi
     authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_client_access", &res, 2, list);
 
     while (st == AUTHSVC_OK && authsvc_db_next_row(db, p, res, &row)) {
-        st = authsvc_tokens_revocation_store(req, db, authsvc_db_column(db, row, 0),
+        st = authsvc_tokens_revocation_store(authsvc_request_context(req), db, authsvc_db_column(db, row, 0),
                                              authsvc_db_column_int(db, row, 1, 0));
     }
     return st == AUTHSVC_OK ? authsvc_db_exec(db, p, "authsvc_admin_client_delete", &in->changed,

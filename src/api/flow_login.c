@@ -78,7 +78,7 @@ static int login_client_refused(authsvc_request_t *req, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,
                                 authsvc_client_t **client)
 {
-    authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
+    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "client_id"), client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
         authsvc_regulation_released(req, db, attempt);
@@ -101,6 +101,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
 {
     const char *key = login_username_key(req->pool, body_string(req, "username"));
     const char *user_id = NULL, *home_tenant = NULL;
+    authsvc_principal_t *pr = NULL;
     authsvc_regulation_attempt_t attempt;
     authsvc_regulation_t verdict;
     apr_dbd_row_t *row = NULL;
@@ -150,7 +151,20 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
                                      : AUTHSVC_REFUSED_UNKNOWN_USER);
     authsvc_regulation_succeeded(req, db, &attempt);
     /* the row read above: the password check and the regulation write no users column */
-    return authsvc_login_principal_from_user(req, db, row, *client);
+    switch (authsvc_login_principal_from_user(authsvc_request_context(req), db, row, *client,
+                                              &pr)) {
+    case AUTHSVC_OK:
+        return pr;
+    case AUTHSVC_NOT_FOUND:
+        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+        return NULL;
+    case AUTHSVC_INVALID:
+        authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
+        return NULL;
+    default:
+        authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
+        return NULL;
+    }
 }
 
 static authsvc_status_t login_touch(authsvc_request_t *req, authsvc_db_t *db,
@@ -174,9 +188,9 @@ static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
     authsvc_status_t st = authsvc_db_begin(db, req->pool);
 
     if (st == AUTHSVC_OK && code_hash)
-        st = authsvc_auth_code_consume(req, db, code_hash);
+        st = authsvc_auth_code_consume(authsvc_request_context(req), db, code_hash);
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(req, db, client, pr, NULL, 0, pair);
+        st = authsvc_tokens_issue(authsvc_request_context(req), db, client, pr, NULL, 0, pair);
     if (st == AUTHSVC_OK && code_hash) {
         const char *args[] = {pair->family_id, code_hash};
         st = authsvc_db_exec(db, req->pool, "authsvc_auth_code_set_family", NULL, 2, args);
@@ -223,7 +237,7 @@ int authsvc_flow_login(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    if (authsvc_auth_code_issue_for(req, db, client, pr, &code) != AUTHSVC_OK)
+    if (authsvc_auth_code_issue_for(authsvc_request_context(req), db, client, pr, &code) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);
@@ -239,7 +253,7 @@ int authsvc_flow_login_token(authsvc_request_t *req)
     pr = login_authenticate(req, db, &client);
     if (!pr)
         return req->status;
-    if (authsvc_auth_code_mfa_owed(req, pr, client))
+    if (authsvc_auth_code_mfa_owed(authsvc_request_context(req), pr, client))
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
     return login_issue(req, db, client, pr, NULL);
 }
@@ -248,7 +262,7 @@ int authsvc_flow_login_token(authsvc_request_t *req)
 static int token_code_reused(authsvc_request_t *req, authsvc_db_t *db, const char *family_id)
 {
     if (family_id)
-        authsvc_tokens_revoke_family(req, db, family_id);
+        authsvc_tokens_revoke_family(authsvc_request_context(req), db, family_id);
     req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0601) "auth code presented again; "
              "its tokens are revoked");
     return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
@@ -262,11 +276,11 @@ int authsvc_flow_token(authsvc_request_t *req)
     authsvc_auth_code_t code;
     authsvc_status_t st;
 
-    st = authsvc_client_load(req, db, body_string(req, "clientId"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "clientId"), &client);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
                                        : authsvc_respond_unavailable(req);
-    st = authsvc_auth_code_find(req, db, body_string(req, "code"), &code);
+    st = authsvc_auth_code_find(authsvc_request_context(req), db, body_string(req, "code"), &code);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED)
                                        : authsvc_respond_unavailable(req);
@@ -276,11 +290,11 @@ int authsvc_flow_token(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
     if (code.used)
         return token_code_reused(req, db, code.family_id);
-    st = authsvc_principal_load(req, db, code.user_id, code.tenant_id, &pr);
+    st = authsvc_principal_load(authsvc_request_context(req), db, code.user_id, code.tenant_id, &pr);
     if (st == AUTHSVC_OK && authsvc_principal_may_login(pr))
         return login_issue(req, db, client, pr, code.hash); /* redeems it, or nothing */
     /* the user may no longer log in: the code is spent all the same */
-    switch (authsvc_auth_code_consume(req, db, code.hash)) {
+    switch (authsvc_auth_code_consume(authsvc_request_context(req), db, code.hash)) {
     case AUTHSVC_OK: break;
     case AUTHSVC_NOT_FOUND: return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
     default: return authsvc_respond_unavailable(req);

@@ -97,9 +97,9 @@ static authsvc_status_t session_rotate_store(authsvc_request_t *req, authsvc_db_
     if (st == AUTHSVC_OK && nrows != 1)
         st = AUTHSVC_NOT_FOUND;
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_revocation_store(req, db, rt->access_jti, rt->access_exp);
+        st = authsvc_tokens_revocation_store(authsvc_request_context(req), db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(req, db, client, pr, rt->family_id, rt->family_expires, pair);
+        st = authsvc_tokens_issue(authsvc_request_context(req), db, client, pr, rt->family_id, rt->family_expires, pair);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;
@@ -119,10 +119,10 @@ static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refres
     authsvc_token_pair_t pair;
     authsvc_status_t st;
 
-    st = authsvc_principal_load(req, db, rt->user_id, tenant_id, &pr);
+    st = authsvc_principal_load(authsvc_request_context(req), db, rt->user_id, tenant_id, &pr);
     if (st == AUTHSVC_NOT_FOUND || (st == AUTHSVC_OK && !authsvc_principal_may_login(pr)))
         return authsvc_respond_error(req, unknown_tenant_error);
-    if (st != AUTHSVC_OK || authsvc_client_load(req, db, rt->client_id, &client) != AUTHSVC_OK)
+    if (st != AUTHSVC_OK || authsvc_client_load(authsvc_request_context(req), db, rt->client_id, &client) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     st = session_rotate_store(req, db, rt, client, pr, &pair);
     if (st == AUTHSVC_NOT_FOUND) /* lost a race with another refresh of the same token */
@@ -150,7 +150,7 @@ static int session_refresh_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (rt->consumed || rt->revoked) {
         /* Reuse of a rotated token: the whole family ends (RFC 9700 4.14.2). */
         if (rt->consumed && !rt->revoked)
-            authsvc_tokens_revoke_family(req, db, rt->family_id);
+            authsvc_tokens_revoke_family(authsvc_request_context(req), db, rt->family_id);
         /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0604) "token refused: reason=%s "
                  "client=%s family=%s", rt->consumed ? "refresh-reuse" : "refresh-revoked",
@@ -172,7 +172,7 @@ int authsvc_flow_token_refresh(authsvc_request_t *req)
 
     rv = authsvc_bearer_token(req->headers_in, &token);
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authsvc_bearer_verify_refresh(req, token, &claims);
+        rv = authsvc_bearer_verify_refresh(authsvc_request_context(req), token, &claims);
     if (rv == AUTHSVC_BEARER_UNAVAILABLE)
         return authsvc_respond_unavailable(req);
     if (rv != AUTHSVC_BEARER_OK)
@@ -223,7 +223,7 @@ int authsvc_flow_logout(authsvc_request_t *req)
     args[0] = ARG(authsvc_db_now_ms());
     args[1] = rt.hash;
     if (authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke", NULL, 2, args) != AUTHSVC_OK
-        || authsvc_tokens_revoke_jti(req, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
+        || authsvc_tokens_revoke_jti(authsvc_request_context(req), db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     authsvc_activity_record(req, db, "LOGOUT", rt.user_id, rt.tenant_id, rt.client_id, NULL);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -275,7 +275,7 @@ int authsvc_flow_change_password(authsvc_request_t *req)
         return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
                                 : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
-        || authsvc_tokens_revoke_user(req, db, user_id, session_own_family(req, db))
+        || authsvc_tokens_revoke_user(authsvc_request_context(req), db, user_id, session_own_family(req, db))
                != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());

@@ -11,6 +11,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "authsvc_answer_tokens.h"
 #include "authsvc_bearer.h"
 #include "authsvc_deferred.h"
 #include "authsvc_form.h"
@@ -343,9 +344,9 @@ static int gate_access(authsvc_request_t *req)
         return rv == AUTHSVC_BEARER_OK ? 0 : authsvc_bearer_respond(req, rv);
     }
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authsvc_bearer_verify(req, token, 0, &req->claims);
+        rv = authsvc_bearer_verify(authsvc_request_context(req), token, 0, &req->claims);
     if (rv == AUTHSVC_BEARER_REVOKED)
-        authsvc_bearer_revoked_log(req, req->claims);
+        authsvc_bearer_revoked_log(authsvc_request_context(req), req->claims);
     if (rv != AUTHSVC_BEARER_OK)
         return authsvc_bearer_respond(req, rv);
     req->bearer_token = token;

@@ -135,7 +135,7 @@ static authsvc_request_t *session_flow(request_rec *r, int (*flow)(authsvc_reque
     req->body = authsvc_json_own(r->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(req->body, "refreshToken", refresh_token);
     if (with_claims) {
-        authsvc_bearer_verify(req, access_token, 1, &claims);
+        authsvc_bearer_verify(authsvc_request_context(req), access_token, 1, &claims);
         if (!claims)
             return req;
         req->claims = claims;
