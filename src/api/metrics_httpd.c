@@ -26,7 +26,8 @@ static authsvc_metrics_t *metrics_block(server_rec *s)
     apr_pool_t *process_pool = s->process->pool;
     apr_shm_t *shm = NULL;
     void *data = NULL;
-    apr_size_t count;
+    apr_size_t count = 0;
+    const char *const *tags;
     int fresh = 0;
 
     apr_pool_userdata_get(&data, METRICS_KEY, process_pool);
@@ -40,8 +41,8 @@ static authsvc_metrics_t *metrics_block(server_rec *s)
         apr_pool_userdata_set(shm, METRICS_KEY, apr_pool_cleanup_null, process_pool);
         fresh = 1;
     }
-    return authsvc_metrics_init(apr_shm_baseaddr_get(shm), fresh,
-                                authsvc_routes_tags(s->process->pconf, &count), count);
+    tags = authsvc_routes_tags(s->process->pconf, &count); /* count before it is read */
+    return authsvc_metrics_init(apr_shm_baseaddr_get(shm), fresh, tags, count);
 }
 
 int authsvc_metrics_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
