@@ -7,6 +7,7 @@
 
 #include "authsvc_auth_code.h"
 #include "authsvc_bearer.h"
+#include "authsvc_db_tokens.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
 #include "authsvc_purge.h"
@@ -15,17 +16,7 @@
 
 #define ARG(v) authsvc_db_int_arg(ctx->pool, (v))
 
-/* Columns of authsvc_refresh_by_hash. */
-enum {
-    RT_HASH, RT_FAMILY, RT_FAMILY_EXPIRES, RT_USER, RT_CLIENT, RT_TENANT, RT_ACCESS_JTI,
-    RT_ACCESS_EXP, RT_EXPIRES, RT_CONSUMED, RT_REVOKED, RT_CREATED
-};
-
-typedef struct {
-    const char *hash, *family_id, *user_id, *client_id, *tenant_id, *access_jti;
-    long long family_expires, access_exp, expires;
-    int consumed, revoked;
-} refresh_row_t;
+typedef authsvc_db_refresh_t refresh_row_t;
 
 /* ---- passwords ---------------------------------------------------------------------- */
 
@@ -268,10 +259,8 @@ static authsvc_status_t session_store(authsvc_context_t *ctx, authsvc_db_t *db,
         st = authsvc_auth_code_consume(ctx, db, code_hash);
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_issue(ctx, db, client, pr, NULL, 0, pair);
-    if (st == AUTHSVC_OK && code_hash) {
-        const char *args[] = {pair->family_id, code_hash};
-        st = authsvc_db_exec(db, ctx->pool, "authsvc_auth_code_set_family", NULL, 2, args);
-    }
+    if (st == AUTHSVC_OK && code_hash)
+        st = authsvc_db_auth_code_set_family(db, ctx->pool, code_hash, pair->family_id);
     if (st == AUTHSVC_OK)
         st = session_touch(ctx, db, pr);
     if (st == AUTHSVC_OK)
@@ -315,25 +304,7 @@ authsvc_session_status_t authsvc_session_issue(authsvc_context_t *ctx,
 static authsvc_status_t session_refresh_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                              const char *token, refresh_row_t *rt)
 {
-    const char *args[] = {authsvc_token_hash(ctx->pool, token)};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, ctx->pool, "authsvc_refresh_by_hash", &row,
-                                                1, args);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    rt->hash = args[0];
-    rt->family_id = authsvc_db_column(db, row, RT_FAMILY);
-    rt->family_expires = authsvc_db_column_int(db, row, RT_FAMILY_EXPIRES, 0);
-    rt->user_id = authsvc_db_column(db, row, RT_USER);
-    rt->client_id = authsvc_db_column(db, row, RT_CLIENT);
-    rt->tenant_id = authsvc_db_column(db, row, RT_TENANT);
-    rt->access_jti = authsvc_db_column(db, row, RT_ACCESS_JTI);
-    rt->access_exp = authsvc_db_column_int(db, row, RT_ACCESS_EXP, 0);
-    rt->expires = authsvc_db_column_int(db, row, RT_EXPIRES, 0);
-    rt->consumed = authsvc_db_column(db, row, RT_CONSUMED) != NULL;
-    rt->revoked = authsvc_db_column(db, row, RT_REVOKED) != NULL;
-    return AUTHSVC_OK;
+    return authsvc_db_refresh_get(db, ctx->pool, authsvc_token_hash(ctx->pool, token), rt);
 }
 
 /* The refresh token, checked against the access token (jti) it was issued with. */
@@ -373,16 +344,11 @@ static authsvc_status_t session_rotate_store(authsvc_context_t *ctx, authsvc_db_
                                              const authsvc_principal_t *pr,
                                              authsvc_token_pair_t *pair)
 {
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {ARG(now), rt->hash, ARG(now), ARG(now)};
-    int nrows = 0;
     authsvc_status_t st = authsvc_db_begin(db, ctx->pool);
 
     if (st != AUTHSVC_OK)
         return st;
-    st = authsvc_db_exec(db, ctx->pool, "authsvc_refresh_consume", &nrows, 4, args);
-    if (st == AUTHSVC_OK && nrows != 1)
-        st = AUTHSVC_NOT_FOUND;
+    st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
@@ -476,7 +442,6 @@ authsvc_session_status_t authsvc_session_logout(authsvc_context_t *ctx, const ch
                                                 const char **user_id)
 {
     authsvc_db_t *db = ctx->db(ctx);
-    const char *args[2];
     refresh_row_t rt;
     authsvc_status_t st;
 
@@ -489,9 +454,7 @@ authsvc_session_status_t authsvc_session_logout(authsvc_context_t *ctx, const ch
                                        : AUTHSVC_SESSION_UNAVAILABLE;
     if (!access_jti || strcmp(rt.access_jti, access_jti) != 0)
         return AUTHSVC_SESSION_TOKEN_INVALID;
-    args[0] = ARG(authsvc_db_now_ms());
-    args[1] = rt.hash;
-    if (authsvc_db_exec(db, ctx->pool, "authsvc_refresh_revoke", NULL, 2, args) != AUTHSVC_OK
+    if (authsvc_db_refresh_revoke(db, ctx->pool, rt.hash, authsvc_db_now_ms()) != AUTHSVC_OK
         || authsvc_tokens_revoke_jti(ctx, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
     authsvc_session_bridge_activity_record(ctx, db, "LOGOUT", rt.user_id, rt.tenant_id,

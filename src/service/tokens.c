@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 #include <openssl/evp.h>
 
+#include "authsvc_db_tokens.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_metrics.h"
 #include "authsvc_json.h"
@@ -294,11 +295,12 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                                       ? authsvc_keyring_signer(ctx->config->keyring)
                                       : NULL;
     long long now_ms = authsvc_db_now_ms(), now_s = now_ms / 1000, refresh_exp;
-    const char *args[10];
+    authsvc_db_refresh_t row;
     authsvc_status_t st;
     int rotated;
 
     memset(out, 0, sizeof(*out));
+    memset(&row, 0, sizeof(row));
     if (!signer || !signer->can_sign) {
         ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0401) "no signing key configured "
                  "(AuthsvcSigningKey)");
@@ -323,17 +325,16 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
     refresh_exp = now_ms + (long long)client->refresh_ttl * 1000;
     if (refresh_exp > family_expires_ms)
         refresh_exp = family_expires_ms;
-    args[0] = authsvc_token_hash(ctx->pool, out->refresh_token);
-    args[1] = family_id;
-    args[2] = ARG(family_expires_ms);
-    args[3] = pr->user_id;
-    args[4] = client->client_id;
-    args[5] = pr->tenant_id;
-    args[6] = out->jti;
-    args[7] = ARG(out->expires_ms);
-    args[8] = ARG(refresh_exp);
-    args[9] = ARG(now_ms);
-    st = authsvc_db_exec(db, ctx->pool, "authsvc_refresh_insert", NULL, 10, args);
+    row.hash = authsvc_token_hash(ctx->pool, out->refresh_token);
+    row.family_id = family_id;
+    row.family_expires = family_expires_ms;
+    row.user_id = pr->user_id;
+    row.client_id = client->client_id;
+    row.tenant_id = pr->tenant_id;
+    row.access_jti = out->jti;
+    row.access_exp = out->expires_ms;
+    row.expires = refresh_exp;
+    st = authsvc_db_refresh_insert(db, ctx->pool, &row, now_ms);
     if (st == AUTHSVC_OK)
         authsvc_metrics_count(ctx->config->metrics, rotated ? AUTHSVC_METRIC_TOKENS_REFRESHED
                                                                    : AUTHSVC_METRIC_TOKENS_ISSUED);
