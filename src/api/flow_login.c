@@ -12,7 +12,6 @@
 #include "authsvc_session.h"
 #include "authsvc_tokens.h"
 
-
 static const char *body_string(const authsvc_request_t *req, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(req->body, name);
