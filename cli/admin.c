@@ -1909,7 +1909,7 @@ typedef struct {
 static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
                                              const account_input_t *in)
 {
-    return authsvc_tokens_revoke_user(admin_request(p), db, in->user_id, NULL);
+    return authsvc_tokens_revoke_user(authsvc_request_context(admin_request(p)), db, in->user_id, NULL);
 }
 
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
@@ -2094,7 +2094,8 @@ static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, voi
 
     for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
         const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
-        st = authsvc_tokens_revocation_store(req, db, t->jti, t->expires_at);
+        st = authsvc_tokens_revocation_store(authsvc_request_context(req), db, t->jti,
+                                             t->expires_at);
     }
     return st == AUTHSVC_OK ? authsvc_db_client_delete(db, p, in->client_id, &in->changed) : st;
 }

@@ -5,7 +5,7 @@
 #define AUTHSVC_AUTH_CODE_H
 
 #include "authsvc_db.h"
-#include "authsvc_request.h"
+#include "authsvc_context.h"
 #include "authsvc_tokens.h"
 
 /* A stored code, as authsvc_auth_code_find reads it. */
@@ -24,7 +24,7 @@ typedef struct {
 
 /* Mints a code for pr through client (lifetime: the client's) and stores it. *code is the
  * secret for the caller. */
-authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_auth_code_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                                          const authsvc_client_t *client,
                                          const char *user_id, const char *tenant_id,
                                          const char *user_tenant_id, int mfa_pending,
@@ -33,17 +33,17 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_request_t *req, authsvc_db_t *d
 /* 1 when pr must still pass a second factor to log in through client: the user is
  * marked so, AuthsvcMfaRequiredClients names the client, or AuthsvcMfaRequiredTenants
  * the tenant being logged into. */
-int authsvc_auth_code_mfa_owed(authsvc_request_t *req, const authsvc_principal_t *pr,
+int authsvc_auth_code_mfa_owed(authsvc_context_t *ctx, const authsvc_principal_t *pr,
                                const authsvc_client_t *client);
 
 /* The code a finished first factor (password, social, SAML) gets: MFA-pending when a
  * second factor is owed. */
-authsvc_status_t authsvc_auth_code_issue_for(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_auth_code_issue_for(authsvc_context_t *ctx, authsvc_db_t *db,
                                              const authsvc_client_t *client,
                                              const authsvc_principal_t *pr, const char **code);
 
 /* Reads the code whose secret is code: AUTHSVC_OK, AUTHSVC_NOT_FOUND, or a db failure. */
-authsvc_status_t authsvc_auth_code_find(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_auth_code_find(authsvc_context_t *ctx, authsvc_db_t *db,
                                         const char *code, authsvc_auth_code_t *out);
 
 /* 1 when the code is unused and unexpired now. */
@@ -51,7 +51,7 @@ int authsvc_auth_code_live(const authsvc_auth_code_t *c);
 
 /* Marks it used if it still is live: AUTHSVC_OK for the one caller that wins,
  * AUTHSVC_NOT_FOUND for every other. */
-authsvc_status_t authsvc_auth_code_consume(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_auth_code_consume(authsvc_context_t *ctx, authsvc_db_t *db,
                                            const char *hash);
 
 #endif

@@ -5,7 +5,8 @@
 #include <apr_tables.h>
 #include <cjson/cJSON.h>
 
-#include "authsvc_request.h"
+#include "authsvc_context.h"
+#include "authsvc_error.h"
 
 typedef enum {
     AUTHSVC_BEARER_OK = 0,
@@ -22,22 +23,24 @@ authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const c
 
 /* Verifies token against the configured keys and issuer, then its revocation. With
  * allow_expired an expired but genuine token passes (token refresh). */
-authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
+authsvc_bearer_result_t authsvc_bearer_verify(authsvc_context_t *ctx, const char *token,
                                               int allow_expired, cJSON **claims);
 
 /* authsvc_bearer_verify for token refresh: expired tokens pass, and the revocation is
  * not looked up (refresh takes a revoked access token along with its refresh token), so
  * never AUTHSVC_BEARER_REVOKED. */
-authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_request_t *req, const char *token,
+authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_context_t *ctx, const char *token,
                                                       cJSON **claims);
 
 /* Logs at warn, for fail2ban, that a revoked token was refused (claims: as
  * authsvc_bearer_verify left them with AUTHSVC_BEARER_REVOKED). Called where that refusal
  * is answered; token refresh, which takes a revoked access token along with its refresh
  * token, does not call it. */
-void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims);
+void authsvc_bearer_revoked_log(authsvc_context_t *ctx, const cJSON *claims);
 
-/* Answers the 401 for a result, with WWW-Authenticate: Bearer error="invalid_token". */
-int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result);
+/* The catalogue error a refused token is answered with, by the API (authsvc_bearer_respond)
+ * and by the gateway alike: expired, revoked, else invalid (a missing token included);
+ * UNAVAILABLE is ServiceUnavailable. */
+authsvc_error_id_t authsvc_bearer_error(authsvc_bearer_result_t result);
 
 #endif

@@ -3,6 +3,7 @@
 #define AUTHSVC_FLOWS_H
 
 #include "authsvc_request.h"
+#include "authsvc_answer_tokens.h"
 #include "authsvc_tokens.h"
 
 /* flow_discovery.c: what the service says about itself */

@@ -10,10 +10,9 @@
 #include <apr_tables.h>
 #include <cjson/cJSON.h>
 
+#include "authsvc_bearer.h"
 #include "authsvc_gateway_local.h"
 #include "authsvc_keys.h"
-
-struct authsvc_request;
 
 /* Defaults and bounds. */
 #define AUTHSVC_GATEWAY_HEADER_PREFIX_DEFAULT "X-Authsvc-"
@@ -184,6 +183,8 @@ void authsvc_gateway_headers_export(request_rec *r, const authsvc_gateway_identi
 /* gateway_authn.c */
 int authsvc_gateway_check_authn(request_rec *r);
 int authsvc_gateway_note_auth_failure(request_rec *r, const char *auth_type);
+/* Why check_authn refused the request (AUTHSVC_BEARER_INVALID when it did not say). */
+authsvc_bearer_result_t authsvc_gateway_refusal(request_rec *r);
 /* The verified claims of this request (or of the request it came from), or NULL. */
 const cJSON *authsvc_gateway_claims(request_rec *r);
 /* 1 when the request asks for JSON (API / XHR / fetch), not a page. */
@@ -201,10 +202,6 @@ int authsvc_gateway_session_token(request_rec *r, const char **token);
 int authsvc_gateway_session_create(request_rec *r, const char *access_token,
                                    const char *refresh_token, long long access_expires_ms,
                                    const char *user_id, int remember);
-/* The pair a token flow answered; 0 when it answered something else. */
-int authsvc_gateway_token_pair(apr_pool_t *p, const struct authsvc_request *req,
-                               const char **access, const char **refresh,
-                               long long *expires_ms);
 /* Ends the request's session and its tokens; clears the cookie. */
 void authsvc_gateway_session_end(request_rec *r);
 const char *authsvc_gateway_cookie_name(request_rec *r, const char *base);

@@ -34,14 +34,8 @@ void authsvc_config_child_init(apr_pool_t *p, server_rec *s);
 /* handler.c: SetHandler authsvc */
 int authsvc_handler(request_rec *r);
 struct authsvc_request;
-/* The flow-facing record of r (also for the gateway's portal, which calls flows). */
+/* The flow-facing record of r. */
 struct authsvc_request *authsvc_handler_request(request_rec *r);
-/* Runs a flow outside the route table (the gateway's pages) behind the gate's database
- * check: 503 when there is no database, as for a route marked AUTHSVC_ROUTE_NEEDS_DB
- * (such flows do not check again). */
-int authsvc_handler_call_flow(struct authsvc_request *req, int (*flow)(struct authsvc_request *));
-/* At most limit bytes of body: OK, HTTP_REQUEST_ENTITY_TOO_LARGE or HTTP_BAD_REQUEST. */
-int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len);
 
 /* dbd.c: registers the statement catalogue with mod_dbd for every server that uses it
  * (must run before mod_dbd's own post_config), and lends connections per request. */

@@ -8,7 +8,7 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_db.h"
-#include "authsvc_request.h"
+#include "authsvc_context.h"
 
 /* user_tenants.status */
 enum {
@@ -47,7 +47,7 @@ typedef struct {
 } authsvc_token_pair_t;
 
 /* Loads a client; AUTHSVC_NOT_FOUND when unknown. */
-authsvc_status_t authsvc_client_load(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_client_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                      const char *client_id, authsvc_client_t **out);
 
 /* 1 when the client is confidential and secret matches, or public (secret ignored). */
@@ -55,58 +55,57 @@ int authsvc_client_secret_ok(const authsvc_client_t *client, const char *secret)
 
 /* Loads a user in a tenant (tenant_id NULL: the user's default tenant). NOT_FOUND when
  * the user or the membership does not exist. */
-authsvc_status_t authsvc_principal_load(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_principal_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                         const char *user_id, const char *tenant_id,
                                         authsvc_principal_t **out);
 
 /* authsvc_principal_load from a row of USER_COLUMNS the caller has read already. */
-authsvc_status_t authsvc_principal_from_user(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
                                              apr_dbd_row_t *row, const char *tenant_id,
                                              authsvc_principal_t **out);
 
-/* The principal a finished first factor logs in as: the user must be a member of the
- * client (else 401 ClientInvalid) and active in their default tenant (else 401
- * UserInactive). On failure the answer is set and NULL returned. */
-authsvc_principal_t *authsvc_login_principal(authsvc_request_t *req, authsvc_db_t *db,
-                                             const char *user_id, const authsvc_client_t *client);
+/* The principal a finished first factor logs in as: AUTHSVC_NOT_FOUND when the user is
+ * not a member of the client (ClientInvalid), AUTHSVC_INVALID when not active in their
+ * default tenant (UserInactive), AUTHSVC_UNAVAILABLE when the database failed. */
+authsvc_status_t authsvc_login_principal(authsvc_context_t *ctx, authsvc_db_t *db,
+                                         const char *user_id, const authsvc_client_t *client,
+                                         authsvc_principal_t **out);
 
 /* authsvc_login_principal from the user's row (USER_COLUMNS), read by the caller. */
-authsvc_principal_t *authsvc_login_principal_from_user(authsvc_request_t *req,
-                                                       authsvc_db_t *db, apr_dbd_row_t *user_row,
-                                                       const authsvc_client_t *client);
+authsvc_status_t authsvc_login_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                   apr_dbd_row_t *user_row,
+                                                   const authsvc_client_t *client,
+                                                   authsvc_principal_t **out);
 
 /* 1 when the membership may log in (ACTIVE or PASSWORD_CHANGE_NEEDED). */
 int authsvc_principal_may_login(const authsvc_principal_t *pr);
 
 /* Signs an access token and stores a new refresh token (in family_id, or a new family
  * when NULL, whose absolute end is family_expires_ms or now + the configured maximum). */
-authsvc_status_t authsvc_tokens_issue(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const authsvc_client_t *client,
                                       const authsvc_principal_t *pr, const char *family_id,
                                       long long family_expires_ms, authsvc_token_pair_t *out);
-
-/* {"accessToken","refreshToken","expires"} */
-int authsvc_tokens_respond(authsvc_request_t *req, const authsvc_token_pair_t *pair);
 
 /* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
 const char *authsvc_token_hash(apr_pool_t *p, const char *secret);
 
 /* Revokes an access token by jti until its expiry (epoch ms), and tells this node. */
-authsvc_status_t authsvc_tokens_revoke_jti(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_tokens_revoke_jti(authsvc_context_t *ctx, authsvc_db_t *db,
                                            const char *jti, long long expires_ms);
 
 /* Only stores the revocation: inside a transaction, the caller tells the node
- * (req->revoked) once it has committed, so a rollback is never announced. */
-authsvc_status_t authsvc_tokens_revocation_store(authsvc_request_t *req, authsvc_db_t *db,
+ * (ctx->revoked) once it has committed, so a rollback is never announced. */
+authsvc_status_t authsvc_tokens_revocation_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                  const char *jti, long long expires_ms);
 
 /* Revokes a refresh family and every access token issued in it. */
-authsvc_status_t authsvc_tokens_revoke_family(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_tokens_revoke_family(authsvc_context_t *ctx, authsvc_db_t *db,
                                               const char *family_id);
 
 /* Ends every session of a user (refresh families and their access tokens) but the family
  * keep_family (NULL: all of them). */
-authsvc_status_t authsvc_tokens_revoke_user(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_tokens_revoke_user(authsvc_context_t *ctx, authsvc_db_t *db,
                                             const char *user_id, const char *keep_family);
 
 #endif

@@ -40,7 +40,7 @@ static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char 
                            const char *secret, authsvc_client_t **client,
                            authsvc_auth_code_t *code)
 {
-    authsvc_status_t st = client_id ? authsvc_client_load(req, db, client_id, client)
+    authsvc_status_t st = client_id ? authsvc_client_load(authsvc_request_context(req), db, client_id, client)
                                     : AUTHSVC_NOT_FOUND;
 
     if (st != AUTHSVC_OK)
@@ -48,7 +48,7 @@ static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char 
                                        : authsvc_respond_unavailable(req);
     if (!secret)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
-    st = authsvc_auth_code_find(req, db, secret, code);
+    st = authsvc_auth_code_find(authsvc_request_context(req), db, secret, code);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(code)
@@ -140,7 +140,7 @@ int authsvc_flow_create_qr_code(authsvc_request_t *req)
     st = otp_totp_load(req, db, code.user_id, &secret);
     if (st == AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
-    if (st != AUTHSVC_NOT_FOUND || authsvc_principal_load(req, db, code.user_id, code.tenant_id,
+    if (st != AUTHSVC_NOT_FOUND || authsvc_principal_load(authsvc_request_context(req), db, code.user_id, code.tenant_id,
                                                          &pr) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     st = otp_totp_create(req, db, code.user_id, &secret);
@@ -187,7 +187,7 @@ static int otp_wrong(authsvc_request_t *req, authsvc_db_t *db, const authsvc_aut
 
     authsvc_db_exec(db, req->pool, "authsvc_auth_code_otp_failure", NULL, 1, args);
     if (code->otp_failures + 1 >= OTP_FAILURES_MAX)
-        authsvc_auth_code_consume(req, db, code->hash);
+        authsvc_auth_code_consume(authsvc_request_context(req), db, code->hash);
     return authsvc_respond_error(req, AUTHSVC_E_OTP_INVALID);
 }
 
@@ -305,7 +305,7 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
 
     if (authsvc_mail_ip_limited(req, db))
         return req->status;
-    st = authsvc_client_load(req, db, otp_body(req, "client_id"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, otp_body(req, "client_id"), &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
@@ -314,7 +314,7 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     /* whatever the key, the same answer: nothing tells a pending code from another */
-    st = authsvc_auth_code_find(req, db, otp_body(req, "key"), &code);
+    st = authsvc_auth_code_find(authsvc_request_context(req), db, otp_body(req, "key"), &code);
     if (st != AUTHSVC_OK || !authsvc_auth_code_live(&code) || !code.mfa_pending
         || strcmp(code.client_id, client->client_id) != 0)
         return authsvc_respond_no_content(req);
@@ -375,7 +375,7 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
     int matched = 0;
     cJSON *body;
 
-    st = authsvc_auth_code_find(req, db, otp_body(req, "key"), &code);
+    st = authsvc_auth_code_find(authsvc_request_context(req), db, otp_body(req, "key"), &code);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_auth_code_live(&code))
@@ -394,13 +394,13 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
         if (st == AUTHSVC_INVALID)
             return otp_wrong(req, db, &code);
     }
-    if (st != AUTHSVC_OK || authsvc_client_load(req, db, code.client_id, &client) != AUTHSVC_OK)
+    if (st != AUTHSVC_OK || authsvc_client_load(authsvc_request_context(req), db, code.client_id, &client) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     /* the pending code is spent (one winner), and a normal one replaces it */
-    st = authsvc_auth_code_consume(req, db, code.hash);
+    st = authsvc_auth_code_consume(authsvc_request_context(req), db, code.hash);
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
-    if (st != AUTHSVC_OK || authsvc_auth_code_issue(req, db, client, code.user_id, code.tenant_id,
+    if (st != AUTHSVC_OK || authsvc_auth_code_issue(authsvc_request_context(req), db, client, code.user_id, code.tenant_id,
                                                     code.user_tenant_id, 0, &fresh) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());

@@ -31,7 +31,7 @@ static const char *reset_body_string(const authsvc_request_t *req, const char *n
 static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
                                 authsvc_client_t **client)
 {
-    authsvc_status_t st = authsvc_client_load(req, db, reset_body_string(req, "client_id"),
+    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db, reset_body_string(req, "client_id"),
                                               client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
@@ -224,7 +224,7 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
                                      : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, t.user_id, reset_body_string(req, "password"))
             != AUTHSVC_OK
-        || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
+        || authsvc_tokens_revoke_user(authsvc_request_context(req), db, t.user_id, NULL) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     authsvc_mail_token_retire_user(req, db, t.user_id);
     authsvc_regulation_account_clear(req, db, authsvc_mail_lower(req->pool, username));

@@ -120,7 +120,7 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
     if (!db)
         return authsvc_respond_unavailable(req);
-    st = authsvc_client_load(req, db, body_string(req, "client_id"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "client_id"), &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
@@ -309,7 +309,7 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
     const char *user_id = NULL, *code = NULL;
     authsvc_status_t st;
 
-    if (authsvc_client_load(req, acs->db, acs->client_id, &client) != AUTHSVC_OK
+    if (authsvc_client_load(authsvc_request_context(req), acs->db, acs->client_id, &client) != AUTHSVC_OK
         || !client->redirect_url)
         return acs_refuse(req, "the client is unknown or has no redirect URL");
     st = acs_user(req, acs, &user_id);
@@ -323,10 +323,10 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
         != AUTHSVC_OK)
         return acs_refuse(req, apr_psprintf(req->pool, "user %s may not use this client", user_id));
     acs_profile(req, acs, user_id);
-    if (authsvc_principal_load(req, acs->db, user_id, NULL, &pr) != AUTHSVC_OK
+    if (authsvc_principal_load(authsvc_request_context(req), acs->db, user_id, NULL, &pr) != AUTHSVC_OK
         || !authsvc_principal_may_login(pr))
         return acs_refuse(req, apr_psprintf(req->pool, "user %s is not active", user_id));
-    if (authsvc_auth_code_issue_for(req, acs->db, client, pr, &code) != AUTHSVC_OK)
+    if (authsvc_auth_code_issue_for(authsvc_request_context(req), acs->db, client, pr, &code) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
              user_id, client->client_id);

@@ -116,7 +116,7 @@ static const char *social_kept_params(authsvc_request_t *req)
 static authsvc_client_t *social_start_client(authsvc_request_t *req, authsvc_db_t *db)
 {
     authsvc_client_t *client = NULL;
-    authsvc_status_t st = authsvc_client_load(req, db, social_param(req, "client_id"), &client);
+    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db, social_param(req, "client_id"), &client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
         authsvc_respond_unavailable(req);
@@ -243,7 +243,7 @@ static authsvc_principal_t *social_principal(authsvc_request_t *req, authsvc_db_
         return NULL;
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0813) "%s login of user %s (%s)",
              provider->name, user_id, how);
-    pr = authsvc_login_principal(req, db, user_id, client);
+    pr = authsvc_answer_login_principal(req, db, user_id, client);
     /* sign-up wrote the profile just now */
     if (pr && provider->update_profile && strcmp(how, "signup") != 0)
         authsvc_identity_profile_store(authsvc_request_context(req), db, user_id,
@@ -259,7 +259,7 @@ static int social_finish(authsvc_request_t *req, authsvc_db_t *db,
                          const authsvc_social_state_t *s)
 {
     const char *code = NULL, *url = client->redirect_url;
-    authsvc_status_t st = authsvc_auth_code_issue_for(req, db, client, pr, &code);
+    authsvc_status_t st = authsvc_auth_code_issue_for(authsvc_request_context(req), db, client, pr, &code);
 
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
@@ -292,7 +292,7 @@ int authsvc_flow_social_callback(authsvc_request_t *req)
     why = social_redirect_problem(req, provider);
     if (why)
         return social_failed(req, provider, why);
-    if (authsvc_client_load(req, db, s.client_id, &client) != AUTHSVC_OK)
+    if (authsvc_client_load(authsvc_request_context(req), db, s.client_id, &client) != AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
     if (authsvc_social_exchange(authsvc_request_context(req), provider,
                                 social_param(req, "code"), social_redirect_uri(req, provider),

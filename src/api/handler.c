@@ -11,6 +11,8 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "authsvc_answer_tokens.h"
+#include "authsvc_request_body.h"
 #include "authsvc_bearer.h"
 #include "authsvc_deferred.h"
 #include "authsvc_form.h"
@@ -91,13 +93,6 @@ authsvc_request_t *authsvc_handler_request(request_rec *r)
     return req;
 }
 
-int authsvc_handler_call_flow(authsvc_request_t *req, int (*flow)(authsvc_request_t *))
-{
-    if (!req->db(req))
-        return authsvc_respond_unavailable(req);
-    return flow(req);
-}
-
 /* Writes the answer the flow (or the gate) left in req. */
 static int handler_send(request_rec *r, authsvc_request_t *req)
 {
@@ -126,82 +121,6 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
 /* The answer to a body the input filters could not deliver: 408 when the client was too
  * slow (mod_reqtimeout's body rate, the Timeout directive), else what httpd maps the
  * filter's status to (400 for a broken chunked encoding and the like). */
-static int handler_body_error(apr_status_t rv)
-{
-    if (APR_STATUS_IS_TIMEUP(rv) || APR_STATUS_IS_ETIMEDOUT(rv))
-        return HTTP_REQUEST_TIME_OUT;
-    return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
-}
-
-/* Appends the data buckets of bb to data (used bytes of limit + 1); 1 at the end of the
- * body, 0 for more, -1 with *rc set when the body is too large or cannot be read. */
-static int handler_take_body(apr_bucket_brigade *bb, char *data, apr_size_t limit,
-                             apr_size_t *used, int *rc)
-{
-    apr_bucket *e;
-
-    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb); e = APR_BUCKET_NEXT(e)) {
-        const char *chunk;
-        apr_size_t n;
-        apr_status_t rv;
-
-        if (APR_BUCKET_IS_EOS(e))
-            return 1;
-        if (APR_BUCKET_IS_METADATA(e))
-            continue;
-        rv = apr_bucket_read(e, &chunk, &n, APR_BLOCK_READ);
-        if (rv != APR_SUCCESS) {
-            *rc = handler_body_error(rv);
-            return -1;
-        }
-        if (n > limit - *used) {
-            *rc = HTTP_REQUEST_ENTITY_TOO_LARGE;
-            return -1;
-        }
-        memcpy(data + *used, chunk, n);
-        *used += n;
-    }
-    return 0;
-}
-
-/* Reads at most limit bytes of body. 413 when there is more; the connection is then
- * closed instead of draining what may be an endless stream. 408 when it comes too
- * slowly. */
-int authsvc_handler_read_body(request_rec *r, apr_size_t limit, char **buf, apr_size_t *len)
-{
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    apr_bucket_brigade *bb;
-    apr_size_t used = 0;
-    char *data;
-    int done = 0, rc = OK;
-
-    *buf = NULL;
-    *len = 0;
-    if (cl && (apr_size_t)apr_atoi64(cl) > limit)
-        return HTTP_REQUEST_ENTITY_TOO_LARGE;
-    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK)
-        return HTTP_BAD_REQUEST;
-    if (!ap_should_client_block(r))
-        return OK;
-    data = apr_palloc(r->pool, limit + 1);
-    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    while (!done) {
-        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
-                                         APR_BLOCK_READ, HUGE_STRING_LEN);
-
-        if (rv != APR_SUCCESS)
-            return handler_body_error(rv);
-        done = handler_take_body(bb, data, limit, &used, &rc);
-        apr_brigade_cleanup(bb);
-        if (done < 0)
-            return rc;
-    }
-    data[used] = '\0';
-    *buf = data;
-    *len = used;
-    return OK;
-}
-
 /* "application/json; charset=utf-8" matches "application/json"; any other charset not. */
 static int handler_media_type_is(const char *header, const char *expected)
 {
@@ -293,7 +212,7 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     if (!handler_media_type_is(apr_table_get(r->headers_in, "Content-Type"), type))
         return gate_error(req, AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE,
                           apr_pstrcat(req->pool, "Content-Type must be ", type, NULL));
-    rc = authsvc_handler_read_body(r, authsvc_config_body_limit(req->dir_config), &text, &len);
+    rc = authsvc_request_body_read(r, authsvc_config_body_limit(req->dir_config), &text, &len);
     if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         r->connection->keepalive = AP_CONN_CLOSE;
         return gate_error(req, AUTHSVC_E_PAYLOAD_TOO_LARGE, NULL);
@@ -343,9 +262,9 @@ static int gate_access(authsvc_request_t *req)
         return rv == AUTHSVC_BEARER_OK ? 0 : authsvc_bearer_respond(req, rv);
     }
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authsvc_bearer_verify(req, token, 0, &req->claims);
+        rv = authsvc_bearer_verify(authsvc_request_context(req), token, 0, &req->claims);
     if (rv == AUTHSVC_BEARER_REVOKED)
-        authsvc_bearer_revoked_log(req, req->claims);
+        authsvc_bearer_revoked_log(authsvc_request_context(req), req->claims);
     if (rv != AUTHSVC_BEARER_OK)
         return authsvc_bearer_respond(req, rv);
     req->bearer_token = token;

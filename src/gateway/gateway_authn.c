@@ -252,18 +252,20 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
                                                              : AUTHSVC_BEARER_OK;
 }
 
-static const char *authn_error_code(authsvc_bearer_result_t rv)
+/* Why the request was refused, for the error filter (gateway_errors.c): one value of
+ * the enum per result, kept in the request's pool. */
+static const authsvc_bearer_result_t authn_results[] = {
+    AUTHSVC_BEARER_OK, AUTHSVC_BEARER_MISSING, AUTHSVC_BEARER_INVALID, AUTHSVC_BEARER_EXPIRED,
+    AUTHSVC_BEARER_REVOKED, AUTHSVC_BEARER_UNAVAILABLE};
+
+#define AUTHN_REFUSAL_KEY "authsvc-bearer-refusal"
+
+authsvc_bearer_result_t authsvc_gateway_refusal(request_rec *r)
 {
-    switch (rv) {
-    case AUTHSVC_BEARER_MISSING:
-        return "TokenMissing";
-    case AUTHSVC_BEARER_EXPIRED:
-        return "TokenExpired";
-    case AUTHSVC_BEARER_REVOKED:
-        return "TokenRevoked";
-    default:
-        return "TokenInvalid";
-    }
+    void *data = NULL;
+
+    apr_pool_userdata_get(&data, AUTHN_REFUSAL_KEY, r->pool);
+    return data ? *(const authsvc_bearer_result_t *)data : AUTHSVC_BEARER_INVALID;
 }
 
 static int authn_refuse(request_rec *r, authsvc_bearer_result_t rv)
@@ -272,7 +274,7 @@ static int authn_refuse(request_rec *r, authsvc_bearer_result_t rv)
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    apr_table_setn(r->notes, "authsvc-error", authn_error_code(rv));
+    apr_pool_userdata_setn(&authn_results[rv], AUTHN_REFUSAL_KEY, NULL, r->pool);
     apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return HTTP_UNAUTHORIZED;
 }

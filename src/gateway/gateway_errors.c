@@ -14,6 +14,7 @@
 #include <http_request.h>
 #include <util_filter.h>
 
+#include "authsvc_bearer.h"
 #include "authsvc_error.h"
 #include "authsvc_gateway.h"
 #include "authsvc_httpd.h"
@@ -48,7 +49,7 @@ static const char *errors_page(request_rec *r)
 /* Status and headers of the answer; returns its body. */
 static const char *errors_prepare(request_rec *r)
 {
-    const char *code = apr_table_get(r->notes, "authsvc-error");
+    authsvc_bearer_result_t refusal = authsvc_gateway_refusal(r);
     const authsvc_error_t *e;
 
     if (r->status == HTTP_UNAUTHORIZED && r->user) {
@@ -68,12 +69,10 @@ static const char *errors_prepare(request_rec *r)
         e = authsvc_error_get(AUTHSVC_E_NOT_ALLOWED_ACCESS);
         return authsvc_error_envelope(r->pool, e->status, e->code, e->message, NULL);
     }
-    e = authsvc_error_get(code && strcmp(code, "TokenExpired") == 0   ? AUTHSVC_E_TOKEN_EXPIRED
-                          : code && strcmp(code, "TokenRevoked") == 0 ? AUTHSVC_E_TOKEN_REVOKED
-                                                                      : AUTHSVC_E_TOKEN_INVALID);
+    /* the API's mapping (bearer.c); a missing token says so in its message */
+    e = authsvc_error_get(authsvc_bearer_error(refusal));
     return authsvc_error_envelope(r->pool, HTTP_UNAUTHORIZED, e->code,
-                                  code && strcmp(code, "TokenMissing") == 0 ? "Token Missing"
-                                                                            : e->message,
+                                  refusal == AUTHSVC_BEARER_MISSING ? "Token Missing" : e->message,
                                   NULL);
 }
 

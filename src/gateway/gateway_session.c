@@ -2,7 +2,7 @@
  * Secure, HttpOnly, SameSite=Lax, Path=/, no Domain on HTTPS), and the session itself in
  * the database (gateway_sessions, keyed by the id's SHA-256): the origin that created
  * it, the token pair, idle and absolute expiry. An expired access token is refreshed
- * silently with the stored refresh token through the service's own refresh flow, one
+ * silently with the stored refresh token through the session service, one
  * request at a time (a row claim), so parallel requests never trip reuse detection. */
 #include <string.h>
 
@@ -17,13 +17,12 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_db.h"
-#include "authsvc_flows.h"
 #include "authsvc_gateway.h"
+#include "authsvc_gateway_context.h"
 #include "authsvc_httpd.h"
-#include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
-#include "authsvc_request.h"
+#include "authsvc_session.h"
 #include "authsvc_tokens.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -121,51 +120,6 @@ static void session_delete(request_rec *r, authsvc_db_t *db, const char *id_hash
     authsvc_db_exec(db, r->pool, "authsvc_gateway_session_delete", NULL, 1, args);
 }
 
-/* A flow of the service called for the session, as the session's own client would. */
-static authsvc_request_t *session_flow(request_rec *r, int (*flow)(authsvc_request_t *),
-                                       const char *access_token, const char *refresh_token,
-                                       int with_claims)
-{
-    authsvc_request_t *req = authsvc_handler_request(r);
-    apr_table_t *headers = apr_table_copy(r->pool, r->headers_in);
-    cJSON *claims = NULL;
-
-    apr_table_setn(headers, "Authorization", apr_pstrcat(r->pool, "Bearer ", access_token, NULL));
-    req->headers_in = headers;
-    req->body = authsvc_json_own(r->pool, cJSON_CreateObject());
-    cJSON_AddStringToObject(req->body, "refreshToken", refresh_token);
-    if (with_claims) {
-        authsvc_bearer_verify(req, access_token, 1, &claims);
-        if (!claims)
-            return req;
-        req->claims = claims;
-        req->bearer_token = access_token;
-    }
-    authsvc_handler_call_flow(req, flow);
-    return req;
-}
-
-/* The pair a token flow answered: {"accessToken","refreshToken","expires"}. */
-int authsvc_gateway_token_pair(apr_pool_t *p, const authsvc_request_t *req, const char **access,
-                               const char **refresh, long long *expires_ms)
-{
-    cJSON *doc = NULL;
-    const cJSON *a, *rt, *e;
-
-    if (req->status != 200 || !req->body_out
-        || authsvc_json_parse(p, req->body_out, req->body_out_len, &doc) != AUTHSVC_JSON_VALID)
-        return 0;
-    a = cJSON_GetObjectItemCaseSensitive(doc, "accessToken");
-    rt = cJSON_GetObjectItemCaseSensitive(doc, "refreshToken");
-    e = cJSON_GetObjectItemCaseSensitive(doc, "expires");
-    if (!cJSON_IsString(a) || !cJSON_IsString(rt) || !cJSON_IsNumber(e))
-        return 0;
-    *access = a->valuestring;
-    *refresh = rt->valuestring;
-    *expires_ms = (long long)e->valuedouble;
-    return 1;
-}
-
 /* Another request of the same session is refreshing: wait for its result (at most
  * the claim's lifetime). */
 static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
@@ -184,10 +138,12 @@ static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
 
 static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
 {
-    long long now = authsvc_db_now_ms(), expires_ms = 0;
+    long long now = authsvc_db_now_ms();
     const char *claim[] = {ARG(now + SESSION_REFRESH_CLAIM_MS), s->id_hash, ARG(now)};
-    const char *access = NULL, *refresh = NULL, *set[4];
-    authsvc_request_t *req;
+    const char *set[4];
+    authsvc_session_refresh_t in;
+    authsvc_session_tokens_t out;
+    authsvc_session_status_t st;
     int nrows = 0;
 
     if (authsvc_db_exec(db, r->pool, "authsvc_gateway_session_claim_refresh", &nrows, 3, claim)
@@ -195,20 +151,23 @@ static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
         return 0;
     if (nrows != 1)
         return session_await_refresh(r, db, s);
-    req = session_flow(r, authsvc_flow_token_refresh, s->access_token, s->refresh_token, 0);
-    if (!authsvc_gateway_token_pair(r->pool, req, &access, &refresh, &expires_ms)) {
+    memset(&in, 0, sizeof(in));
+    in.access_token = s->access_token;
+    in.refresh_token = s->refresh_token;
+    st = authsvc_session_refresh(authsvc_gateway_context(r), &in, &out);
+    if (st != AUTHSVC_SESSION_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1131) "gateway session "
-                      "refresh refused (%d): session ended", req->status);
+                      "refresh refused (%s): session ended", authsvc_session_status_name(st));
         session_delete(r, db, s->id_hash);
         return 0;
     }
-    set[0] = access;
-    set[1] = refresh;
-    set[2] = ARG(expires_ms);
+    set[0] = out.pair.access_token;
+    set[1] = out.pair.refresh_token;
+    set[2] = ARG(out.pair.expires_ms);
     set[3] = s->id_hash;
     authsvc_db_exec(db, r->pool, "authsvc_gateway_session_set_tokens", NULL, 4, set);
-    s->access_token = access;
-    s->access_expires = expires_ms;
+    s->access_token = out.pair.access_token;
+    s->access_expires = out.pair.expires_ms;
     return 1;
 }
 
@@ -306,6 +265,23 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
     return 1;
 }
 
+/* Revokes the session's tokens as its own client's logout would: a token that is not
+ * ours any more (or not genuine) leaves nothing to revoke. */
+static void session_logout(request_rec *r, const session_t *s)
+{
+    authsvc_context_t *ctx = authsvc_gateway_context(r);
+    cJSON *claims = NULL;
+    const cJSON *jti;
+    const char *user_id = NULL;
+
+    authsvc_bearer_verify(ctx, s->access_token, 1, &claims);
+    if (!claims)
+        return;
+    jti = cJSON_GetObjectItemCaseSensitive(claims, "jti");
+    authsvc_session_logout(ctx, cJSON_IsString(jti) ? jti->valuestring : NULL,
+                           s->refresh_token, &user_id);
+}
+
 void authsvc_gateway_session_end(request_rec *r)
 {
     session_t s;
@@ -314,7 +290,7 @@ void authsvc_gateway_session_end(request_rec *r)
     authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE), "", 0, "Lax");
     if (!db)
         return;
-    session_flow(r, authsvc_flow_logout, s.access_token, s.refresh_token, 1);
+    session_logout(r, &s);
     session_delete(r, db, s.id_hash);
 }
 

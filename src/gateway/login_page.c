@@ -2,7 +2,7 @@
  * AuthsvcGatewayPortalPath (/authsvc/login, /authsvc/logout) on vhosts that name an
  * AuthsvcGatewayClient. A plain, accessible HTML form with a CSRF token (double-submit:
  * a SameSite=Strict cookie and a hidden field), error messages and "remember me". The
- * password is checked by the service's own login flow (lockout, statuses, activity),
+ * password is checked by the session service (lockout, statuses, activity),
  * and success opens a server-side session (gateway_session.c). Return URLs are
  * allow-listed (return_url.c): a path of this vhost or a configured origin, else 400
  * without any redirect. */
@@ -17,18 +17,17 @@
 #include <openssl/crypto.h>
 #include <util_cookies.h>
 
-#include "authsvc_base64url.h"
 #include "authsvc_device_cookie.h"
-#include "authsvc_flows.h"
 #include "authsvc_form.h"
 #include "authsvc_gateway.h"
+#include "authsvc_gateway_context.h"
 #include "authsvc_httpd.h"
-#include "authsvc_json.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
-#include "authsvc_request.h"
+#include "authsvc_request_body.h"
 #include "authsvc_return_url.h"
+#include "authsvc_session.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -151,7 +150,7 @@ static const authsvc_keyring_t *portal_keyring(const request_rec *r)
 
 /* The device cookie this browser carries, when it is valid: whose it is and its id
  * (README, "Passwords and brute force"). */
-static void portal_device(request_rec *r, authsvc_request_t *req)
+static void portal_device(request_rec *r, authsvc_session_login_t *in)
 {
     const char *value = NULL;
 
@@ -160,18 +159,19 @@ static void portal_device(request_rec *r, authsvc_request_t *req)
         || !value
         || authsvc_device_cookie_verify(r->pool, portal_keyring(r), value,
                                         apr_time_sec(apr_time_now()),
-                                        AUTHSVC_KNOWN_SOURCE_MAX_AGE, &req->device_user_id,
-                                        &req->device_id) != AUTHSVC_OK)
-        req->device_user_id = req->device_id = NULL;
+                                        AUTHSVC_KNOWN_SOURCE_MAX_AGE, &in->device_user_id,
+                                        &in->device_id) != AUTHSVC_OK)
+        in->device_user_id = in->device_id = NULL;
 }
 
 /* After a login: the browser's device cookie for user_id, issued now (the same device id
  * when it already had one of that user's). */
-static void portal_device_set(request_rec *r, const authsvc_request_t *req, const char *user_id)
+static void portal_device_set(request_rec *r, const authsvc_session_login_t *in,
+                              const char *user_id)
 {
-    int same = req->device_user_id && user_id && strcmp(req->device_user_id, user_id) == 0;
+    int same = in->device_user_id && user_id && strcmp(in->device_user_id, user_id) == 0;
     const char *value = authsvc_device_cookie_make(r->pool, portal_keyring(r), user_id,
-                                                   same ? req->device_id : NULL,
+                                                   same ? in->device_id : NULL,
                                                    apr_time_sec(apr_time_now()));
 
     if (value)
@@ -179,54 +179,51 @@ static void portal_device_set(request_rec *r, const authsvc_request_t *req, cons
                                    value, AUTHSVC_KNOWN_SOURCE_MAX_AGE, "Lax");
 }
 
-/* The login flow of the service, as AuthsvcGatewayClient, with the browser's device. */
-static authsvc_request_t *portal_login_flow(request_rec *r, const char *username,
-                                            const char *password)
+/* The password login of the session service, as AuthsvcGatewayClient, with the
+ * browser's device. */
+static authsvc_session_status_t portal_login(request_rec *r, authsvc_session_login_t *in,
+                                             const char *username, const char *password,
+                                             authsvc_session_tokens_t *out)
 {
     const authsvc_gateway_server_t *g = portal_config(r->server);
-    authsvc_request_t *req = authsvc_handler_request(r);
 
-    req->body = authsvc_json_own(r->pool, cJSON_CreateObject());
-    cJSON_AddStringToObject(req->body, "client_id", g->client_id);
-    if (g->client_secret)
-        cJSON_AddStringToObject(req->body, "client_secret", g->client_secret);
-    cJSON_AddStringToObject(req->body, "username", username);
-    cJSON_AddStringToObject(req->body, "password", password);
-    portal_device(r, req);
-    authsvc_handler_call_flow(req, authsvc_flow_login_token);
-    return req;
+    memset(in, 0, sizeof(*in));
+    in->client_id = g->client_id;
+    in->client_secret = g->client_secret;
+    in->username = username;
+    in->password = password;
+    portal_device(r, in);
+    return authsvc_session_login(authsvc_gateway_context(r), in, out);
 }
 
-static const char *portal_claim_id(apr_pool_t *p, const char *access_token)
+/* The form again after a refused login: 429, 503 or 401, as the API would answer. */
+static int portal_refused(request_rec *r, authsvc_session_status_t st, const char *csrf,
+                          const char *ret)
 {
-    const char *dot = strchr(access_token, '.'), *end = dot ? strchr(dot + 1, '.') : NULL;
-    cJSON *claims = NULL;
-    const cJSON *id;
-    apr_size_t len;
-    unsigned char *json;
-
-    if (!end || authsvc_b64url_decode(p, dot + 1, (apr_size_t)(end - dot - 1), &json, &len)
-                    != AUTHSVC_OK
-        || authsvc_json_parse(p, (const char *)json, len, &claims) != AUTHSVC_JSON_VALID)
-        return NULL;
-    id = cJSON_GetObjectItemCaseSensitive(claims, "id");
-    return cJSON_IsString(id) ? id->valuestring : NULL;
+    if (st == AUTHSVC_SESSION_TOO_MANY_ATTEMPTS)
+        return portal_form(r, HTTP_TOO_MANY_REQUESTS, csrf, ret,
+                           "Too many attempts. Try again later.");
+    if (st == AUTHSVC_SESSION_UNAVAILABLE || st == AUTHSVC_SESSION_FAILED)
+        return portal_form(r, HTTP_SERVICE_UNAVAILABLE, csrf, ret,
+                           "Signing in is not possible right now. Try again later.");
+    return portal_form(r, HTTP_UNAUTHORIZED, csrf, ret, "Invalid username or password.");
 }
 
 static int portal_post(request_rec *r)
 {
     const char *csrf = authsvc_gateway_cookie_get(r, authsvc_gateway_cookie_name(r, CSRF_COOKIE));
-    const char *sent, *ret, *user, *pass, *access, *refresh, *user_id;
+    const char *sent, *ret, *user, *pass;
     apr_table_t *form = NULL;
-    authsvc_request_t *req;
-    long long expires_ms;
+    authsvc_session_login_t in;
+    authsvc_session_tokens_t out;
+    authsvc_session_status_t st;
     char *body = NULL;
     apr_size_t len = 0;
 
     const char *type = apr_table_get(r->headers_in, "Content-Type");
 
     if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
-        || authsvc_handler_read_body(r, PORTAL_BODY_MAX, &body, &len) != OK
+        || authsvc_request_body_read(r, PORTAL_BODY_MAX, &body, &len) != OK
         || authsvc_form_parse(r->pool, body ? body : "", len, &form) != AUTHSVC_FORM_VALID)
         return portal_message(r, HTTP_BAD_REQUEST, "Cannot sign in", "The form was not sent "
                               "as expected.");
@@ -240,19 +237,15 @@ static int portal_post(request_rec *r)
     pass = apr_table_get(form, "password");
     if (!user || !*user || !pass || !*pass)
         return portal_form(r, HTTP_UNAUTHORIZED, csrf, ret, "Enter your username and password.");
-    req = portal_login_flow(r, user, pass);
-    if (req->status == HTTP_TOO_MANY_REQUESTS)
-        return portal_form(r, req->status, csrf, ret, "Too many attempts. Try again later.");
-    if (!authsvc_gateway_token_pair(r->pool, req, &access, &refresh, &expires_ms))
-        return portal_form(r, req->status >= 500 ? HTTP_SERVICE_UNAVAILABLE : HTTP_UNAUTHORIZED,
-                           csrf, ret, req->status >= 500 ? "Signing in is not possible right "
-                           "now. Try again later." : "Invalid username or password.");
-    user_id = portal_claim_id(r->pool, access);
-    if (!authsvc_gateway_session_create(r, access, refresh, expires_ms, user_id,
+    st = portal_login(r, &in, user, pass, &out);
+    if (st != AUTHSVC_SESSION_OK)
+        return portal_refused(r, st, csrf, ret);
+    if (!authsvc_gateway_session_create(r, out.pair.access_token, out.pair.refresh_token,
+                                        out.pair.expires_ms, out.user_id,
                                         apr_table_get(form, "remember") != NULL))
         return portal_message(r, HTTP_SERVICE_UNAVAILABLE, "Cannot sign in",
                               "Signing in is not possible right now. Try again later.");
-    portal_device_set(r, req, user_id);
+    portal_device_set(r, &in, out.user_id);
     apr_table_setn(r->headers_out, "Location", ret);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     r->status = HTTP_SEE_OTHER;

@@ -62,23 +62,23 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
  * signature over any other audience (another client's token, one minted by a service
  * sharing the HS256 secret) is refused (RFC 8725 §3.9). Then revocation: revoked jtis
  * are kept until the token's own expiry. */
-static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, const cJSON *claims,
+static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx, const cJSON *claims,
                                                       int revocation)
 {
     const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud"),
                           bearer_claim(claims, "jti")};
-    authsvc_db_t *db = req->db(req);
+    authsvc_db_t *db = ctx->db(ctx);
     apr_dbd_row_t *row = NULL;
 
     if (!args[0] || !args[1] || !args[2])
         return AUTHSVC_BEARER_INVALID;
-    if (!db || authsvc_db_select_one(db, req->pool,
+    if (!db || authsvc_db_select_one(db, ctx->pool,
                                      revocation ? "authsvc_bearer_state"
                                                 : "authsvc_bearer_audience",
                                      &row, revocation ? 3 : 2, args) != AUTHSVC_OK)
         return AUTHSVC_BEARER_UNAVAILABLE;
     if (authsvc_db_column_int(db, row, 0, 0) == 0) {
-        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
+        ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
                  "audience is not a client of its subject");
         return AUTHSVC_BEARER_INVALID;
     }
@@ -88,7 +88,7 @@ static authsvc_bearer_result_t bearer_check_database(authsvc_request_t *req, con
                                                     : AUTHSVC_BEARER_REVOKED;
 }
 
-static authsvc_bearer_result_t bearer_verify(authsvc_request_t *req, const char *token,
+static authsvc_bearer_result_t bearer_verify(authsvc_context_t *ctx, const char *token,
                                              int allow_expired, int revocation, cJSON **claims)
 {
     authsvc_jwt_expect_t expect;
@@ -96,56 +96,60 @@ static authsvc_bearer_result_t bearer_verify(authsvc_request_t *req, const char 
     authsvc_bearer_result_t result;
 
     *claims = NULL;
-    if (!req->server_config->keyring)
+    if (!ctx->config->keyring)
         return AUTHSVC_BEARER_INVALID;
     memset(&expect, 0, sizeof(expect));
-    expect.issuer = req->base_url;
+    expect.issuer = ctx->issuer;
     expect.now = authsvc_db_now_ms() / 1000;
-    expect.leeway = authsvc_config_leeway(req->server_config);
+    expect.leeway = authsvc_config_leeway(ctx->config);
     expect.allow_expired = allow_expired;
-    rv = authsvc_jwt_verify(req->pool, req->server_config->keyring, token, &expect, claims);
+    rv = authsvc_jwt_verify(ctx->pool, ctx->config->keyring, token, &expect, claims);
     if (rv == AUTHSVC_JWT_EXPIRED && !allow_expired)
         return AUTHSVC_BEARER_EXPIRED;
     if (rv != AUTHSVC_JWT_VALID && !(rv == AUTHSVC_JWT_EXPIRED && allow_expired)) {
-        req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0501) "bearer token refused: %s",
+        ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0501) "bearer token refused: %s",
                  authsvc_jwt_result_name(rv));
         *claims = NULL;
         return AUTHSVC_BEARER_INVALID;
     }
-    result = bearer_check_database(req, *claims, revocation);
+    result = bearer_check_database(ctx, *claims, revocation);
     if (result == AUTHSVC_BEARER_INVALID)
         *claims = NULL;
     return result;
 }
 
-authsvc_bearer_result_t authsvc_bearer_verify(authsvc_request_t *req, const char *token,
+authsvc_bearer_result_t authsvc_bearer_verify(authsvc_context_t *ctx, const char *token,
                                               int allow_expired, cJSON **claims)
 {
-    return bearer_verify(req, token, allow_expired, 1, claims);
+    return bearer_verify(ctx, token, allow_expired, 1, claims);
 }
 
-authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_request_t *req, const char *token,
+authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_context_t *ctx, const char *token,
                                                       cJSON **claims)
 {
-    return bearer_verify(req, token, 1, 0, claims);
+    return bearer_verify(ctx, token, 1, 0, claims);
 }
 
-void authsvc_bearer_revoked_log(authsvc_request_t *req, const cJSON *claims)
+void authsvc_bearer_revoked_log(authsvc_context_t *ctx, const cJSON *claims)
 {
     const char *jti = bearer_claim(claims, "jti");
 
     /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban); the jti names the
      * token without being it */
-    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2501) "token refused: reason=revoked "
-             "client=%s jti=%s", req->client_ip ? req->client_ip : "-", jti ? jti : "-");
+    ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2501) "token refused: reason=revoked "
+             "client=%s jti=%s", ctx->client_ip ? ctx->client_ip : "-", jti ? jti : "-");
 }
 
-int authsvc_bearer_respond(authsvc_request_t *req, authsvc_bearer_result_t result)
+authsvc_error_id_t authsvc_bearer_error(authsvc_bearer_result_t result)
 {
-    if (result == AUTHSVC_BEARER_UNAVAILABLE)
-        return authsvc_respond_unavailable(req);
-    apr_table_setn(req->headers_out, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    return authsvc_respond_error(req, result == AUTHSVC_BEARER_EXPIRED   ? AUTHSVC_E_TOKEN_EXPIRED
-                                      : result == AUTHSVC_BEARER_REVOKED ? AUTHSVC_E_TOKEN_REVOKED
-                                                                         : AUTHSVC_E_TOKEN_INVALID);
+    switch (result) {
+    case AUTHSVC_BEARER_EXPIRED:
+        return AUTHSVC_E_TOKEN_EXPIRED;
+    case AUTHSVC_BEARER_REVOKED:
+        return AUTHSVC_E_TOKEN_REVOKED;
+    case AUTHSVC_BEARER_UNAVAILABLE:
+        return AUTHSVC_E_SERVICE_UNAVAILABLE;
+    default: /* missing, malformed, not ours */
+        return AUTHSVC_E_TOKEN_INVALID;
+    }
 }

@@ -47,6 +47,7 @@ int main(void)
     authsvc_test_register_db();
     authsvc_test_register_config_merge();
     authsvc_test_register_flow_login();
+    authsvc_test_register_session();
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();

@@ -89,6 +89,17 @@ static void test_bearer_length_bound(void)
     CU_ASSERT_PTR_NULL(token);
 }
 
+/* One mapping for the API and the gateway: a missing token is an invalid one. */
+static void test_bearer_error_mapping(void)
+{
+    CU_ASSERT_EQUAL(authsvc_bearer_error(AUTHSVC_BEARER_MISSING), AUTHSVC_E_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(authsvc_bearer_error(AUTHSVC_BEARER_INVALID), AUTHSVC_E_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(authsvc_bearer_error(AUTHSVC_BEARER_EXPIRED), AUTHSVC_E_TOKEN_EXPIRED);
+    CU_ASSERT_EQUAL(authsvc_bearer_error(AUTHSVC_BEARER_REVOKED), AUTHSVC_E_TOKEN_REVOKED);
+    CU_ASSERT_EQUAL(authsvc_bearer_error(AUTHSVC_BEARER_UNAVAILABLE),
+                    AUTHSVC_E_SERVICE_UNAVAILABLE);
+}
+
 void authsvc_test_register_bearer(void)
 {
     CU_pSuite s = CU_add_suite("bearer", NULL, NULL);
@@ -98,4 +109,5 @@ void authsvc_test_register_bearer(void)
     CU_add_test(s, "token: '=', empty, doubled and other schemes refused",
                 test_bearer_refuses_padding_empty_and_other_schemes);
     CU_add_test(s, "token: length bound", test_bearer_length_bound);
+    CU_add_test(s, "error: one mapping of the results", test_bearer_error_mapping);
 }
