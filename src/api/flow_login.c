@@ -64,9 +64,9 @@ static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *
                                          const authsvc_client_t *client,
                                          authsvc_regulation_reason_t reason)
 {
-    authsvc_regulation_refused(req, db, attempt, reason);
+    authsvc_regulation_refused(authsvc_request_context(req), db, attempt, reason);
     if (user_id) /* in the user's default tenant, where its administrators can see it */
-        authsvc_activity_record(req, db, "FAILED", user_id, home_tenant, client->client_id,
+        authsvc_activity_record(authsvc_request_context(req), db, "FAILED", user_id, home_tenant, client->client_id,
                                 NULL);
     authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     return NULL;
@@ -81,12 +81,12 @@ static int login_client_refused(authsvc_request_t *req, authsvc_db_t *db,
     authsvc_status_t st = authsvc_client_load(req, db, body_string(req, "client_id"), client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
-        authsvc_regulation_released(req, db, attempt);
+        authsvc_regulation_released(authsvc_request_context(req), db, attempt);
         return authsvc_respond_unavailable(req);
     }
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
-        authsvc_regulation_refused(req, db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
+        authsvc_regulation_refused(authsvc_request_context(req), db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     return 0;
@@ -107,14 +107,15 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     authsvc_status_t st;
     long retry_after = 0;
 
-    authsvc_regulation_attempt_init(&attempt, body_string(req, "username"));
-    verdict = authsvc_regulation_reserve_address(req, db, &attempt, &retry_after);
+    authsvc_regulation_attempt_init(&attempt, body_string(req, "username"),
+                                    req->device_user_id, req->device_id);
+    verdict = authsvc_regulation_reserve_address(authsvc_request_context(req), db, &attempt, &retry_after);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
         authsvc_respond_unavailable(req);
         return NULL;
     }
     if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
-        authsvc_regulation_refused(req, db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
+        authsvc_regulation_refused(authsvc_request_context(req), db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
         authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
         return NULL;
@@ -126,9 +127,9 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    verdict = authsvc_regulation_reserve_account(req, db, &attempt, key, user_id);
+    verdict = authsvc_regulation_reserve_account(authsvc_request_context(req), db, &attempt, key, user_id);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
-        authsvc_regulation_released(req, db, &attempt);
+        authsvc_regulation_released(authsvc_request_context(req), db, &attempt);
         authsvc_respond_unavailable(req);
         return NULL;
     }
@@ -140,7 +141,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
     }
     st = login_password_check(req, db, user_id, body_string(req, "password"));
     if (st == AUTHSVC_UNAVAILABLE) {
-        authsvc_regulation_released(req, db, &attempt);
+        authsvc_regulation_released(authsvc_request_context(req), db, &attempt);
         authsvc_respond_unavailable(req);
         return NULL;
     }
@@ -148,7 +149,7 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         return login_refused(req, db, &attempt, user_id, home_tenant, *client,
                              user_id ? AUTHSVC_REFUSED_BAD_PASSWORD
                                      : AUTHSVC_REFUSED_UNKNOWN_USER);
-    authsvc_regulation_succeeded(req, db, &attempt);
+    authsvc_regulation_succeeded(authsvc_request_context(req), db, &attempt);
     /* the row read above: the password check and the regulation write no users column */
     return authsvc_login_principal_from_user(req, db, row, *client);
 }
@@ -184,7 +185,7 @@ static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
     if (st == AUTHSVC_OK)
         st = login_touch(req, db, pr);
     if (st == AUTHSVC_OK)
-        st = authsvc_activity_store(req, db, "ACCESS", pr->user_id, pr->tenant_id,
+        st = authsvc_activity_store(authsvc_request_context(req), db, "ACCESS", pr->user_id, pr->tenant_id,
                                     client->client_id, pr->claims);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
@@ -204,7 +205,7 @@ static int login_issue(authsvc_request_t *req, authsvc_db_t *db, const authsvc_c
         return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
     if (st != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_activity_purge_maybe(req, db);
+    authsvc_activity_purge_maybe(authsvc_request_context(req), db);
     if (authsvc_purge_due() && authsvc_purge_expired(db, req->pool, authsvc_db_now_ms(), NULL)
                                    != AUTHSVC_OK)
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",

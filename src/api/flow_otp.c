@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "authsvc_answer_mail_limit.h"
 #include "authsvc_auth_code.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_flows.h"
@@ -250,7 +251,7 @@ static int otp_sends_over(authsvc_request_t *job, authsvc_db_t *db, const char *
 {
     long long count = 0, start = 0;
 
-    if (authsvc_mail_limit_hit(job, db, "otp-user", user_id, AUTHSVC_OTP_SENDS_WINDOW, &count,
+    if (authsvc_mail_limit_hit(authsvc_request_context(job), db, "otp-user", user_id, AUTHSVC_OTP_SENDS_WINDOW, &count,
                                &start) != AUTHSVC_OK)
         return 1;
     return count > AUTHSVC_OTP_SENDS_MAX;
@@ -291,7 +292,7 @@ static void otp_deliver(authsvc_request_t *job)
                  db->error ? db->error : "database error");
         return;
     }
-    authsvc_mail_deliver_otp(job, email, authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME),
+    authsvc_mail_deliver_otp(authsvc_request_context(job), email, authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME),
                              otp, ttl);
 }
 
@@ -303,14 +304,14 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
     authsvc_status_t st;
     cJSON *args;
 
-    if (authsvc_mail_ip_limited(req, db))
+    if (authsvc_answer_mail_ip_limited(req, db))
         return req->status;
     st = authsvc_client_load(req, db, otp_body(req, "client_id"), &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(client, otp_body(req, "client_secret"))) {
-        authsvc_regulation_address_failed(req, db);
+        authsvc_regulation_address_failed(authsvc_request_context(req), db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     /* whatever the key, the same answer: nothing tells a pending code from another */

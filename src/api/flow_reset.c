@@ -9,6 +9,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_answer_mail_limit.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
@@ -38,7 +39,7 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, reset_body_string(req, "client_secret"))) {
-        authsvc_regulation_address_failed(req, db);
+        authsvc_regulation_address_failed(authsvc_request_context(req), db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     return 0;
@@ -85,8 +86,8 @@ static const char *reset_token_stored(authsvc_request_t *job, authsvc_db_t *db,
 {
     const char *token = NULL;
 
-    if (authsvc_mail_token_retire_user(job, db, user_id) != AUTHSVC_OK
-        || authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_RESET, user_id,
+    if (authsvc_mail_token_retire_user(authsvc_request_context(job), db, user_id) != AUTHSVC_OK
+        || authsvc_mail_token_issue(authsvc_request_context(job), db, AUTHSVC_MAIL_RESET, user_id,
                                     reset_body_string(job, "client_id"), email, &token)
                != AUTHSVC_OK) {
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
@@ -108,7 +109,7 @@ static void reset_deliver(authsvc_request_t *job)
 
     if (!db)
         return;
-    if (authsvc_mail_limit_over(job, db, "address",
+    if (authsvc_mail_limit_over(authsvc_request_context(job), db, "address",
                                 authsvc_token_hash(job->pool, apr_pstrcat(job->pool, "reset:",
                                                                           key, NULL)),
                                 &retry_after)) {
@@ -125,7 +126,7 @@ static void reset_deliver(authsvc_request_t *job)
         return;
     }
     if ((token = reset_token_stored(job, db, user_id, email)) != NULL)
-        authsvc_mail_deliver(job, AUTHSVC_MAIL_RESET, email, name, token);
+        authsvc_mail_deliver(authsvc_request_context(job), AUTHSVC_MAIL_RESET, email, name, token);
 }
 
 int authsvc_flow_forget_password(authsvc_request_t *req)
@@ -134,7 +135,7 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     cJSON *args;
 
-    if (authsvc_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
+    if (authsvc_answer_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1633) "forget-password: no "
@@ -152,7 +153,7 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
 static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const char *token,
                                authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_RESET, token, t);
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db, AUTHSVC_MAIL_RESET, token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
@@ -218,7 +219,7 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
     if (reset_password_checked(req, db, &t, &username))
         return req->status;
-    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_RESET, &t);
+    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_RESET, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
                                      : authsvc_respond_unavailable(req);
@@ -226,8 +227,8 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
             != AUTHSVC_OK
         || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_mail_token_retire_user(req, db, t.user_id);
-    authsvc_regulation_account_clear(req, db, authsvc_mail_lower(req->pool, username));
+    authsvc_mail_token_retire_user(authsvc_request_context(req), db, t.user_id);
+    authsvc_regulation_account_clear(authsvc_request_context(req), db, authsvc_mail_lower(req->pool, username));
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
              "session ended", t.user_id);
     return authsvc_respond_no_content(req);

@@ -10,6 +10,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_answer_mail_limit.h"
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_db_users.h"
@@ -55,7 +56,7 @@ static void signup_deliver(authsvc_request_t *job)
 
     if (!db)
         return;
-    if (authsvc_mail_limit_over(job, db, "address",
+    if (authsvc_mail_limit_over(authsvc_request_context(job), db, "address",
                                 authsvc_token_hash(job->pool,
                                                    apr_pstrcat(job->pool, "invite:",
                                                                authsvc_mail_lower(job->pool,
@@ -72,13 +73,13 @@ static void signup_deliver(authsvc_request_t *job)
                      "address was not checked: %s", db->error ? db->error : "database error");
         return;
     }
-    if (authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
+    if (authsvc_mail_token_issue(authsvc_request_context(job), db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
         != AUTHSVC_OK) {
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1642) "invite token not stored: %s",
                  db->error ? db->error : "database error");
         return;
     }
-    authsvc_mail_deliver(job, AUTHSVC_MAIL_INVITE, email, NULL, token);
+    authsvc_mail_deliver(authsvc_request_context(job), AUTHSVC_MAIL_INVITE, email, NULL, token);
 }
 
 /* 422 for an address we would not send to (header injection, SMTPUTF8, ...). */
@@ -107,7 +108,7 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
         return signup_bad_address(req);
     if (!db)
         return authsvc_respond_unavailable(req);
-    if (authsvc_mail_ip_limited(req, db))
+    if (authsvc_answer_mail_ip_limited(req, db))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1643) "sign-up: no AuthsvcMailServer "
@@ -125,7 +126,7 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
 static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
                                  authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_INVITE,
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE,
                                                   req->bearer_token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
@@ -258,7 +259,7 @@ int authsvc_flow_signup_create_user(authsvc_request_t *req)
     if (signup_invite_checked(req, db, &t) || signup_user_checked(req, db, &t, &tenant_id,
                                                                   &role_id))
         return req->status;
-    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_INVITE, &t);
+    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED)
                                      : authsvc_respond_unavailable(req);
