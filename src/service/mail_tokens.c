@@ -5,6 +5,7 @@
 
 #include "authsvc_metrics.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_mail_tokens.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_mail.h"
@@ -12,11 +13,6 @@
 #include "authsvc_mail_tokens.h"
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
-
-#define ARG(v) authsvc_db_int_arg(ctx->pool, (v))
-
-/* Columns of authsvc_mail_token_by_hash. */
-enum { MT_HASH, MT_PURPOSE, MT_USER, MT_CLIENT, MT_EMAIL, MT_EXPIRES, MT_USED };
 
 static const char *mail_purpose(authsvc_mail_kind_t kind)
 {
@@ -31,39 +27,34 @@ authsvc_status_t authsvc_mail_token_issue(authsvc_context_t *ctx, authsvc_db_t *
     const authsvc_mail_config_t *mc = ctx->config->mail;
     long long now = authsvc_db_now_ms();
     long long ttl = authsvc_config_mail_token_ttl(mc, kind == AUTHSVC_MAIL_INVITE);
-    const char *args[7];
+    authsvc_db_mail_token_t row = {NULL, mail_purpose(kind), user_id, client_id, email,
+                                   now + ttl * 1000, now, 0};
 
     *token = authsvc_random_token(ctx->pool, AUTHSVC_MAIL_TOKEN_BYTES);
     if (!*token)
         return AUTHSVC_CRYPTO_ERROR;
-    args[0] = authsvc_token_hash(ctx->pool, *token);
-    args[1] = mail_purpose(kind);
-    args[2] = user_id;
-    args[3] = client_id;
-    args[4] = email;
-    args[5] = ARG(now + ttl * 1000);
-    args[6] = ARG(now);
-    return authsvc_db_exec(db, ctx->pool, "authsvc_mail_token_insert", NULL, 7, args);
+    row.hash = authsvc_token_hash(ctx->pool, *token);
+    return authsvc_db_mail_token_insert(db, ctx->pool, &row);
 }
 
 authsvc_status_t authsvc_mail_token_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                          authsvc_mail_kind_t kind, const char *token,
                                          authsvc_mail_token_t *out)
 {
-    const char *args[] = {authsvc_token_hash(ctx->pool, token ? token : ""), mail_purpose(kind)};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
+    const char *hash = authsvc_token_hash(ctx->pool, token ? token : "");
+    authsvc_db_mail_token_t row;
+    authsvc_status_t st = authsvc_db_mail_token_by_hash(db, ctx->pool, hash, mail_purpose(kind),
+                                                        &row);
 
     memset(out, 0, sizeof(*out));
-    st = authsvc_db_select_one(db, ctx->pool, "authsvc_mail_token_by_hash", &row, 2, args);
     if (st != AUTHSVC_OK)
         return st;
-    out->hash = args[0];
-    out->user_id = authsvc_db_column(db, row, MT_USER);
-    out->client_id = authsvc_db_column(db, row, MT_CLIENT);
-    out->email = authsvc_db_column(db, row, MT_EMAIL);
-    out->expires_ms = authsvc_db_column_int(db, row, MT_EXPIRES, 0);
-    out->used = authsvc_db_column(db, row, MT_USED) != NULL;
+    out->hash = hash;
+    out->user_id = row.user_id;
+    out->client_id = row.client_id;
+    out->email = row.email;
+    out->expires_ms = row.expires_ms;
+    out->used = row.used;
     return AUTHSVC_OK;
 }
 
@@ -76,23 +67,16 @@ authsvc_status_t authsvc_mail_token_consume(authsvc_context_t *ctx, authsvc_db_t
                                             authsvc_mail_kind_t kind,
                                             const authsvc_mail_token_t *t)
 {
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {ARG(now), t->hash, mail_purpose(kind), ARG(now)};
-    int nrows = 0;
-    authsvc_status_t st = authsvc_db_exec(db, ctx->pool, "authsvc_mail_token_consume", &nrows,
-                                          4, args);
+    authsvc_status_t st = authsvc_db_mail_token_consume(db, ctx->pool, t->hash,
+                                                        mail_purpose(kind), authsvc_db_now_ms());
 
-    if (st != AUTHSVC_OK)
-        return st;
-    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_INVALID;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_INVALID : st;
 }
 
 authsvc_status_t authsvc_mail_token_retire_user(authsvc_context_t *ctx, authsvc_db_t *db,
                                                 const char *user_id)
 {
-    const char *args[] = {ARG(authsvc_db_now_ms()), user_id};
-
-    return authsvc_db_exec(db, ctx->pool, "authsvc_mail_token_retire_user", NULL, 2, args);
+    return authsvc_db_mail_token_retire_user(db, ctx->pool, user_id, authsvc_db_now_ms());
 }
 
 const char *authsvc_mail_lower(apr_pool_t *p, const char *s)
@@ -109,22 +93,9 @@ authsvc_status_t authsvc_mail_limit_hit(authsvc_context_t *ctx, authsvc_db_t *db
                                         const char *scope, const char *subject, int window_s,
                                         long long *count, long long *window_start)
 {
-    long long now = authsvc_db_now_ms();
-    const char *cutoff = ARG(now - window_s * 1000LL), *args[5];
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
-
-    args[0] = scope;
-    args[1] = subject;
-    args[2] = ARG(now);
-    args[3] = args[4] = cutoff;
     /* counts this request and answers the count it made, whatever other children count */
-    st = authsvc_db_select_one(db, ctx->pool, "authsvc_mail_limit_hit", &row, 5, args);
-    if (st != AUTHSVC_OK)
-        return st;
-    *count = authsvc_db_column_int(db, row, 0, 0);
-    *window_start = authsvc_db_column_int(db, row, 1, now);
-    return AUTHSVC_OK;
+    return authsvc_db_mail_limit_hit(db, ctx->pool, scope, subject, authsvc_db_now_ms(),
+                                     window_s * 1000LL, count, window_start);
 }
 
 int authsvc_mail_limit_over(authsvc_context_t *ctx, authsvc_db_t *db, const char *scope,
