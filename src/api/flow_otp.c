@@ -13,6 +13,8 @@
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_auth_code.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_second_factor.h"
+#include "authsvc_db_user_reads.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -24,7 +26,6 @@
 #include "authsvc_regulation.h"
 #include "authsvc_totp.h"
 
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 #define OTP_FAILURES_MAX 5   /* wrong codes an MFA-pending code survives */
 
 static const char *otp_body(const authsvc_request_t *req, const char *name)
@@ -62,13 +63,7 @@ static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char 
 static authsvc_status_t otp_totp_load(authsvc_request_t *req, authsvc_db_t *db,
                                       const char *user_id, const char **secret)
 {
-    const char *args[] = {user_id};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_totp_by_user", &row, 1,
-                                                args);
-
-    *secret = st == AUTHSVC_OK ? authsvc_db_column(db, row, 0) : NULL;
-    return st == AUTHSVC_OK && !*secret ? AUTHSVC_NOT_FOUND : st;
+    return authsvc_db_totp_secret(db, req->pool, user_id, secret);
 }
 
 /* RFC 3986 percent-encoding of everything but unreserved characters. */
@@ -110,18 +105,12 @@ static authsvc_status_t otp_totp_create(authsvc_request_t *req, authsvc_db_t *db
                                         const char *user_id, const char **secret)
 {
     unsigned char raw[AUTHSVC_TOTP_SECRET_BYTES];
-    const char *id = authsvc_uuid_v4(req->pool), *now = ARG(authsvc_db_now_ms()), *args[8];
+    const char *id = authsvc_uuid_v4(req->pool);
 
     if (!id || RAND_bytes(raw, sizeof(raw)) != 1)
         return AUTHSVC_CRYPTO_ERROR;
     *secret = authsvc_base32_encode(req->pool, raw, sizeof(raw));
-    args[0] = id;
-    args[1] = user_id;
-    args[2] = "totp";
-    args[3] = args[4] = NULL;
-    args[5] = *secret;
-    args[6] = args[7] = now;
-    return authsvc_db_exec(db, req->pool, "authsvc_credential_insert", NULL, 8, args);
+    return authsvc_db_totp_create(db, req->pool, id, user_id, *secret, authsvc_db_now_ms());
 }
 
 int authsvc_flow_create_qr_code(authsvc_request_t *req)
@@ -184,9 +173,7 @@ int authsvc_flow_check_qr_code(authsvc_request_t *req)
 /* A wrong code: counted on the pending code, which dies at OTP_FAILURES_MAX. */
 static int otp_wrong(authsvc_request_t *req, authsvc_db_t *db, const authsvc_auth_code_t *code)
 {
-    const char *args[] = {code->hash};
-
-    authsvc_db_exec(db, req->pool, "authsvc_auth_code_otp_failure", NULL, 1, args);
+    authsvc_db_otp_pending_failure(db, req->pool, code->hash);
     if (code->otp_failures + 1 >= OTP_FAILURES_MAX)
         authsvc_auth_code_consume(req, db, code->hash);
     return authsvc_respond_error(req, AUTHSVC_E_OTP_INVALID);
@@ -197,11 +184,10 @@ static int otp_wrong(authsvc_request_t *req, authsvc_db_t *db, const authsvc_aut
 static authsvc_status_t otp_totp_verify(authsvc_request_t *req, authsvc_db_t *db,
                                         const char *user_id, const char *otp)
 {
-    const char *secret = NULL, *args[4];
+    const char *secret = NULL;
     unsigned char *key;
     apr_size_t key_len = 0;
     uint64_t step = 0;
-    int nrows = 0;
     authsvc_status_t st = otp_totp_load(req, db, user_id, &secret);
 
     if (st != AUTHSVC_OK)
@@ -210,13 +196,10 @@ static authsvc_status_t otp_totp_verify(authsvc_request_t *req, authsvc_db_t *db
     if (!key || authsvc_totp_check(key, key_len, otp, apr_time_sec(apr_time_now()), &step)
                     != AUTHSVC_OK)
         return AUTHSVC_INVALID;
-    args[0] = ARG((long long)step);
-    args[1] = ARG(authsvc_db_now_ms());
-    args[2] = user_id;
-    args[3] = args[0];
-    if (authsvc_db_exec(db, req->pool, "authsvc_totp_use_step", &nrows, 4, args) != AUTHSVC_OK)
+    st = authsvc_db_totp_use_step(db, req->pool, user_id, (long long)step, authsvc_db_now_ms());
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return AUTHSVC_UNAVAILABLE;
-    if (nrows != 1) {
+    if (st == AUTHSVC_NOT_FOUND) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0702) "TOTP code replayed for user %s",
                  user_id);
         return AUTHSVC_INVALID;
@@ -262,38 +245,30 @@ static void otp_deliver(authsvc_request_t *job)
 {
     authsvc_db_t *db = job->db(job);
     const char *code_hash = otp_body(job, "codeHash"), *user_id = otp_body(job, "userId");
-    const char *otp = otp_six_digits(job->pool), *email, *args[7];
+    const char *otp = otp_six_digits(job->pool);
     int ttl = authsvc_config_otp_ttl(job->server_config);
     long long now = authsvc_db_now_ms();
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_otp_t row = {NULL, code_hash, user_id, NULL, now + ttl * 1000LL, now};
+    authsvc_db_user_t user;
 
-    if (!db || !otp || authsvc_db_select_one(db, job->pool, "authsvc_user_by_id", &row, 1,
-                                             &user_id) != AUTHSVC_OK)
+    if (!db || !otp || authsvc_db_user_by_id(db, job->pool, user_id, &user) != AUTHSVC_OK)
         return;
-    email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
-    if (!authsvc_mail_address_valid(email))
+    if (!authsvc_mail_address_valid(user.email))
         return;
     if (otp_sends_over(job, db, user_id)) {
         job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0703) "one-time codes for user %s "
                  "over the limit: none sent", user_id);
         return;
     }
-    args[0] = authsvc_db_int_arg(job->pool, now);
-    args[1] = code_hash;
-    authsvc_db_exec(db, job->pool, "authsvc_otp_retire", NULL, 2, args);
-    args[0] = authsvc_uuid_v4(job->pool);
-    args[2] = user_id;
-    args[3] = otp_mail_hash(job->pool, code_hash, otp);
-    args[4] = authsvc_db_int_arg(job->pool, now + ttl * 1000LL);
-    args[5] = authsvc_db_int_arg(job->pool, now);
-    if (!args[0] || authsvc_db_exec(db, job->pool, "authsvc_otp_insert", NULL, 6, args)
-                        != AUTHSVC_OK) {
+    authsvc_db_otp_retire(db, job->pool, code_hash, now);
+    row.id = authsvc_uuid_v4(job->pool);
+    row.otp_hash = otp_mail_hash(job->pool, code_hash, otp);
+    if (!row.id || authsvc_db_otp_insert(db, job->pool, &row) != AUTHSVC_OK) {
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0704) "one-time code not stored: %s",
                  db->error ? db->error : "database error");
         return;
     }
-    authsvc_mail_deliver_otp(authsvc_request_context(job), email, authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME),
-                             otp, ttl);
+    authsvc_mail_deliver_otp(authsvc_request_context(job), user.email, user.first_name, otp, ttl);
 }
 
 int authsvc_flow_send_otp(authsvc_request_t *req)
@@ -338,32 +313,26 @@ static authsvc_status_t otp_mail_verify(authsvc_request_t *req, authsvc_db_t *db
                                         const authsvc_auth_code_t *code, const char *otp,
                                         int *matched)
 {
-    const char *args[3] = {code->hash}, *want, *got;
-    apr_dbd_row_t *row = NULL;
-    int nrows = 0;
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, "authsvc_otp_latest", &row, 1,
-                                                args);
+    authsvc_db_otp_t sent;
+    const char *got;
+    authsvc_status_t st = authsvc_db_otp_latest(db, req->pool, code->hash, &sent);
 
     *matched = 0;
     if (st != AUTHSVC_OK)
         return st;
-    args[0] = authsvc_db_column(db, row, 0);
-    args[1] = apr_itoa(req->pool, AUTHSVC_OTP_ATTEMPTS_MAX);
-    args[2] = ARG(authsvc_db_now_ms());
-    if (authsvc_db_exec(db, req->pool, "authsvc_otp_attempt", &nrows, 3, args) != AUTHSVC_OK)
-        return AUTHSVC_UNAVAILABLE;
-    if (nrows != 1)
-        return AUTHSVC_INVALID;
-    want = authsvc_db_column(db, row, 1);
+    st = authsvc_db_otp_attempt(db, req->pool, sent.id, AUTHSVC_OTP_ATTEMPTS_MAX,
+                                authsvc_db_now_ms());
+    if (st != AUTHSVC_OK)
+        return st == AUTHSVC_NOT_FOUND ? AUTHSVC_INVALID : AUTHSVC_UNAVAILABLE;
     got = otp_mail_hash(req->pool, code->hash, otp);
-    if (strlen(want) != strlen(got) || CRYPTO_memcmp(want, got, strlen(want)) != 0)
+    if (strlen(sent.otp_hash) != strlen(got)
+        || CRYPTO_memcmp(sent.otp_hash, got, strlen(got)) != 0)
         return AUTHSVC_OK;
-    args[1] = args[0];
-    args[0] = ARG(authsvc_db_now_ms());
-    if (authsvc_db_exec(db, req->pool, "authsvc_otp_use", &nrows, 2, args) != AUTHSVC_OK)
+    st = authsvc_db_otp_use(db, req->pool, sent.id, authsvc_db_now_ms());
+    if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return AUTHSVC_UNAVAILABLE;
-    *matched = nrows == 1;
-    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_INVALID;
+    *matched = st == AUTHSVC_OK;
+    return st == AUTHSVC_OK ? AUTHSVC_OK : AUTHSVC_INVALID;
 }
 
 int authsvc_flow_verify_otp(authsvc_request_t *req)

@@ -11,6 +11,8 @@
 
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_credentials.h"
+#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
@@ -54,7 +56,7 @@ static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db
                                         const char **email)
 {
     apr_dbd_row_t *row = NULL;
-    const char *address, *args[2];
+    const char *address, *hash = NULL, *args[2];
     authsvc_db_user_t user;
     authsvc_status_t st = authsvc_db_user_by_username(db, job->pool, username_key, &user);
 
@@ -67,11 +69,9 @@ static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db
         return AUTHSVC_NOT_FOUND;
     args[0] = *user_id;
     args[1] = client_id;
-    st = authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
-                               args);
-    if (st == AUTHSVC_OK && !authsvc_db_column(db, row, 3))
+    st = authsvc_db_credential_password(db, job->pool, *user_id, &hash);
+    if (st == AUTHSVC_OK && !hash)
         st = AUTHSVC_NOT_FOUND;
-    row = NULL;
     if (st == AUTHSVC_OK)
         st = authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args);
     if (st == AUTHSVC_OK)
@@ -182,20 +182,17 @@ int authsvc_flow_verify_reset_link(authsvc_request_t *req)
 static int reset_password_checked(authsvc_request_t *req, authsvc_db_t *db,
                                   const authsvc_mail_token_t *t, const char **username)
 {
-    const char *password = reset_body_string(req, "password"), *why = NULL, *stored;
-    const char *args[] = {t->user_id};
-    apr_dbd_row_t *row = NULL;
+    const char *password = reset_body_string(req, "password"), *why = NULL, *stored = NULL;
+    authsvc_db_user_t user;
     authsvc_status_t st;
 
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, args) != AUTHSVC_OK)
+    if (authsvc_db_user_by_id(db, req->pool, t->user_id, &user) != AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
-    *username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    *username = user.username;
     if (authsvc_flow_password_acceptable(req, *username, password, &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    row = NULL;
-    if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1,
-                              args) != AUTHSVC_OK
-        || !(stored = authsvc_db_column(db, row, 3)))
+    if (authsvc_db_credential_password(db, req->pool, t->user_id, &stored) != AUTHSVC_OK
+        || !stored)
         return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
     st = authsvc_flow_password_check(req, stored, password, NULL);
     if (st != AUTHSVC_INVALID)

@@ -13,6 +13,7 @@
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
@@ -38,11 +39,9 @@ static int signup_enabled(const authsvc_request_t *req)
 static int signup_address_taken(authsvc_request_t *req, authsvc_db_t *db, const char *email,
                                 authsvc_status_t *st)
 {
-    const char *lower = authsvc_mail_lower(req->pool, email);
-    const char *args[] = {lower, lower};
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
 
-    *st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_email", &row, 2, args);
+    *st = authsvc_db_user_by_email(db, req->pool, authsvc_mail_lower(req->pool, email), &user);
     return *st == AUTHSVC_OK;
 }
 
