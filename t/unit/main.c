@@ -61,6 +61,10 @@ int main(void)
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
     authsvc_test_register_db_users();
+    authsvc_test_register_db_mail_tokens();
+    authsvc_test_register_db_regulation();
+    authsvc_test_register_db_second_factor();
+    authsvc_test_register_db_activity();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */

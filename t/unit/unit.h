@@ -43,5 +43,9 @@ void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);
 void authsvc_test_register_db_users(void);
+void authsvc_test_register_db_mail_tokens(void);
+void authsvc_test_register_db_regulation(void);
+void authsvc_test_register_db_second_factor(void);
+void authsvc_test_register_db_activity(void);
 
 #endif
