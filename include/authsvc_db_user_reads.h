@@ -1,6 +1,6 @@
 /* Typed look-ups of a user's row by id and by e-mail address (the row of
- * authsvc_db_users.h). Catalogue statements only; they never begin, commit or roll
- * back. */
+ * authsvc_db_users.h), and of the clients it may use. Catalogue statements only; they
+ * never begin, commit or roll back. */
 #ifndef AUTHSVC_DB_USER_READS_H
 #define AUTHSVC_DB_USER_READS_H
 
@@ -18,5 +18,10 @@ authsvc_status_t authsvc_db_user_by_id(authsvc_db_t *db, apr_pool_t *p, const ch
  * lowercased (ASCII): AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
 authsvc_status_t authsvc_db_user_by_email(authsvc_db_t *db, apr_pool_t *p,
                                           const char *address_key, authsvc_db_user_t *user);
+
+/* AUTHSVC_OK when user_id may use client_id (user_auth_clients), AUTHSVC_NOT_FOUND when
+ * not. */
+authsvc_status_t authsvc_db_user_client_allowed(authsvc_db_t *db, apr_pool_t *p,
+                                                const char *user_id, const char *client_id);
 
 #endif

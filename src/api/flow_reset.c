@@ -17,8 +17,8 @@
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
-#include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
+#include "authsvc_password_reset.h"
 #include "authsvc_regulation.h"
 #include "authsvc_tokens.h"
 
@@ -47,86 +47,15 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
     return 0;
 }
 
-/* The address a reset mail may go to (*email): a user with an internal credential, a
- * usable address, and a member of the client. AUTHSVC_NOT_FOUND for anyone else (nothing
- * is sent, nothing is said); another status when the database failed. */
-static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db,
-                                        const char *username_key, const char *client_id,
-                                        const char **user_id, const char **name,
-                                        const char **email)
-{
-    apr_dbd_row_t *row = NULL;
-    const char *address, *hash = NULL, *args[2];
-    authsvc_db_user_t user;
-    authsvc_status_t st = authsvc_db_user_by_username(db, job->pool, username_key, &user);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    *user_id = user.id;
-    *name = user.first_name;
-    address = user.email;
-    if (!authsvc_mail_address_valid(address))
-        return AUTHSVC_NOT_FOUND;
-    args[0] = *user_id;
-    args[1] = client_id;
-    st = authsvc_db_credential_password(db, job->pool, *user_id, &hash);
-    if (st == AUTHSVC_OK && !hash)
-        st = AUTHSVC_NOT_FOUND;
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args);
-    if (st == AUTHSVC_OK)
-        *email = address;
-    return st;
-}
-
-/* The reset token of a recipient, stored (the user's earlier ones retired), or NULL with
- * the failure logged. */
-static const char *reset_token_stored(authsvc_request_t *job, authsvc_db_t *db,
-                                      const char *user_id, const char *email)
-{
-    const char *token = NULL;
-
-    if (authsvc_mail_token_retire_user(authsvc_request_context(job), db, user_id) != AUTHSVC_OK
-        || authsvc_mail_token_issue(authsvc_request_context(job), db, AUTHSVC_MAIL_RESET, user_id,
-                                    reset_body_string(job, "client_id"), email, &token)
-               != AUTHSVC_OK) {
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
-                 db->error ? db->error : "database error");
-        return NULL;
-    }
-    return token;
-}
-
 /* Deferred: the mail of a forget-password request (body: username, client_id). A request
  * within the limit gets its mail, or an error in the log. */
 static void reset_deliver(authsvc_request_t *job)
 {
     authsvc_db_t *db = job->db(job); /* deferred_db logs a failure */
-    const char *key = authsvc_mail_lower(job->pool, reset_body_string(job, "username"));
-    const char *user_id = NULL, *name = NULL, *email = NULL, *token;
-    long retry_after = 0;
-    authsvc_status_t st;
 
-    if (!db)
-        return;
-    if (authsvc_mail_limit_over(authsvc_request_context(job), db, "address",
-                                authsvc_token_hash(job->pool, apr_pstrcat(job->pool, "reset:",
-                                                                          key, NULL)),
-                                &retry_after)) {
-        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1631) "reset mails for one username "
-                 "over the limit: none sent");
-        return;
-    }
-    st = reset_recipient(job, db, key, reset_body_string(job, "client_id"), &user_id, &name,
-                         &email);
-    if (st != AUTHSVC_OK) {
-        if (st != AUTHSVC_NOT_FOUND)
-            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1635) "reset mail not sent: the "
-                     "user was not read: %s", db->error ? db->error : authsvc_status_name(st));
-        return;
-    }
-    if ((token = reset_token_stored(job, db, user_id, email)) != NULL)
-        authsvc_mail_deliver(authsvc_request_context(job), AUTHSVC_MAIL_RESET, email, name, token);
+    authsvc_password_reset_mail(authsvc_request_context(job), db,
+                                reset_body_string(job, "username"),
+                                reset_body_string(job, "client_id"));
 }
 
 int authsvc_flow_forget_password(authsvc_request_t *req)

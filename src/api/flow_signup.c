@@ -13,7 +13,6 @@
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
-#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
@@ -21,6 +20,7 @@
 #include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_password.h"
+#include "authsvc_signup_invite.h"
 #include "authsvc_tokens.h"
 
 static const char *signup_body_string(const authsvc_request_t *req, const char *name)
@@ -35,50 +35,11 @@ static int signup_enabled(const authsvc_request_t *req)
     return req->server_config->mail->signup;
 }
 
-/* 1 when some user has this address (as e-mail or as username). */
-static int signup_address_taken(authsvc_request_t *req, authsvc_db_t *db, const char *email,
-                                authsvc_status_t *st)
-{
-    authsvc_db_user_t user;
-
-    *st = authsvc_db_user_by_email(db, req->pool, authsvc_mail_lower(req->pool, email), &user);
-    return *st == AUTHSVC_OK;
-}
-
 /* Deferred: the invite of a create-token request (body: email). */
 static void signup_deliver(authsvc_request_t *job)
 {
-    authsvc_db_t *db = job->db(job);
-    const char *email = signup_body_string(job, "email"), *token = NULL;
-    long retry_after = 0;
-    authsvc_status_t st;
-
-    if (!db)
-        return;
-    if (authsvc_mail_limit_over(authsvc_request_context(job), db, "address",
-                                authsvc_token_hash(job->pool,
-                                                   apr_pstrcat(job->pool, "invite:",
-                                                               authsvc_mail_lower(job->pool,
-                                                                                  email),
-                                                               NULL)),
-                                &retry_after)) {
-        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1641) "invites for one address over "
-                 "the limit: none sent");
-        return;
-    }
-    if (signup_address_taken(job, db, email, &st) || st != AUTHSVC_NOT_FOUND) {
-        if (st != AUTHSVC_OK)
-            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1646) "invite not sent: the "
-                     "address was not checked: %s", db->error ? db->error : "database error");
-        return;
-    }
-    if (authsvc_mail_token_issue(authsvc_request_context(job), db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
-        != AUTHSVC_OK) {
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1642) "invite token not stored: %s",
-                 db->error ? db->error : "database error");
-        return;
-    }
-    authsvc_mail_deliver(authsvc_request_context(job), AUTHSVC_MAIL_INVITE, email, NULL, token);
+    authsvc_signup_invite_mail(authsvc_request_context(job), job->db(job),
+                               signup_body_string(job, "email"));
 }
 
 /* 422 for an address we would not send to (header injection, SMTPUTF8, ...). */
@@ -231,7 +192,7 @@ static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (authsvc_flow_password_acceptable(req, t->email, signup_body_string(req, "password"),
                                          &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    if (signup_address_taken(req, db, t->email, &st))
+    if (authsvc_signup_address_taken(authsvc_request_context(req), db, t->email, &st))
         return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
     if (st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);

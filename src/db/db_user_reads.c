@@ -50,3 +50,12 @@ authsvc_status_t authsvc_db_user_by_email(authsvc_db_t *db, apr_pool_t *p,
         user_read(db, row, user);
     return st;
 }
+
+authsvc_status_t authsvc_db_user_client_allowed(authsvc_db_t *db, apr_pool_t *p,
+                                                const char *user_id, const char *client_id)
+{
+    const char *args[] = {user_id, client_id};
+    apr_dbd_row_t *row = NULL;
+
+    return authsvc_db_select_one(db, p, "authsvc_user_client_member", &row, 2, args);
+}
