@@ -66,8 +66,8 @@ static authsvc_principal_t *login_refused(authsvc_request_t *req, authsvc_db_t *
 {
     authsvc_regulation_refused(authsvc_request_context(req), db, attempt, reason);
     if (user_id) /* in the user's default tenant, where its administrators can see it */
-        authsvc_activity_record(authsvc_request_context(req), db, "FAILED", user_id, home_tenant, client->client_id,
-                                NULL);
+        authsvc_activity_record(authsvc_request_context(req), db, "FAILED", user_id,
+                                home_tenant, client->client_id, NULL);
     authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     return NULL;
 }
@@ -86,7 +86,8 @@ static int login_client_refused(authsvc_request_t *req, authsvc_db_t *db,
     }
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, body_string(req, "client_secret"))) {
-        authsvc_regulation_refused(authsvc_request_context(req), db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
+        authsvc_regulation_refused(authsvc_request_context(req), db, attempt,
+                                   AUTHSVC_REFUSED_BAD_CLIENT);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     return 0;
@@ -109,13 +110,15 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
 
     authsvc_regulation_attempt_init(&attempt, body_string(req, "username"),
                                     req->device_user_id, req->device_id);
-    verdict = authsvc_regulation_reserve_address(authsvc_request_context(req), db, &attempt, &retry_after);
+    verdict = authsvc_regulation_reserve_address(authsvc_request_context(req), db, &attempt,
+                                                 &retry_after);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
         authsvc_respond_unavailable(req);
         return NULL;
     }
     if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
-        authsvc_regulation_refused(authsvc_request_context(req), db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
+        authsvc_regulation_refused(authsvc_request_context(req), db, &attempt,
+                                   AUTHSVC_REFUSED_IP_LIMITED);
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
         authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
         return NULL;
@@ -127,7 +130,8 @@ static authsvc_principal_t *login_authenticate(authsvc_request_t *req, authsvc_d
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    verdict = authsvc_regulation_reserve_account(authsvc_request_context(req), db, &attempt, key, user_id);
+    verdict = authsvc_regulation_reserve_account(authsvc_request_context(req), db, &attempt,
+                                                 key, user_id);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
         authsvc_regulation_released(authsvc_request_context(req), db, &attempt);
         authsvc_respond_unavailable(req);
@@ -185,8 +189,8 @@ static authsvc_status_t login_store(authsvc_request_t *req, authsvc_db_t *db,
     if (st == AUTHSVC_OK)
         st = login_touch(req, db, pr);
     if (st == AUTHSVC_OK)
-        st = authsvc_activity_store(authsvc_request_context(req), db, "ACCESS", pr->user_id, pr->tenant_id,
-                                    client->client_id, pr->claims);
+        st = authsvc_activity_store(authsvc_request_context(req), db, "ACCESS", pr->user_id,
+                                    pr->tenant_id, client->client_id, pr->claims);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;

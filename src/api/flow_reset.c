@@ -82,7 +82,8 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
 static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const char *token,
                                authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db, AUTHSVC_MAIL_RESET, token, t);
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
+                                                  AUTHSVC_MAIL_RESET, token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
@@ -154,7 +155,8 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
         || authsvc_tokens_revoke_user(req, db, t.user_id, NULL) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     authsvc_mail_token_retire_user(authsvc_request_context(req), db, t.user_id);
-    authsvc_regulation_account_clear(authsvc_request_context(req), db, authsvc_mail_lower(req->pool, username));
+    authsvc_regulation_account_clear(authsvc_request_context(req), db,
+                                     authsvc_mail_lower(req->pool, username));
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
              "session ended", t.user_id);
     return authsvc_respond_no_content(req);

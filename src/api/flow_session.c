@@ -129,8 +129,8 @@ static int session_rotate(authsvc_request_t *req, authsvc_db_t *db, const refres
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
     if (st != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_activity_record(authsvc_request_context(req), db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
-                            pr->claims);
+    authsvc_activity_record(authsvc_request_context(req), db, "RELOGIN", pr->user_id,
+                            pr->tenant_id, client->client_id, pr->claims);
     return authsvc_tokens_respond(req, &pair);
 }
 
@@ -225,7 +225,8 @@ int authsvc_flow_logout(authsvc_request_t *req)
     if (authsvc_db_exec(db, req->pool, "authsvc_refresh_revoke", NULL, 2, args) != AUTHSVC_OK
         || authsvc_tokens_revoke_jti(req, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_activity_record(authsvc_request_context(req), db, "LOGOUT", rt.user_id, rt.tenant_id, rt.client_id, NULL);
+    authsvc_activity_record(authsvc_request_context(req), db, "LOGOUT", rt.user_id,
+                            rt.tenant_id, rt.client_id, NULL);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);
     cJSON_AddStringToObject(body, "key", rt.user_id);

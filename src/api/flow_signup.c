@@ -86,8 +86,8 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
 static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
                                  authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE,
-                                                  req->bearer_token, t);
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
+                                                  AUTHSVC_MAIL_INVITE, req->bearer_token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);

@@ -114,8 +114,8 @@ static void link_record(authsvc_request_t *req, authsvc_db_t *db, const authsvc_
     else
         req->log(req, AUTHSVC_LOG_NOTICE, AUTHSVC_LOGNO(2102) "%s identity %s linked by e-mail "
                  "to user %s%s", id->provider, tag, user_id, id->store ? "" : " (not stored)");
-    authsvc_activity_record(authsvc_request_context(req), db, why ? "LINK_REFUSED" : "LINK", user_id, tenant_id,
-                            id->client_id, payload);
+    authsvc_activity_record(authsvc_request_context(req), db, why ? "LINK_REFUSED" : "LINK",
+                            user_id, tenant_id, id->client_id, payload);
 }
 
 /* Reads the account and, when the rule allows, stores the link. With id->store this
