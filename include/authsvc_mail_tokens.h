@@ -1,7 +1,8 @@
 /* What the reset and sign-up flows share: emailed tokens (opaque, from the CSPRNG,
  * stored as SHA-256, single use, with a lifetime), the mail limits per address and per
  * client IP, and the delivery of a link by mail and webhook (run in the background
- * worker). */
+ * worker). A service over the context: the 429 of a route over the IP limit is the
+ * API's (authsvc_answer_mail_limit.h). */
 #ifndef AUTHSVC_MAIL_TOKENS_H
 #define AUTHSVC_MAIL_TOKENS_H
 
@@ -65,8 +66,10 @@ int authsvc_mail_limit_over(authsvc_context_t *ctx, authsvc_db_t *db, const char
 /* ASCII lower case (usernames and addresses compare so). */
 const char *authsvc_mail_lower(apr_pool_t *p, const char *s);
 
-/* Mails the link of token to `to` (template of kind, name for {{name}}) and posts the
- * webhook event, as configured; failures are logged, never answered (in jobs). */
+/* Mails the link of token to `to` (template of kind, name for {{name}}; the link is built
+ * on ctx->issuer) and posts the webhook event, as configured; failures are logged, never
+ * answered. Called from deferred jobs with the job's context (authsvc_request_context
+ * of the job), so a mail outage never delays an answer. */
 void authsvc_mail_deliver(authsvc_context_t *ctx, authsvc_mail_kind_t kind, const char *to,
                           const char *name, const char *token);
 

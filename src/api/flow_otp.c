@@ -1,28 +1,22 @@
 /* The second factor: POST /auth/send-otp (a code by mail), POST /auth/create-qr-code
  * (authenticator enrolment), GET /auth/check-qr-code, and POST /auth/verify-otp, which
  * trades an MFA-pending auth code and a one-time code (the mailed one, else TOTP: RFC
- * 6238, each step used once) for a new, normal auth code (docs/design.md section 7). The key of
- * send-otp and verify-otp is that MFA-pending code, never a username, so a one-time code
- * alone never logs anyone in. */
+ * 6238, each step used once) for a new, normal auth code (docs/design.md section 7). The
+ * key of send-otp and verify-otp is that MFA-pending code, never a username, so a
+ * one-time code alone never logs anyone in. The checks and the codes themselves are the
+ * second-factor service's (authsvc_second_factor.h); these flows parse and answer. */
 #include <string.h>
 
 #include <apr_strings.h>
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_auth_code.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
-#include "authsvc_limits.h"
 #include "authsvc_log.h"
-#include "authsvc_mail_message.h"
-#include "authsvc_mail_tokens.h"
-#include "authsvc_password.h"
 #include "authsvc_regulation.h"
 #include "authsvc_second_factor.h"
-
 
 static const char *otp_body(const authsvc_request_t *req, const char *name)
 {
