@@ -28,8 +28,9 @@ static long regulation_seconds_until(long long when_ms, long long now_ms)
     return (long)((when_ms - now_ms + 999) / 1000);
 }
 
-/* A counter write's failure is logged under the name of its statement; the login goes
- * on without it. */
+/* A counter write's failure is logged, the login goes on without it. The log lines name
+ * the catalogue statement that failed (label: only a name here, the call is in
+ * db_regulation.c), as they did before the typed helpers. */
 static void regulation_written(authsvc_context_t *ctx, authsvc_db_t *db, const char *label,
                                authsvc_status_t st)
 {
