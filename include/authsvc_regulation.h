@@ -6,7 +6,7 @@
 #define AUTHSVC_REGULATION_H
 
 #include "authsvc_config.h"
-#include "authsvc_request.h"
+#include "authsvc_context.h"
 
 typedef enum {
     AUTHSVC_REGULATION_ALLOW,
@@ -38,15 +38,20 @@ typedef struct {
     long long address_window;    /* start of the address window it is counted in, or 0 */
     const char *user_id;         /* the user whose known address a success records */
     long long address_seen;      /* that user's last success from this address, or 0 */
+    const char *device_user_id;  /* the browser's verified device cookie: its user and */
+    const char *device_id;       /*  device id (authsvc_device_cookie.h), or NULL */
 } authsvc_regulation_attempt_t;
 
+/* A new attempt of username; device_user_id and device_id: the login page's verified
+ * device cookie (NULL on API requests and without one). */
 void authsvc_regulation_attempt_init(authsvc_regulation_attempt_t *attempt,
-                                     const char *username);
+                                     const char *username, const char *device_user_id,
+                                     const char *device_id);
 
 /* Counts the attempt against the client address: IP_LIMITED (*retry_after: whole
  * seconds) when the address has reached its limit, and the attempt is not counted. A
  * database failure allows: the login needs the database anyway. */
-authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
+authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_context_t *ctx,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
                                                         long *retry_after);
@@ -56,7 +61,7 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
  * that source's counter: ACCOUNT_LOCKED when the lock holds, and the attempt is not
  * counted (attempts while locked do not extend the lock). The attempt that reaches the
  * limit locks at once, for the longest wait, until it is settled. */
-authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
+authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_context_t *ctx,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
                                                         const char *account_key,
@@ -65,20 +70,20 @@ authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
 /* The password matched: the address's place is given back, the count of the counter
  * the attempt used starts again (a known source's success leaves the account-wide count
  * as it is), and the address becomes (or stays) a known source of the user. */
-void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_succeeded(authsvc_context_t *ctx, authsvc_db_t *db,
                                   const authsvc_regulation_attempt_t *attempt);
 
 /* No password could be checked (503): the places are given back as far as no later
  * attempt was counted on top of them. */
-void authsvc_regulation_released(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_released(authsvc_context_t *ctx, authsvc_db_t *db,
                                  const authsvc_regulation_attempt_t *attempt);
 
 /* Counts a failure against the client address alone (a wrong client secret in the
  * flows that have no password). */
-void authsvc_regulation_address_failed(authsvc_request_t *req, authsvc_db_t *db);
+void authsvc_regulation_address_failed(authsvc_context_t *ctx, authsvc_db_t *db);
 
 /* Every count and lock of account_key ends (a password reset). */
-void authsvc_regulation_account_clear(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_account_clear(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const char *account_key);
 
 /* Why a password login was refused, as its log line names it (reason=...). */
@@ -95,7 +100,7 @@ typedef enum {
  *   authsvc2001: login refused: reason=bad-password client=ADDR source=S user="NAME"
  * S: unknown, address (a known address) or device (a device cookie).
  * NAME escaped by authsvc_regulation_log_escape, so it stays one line whatever it holds. */
-void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_refused(authsvc_context_t *ctx, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,
                                 authsvc_regulation_reason_t reason);
 

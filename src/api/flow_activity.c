@@ -13,7 +13,6 @@
 #include "authsvc_limits.h"
 
 #define MS_PER_DAY 86400000LL
-#define FROM_TENANT " FROM login_activity WHERE tenant_id = %s AND "
 
 static int activity_db_failure(authsvc_request_t *req, authsvc_status_t st)
 {
@@ -59,48 +58,27 @@ static int activity_filter(authsvc_request_t *req, authsvc_db_t *db, const char 
     return authsvc_respond_error_message(req, AUTHSVC_E_INVALID_FILTER, error, NULL);
 }
 
-/* The bound values: the tenant first, then the filter's, then extra (NULL-ended). */
-static const char **activity_args(authsvc_request_t *req, const char *tenant,
-                                  const authsvc_filter_sql_t *sql, int *nargs,
-                                  const char *extra1, const char *extra2)
-{
-    const char **args = apr_palloc(req->pool, sizeof(*args) * (apr_size_t)(sql->args->nelts + 3));
-    int n = 0, i;
-
-    args[n++] = tenant;
-    for (i = 0; i < sql->args->nelts; i++)
-        args[n++] = APR_ARRAY_IDX(sql->args, i, const char *);
-    if (extra1)
-        args[n++] = extra1;
-    if (extra2)
-        args[n++] = extra2;
-    *nargs = n;
-    return args;
-}
-
 int authsvc_flow_activity_find(authsvc_request_t *req)
 {
     authsvc_filter_sql_t sql;
     authsvc_db_t *db;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *tenant, *text, **args;
+    apr_array_header_t *rows = NULL;
+    const char *tenant;
     cJSON *list;
-    int nargs, rc = activity_begin(req, &db, &tenant);
+    int i, rc = activity_begin(req, &db, &tenant);
     authsvc_status_t st;
 
     if (rc || (rc = activity_filter(req, db, "filter", AUTHSVC_FILTER_ALLOW_ALL, &sql)))
         return rc;
-    text = apr_pstrcat(req->pool, "SELECT " AUTHSVC_ACTIVITY_COLUMNS FROM_TENANT, sql.where,
-                       " ORDER BY ", sql.order, " LIMIT %lld OFFSET %lld", NULL);
-    args = activity_args(req, tenant, &sql, &nargs, authsvc_db_int_arg(req->pool, sql.limit),
-                         authsvc_db_int_arg(req->pool, sql.offset));
-    st = authsvc_db_select_built(db, req->pool, text, &res, nargs, args);
+    st = authsvc_db_activity_find(db, req->pool, tenant, &sql, &rows);
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
     list = authsvc_json_own(req->pool, cJSON_CreateArray());
-    while (authsvc_db_next_row(db, req->pool, res, &row))
-        cJSON_AddItemToArray(list, authsvc_activity_row_json(req->server_config->activity_key, db, row, sql.fields));
+    for (i = 0; i < rows->nelts; i++)
+        cJSON_AddItemToArray(list, authsvc_activity_row_json(
+                                       req->server_config->activity_key, req->pool,
+                                       &APR_ARRAY_IDX(rows, i, authsvc_db_activity_t),
+                                       sql.fields));
     return authsvc_respond_json(req, 200, list);
 }
 
@@ -108,25 +86,17 @@ int authsvc_flow_activity_count(authsvc_request_t *req)
 {
     authsvc_filter_sql_t sql;
     authsvc_db_t *db;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *tenant, **args;
+    const char *tenant;
     long long count = 0;
     cJSON *body;
-    int nargs, rc = activity_begin(req, &db, &tenant);
+    int rc = activity_begin(req, &db, &tenant);
     authsvc_status_t st;
 
     if (rc || (rc = activity_filter(req, db, "where", 0, &sql)))
         return rc;
-    args = activity_args(req, tenant, &sql, &nargs, NULL, NULL);
-    st = authsvc_db_select_built(db, req->pool,
-                                 apr_pstrcat(req->pool, "SELECT COUNT(*)" FROM_TENANT, sql.where,
-                                             NULL),
-                                 &res, nargs, args);
+    st = authsvc_db_activity_count(db, req->pool, tenant, &sql, &count);
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
-    while (authsvc_db_next_row(db, req->pool, res, &row))
-        count = authsvc_db_column_int(db, row, 0, 0);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddNumberToObject(body, "count", (double)count);
     return authsvc_respond_json(req, 200, body);
@@ -136,23 +106,24 @@ int authsvc_flow_activity_find_by_id(authsvc_request_t *req)
 {
     authsvc_filter_sql_t sql;
     authsvc_db_t *db;
-    apr_dbd_row_t *row = NULL;
-    const char *tenant, *args[2];
+    authsvc_db_activity_t row;
+    const char *tenant;
     int rc = activity_begin(req, &db, &tenant);
     authsvc_status_t st;
 
     if (rc || (rc = activity_filter(req, db, "filter", AUTHSVC_FILTER_ALLOW_FIELDS, &sql)))
         return rc;
-    args[0] = tenant;
-    args[1] = authsvc_request_capture(req, "id");
-    st = authsvc_db_select_one(db, req->pool, "authsvc_login_activity_by_id", &row, 2, args);
+    st = authsvc_db_activity_by_id(db, req->pool, tenant, authsvc_request_capture(req, "id"),
+                                   &row);
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error_message(req, AUTHSVC_E_ENTITY_NOT_FOUND,
                                              "Entity not found: LoginActivity", NULL);
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
-    return authsvc_respond_json(req, 200, authsvc_json_own(req->pool,
-                                                           authsvc_activity_row_json(req->server_config->activity_key, db, row, sql.fields)));
+    return authsvc_respond_json(req, 200,
+                                authsvc_json_own(req->pool, authsvc_activity_row_json(
+                                                                req->server_config->activity_key,
+                                                                req->pool, &row, sql.fields)));
 }
 
 /* ---- active users ---- */
@@ -287,10 +258,9 @@ int authsvc_flow_active_users(authsvc_request_t *req)
     authsvc_filter_sql_t sql;
     authsvc_activity_report_t *report;
     authsvc_db_t *db;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *tenant, *text, **args;
-    int nargs, rc;
+    apr_array_header_t *logins = NULL;
+    const char *tenant;
+    int i, rc;
     authsvc_status_t st;
 
     memset(&q, 0, sizeof(q));
@@ -298,23 +268,16 @@ int authsvc_flow_active_users(authsvc_request_t *req)
         || (rc = active_user_filter(req, &q)) || (rc = activity_begin(req, &db, &tenant))
         || (rc = active_where(req, db, &q, &sql)))
         return rc;
-    /* the where names only login_activity columns (actor, login_time): users has neither */
-    text = apr_pstrcat(req->pool, "SELECT la.actor, u.username, la.tenant_id, la.login_type, "
-                       "la.login_time FROM login_activity la LEFT JOIN users u ON u.id = la.actor "
-                       "WHERE la.tenant_id = %s AND ", sql.where,
-                       " ORDER BY la.login_time, la.id", NULL);
-    args = activity_args(req, tenant, &sql, &nargs, NULL, NULL);
-    st = authsvc_db_select_built(db, req->pool, text, &res, nargs, args);
+    st = authsvc_db_activity_logins(db, req->pool, tenant, &sql, &logins);
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
     report = authsvc_activity_report_make(req->pool, q.bucket);
-    while (authsvc_db_next_row(db, req->pool, res, &row)) {
-        const char *user_name = authsvc_db_column(db, row, 1);
-        if (active_user_wanted(&q, user_name))
-            authsvc_activity_report_add(report, authsvc_db_column(db, row, 0), user_name,
-                                        authsvc_db_column(db, row, 2),
-                                        authsvc_db_column(db, row, 3),
-                                        authsvc_db_column_int(db, row, 4, 0));
+    for (i = 0; i < logins->nelts; i++) {
+        const authsvc_db_activity_login_t *l = &APR_ARRAY_IDX(logins, i,
+                                                              authsvc_db_activity_login_t);
+        if (active_user_wanted(&q, l->user_name))
+            authsvc_activity_report_add(report, l->actor, l->user_name, l->tenant_id,
+                                        l->login_type, l->login_time);
     }
     return authsvc_respond_json(req, 200, authsvc_activity_report_json(report));
 }

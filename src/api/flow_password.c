@@ -8,10 +8,9 @@
 
 #include "authsvc_config.h"
 #include "authsvc_db.h"
+#include "authsvc_db_credentials.h"
 #include "authsvc_flows.h"
 #include "authsvc_password_policy.h"
-
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 
 authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const char *username,
                                                   const char *password, const char **why)
@@ -67,12 +66,10 @@ authsvc_status_t authsvc_flow_password_check(authsvc_request_t *req, const char 
 authsvc_status_t authsvc_flow_password_store(authsvc_request_t *req, authsvc_db_t *db,
                                              const char *user_id, const char *password)
 {
-    const char *args[3];
-    authsvc_status_t st = authsvc_flow_password_hash(req, password, &args[0]);
+    const char *hash = NULL;
+    authsvc_status_t st = authsvc_flow_password_hash(req, password, &hash);
 
     if (st != AUTHSVC_OK)
         return st;
-    args[1] = ARG(authsvc_db_now_ms());
-    args[2] = user_id;
-    return authsvc_db_exec(db, req->pool, "authsvc_credential_set_password", NULL, 3, args);
+    return authsvc_db_credential_password_set(db, req->pool, user_id, hash, authsvc_db_now_ms());
 }

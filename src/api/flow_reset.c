@@ -9,13 +9,16 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_answer_mail_limit.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_credentials.h"
+#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
-#include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
+#include "authsvc_password_reset.h"
 #include "authsvc_regulation.h"
 #include "authsvc_tokens.h"
 
@@ -38,62 +41,10 @@ static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
         || !authsvc_client_secret_ok(*client, reset_body_string(req, "client_secret"))) {
-        authsvc_regulation_address_failed(req, db);
+        authsvc_regulation_address_failed(authsvc_request_context(req), db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     return 0;
-}
-
-/* The address a reset mail may go to (*email): a user with an internal credential, a
- * usable address, and a member of the client. AUTHSVC_NOT_FOUND for anyone else (nothing
- * is sent, nothing is said); another status when the database failed. */
-static authsvc_status_t reset_recipient(authsvc_request_t *job, authsvc_db_t *db,
-                                        const char *username_key, const char *client_id,
-                                        const char **user_id, const char **name,
-                                        const char **email)
-{
-    apr_dbd_row_t *row = NULL;
-    const char *address, *args[2];
-    authsvc_db_user_t user;
-    authsvc_status_t st = authsvc_db_user_by_username(db, job->pool, username_key, &user);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    *user_id = user.id;
-    *name = user.first_name;
-    address = user.email;
-    if (!authsvc_mail_address_valid(address))
-        return AUTHSVC_NOT_FOUND;
-    args[0] = *user_id;
-    args[1] = client_id;
-    st = authsvc_db_select_one(db, job->pool, "authsvc_credential_internal_by_user", &row, 1,
-                               args);
-    if (st == AUTHSVC_OK && !authsvc_db_column(db, row, 3))
-        st = AUTHSVC_NOT_FOUND;
-    row = NULL;
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_select_one(db, job->pool, "authsvc_user_client_member", &row, 2, args);
-    if (st == AUTHSVC_OK)
-        *email = address;
-    return st;
-}
-
-/* The reset token of a recipient, stored (the user's earlier ones retired), or NULL with
- * the failure logged. */
-static const char *reset_token_stored(authsvc_request_t *job, authsvc_db_t *db,
-                                      const char *user_id, const char *email)
-{
-    const char *token = NULL;
-
-    if (authsvc_mail_token_retire_user(job, db, user_id) != AUTHSVC_OK
-        || authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_RESET, user_id,
-                                    reset_body_string(job, "client_id"), email, &token)
-               != AUTHSVC_OK) {
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
-                 db->error ? db->error : "database error");
-        return NULL;
-    }
-    return token;
 }
 
 /* Deferred: the mail of a forget-password request (body: username, client_id). A request
@@ -101,31 +52,10 @@ static const char *reset_token_stored(authsvc_request_t *job, authsvc_db_t *db,
 static void reset_deliver(authsvc_request_t *job)
 {
     authsvc_db_t *db = job->db(job); /* deferred_db logs a failure */
-    const char *key = authsvc_mail_lower(job->pool, reset_body_string(job, "username"));
-    const char *user_id = NULL, *name = NULL, *email = NULL, *token;
-    long retry_after = 0;
-    authsvc_status_t st;
 
-    if (!db)
-        return;
-    if (authsvc_mail_limit_over(job, db, "address",
-                                authsvc_token_hash(job->pool, apr_pstrcat(job->pool, "reset:",
-                                                                          key, NULL)),
-                                &retry_after)) {
-        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1631) "reset mails for one username "
-                 "over the limit: none sent");
-        return;
-    }
-    st = reset_recipient(job, db, key, reset_body_string(job, "client_id"), &user_id, &name,
-                         &email);
-    if (st != AUTHSVC_OK) {
-        if (st != AUTHSVC_NOT_FOUND)
-            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1635) "reset mail not sent: the "
-                     "user was not read: %s", db->error ? db->error : authsvc_status_name(st));
-        return;
-    }
-    if ((token = reset_token_stored(job, db, user_id, email)) != NULL)
-        authsvc_mail_deliver(job, AUTHSVC_MAIL_RESET, email, name, token);
+    authsvc_password_reset_mail(authsvc_request_context(job), db,
+                                reset_body_string(job, "username"),
+                                reset_body_string(job, "client_id"));
 }
 
 int authsvc_flow_forget_password(authsvc_request_t *req)
@@ -134,7 +64,7 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
     authsvc_client_t *client = NULL;
     cJSON *args;
 
-    if (authsvc_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
+    if (authsvc_answer_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1633) "forget-password: no "
@@ -152,7 +82,8 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
 static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const char *token,
                                authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_RESET, token, t);
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
+                                                  AUTHSVC_MAIL_RESET, token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
@@ -181,20 +112,17 @@ int authsvc_flow_verify_reset_link(authsvc_request_t *req)
 static int reset_password_checked(authsvc_request_t *req, authsvc_db_t *db,
                                   const authsvc_mail_token_t *t, const char **username)
 {
-    const char *password = reset_body_string(req, "password"), *why = NULL, *stored;
-    const char *args[] = {t->user_id};
-    apr_dbd_row_t *row = NULL;
+    const char *password = reset_body_string(req, "password"), *why = NULL, *stored = NULL;
+    authsvc_db_user_t user;
     authsvc_status_t st;
 
-    if (authsvc_db_select_one(db, req->pool, "authsvc_user_by_id", &row, 1, args) != AUTHSVC_OK)
+    if (authsvc_db_user_by_id(db, req->pool, t->user_id, &user) != AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
-    *username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
+    *username = user.username;
     if (authsvc_flow_password_acceptable(req, *username, password, &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    row = NULL;
-    if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1,
-                              args) != AUTHSVC_OK
-        || !(stored = authsvc_db_column(db, row, 3)))
+    if (authsvc_db_credential_password(db, req->pool, t->user_id, &stored) != AUTHSVC_OK
+        || !stored)
         return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
     st = authsvc_flow_password_check(req, stored, password, NULL);
     if (st != AUTHSVC_INVALID)
@@ -218,7 +146,7 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
     if (reset_password_checked(req, db, &t, &username))
         return req->status;
-    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_RESET, &t);
+    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_RESET, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
                                      : authsvc_respond_unavailable(req);
@@ -226,8 +154,9 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
             != AUTHSVC_OK
         || authsvc_tokens_revoke_user(authsvc_request_context(req), db, t.user_id, NULL) != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    authsvc_mail_token_retire_user(req, db, t.user_id);
-    authsvc_regulation_account_clear(req, db, authsvc_mail_lower(req->pool, username));
+    authsvc_mail_token_retire_user(authsvc_request_context(req), db, t.user_id);
+    authsvc_regulation_account_clear(authsvc_request_context(req), db,
+                                     authsvc_mail_lower(req->pool, username));
     req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
              "session ended", t.user_id);
     return authsvc_respond_no_content(req);

@@ -124,7 +124,7 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
-        authsvc_regulation_address_failed(req, db);
+        authsvc_regulation_address_failed(authsvc_request_context(req), db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
     if (!client->redirect_url)

@@ -10,6 +10,7 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_answer_mail_limit.h"
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_db_users.h"
@@ -19,6 +20,7 @@
 #include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_password.h"
+#include "authsvc_signup_invite.h"
 #include "authsvc_tokens.h"
 
 static const char *signup_body_string(const authsvc_request_t *req, const char *name)
@@ -33,52 +35,11 @@ static int signup_enabled(const authsvc_request_t *req)
     return req->server_config->mail->signup;
 }
 
-/* 1 when some user has this address (as e-mail or as username). */
-static int signup_address_taken(authsvc_request_t *req, authsvc_db_t *db, const char *email,
-                                authsvc_status_t *st)
-{
-    const char *lower = authsvc_mail_lower(req->pool, email);
-    const char *args[] = {lower, lower};
-    apr_dbd_row_t *row = NULL;
-
-    *st = authsvc_db_select_one(db, req->pool, "authsvc_user_by_email", &row, 2, args);
-    return *st == AUTHSVC_OK;
-}
-
 /* Deferred: the invite of a create-token request (body: email). */
 static void signup_deliver(authsvc_request_t *job)
 {
-    authsvc_db_t *db = job->db(job);
-    const char *email = signup_body_string(job, "email"), *token = NULL;
-    long retry_after = 0;
-    authsvc_status_t st;
-
-    if (!db)
-        return;
-    if (authsvc_mail_limit_over(job, db, "address",
-                                authsvc_token_hash(job->pool,
-                                                   apr_pstrcat(job->pool, "invite:",
-                                                               authsvc_mail_lower(job->pool,
-                                                                                  email),
-                                                               NULL)),
-                                &retry_after)) {
-        job->log(job, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1641) "invites for one address over "
-                 "the limit: none sent");
-        return;
-    }
-    if (signup_address_taken(job, db, email, &st) || st != AUTHSVC_NOT_FOUND) {
-        if (st != AUTHSVC_OK)
-            job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1646) "invite not sent: the "
-                     "address was not checked: %s", db->error ? db->error : "database error");
-        return;
-    }
-    if (authsvc_mail_token_issue(job, db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)
-        != AUTHSVC_OK) {
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1642) "invite token not stored: %s",
-                 db->error ? db->error : "database error");
-        return;
-    }
-    authsvc_mail_deliver(job, AUTHSVC_MAIL_INVITE, email, NULL, token);
+    authsvc_signup_invite_mail(authsvc_request_context(job), job->db(job),
+                               signup_body_string(job, "email"));
 }
 
 /* 422 for an address we would not send to (header injection, SMTPUTF8, ...). */
@@ -107,7 +68,7 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
         return signup_bad_address(req);
     if (!db)
         return authsvc_respond_unavailable(req);
-    if (authsvc_mail_ip_limited(req, db))
+    if (authsvc_answer_mail_ip_limited(req, db))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
         req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1643) "sign-up: no AuthsvcMailServer "
@@ -125,8 +86,8 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
 static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
                                  authsvc_mail_token_t *t)
 {
-    authsvc_status_t st = authsvc_mail_token_load(req, db, AUTHSVC_MAIL_INVITE,
-                                                  req->bearer_token, t);
+    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
+                                                  AUTHSVC_MAIL_INVITE, req->bearer_token, t);
 
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
@@ -231,7 +192,7 @@ static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (authsvc_flow_password_acceptable(req, t->email, signup_body_string(req, "password"),
                                          &why) != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    if (signup_address_taken(req, db, t->email, &st))
+    if (authsvc_signup_address_taken(authsvc_request_context(req), db, t->email, &st))
         return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
     if (st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
@@ -258,7 +219,7 @@ int authsvc_flow_signup_create_user(authsvc_request_t *req)
     if (signup_invite_checked(req, db, &t) || signup_user_checked(req, db, &t, &tenant_id,
                                                                   &role_id))
         return req->status;
-    st = authsvc_mail_token_consume(req, db, AUTHSVC_MAIL_INVITE, &t);
+    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */
         return st == AUTHSVC_INVALID ? authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED)
                                      : authsvc_respond_unavailable(req);

@@ -38,68 +38,58 @@ const authsvc_filter_model_t *authsvc_activity_model(void)
 
 authsvc_status_t authsvc_activity_purge(authsvc_db_t *db, apr_pool_t *p, int days, int *deleted)
 {
-    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms() - days * MS_PER_DAY)};
-
-    return authsvc_db_exec(db, p, "authsvc_login_activity_purge", deleted, 1, args);
+    return authsvc_db_activity_purge(db, p, authsvc_db_now_ms() - days * MS_PER_DAY, deleted);
 }
 
 /* Now and then (one write in PURGE_ONE_IN), rows past the retention go. */
-void authsvc_activity_purge_maybe(authsvc_request_t *req, authsvc_db_t *db)
+void authsvc_activity_purge_maybe(authsvc_context_t *ctx, authsvc_db_t *db)
 {
-    int days = authsvc_config_activity_retention_days(req->server_config);
+    int days = authsvc_config_activity_retention_days(ctx->config);
     unsigned char dice = 1;
 
     if (days <= 0 || apr_generate_random_bytes(&dice, 1) != APR_SUCCESS
         || dice % PURGE_ONE_IN != 0)
         return;
-    if (authsvc_activity_purge(db, req->pool, days, NULL) != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1501) "old login activity not purged");
+    if (authsvc_activity_purge(db, ctx->pool, days, NULL) != AUTHSVC_OK)
+        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1501) "old login activity not purged");
 }
 
-authsvc_status_t authsvc_activity_store(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_activity_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                         const char *type, const char *actor,
                                         const char *tenant_id, const char *client_id,
                                         const cJSON *payload)
 {
-    const char *ua = req->user_agent;
-    const unsigned char *key = req->server_config->activity_key;
-    const char *args[9];
+    const unsigned char *key = ctx->config->activity_key;
+    authsvc_db_activity_t row = {NULL, actor, tenant_id, authsvc_db_now_ms(), NULL, type,
+                                 ctx->user_agent, ctx->client_ip, client_id};
     authsvc_status_t st;
 
-    if (!authsvc_config_activity_record(req->server_config))
+    if (!authsvc_config_activity_record(ctx->config))
         return AUTHSVC_OK;
-    if (ua && strlen(ua) > DEVICE_INFO_MAX)
-        ua = apr_pstrndup(req->pool, ua, DEVICE_INFO_MAX);
-    args[0] = authsvc_uuid_v4(req->pool);
-    args[1] = actor;
-    args[2] = tenant_id;
-    args[3] = authsvc_db_int_arg(req->pool, authsvc_db_now_ms());
-    args[4] = payload ? authsvc_json_print(req->pool, payload) : NULL;
-    if (args[4] && key
-        && authsvc_column_encrypt(req->pool, key, ACTIVITY_SEALED_COLUMN, args[4], &args[4])
-               != AUTHSVC_OK) {
-        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0403) "login activity not encrypted");
+    if (row.device_info && strlen(row.device_info) > DEVICE_INFO_MAX)
+        row.device_info = apr_pstrndup(ctx->pool, row.device_info, DEVICE_INFO_MAX);
+    row.id = authsvc_uuid_v4(ctx->pool);
+    row.token_payload = payload ? authsvc_json_print(ctx->pool, payload) : NULL;
+    if (row.token_payload && key
+        && authsvc_column_encrypt(ctx->pool, key, ACTIVITY_SEALED_COLUMN, row.token_payload,
+                                  &row.token_payload) != AUTHSVC_OK) {
+        ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0403) "login activity not encrypted");
         return AUTHSVC_CRYPTO_ERROR;
     }
-    args[5] = type;
-    args[6] = ua;
-    args[7] = req->client_ip;
-    args[8] = client_id;
-    st = args[0] ? authsvc_db_exec(db, req->pool, "authsvc_login_activity_insert", NULL, 9, args)
-                 : AUTHSVC_CRYPTO_ERROR;
+    st = row.id ? authsvc_db_activity_insert(db, ctx->pool, &row) : AUTHSVC_CRYPTO_ERROR;
     if (st != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
+        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
                  type);
     return st;
 }
 
-void authsvc_activity_record(authsvc_request_t *req, authsvc_db_t *db, const char *type,
+void authsvc_activity_record(authsvc_context_t *ctx, authsvc_db_t *db, const char *type,
                              const char *actor, const char *tenant_id, const char *client_id,
                              const cJSON *payload)
 {
-    if (authsvc_activity_store(req, db, type, actor, tenant_id, client_id, payload) == AUTHSVC_OK
-        && authsvc_config_activity_record(req->server_config))
-        authsvc_activity_purge_maybe(req, db);
+    if (authsvc_activity_store(ctx, db, type, actor, tenant_id, client_id, payload) == AUTHSVC_OK
+        && authsvc_config_activity_record(ctx->config))
+        authsvc_activity_purge_maybe(ctx, db);
 }
 
 static void add_text(cJSON *obj, const char *name, const char *value)
@@ -110,19 +100,21 @@ static void add_text(cJSON *obj, const char *name, const char *value)
         cJSON_AddNullToObject(obj, name);
 }
 
-cJSON *authsvc_activity_row_json(const unsigned char *key, authsvc_db_t *db, apr_dbd_row_t *row,
-                                 unsigned long mask)
+cJSON *authsvc_activity_row_json(const unsigned char *key, apr_pool_t *p,
+                                 const authsvc_db_activity_t *row, unsigned long mask)
 {
-    apr_pool_t *p = db->row_pool ? db->row_pool : db->pool;
+    /* in the order of activity_fields; the time is formatted below */
+    const char *text[] = {row->id, row->actor, row->tenant_id, NULL, row->token_payload,
+                          row->login_type, row->device_info, row->ip_address};
     cJSON *obj = cJSON_CreateObject();
     int i;
 
     for (i = 0; i < activity_model.nfields; i++) {
-        const char *value = authsvc_db_column(db, row, i);
+        const char *value = text[i];
         if (!(mask & (1UL << i)))
             continue;
-        if (activity_fields[i].type == AUTHSVC_FIELD_TIME && value)
-            value = authsvc_iso8601_format(p, authsvc_db_column_int(db, row, i, 0));
+        if (activity_fields[i].type == AUTHSVC_FIELD_TIME)
+            value = authsvc_iso8601_format(p, row->login_time);
         if (key && value && strcmp(activity_fields[i].column, ACTIVITY_SEALED_COLUMN) == 0
             && authsvc_column_decrypt(p, key, ACTIVITY_SEALED_COLUMN, value, &value) != AUTHSVC_OK)
             value = NULL;

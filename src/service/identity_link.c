@@ -91,22 +91,6 @@ static const char *link_refusal(apr_pool_t *p, const authsvc_identity_t *id,
     return why;
 }
 
-/* activity.c still takes the request a flow's context stands for (its glue); once it
- * takes a context (issue 15), ctx itself goes there. The assertion stops the build when
- * that happens, so the glue is never passed as a context. */
-_Static_assert(_Generic(&authsvc_activity_record,
-                        void (*)(authsvc_context_t *, authsvc_db_t *, const char *,
-                                 const char *, const char *, const char *, const cJSON *): 0,
-                        default: 1),
-               "authsvc_activity_record takes a context now: pass ctx, not ctx->glue");
-
-static void link_activity(authsvc_context_t *ctx, authsvc_db_t *db, const char *type,
-                          const char *user_id, const char *tenant_id, const char *client_id,
-                          const cJSON *payload)
-{
-    authsvc_activity_record(ctx->glue, db, type, user_id, tenant_id, client_id, payload);
-}
-
 /* The log line and the activity row of a link (why NULL) or of a refusal. */
 static void link_record(authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_identity_t *id,
                         const char *user_id, const char *tenant_id, const char *why)
@@ -124,8 +108,8 @@ static void link_record(authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_
     else
         ctx->log(ctx, AUTHSVC_LOG_NOTICE, AUTHSVC_LOGNO(2102) "%s identity %s linked by e-mail "
                  "to user %s%s", id->provider, tag, user_id, id->store ? "" : " (not stored)");
-    link_activity(ctx, db, why ? "LINK_REFUSED" : "LINK", user_id, tenant_id, id->client_id,
-                  payload);
+    authsvc_activity_record(ctx, db, why ? "LINK_REFUSED" : "LINK", user_id, tenant_id,
+                            id->client_id, payload);
 }
 
 /* Reads the account and, when the rule allows, stores the link. With id->store this

@@ -5,6 +5,7 @@
 
 #include "authsvc_metrics.h"
 #include "authsvc_config_mail.h"
+#include "authsvc_db_mail_tokens.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_mail.h"
@@ -13,57 +14,47 @@
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
 
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
-
-/* Columns of authsvc_mail_token_by_hash. */
-enum { MT_HASH, MT_PURPOSE, MT_USER, MT_CLIENT, MT_EMAIL, MT_EXPIRES, MT_USED };
-
 static const char *mail_purpose(authsvc_mail_kind_t kind)
 {
     return kind == AUTHSVC_MAIL_INVITE ? "invite" : "reset";
 }
 
-authsvc_status_t authsvc_mail_token_issue(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_mail_token_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                                           authsvc_mail_kind_t kind, const char *user_id,
                                           const char *client_id, const char *email,
                                           const char **token)
 {
-    const authsvc_mail_config_t *mc = req->server_config->mail;
+    const authsvc_mail_config_t *mc = ctx->config->mail;
     long long now = authsvc_db_now_ms();
     long long ttl = authsvc_config_mail_token_ttl(mc, kind == AUTHSVC_MAIL_INVITE);
-    const char *args[7];
+    authsvc_db_mail_token_t row = {NULL, mail_purpose(kind), user_id, client_id, email,
+                                   now + ttl * 1000, now, 0};
 
-    *token = authsvc_random_token(req->pool, AUTHSVC_MAIL_TOKEN_BYTES);
+    *token = authsvc_random_token(ctx->pool, AUTHSVC_MAIL_TOKEN_BYTES);
     if (!*token)
         return AUTHSVC_CRYPTO_ERROR;
-    args[0] = authsvc_token_hash(req->pool, *token);
-    args[1] = mail_purpose(kind);
-    args[2] = user_id;
-    args[3] = client_id;
-    args[4] = email;
-    args[5] = ARG(now + ttl * 1000);
-    args[6] = ARG(now);
-    return authsvc_db_exec(db, req->pool, "authsvc_mail_token_insert", NULL, 7, args);
+    row.hash = authsvc_token_hash(ctx->pool, *token);
+    return authsvc_db_mail_token_insert(db, ctx->pool, &row);
 }
 
-authsvc_status_t authsvc_mail_token_load(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_mail_token_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                          authsvc_mail_kind_t kind, const char *token,
                                          authsvc_mail_token_t *out)
 {
-    const char *args[] = {authsvc_token_hash(req->pool, token ? token : ""), mail_purpose(kind)};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
+    const char *hash = authsvc_token_hash(ctx->pool, token ? token : "");
+    authsvc_db_mail_token_t row;
+    authsvc_status_t st = authsvc_db_mail_token_by_hash(db, ctx->pool, hash, mail_purpose(kind),
+                                                        &row);
 
     memset(out, 0, sizeof(*out));
-    st = authsvc_db_select_one(db, req->pool, "authsvc_mail_token_by_hash", &row, 2, args);
     if (st != AUTHSVC_OK)
         return st;
-    out->hash = args[0];
-    out->user_id = authsvc_db_column(db, row, MT_USER);
-    out->client_id = authsvc_db_column(db, row, MT_CLIENT);
-    out->email = authsvc_db_column(db, row, MT_EMAIL);
-    out->expires_ms = authsvc_db_column_int(db, row, MT_EXPIRES, 0);
-    out->used = authsvc_db_column(db, row, MT_USED) != NULL;
+    out->hash = hash;
+    out->user_id = row.user_id;
+    out->client_id = row.client_id;
+    out->email = row.email;
+    out->expires_ms = row.expires_ms;
+    out->used = row.used;
     return AUTHSVC_OK;
 }
 
@@ -72,27 +63,20 @@ int authsvc_mail_token_usable(const authsvc_mail_token_t *t)
     return !t->used && t->expires_ms > authsvc_db_now_ms();
 }
 
-authsvc_status_t authsvc_mail_token_consume(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_mail_token_consume(authsvc_context_t *ctx, authsvc_db_t *db,
                                             authsvc_mail_kind_t kind,
                                             const authsvc_mail_token_t *t)
 {
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {ARG(now), t->hash, mail_purpose(kind), ARG(now)};
-    int nrows = 0;
-    authsvc_status_t st = authsvc_db_exec(db, req->pool, "authsvc_mail_token_consume", &nrows,
-                                          4, args);
+    authsvc_status_t st = authsvc_db_mail_token_consume(db, ctx->pool, t->hash,
+                                                        mail_purpose(kind), authsvc_db_now_ms());
 
-    if (st != AUTHSVC_OK)
-        return st;
-    return nrows == 1 ? AUTHSVC_OK : AUTHSVC_INVALID;
+    return st == AUTHSVC_NOT_FOUND ? AUTHSVC_INVALID : st;
 }
 
-authsvc_status_t authsvc_mail_token_retire_user(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_mail_token_retire_user(authsvc_context_t *ctx, authsvc_db_t *db,
                                                 const char *user_id)
 {
-    const char *args[] = {ARG(authsvc_db_now_ms()), user_id};
-
-    return authsvc_db_exec(db, req->pool, "authsvc_mail_token_retire_user", NULL, 2, args);
+    return authsvc_db_mail_token_retire_user(db, ctx->pool, user_id, authsvc_db_now_ms());
 }
 
 const char *authsvc_mail_lower(apr_pool_t *p, const char *s)
@@ -105,57 +89,34 @@ const char *authsvc_mail_lower(apr_pool_t *p, const char *s)
     return out;
 }
 
-authsvc_status_t authsvc_mail_limit_hit(authsvc_request_t *req, authsvc_db_t *db,
+authsvc_status_t authsvc_mail_limit_hit(authsvc_context_t *ctx, authsvc_db_t *db,
                                         const char *scope, const char *subject, int window_s,
                                         long long *count, long long *window_start)
 {
-    long long now = authsvc_db_now_ms();
-    const char *cutoff = ARG(now - window_s * 1000LL), *args[5];
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st;
-
-    args[0] = scope;
-    args[1] = subject;
-    args[2] = ARG(now);
-    args[3] = args[4] = cutoff;
     /* counts this request and answers the count it made, whatever other children count */
-    st = authsvc_db_select_one(db, req->pool, "authsvc_mail_limit_hit", &row, 5, args);
-    if (st != AUTHSVC_OK)
-        return st;
-    *count = authsvc_db_column_int(db, row, 0, 0);
-    *window_start = authsvc_db_column_int(db, row, 1, now);
-    return AUTHSVC_OK;
+    return authsvc_db_mail_limit_hit(db, ctx->pool, scope, subject, authsvc_db_now_ms(),
+                                     window_s * 1000LL, count, window_start);
 }
 
-int authsvc_mail_limit_over(authsvc_request_t *req, authsvc_db_t *db, const char *scope,
+int authsvc_mail_limit_over(authsvc_context_t *ctx, authsvc_db_t *db, const char *scope,
                             const char *subject, long *retry_after)
 {
     int per_address, per_ip, window, limit;
     long long count = 0, start = 0;
 
-    authsvc_config_mail_limits(req->server_config->mail, &per_address, &per_ip, &window);
+    authsvc_config_mail_limits(ctx->config->mail, &per_address, &per_ip, &window);
     limit = strcmp(scope, "ip") == 0 ? per_ip : per_address;
     *retry_after = 0;
     if (limit <= 0 || !subject)
         return 0;
-    if (authsvc_mail_limit_hit(req, db, scope, subject, window, &count, &start) != AUTHSVC_OK) {
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
+    if (authsvc_mail_limit_hit(ctx, db, scope, subject, window, &count, &start) != AUTHSVC_OK) {
+        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
                  "%s; not applied to this request", scope,
                  db->error ? db->error : "database error");
         return 0;
     }
     *retry_after = (long)((start + window * 1000LL - authsvc_db_now_ms() + 999) / 1000);
     return count > limit;
-}
-
-int authsvc_mail_ip_limited(authsvc_request_t *req, authsvc_db_t *db)
-{
-    long retry_after = 0;
-
-    if (!authsvc_mail_limit_over(req, db, "ip", req->client_ip, &retry_after))
-        return 0;
-    apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, retry_after));
-    return authsvc_respond_error(req, AUTHSVC_E_TOO_MANY_ATTEMPTS);
 }
 
 /* "30 minutes", "24 hours": the lifetime as the mail states it. */
@@ -172,10 +133,10 @@ static const char *mail_recipient_id(apr_pool_t *p, const char *to)
     return apr_pstrndup(p, authsvc_token_hash(p, authsvc_mail_lower(p, to)), 12);
 }
 
-static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_template_t *t,
+static void mail_send_templated(authsvc_context_t *job, const authsvc_mail_template_t *t,
                                 const char *to, const authsvc_mail_var_t *vars)
 {
-    const authsvc_mail_config_t *mc = job->server_config->mail;
+    const authsvc_mail_config_t *mc = job->config->mail;
     authsvc_mail_message_t m = {mc->from, mc->from_name, to, NULL, NULL, NULL};
     const char *text = NULL, *error = NULL;
     authsvc_status_t st;
@@ -186,7 +147,7 @@ static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_templ
     st = authsvc_mail_message_build(job->pool, &m, authsvc_db_now_ms() / 1000, &text);
     if (st == AUTHSVC_OK)
         st = authsvc_mail_send(job->pool, &mc->transport, mc->from, to, text, &error);
-    authsvc_metrics_count(job->server_config->metrics, st == AUTHSVC_OK ? AUTHSVC_METRIC_MAIL_SENT
+    authsvc_metrics_count(job->config->metrics, st == AUTHSVC_OK ? AUTHSVC_METRIC_MAIL_SENT
                                                                         : AUTHSVC_METRIC_MAIL_FAILED);
     if (st != AUTHSVC_OK)
         job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1621) "mail to recipient %s not "
@@ -197,10 +158,10 @@ static void mail_send_templated(authsvc_request_t *job, const authsvc_mail_templ
                  mail_recipient_id(job->pool, to));
 }
 
-static void mail_post_event(authsvc_request_t *job, const char *event, const char *to,
+static void mail_post_event(authsvc_context_t *job, const char *event, const char *to,
                             const char *name, const char *secret_name, const char *secret, int ttl)
 {
-    const authsvc_mail_config_t *mc = job->server_config->mail;
+    const authsvc_mail_config_t *mc = job->config->mail;
     cJSON *body = authsvc_json_own(job->pool, cJSON_CreateObject());
     const char *error = NULL;
 
@@ -218,12 +179,12 @@ static void mail_post_event(authsvc_request_t *job, const char *event, const cha
                  error ? error : "error");
 }
 
-void authsvc_mail_deliver(authsvc_request_t *job, authsvc_mail_kind_t kind, const char *to,
+void authsvc_mail_deliver(authsvc_context_t *job, authsvc_mail_kind_t kind, const char *to,
                           const char *name, const char *token)
 {
-    const authsvc_mail_config_t *mc = job->server_config->mail;
+    const authsvc_mail_config_t *mc = job->config->mail;
     int invite = kind == AUTHSVC_MAIL_INVITE, ttl = authsvc_config_mail_token_ttl(mc, invite);
-    const char *link = authsvc_config_mail_link(job->pool, mc, job->base_url, invite, token);
+    const char *link = authsvc_config_mail_link(job->pool, mc, job->issuer, invite, token);
     authsvc_mail_var_t vars[] = {{"link", link},
                                  {"name", name ? name : to},
                                  {"expiry", mail_expiry_text(job->pool, ttl)},
@@ -236,10 +197,10 @@ void authsvc_mail_deliver(authsvc_request_t *job, authsvc_mail_kind_t kind, cons
         mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, "link", link, ttl);
 }
 
-void authsvc_mail_deliver_otp(authsvc_request_t *job, const char *to, const char *name,
+void authsvc_mail_deliver_otp(authsvc_context_t *job, const char *to, const char *name,
                               const char *code, int ttl)
 {
-    const authsvc_mail_config_t *mc = job->server_config->mail;
+    const authsvc_mail_config_t *mc = job->config->mail;
     authsvc_mail_var_t vars[] = {{"code", code},
                                  {"name", name ? name : to},
                                  {"expiry", mail_expiry_text(job->pool, ttl)},

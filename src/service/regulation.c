@@ -4,12 +4,11 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_db_regulation.h"
 #include "authsvc_metrics.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_regulation.h"
-
-#define ARG(v) authsvc_db_int_arg(req->pool, (v))
 
 long authsvc_regulation_lock_seconds(const authsvc_limit_t *limit, long long failures)
 {
@@ -29,30 +28,28 @@ static long regulation_seconds_until(long long when_ms, long long now_ms)
     return (long)((when_ms - now_ms + 999) / 1000);
 }
 
-static void regulation_exec(authsvc_request_t *req, authsvc_db_t *db, const char *label,
-                            int nargs, const char **args)
+/* A counter write's failure is logged, the login goes on without it. The log lines name
+ * the catalogue statement that failed (label: only a name here, the call is in
+ * db_regulation.c), as they did before the typed helpers. */
+static void regulation_written(authsvc_context_t *ctx, authsvc_db_t *db, const char *label,
+                               authsvc_status_t st)
 {
-    if (authsvc_db_exec(db, req->pool, label, NULL, nargs, args) != AUTHSVC_OK)
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2002) "login counter not updated "
+    if (st != AUTHSVC_OK)
+        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2002) "login counter not updated "
                  "(%s): %s", label, db->error ? db->error : "database error");
 }
 
-/* Runs a reservation: 1 with *row when it counted the attempt, 0 when the limit refused
- * it. A database failure lets the attempt through uncounted (*row NULL, logged): the
- * login needs the database anyway and will most likely answer 503. */
-/* 1 reserved, 0 refused by the limit, -1 the database did not answer: the attempt is
- * then refused too (503), since a password checked without being counted would let a
- * guesser past every limit for as long as writes fail. */
-static int regulation_reserve(authsvc_request_t *req, authsvc_db_t *db, const char *label,
-                              apr_dbd_row_t **row, int nargs, const char **args)
+/* 1 reserved, 0 refused by the limit, -1 the database did not answer (st of the
+ * reservation named label): the attempt is then refused too (503), since a password
+ * checked without being counted would let a guesser past every limit for as long as
+ * writes fail. */
+static int regulation_reserved(authsvc_context_t *ctx, authsvc_db_t *db, const char *label,
+                               authsvc_status_t st)
 {
-    authsvc_status_t st = authsvc_db_select_one(db, req->pool, label, row, nargs, args);
-
     if (st == AUTHSVC_NOT_FOUND)
         return 0;
     if (st != AUTHSVC_OK) {
-        *row = NULL;
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2003) "login attempt not counted "
+        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2003) "login attempt not counted "
                  "(%s): %s; refused with 503", label, db->error ? db->error : "database error");
         return -1;
     }
@@ -60,193 +57,188 @@ static int regulation_reserve(authsvc_request_t *req, authsvc_db_t *db, const ch
 }
 
 void authsvc_regulation_attempt_init(authsvc_regulation_attempt_t *attempt,
-                                     const char *username)
+                                     const char *username, const char *device_user_id,
+                                     const char *device_id)
 {
     memset(attempt, 0, sizeof(*attempt));
     attempt->username = username;
+    attempt->device_user_id = device_user_id;
+    attempt->device_id = device_id;
     attempt->source = "";
 }
 
 /* Seconds until the address's window ends, read after the reservation was refused. */
-static long regulation_address_retry(authsvc_request_t *req, authsvc_db_t *db, int window)
+static long regulation_address_retry(authsvc_context_t *ctx, authsvc_db_t *db, int window)
 {
-    const char *args[] = {"ip", req->client_ip, ""};
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_login_counter_t counter;
     long long now = authsvc_db_now_ms(), end;
 
-    if (authsvc_db_select_one(db, req->pool, "authsvc_login_attempt_get", &row, 3, args)
+    if (authsvc_db_login_counter_get(db, ctx->pool, "ip", ctx->client_ip, "", &counter)
         != AUTHSVC_OK)
         return window;
-    end = authsvc_db_column_int(db, row, 3, now) + window * 1000LL;
+    end = counter.window_start + window * 1000LL;
     return end > now ? regulation_seconds_until(end, now) : 1;
 }
 
-authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_request_t *req,
+authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_context_t *ctx,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
                                                         long *retry_after)
 {
-    authsvc_limit_t ip = authsvc_config_ip_limit(req->server_config);
-    long long now = authsvc_db_now_ms();
-    const char *cutoff = ARG(now - ip.wait * 1000LL);
-    const char *args[] = {req->client_ip, ARG(now), cutoff, cutoff, cutoff, ARG(ip.failures)};
-    apr_dbd_row_t *row = NULL;
+    authsvc_limit_t ip = authsvc_config_ip_limit(ctx->config);
+    authsvc_status_t st;
 
     *retry_after = 0;
-    if (ip.failures <= 0 || !req->client_ip)
+    if (ip.failures <= 0 || !ctx->client_ip)
         return AUTHSVC_REGULATION_ALLOW;
-    switch (regulation_reserve(req, db, "authsvc_login_attempt_ip_reserve", &row, 6, args)) {
+    st = authsvc_db_login_ip_reserve(db, ctx->pool, ctx->client_ip, authsvc_db_now_ms(),
+                                     ip.wait * 1000LL, ip.failures, &attempt->address_window);
+    switch (regulation_reserved(ctx, db, "authsvc_login_attempt_ip_reserve", st)) {
     case 0:
-        *retry_after = regulation_address_retry(req, db, ip.wait);
+        *retry_after = regulation_address_retry(ctx, db, ip.wait);
         return AUTHSVC_REGULATION_IP_LIMITED;
     case -1:
         return AUTHSVC_REGULATION_UNAVAILABLE;
     default:
-        break;
+        return AUTHSVC_REGULATION_ALLOW;
     }
-    if (row)
-        attempt->address_window = authsvc_db_column_int(db, row, 1, 0);
-    return AUTHSVC_REGULATION_ALLOW;
 }
 
 /* The counter of user_id's attempt (attempt->source): its device when the request
  * carries that user's device cookie, else its address when that is a known source of the
  * user, else "" (the account's). Notes the address's last success for the success. */
-static void regulation_source(authsvc_request_t *req, authsvc_db_t *db,
+static void regulation_source(authsvc_context_t *ctx, authsvc_db_t *db,
                               authsvc_regulation_attempt_t *attempt, const char *user_id,
                               long long now)
 {
-    const char *address = apr_pstrcat(req->pool, "ip:", req->client_ip, NULL);
-    const char *args[] = {user_id, address};
-    apr_dbd_row_t *row = NULL;
+    const char *address = apr_pstrcat(ctx->pool, "ip:", ctx->client_ip, NULL);
 
-    if (!user_id || !req->client_ip)
+    if (!user_id || !ctx->client_ip)
         return;
     attempt->user_id = user_id;
-    if (authsvc_db_select_one(db, req->pool, "authsvc_login_source_get", &row, 2, args)
-        == AUTHSVC_OK)
-        attempt->address_seen = authsvc_db_column_int(db, row, 0, 0);
-    if (req->device_user_id && req->device_id && strcmp(req->device_user_id, user_id) == 0)
-        attempt->source = apr_pstrcat(req->pool, "device:", req->device_id, NULL);
+    authsvc_db_login_source_get(db, ctx->pool, user_id, address, &attempt->address_seen);
+    if (attempt->device_user_id && attempt->device_id
+        && strcmp(attempt->device_user_id, user_id) == 0)
+        attempt->source = apr_pstrcat(ctx->pool, "device:", attempt->device_id, NULL);
     else if (attempt->address_seen > now - AUTHSVC_KNOWN_SOURCE_MAX_AGE * 1000LL)
         attempt->source = address;
 }
 
-authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_request_t *req,
+authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_context_t *ctx,
                                                         authsvc_db_t *db,
                                                         authsvc_regulation_attempt_t *attempt,
                                                         const char *account_key,
                                                         const char *user_id)
 {
-    authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
-    long long now = authsvc_db_now_ms();
-    const char *quiet = ARG(now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL);
+    authsvc_limit_t lockout = authsvc_config_account_lockout(ctx->config);
+    long long now = authsvc_db_now_ms(), failures = 0;
     /* until the attempt is settled, the longest wait (settling sets the right one) */
-    const char *provisional = ARG(now + lockout.max_wait * 1000LL);
-    const char *args[8];
-    apr_dbd_row_t *row = NULL;
+    long long provisional = now + lockout.max_wait * 1000LL;
+    authsvc_db_login_account_attempt_t a = {account_key, NULL, now,
+                                            lockout.failures <= 1 ? provisional : 0,
+                                            now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL,
+                                            lockout.failures, provisional};
+    authsvc_status_t st;
 
-    regulation_source(req, db, attempt, user_id, now);
+    regulation_source(ctx, db, attempt, user_id, now);
     if (lockout.failures <= 0 || !account_key)
         return AUTHSVC_REGULATION_ALLOW;
-    args[0] = account_key;
-    args[1] = attempt->source;
-    args[2] = ARG(now);
-    args[3] = lockout.failures <= 1 ? provisional : "0";
-    args[4] = args[5] = quiet;
-    args[6] = ARG(lockout.failures);
-    args[7] = provisional;
-    switch (regulation_reserve(req, db, "authsvc_login_attempt_account_reserve", &row, 8, args)) {
+    a.source = attempt->source;
+    st = authsvc_db_login_account_reserve(db, ctx->pool, &a, &failures);
+    switch (regulation_reserved(ctx, db, "authsvc_login_attempt_account_reserve", st)) {
     case 0:
         return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
     case -1:
         return AUTHSVC_REGULATION_UNAVAILABLE;
     default:
-        break;
-    }
-    if (row) {
         attempt->account_key = account_key;
-        attempt->account_failures = authsvc_db_column_int(db, row, 0, 0);
+        attempt->account_failures = failures;
+        return AUTHSVC_REGULATION_ALLOW;
     }
-    return AUTHSVC_REGULATION_ALLOW;
 }
 
-static void regulation_address_release(authsvc_request_t *req, authsvc_db_t *db,
+static void regulation_address_release(authsvc_context_t *ctx, authsvc_db_t *db,
                                        const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {req->client_ip, ARG(attempt->address_window)};
-
     if (attempt->address_window)
-        regulation_exec(req, db, "authsvc_login_attempt_ip_release", 2, args);
+        regulation_written(ctx, db, "authsvc_login_attempt_ip_release",
+                           authsvc_db_login_ip_release(db, ctx->pool, ctx->client_ip,
+                                                       attempt->address_window));
 }
 
 /* The client address becomes a known source of the user (its time written again at
  * most once per AUTHSVC_KNOWN_SOURCE_REFRESH). */
-static void regulation_address_known(authsvc_request_t *req, authsvc_db_t *db,
+static void regulation_address_known(authsvc_context_t *ctx, authsvc_db_t *db,
                                      const authsvc_regulation_attempt_t *attempt)
 {
     long long now = authsvc_db_now_ms();
-    const char *args[] = {attempt->user_id, apr_pstrcat(req->pool, "ip:", req->client_ip, NULL),
-                          ARG(now)};
 
-    if (attempt->user_id && req->client_ip
+    if (attempt->user_id && ctx->client_ip
         && attempt->address_seen <= now - AUTHSVC_KNOWN_SOURCE_REFRESH * 1000LL)
-        regulation_exec(req, db, "authsvc_login_source_record", 3, args);
+        regulation_written(ctx, db, "authsvc_login_source_record",
+                           authsvc_db_login_source_record(
+                               db, ctx->pool, attempt->user_id,
+                               apr_pstrcat(ctx->pool, "ip:", ctx->client_ip, NULL), now));
 }
 
-void authsvc_regulation_succeeded(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_succeeded(authsvc_context_t *ctx, authsvc_db_t *db,
                                   const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {attempt->account_key, attempt->source};
-
-    authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_LOGIN_SUCCESS);
-    regulation_address_release(req, db, attempt);
+    authsvc_metrics_count(ctx->config->metrics, AUTHSVC_METRIC_LOGIN_SUCCESS);
+    regulation_address_release(ctx, db, attempt);
     if (attempt->account_key)
-        regulation_exec(req, db, "authsvc_login_attempt_clear", 2, args);
-    regulation_address_known(req, db, attempt);
+        regulation_written(ctx, db, "authsvc_login_attempt_clear",
+                           authsvc_db_login_account_clear_source(db, ctx->pool,
+                                                                 attempt->account_key,
+                                                                 attempt->source));
+    regulation_address_known(ctx, db, attempt);
 }
 
-void authsvc_regulation_released(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_released(authsvc_context_t *ctx, authsvc_db_t *db,
                                  const authsvc_regulation_attempt_t *attempt)
 {
-    const char *args[] = {attempt->account_key, attempt->source,
-                          ARG(attempt->account_failures)};
-
-    regulation_address_release(req, db, attempt);
+    regulation_address_release(ctx, db, attempt);
     if (attempt->account_key)
-        regulation_exec(req, db, "authsvc_login_attempt_account_release", 3, args);
+        regulation_written(ctx, db, "authsvc_login_attempt_account_release",
+                           authsvc_db_login_account_release(db, ctx->pool,
+                                                            attempt->account_key,
+                                                            attempt->source,
+                                                            attempt->account_failures));
 }
 
 /* A failed attempt that reached the limit: the lock its count calls for replaces the
  * provisional one of its reservation. */
-static void regulation_account_lock(authsvc_request_t *req, authsvc_db_t *db,
+static void regulation_account_lock(authsvc_context_t *ctx, authsvc_db_t *db,
                                     const authsvc_regulation_attempt_t *attempt)
 {
-    authsvc_limit_t lockout = authsvc_config_account_lockout(req->server_config);
+    authsvc_limit_t lockout = authsvc_config_account_lockout(ctx->config);
     long seconds = authsvc_regulation_lock_seconds(&lockout, attempt->account_failures);
-    const char *args[] = {ARG(authsvc_db_now_ms() + seconds * 1000LL), attempt->account_key,
-                          attempt->source, ARG(attempt->account_failures)};
 
     if (attempt->account_key && seconds > 0)
-        regulation_exec(req, db, "authsvc_login_attempt_account_lock", 4, args);
+        regulation_written(ctx, db, "authsvc_login_attempt_account_lock",
+                           authsvc_db_login_account_lock(db, ctx->pool, attempt->account_key,
+                                                         attempt->source,
+                                                         attempt->account_failures,
+                                                         authsvc_db_now_ms()
+                                                             + seconds * 1000LL));
 }
 
-void authsvc_regulation_address_failed(authsvc_request_t *req, authsvc_db_t *db)
+void authsvc_regulation_address_failed(authsvc_context_t *ctx, authsvc_db_t *db)
 {
-    authsvc_limit_t ip = authsvc_config_ip_limit(req->server_config);
-    long long now = authsvc_db_now_ms();
-    const char *cutoff = ARG(now - ip.wait * 1000LL);
-    const char *args[] = {req->client_ip, ARG(now), cutoff, cutoff};
+    authsvc_limit_t ip = authsvc_config_ip_limit(ctx->config);
 
-    if (ip.failures > 0 && req->client_ip)
-        regulation_exec(req, db, "authsvc_login_attempt_ip_failure", 4, args);
+    if (ip.failures > 0 && ctx->client_ip)
+        regulation_written(ctx, db, "authsvc_login_attempt_ip_failure",
+                           authsvc_db_login_ip_failure(db, ctx->pool, ctx->client_ip,
+                                                       authsvc_db_now_ms(), ip.wait * 1000LL));
 }
 
-void authsvc_regulation_account_clear(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_account_clear(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const char *account_key)
 {
     if (account_key)
-        regulation_exec(req, db, "authsvc_login_attempts_clear_account", 1, &account_key);
+        regulation_written(ctx, db, "authsvc_login_attempts_clear_account",
+                           authsvc_db_login_account_clear(db, ctx->pool, account_key));
 }
 
 static const char *const regulation_reasons[] = {
@@ -284,7 +276,7 @@ const char *authsvc_regulation_log_escape(apr_pool_t *p, const char *s, apr_size
     return out;
 }
 
-void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
+void authsvc_regulation_refused(authsvc_context_t *ctx, authsvc_db_t *db,
                                 const authsvc_regulation_attempt_t *attempt,
                                 authsvc_regulation_reason_t reason)
 {
@@ -295,12 +287,12 @@ void authsvc_regulation_refused(authsvc_request_t *req, authsvc_db_t *db,
         [AUTHSVC_REFUSED_IP_LIMITED] = AUTHSVC_METRIC_LOGIN_IP_LIMITED,
         [AUTHSVC_REFUSED_BAD_CLIENT] = AUTHSVC_METRIC_LOGIN_OTHER_FAILURE};
 
-    authsvc_metrics_count(req->server_config->metrics, metric[reason]);
-    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
+    authsvc_metrics_count(ctx->config->metrics, metric[reason]);
+    ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
              "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
-             req->client_ip ? req->client_ip : "-",
+             ctx->client_ip ? ctx->client_ip : "-",
              !*attempt->source ? "unknown" : *attempt->source == 'i' ? "address" : "device",
-             authsvc_regulation_log_escape(req->pool, attempt->username,
+             authsvc_regulation_log_escape(ctx->pool, attempt->username,
                                            AUTHSVC_LOG_USERNAME_MAX));
-    regulation_account_lock(req, db, attempt);
+    regulation_account_lock(ctx, db, attempt);
 }

@@ -12,7 +12,8 @@
 #include "authsvc_password.h"
 #include "authsvc_purge.h"
 #include "authsvc_session.h"
-#include "authsvc_session_bridge.h"
+#include "authsvc_activity.h"
+#include "authsvc_regulation.h"
 
 #define ARG(v) authsvc_db_int_arg(ctx->pool, (v))
 
@@ -104,9 +105,9 @@ static authsvc_session_status_t session_refused(authsvc_context_t *ctx, authsvc_
                                                 const authsvc_client_t *client,
                                                 authsvc_regulation_reason_t reason)
 {
-    authsvc_session_bridge_refused(ctx, db, attempt, reason);
+    authsvc_regulation_refused(ctx, db, attempt, reason);
     if (user_id)
-        authsvc_session_bridge_activity_record(ctx, db, "FAILED", user_id, home_tenant,
+        authsvc_activity_record(ctx, db, "FAILED", user_id, home_tenant,
                                                client->client_id, NULL);
     return AUTHSVC_SESSION_BAD_CREDENTIALS;
 }
@@ -120,11 +121,11 @@ static authsvc_session_status_t session_client(authsvc_context_t *ctx, authsvc_d
     authsvc_status_t st = authsvc_client_load(ctx, db, in->client_id, client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
-        authsvc_session_bridge_released(ctx, db, attempt);
+        authsvc_regulation_released(ctx, db, attempt);
         return AUTHSVC_SESSION_UNAVAILABLE;
     }
     if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(*client, in->client_secret)) {
-        authsvc_session_bridge_refused(ctx, db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
+        authsvc_regulation_refused(ctx, db, attempt, AUTHSVC_REFUSED_BAD_CLIENT);
         return AUTHSVC_SESSION_BAD_CLIENT;
     }
     return AUTHSVC_SESSION_OK;
@@ -158,10 +159,9 @@ static authsvc_session_status_t session_user(authsvc_context_t *ctx, authsvc_db_
         user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
         home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
     }
-    verdict = authsvc_session_bridge_reserve_account(ctx, db, attempt, key, user_id,
-                                                     in->device_user_id, in->device_id);
+    verdict = authsvc_regulation_reserve_account(ctx, db, attempt, key, user_id);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
-        authsvc_session_bridge_released(ctx, db, attempt);
+        authsvc_regulation_released(ctx, db, attempt);
         return AUTHSVC_SESSION_UNAVAILABLE;
     }
     if (verdict == AUTHSVC_REGULATION_ACCOUNT_LOCKED) {
@@ -174,14 +174,14 @@ static authsvc_session_status_t session_user(authsvc_context_t *ctx, authsvc_db_
     }
     st = session_password_login(ctx, db, user_id, in->password, &out->password_time);
     if (st == AUTHSVC_UNAVAILABLE) {
-        authsvc_session_bridge_released(ctx, db, attempt);
+        authsvc_regulation_released(ctx, db, attempt);
         return AUTHSVC_SESSION_UNAVAILABLE;
     }
     if (st != AUTHSVC_OK)
         return session_refused(ctx, db, attempt, user_id, home_tenant, out->client,
                                user_id ? AUTHSVC_REFUSED_BAD_PASSWORD
                                        : AUTHSVC_REFUSED_UNKNOWN_USER);
-    authsvc_session_bridge_succeeded(ctx, db, attempt);
+    authsvc_regulation_succeeded(ctx, db, attempt);
     /* the row read above: the password check and the regulation write no users column */
     st = authsvc_login_principal_from_user(ctx, db, row, out->client, &pr);
     out->principal = pr;
@@ -205,12 +205,12 @@ authsvc_session_status_t authsvc_session_authenticate(authsvc_context_t *ctx,
     memset(out, 0, sizeof(*out));
     if (!db) /* the API's gate checked already; the login page did not */
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_regulation_attempt_init(&attempt, in->username);
-    verdict = authsvc_session_bridge_reserve_address(ctx, db, &attempt, &out->retry_after);
+    authsvc_regulation_attempt_init(&attempt, in->username, in->device_user_id, in->device_id);
+    verdict = authsvc_regulation_reserve_address(ctx, db, &attempt, &out->retry_after);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE)
         return AUTHSVC_SESSION_UNAVAILABLE;
     if (verdict == AUTHSVC_REGULATION_IP_LIMITED) {
-        authsvc_session_bridge_refused(ctx, db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
+        authsvc_regulation_refused(ctx, db, &attempt, AUTHSVC_REFUSED_IP_LIMITED);
         return AUTHSVC_SESSION_TOO_MANY_ATTEMPTS;
     }
     st = session_client(ctx, db, in, &attempt, &client);
@@ -264,7 +264,7 @@ static authsvc_status_t session_store(authsvc_context_t *ctx, authsvc_db_t *db,
     if (st == AUTHSVC_OK)
         st = session_touch(ctx, db, pr);
     if (st == AUTHSVC_OK)
-        st = authsvc_session_bridge_activity_store(ctx, db, "ACCESS", pr->user_id,
+        st = authsvc_activity_store(ctx, db, "ACCESS", pr->user_id,
                                                    pr->tenant_id, client->client_id,
                                                    pr->claims);
     if (st != AUTHSVC_OK) {
@@ -290,7 +290,7 @@ authsvc_session_status_t authsvc_session_issue(authsvc_context_t *ctx,
     out->client = client;
     out->principal = pr;
     out->user_id = pr->user_id;
-    authsvc_session_bridge_activity_purge_maybe(ctx, db);
+    authsvc_activity_purge_maybe(ctx, db);
     if (authsvc_purge_due() && authsvc_purge_expired(db, ctx->pool, authsvc_db_now_ms(), NULL)
                                    != AUTHSVC_OK)
         ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",
@@ -382,7 +382,7 @@ static authsvc_session_status_t session_rotate(authsvc_context_t *ctx, authsvc_d
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     if (st != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_session_bridge_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
+    authsvc_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
                                            client->client_id, pr->claims);
     out->client = client;
     out->principal = pr;
@@ -457,7 +457,7 @@ authsvc_session_status_t authsvc_session_logout(authsvc_context_t *ctx, const ch
     if (authsvc_db_refresh_revoke(db, ctx->pool, rt.hash, authsvc_db_now_ms()) != AUTHSVC_OK
         || authsvc_tokens_revoke_jti(ctx, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_session_bridge_activity_record(ctx, db, "LOGOUT", rt.user_id, rt.tenant_id,
+    authsvc_activity_record(ctx, db, "LOGOUT", rt.user_id, rt.tenant_id,
                                            rt.client_id, NULL);
     *user_id = rt.user_id;
     return AUTHSVC_SESSION_OK;

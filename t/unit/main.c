@@ -78,6 +78,11 @@ int main(void)
     authsvc_test_register_db_social();
     authsvc_test_register_db_saml();
     authsvc_test_register_federation();
+    authsvc_test_register_db_mail_tokens();
+    authsvc_test_register_db_regulation();
+    authsvc_test_register_db_second_factor();
+    authsvc_test_register_db_activity();
+    authsvc_test_register_regulation_service();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */

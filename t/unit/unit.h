@@ -48,5 +48,10 @@ void authsvc_test_register_db_identities(void);
 void authsvc_test_register_db_social(void);
 void authsvc_test_register_db_saml(void);
 void authsvc_test_register_federation(void);
+void authsvc_test_register_db_mail_tokens(void);
+void authsvc_test_register_db_regulation(void);
+void authsvc_test_register_db_second_factor(void);
+void authsvc_test_register_db_activity(void);
+void authsvc_test_register_regulation_service(void);
 
 #endif
