@@ -7,7 +7,6 @@
 #include <apr_tables.h>
 
 #include "authsvc_db_principals.h"
-#include "authsvc_db_user_reads.h"
 #include "db_fixture.h"
 #include "unit.h"
 
@@ -128,12 +127,17 @@ static void test_permissions(void)
 static void test_last_login(void)
 {
     authsvc_db_user_t user;
+    authsvc_db_membership_t m;
 
     CU_ASSERT_EQUAL(authsvc_db_user_set_last_login(f.db, f.pool, f.user_id, 123456),
                     AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_by_id(f.db, f.pool, f.user_id, &user), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user, &m),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL(user.last_login, 123456);
     CU_ASSERT_EQUAL(user.updated_at, 123456);
+    CU_ASSERT_EQUAL(authsvc_db_fixture_count(&f, "SELECT COUNT(*) FROM users "
+                                                 "WHERE last_login = 123456"),
+                    1);
 }
 
 void authsvc_test_register_db_principals(void)
