@@ -9,6 +9,7 @@
 #include <apr_tables.h>
 
 #include "authsvc_db.h"
+#include "authsvc_db_tokens.h"     /* authsvc_db_access_token_t */
 #include "authsvc_status.h"
 
 /* A client's row; text NULL for SQL NULL. */
@@ -50,12 +51,6 @@ authsvc_status_t authsvc_db_client_summaries(authsvc_db_t *db, apr_pool_t *p,
 authsvc_status_t authsvc_db_client_summary(authsvc_db_t *db, apr_pool_t *p,
                                            const char *client_id,
                                            authsvc_db_client_summary_t *c);
-
-/* An access token a refresh token names. */
-typedef struct {
-    const char *jti;
-    long long expires_at;       /* epoch ms */
-} authsvc_db_access_token_t;
 
 /* The access tokens of client_id's live sessions (refresh tokens not revoked) that
  * expire after now_ms: authsvc_db_access_token_t elements. */

@@ -1,4 +1,4 @@
-/* Typed helpers for the tenants table: look-up by key, creation, and the listing
+/* Typed helpers for the tenants table: look-up by key and by id, creation, and the listing
  * authsvc-admin prints. Catalogue statements only; they never begin, commit or roll
  * back: the caller's transaction wraps them. */
 #ifndef AUTHSVC_DB_TENANTS_H
@@ -21,6 +21,10 @@ typedef struct {
 /* The tenant whose key is key. AUTHSVC_NOT_FOUND when there is none (*t zeroed). */
 authsvc_status_t authsvc_db_tenant_by_key(authsvc_db_t *db, apr_pool_t *p, const char *key,
                                           authsvc_db_tenant_t *t);
+
+/* The tenant whose id is id. AUTHSVC_NOT_FOUND when there is none (*t zeroed). */
+authsvc_status_t authsvc_db_tenant_by_id(authsvc_db_t *db, apr_pool_t *p, const char *id,
+                                         authsvc_db_tenant_t *t);
 
 /* Inserts t (its id given by the caller) created and updated now. AUTHSVC_CONFLICT when
  * the key is taken. */

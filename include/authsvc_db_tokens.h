@@ -1,9 +1,11 @@
 /* Typed helpers for refresh tokens and auth codes (the refresh_tokens and auth_codes
- * tables): a row in, a status out.
+ * tables): a row in, a status out; the access tokens a session's refresh tokens name.
  * They never begin or commit: the caller's transaction wraps them. The token itself is
  * never stored, only its hash (authsvc_token_hash). */
 #ifndef AUTHSVC_DB_TOKENS_H
 #define AUTHSVC_DB_TOKENS_H
+
+#include <apr_tables.h>
 
 #include "authsvc_db.h"
 
@@ -37,6 +39,37 @@ authsvc_status_t authsvc_db_refresh_consume(authsvc_db_t *db, apr_pool_t *p, con
 /* Marks hash revoked (a revoked one stays as it was). */
 authsvc_status_t authsvc_db_refresh_revoke(authsvc_db_t *db, apr_pool_t *p, const char *hash,
                                            long long now_ms);
+
+/* An access token a refresh token names. */
+typedef struct {
+    const char *jti;
+    long long expires_at;       /* epoch ms */
+} authsvc_db_access_token_t;
+
+/* The access tokens of family_id's refresh tokens that expire after now_ms (revoked
+ * ones included): authsvc_db_access_token_t elements. */
+authsvc_status_t authsvc_db_refresh_family_access(authsvc_db_t *db, apr_pool_t *p,
+                                                  const char *family_id, long long now_ms,
+                                                  apr_array_header_t **tokens);
+
+/* Marks every refresh token of family_id revoked at now_ms (revoked ones stay as they
+ * were). */
+authsvc_status_t authsvc_db_refresh_revoke_family(authsvc_db_t *db, apr_pool_t *p,
+                                                  const char *family_id, long long now_ms);
+
+/* The access tokens of user_id's refresh tokens outside the family keep_family ("" or
+ * NULL: every family) that are not revoked and expire after now_ms:
+ * authsvc_db_access_token_t elements. */
+authsvc_status_t authsvc_db_refresh_user_other_access(authsvc_db_t *db, apr_pool_t *p,
+                                                      const char *user_id,
+                                                      const char *keep_family, long long now_ms,
+                                                      apr_array_header_t **tokens);
+
+/* Marks user_id's refresh tokens outside the family keep_family ("" or NULL: every
+ * family) revoked at now_ms. */
+authsvc_status_t authsvc_db_refresh_revoke_user_other(authsvc_db_t *db, apr_pool_t *p,
+                                                      const char *user_id,
+                                                      const char *keep_family, long long now_ms);
 
 /* An auth code (auth_codes), stored by its hash. */
 typedef struct {

@@ -8,6 +8,7 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_db.h"
+#include "authsvc_db_users.h"
 #include "authsvc_context.h"
 
 /* user_tenants.status */
@@ -59,10 +60,10 @@ authsvc_status_t authsvc_principal_load(authsvc_context_t *ctx, authsvc_db_t *db
                                         const char *user_id, const char *tenant_id,
                                         authsvc_principal_t **out);
 
-/* authsvc_principal_load from a row of USER_COLUMNS the caller has read already. */
+/* authsvc_principal_load from the user's row the caller has read already. */
 authsvc_status_t authsvc_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
-                                             apr_dbd_row_t *row, const char *tenant_id,
-                                             authsvc_principal_t **out);
+                                             const authsvc_db_user_t *user,
+                                             const char *tenant_id, authsvc_principal_t **out);
 
 /* The principal a finished first factor logs in as: AUTHSVC_NOT_FOUND when the user is
  * not a member of the client (ClientInvalid), AUTHSVC_INVALID when not active in their
@@ -71,9 +72,9 @@ authsvc_status_t authsvc_login_principal(authsvc_context_t *ctx, authsvc_db_t *d
                                          const char *user_id, const authsvc_client_t *client,
                                          authsvc_principal_t **out);
 
-/* authsvc_login_principal from the user's row (USER_COLUMNS), read by the caller. */
+/* authsvc_login_principal from the user's row, read by the caller. */
 authsvc_status_t authsvc_login_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                   apr_dbd_row_t *user_row,
+                                                   const authsvc_db_user_t *user,
                                                    const authsvc_client_t *client,
                                                    authsvc_principal_t **out);
 

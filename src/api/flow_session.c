@@ -6,6 +6,7 @@
 
 #include "authsvc_answer_session.h"
 #include "authsvc_bearer.h"
+#include "authsvc_db_credentials.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -105,8 +106,7 @@ int authsvc_flow_change_password(authsvc_request_t *req)
     const char *username = session_claim(req->claims, "username");
     const char *password = session_body_string(req, "password");
     const char *old = session_body_string(req, "oldPassword");
-    const char *args[] = {user_id}, *stored, *why = NULL;
-    apr_dbd_row_t *row = NULL;
+    const char *stored = NULL, *why = NULL;
     authsvc_status_t st;
     cJSON *body;
 
@@ -114,9 +114,7 @@ int authsvc_flow_change_password(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     if (!db)
         return authsvc_respond_unavailable(req);
-    if (authsvc_db_select_one(db, req->pool, "authsvc_credential_internal_by_user", &row, 1, args)
-            != AUTHSVC_OK
-        || !(stored = authsvc_db_column(db, row, 3)))
+    if (authsvc_db_credential_password(db, req->pool, user_id, &stored) != AUTHSVC_OK || !stored)
         return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
     st = authsvc_flow_password_check(req, stored, old, NULL);
     if (st != AUTHSVC_OK)

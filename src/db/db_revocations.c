@@ -1,4 +1,4 @@
-/* Typed helpers for revoked tokens as the gateway's cache reads them. */
+/* Typed helpers for revoked tokens (see authsvc_db_revocations.h). */
 #include "authsvc_db_revocations.h"
 
 /* Columns of authsvc_revoked_live_since. */
@@ -33,4 +33,45 @@ authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p,
     apr_dbd_row_t *row = NULL;
 
     return authsvc_db_select_one(db, p, "authsvc_revoked_check", &row, 1, args);
+}
+
+authsvc_status_t authsvc_db_revocation_insert(authsvc_db_t *db, apr_pool_t *p, const char *jti,
+                                              long long expires_ms, long long now_ms)
+{
+    const char *args[] = {jti, authsvc_db_int_arg(p, expires_ms), authsvc_db_int_arg(p, now_ms)};
+
+    return authsvc_db_exec(db, p, "authsvc_revoked_insert", NULL, 3, args);
+}
+
+/* Columns of authsvc_bearer_state (authsvc_bearer_audience: the first alone). */
+enum { BEARER_MEMBER, BEARER_REVOKED };
+
+authsvc_status_t authsvc_db_bearer_state(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                         const char *client_id, const char *jti,
+                                         int *client_member, int *revoked)
+{
+    const char *args[] = {user_id, client_id, jti};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_bearer_state", &row, 3, args);
+
+    *client_member = 0;
+    *revoked = 1;
+    if (st != AUTHSVC_OK)
+        return st;
+    *client_member = authsvc_db_column_int(db, row, BEARER_MEMBER, 0) != 0;
+    /* a count that cannot be read counts as revoked */
+    *revoked = authsvc_db_column_int(db, row, BEARER_REVOKED, 1) != 0;
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_bearer_audience(authsvc_db_t *db, apr_pool_t *p,
+                                            const char *user_id, const char *client_id,
+                                            int *client_member)
+{
+    const char *args[] = {user_id, client_id};
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_bearer_audience", &row, 2, args);
+
+    *client_member = st == AUTHSVC_OK && authsvc_db_column_int(db, row, BEARER_MEMBER, 0) != 0;
+    return st;
 }

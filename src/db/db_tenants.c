@@ -1,21 +1,22 @@
-/* Typed helpers for tenants: the look-up by key, creation and authsvc-admin's listing. */
+/* Typed helpers for tenants: the look-ups by key and by id, creation and authsvc-admin's
+ * listing. */
 #include <string.h>
 
 #include "authsvc_db_tenants.h"
 
-/* Columns of authsvc_tenant_by_key. */
+/* Columns of authsvc_tenant_by_key and authsvc_tenant_by_id. */
 enum { TENANT_ID, TENANT_KEY, TENANT_NAME, TENANT_STATUS };
 
 /* Columns of authsvc_admin_tenants and authsvc_admin_tenant. */
 enum { SUMMARY_ID, SUMMARY_KEY, SUMMARY_NAME, SUMMARY_STATUS, SUMMARY_CREATED_AT,
        SUMMARY_ROLES, SUMMARY_MEMBERS };
 
-authsvc_status_t authsvc_db_tenant_by_key(authsvc_db_t *db, apr_pool_t *p, const char *key,
-                                          authsvc_db_tenant_t *t)
+/* A row of authsvc_tenant_by_key or authsvc_tenant_by_id into *t. */
+static authsvc_status_t tenant_read(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                    const char *arg, authsvc_db_tenant_t *t)
 {
-    const char *args[] = {key};
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_tenant_by_key", &row, 1, args);
+    authsvc_status_t st = authsvc_db_select_one(db, p, label, &row, 1, &arg);
 
     memset(t, 0, sizeof(*t));
     if (st != AUTHSVC_OK)
@@ -25,6 +26,18 @@ authsvc_status_t authsvc_db_tenant_by_key(authsvc_db_t *db, apr_pool_t *p, const
     t->name = authsvc_db_column(db, row, TENANT_NAME);
     t->status = (int)authsvc_db_column_int(db, row, TENANT_STATUS, 0);
     return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_tenant_by_key(authsvc_db_t *db, apr_pool_t *p, const char *key,
+                                          authsvc_db_tenant_t *t)
+{
+    return tenant_read(db, p, "authsvc_tenant_by_key", key, t);
+}
+
+authsvc_status_t authsvc_db_tenant_by_id(authsvc_db_t *db, apr_pool_t *p, const char *id,
+                                         authsvc_db_tenant_t *t)
+{
+    return tenant_read(db, p, "authsvc_tenant_by_id", id, t);
 }
 
 authsvc_status_t authsvc_db_tenant_create(authsvc_db_t *db, apr_pool_t *p,

@@ -65,6 +65,67 @@ authsvc_status_t authsvc_db_refresh_revoke(authsvc_db_t *db, apr_pool_t *p, cons
     return authsvc_db_exec(db, p, "authsvc_refresh_revoke", NULL, 2, args);
 }
 
+/* The rows of a select of (access_jti, access_exp) into authsvc_db_access_token_t
+ * elements, read to the end. */
+static authsvc_status_t access_tokens_read(authsvc_db_t *db, apr_pool_t *p,
+                                           authsvc_status_t st, apr_dbd_results_t *res,
+                                           long long now_ms, apr_array_header_t **tokens)
+{
+    apr_dbd_row_t *row = NULL;
+
+    *tokens = apr_array_make(p, 4, sizeof(authsvc_db_access_token_t));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row)) {
+        authsvc_db_access_token_t *t = apr_array_push(*tokens);
+        t->jti = authsvc_db_column(db, row, 0);
+        t->expires_at = authsvc_db_column_int(db, row, 1, now_ms);
+    }
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_refresh_family_access(authsvc_db_t *db, apr_pool_t *p,
+                                                  const char *family_id, long long now_ms,
+                                                  apr_array_header_t **tokens)
+{
+    const char *args[] = {family_id, ARG(now_ms)};
+    apr_dbd_results_t *res = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_refresh_family_access", &res, 2,
+                                            args);
+
+    return access_tokens_read(db, p, st, res, now_ms, tokens);
+}
+
+authsvc_status_t authsvc_db_refresh_revoke_family(authsvc_db_t *db, apr_pool_t *p,
+                                                  const char *family_id, long long now_ms)
+{
+    const char *args[] = {ARG(now_ms), family_id};
+
+    return authsvc_db_exec(db, p, "authsvc_refresh_revoke_family", NULL, 2, args);
+}
+
+authsvc_status_t authsvc_db_refresh_user_other_access(authsvc_db_t *db, apr_pool_t *p,
+                                                      const char *user_id,
+                                                      const char *keep_family, long long now_ms,
+                                                      apr_array_header_t **tokens)
+{
+    const char *args[] = {user_id, keep_family ? keep_family : "", ARG(now_ms)};
+    apr_dbd_results_t *res = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_refresh_user_other_access", &res, 3,
+                                            args);
+
+    return access_tokens_read(db, p, st, res, now_ms, tokens);
+}
+
+authsvc_status_t authsvc_db_refresh_revoke_user_other(authsvc_db_t *db, apr_pool_t *p,
+                                                      const char *user_id,
+                                                      const char *keep_family, long long now_ms)
+{
+    const char *args[] = {ARG(now_ms), user_id, keep_family ? keep_family : ""};
+
+    return authsvc_db_exec(db, p, "authsvc_refresh_revoke_user_other", NULL, 3, args);
+}
+
 /* Columns of authsvc_auth_code_by_hash. */
 enum { AC_HASH, AC_CLIENT, AC_USER, AC_TENANT, AC_USER_TENANT, AC_MFA, AC_EXPIRES = 9,
        AC_USED = 10, AC_FAMILY = 12, AC_OTP_FAILURES = 13 };

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "authsvc_auth_code.h"
+#include "authsvc_db_tenants.h"
 #include "authsvc_db_tokens.h"
 #include "authsvc_limits.h"
 #include "authsvc_password.h"
@@ -40,13 +41,12 @@ authsvc_status_t authsvc_auth_code_issue(authsvc_context_t *ctx, authsvc_db_t *d
 static int auth_code_mfa_tenant(authsvc_context_t *ctx, const authsvc_principal_t *pr)
 {
     authsvc_db_t *db;
-    apr_dbd_row_t *row = NULL;
-    const char *args[] = {pr->tenant_id};
+    authsvc_db_tenant_t tenant;
 
     if (!ctx->config->mfa_tenants || !(db = ctx->db(ctx)))
         return 0;
-    return authsvc_db_select_one(db, ctx->pool, "authsvc_tenant_by_id", &row, 1, args) == AUTHSVC_OK
-           && authsvc_config_mfa_tenant(ctx->config, authsvc_db_column(db, row, 1));
+    return authsvc_db_tenant_by_id(db, ctx->pool, pr->tenant_id, &tenant) == AUTHSVC_OK
+           && authsvc_config_mfa_tenant(ctx->config, tenant.key);
 }
 
 int authsvc_auth_code_mfa_owed(authsvc_context_t *ctx, const authsvc_principal_t *pr,

@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_bearer.h"
+#include "authsvc_db_revocations.h"
 #include "authsvc_jwt.h"
 #include "authsvc_keys.h"
 #include "authsvc_log.h"
@@ -65,27 +66,24 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
 static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx, const cJSON *claims,
                                                       int revocation)
 {
-    const char *args[] = {bearer_claim(claims, "sub"), bearer_claim(claims, "aud"),
-                          bearer_claim(claims, "jti")};
+    const char *sub = bearer_claim(claims, "sub"), *aud = bearer_claim(claims, "aud");
+    const char *jti = bearer_claim(claims, "jti");
     authsvc_db_t *db = ctx->db(ctx);
-    apr_dbd_row_t *row = NULL;
+    int member = 0, revoked = 0;
 
-    if (!args[0] || !args[1] || !args[2])
+    if (!sub || !aud || !jti)
         return AUTHSVC_BEARER_INVALID;
-    if (!db || authsvc_db_select_one(db, ctx->pool,
-                                     revocation ? "authsvc_bearer_state"
-                                                : "authsvc_bearer_audience",
-                                     &row, revocation ? 3 : 2, args) != AUTHSVC_OK)
+    if (!db
+        || (revocation ? authsvc_db_bearer_state(db, ctx->pool, sub, aud, jti, &member, &revoked)
+                       : authsvc_db_bearer_audience(db, ctx->pool, sub, aud, &member))
+               != AUTHSVC_OK)
         return AUTHSVC_BEARER_UNAVAILABLE;
-    if (authsvc_db_column_int(db, row, 0, 0) == 0) {
+    if (!member) {
         ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
                  "audience is not a client of its subject");
         return AUTHSVC_BEARER_INVALID;
     }
-    if (!revocation)
-        return AUTHSVC_BEARER_OK;
-    return authsvc_db_column_int(db, row, 1, 1) == 0 ? AUTHSVC_BEARER_OK
-                                                    : AUTHSVC_BEARER_REVOKED;
+    return revoked ? AUTHSVC_BEARER_REVOKED : AUTHSVC_BEARER_OK;
 }
 
 static authsvc_bearer_result_t bearer_verify(authsvc_context_t *ctx, const char *token,

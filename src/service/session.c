@@ -7,15 +7,16 @@
 
 #include "authsvc_auth_code.h"
 #include "authsvc_bearer.h"
+#include "authsvc_db_credentials.h"
+#include "authsvc_db_principals.h"
 #include "authsvc_db_tokens.h"
+#include "authsvc_db_users.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
 #include "authsvc_purge.h"
 #include "authsvc_session.h"
 #include "authsvc_activity.h"
 #include "authsvc_regulation.h"
-
-#define ARG(v) authsvc_db_int_arg(ctx->pool, (v))
 
 typedef authsvc_db_refresh_t refresh_row_t;
 
@@ -63,22 +64,19 @@ static authsvc_status_t session_password_login(authsvc_context_t *ctx, authsvc_d
                                                const char *user_id, const char *password,
                                                apr_interval_time_t *spent)
 {
-    const char *args[] = {user_id}, *stored = NULL, *set[3];
-    apr_dbd_row_t *row = NULL;
+    const char *stored = NULL, *rehashed = NULL;
     int needs_rehash = 0;
     authsvc_status_t st;
 
-    if (user_id && authsvc_db_select_one(db, ctx->pool, "authsvc_credential_internal_by_user",
-                                         &row, 1, args) == AUTHSVC_OK)
-        stored = authsvc_db_column(db, row, 3);
+    /* no credential, or one that cannot be read: no hash, refused */
+    if (user_id && authsvc_db_credential_password(db, ctx->pool, user_id, &stored) != AUTHSVC_OK)
+        stored = NULL;
     st = session_password_check(ctx, stored, password, &needs_rehash, spent);
     if (st != AUTHSVC_OK || !needs_rehash)
         return st;
-    set[1] = ARG(authsvc_db_now_ms());
-    set[2] = user_id;
-    if (session_password_hash(ctx, password, &set[0], spent) != AUTHSVC_OK
-        || authsvc_db_exec(db, ctx->pool, "authsvc_credential_set_password", NULL, 3, set)
-               != AUTHSVC_OK)
+    if (session_password_hash(ctx, password, &rehashed, spent) != AUTHSVC_OK
+        || authsvc_db_credential_password_set(db, ctx->pool, user_id, rehashed,
+                                              authsvc_db_now_ms()) != AUTHSVC_OK)
         ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0602) "password rehash not stored");
     return st;
 }
@@ -148,17 +146,16 @@ static authsvc_session_status_t session_user(authsvc_context_t *ctx, authsvc_db_
                                              authsvc_session_tokens_t *out)
 {
     const char *key = session_username_key(ctx->pool, in->username);
-    const char *user_id = NULL, *home_tenant = NULL;
+    const char *user_id, *home_tenant;
     authsvc_principal_t *pr = NULL;
     authsvc_regulation_t verdict;
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_user_t user;
     authsvc_status_t st;
 
-    if (authsvc_db_select_one(db, ctx->pool, "authsvc_user_by_username", &row, 1, &key)
-        == AUTHSVC_OK) {
-        user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-        home_tenant = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
-    }
+    /* not found or not readable: *user is zeroed, an unknown user */
+    authsvc_db_user_by_username(db, ctx->pool, in->username, &user);
+    user_id = user.id;
+    home_tenant = user.default_tenant_id;
     verdict = authsvc_regulation_reserve_account(ctx, db, attempt, key, user_id);
     if (verdict == AUTHSVC_REGULATION_UNAVAILABLE) {
         authsvc_regulation_released(ctx, db, attempt);
@@ -183,7 +180,7 @@ static authsvc_session_status_t session_user(authsvc_context_t *ctx, authsvc_db_
                                        : AUTHSVC_REFUSED_UNKNOWN_USER);
     authsvc_regulation_succeeded(ctx, db, attempt);
     /* the row read above: the password check and the regulation write no users column */
-    st = authsvc_login_principal_from_user(ctx, db, row, out->client, &pr);
+    st = authsvc_login_principal_from_user(ctx, db, &user, out->client, &pr);
     out->principal = pr;
     out->user_id = pr ? pr->user_id : NULL;
     return session_principal_status(st);
@@ -238,10 +235,7 @@ authsvc_session_status_t authsvc_session_login(authsvc_context_t *ctx,
 static authsvc_status_t session_touch(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const authsvc_principal_t *pr)
 {
-    long long now = authsvc_db_now_ms();
-    const char *args[] = {ARG(now), ARG(now), pr->user_id};
-
-    return authsvc_db_exec(db, ctx->pool, "authsvc_user_set_last_login", NULL, 3, args);
+    return authsvc_db_user_set_last_login(db, ctx->pool, pr->user_id, authsvc_db_now_ms());
 }
 
 /* The code's redemption, the pair, the code's family, the last login and the activity

@@ -5,7 +5,11 @@
 #include <apr_strings.h>
 #include <openssl/evp.h>
 
+#include "authsvc_db_clients.h"
+#include "authsvc_db_principals.h"
+#include "authsvc_db_revocations.h"
 #include "authsvc_db_tokens.h"
+#include "authsvc_db_user_reads.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_metrics.h"
 #include "authsvc_json.h"
@@ -16,37 +20,39 @@
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
 
-#define ARG(v) authsvc_db_int_arg(ctx->pool, (v))
-
 static int tokens_min(int a, int b)
 {
     return a < b ? a : b;
 }
 
+/* A client's TTL in seconds capped at max; dflt when the row has none (0: the columns
+ * are NOT NULL and positive, so only a missing value reads as 0). */
+static int tokens_ttl(long long value, int dflt, int max)
+{
+    return tokens_min(value != 0 ? (int)value : dflt, max);
+}
+
 authsvc_status_t authsvc_client_load(authsvc_context_t *ctx, authsvc_db_t *db,
                                      const char *client_id, authsvc_client_t **out)
 {
-    const char *args[] = {client_id};
-    apr_dbd_row_t *row = NULL;
+    authsvc_db_client_t row;
     authsvc_client_t *c;
-    authsvc_status_t st = authsvc_db_select_one(db, ctx->pool, "authsvc_client_by_client_id",
-                                                &row, 1, args);
+    authsvc_status_t st = authsvc_db_client_by_id(db, ctx->pool, client_id, &row);
 
     *out = NULL;
     if (st != AUTHSVC_OK)
         return st;
     c = apr_pcalloc(ctx->pool, sizeof(*c));
-    c->client_id = authsvc_db_column(db, row, 0);
-    c->secret_hash = authsvc_db_column(db, row, 1);
-    c->is_public = c->secret_hash == NULL || strcmp(authsvc_db_column(db, row, 2), "public") == 0;
-    c->redirect_url = authsvc_db_column(db, row, 3);
-    c->access_ttl = tokens_min((int)authsvc_db_column_int(db, row, 4, AUTHSVC_ACCESS_TTL_DEFAULT),
+    c->client_id = row.client_id;
+    c->secret_hash = row.secret_hash;
+    c->is_public = c->secret_hash == NULL || (row.type && strcmp(row.type, "public") == 0);
+    c->redirect_url = row.redirect_url;
+    c->access_ttl = tokens_ttl(row.access_ttl, AUTHSVC_ACCESS_TTL_DEFAULT,
                                AUTHSVC_ACCESS_TTL_MAX);
-    c->refresh_ttl = tokens_min(
-        (int)authsvc_db_column_int(db, row, 5, AUTHSVC_REFRESH_TTL_DEFAULT), AUTHSVC_REFRESH_TTL_MAX);
-    c->auth_code_ttl = tokens_min(
-        (int)authsvc_db_column_int(db, row, 6, AUTHSVC_AUTH_CODE_TTL_DEFAULT),
-        AUTHSVC_AUTH_CODE_TTL_MAX);
+    c->refresh_ttl = tokens_ttl(row.refresh_ttl, AUTHSVC_REFRESH_TTL_DEFAULT,
+                                AUTHSVC_REFRESH_TTL_MAX);
+    c->auth_code_ttl = tokens_ttl(row.code_ttl, AUTHSVC_AUTH_CODE_TTL_DEFAULT,
+                                  AUTHSVC_AUTH_CODE_TTL_MAX);
     *out = c;
     return AUTHSVC_OK;
 }
@@ -76,23 +82,20 @@ const char *authsvc_token_hash(apr_pool_t *p, const char *secret)
 }
 
 /* authsvc_login_principal, from the user's row when the caller has read it already
- * (user_row NULL: read by user_id). */
+ * (user NULL: read by user_id). */
 static authsvc_status_t login_principal(authsvc_context_t *ctx, authsvc_db_t *db,
-                                        const char *user_id, apr_dbd_row_t *user_row,
+                                        const char *user_id, const authsvc_db_user_t *user,
                                         const authsvc_client_t *client,
                                         authsvc_principal_t **out)
 {
-    const char *member[] = {user_id, client->client_id};
-    apr_dbd_row_t *row = NULL;
     authsvc_principal_t *pr = NULL;
     authsvc_status_t st;
 
     *out = NULL;
-    if (authsvc_db_select_one(db, ctx->pool, "authsvc_user_client_member", &row, 2, member)
-        != AUTHSVC_OK)
+    if (authsvc_db_user_client_allowed(db, ctx->pool, user_id, client->client_id) != AUTHSVC_OK)
         return AUTHSVC_NOT_FOUND;
-    st = user_row ? authsvc_principal_from_user(ctx, db, user_row, NULL, &pr)
-                  : authsvc_principal_load(ctx, db, user_id, NULL, &pr);
+    st = user ? authsvc_principal_from_user(ctx, db, user, NULL, &pr)
+              : authsvc_principal_load(ctx, db, user_id, NULL, &pr);
     if (st == AUTHSVC_OK && authsvc_principal_may_login(pr)) {
         *out = pr;
         return AUTHSVC_OK;
@@ -108,12 +111,11 @@ authsvc_status_t authsvc_login_principal(authsvc_context_t *ctx, authsvc_db_t *d
 }
 
 authsvc_status_t authsvc_login_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                   apr_dbd_row_t *user_row,
+                                                   const authsvc_db_user_t *user,
                                                    const authsvc_client_t *client,
                                                    authsvc_principal_t **out)
 {
-    return login_principal(ctx, db, authsvc_db_column(db, user_row, AUTHSVC_USER_COL_ID),
-                           user_row, client, out);
+    return login_principal(ctx, db, user->id, user, client, out);
 }
 
 /* Effective permissions: the role's, plus the user's allowed, minus the user's denied
@@ -122,17 +124,18 @@ static cJSON *principal_permissions(authsvc_context_t *ctx, authsvc_db_t *db,
                                     const char *role_id, const char *user_tenant_id)
 {
     apr_hash_t *set = apr_hash_make(ctx->pool);
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *args[] = {role_id, user_tenant_id};
+    apr_array_header_t *rows = NULL;
     apr_hash_index_t *hi;
     cJSON *out = cJSON_CreateArray();
+    int i;
 
-    if (authsvc_db_select(db, ctx->pool, "authsvc_principal_permissions", &res, 2, args)
+    if (authsvc_db_principal_permissions(db, ctx->pool, role_id, user_tenant_id, &rows)
         == AUTHSVC_OK)
-        while (authsvc_db_next_row(db, ctx->pool, res, &row))
-            apr_hash_set(set, authsvc_db_column(db, row, 0), APR_HASH_KEY_STRING,
-                         authsvc_db_column_int(db, row, 1, 1) ? "" : NULL);
+        for (i = 0; i < rows->nelts; i++) {
+            const authsvc_db_permission_t *perm = &APR_ARRAY_IDX(rows, i,
+                                                                 authsvc_db_permission_t);
+            apr_hash_set(set, perm->permission, APR_HASH_KEY_STRING, perm->allowed ? "" : NULL);
+        }
     for (hi = apr_hash_first(ctx->pool, set); hi; hi = apr_hash_next(hi))
         cJSON_AddItemToArray(out, cJSON_CreateString(apr_hash_this_key(hi)));
     return out;
@@ -148,76 +151,60 @@ static void claims_add_column(cJSON *claims, const char *name, const char *value
         cJSON_AddNullToObject(claims, name);
 }
 
-/* The old service's user claims, from a users row. lastLogin is ISO 8601 like every
+/* The old service's user claims, from a user's row. lastLogin is ISO 8601 like every
  * other time the API answers (the previous login: this one is recorded after). */
-static cJSON *principal_user_claims(apr_pool_t *p, authsvc_db_t *db, apr_dbd_row_t *row)
+static cJSON *principal_user_claims(apr_pool_t *p, const authsvc_db_user_t *u)
 {
-    static const struct { const char *claim; int col, nullable; } map[] = {
-        {"id", AUTHSVC_USER_COL_ID, 0}, {"username", AUTHSVC_USER_COL_USERNAME, 0},
-        {"email", AUTHSVC_USER_COL_EMAIL, 1}, {"firstName", AUTHSVC_USER_COL_FIRST_NAME, 1},
-        {"middleName", AUTHSVC_USER_COL_MIDDLE_NAME, 1},
-        {"lastName", AUTHSVC_USER_COL_LAST_NAME, 1}, {"phone", AUTHSVC_USER_COL_PHONE, 1},
-        {"dob", AUTHSVC_USER_COL_DOB, 1}, {"gender", AUTHSVC_USER_COL_GENDER, 1},
-        {"photoUrl", AUTHSVC_USER_COL_PHOTO_URL, 1},
-        {"designation", AUTHSVC_USER_COL_DESIGNATION, 1},
-        {"defaultTenantId", AUTHSVC_USER_COL_DEFAULT_TENANT_ID, 0}};
+    const struct { const char *claim, *value; int nullable; } map[] = {
+        {"id", u->id, 0}, {"username", u->username, 0}, {"email", u->email, 1},
+        {"firstName", u->first_name, 1}, {"middleName", u->middle_name, 1},
+        {"lastName", u->last_name, 1}, {"phone", u->phone, 1}, {"dob", u->dob, 1},
+        {"gender", u->gender, 1}, {"photoUrl", u->photo_url, 1},
+        {"designation", u->designation, 1}, {"defaultTenantId", u->default_tenant_id, 0}};
     cJSON *claims = cJSON_CreateObject(), *prefs;
     apr_size_t i;
-    const char *locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
-    const char *last_login = NULL;
 
     for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        claims_add_column(claims, map[i].claim, authsvc_db_column(db, row, map[i].col),
-                          map[i].nullable);
+        claims_add_column(claims, map[i].claim, map[i].value, map[i].nullable);
     prefs = cJSON_AddObjectToObject(claims, "userPreferences");
-    cJSON_AddStringToObject(prefs, "locale", locale ? locale : "en");
-    if (authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS))
-        cJSON_AddItemToObject(claims, "groups",
-                              cJSON_Parse(authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS)));
-    if (authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_LOGIN))
-        last_login = authsvc_iso8601_format(
-            p, authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0));
-    claims_add_column(claims, "lastLogin", last_login, 1);
+    cJSON_AddStringToObject(prefs, "locale", u->locale ? u->locale : "en");
+    if (u->external_groups)
+        cJSON_AddItemToObject(claims, "groups", cJSON_Parse(u->external_groups));
+    /* last_login 0: never (the column is NULL until the first login) */
+    claims_add_column(claims, "lastLogin",
+                      u->last_login ? authsvc_iso8601_format(p, u->last_login) : NULL, 1);
     return claims;
 }
 
-/* The first column of the membership in authsvc_user_with_tenant. */
-#define PRINCIPAL_MEMBERSHIP_COL (AUTHSVC_USER_COL_EXTERNAL_GROUPS + 1)
-
-/* A principal's user part, from a row of USER_COLUMNS. */
-static authsvc_principal_t *principal_user(authsvc_context_t *ctx, authsvc_db_t *db,
-                                           apr_dbd_row_t *row)
+/* A principal's user part. */
+static authsvc_principal_t *principal_user(authsvc_context_t *ctx, const authsvc_db_user_t *u)
 {
     authsvc_principal_t *pr = apr_pcalloc(ctx->pool, sizeof(*pr));
 
-    pr->user_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-    pr->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
-    pr->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
-    pr->claims = authsvc_json_own(ctx->pool, principal_user_claims(ctx->pool, db, row));
+    pr->user_id = u->id;
+    pr->username = u->username;
+    pr->mfa_required = u->mfa_required;
+    pr->claims = authsvc_json_own(ctx->pool, principal_user_claims(ctx->pool, u));
     return pr;
 }
 
-/* The membership part, from the columns of authsvc_user_tenant_by_user_tenant starting
- * at column first; NOT_FOUND when they are NULL (no such membership). */
+/* The membership part; NOT_FOUND when there is no such membership (m->id NULL). */
 static authsvc_status_t principal_membership(authsvc_context_t *ctx, authsvc_db_t *db,
-                                             authsvc_principal_t *pr, apr_dbd_row_t *row,
-                                             int first)
+                                             authsvc_principal_t *pr,
+                                             const authsvc_db_membership_t *m)
 {
-    const char *role_id;
-
-    pr->user_tenant_id = authsvc_db_column(db, row, first);
+    pr->user_tenant_id = m->id;
     if (!pr->user_tenant_id)
         return AUTHSVC_NOT_FOUND;
-    pr->tenant_id = authsvc_db_column(db, row, first + 2);
-    role_id = authsvc_db_column(db, row, first + 3);
-    pr->role_name = authsvc_db_column(db, row, first + 4);
-    pr->status = (int)authsvc_db_column_int(db, row, first + 5, AUTHSVC_USER_REGISTERED);
+    pr->tenant_id = m->tenant_id;
+    pr->role_name = m->role_name;
+    pr->status = m->status;
     cJSON_AddStringToObject(pr->claims, "tenantId", pr->tenant_id);
     cJSON_AddStringToObject(pr->claims, "userTenantId", pr->user_tenant_id);
     cJSON_AddStringToObject(pr->claims, "role", pr->role_name ? pr->role_name : "");
     cJSON_AddNumberToObject(pr->claims, "status", pr->status);
     cJSON_AddItemToObject(pr->claims, "permissions",
-                          principal_permissions(ctx, db, role_id, pr->user_tenant_id));
+                          principal_permissions(ctx, db, m->role_id, pr->user_tenant_id));
     return AUTHSVC_OK;
 }
 
@@ -225,41 +212,38 @@ authsvc_status_t authsvc_principal_load(authsvc_context_t *ctx, authsvc_db_t *db
                                         const char *user_id, const char *tenant_id,
                                         authsvc_principal_t **out)
 {
-    const char *args[] = {user_id, tenant_id};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, ctx->pool, "authsvc_user_with_tenant", &row,
-                                                2, args);
+    authsvc_db_user_t user;
+    authsvc_db_membership_t m;
+    authsvc_status_t st = authsvc_db_principal_by_user(db, ctx->pool, user_id, tenant_id, &user,
+                                                       &m);
     authsvc_principal_t *pr;
 
     *out = NULL;
     if (st != AUTHSVC_OK)
         return st;
-    pr = principal_user(ctx, db, row);
-    st = principal_membership(ctx, db, pr, row, PRINCIPAL_MEMBERSHIP_COL);
+    pr = principal_user(ctx, &user);
+    st = principal_membership(ctx, db, pr, &m);
     if (st == AUTHSVC_OK)
         *out = pr;
     return st;
 }
 
 authsvc_status_t authsvc_principal_from_user(authsvc_context_t *ctx, authsvc_db_t *db,
-                                             apr_dbd_row_t *row, const char *tenant_id,
-                                             authsvc_principal_t **out)
+                                             const authsvc_db_user_t *user,
+                                             const char *tenant_id, authsvc_principal_t **out)
 {
-    authsvc_principal_t *pr = principal_user(ctx, db, row);
-    const char *targs[2];
+    authsvc_principal_t *pr = principal_user(ctx, user);
+    authsvc_db_membership_t m;
     authsvc_status_t st;
 
     *out = NULL;
     if (!tenant_id)
-        tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
+        tenant_id = user->default_tenant_id;
     if (!tenant_id)
         return AUTHSVC_NOT_FOUND;
-    targs[0] = pr->user_id;
-    targs[1] = tenant_id;
-    row = NULL;
-    st = authsvc_db_select_one(db, ctx->pool, "authsvc_user_tenant_by_user_tenant", &row, 2, targs);
+    st = authsvc_db_membership_get(db, ctx->pool, pr->user_id, tenant_id, &m);
     if (st == AUTHSVC_OK)
-        st = principal_membership(ctx, db, pr, row, 0);
+        st = principal_membership(ctx, db, pr, &m);
     if (st == AUTHSVC_OK)
         *out = pr;
     return st;
@@ -344,8 +328,8 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
 authsvc_status_t authsvc_tokens_revocation_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                  const char *jti, long long expires_ms)
 {
-    const char *args[] = {jti, ARG(expires_ms), ARG(authsvc_db_now_ms())};
-    authsvc_status_t st = authsvc_db_exec(db, ctx->pool, "authsvc_revoked_insert", NULL, 3, args);
+    authsvc_status_t st = authsvc_db_revocation_insert(db, ctx->pool, jti, expires_ms,
+                                                       authsvc_db_now_ms());
 
     if (st == AUTHSVC_OK)
         authsvc_metrics_count(ctx->config->metrics, AUTHSVC_METRIC_TOKENS_REVOKED);
@@ -362,41 +346,44 @@ authsvc_status_t authsvc_tokens_revoke_jti(authsvc_context_t *ctx, authsvc_db_t 
     return st;
 }
 
-/* Revokes the access tokens (jti, expiry) a select lists, then runs the statement that
- * marks their refresh tokens revoked. */
+/* Revokes the access tokens listed (authsvc_db_access_token_t), stopping at the first
+ * that fails. */
 static authsvc_status_t tokens_revoke_listed(authsvc_context_t *ctx, authsvc_db_t *db,
-                                             const char *list, int nlist, const char **largs,
-                                             const char *mark, int nmark, const char **margs)
+                                             authsvc_status_t st,
+                                             const apr_array_header_t *tokens)
 {
-    long long now = authsvc_db_now_ms();
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select(db, ctx->pool, list, &res, nlist, largs);
+    int i;
 
-    while (st == AUTHSVC_OK && authsvc_db_next_row(db, ctx->pool, res, &row))
-        st = authsvc_tokens_revoke_jti(ctx, db, authsvc_db_column(db, row, 0),
-                                       authsvc_db_column_int(db, row, 1, now));
-    if (st != AUTHSVC_OK)
-        return st;
-    return authsvc_db_exec(db, ctx->pool, mark, NULL, nmark, margs);
+    for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
+        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
+        st = authsvc_tokens_revoke_jti(ctx, db, t->jti, t->expires_at);
+    }
+    return st;
 }
 
 authsvc_status_t authsvc_tokens_revoke_family(authsvc_context_t *ctx, authsvc_db_t *db,
                                               const char *family_id)
 {
-    const char *now = ARG(authsvc_db_now_ms());
-    const char *fargs[] = {family_id, now}, *rargs[] = {now, family_id};
+    long long now = authsvc_db_now_ms();
+    apr_array_header_t *tokens = NULL;
+    authsvc_status_t st = authsvc_db_refresh_family_access(db, ctx->pool, family_id, now,
+                                                           &tokens);
 
-    return tokens_revoke_listed(ctx, db, "authsvc_refresh_family_access", 2, fargs,
-                                "authsvc_refresh_revoke_family", 2, rargs);
+    st = tokens_revoke_listed(ctx, db, st, tokens);
+    return st == AUTHSVC_OK ? authsvc_db_refresh_revoke_family(db, ctx->pool, family_id, now)
+                            : st;
 }
 
 authsvc_status_t authsvc_tokens_revoke_user(authsvc_context_t *ctx, authsvc_db_t *db,
                                             const char *user_id, const char *keep_family)
 {
-    const char *now = ARG(authsvc_db_now_ms()), *keep = keep_family ? keep_family : "";
-    const char *sargs[] = {user_id, keep, now}, *rargs[] = {now, user_id, keep};
+    long long now = authsvc_db_now_ms();
+    apr_array_header_t *tokens = NULL;
+    authsvc_status_t st = authsvc_db_refresh_user_other_access(db, ctx->pool, user_id,
+                                                               keep_family, now, &tokens);
 
-    return tokens_revoke_listed(ctx, db, "authsvc_refresh_user_other_access", 3, sargs,
-                                "authsvc_refresh_revoke_user_other", 3, rargs);
+    st = tokens_revoke_listed(ctx, db, st, tokens);
+    return st == AUTHSVC_OK
+               ? authsvc_db_refresh_revoke_user_other(db, ctx->pool, user_id, keep_family, now)
+               : st;
 }

@@ -11,6 +11,8 @@
 void authsvc_test_register_db_tenants(void);
 void authsvc_test_register_db_clients(void);
 void authsvc_test_register_db_revocations(void);
+void authsvc_test_register_db_tokens(void);
+void authsvc_test_register_db_principals(void);
 void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
 
@@ -72,6 +74,8 @@ int main(void)
     authsvc_test_register_db_tenants();
     authsvc_test_register_db_clients();
     authsvc_test_register_db_revocations();
+    authsvc_test_register_db_tokens();
+    authsvc_test_register_db_principals();
     authsvc_test_register_db_readiness();
     authsvc_test_register_db_user_links();
     authsvc_test_register_db_identities();

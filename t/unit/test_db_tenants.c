@@ -1,5 +1,5 @@
-/* db_tenants.c and db_roles.c on a migrated SQLite file: creation, look-ups, a taken key
- * or name, and the listings with their counts. */
+/* db_tenants.c and db_roles.c on a migrated SQLite file: creation, look-ups (a tenant by
+ * key and by id), a taken key or name, and the listings with their counts. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +70,13 @@ static void test_tenant_create_and_find(void)
     CU_ASSERT_EQUAL(found.status, 1);
     CU_ASSERT_EQUAL(authsvc_db_tenant_by_key(db, pool, "nosuch", &found), AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(found.id);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_tenant_by_id(db, pool, "tenant-1", &found), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(found.id, "tenant-1");
+    CU_ASSERT_STRING_EQUAL(found.key, "acme");
+    CU_ASSERT_STRING_EQUAL(found.name, "Acme Inc");
+    CU_ASSERT_EQUAL(found.status, 1);
+    CU_ASSERT_EQUAL(authsvc_db_tenant_by_id(db, pool, "acme", &found), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_PTR_NULL(found.key);
     t.id = "tenant-2";
     CU_ASSERT_EQUAL(authsvc_db_tenant_create(db, pool, &t), AUTHSVC_CONFLICT);
     t.key = "beta";
