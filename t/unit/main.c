@@ -13,6 +13,7 @@ void authsvc_test_register_db_clients(void);
 void authsvc_test_register_db_revocations(void);
 void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
+void authsvc_test_register_db_browser_sessions(void);
 
 static apr_pool_t *root_pool;
 static apr_pool_t *test_pool;
@@ -79,6 +80,7 @@ int main(void)
     authsvc_test_register_db_saml();
     authsvc_test_register_federation();
     authsvc_test_register_db_mail_tokens();
+    authsvc_test_register_db_browser_sessions();
     authsvc_test_register_db_regulation();
     authsvc_test_register_db_second_factor();
     authsvc_test_register_db_activity();
