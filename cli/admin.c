@@ -32,6 +32,7 @@
 #include "authsvc_db.h"
 #include "authsvc_db_activity_report.h"
 #include "authsvc_db_clients.h"
+#include "authsvc_db_mail_tokens.h"
 #include "authsvc_db_roles.h"
 #include "authsvc_db_tenants.h"
 #include "authsvc_db_user_links.h"
@@ -2038,7 +2039,9 @@ static authsvc_status_t reset_write(authsvc_db_t *db, apr_pool_t *p, void *data)
     if (st == AUTHSVC_OK) {
         st = authsvc_db_user_lockout_clear(db, p, in->account.username_key, NULL);
     }
-    return st == AUTHSVC_OK ? authsvc_db_user_resets_retire(db, p, in->account.user_id) : st;
+    return st == AUTHSVC_OK ? authsvc_db_mail_token_retire_user(db, p, in->account.user_id,
+                                                                authsvc_db_now_ms())
+                            : st;
 }
 
 int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char *const *argv)
