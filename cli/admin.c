@@ -29,9 +29,11 @@
 #include "authsvc_activity.h"
 #include "authsvc_admin.h"
 #include "authsvc_config.h"
+#include "authsvc_context.h"
 #include "authsvc_db.h"
 #include "authsvc_db_activity_report.h"
 #include "authsvc_db_clients.h"
+#include "authsvc_db_mail_tokens.h"
 #include "authsvc_db_roles.h"
 #include "authsvc_db_tenants.h"
 #include "authsvc_db_user_links.h"
@@ -43,7 +45,6 @@
 #include "authsvc_password.h"
 #include "authsvc_password_policy.h"
 #include "authsvc_purge.h"
-#include "authsvc_request.h"
 #include "authsvc_social_provider.h"
 #include "authsvc_tokens.h"
 #include "authsvc_version.h"
@@ -1888,16 +1889,34 @@ int authsvc_admin_user_show(authsvc_admin_t *ctx, int argc, const char *const *a
 
 /* ---------------------------------------------------------------- user disable, enable, delete */
 
-/* What the token layer needs of a request to end a user's sessions: a pool and a server
- * configuration without metrics (the CLI counts nothing). Other nodes hear of the
- * revocations from the database: PostgreSQL's notification at commit, else their poll. */
-static authsvc_request_t *admin_request(apr_pool_t *p)
+static authsvc_db_t *admin_context_db(authsvc_context_t *ctx)
 {
-    authsvc_request_t *req = apr_pcalloc(p, sizeof(*req));
+    return ctx->glue;
+}
 
-    req->pool = p;
-    req->server_config = apr_pcalloc(p, sizeof(authsvc_server_config_t));
-    return req;
+/* The CLI reports through its own output: what a service logs is dropped. */
+static void __attribute__((format(printf, 3, 4)))
+admin_context_log(authsvc_context_t *ctx, authsvc_log_level_t level, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)level;
+    (void)fmt;
+}
+
+/* The token services' context for a write of the CLI: its pool, a server configuration
+ * without metrics (the CLI counts nothing), its connection db, no client and no
+ * gateway cache to tell. Other nodes hear of the revocations from the database:
+ * PostgreSQL's notification at commit, else their poll. */
+static authsvc_context_t *admin_context(apr_pool_t *p, authsvc_db_t *db)
+{
+    authsvc_context_t *ctx = apr_pcalloc(p, sizeof(*ctx));
+
+    ctx->pool = p;
+    ctx->config = apr_pcalloc(p, sizeof(authsvc_server_config_t));
+    ctx->db = admin_context_db;
+    ctx->log = admin_context_log;
+    ctx->glue = db;
+    return ctx;
 }
 
 typedef struct {
@@ -1909,7 +1928,7 @@ typedef struct {
 static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
                                              const account_input_t *in)
 {
-    return authsvc_tokens_revoke_user(authsvc_request_context(admin_request(p)), db, in->user_id, NULL);
+    return authsvc_tokens_revoke_user(admin_context(p, db), db, in->user_id, NULL);
 }
 
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
@@ -2038,7 +2057,9 @@ static authsvc_status_t reset_write(authsvc_db_t *db, apr_pool_t *p, void *data)
     if (st == AUTHSVC_OK) {
         st = authsvc_db_user_lockout_clear(db, p, in->account.username_key, NULL);
     }
-    return st == AUTHSVC_OK ? authsvc_db_user_resets_retire(db, p, in->account.user_id) : st;
+    return st == AUTHSVC_OK ? authsvc_db_mail_token_retire_user(db, p, in->account.user_id,
+                                                                authsvc_db_now_ms())
+                            : st;
 }
 
 int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char *const *argv)
@@ -2087,15 +2108,14 @@ static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, voi
 {
     client_change_t *in = data;
     apr_array_header_t *tokens = NULL;
-    authsvc_request_t *req = admin_request(p);
+    authsvc_context_t *ctx = admin_context(p, db);
     authsvc_status_t st = authsvc_db_client_live_access(db, p, in->client_id,
                                                         authsvc_db_now_ms(), &tokens);
     int i;
 
     for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
         const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
-        st = authsvc_tokens_revocation_store(authsvc_request_context(req), db, t->jti,
-                                             t->expires_at);
+        st = authsvc_tokens_revocation_store(ctx, db, t->jti, t->expires_at);
     }
     return st == AUTHSVC_OK ? authsvc_db_client_delete(db, p, in->client_id, &in->changed) : st;
 }

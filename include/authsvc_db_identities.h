@@ -1,6 +1,6 @@
-/* Typed helpers for external identities (a provider's subject linked to a user in
- * user_credentials) and for what linking by e-mail reads and writes (README "Linking
- * external identities"). They run catalogue statements only and never begin, commit or
+/* Typed helpers for what linking an external identity by e-mail reads and writes
+ * (README "Linking external identities"); the links themselves (a provider's subject
+ * linked to a user in user_credentials) are authsvc_db_user_links.h's. They run catalogue statements only and never begin, commit or
  * roll back: the caller's transaction wraps them. */
 #ifndef AUTHSVC_DB_IDENTITIES_H
 #define AUTHSVC_DB_IDENTITIES_H
@@ -10,17 +10,6 @@
 
 #include "authsvc_db.h"
 #include "authsvc_status.h"
-
-/* The user the identity (provider, external_id) is linked to: AUTHSVC_OK and *user_id,
- * AUTHSVC_NOT_FOUND when it is linked to none. */
-authsvc_status_t authsvc_db_identity_user(authsvc_db_t *db, apr_pool_t *p, const char *provider,
-                                          const char *external_id, const char **user_id);
-
-/* Links (provider, external_id) to user_id. AUTHSVC_CONFLICT when the identity is linked
- * already (to any user). */
-authsvc_status_t authsvc_db_identity_insert(authsvc_db_t *db, apr_pool_t *p,
-                                            const char *user_id, const char *provider,
-                                            const char *external_id);
 
 /* The ids of the accounts whose e-mail is email (any case), in id order: at most max of
  * them in *ids (const char *), the rest read and dropped. */
@@ -64,10 +53,5 @@ typedef struct {
 authsvc_status_t authsvc_db_identity_profile_set(authsvc_db_t *db, apr_pool_t *p,
                                                  const char *user_id,
                                                  const authsvc_db_external_profile_t *profile);
-
-/* AUTHSVC_OK when user_id may use client_id (user_auth_clients), AUTHSVC_NOT_FOUND when
- * not. */
-authsvc_status_t authsvc_db_user_client_member(authsvc_db_t *db, apr_pool_t *p,
-                                               const char *user_id, const char *client_id);
 
 #endif

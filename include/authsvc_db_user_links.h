@@ -1,6 +1,6 @@
 /* Typed helpers for a user's links to external identities (user_credentials rows whose
- * provider is a social provider's name or "saml:" and an IdP's entity id), as
- * authsvc-admin manages them. Catalogue statements only; they never begin, commit or
+ * provider is a social provider's name or "saml:" and an IdP's entity id): the look-up
+ * and the link of a federated login, and what authsvc-admin manages. Catalogue statements only; they never begin, commit or
  * roll back: the caller's transaction wraps them. */
 #ifndef AUTHSVC_DB_USER_LINKS_H
 #define AUTHSVC_DB_USER_LINKS_H

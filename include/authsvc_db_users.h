@@ -44,7 +44,7 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
                                            const char *tenant_key, const char *role_name,
                                            const char **tenant_id, const char **role_id);
 
-/* A user's row (authsvc_user_by_username, authsvc_user_by_id); text NULL for SQL NULL. */
+/* A user's row (authsvc_user_by_username, _by_id, _by_email); text NULL for SQL NULL. */
 typedef struct {
     const char *id;
     const char *username;
@@ -70,6 +70,15 @@ typedef struct {
  * lowercased, ASCII). AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
 authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
                                              const char *username, authsvc_db_user_t *user);
+
+/* The user user_id: AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
+authsvc_status_t authsvc_db_user_by_id(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                       authsvc_db_user_t *user);
+
+/* A user whose e-mail address (any case) or username key is address_key, an address
+ * lowercased (ASCII): AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
+authsvc_status_t authsvc_db_user_by_email(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *address_key, authsvc_db_user_t *user);
 
 /* A user with one of its memberships (a user without any has one row, its tenant, role
  * and status absent) and its account's lockout over every source. */
@@ -102,10 +111,6 @@ authsvc_status_t authsvc_db_user_password_set(authsvc_db_t *db, apr_pool_t *p,
                                               const char *user_id, const char *hash,
                                               int has_credential);
 
-/* Marks the user's unused password-reset links used now. */
-authsvc_status_t authsvc_db_user_resets_retire(authsvc_db_t *db, apr_pool_t *p,
-                                               const char *user_id);
-
 /* A membership: the tenant's key, the role's name, user_tenants.status. */
 typedef struct {
     const char *tenant_key;
@@ -120,6 +125,11 @@ authsvc_status_t authsvc_db_user_memberships(authsvc_db_t *db, apr_pool_t *p,
 /* The clients the user may use, sorted: const char * elements. */
 authsvc_status_t authsvc_db_user_clients(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
                                          apr_array_header_t **client_ids);
+
+/* AUTHSVC_OK when user_id may use client_id (user_auth_clients), AUTHSVC_NOT_FOUND when
+ * not. */
+authsvc_status_t authsvc_db_user_client_member(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *user_id, const char *client_id);
 
 /* An account's lockout counter from one source ('' for the account as a whole). */
 typedef struct {

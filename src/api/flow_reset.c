@@ -12,7 +12,6 @@
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_config_mail.h"
 #include "authsvc_db_credentials.h"
-#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"

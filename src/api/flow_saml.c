@@ -14,8 +14,8 @@
 
 #include "authsvc_auth_code.h"
 #include "authsvc_binding_cookie.h"
-#include "authsvc_db_identities.h"
 #include "authsvc_db_saml.h"
+#include "authsvc_db_users.h"
 #include "authsvc_federation.h"
 #include "authsvc_flows.h"
 #include "authsvc_identity_link.h"

@@ -1,33 +1,7 @@
-/* Typed helpers for external identities and for linking by e-mail (see
- * authsvc_db_identities.h). */
+/* Typed helpers for linking by e-mail (see authsvc_db_identities.h). */
 #include <string.h>
 
 #include "authsvc_db_identities.h"
-#include "authsvc_password.h"
-
-authsvc_status_t authsvc_db_identity_user(authsvc_db_t *db, apr_pool_t *p, const char *provider,
-                                          const char *external_id, const char **user_id)
-{
-    const char *args[] = {provider, external_id};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_credential_user_by_external_id",
-                                                &row, 2, args);
-
-    if (st == AUTHSVC_OK)
-        *user_id = authsvc_db_column(db, row, 0);
-    return st;
-}
-
-authsvc_status_t authsvc_db_identity_insert(authsvc_db_t *db, apr_pool_t *p,
-                                            const char *user_id, const char *provider,
-                                            const char *external_id)
-{
-    const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
-    const char *args[] = {authsvc_uuid_v4(p), user_id, provider, external_id, NULL, NULL, now,
-                          now};
-
-    return authsvc_db_exec(db, p, "authsvc_credential_insert", NULL, 8, args);
-}
 
 authsvc_status_t authsvc_db_identity_accounts_by_email(authsvc_db_t *db, apr_pool_t *p,
                                                        const char *email, int max,
@@ -99,13 +73,4 @@ authsvc_status_t authsvc_db_identity_profile_set(authsvc_db_t *db, apr_pool_t *p
                           profile->groups, authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
 
     return authsvc_db_exec(db, p, "authsvc_user_set_external_profile", NULL, 6, args);
-}
-
-authsvc_status_t authsvc_db_user_client_member(authsvc_db_t *db, apr_pool_t *p,
-                                               const char *user_id, const char *client_id)
-{
-    const char *args[] = {user_id, client_id};
-    apr_dbd_row_t *row = NULL;
-
-    return authsvc_db_select_one(db, p, "authsvc_user_client_member", &row, 2, args);
 }

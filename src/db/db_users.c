@@ -1,6 +1,7 @@
 /* Typed helpers for users: the rows of a new user, where sign-ups are placed, the
- * look-up by username, authsvc-admin's listing and what it changes of an account
- * (memberships' status, password, lockout, second factor, deletion). */
+ * look-ups by username, id and address (one row reader), the clients it may use,
+ * authsvc-admin's listing and what it changes of an account (memberships' status,
+ * password, lockout, second factor, deletion). */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -108,17 +109,9 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
     return st;
 }
 
-authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
-                                             const char *username, authsvc_db_user_t *user)
+/* A row of USER_COLUMNS (authsvc_user_by_username, _by_id, _by_email). */
+static void user_read(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_user_t *user)
 {
-    const char *args[] = {user_key(p, username)};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_user_by_username", &row, 1,
-                                                args);
-
-    memset(user, 0, sizeof(*user));
-    if (st != AUTHSVC_OK)
-        return st;
     user->id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     user->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
     user->email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
@@ -137,7 +130,48 @@ authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
     user->created_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_CREATED_AT, 0);
     user->updated_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_UPDATED_AT, 0);
     user->external_groups = authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS);
-    return AUTHSVC_OK;
+}
+
+/* The first user row label answers, the set read to its end; *user zeroed when none. */
+static authsvc_status_t user_select(authsvc_db_t *db, apr_pool_t *p, const char *label,
+                                    int nargs, const char **args, authsvc_db_user_t *user)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, label, &res, nargs, args);
+    int found = 0;
+
+    memset(user, 0, sizeof(*user));
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row))
+        if (!found++)
+            user_read(db, row, user);
+    return found ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
+}
+
+authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,
+                                             const char *username, authsvc_db_user_t *user)
+{
+    const char *args[] = {user_key(p, username)};
+
+    return user_select(db, p, "authsvc_user_by_username", 1, args, user);
+}
+
+authsvc_status_t authsvc_db_user_by_id(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                       authsvc_db_user_t *user)
+{
+    const char *args[] = {user_id};
+
+    return user_select(db, p, "authsvc_user_by_id", 1, args, user);
+}
+
+authsvc_status_t authsvc_db_user_by_email(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *address_key, authsvc_db_user_t *user)
+{
+    const char *args[] = {address_key, address_key};
+
+    return user_select(db, p, "authsvc_user_by_email", 2, args, user);
 }
 
 /* Columns of authsvc_users_list and authsvc_users_list_by_tenant. */
@@ -203,14 +237,6 @@ authsvc_status_t authsvc_db_user_password_set(authsvc_db_t *db, apr_pool_t *p,
     return authsvc_db_exec(db, p, "authsvc_credential_set_password", NULL, 3, set);
 }
 
-authsvc_status_t authsvc_db_user_resets_retire(authsvc_db_t *db, apr_pool_t *p,
-                                               const char *user_id)
-{
-    const char *args[] = {authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
-
-    return authsvc_db_exec(db, p, "authsvc_mail_token_retire_user", NULL, 2, args);
-}
-
 authsvc_status_t authsvc_db_user_memberships(authsvc_db_t *db, apr_pool_t *p,
                                              const char *user_id, apr_array_header_t **rows)
 {
@@ -245,6 +271,22 @@ authsvc_status_t authsvc_db_user_clients(authsvc_db_t *db, apr_pool_t *p, const 
     while (authsvc_db_next_row(db, p, res, &row))
         APR_ARRAY_PUSH(*client_ids, const char *) = authsvc_db_column(db, row, 0);
     return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_db_user_client_member(authsvc_db_t *db, apr_pool_t *p,
+                                               const char *user_id, const char *client_id)
+{
+    const char *args[] = {user_id, client_id};
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_user_client_member", &res, 2, args);
+    int found = 0;
+
+    if (st != AUTHSVC_OK)
+        return st;
+    while (authsvc_db_next_row(db, p, res, &row))
+        found++;
+    return found ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
 }
 
 authsvc_status_t authsvc_db_user_lockouts(authsvc_db_t *db, apr_pool_t *p,

@@ -17,6 +17,7 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_db.h"
+#include "authsvc_db_browser_sessions.h"
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_context.h"
 #include "authsvc_httpd.h"
@@ -34,13 +35,7 @@ APLOG_USE_MODULE(authsvc);
 #define SESSION_TOUCH_MS 60000         /* idle expiry moves at most once a minute */
 #define SESSION_PURGE_ONE_IN 64        /* opportunistic purge on session creation */
 
-typedef struct {
-    const char *id_hash, *origin, *user_id, *access_token, *refresh_token;
-    long long access_expires, last_seen, idle_expires, expires;
-    int remember;
-} session_t;
-
-#define ARG(v) authsvc_db_int_arg(r->pool, (v))
+typedef authsvc_db_browser_session_t session_t;
 
 static const authsvc_gateway_server_t *session_config(request_rec *r)
 {
@@ -90,36 +85,6 @@ const char *authsvc_gateway_cookie_get(request_rec *r, const char *name)
     return value;
 }
 
-static authsvc_status_t session_load(request_rec *r, authsvc_db_t *db, const char *id_hash,
-                                     session_t *s)
-{
-    const char *args[] = {id_hash};
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, r->pool, "authsvc_gateway_session_get",
-                                                &row, 1, args);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    s->id_hash = id_hash;
-    s->origin = authsvc_db_column(db, row, 0);
-    s->user_id = authsvc_db_column(db, row, 1);
-    s->access_token = authsvc_db_column(db, row, 2);
-    s->refresh_token = authsvc_db_column(db, row, 3);
-    s->access_expires = authsvc_db_column_int(db, row, 4, 0);
-    s->remember = (int)authsvc_db_column_int(db, row, 5, 0);
-    s->last_seen = authsvc_db_column_int(db, row, 6, 0);
-    s->idle_expires = authsvc_db_column_int(db, row, 7, 0);
-    s->expires = authsvc_db_column_int(db, row, 8, 0);
-    return AUTHSVC_OK;
-}
-
-static void session_delete(request_rec *r, authsvc_db_t *db, const char *id_hash)
-{
-    const char *args[] = {id_hash};
-
-    authsvc_db_exec(db, r->pool, "authsvc_gateway_session_delete", NULL, 1, args);
-}
-
 /* Another request of the same session is refreshing: wait for its result (at most
  * the claim's lifetime). */
 static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
@@ -128,9 +93,9 @@ static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
 
     while (authsvc_db_now_ms() < deadline) {
         apr_sleep(apr_time_from_msec(100));
-        if (session_load(r, db, s->id_hash, s) != AUTHSVC_OK)
+        if (authsvc_db_browser_session_get(db, r->pool, s->id_hash, s) != AUTHSVC_OK)
             return 0;
-        if (s->access_expires > authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS)
+        if (s->access_expires_ms > authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS)
             return 1;
     }
     return 0;
@@ -139,18 +104,16 @@ static int session_await_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
 static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
 {
     long long now = authsvc_db_now_ms();
-    const char *claim[] = {ARG(now + SESSION_REFRESH_CLAIM_MS), s->id_hash, ARG(now)};
-    const char *set[4];
     authsvc_session_refresh_t in;
     authsvc_session_tokens_t out;
     authsvc_session_status_t st;
-    int nrows = 0;
+    authsvc_status_t claim = authsvc_db_browser_session_claim(db, r->pool, s->id_hash, now,
+                                                              now + SESSION_REFRESH_CLAIM_MS);
 
-    if (authsvc_db_exec(db, r->pool, "authsvc_gateway_session_claim_refresh", &nrows, 3, claim)
-        != AUTHSVC_OK)
-        return 0;
-    if (nrows != 1)
+    if (claim == AUTHSVC_NOT_FOUND)
         return session_await_refresh(r, db, s);
+    if (claim != AUTHSVC_OK)
+        return 0;
     memset(&in, 0, sizeof(in));
     in.access_token = s->access_token;
     in.refresh_token = s->refresh_token;
@@ -158,16 +121,13 @@ static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
     if (st != AUTHSVC_SESSION_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1131) "gateway session "
                       "refresh refused (%s): session ended", authsvc_session_status_name(st));
-        session_delete(r, db, s->id_hash);
+        authsvc_db_browser_session_delete(db, r->pool, s->id_hash);
         return 0;
     }
-    set[0] = out.pair.access_token;
-    set[1] = out.pair.refresh_token;
-    set[2] = ARG(out.pair.expires_ms);
-    set[3] = s->id_hash;
-    authsvc_db_exec(db, r->pool, "authsvc_gateway_session_set_tokens", NULL, 4, set);
+    authsvc_db_browser_session_set_tokens(db, r->pool, s->id_hash, out.pair.access_token,
+                                          out.pair.refresh_token, out.pair.expires_ms);
     s->access_token = out.pair.access_token;
-    s->access_expires = out.pair.expires_ms;
+    s->access_expires_ms = out.pair.expires_ms;
     return 1;
 }
 
@@ -178,10 +138,9 @@ static void session_touch(request_rec *r, authsvc_db_t *db, session_t *s)
     long long idle = s->remember ? AUTHSVC_GATEWAY_REMEMBER_IDLE
                                  : (g->session_idle_set ? g->session_idle
                                                         : AUTHSVC_GATEWAY_SESSION_IDLE_DEFAULT);
-    const char *args[] = {ARG(now), ARG(now + idle * 1000), s->id_hash};
 
-    if (now - s->last_seen >= SESSION_TOUCH_MS)
-        authsvc_db_exec(db, r->pool, "authsvc_gateway_session_touch", NULL, 3, args);
+    if (now - s->last_seen_ms >= SESSION_TOUCH_MS)
+        authsvc_db_browser_session_touch(db, r->pool, s->id_hash, now, now + idle * 1000);
 }
 
 /* The live session of the cookie (this origin's, not idle, not past its end). */
@@ -191,12 +150,14 @@ static authsvc_db_t *session_current(request_rec *r, session_t *s)
     authsvc_db_t *db = id ? authsvc_dbd_acquire(r) : NULL;
     long long now = authsvc_db_now_ms();
 
-    if (!db || session_load(r, db, authsvc_token_hash(r->pool, id), s) != AUTHSVC_OK)
+    if (!db
+        || authsvc_db_browser_session_get(db, r->pool, authsvc_token_hash(r->pool, id), s)
+               != AUTHSVC_OK)
         return NULL;
     if (strcmp(s->origin, authsvc_gateway_origin(r)) != 0)
         return NULL; /* a cookie of another vhost (T-10) */
-    if (s->idle_expires <= now || s->expires <= now) {
-        session_delete(r, db, s->id_hash);
+    if (s->idle_expires_ms <= now || s->expires_ms <= now) {
+        authsvc_db_browser_session_delete(db, r->pool, s->id_hash);
         return NULL;
     }
     return db;
@@ -210,7 +171,7 @@ int authsvc_gateway_session_token(request_rec *r, const char **token)
     *token = NULL;
     if (!db)
         return AUTHSVC_BEARER_MISSING;
-    if (s.access_expires <= authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS
+    if (s.access_expires_ms <= authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS
         && !session_refresh(r, db, &s))
         return AUTHSVC_BEARER_MISSING;
     session_touch(r, db, &s);
@@ -221,11 +182,10 @@ int authsvc_gateway_session_token(request_rec *r, const char **token)
 static void session_purge_sometimes(request_rec *r, authsvc_db_t *db)
 {
     unsigned char b = 0;
-    const char *args[] = {ARG(authsvc_db_now_ms()), ARG(authsvc_db_now_ms())};
 
     apr_generate_random_bytes(&b, 1);
     if (b % SESSION_PURGE_ONE_IN == 0)
-        authsvc_db_exec(db, r->pool, "authsvc_purge_gateway_sessions", NULL, 2, args);
+        authsvc_db_browser_session_purge(db, r->pool, authsvc_db_now_ms());
 }
 
 int authsvc_gateway_session_create(request_rec *r, const char *access_token,
@@ -234,7 +194,8 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
 {
     const authsvc_gateway_server_t *g = session_config(r);
     authsvc_db_t *db = authsvc_dbd_acquire(r);
-    const char *id = authsvc_random_token(r->pool, SESSION_ID_BYTES), *args[11];
+    const char *id = authsvc_random_token(r->pool, SESSION_ID_BYTES);
+    session_t s;
     long long now = authsvc_db_now_ms();
     long long lifetime = remember ? AUTHSVC_GATEWAY_REMEMBER_LIFETIME
                                   : (g->session_lifetime_set ? g->session_lifetime
@@ -245,19 +206,17 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
 
     if (!db || !id)
         return 0;
-    args[0] = authsvc_token_hash(r->pool, id);
-    args[1] = authsvc_gateway_origin(r);
-    args[2] = user_id;
-    args[3] = access_token;
-    args[4] = refresh_token;
-    args[5] = ARG(access_expires_ms);
-    args[6] = ARG(remember ? 1 : 0);
-    args[7] = ARG(now);
-    args[8] = ARG(now);
-    args[9] = ARG(now + idle * 1000);
-    args[10] = ARG(now + lifetime * 1000);
-    if (authsvc_db_exec(db, r->pool, "authsvc_gateway_session_insert", NULL, 11, args)
-        != AUTHSVC_OK)
+    s.id_hash = authsvc_token_hash(r->pool, id);
+    s.origin = authsvc_gateway_origin(r);
+    s.user_id = user_id;
+    s.access_token = access_token;
+    s.refresh_token = refresh_token;
+    s.access_expires_ms = access_expires_ms;
+    s.remember = remember ? 1 : 0;
+    s.created_ms = s.last_seen_ms = now;
+    s.idle_expires_ms = now + idle * 1000;
+    s.expires_ms = now + lifetime * 1000;
+    if (authsvc_db_browser_session_insert(db, r->pool, &s) != AUTHSVC_OK)
         return 0;
     session_purge_sometimes(r, db);
     authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE), id,
@@ -291,7 +250,7 @@ void authsvc_gateway_session_end(request_rec *r)
     if (!db)
         return;
     session_logout(r, &s);
-    session_delete(r, db, s.id_hash);
+    authsvc_db_browser_session_delete(db, r->pool, s.id_hash);
 }
 
 /* Where to come back to: the path and query of the request-target as the client wrote

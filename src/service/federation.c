@@ -3,9 +3,9 @@
 
 #include <openssl/crypto.h>
 
-#include "authsvc_db_identities.h"
 #include "authsvc_db_saml.h"
 #include "authsvc_db_social.h"
+#include "authsvc_db_user_links.h"
 #include "authsvc_federation.h"
 #include "authsvc_limits.h"
 #include "authsvc_password.h"
@@ -21,7 +21,7 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
 
     *how = "linked";
     if (lookup)
-        st = authsvc_db_identity_user(db, ctx->pool, id->provider, id->subject, user_id);
+        st = authsvc_db_user_link_owner(db, ctx->pool, id->provider, id->subject, user_id);
     if (st != AUTHSVC_NOT_FOUND || !link_by_email)
         return st;
     *how = "email";

@@ -7,6 +7,7 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_db_identities.h"
+#include "authsvc_db_user_links.h"
 #include "authsvc_identity_link.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -134,7 +135,7 @@ static authsvc_status_t link_try(authsvc_context_t *ctx, authsvc_db_t *db,
     if (st == AUTHSVC_OK)
         st = link_account_read(ctx, db, user_id, a);
     if (st == AUTHSVC_OK && !(*why = link_refusal(ctx->pool, id, a)))
-        st = authsvc_db_identity_insert(db, ctx->pool, user_id, id->provider, id->subject);
+        st = authsvc_db_user_link_add(db, ctx->pool, user_id, id->provider, id->subject);
     if (st != AUTHSVC_OK || *why) {
         authsvc_db_rollback(db);
         if (st == AUTHSVC_CONFLICT)

@@ -2,7 +2,6 @@
 #include <apr_strings.h>
 
 #include "authsvc_db_credentials.h"
-#include "authsvc_db_user_reads.h"
 #include "authsvc_db_users.h"
 #include "authsvc_log.h"
 #include "authsvc_mail_message.h"
@@ -32,7 +31,7 @@ static authsvc_status_t reset_recipient(authsvc_context_t *ctx, authsvc_db_t *db
     if (st == AUTHSVC_OK && !hash)
         st = AUTHSVC_NOT_FOUND;
     if (st == AUTHSVC_OK)
-        st = authsvc_db_user_client_allowed(db, ctx->pool, user.id, client_id);
+        st = authsvc_db_user_client_member(db, ctx->pool, user.id, client_id);
     if (st == AUTHSVC_OK)
         *email = user.email;
     return st;

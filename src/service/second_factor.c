@@ -7,7 +7,7 @@
 
 #include "authsvc_config_mail.h"
 #include "authsvc_db_second_factor.h"
-#include "authsvc_db_user_reads.h"
+#include "authsvc_db_users.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_mail_message.h"

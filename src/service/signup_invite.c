@@ -1,7 +1,7 @@
 /* The invite mail of a sign-up create-token request (see authsvc_signup_invite.h). */
 #include <apr_strings.h>
 
-#include "authsvc_db_user_reads.h"
+#include "authsvc_db_users.h"
 #include "authsvc_log.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_signup_invite.h"

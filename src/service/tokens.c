@@ -9,7 +9,7 @@
 #include "authsvc_db_principals.h"
 #include "authsvc_db_revocations.h"
 #include "authsvc_db_tokens.h"
-#include "authsvc_db_user_reads.h"
+#include "authsvc_db_users.h"
 #include "authsvc_iso8601.h"
 #include "authsvc_metrics.h"
 #include "authsvc_json.h"
@@ -92,7 +92,7 @@ static authsvc_status_t login_principal(authsvc_context_t *ctx, authsvc_db_t *db
     authsvc_status_t st;
 
     *out = NULL;
-    if (authsvc_db_user_client_allowed(db, ctx->pool, user_id, client->client_id) != AUTHSVC_OK)
+    if (authsvc_db_user_client_member(db, ctx->pool, user_id, client->client_id) != AUTHSVC_OK)
         return AUTHSVC_NOT_FOUND;
     st = user ? authsvc_principal_from_user(ctx, db, user, NULL, &pr)
               : authsvc_principal_load(ctx, db, user_id, NULL, &pr);
@@ -155,12 +155,21 @@ static void claims_add_column(cJSON *claims, const char *name, const char *value
  * other time the API answers (the previous login: this one is recorded after). */
 static cJSON *principal_user_claims(apr_pool_t *p, const authsvc_db_user_t *u)
 {
-    const struct { const char *claim, *value; int nullable; } map[] = {
-        {"id", u->id, 0}, {"username", u->username, 0}, {"email", u->email, 1},
-        {"firstName", u->first_name, 1}, {"middleName", u->middle_name, 1},
-        {"lastName", u->last_name, 1}, {"phone", u->phone, 1}, {"dob", u->dob, 1},
-        {"gender", u->gender, 1}, {"photoUrl", u->photo_url, 1},
-        {"designation", u->designation, 1}, {"defaultTenantId", u->default_tenant_id, 0}};
+    const struct {
+        const char *claim, *value;
+        int nullable;
+    } map[] = {{"id", u->id, 0},
+               {"username", u->username, 0},
+               {"email", u->email, 1},
+               {"firstName", u->first_name, 1},
+               {"middleName", u->middle_name, 1},
+               {"lastName", u->last_name, 1},
+               {"phone", u->phone, 1},
+               {"dob", u->dob, 1},
+               {"gender", u->gender, 1},
+               {"photoUrl", u->photo_url, 1},
+               {"designation", u->designation, 1},
+               {"defaultTenantId", u->default_tenant_id, 0}};
     cJSON *claims = cJSON_CreateObject(), *prefs;
     apr_size_t i;
 
@@ -251,7 +260,8 @@ authsvc_status_t authsvc_principal_from_user(authsvc_context_t *ctx, authsvc_db_
 
 int authsvc_principal_may_login(const authsvc_principal_t *pr)
 {
-    return pr->status == AUTHSVC_USER_ACTIVE || pr->status == AUTHSVC_USER_PASSWORD_CHANGE_NEEDED;
+    return pr->status == AUTHSVC_USER_ACTIVE
+           || pr->status == AUTHSVC_USER_PASSWORD_CHANGE_NEEDED;
 }
 
 /* The access token's claims: the principal's, plus the registered ones. */
@@ -286,8 +296,9 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
     memset(out, 0, sizeof(*out));
     memset(&row, 0, sizeof(row));
     if (!signer || !signer->can_sign) {
-        ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0401) "no signing key configured "
-                 "(AuthsvcSigningKey)");
+        ctx->log(ctx, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(0401) "no signing key configured "
+                                     "(AuthsvcSigningKey)");
         return AUTHSVC_UNAVAILABLE;
     }
     out->jti = authsvc_uuid_v4(ctx->pool);
@@ -321,7 +332,7 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
     st = authsvc_db_refresh_insert(db, ctx->pool, &row, now_ms);
     if (st == AUTHSVC_OK)
         authsvc_metrics_count(ctx->config->metrics, rotated ? AUTHSVC_METRIC_TOKENS_REFRESHED
-                                                                   : AUTHSVC_METRIC_TOKENS_ISSUED);
+                                                            : AUTHSVC_METRIC_TOKENS_ISSUED);
     return st;
 }
 
@@ -355,7 +366,8 @@ static authsvc_status_t tokens_revoke_listed(authsvc_context_t *ctx, authsvc_db_
     int i;
 
     for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
-        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
+        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i,
+                                                            authsvc_db_access_token_t);
         st = authsvc_tokens_revoke_jti(ctx, db, t->jti, t->expires_at);
     }
     return st;

@@ -15,6 +15,7 @@ void authsvc_test_register_db_tokens(void);
 void authsvc_test_register_db_principals(void);
 void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
+void authsvc_test_register_db_browser_sessions(void);
 
 static apr_pool_t *root_pool;
 static apr_pool_t *test_pool;
@@ -83,6 +84,7 @@ int main(void)
     authsvc_test_register_db_saml();
     authsvc_test_register_federation();
     authsvc_test_register_db_mail_tokens();
+    authsvc_test_register_db_browser_sessions();
     authsvc_test_register_db_regulation();
     authsvc_test_register_db_second_factor();
     authsvc_test_register_db_activity();

@@ -6,7 +6,7 @@
 #include "authsvc_activity.h"
 #include "authsvc_db_activity.h"
 #include "authsvc_db_credentials.h"
-#include "authsvc_db_user_reads.h"
+#include "authsvc_db_users.h"
 #include "authsvc_json.h"
 #include "db_fixture.h"
 #include "unit.h"

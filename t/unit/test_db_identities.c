@@ -11,6 +11,7 @@
 
 #include "authsvc_db.h"
 #include "authsvc_db_identities.h"
+#include "authsvc_db_user_links.h"
 #include "authsvc_db_users.h"
 #include "authsvc_migrate.h"
 #include "authsvc_tokens.h"
@@ -110,13 +111,13 @@ static void test_identity_insert_and_find(void)
     const char *other = user("gina", NULL, member_role, NULL), *found = NULL;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(id);
-    CU_ASSERT_EQUAL(authsvc_db_identity_user(db, pool, "keycloak", "sub-1", &found),
+    CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "keycloak", "sub-1", &found),
                     AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(authsvc_db_identity_insert(db, pool, id, "keycloak", "sub-1"), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_identity_user(db, pool, "keycloak", "sub-1", &found), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, id, "keycloak", "sub-1"), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "keycloak", "sub-1", &found), AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(found, id);
     /* one identity, one user: a second link of it is a conflict */
-    CU_ASSERT_EQUAL(authsvc_db_identity_insert(db, pool, other, "keycloak", "sub-1"),
+    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, other, "keycloak", "sub-1"),
                     AUTHSVC_CONFLICT);
     CU_ASSERT_STRING_EQUAL(one_value(apr_pstrcat(pool, "SELECT password_hash IS NULL FROM "
                                                  "user_credentials WHERE user_id = '", id,
@@ -161,7 +162,7 @@ static void test_account_facts(void)
     CU_ASSERT_STRING_EQUAL(r->name, "member");
     CU_ASSERT_EQUAL(r->grants, 0);
     CU_ASSERT_EQUAL(r->direct_grants, 0);
-    CU_ASSERT_EQUAL(authsvc_db_identity_insert(db, pool, boss, "google", "g-1"), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, boss, "google", "g-1"), AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_identity_account(db, pool, boss, &a), AUTHSVC_OK);
     CU_ASSERT_EQUAL(a.has_password, 1);
     CU_ASSERT_EQUAL(a.identities, 1);
@@ -200,16 +201,6 @@ static void test_profile_set(void)
     CU_ASSERT_STRING_EQUAL(one_value(sql), "l.ward@example.org|Lena|Ward|[\"staff\"]");
 }
 
-static void test_client_member(void)
-{
-    const char *id = user("max", NULL, member_role, NULL);
-
-    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, id, "web"), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, id, "app"), AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, "no-such-user", "web"),
-                    AUTHSVC_NOT_FOUND);
-}
-
 void authsvc_test_register_db_identities(void)
 {
     CU_pSuite s = CU_add_suite("db_identities", suite_init, suite_clean);
@@ -220,5 +211,4 @@ void authsvc_test_register_db_identities(void)
     CU_add_test(s, "what the link rule reads of an account", test_account_facts);
     CU_add_test(s, "the account's row locks in a transaction", test_account_lock);
     CU_add_test(s, "a provider's profile replaces only what it says", test_profile_set);
-    CU_add_test(s, "a user's membership of a client", test_client_member);
 }

@@ -367,7 +367,6 @@ static void test_password(void)
                                              &has_credential, &has_hash), AUTHSVC_OK);
     CU_ASSERT_EQUAL(has_credential, 1);
     CU_ASSERT_EQUAL(has_hash, 1);
-    CU_ASSERT_EQUAL(authsvc_db_user_resets_retire(db, pool, id), AUTHSVC_OK);
 }
 
 static void test_status_mfa_lockout(void)
@@ -415,6 +414,19 @@ static void test_delete(void)
                                       "user_id = '", id, "'", NULL)), 0);
 }
 
+static void test_client_member(void)
+{
+    authsvc_user_new_t u = {NULL, "Max", NULL, NULL, NULL, NULL, tenant_id, role_id,
+                            AUTHSVC_USER_ACTIVE, clients("web", NULL), NULL, NULL, NULL};
+    const char *id = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_create(db, pool, &u, &id), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, id, "web"), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, id, "app"), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_user_client_member(db, pool, "no-such-user", "web"),
+                    AUTHSVC_NOT_FOUND);
+}
+
 void authsvc_test_register_db_users(void)
 {
     CU_pSuite s = CU_add_suite("db_users", suite_init, suite_clean);
@@ -430,4 +442,5 @@ void authsvc_test_register_db_users(void)
     CU_add_test(s, "a password: found, replaced, added", test_password);
     CU_add_test(s, "disable, enable, second factor, unlock", test_status_mfa_lockout);
     CU_add_test(s, "a user deleted", test_delete);
+    CU_add_test(s, "a user's membership of a client", test_client_member);
 }
