@@ -27,7 +27,8 @@ static void authsvc_register_hooks(apr_pool_t *p)
     /* check_config runs for configtest as well as at every start: what it refuses,
      * configtest refuses (post_config does not run for configtest) */
     ap_hook_check_config(authsvc_config_complete, NULL, NULL, APR_HOOK_FIRST);
-    ap_hook_check_config(authsvc_saml_check_config, NULL, NULL, APR_HOOK_LAST); /* after AuthsvcIssuer */
+    ap_hook_check_config(authsvc_saml_check_config, NULL, NULL,
+                         APR_HOOK_LAST); /* after AuthsvcIssuer */
     ap_hook_check_config(authsvc_config_mail_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(authsvc_social_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(authsvc_dbd_check_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -60,13 +61,7 @@ static void authsvc_register_hooks(apr_pool_t *p)
     authsvc_gateway_errors_register();
 }
 
-AP_DECLARE_MODULE(authsvc) = {
-    STANDARD20_MODULE_STUFF,
-    authsvc_config_dir_create,
-    authsvc_config_dir_merge,
-    authsvc_config_server_create,
-    authsvc_config_server_merge,
-    authsvc_directives,
-    authsvc_register_hooks,
-    AP_MODULE_FLAG_NONE
-};
+AP_DECLARE_MODULE(authsvc) = {STANDARD20_MODULE_STUFF,     authsvc_config_dir_create,
+                              authsvc_config_dir_merge,    authsvc_config_server_create,
+                              authsvc_config_server_merge, authsvc_directives,
+                              authsvc_register_hooks,      AP_MODULE_FLAG_NONE};

@@ -50,8 +50,8 @@
 #include "authsvc_version.h"
 
 #define PROGRAM "authsvc-admin"
-#define PARSED (-1)             /* parse_command: go on with the command */
-#define SHOWN_MAX 200           /* bytes of input or driver text echoed in an error */
+#define PARSED (-1)   /* parse_command: go on with the command */
+#define SHOWN_MAX 200 /* bytes of input or driver text echoed in an error */
 #define STR(x) #x
 #define XSTR(x) STR(x)
 #ifndef AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT /* Makefile.am: where the starter list is installed */
@@ -67,8 +67,8 @@
 /* The help texts spell this one out: (90 * 86400) does not read as a number. */
 _Static_assert(AUTHSVC_REFRESH_TTL_MAX == 7776000, "client add's help names 7776000");
 
-#define OPT_VALUE 0x1u    /* takes a value: --name VALUE or --name=VALUE */
-#define OPT_REPEAT 0x2u   /* may be given more than once */
+#define OPT_VALUE 0x1u  /* takes a value: --name VALUE or --name=VALUE */
+#define OPT_REPEAT 0x2u /* may be given more than once */
 #define OPT_REQUIRED 0x4u
 
 typedef struct {
@@ -79,14 +79,17 @@ typedef struct {
 typedef int (*command_fn)(authsvc_admin_t *ctx, int argc, const char *const *argv);
 
 typedef struct {
-    const char *group;             /* "tenant"; NULL for a one-word command */
-    const char *name;              /* "add", or "migrate" */
+    const char *group; /* "tenant"; NULL for a one-word command */
+    const char *name;  /* "add", or "migrate" */
     command_fn run;
-    const option_spec_t *options;  /* ends with a NULL name */
-    const char *synopsis;          /* for the overview */
-    const char *usage;             /* for --help */
+    const option_spec_t *options; /* ends with a NULL name */
+    const char *synopsis;         /* for the overview */
+    const char *usage;            /* for --help */
 } admin_command_t;
 
+/* Not formatted by clang-format: the option lists, help texts and the command table
+ * are laid out as tables and as the help prints. */
+/* clang-format off */
 #define DB_OPTIONS {"driver", OPT_VALUE}, {"params", OPT_VALUE}
 #define POLICY_OPTIONS {"blocklist", OPT_VALUE}, {"min-length", OPT_VALUE}
 #define POLICY_HELP \
@@ -350,6 +353,7 @@ static const admin_command_t commands[] = {
      "                     an existing file is never overwritten\n"
      "  --bits N           RSA key size (default 2048, from 2048 to 16384)\n"},
 };
+/* clang-format on */
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
@@ -364,8 +368,8 @@ static const char overview_tail[] =
     "another user, " PROGRAM " switches to that directory's owner and group before\n"
     "opening the database, so the database and its -wal and -shm files stay owned by\n"
     "the web server's user. Make the directory the web server user's.\n\n"
-    "Exit status: 0 success, 1 failure (the database is left unchanged), 2 usage error.\n"
-    PROGRAM " --version prints the release of mod_authsvc it belongs to.\n";
+    "Exit status: 0 success, 1 failure (the database is left unchanged), 2 usage error.\n" PROGRAM
+    " --version prints the release of mod_authsvc it belongs to.\n";
 
 /* ---------------------------------------------------------------- output */
 
@@ -380,8 +384,8 @@ static const char *shown(apr_pool_t *p, const char *s)
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         out[i] = (c == '\n' || c == '\r' || c == '\t') ? ' '
-                 : (c < 0x20 || c == 0x7f)              ? '?'
-                                                         : (char)c;
+                 : (c < 0x20 || c == 0x7f)             ? '?'
+                                                       : (char)c;
     }
     while (!cut && n > 0 && out[n - 1] == ' ') {
         n--;
@@ -450,7 +454,8 @@ static void print_overview(authsvc_admin_t *ctx)
 
     fputs("usage: " PROGRAM " [--driver DRIVER --params PARAMS] COMMAND [OPTIONS]\n\n"
           "Administers mod_authsvc: its database schema, tenants, roles, clients, users\n"
-          "and signing keys.\n\nCommands:\n", ctx->out);
+          "and signing keys.\n\nCommands:\n",
+          ctx->out);
     for (i = 0; i < COMMAND_COUNT; i++) {
         fprintf(ctx->out, "  %-22s %s\n", command_title(ctx->pool, &commands[i]),
                 commands[i].synopsis);
@@ -670,8 +675,8 @@ static long long parse_number(const char *s, long long min, long long max)
     return v >= min && v <= max ? v : -1;
 }
 
-static const char *const status_names[] = {
-    "registered", "active", "inactive", "password-change-needed", "rejected"};
+static const char *const status_names[] = {"registered", "active", "inactive",
+                                           "password-change-needed", "rejected"};
 
 static int status_from_name(const char *name)
 {
@@ -727,9 +732,10 @@ static int drop_privileges_for(authsvc_admin_t *ctx, const char *path)
         return AUTHSVC_ADMIN_OK;
     }
     if (setgroups(1, &st.st_gid) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot switch to the owner (uid %ld, gid %ld) "
-                    "of %s: %s", (long)st.st_uid, (long)st.st_gid, shown(ctx->pool, dir),
-                    strerror(errno));
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                    "cannot switch to the owner (uid %ld, gid %ld) "
+                    "of %s: %s",
+                    (long)st.st_uid, (long)st.st_gid, shown(ctx->pool, dir), strerror(errno));
     }
     if (setuid(0) == 0) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "could not give up root privileges");
@@ -761,12 +767,16 @@ static int open_db(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t
     authsvc_status_t st;
 
     if (driver == NULL || *driver == '\0' || params == NULL || *params == '\0') {
-        return usage_error(ctx, cmd, "no database: give --driver and --params, or set "
-                                     "AUTHSVC_DB_DRIVER and AUTHSVC_DB_PARAMS");
+        return usage_error(ctx, cmd,
+                           "no database: give --driver and --params, or set "
+                           "AUTHSVC_DB_DRIVER and AUTHSVC_DB_PARAMS");
     }
     if (authsvc_db_dialect_from_driver(driver, &dialect) != AUTHSVC_OK) {
-        return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "unsupported driver '%s' (use "
-                                                  "sqlite3 or pgsql)", shown(ctx->pool, driver)));
+        return usage_error(ctx, cmd,
+                           apr_psprintf(ctx->pool,
+                                        "unsupported driver '%s' (use "
+                                        "sqlite3 or pgsql)",
+                                        shown(ctx->pool, driver)));
     }
     rc = dialect == AUTHSVC_DIALECT_SQLITE ? drop_privileges_for(ctx, params) : 0;
     if (rc != AUTHSVC_ADMIN_OK) {
@@ -785,8 +795,10 @@ static int open_db(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t
     }
     latest = authsvc_migrate_latest(authsvc_migrations, authsvc_migrations_count, dialect);
     if (version < latest) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the database schema is at version %d, this "
-                    "program needs %d: run '" PROGRAM " migrate'", version, latest);
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                    "the database schema is at version %d, this "
+                    "program needs %d: run '" PROGRAM " migrate'",
+                    version, latest);
     }
     return AUTHSVC_ADMIN_OK;
 }
@@ -862,8 +874,10 @@ int authsvc_admin_migrate(authsvc_admin_t *ctx, int argc, const char *const *arg
     }
     st = authsvc_migrate(db, ctx->pool, &result);
     if (st != AUTHSVC_OK && result.failed != NULL) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "migration %s failed and was rolled back, the "
-                    "schema stays at version %d: %s", result.failed, result.to_version,
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                    "migration %s failed and was rolled back, the "
+                    "schema stays at version %d: %s",
+                    result.failed, result.to_version,
                     shown(ctx->pool, first_line(ctx->pool, db->error)));
     }
     if (st != AUTHSVC_OK) {
@@ -900,9 +914,10 @@ int authsvc_admin_purge(authsvc_admin_t *ctx, int argc, const char *const *argv)
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    fprintf(ctx->out, "purged %d auth codes, %d refresh tokens, %d revocations, "
-            "%d login counters\n", n.auth_codes, n.refresh_tokens, n.revoked_tokens,
-            n.login_attempts);
+    fprintf(ctx->out,
+            "purged %d auth codes, %d refresh tokens, %d revocations, "
+            "%d login counters\n",
+            n.auth_codes, n.refresh_tokens, n.revoked_tokens, n.login_attempts);
     return AUTHSVC_ADMIN_OK;
 }
 
@@ -939,12 +954,14 @@ int authsvc_admin_tenant_add(authsvc_admin_t *ctx, int argc, const char *const *
         return usage_error(ctx, cmd, "--key takes letters, digits, '.', '_', '-' (1 to 255)");
     }
     if (!valid_text(in.name, AUTHSVC_NAME_LENGTH_MAX)) {
-        return usage_error(ctx, cmd, "--name must be 1 to 255 bytes without control "
-                                     "characters or blanks at either end");
+        return usage_error(ctx, cmd,
+                           "--name must be 1 to 255 bytes without control "
+                           "characters or blanks at either end");
     }
     if ((rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
         || (rc = absent(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, in.key, &existing),
-                        "tenant '%s' exists", in.key)) != AUTHSVC_ADMIN_OK) {
+                        "tenant '%s' exists", in.key))
+               != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     if ((in.id = authsvc_uuid_v4(ctx->pool)) == NULL) {
@@ -952,8 +969,9 @@ int authsvc_admin_tenant_add(authsvc_admin_t *ctx, int argc, const char *const *
     }
     st = write_all(db, ctx->pool, tenant_write, &in);
     if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "tenant '%s' exists",
-                                                    shown(ctx->pool, in.key)));
+        return db_failure(ctx, db, st,
+                          apr_psprintf(ctx->pool, "tenant '%s' exists",
+                                       shown(ctx->pool, in.key)));
     }
     fprintf(ctx->out, "added tenant '%s' (id %s)\n", in.key, in.id);
     return AUTHSVC_ADMIN_OK;
@@ -979,14 +997,16 @@ static int role_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, role_
     int i;
 
     if (!valid_text(in->name, AUTHSVC_NAME_LENGTH_MAX)) {
-        return usage_error(ctx, cmd, "--name must be 1 to 255 bytes without control "
-                                     "characters or blanks at either end");
+        return usage_error(ctx, cmd,
+                           "--name must be 1 to 255 bytes without control "
+                           "characters or blanks at either end");
     }
     for (i = 0; i < in->permissions->nelts; i++) {
         const char *perm = APR_ARRAY_IDX(in->permissions, i, const char *);
         if (!valid_token(perm, AUTHSVC_NAME_LENGTH_MAX, "._:-")) {
-            return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "invalid permission '%s'",
-                                                      shown(ctx->pool, perm)));
+            return usage_error(ctx, cmd,
+                               apr_psprintf(ctx->pool, "invalid permission '%s'",
+                                            shown(ctx->pool, perm)));
         }
     }
     return AUTHSVC_ADMIN_OK;
@@ -1013,7 +1033,8 @@ int authsvc_admin_role_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     if ((rc = role_validate(ctx, cmd, &in)) != AUTHSVC_ADMIN_OK
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
         || (rc = found(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, key, &tenant),
-                       "unknown tenant '%s'", key)) != AUTHSVC_ADMIN_OK) {
+                       "unknown tenant '%s'", key))
+               != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     in.tenant_id = tenant.id;
@@ -1045,9 +1066,10 @@ typedef struct {
 static authsvc_status_t client_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     client_input_t *in = data;
-    authsvc_db_client_t client = {in->client_id, in->secret_hash,
-                                  in->is_public ? "public" : "confidential", in->redirect_url,
-                                  in->access_ttl, in->refresh_ttl, in->code_ttl};
+    authsvc_db_client_t client = {
+        in->client_id,    in->secret_hash, in->is_public ? "public" : "confidential",
+        in->redirect_url, in->access_ttl,  in->refresh_ttl,
+        in->code_ttl};
 
     return authsvc_db_client_create(db, p, &client);
 }
@@ -1060,8 +1082,8 @@ static long long ttl_option(apr_table_t *opts, const char *name, long long dflt,
     return value == NULL ? dflt : parse_number(value, 1, max);
 }
 
-static int client_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
-                           apr_table_t *opts, client_input_t *in)
+static int client_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
+                           client_input_t *in)
 {
     in->client_id = apr_table_get(opts, "client-id");
     in->redirect_url = apr_table_get(opts, "redirect-url");
@@ -1073,18 +1095,23 @@ static int client_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
     in->code_ttl = ttl_option(opts, "code-ttl", AUTHSVC_AUTH_CODE_TTL_DEFAULT,
                               AUTHSVC_AUTH_CODE_TTL_MAX);
     if (!valid_token(in->client_id, AUTHSVC_NAME_LENGTH_MAX, "._-")) {
-        return usage_error(ctx, cmd, "--client-id takes letters, digits, '.', '_', '-' "
-                                     "(1 to 255)");
+        return usage_error(ctx, cmd,
+                           "--client-id takes letters, digits, '.', '_', '-' "
+                           "(1 to 255)");
     }
     if (in->redirect_url != NULL && !valid_url(ctx->pool, in->redirect_url)) {
-        return usage_error(ctx, cmd, "--redirect-url must be an absolute http or https URL "
-                                     "without a fragment");
+        return usage_error(ctx, cmd,
+                           "--redirect-url must be an absolute http or https URL "
+                           "without a fragment");
     }
     if (in->access_ttl < 0 || in->refresh_ttl < 0 || in->code_ttl < 0) {
-        return usage_error(ctx, cmd, apr_psprintf(ctx->pool, "lifetimes are whole seconds: "
-                           "--access-ttl 1 to %d, --refresh-ttl 1 to %d, --code-ttl 1 to %d",
-                           AUTHSVC_ACCESS_TTL_MAX, AUTHSVC_REFRESH_TTL_MAX,
-                           AUTHSVC_AUTH_CODE_TTL_MAX));
+        return usage_error(
+            ctx, cmd,
+            apr_psprintf(ctx->pool,
+                         "lifetimes are whole seconds: "
+                         "--access-ttl 1 to %d, --refresh-ttl 1 to %d, --code-ttl 1 to %d",
+                         AUTHSVC_ACCESS_TTL_MAX, AUTHSVC_REFRESH_TTL_MAX,
+                         AUTHSVC_AUTH_CODE_TTL_MAX));
     }
     return AUTHSVC_ADMIN_OK;
 }
@@ -1119,19 +1146,21 @@ int authsvc_admin_client_add(authsvc_admin_t *ctx, int argc, const char *const *
         || (rc = open_db(ctx, cmd, opts, 1, &db)) != AUTHSVC_ADMIN_OK
         || (rc = absent(ctx, db,
                         authsvc_db_client_by_id(db, ctx->pool, in.client_id, &existing),
-                        "client '%s' exists", in.client_id)) != AUTHSVC_ADMIN_OK
+                        "client '%s' exists", in.client_id))
+               != AUTHSVC_ADMIN_OK
         || (rc = client_make_secret(ctx, &in)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     st = write_all(db, ctx->pool, client_write, &in);
     if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "client '%s' exists",
-                                                    in.client_id));
+        return db_failure(ctx, db, st,
+                          apr_psprintf(ctx->pool, "client '%s' exists", in.client_id));
     }
     fprintf(ctx->out, "added %s client '%s'\n", in.is_public ? "public" : "confidential",
             in.client_id);
     if (in.secret != NULL) {
-        fprintf(ctx->out, "client_secret: %s\n"
+        fprintf(ctx->out,
+                "client_secret: %s\n"
                 "Store the secret now: only its hash is kept, it cannot be shown again.\n",
                 in.secret);
         OPENSSL_cleanse((char *)in.secret, strlen(in.secret));
@@ -1151,9 +1180,10 @@ typedef struct {
 static authsvc_status_t user_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     user_input_t *in = data;
-    authsvc_user_new_t u = {in->id, in->username, in->email, in->first_name, NULL,
-                            in->last_name, in->tenant_id, in->role_id, in->status,
-                            in->clients, in->password_hash, NULL, NULL};
+    authsvc_user_new_t u = {in->id,     in->username,  in->email,         in->first_name,
+                            NULL,       in->last_name, in->tenant_id,     in->role_id,
+                            in->status, in->clients,   in->password_hash, NULL,
+                            NULL};
     const char *id = NULL;
 
     return authsvc_db_user_create(db, p, &u, &id);
@@ -1174,20 +1204,23 @@ static int user_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_t
     in->clients = option_values(ctx->pool, opts, "client");
     in->status = status_from_name(status != NULL ? status : "active");
     if (!valid_text(in->username, AUTHSVC_NAME_LENGTH_MAX)) {
-        return usage_error(ctx, cmd, "--username must be 1 to 255 bytes without control "
-                                     "characters or blanks at either end");
+        return usage_error(ctx, cmd,
+                           "--username must be 1 to 255 bytes without control "
+                           "characters or blanks at either end");
     }
     if (in->email != NULL && !valid_email(in->email)) {
         return usage_error(ctx, cmd, "--email is not an email address");
     }
     if ((in->first_name != NULL && !valid_text(in->first_name, AUTHSVC_NAME_LENGTH_MAX))
         || (in->last_name != NULL && !valid_text(in->last_name, AUTHSVC_NAME_LENGTH_MAX))) {
-        return usage_error(ctx, cmd, "names must be 1 to 255 bytes without control "
-                                     "characters or blanks at either end");
+        return usage_error(ctx, cmd,
+                           "names must be 1 to 255 bytes without control "
+                           "characters or blanks at either end");
     }
     if (in->status < 0) {
-        return usage_error(ctx, cmd, "--status is one of active, registered, inactive, "
-                                     "password-change-needed, rejected");
+        return usage_error(ctx, cmd,
+                           "--status is one of active, registered, inactive, "
+                           "password-change-needed, rejected");
     }
     if (apr_table_get(opts, "no-password") != NULL
         && apr_table_get(opts, "password-stdin") != NULL) {
@@ -1207,20 +1240,23 @@ static int user_resolve(authsvc_admin_t *ctx, authsvc_db_t *db, user_input_t *in
     int rc, i;
 
     if ((rc = found(ctx, db, authsvc_db_tenant_by_key(db, ctx->pool, in->tenant_key, &tenant),
-                    "unknown tenant '%s'", in->tenant_key)) != AUTHSVC_ADMIN_OK) {
+                    "unknown tenant '%s'", in->tenant_key))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     in->tenant_id = tenant.id;
     if ((rc = found(ctx, db,
                     authsvc_db_role_by_name(db, ctx->pool, in->tenant_id, in->role_name, &role),
-                    "unknown role '%s' in that tenant", in->role_name)) != AUTHSVC_ADMIN_OK) {
+                    "unknown role '%s' in that tenant", in->role_name))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     in->role_id = role.id;
     for (i = 0; i < in->clients->nelts; i++) {
         client_id = APR_ARRAY_IDX(in->clients, i, const char *);
         if ((rc = found(ctx, db, authsvc_db_client_by_id(db, ctx->pool, client_id, &client),
-                        "unknown client '%s'", client_id)) != AUTHSVC_ADMIN_OK) {
+                        "unknown client '%s'", client_id))
+            != AUTHSVC_ADMIN_OK) {
             return rc;
         }
     }
@@ -1292,10 +1328,12 @@ static int password_policy_load(authsvc_admin_t *ctx, const admin_command_t *cmd
 
     if (min_text != NULL
         && (min = parse_number(min_text, AUTHSVC_PASSWORD_POLICY_MIN_LENGTH,
-                               AUTHSVC_PASSWORD_POLICY_MAX_LENGTH)) < 0) {
-        return usage_error(ctx, cmd, "--min-length is a number from "
-                           XSTR(AUTHSVC_PASSWORD_POLICY_MIN_LENGTH) " to "
-                           XSTR(AUTHSVC_PASSWORD_POLICY_MAX_LENGTH));
+                               AUTHSVC_PASSWORD_POLICY_MAX_LENGTH))
+               < 0) {
+        return usage_error(
+            ctx, cmd,
+            "--min-length is a number from " XSTR(AUTHSVC_PASSWORD_POLICY_MIN_LENGTH) " to " XSTR(
+                AUTHSVC_PASSWORD_POLICY_MAX_LENGTH));
     }
     if (path == NULL || *path == '\0') {
         path = getenv("AUTHSVC_PASSWORD_BLOCKLIST");
@@ -1304,8 +1342,10 @@ static int password_policy_load(authsvc_admin_t *ctx, const admin_command_t *cmd
         path = AUTHSVC_PASSWORD_BLOCKLIST_DEFAULT;
     }
     if (authsvc_password_blocklist_load(ctx->pool, path, &list, &why) != AUTHSVC_OK) {
-        return fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s (name the server's list with --blocklist "
-                    "FILE)", shown(ctx->pool, why != NULL ? why : path));
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                    "%s (name the server's list with --blocklist "
+                    "FILE)",
+                    shown(ctx->pool, why != NULL ? why : path));
     }
     if (authsvc_password_policy_init(ctx->pool, policy, (unsigned)min, list) != AUTHSVC_OK) {
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "cannot set up the password policy");
@@ -1325,10 +1365,11 @@ static int password_read(authsvc_admin_t *ctx, const authsvc_password_policy_t *
 
     if (from_stdin ? read_line(ctx->in, first, sizeof(first), &len) != 0
                    : read_password_tty("Password: ", first, sizeof(first), &len) != 0) {
-        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, from_stdin
-                  ? "the password is longer than " XSTR(AUTHSVC_PASSWORD_POLICY_MAX_LENGTH)
-                    " characters or holds a NUL byte"
-                  : "cannot read the password from the terminal (use --password-stdin)");
+        rc = fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                  from_stdin
+                      ? "the password is longer than " XSTR(
+                          AUTHSVC_PASSWORD_POLICY_MAX_LENGTH) " characters or holds a NUL byte"
+                      : "cannot read the password from the terminal (use --password-stdin)");
     } else if (authsvc_password_policy_check(policy, username, first, len, &why)
                != AUTHSVC_OK) {
         rc = fail(ctx, AUTHSVC_ADMIN_FAILURE, "%s", why);
@@ -1378,7 +1419,8 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
     if (with_password
         && (rc = password_read(ctx, &policy, in.username,
                                apr_table_get(opts, "password-stdin") != NULL,
-                               &in.password_hash)) != AUTHSVC_ADMIN_OK) {
+                               &in.password_hash))
+               != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     st = write_all(db, ctx->pool, user_write, &in);
@@ -1386,15 +1428,15 @@ int authsvc_admin_user_add(authsvc_admin_t *ctx, int argc, const char *const *ar
         return fail(ctx, AUTHSVC_ADMIN_FAILURE, "the random generator failed");
     }
     if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, apr_psprintf(ctx->pool, "a user named '%s' exists",
-                                                    shown(ctx->pool, in.username)));
+        return db_failure(ctx, db, st,
+                          apr_psprintf(ctx->pool, "a user named '%s' exists",
+                                       shown(ctx->pool, in.username)));
     }
     fprintf(ctx->out, "added user '%s' (id %s) to tenant '%s' as '%s', status %s%s\n",
             in.username, in.id, in.tenant_key, in.role_name, status_names[in.status],
             in.password_hash != NULL ? "" : ", no password");
     return AUTHSVC_ADMIN_OK;
 }
-
 
 /* ---------------------------------------------------------------- listing: text or JSON */
 
@@ -1416,15 +1458,18 @@ typedef struct {
     column_kind_t kind;
 } column_t;
 
+/* clang-format off */
 #define COLUMN(name, type, field, kind) {name, offsetof(type, field), kind}
 #define COLUMNS_END {NULL, 0, COL_TEXT}
+/* clang-format on */
 
 static cJSON *column_value(authsvc_admin_t *ctx, const void *row, const column_t *col)
 {
     const void *field = (const char *)row + col->offset;
     const char *text = col->kind == COL_TEXT ? *(const char *const *)field : NULL;
     long long n = col->kind == COL_NUMBER || col->kind == COL_TIME || col->kind == COL_LOCK
-                      ? *(const long long *)field : 0;
+                      ? *(const long long *)field
+                      : 0;
     int i = col->kind >= COL_USER_STATUS ? *(const int *)field : 0;
 
     switch (col->kind) {
@@ -1434,8 +1479,9 @@ static cJSON *column_value(authsvc_admin_t *ctx, const void *row, const column_t
         return n > 0 ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
                      : cJSON_CreateNull();
     case COL_LOCK:
-        return n > authsvc_db_now_ms() ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
-                                       : cJSON_CreateNull();
+        return n > authsvc_db_now_ms()
+                   ? cJSON_CreateString(authsvc_iso8601_format(ctx->pool, n))
+                   : cJSON_CreateNull();
     case COL_USER_STATUS:
         return i >= 0 ? cJSON_CreateString(status_name(ctx->pool, apr_itoa(ctx->pool, i)))
                       : cJSON_CreateNull();
@@ -1510,7 +1556,8 @@ static void print_table(authsvc_admin_t *ctx, const column_t *cols, const cJSON 
         fprintf(ctx->out, "%s%s", c == cols ? "" : "\t", upper);
     }
     fputc('\n', ctx->out);
-    cJSON_ArrayForEach(obj, rows) {
+    cJSON_ArrayForEach(obj, rows)
+    {
         for (c = cols; c->name != NULL; c++) {
             fprintf(ctx->out, "%s%s", c == cols ? "" : "\t",
                     value_text(ctx->pool, cJSON_GetObjectItemCaseSensitive(obj, c->name)));
@@ -1525,20 +1572,23 @@ static void print_record(authsvc_admin_t *ctx, const cJSON *record)
 {
     const cJSON *field, *item, *part;
 
-    cJSON_ArrayForEach(field, record) {
+    cJSON_ArrayForEach(field, record)
+    {
         if (!cJSON_IsArray(field)) {
             fprintf(ctx->out, "%s: %s\n", field->string, value_text(ctx->pool, field));
             continue;
         }
         fprintf(ctx->out, "%s:%s", field->string, cJSON_GetArraySize(field) == 0 ? " -" : "");
-        cJSON_ArrayForEach(item, field) {
+        cJSON_ArrayForEach(item, field)
+        {
             if (!cJSON_IsObject(item)) {
                 fprintf(ctx->out, "%s%s", item == field->child ? " " : ", ",
                         value_text(ctx->pool, item));
                 continue;
             }
             fputs("\n ", ctx->out);
-            cJSON_ArrayForEach(part, item) {
+            cJSON_ArrayForEach(part, item)
+            {
                 fprintf(ctx->out, " %s=%s", part->string, value_text(ctx->pool, part));
             }
         }
@@ -1572,7 +1622,8 @@ static int record_of(authsvc_admin_t *ctx, const void *row, const column_t *cols
                      cJSON **record)
 {
     *record = authsvc_json_own(ctx->pool, row_object(ctx, row, cols));
-    return *record != NULL ? AUTHSVC_ADMIN_OK : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
+    return *record != NULL ? AUTHSVC_ADMIN_OK
+                           : fail(ctx, AUTHSVC_ADMIN_FAILURE, "out of memory");
 }
 
 /* Adds the rows a helper answered (st) to record as the array name: objects, or the
@@ -1655,16 +1706,19 @@ static const column_t tenant_columns[] = {
     COLUMN("roles", authsvc_db_tenant_summary_t, roles, COL_NUMBER),
     COLUMN("members", authsvc_db_tenant_summary_t, members, COL_NUMBER),
     COLUMN("id", authsvc_db_tenant_summary_t, id, COL_TEXT),
-    COLUMN("created", authsvc_db_tenant_summary_t, created_at, COL_TIME), COLUMNS_END};
+    COLUMN("created", authsvc_db_tenant_summary_t, created_at, COL_TIME),
+    COLUMNS_END};
 static const column_t role_columns[] = {
     COLUMN("tenant", authsvc_db_role_summary_t, tenant_key, COL_TEXT),
     COLUMN("name", authsvc_db_role_summary_t, name, COL_TEXT),
     COLUMN("permissions", authsvc_db_role_summary_t, permissions, COL_NUMBER),
     COLUMN("members", authsvc_db_role_summary_t, members, COL_NUMBER),
     COLUMN("id", authsvc_db_role_summary_t, id, COL_TEXT),
-    COLUMN("created", authsvc_db_role_summary_t, created_at, COL_TIME), COLUMNS_END};
-static const column_t role_name_column[] = {
-    COLUMN("name", authsvc_db_role_summary_t, name, COL_TEXT), COLUMNS_END};
+    COLUMN("created", authsvc_db_role_summary_t, created_at, COL_TIME),
+    COLUMNS_END};
+static const column_t role_name_column[] = {COLUMN("name", authsvc_db_role_summary_t, name,
+                                                   COL_TEXT),
+                                            COLUMNS_END};
 /* rows of const char *: the one field is at offset 0 */
 static const column_t text_column[] = {{"value", 0, COL_TEXT}, COLUMNS_END};
 static const column_t client_columns[] = {
@@ -1675,7 +1729,8 @@ static const column_t client_columns[] = {
     COLUMN("refresh_ttl", authsvc_db_client_summary_t, refresh_ttl, COL_NUMBER),
     COLUMN("code_ttl", authsvc_db_client_summary_t, code_ttl, COL_NUMBER),
     COLUMN("users", authsvc_db_client_summary_t, users, COL_NUMBER),
-    COLUMN("created", authsvc_db_client_summary_t, created_at, COL_TIME), COLUMNS_END};
+    COLUMN("created", authsvc_db_client_summary_t, created_at, COL_TIME),
+    COLUMNS_END};
 
 int authsvc_admin_tenant_list(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
@@ -1699,7 +1754,8 @@ int authsvc_admin_tenant_show(authsvc_admin_t *ctx, int argc, const char *const 
     }
     key = apr_table_get(opts, "key");
     if ((rc = found(ctx, db, authsvc_db_tenant_summary(db, ctx->pool, key, &tenant),
-                    "unknown tenant '%s'", key)) != AUTHSVC_ADMIN_OK
+                    "unknown tenant '%s'", key))
+            != AUTHSVC_ADMIN_OK
         || (rc = record_of(ctx, &tenant, tenant_columns, &record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
@@ -1746,7 +1802,8 @@ int authsvc_admin_role_show(authsvc_admin_t *ctx, int argc, const char *const *a
     name = apr_table_get(opts, "name");
     if ((rc = tenant_known(ctx, db, tenant)) != AUTHSVC_ADMIN_OK
         || (rc = found(ctx, db, authsvc_db_role_summary(db, ctx->pool, tenant, name, &role),
-                       "unknown role '%s' in that tenant", name)) != AUTHSVC_ADMIN_OK
+                       "unknown role '%s' in that tenant", name))
+               != AUTHSVC_ADMIN_OK
         || (rc = record_of(ctx, &role, role_columns, &record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
@@ -1775,7 +1832,8 @@ int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const 
     }
     client_id = apr_table_get(opts, "client-id");
     if ((rc = found(ctx, db, authsvc_db_client_summary(db, ctx->pool, client_id, &client),
-                    "unknown client '%s'", client_id)) != AUTHSVC_ADMIN_OK
+                    "unknown client '%s'", client_id))
+            != AUTHSVC_ADMIN_OK
         || (rc = record_of(ctx, &client, client_columns, &record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
@@ -1792,7 +1850,8 @@ static const column_t user_list_columns[] = {
     COLUMN("role", authsvc_db_user_summary_t, role, COL_TEXT),
     COLUMN("status", authsvc_db_user_summary_t, status, COL_USER_STATUS),
     COLUMN("failures", authsvc_db_user_summary_t, failures, COL_NUMBER),
-    COLUMN("locked_until", authsvc_db_user_summary_t, locked_until, COL_LOCK), COLUMNS_END};
+    COLUMN("locked_until", authsvc_db_user_summary_t, locked_until, COL_LOCK),
+    COLUMNS_END};
 static const column_t user_columns[] = {
     COLUMN("id", authsvc_db_user_t, id, COL_TEXT),
     COLUMN("username", authsvc_db_user_t, username, COL_TEXT),
@@ -1801,7 +1860,8 @@ static const column_t user_columns[] = {
     COLUMN("last_name", authsvc_db_user_t, last_name, COL_TEXT),
     COLUMN("mfa_required", authsvc_db_user_t, mfa_required, COL_FLAG),
     COLUMN("last_login", authsvc_db_user_t, last_login, COL_TIME),
-    COLUMN("created", authsvc_db_user_t, created_at, COL_TIME), COLUMNS_END};
+    COLUMN("created", authsvc_db_user_t, created_at, COL_TIME),
+    COLUMNS_END};
 static const column_t membership_columns[] = {
     COLUMN("tenant", authsvc_db_user_membership_t, tenant_key, COL_TEXT),
     COLUMN("role", authsvc_db_user_membership_t, role, COL_TEXT),
@@ -1856,7 +1916,8 @@ static int user_show_lists(authsvc_admin_t *ctx, authsvc_db_t *db, cJSON *record
         != AUTHSVC_ADMIN_OK) {
         return rc;
     }
-    st = authsvc_db_user_lockouts(db, ctx->pool, username_key(ctx->pool, user->username), &rows);
+    st = authsvc_db_user_lockouts(db, ctx->pool, username_key(ctx->pool, user->username),
+                                  &rows);
     return record_add_rows(ctx, db, record, "lockout", st, rows, lockout_columns);
 }
 
@@ -1934,8 +1995,9 @@ static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     account_input_t *in = data;
-    authsvc_status_t st = in->disable ? authsvc_db_user_disable(db, p, in->user_id, &in->changed)
-                                      : authsvc_db_user_enable(db, p, in->user_id, &in->changed);
+    authsvc_status_t st = in->disable
+                              ? authsvc_db_user_disable(db, p, in->user_id, &in->changed)
+                              : authsvc_db_user_enable(db, p, in->user_id, &in->changed);
 
     if (st == AUTHSVC_OK && in->disable) {
         st = account_sessions_end(db, p, in);
@@ -1981,7 +2043,7 @@ static int account_start(authsvc_admin_t *ctx, const char *name, int argc,
 }
 
 static int account_status_change(authsvc_admin_t *ctx, const char *name, int argc,
-                                  const char *const *argv)
+                                 const char *const *argv)
 {
     authsvc_db_t *db = NULL;
     apr_table_t *opts;
@@ -2000,8 +2062,7 @@ static int account_status_change(authsvc_admin_t *ctx, const char *name, int arg
     }
     fprintf(ctx->out, "%s user '%s': %d membership%s changed%s\n",
             disable ? "disabled" : "enabled", shown(ctx->pool, apr_table_get(opts, "username")),
-            in.changed, in.changed == 1 ? "" : "s",
-            disable ? "; every session ended" : "");
+            in.changed, in.changed == 1 ? "" : "s", disable ? "; every session ended" : "");
     return AUTHSVC_ADMIN_OK;
 }
 
@@ -2070,8 +2131,7 @@ int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char
     reset_input_t in;
     authsvc_status_t st;
     const char *username;
-    int rc = account_start(ctx, "reset-password", argc, argv, &opts, &db, &in.account,
-                           &policy);
+    int rc = account_start(ctx, "reset-password", argc, argv, &opts, &db, &in.account, &policy);
 
     if (rc != PARSED) {
         return rc;
@@ -2090,8 +2150,10 @@ int authsvc_admin_user_reset_password(authsvc_admin_t *ctx, int argc, const char
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    fprintf(ctx->out, "set a new password for user '%s'; every session ended, lockout "
-            "cleared\n", shown(ctx->pool, username));
+    fprintf(ctx->out,
+            "set a new password for user '%s'; every session ended, lockout "
+            "cleared\n",
+            shown(ctx->pool, username));
     return AUTHSVC_ADMIN_OK;
 }
 
@@ -2114,7 +2176,8 @@ static authsvc_status_t client_delete_write(authsvc_db_t *db, apr_pool_t *p, voi
     int i;
 
     for (i = 0; st == AUTHSVC_OK && i < tokens->nelts; i++) {
-        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i, authsvc_db_access_token_t);
+        const authsvc_db_access_token_t *t = &APR_ARRAY_IDX(tokens, i,
+                                                            authsvc_db_access_token_t);
         st = authsvc_tokens_revocation_store(ctx, db, t->jti, t->expires_at);
     }
     return st == AUTHSVC_OK ? authsvc_db_client_delete(db, p, in->client_id, &in->changed) : st;
@@ -2143,7 +2206,8 @@ static int client_start(authsvc_admin_t *ctx, const char *name, int argc,
     }
     in->client_id = apr_table_get(opts, "client-id");
     if ((rc = found(ctx, *db, authsvc_db_client_by_id(*db, ctx->pool, in->client_id, &client),
-                    "unknown client '%s'", in->client_id)) != AUTHSVC_ADMIN_OK) {
+                    "unknown client '%s'", in->client_id))
+        != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     *type = client.type;
@@ -2194,7 +2258,8 @@ int authsvc_admin_client_rotate_secret(authsvc_admin_t *ctx, int argc, const cha
     if (st != AUTHSVC_OK) {
         return db_failure(ctx, db, st, NULL);
     }
-    fprintf(ctx->out, "new secret for client '%s'; the old one no longer works\n"
+    fprintf(ctx->out,
+            "new secret for client '%s'; the old one no longer works\n"
             "client_secret: %s\n"
             "Store the secret now: only its hash is kept, it cannot be shown again.\n",
             in.client_id, in.secret);
@@ -2213,12 +2278,14 @@ static int identity_validate(authsvc_admin_t *ctx, const admin_command_t *cmd,
 
     if (saml ? !valid_text(provider + 5, AUTHSVC_URL_LENGTH_MAX)
              : !authsvc_social_provider_name_known(provider)) {
-        return usage_error(ctx, cmd, "--provider is google, azure, cognito, keycloak, apple, "
-                                     "facebook, instagram or saml:ENTITYID");
+        return usage_error(ctx, cmd,
+                           "--provider is google, azure, cognito, keycloak, apple, "
+                           "facebook, instagram or saml:ENTITYID");
     }
     if (!valid_text(subject, AUTHSVC_SUBJECT_LENGTH_MAX)) {
-        return usage_error(ctx, cmd, "--subject must be 1 to 1024 bytes without control "
-                                     "characters or blanks at either end");
+        return usage_error(ctx, cmd,
+                           "--subject must be 1 to 1024 bytes without control "
+                           "characters or blanks at either end");
     }
     return AUTHSVC_ADMIN_OK;
 }
@@ -2266,9 +2333,10 @@ static int identity_link_free(authsvc_admin_t *ctx, authsvc_db_t *db, const char
     if (st == AUTHSVC_NOT_FOUND) {
         st = authsvc_db_user_link_of(db, ctx->pool, in->user_id, in->provider, &subject);
         if (st == AUTHSVC_OK) {
-            return fail(ctx, AUTHSVC_ADMIN_FAILURE, "user '%s' has a %s identity already: "
-                        "'user unlink' it first", shown(ctx->pool, username),
-                        shown(ctx->pool, in->provider));
+            return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                        "user '%s' has a %s identity already: "
+                        "'user unlink' it first",
+                        shown(ctx->pool, username), shown(ctx->pool, in->provider));
         }
     }
     return st == AUTHSVC_NOT_FOUND ? AUTHSVC_ADMIN_OK : db_failure(ctx, db, st, NULL);
@@ -2298,11 +2366,13 @@ int authsvc_admin_user_link(authsvc_admin_t *ctx, int argc, const char *const *a
     }
     st = write_all(db, ctx->pool, identity_link_write, &in);
     if (st != AUTHSVC_OK) {
-        return db_failure(ctx, db, st, "the identity or the user's link to that provider "
-                                       "exists already");
+        return db_failure(ctx, db, st,
+                          "the identity or the user's link to that provider "
+                          "exists already");
     }
-    fprintf(ctx->out, "linked the %s identity '%s' to user '%s'\n", shown(ctx->pool, in.provider),
-            shown(ctx->pool, in.subject), shown(ctx->pool, username));
+    fprintf(ctx->out, "linked the %s identity '%s' to user '%s'\n",
+            shown(ctx->pool, in.provider), shown(ctx->pool, in.subject),
+            shown(ctx->pool, username));
     return AUTHSVC_ADMIN_OK;
 }
 
@@ -2373,10 +2443,12 @@ static const column_t activity_columns[] = {
     COLUMN("actor", authsvc_db_activity_entry_t, actor, COL_TEXT),
     COLUMN("tenant", authsvc_db_activity_entry_t, tenant, COL_TEXT),
     COLUMN("ip", authsvc_db_activity_entry_t, ip, COL_TEXT),
-    COLUMN("client", authsvc_db_activity_entry_t, client_id, COL_TEXT), COLUMNS_END};
+    COLUMN("client", authsvc_db_activity_entry_t, client_id, COL_TEXT),
+    COLUMNS_END};
 /* Only printed from JSON objects: the names matter, not the offsets. */
-static const column_t active_users_columns[] = {
-    {"day", 0, COL_TEXT}, {"active_users", 0, COL_NUMBER}, COLUMNS_END};
+static const column_t active_users_columns[] = {{"day", 0, COL_TEXT},
+                                                {"active_users", 0, COL_NUMBER},
+                                                COLUMNS_END};
 
 /* The number of distinct actors per UTC day of rows (in time order), into days. */
 static void activity_count_days(authsvc_admin_t *ctx, const cJSON *rows, cJSON *days)
@@ -2385,13 +2457,16 @@ static void activity_count_days(authsvc_admin_t *ctx, const cJSON *rows, cJSON *
     cJSON *current = NULL, *count = NULL;
     const cJSON *row;
 
-    cJSON_ArrayForEach(row, rows) {
+    cJSON_ArrayForEach(row, rows)
+    {
         const char *time = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "time"));
-        const char *actor = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "actor"));
+        const char *actor = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(row, "actor"));
         const char *day = apr_pstrndup(ctx->pool, time != NULL ? time : "-", 10), *key;
         if (current == NULL
             || strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(current, "day")),
-                      day) != 0) {
+                      day)
+                   != 0) {
             current = cJSON_CreateObject();
             cJSON_AddStringToObject(current, "day", day);
             count = cJSON_AddNumberToObject(current, "active_users", 0);
@@ -2575,7 +2650,11 @@ static apr_status_t free_bio(void *bio)
 }
 
 /* The signing key types the module loads (keys.c): RS256, ES256 on P-256, EdDSA on Ed25519. */
-typedef enum { KEY_RSA, KEY_EC, KEY_ED25519 } key_type_t;
+typedef enum {
+    KEY_RSA,
+    KEY_EC,
+    KEY_ED25519
+} key_type_t;
 
 /* The private key as PEM (PKCS#8) in a memory BIO owned by p; NULL on failure. */
 static BIO *key_pem(apr_pool_t *p, key_type_t type, int bits)
@@ -2698,7 +2777,7 @@ int authsvc_admin_key_generate(authsvc_admin_t *ctx, int argc, const char *const
                   strerror(error));
     } else {
         fprintf(ctx->out, "wrote a %s private key (%s) to %s, mode 0600\n", alg_names[type],
-                type == KEY_RSA ? apr_psprintf(ctx->pool, "RSA %d bits", bits)
+                type == KEY_RSA  ? apr_psprintf(ctx->pool, "RSA %d bits", bits)
                 : type == KEY_EC ? "EC P-256"
                                  : "Ed25519",
                 shown(ctx->pool, out));
@@ -2731,8 +2810,9 @@ static int parse_global(authsvc_admin_t *ctx, int argc, const char *const *argv,
         } else if (strncmp(arg, "--params", 8) == 0 && (arg[8] == '\0' || arg[8] == '=')) {
             slot = &ctx->params;
         } else {
-            return fail(ctx, AUTHSVC_ADMIN_USAGE, "unknown option '%s' (see '" PROGRAM
-                        " --help')", shown(ctx->pool, arg));
+            return fail(ctx, AUTHSVC_ADMIN_USAGE,
+                        "unknown option '%s' (see '" PROGRAM " --help')",
+                        shown(ctx->pool, arg));
         }
         if (arg[skip] == '=') {
             *slot = arg + skip + 1;
@@ -2790,8 +2870,8 @@ int authsvc_admin_main(apr_pool_t *p, int argc, const char *const *argv, FILE *i
     if (!is_group(word)) {
         cmd = find_command(NULL, word);
         if (cmd == NULL) {
-            return fail(&ctx, AUTHSVC_ADMIN_USAGE, "unknown command '%s' (see '" PROGRAM
-                        " --help')", shown(p, word));
+            return fail(&ctx, AUTHSVC_ADMIN_USAGE,
+                        "unknown command '%s' (see '" PROGRAM " --help')", shown(p, word));
         }
         return cmd->run(&ctx, argc - i, argv + i);
     }
@@ -2801,8 +2881,9 @@ int authsvc_admin_main(apr_pool_t *p, int argc, const char *const *argv, FILE *i
     }
     cmd = i < argc ? find_command(word, argv[i]) : NULL;
     if (cmd == NULL) {
-        return fail(&ctx, AUTHSVC_ADMIN_USAGE, "%s: %s subcommand (see '" PROGRAM " %s --help')",
-                    word, i < argc ? "unknown" : "missing", word);
+        return fail(&ctx, AUTHSVC_ADMIN_USAGE,
+                    "%s: %s subcommand (see '" PROGRAM " %s --help')", word,
+                    i < argc ? "unknown" : "missing", word);
     }
     return cmd->run(&ctx, argc - i - 1, argv + i + 1);
 }

@@ -13,11 +13,11 @@
 
 typedef struct {
     apr_pool_t *pool;
-    FILE *in;            /* --password-stdin reads the password here */
-    FILE *out;           /* results, usage on --help */
-    FILE *err;           /* errors: one line each, "authsvc-admin: ..." */
-    const char *driver;  /* --driver given before the command, or NULL */
-    const char *params;  /* --params given before the command, or NULL */
+    FILE *in;           /* --password-stdin reads the password here */
+    FILE *out;          /* results, usage on --help */
+    FILE *err;          /* errors: one line each, "authsvc-admin: ..." */
+    const char *driver; /* --driver given before the command, or NULL */
+    const char *params; /* --params given before the command, or NULL */
 } authsvc_admin_t;
 
 /* The whole command line, argv[0] included. Returns the exit code. */

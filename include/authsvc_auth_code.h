@@ -16,19 +16,18 @@ typedef struct {
     const char *tenant_id;
     const char *user_tenant_id;
     int mfa_pending;
-    long long expires_at;        /* epoch ms */
+    long long expires_at; /* epoch ms */
     int used;
-    int otp_failures;            /* wrong second-factor codes tried with it */
-    const char *family_id;       /* of the tokens it was exchanged for, or NULL */
+    int otp_failures;      /* wrong second-factor codes tried with it */
+    const char *family_id; /* of the tokens it was exchanged for, or NULL */
 } authsvc_auth_code_t;
 
 /* Mints a code for pr through client (lifetime: the client's) and stores it. *code is the
  * secret for the caller. */
 authsvc_status_t authsvc_auth_code_issue(authsvc_context_t *ctx, authsvc_db_t *db,
-                                         const authsvc_client_t *client,
-                                         const char *user_id, const char *tenant_id,
-                                         const char *user_tenant_id, int mfa_pending,
-                                         const char **code);
+                                         const authsvc_client_t *client, const char *user_id,
+                                         const char *tenant_id, const char *user_tenant_id,
+                                         int mfa_pending, const char **code);
 
 /* 1 when pr must still pass a second factor to log in through client: the user is
  * marked so, AuthsvcMfaRequiredClients names the client, or AuthsvcMfaRequiredTenants

@@ -10,11 +10,11 @@
 
 typedef enum {
     AUTHSVC_BEARER_OK = 0,
-    AUTHSVC_BEARER_MISSING,      /* no Authorization header */
-    AUTHSVC_BEARER_INVALID,      /* malformed header, bad token, wrong issuer, unknown key */
+    AUTHSVC_BEARER_MISSING, /* no Authorization header */
+    AUTHSVC_BEARER_INVALID, /* malformed header, bad token, wrong issuer, unknown key */
     AUTHSVC_BEARER_EXPIRED,
     AUTHSVC_BEARER_REVOKED,
-    AUTHSVC_BEARER_UNAVAILABLE   /* the revocation list cannot be read */
+    AUTHSVC_BEARER_UNAVAILABLE /* the revocation list cannot be read */
 } authsvc_bearer_result_t;
 
 /* The token of "Authorization: Bearer <token68>": scheme case-insensitive, one space,

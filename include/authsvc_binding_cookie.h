@@ -11,8 +11,8 @@
 /* The Set-Cookie value that sets cookie base (e.g. "authsvc_saml") to value for max_age
  * seconds (0 clears it); base_url (the service's, may be NULL) says whether it is
  * served over https. */
-const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url,
-                                          const char *base, const char *value, int max_age);
+const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url, const char *base,
+                                          const char *value, int max_age);
 
 /* The value of cookie base in cookies (a request's Cookie header, may be NULL), or NULL. */
 const char *authsvc_binding_cookie_find(apr_pool_t *p, const char *base_url,

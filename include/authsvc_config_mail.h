@@ -31,38 +31,39 @@
 #define AUTHSVC_MAIL_PRODUCT_DEFAULT "Authentication Service"
 
 typedef struct authsvc_mail_config {
-    authsvc_mail_transport_t transport;  /* AuthsvcMailServer/-Auth/-StartTLS/-Timeout/-CAFile */
+    authsvc_mail_transport_t transport; /* AuthsvcMailServer/-Auth/-StartTLS/-Timeout/-CAFile */
     int server_set, auth_set, starttls_set, timeouts_set, ca_file_set;
-    const char *from, *from_name;        /* AuthsvcMailFrom ADDRESS [NAME] */
+    const char *from, *from_name; /* AuthsvcMailFrom ADDRESS [NAME] */
     int from_set;
-    const char *webhook;                 /* AuthsvcMailWebhook URL */
+    const char *webhook; /* AuthsvcMailWebhook URL */
     int webhook_set;
-    const char *templates_dir;           /* AuthsvcMailTemplates DIR */
+    const char *templates_dir; /* AuthsvcMailTemplates DIR */
     int templates_dir_set;
-    const char *product;                 /* AuthsvcMailProductName */
+    const char *product; /* AuthsvcMailProductName */
     int product_set;
     const char *reset_link, *invite_link; /* AuthsvcResetPasswordLink, AuthsvcSignUpLink */
     int reset_link_set, invite_link_set;
-    int reset_ttl, invite_ttl;           /* AuthsvcResetTokenLifetime, AuthsvcSignUpTokenLifetime */
+    int reset_ttl, invite_ttl; /* AuthsvcResetTokenLifetime, AuthsvcSignUpTokenLifetime */
     int reset_ttl_set, invite_ttl_set;
-    int per_address, per_ip, window;     /* AuthsvcMailLimit */
+    int per_address, per_ip, window; /* AuthsvcMailLimit */
     int limit_set;
-    int signup;                          /* AuthsvcSignUp Off | TENANT ROLE CLIENT... */
+    int signup; /* AuthsvcSignUp Off | TENANT ROLE CLIENT... */
     const char *signup_tenant, *signup_role;
-    apr_array_header_t *signup_clients;  /* const char * */
+    apr_array_header_t *signup_clients; /* const char * */
     int signup_set;
     /* filled after the configuration is read */
     authsvc_mail_template_t *reset_template, *invite_template; /* post_config */
     authsvc_mail_template_t *otp_template;                     /* post_config */
-    void *queue;                         /* authsvc_job_queue_t of this child (child_init) */
+    void *queue; /* authsvc_job_queue_t of this child (child_init) */
 } authsvc_mail_config_t;
 
 authsvc_mail_config_t *authsvc_config_mail_create(apr_pool_t *p);
-authsvc_mail_config_t *authsvc_config_mail_merge(apr_pool_t *p, const authsvc_mail_config_t *base,
+authsvc_mail_config_t *authsvc_config_mail_merge(apr_pool_t *p,
+                                                 const authsvc_mail_config_t *base,
                                                  const authsvc_mail_config_t *add);
 
 /* Effective values (defaults applied; links default to the issuer's URL). */
-int authsvc_config_mail_enabled(const authsvc_mail_config_t *c);  /* a server or a webhook */
+int authsvc_config_mail_enabled(const authsvc_mail_config_t *c); /* a server or a webhook */
 const char *authsvc_config_mail_product(const authsvc_mail_config_t *c);
 const char *authsvc_config_mail_link(apr_pool_t *p, const authsvc_mail_config_t *c,
                                      const char *issuer, int invite, const char *token);
@@ -90,8 +91,9 @@ const char *authsvc_cfg_signup(cmd_parms *cmd, void *dconf, const char *args);
 
 /* Loads the templates of every server that sends mail (apachectl configtest runs it). */
 int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                                    server_rec *s);
+                                     server_rec *s);
 
+/* clang-format off */
 #define AUTHSVC_MAIL_DIRECTIVES \
     AP_INIT_TAKE1("AuthsvcMailServer", authsvc_cfg_mail_server, NULL, RSRC_CONF, \
                   "SMTP server: smtp://host[:port] (STARTTLS) or smtps://host[:port]"), \
@@ -123,5 +125,6 @@ int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_po
                   "Mails per address, requests per client IP, window seconds (3 30 900)"), \
     AP_INIT_RAW_ARGS("AuthsvcSignUp", authsvc_cfg_signup, NULL, RSRC_CONF, \
                      "Off, or the TENANT key, ROLE name and CLIENT ids of self sign-up")
+/* clang-format on */
 
 #endif

@@ -11,6 +11,7 @@ const char *authsvc_cfg_mfa_tenant(cmd_parms *cmd, void *dconf, const char *arg)
 const char *authsvc_cfg_totp_issuer(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_cfg_otp_ttl(cmd_parms *cmd, void *dconf, const char *arg);
 
+/* clang-format off */
 #define AUTHSVC_MFA_DIRECTIVES \
     AP_INIT_ITERATE("AuthsvcMfaRequiredClients", authsvc_cfg_mfa_client, NULL, RSRC_CONF, \
                     "Client ids whose every user must pass a second factor"), \
@@ -20,5 +21,6 @@ const char *authsvc_cfg_otp_ttl(cmd_parms *cmd, void *dconf, const char *arg);
                   "Name authenticator apps show for TOTP enrolments (the issuer's host)"), \
     AP_INIT_TAKE1("AuthsvcOtpLifetime", authsvc_cfg_otp_ttl, NULL, RSRC_CONF, \
                   "Seconds an e-mailed one-time code works (600, at most 3600)")
+/* clang-format on */
 
 #endif

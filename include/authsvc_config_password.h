@@ -13,8 +13,10 @@ const char *authsvc_cfg_min_length(cmd_parms *cmd, void *dconf, const char *arg)
 const char *authsvc_cfg_blocklist(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_cfg_account_lockout(cmd_parms *cmd, void *dconf, const char *n,
                                         const char *wait, const char *max);
-const char *authsvc_cfg_ip_limit(cmd_parms *cmd, void *dconf, const char *n, const char *window);
+const char *authsvc_cfg_ip_limit(cmd_parms *cmd, void *dconf, const char *n,
+                                 const char *window);
 
+/* clang-format off */
 #define AUTHSVC_PASSWORD_DIRECTIVES \
     AP_INIT_TAKE3("AuthsvcPasswordHashCost", authsvc_cfg_hash_cost, NULL, RSRC_CONF, \
                   "argon2id memory (KiB), iterations, parallelism for new hashes (19456 2 1)"), \
@@ -29,5 +31,6 @@ const char *authsvc_cfg_ip_limit(cmd_parms *cmd, void *dconf, const char *n, con
                   "(5 60 900; 0 failures: off)"), \
     AP_INIT_TAKE2("AuthsvcIpLoginLimit", authsvc_cfg_ip_limit, NULL, RSRC_CONF, \
                   "Failed logins per client IP, and the window in seconds, before 429 (50 300)")
+/* clang-format on */
 
 #endif

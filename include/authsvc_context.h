@@ -22,18 +22,18 @@ typedef enum {
 typedef struct authsvc_context authsvc_context_t;
 
 struct authsvc_context {
-    apr_pool_t *pool;                 /* lifetime of everything a service returns */
+    apr_pool_t *pool; /* lifetime of everything a service returns */
     const authsvc_server_config_t *config;
-    const char *client_ip;            /* NULL outside a request */
+    const char *client_ip; /* NULL outside a request */
     const char *user_agent;
-    const char *issuer;               /* the service's base URL, from configuration */
+    const char *issuer; /* the service's base URL, from configuration */
     /* The connection of this context, NULL when no database can be reached now. */
     authsvc_db_t *(*db)(authsvc_context_t *ctx);
     void (*log)(authsvc_context_t *ctx, authsvc_log_level_t level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
     /* Tells this node's gateway cache at once that a token was revoked (may be NULL). */
     void (*revoked)(authsvc_context_t *ctx, const char *jti, long long expires_ms);
-    void *glue;                       /* the provider's own state */
+    void *glue; /* the provider's own state */
 };
 
 #endif

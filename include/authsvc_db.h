@@ -16,25 +16,25 @@ typedef enum {
 } authsvc_dialect_t;
 
 typedef struct {
-    const char *label;       /* "authsvc_user_by_username" */
-    const char *sql;         /* apr_dbd placeholders: %s, %d, %lld; a literal % is %% */
-    const char *sql_pgsql;   /* NULL when sql serves both dialects */
+    const char *label;     /* "authsvc_user_by_username" */
+    const char *sql;       /* apr_dbd placeholders: %s, %d, %lld; a literal % is %% */
+    const char *sql_pgsql; /* NULL when sql serves both dialects */
 } authsvc_db_statement_t;
 
 typedef struct {
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
-    apr_hash_t *prepared;     /* label -> apr_dbd_prepared_t*, from mod_dbd or our own */
-    int prepare_on_demand;    /* CLI: prepare a label the first time it is used */
+    apr_hash_t *prepared;  /* label -> apr_dbd_prepared_t*, from mod_dbd or our own */
+    int prepare_on_demand; /* CLI: prepare a label the first time it is used */
     authsvc_dialect_t dialect;
-    apr_pool_t *pool;         /* the caller's pool (requests: the request's) */
-    apr_pool_t *conn_pool;    /* lives as long as the connection: its statements, the
+    apr_pool_t *pool;             /* the caller's pool (requests: the request's) */
+    apr_pool_t *conn_pool;        /* lives as long as the connection: its statements, the
                                * built ones included; NULL: nothing is kept (built
                                * statements run on a connection of their own) */
     apr_dbd_transaction_t *trans; /* the open transaction, or NULL */
-    int trans_failed;         /* a statement failed inside trans: commit rolls back */
-    apr_pool_t *row_pool;     /* pool of the latest authsvc_db_next_row call */
-    const char *error;        /* the driver's message for the latest failure, or NULL */
+    int trans_failed;             /* a statement failed inside trans: commit rolls back */
+    apr_pool_t *row_pool;         /* pool of the latest authsvc_db_next_row call */
+    const char *error;            /* the driver's message for the latest failure, or NULL */
 } authsvc_db_t;
 
 /* How many tables the latest schema has (authsvc_schema_ready counts them). */
@@ -81,11 +81,12 @@ enum {
     AUTHSVC_USER_COL_MFA_REQUIRED,
     AUTHSVC_USER_COL_CREATED_AT,
     AUTHSVC_USER_COL_UPDATED_AT,
-    AUTHSVC_USER_COL_EXTERNAL_GROUPS   /* JSON array from an IdP, or NULL */
+    AUTHSVC_USER_COL_EXTERNAL_GROUPS /* JSON array from an IdP, or NULL */
 };
 
 /* "sqlite3" / "pgsql" -> dialect; AUTHSVC_INVALID for other drivers. */
-authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name, authsvc_dialect_t *out);
+authsvc_status_t authsvc_db_dialect_from_driver(const char *driver_name,
+                                                authsvc_dialect_t *out);
 
 /* Opens a connection of its own (the CLI and tests; the module gets its connections from
  * mod_dbd): driver "sqlite3" or "pgsql", params as DBDParams. Statements are prepared on
@@ -123,8 +124,8 @@ authsvc_status_t authsvc_db_prepare_all(authsvc_db_t *db, const char **failed);
  * go through select: SQLite's driver reports a row as an error here. Errors map to
  * AUTHSVC_UNAVAILABLE (connection, locks), AUTHSVC_CONFLICT (unique constraint; on
  * PostgreSQL recognised by the server's English message) or AUTHSVC_DB_ERROR. */
-authsvc_status_t authsvc_db_exec(authsvc_db_t *db, apr_pool_t *p, const char *label,
-                                 int *nrows, int nargs, const char **args);
+authsvc_status_t authsvc_db_exec(authsvc_db_t *db, apr_pool_t *p, const char *label, int *nrows,
+                                 int nargs, const char **args);
 
 /* Runs a prepared query; *res is read with authsvc_db_next_row until it returns 0. */
 authsvc_status_t authsvc_db_select(authsvc_db_t *db, apr_pool_t *p, const char *label,

@@ -22,12 +22,12 @@ typedef struct {
     const char *id;
     const char *actor;
     const char *tenant_id;
-    long long login_time;       /* epoch ms */
-    const char *token_payload;  /* as stored (sealed when a key is configured) */
+    long long login_time;      /* epoch ms */
+    const char *token_payload; /* as stored (sealed when a key is configured) */
     const char *login_type;
     const char *device_info;
     const char *ip_address;
-    const char *client_id;      /* written only: the API's queries do not answer it */
+    const char *client_id; /* written only: the API's queries do not answer it */
 } authsvc_db_activity_t;
 
 /* Stores row. */
@@ -40,7 +40,8 @@ authsvc_status_t authsvc_db_activity_purge(authsvc_db_t *db, apr_pool_t *p, long
 
 /* The tenant's rows that sql (a compiled filter of the activity model) selects, in its
  * order and page: authsvc_db_activity_t elements. */
-authsvc_status_t authsvc_db_activity_find(authsvc_db_t *db, apr_pool_t *p, const char *tenant_id,
+authsvc_status_t authsvc_db_activity_find(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *tenant_id,
                                           const authsvc_filter_sql_t *sql,
                                           apr_array_header_t **rows);
 
@@ -57,7 +58,7 @@ authsvc_status_t authsvc_db_activity_by_id(authsvc_db_t *db, apr_pool_t *p,
 /* A login for the active-user report: the actor's username where it still exists. */
 typedef struct {
     const char *actor;
-    const char *user_name;      /* NULL when the user is gone */
+    const char *user_name; /* NULL when the user is gone */
     const char *tenant_id;
     const char *login_type;
     long long login_time;

@@ -12,9 +12,9 @@
 /* One login; text NULL for SQL NULL. */
 typedef struct {
     const char *id;
-    const char *actor;          /* the username, else the actor's id */
-    const char *tenant;         /* the tenant's key, else its id */
-    long long login_time;       /* epoch ms */
+    const char *actor;    /* the username, else the actor's id */
+    const char *tenant;   /* the tenant's key, else its id */
+    long long login_time; /* epoch ms */
     const char *type;
     const char *ip;
     const char *client_id;

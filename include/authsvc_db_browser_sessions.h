@@ -12,13 +12,13 @@
 /* A gateway_sessions row; text NULL for SQL NULL. Times are epoch ms. */
 typedef struct {
     const char *id_hash;
-    const char *origin;          /* scheme://host:port of the vhost that created it */
+    const char *origin; /* scheme://host:port of the vhost that created it */
     const char *user_id;
     const char *access_token;
     const char *refresh_token;
     long long access_expires_ms;
     int remember;
-    long long created_ms;        /* written only */
+    long long created_ms; /* written only */
     long long last_seen_ms;
     long long idle_expires_ms;
     long long expires_ms;

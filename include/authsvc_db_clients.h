@@ -9,23 +9,23 @@
 #include <apr_tables.h>
 
 #include "authsvc_db.h"
-#include "authsvc_db_tokens.h"     /* authsvc_db_access_token_t */
+#include "authsvc_db_tokens.h" /* authsvc_db_access_token_t */
 #include "authsvc_status.h"
 
 /* A client's row; text NULL for SQL NULL. */
 typedef struct {
     const char *client_id;
-    const char *secret_hash;    /* NULL for a public client */
-    const char *type;           /* "public" or "confidential" */
+    const char *secret_hash; /* NULL for a public client */
+    const char *type;        /* "public" or "confidential" */
     const char *redirect_url;
-    long long access_ttl;       /* seconds */
+    long long access_ttl; /* seconds */
     long long refresh_ttl;
     long long code_ttl;
 } authsvc_db_client_t;
 
 /* The client client_id. AUTHSVC_NOT_FOUND when there is none (*c zeroed). */
-authsvc_status_t authsvc_db_client_by_id(authsvc_db_t *db, apr_pool_t *p,
-                                         const char *client_id, authsvc_db_client_t *c);
+authsvc_status_t authsvc_db_client_by_id(authsvc_db_t *db, apr_pool_t *p, const char *client_id,
+                                         authsvc_db_client_t *c);
 
 /* Inserts c, created and updated now. AUTHSVC_CONFLICT when client_id is taken. */
 authsvc_status_t authsvc_db_client_create(authsvc_db_t *db, apr_pool_t *p,
@@ -39,7 +39,7 @@ typedef struct {
     long long access_ttl;
     long long refresh_ttl;
     long long code_ttl;
-    long long created_at;       /* epoch ms */
+    long long created_at; /* epoch ms */
     long long users;
 } authsvc_db_client_summary_t;
 

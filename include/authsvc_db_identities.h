@@ -23,17 +23,17 @@ authsvc_status_t authsvc_db_identity_account_lock(authsvc_db_t *db, apr_pool_t *
 
 /* A role the account holds (one per tenant membership). */
 typedef struct {
-    const char *name;           /* NULL when the row has none */
-    long long grants;           /* permissions the role grants */
-    long long direct_grants;    /* permissions granted to the account directly there */
+    const char *name;        /* NULL when the row has none */
+    long long grants;        /* permissions the role grants */
+    long long direct_grants; /* permissions granted to the account directly there */
 } authsvc_db_account_role_t;
 
 /* What the link rule reads of an account. */
 typedef struct {
-    const char *tenant_id;      /* its default tenant */
-    int has_password;           /* an internal credential with a password */
-    int identities;             /* identities linked to it */
-    apr_array_header_t *roles;  /* authsvc_db_account_role_t, in role name order */
+    const char *tenant_id;     /* its default tenant */
+    int has_password;          /* an internal credential with a password */
+    int identities;            /* identities linked to it */
+    apr_array_header_t *roles; /* authsvc_db_account_role_t, in role name order */
 } authsvc_db_link_account_t;
 
 /* The account user_id as the link rule sees it. AUTHSVC_NOT_FOUND when there is no such

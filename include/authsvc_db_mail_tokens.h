@@ -11,14 +11,14 @@
 
 /* A mail_tokens row; text NULL for SQL NULL. */
 typedef struct {
-    const char *hash;          /* SHA-256 of the token, hex */
-    const char *purpose;       /* "reset" or "invite" */
-    const char *user_id;       /* reset only */
-    const char *client_id;     /* reset only */
+    const char *hash;      /* SHA-256 of the token, hex */
+    const char *purpose;   /* "reset" or "invite" */
+    const char *user_id;   /* reset only */
+    const char *client_id; /* reset only */
     const char *email;
     long long expires_ms;
-    long long created_ms;      /* written only */
-    int used;                  /* read only: used_at is set */
+    long long created_ms; /* written only */
+    int used;             /* read only: used_at is set */
 } authsvc_db_mail_token_t;
 
 /* Stores t (its used flag is ignored: a new token is unused). */

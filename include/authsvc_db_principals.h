@@ -15,12 +15,12 @@
 
 /* A membership: a user_tenants row with its role's name. */
 typedef struct {
-    const char *id;             /* the user_tenant id; NULL: no such membership */
+    const char *id; /* the user_tenant id; NULL: no such membership */
     const char *user_id;
     const char *tenant_id;
     const char *role_id;
     const char *role_name;
-    int status;                 /* user_tenants.status: AUTHSVC_USER_* (authsvc_tokens.h) */
+    int status; /* user_tenants.status: AUTHSVC_USER_* (authsvc_tokens.h) */
 } authsvc_db_membership_t;
 
 /* The user user_id and its membership of tenant_id (NULL: of the user's default tenant),

@@ -43,10 +43,10 @@ typedef struct {
     const char *subject;
     const char *source;
     long long now_ms;
-    long long first_lock;      /* locked_until of a new counter (0: none) */
-    long long quiet_cutoff;    /* an earlier latest attempt starts the count again */
-    int limit;                 /* the count that locks */
-    long long provisional;     /* the lock the attempt reaching the limit takes */
+    long long first_lock;   /* locked_until of a new counter (0: none) */
+    long long quiet_cutoff; /* an earlier latest attempt starts the count again */
+    int limit;              /* the count that locks */
+    long long provisional;  /* the lock the attempt reaching the limit takes */
 } authsvc_db_login_account_attempt_t;
 
 /* Counts a->subject's attempt unless the counter is locked: AUTHSVC_OK (*failures: the
@@ -69,8 +69,7 @@ authsvc_status_t authsvc_db_login_account_release(authsvc_db_t *db, apr_pool_t *
 
 /* Deletes the counter (subject, source): its count starts again. */
 authsvc_status_t authsvc_db_login_account_clear_source(authsvc_db_t *db, apr_pool_t *p,
-                                                       const char *subject,
-                                                       const char *source);
+                                                       const char *subject, const char *source);
 
 /* Deletes every counter of subject, its known sources' too. */
 authsvc_status_t authsvc_db_login_account_clear(authsvc_db_t *db, apr_pool_t *p,

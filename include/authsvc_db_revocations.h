@@ -14,8 +14,8 @@
 /* A revoked token. */
 typedef struct {
     const char *jti;
-    long long expires_at;       /* epoch ms */
-    long long revoked_at;       /* epoch ms */
+    long long expires_at; /* epoch ms */
+    long long revoked_at; /* epoch ms */
 } authsvc_db_revocation_t;
 
 /* The revocations made after since_ms of tokens that expire after now_ms, oldest
@@ -25,8 +25,7 @@ authsvc_status_t authsvc_db_revocations_since(authsvc_db_t *db, apr_pool_t *p,
                                               apr_array_header_t **rows);
 
 /* AUTHSVC_OK when jti is revoked, AUTHSVC_NOT_FOUND when it is not, else the failure. */
-authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p,
-                                             const char *jti);
+authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p, const char *jti);
 
 /* Stores jti as revoked at now_ms until expires_ms (a jti revoked already stays as it
  * was). On PostgreSQL the revocation is announced to every node's listener when the

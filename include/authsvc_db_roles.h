@@ -18,9 +18,8 @@ typedef struct {
 } authsvc_db_role_t;
 
 /* The role name of tenant tenant_id. AUTHSVC_NOT_FOUND when there is none (*r zeroed). */
-authsvc_status_t authsvc_db_role_by_name(authsvc_db_t *db, apr_pool_t *p,
-                                         const char *tenant_id, const char *name,
-                                         authsvc_db_role_t *r);
+authsvc_status_t authsvc_db_role_by_name(authsvc_db_t *db, apr_pool_t *p, const char *tenant_id,
+                                         const char *name, authsvc_db_role_t *r);
 
 /* A role to create, with its permissions (const char *; none when NULL). */
 typedef struct {
@@ -40,7 +39,7 @@ typedef struct {
     const char *id;
     const char *tenant_key;
     const char *name;
-    long long created_at;       /* epoch ms */
+    long long created_at; /* epoch ms */
     long long permissions;
     long long members;
 } authsvc_db_role_summary_t;

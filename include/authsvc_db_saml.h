@@ -15,10 +15,10 @@ typedef struct {
     const char *request_id;
     const char *client_id;
     const char *idp_entity_id;
-    const char *relay_state;    /* the client's RelayState, or NULL */
-    long long expires_at;       /* epoch ms */
+    const char *relay_state; /* the client's RelayState, or NULL */
+    long long expires_at;    /* epoch ms */
     long long created_at;
-    const char *binding_hash;   /* SHA-256 hex of the browser's binding cookie, or NULL
+    const char *binding_hash; /* SHA-256 hex of the browser's binding cookie, or NULL
                                  * (requests stored before the binding existed) */
     int used;
 } authsvc_db_saml_request_t;

@@ -33,11 +33,11 @@ authsvc_status_t authsvc_db_otp_pending_failure(authsvc_db_t *db, apr_pool_t *p,
 /* An e-mailed code. */
 typedef struct {
     const char *id;
-    const char *code_hash;     /* the pending auth code's hash */
-    const char *user_id;       /* written only */
-    const char *otp_hash;      /* the code's hash, bound to code_hash */
-    long long expires_ms;      /* written only */
-    long long created_ms;      /* written only */
+    const char *code_hash; /* the pending auth code's hash */
+    const char *user_id;   /* written only */
+    const char *otp_hash;  /* the code's hash, bound to code_hash */
+    long long expires_ms;  /* written only */
+    long long created_ms;  /* written only */
 } authsvc_db_otp_t;
 
 /* Ends the unused codes of the pending code code_hash at now_ms. */

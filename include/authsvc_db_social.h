@@ -14,11 +14,11 @@
 typedef struct {
     const char *provider;
     const char *client_id;
-    const char *binding_hash;   /* SHA-256 hex of the browser's binding cookie */
+    const char *binding_hash; /* SHA-256 hex of the browser's binding cookie */
     const char *nonce;
     const char *code_verifier;
-    const char *kept_params;    /* encoded query string, or NULL */
-    long long expires_at;       /* epoch ms */
+    const char *kept_params; /* encoded query string, or NULL */
+    long long expires_at;    /* epoch ms */
     int used;
 } authsvc_db_social_state_t;
 

@@ -15,7 +15,7 @@ typedef struct {
     const char *id;
     const char *key;
     const char *name;
-    int status;                 /* 1 active, 0 disabled */
+    int status; /* 1 active, 0 disabled */
 } authsvc_db_tenant_t;
 
 /* The tenant whose key is key. AUTHSVC_NOT_FOUND when there is none (*t zeroed). */
@@ -37,7 +37,7 @@ typedef struct {
     const char *key;
     const char *name;
     int status;
-    long long created_at;       /* epoch ms */
+    long long created_at; /* epoch ms */
     long long roles;
     long long members;
 } authsvc_db_tenant_summary_t;

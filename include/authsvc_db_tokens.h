@@ -10,16 +10,16 @@
 #include "authsvc_db.h"
 
 typedef struct {
-    const char *hash;            /* SHA-256 hex of the refresh token */
+    const char *hash; /* SHA-256 hex of the refresh token */
     const char *family_id;
-    long long family_expires;    /* the family's absolute end, epoch ms */
+    long long family_expires; /* the family's absolute end, epoch ms */
     const char *user_id;
     const char *client_id;
     const char *tenant_id;
-    const char *access_jti;      /* the access token issued with it */
-    long long access_exp;        /* its expiry, epoch ms */
-    long long expires;           /* the refresh token's own, epoch ms */
-    int consumed;                /* rotated already */
+    const char *access_jti; /* the access token issued with it */
+    long long access_exp;   /* its expiry, epoch ms */
+    long long expires;      /* the refresh token's own, epoch ms */
+    int consumed;           /* rotated already */
     int revoked;
 } authsvc_db_refresh_t;
 
@@ -43,7 +43,7 @@ authsvc_status_t authsvc_db_refresh_revoke(authsvc_db_t *db, apr_pool_t *p, cons
 /* An access token a refresh token names. */
 typedef struct {
     const char *jti;
-    long long expires_at;       /* epoch ms */
+    long long expires_at; /* epoch ms */
 } authsvc_db_access_token_t;
 
 /* The access tokens of family_id's refresh tokens that expire after now_ms (revoked
@@ -69,19 +69,20 @@ authsvc_status_t authsvc_db_refresh_user_other_access(authsvc_db_t *db, apr_pool
  * family) revoked at now_ms. */
 authsvc_status_t authsvc_db_refresh_revoke_user_other(authsvc_db_t *db, apr_pool_t *p,
                                                       const char *user_id,
-                                                      const char *keep_family, long long now_ms);
+                                                      const char *keep_family,
+                                                      long long now_ms);
 
 /* An auth code (auth_codes), stored by its hash. */
 typedef struct {
-    const char *hash;            /* SHA-256 hex of the code */
+    const char *hash; /* SHA-256 hex of the code */
     const char *client_id;
     const char *user_id;
     const char *tenant_id;
     const char *user_tenant_id;
     int mfa_pending;
-    long long expires_at;        /* epoch ms */
+    long long expires_at; /* epoch ms */
     int used;
-    const char *family_id;       /* of the tokens it was exchanged for, or NULL */
+    const char *family_id; /* of the tokens it was exchanged for, or NULL */
     int otp_failures;
 } authsvc_db_auth_code_t;
 

@@ -14,8 +14,8 @@
 /* An external identity of a user. */
 typedef struct {
     const char *provider;
-    const char *subject;        /* the provider's id of the user (external_id) */
-    long long linked_at;        /* epoch ms */
+    const char *subject; /* the provider's id of the user (external_id) */
+    long long linked_at; /* epoch ms */
 } authsvc_db_user_link_t;
 
 /* The user's external identities, by provider then subject: authsvc_db_user_link_t

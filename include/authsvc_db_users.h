@@ -14,19 +14,19 @@
 /* A user to create: its row, its membership of one tenant (with a role and a status),
  * its clients, and its credentials. Optional text is NULL. */
 typedef struct {
-    const char *id;             /* NULL: a new UUID */
-    const char *username;       /* as given; its key is the username lowercased (ASCII) */
+    const char *id;       /* NULL: a new UUID */
+    const char *username; /* as given; its key is the username lowercased (ASCII) */
     const char *email;
     const char *first_name;
     const char *middle_name;
     const char *last_name;
-    const char *tenant_id;      /* the default tenant, of which the user is a member */
-    const char *role_id;        /* its role in that tenant */
-    int status;                 /* user_tenants.status: AUTHSVC_USER_* (authsvc_tokens.h) */
+    const char *tenant_id; /* the default tenant, of which the user is a member */
+    const char *role_id;   /* its role in that tenant */
+    int status;            /* user_tenants.status: AUTHSVC_USER_* (authsvc_tokens.h) */
     const apr_array_header_t *client_ids; /* const char *: clients it may use; or NULL */
-    const char *password_hash;  /* an internal credential; NULL: none (external users) */
-    const char *provider;       /* an external identity linked to it (a social provider's */
-    const char *external_id;    /*  name and its subject); NULL: none */
+    const char *password_hash; /* an internal credential; NULL: none (external users) */
+    const char *provider;      /* an external identity linked to it (a social provider's */
+    const char *external_id;   /*  name and its subject); NULL: none */
 } authsvc_user_new_t;
 
 /* Writes u's rows in this order: users, the internal credential, user_tenants,
@@ -59,7 +59,7 @@ typedef struct {
     const char *designation;
     const char *default_tenant_id;
     const char *locale;
-    long long last_login;       /* epoch ms; 0 when never */
+    long long last_login; /* epoch ms; 0 when never */
     int mfa_required;
     long long created_at;
     long long updated_at;
@@ -86,11 +86,11 @@ typedef struct {
     const char *id;
     const char *username;
     const char *email;
-    const char *tenant_key;     /* NULL without a membership */
+    const char *tenant_key; /* NULL without a membership */
     const char *role;
-    int status;                 /* user_tenants.status; -1 without a membership */
-    long long failures;         /* the most of any source; 0 when none */
-    long long locked_until;     /* epoch ms, the latest of any source; 0 when none */
+    int status;             /* user_tenants.status; -1 without a membership */
+    long long failures;     /* the most of any source; 0 when none */
+    long long locked_until; /* epoch ms, the latest of any source; 0 when none */
 } authsvc_db_user_summary_t;
 
 /* The users (with each membership) of the tenant whose key is tenant_key, by username
@@ -101,9 +101,8 @@ authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
 
 /* The user's password: *has_credential whether it has an 'internal' credential, *has_hash
  * whether that holds a hash (either may be NULL). */
-authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p,
-                                          const char *user_id, int *has_credential,
-                                          int *has_hash);
+authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                          int *has_credential, int *has_hash);
 
 /* Sets the user's password hash: on its 'internal' credential when has_credential, else
  * on a new one. */
@@ -135,7 +134,7 @@ authsvc_status_t authsvc_db_user_client_member(authsvc_db_t *db, apr_pool_t *p,
 typedef struct {
     const char *source;
     long long failures;
-    long long locked_until;     /* epoch ms; 0 when none */
+    long long locked_until; /* epoch ms; 0 when none */
 } authsvc_db_user_lockout_t;
 
 /* The lockout counters of the account whose username key is username_key, by source:

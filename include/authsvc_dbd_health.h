@@ -10,8 +10,8 @@
 #include <httpd.h>
 
 typedef struct {
-    volatile apr_uint32_t down;           /* 1 while this process sees no database */
-    volatile apr_uint64_t next_try_us;    /* while down: no attempt before this time */
+    volatile apr_uint32_t down;        /* 1 while this process sees no database */
+    volatile apr_uint64_t next_try_us; /* while down: no attempt before this time */
     volatile apr_uint64_t down_since_us;
 } authsvc_dbd_health_t;
 

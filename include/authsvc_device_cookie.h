@@ -14,10 +14,10 @@
 #include "authsvc_keys.h"
 #include "authsvc_status.h"
 
-#define AUTHSVC_DEVICE_COOKIE_NAME "authsvc-device"  /* "__Host-" prefixed over HTTPS */
+#define AUTHSVC_DEVICE_COOKIE_NAME "authsvc-device" /* "__Host-" prefixed over HTTPS */
 #define AUTHSVC_DEVICE_ID_BYTES 16
 #define AUTHSVC_DEVICE_COOKIE_LENGTH_MAX 512
-#define AUTHSVC_DEVICE_COOKIE_FUTURE_MAX 300  /* seconds of clock skew between nodes */
+#define AUTHSVC_DEVICE_COOKIE_FUTURE_MAX 300 /* seconds of clock skew between nodes */
 
 /* A cookie value for user_id on device_id (32 lowercase hex digits; NULL: a new one),
  * issued at now_s. NULL when the ring has no private key or user_id is too long. */

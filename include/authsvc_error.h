@@ -75,7 +75,7 @@ const char *authsvc_error_name_for_status(int status);
 
 /* The flat envelope {"error":{statusCode,name,message,code[,details]}}.
  * details (may be NULL) is copied; the text lives in pool p. */
-char *authsvc_error_envelope(apr_pool_t *p, int status, const char *code,
-                             const char *message, const cJSON *details);
+char *authsvc_error_envelope(apr_pool_t *p, int status, const char *code, const char *message,
+                             const cJSON *details);
 
 #endif

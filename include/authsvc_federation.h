@@ -26,11 +26,11 @@ authsvc_status_t authsvc_federation_user(authsvc_context_t *ctx, authsvc_db_t *d
 
 /* A login through a social provider, about to be sent there. */
 typedef struct {
-    const char *provider;       /* its name */
-    const char *client_id;      /* the client the login is for */
-    int nonce;                  /* OpenID Connect: a nonce binds the ID token */
-    int pkce;                   /* a PKCE code verifier */
-    const char *kept_params;    /* the caller's own fields to hand back, or NULL */
+    const char *provider;    /* its name */
+    const char *client_id;   /* the client the login is for */
+    int nonce;               /* OpenID Connect: a nonce binds the ID token */
+    int pkce;                /* a PKCE code verifier */
+    const char *kept_params; /* the caller's own fields to hand back, or NULL */
 } authsvc_social_start_t;
 
 /* A new login state, stored (and, now and then, the expired ones purged): *state is
@@ -59,13 +59,12 @@ typedef struct {
     const char *request_id;
     const char *client_id;
     const char *idp_entity_id;
-    const char *relay_state;    /* the client's RelayState, or NULL */
-    int ttl;                    /* seconds it may be answered in */
-    const char *binding;        /* the binding cookie's value (its hash is kept) */
+    const char *relay_state; /* the client's RelayState, or NULL */
+    int ttl;                 /* seconds it may be answered in */
+    const char *binding;     /* the binding cookie's value (its hash is kept) */
 } authsvc_saml_request_t;
 
-authsvc_status_t authsvc_federation_saml_request_store(authsvc_context_t *ctx,
-                                                       authsvc_db_t *db,
+authsvc_status_t authsvc_federation_saml_request_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                        const authsvc_saml_request_t *r);
 
 /* What the ACS knows of a Response before it is taken as an answer. */

@@ -15,13 +15,13 @@
 #include "authsvc_status.h"
 
 typedef enum {
-    AUTHSVC_FIELD_TEXT,  /* TEXT column: strings */
-    AUTHSVC_FIELD_TIME   /* BIGINT epoch ms: ISO 8601 strings or epoch-ms numbers */
+    AUTHSVC_FIELD_TEXT, /* TEXT column: strings */
+    AUTHSVC_FIELD_TIME  /* BIGINT epoch ms: ISO 8601 strings or epoch-ms numbers */
 } authsvc_field_type_t;
 
 typedef struct {
-    const char *name;    /* property, e.g. "loginTime" */
-    const char *column;  /* SQL column, e.g. "login_time" */
+    const char *name;   /* property, e.g. "loginTime" */
+    const char *column; /* SQL column, e.g. "login_time" */
     authsvc_field_type_t type;
 } authsvc_filter_field_t;
 
@@ -29,14 +29,14 @@ typedef struct {
 typedef struct {
     const authsvc_filter_field_t *fields;
     int nfields;
-    const char *default_order;  /* property and direction, e.g. "loginTime DESC" */
+    const char *default_order; /* property and direction, e.g. "loginTime DESC" */
 } authsvc_filter_model_t;
 
 /* What a filter may contain (the routes differ). */
 #define AUTHSVC_FILTER_ALLOW_WHERE 0x1u
 #define AUTHSVC_FILTER_ALLOW_FIELDS 0x2u
 #define AUTHSVC_FILTER_ALLOW_ORDER 0x4u
-#define AUTHSVC_FILTER_ALLOW_PAGE 0x8u   /* limit, skip, offset */
+#define AUTHSVC_FILTER_ALLOW_PAGE 0x8u /* limit, skip, offset */
 #define AUTHSVC_FILTER_ALLOW_ALL 0xfu
 
 typedef struct {
@@ -45,7 +45,7 @@ typedef struct {
     const char *order;        /* SQL ORDER BY list, never empty */
     long long limit;          /* capped at AUTHSVC_FILTER_PAGE_MAX */
     long long offset;
-    unsigned long fields;     /* bit i: model field i is answered */
+    unsigned long fields; /* bit i: model field i is answered */
 } authsvc_filter_sql_t;
 
 /* Compiles filter (NULL or a JSON object) for dialect. On AUTHSVC_INVALID *error says
@@ -56,7 +56,8 @@ authsvc_status_t authsvc_filter_compile(apr_pool_t *p, const authsvc_filter_mode
                                         const char **error);
 
 /* Compiles a bare where object (the count route's parameter) into out->where/args. */
-authsvc_status_t authsvc_filter_compile_where(apr_pool_t *p, const authsvc_filter_model_t *model,
+authsvc_status_t authsvc_filter_compile_where(apr_pool_t *p,
+                                              const authsvc_filter_model_t *model,
                                               authsvc_dialect_t dialect, const cJSON *where,
                                               authsvc_filter_sql_t *out, const char **error);
 

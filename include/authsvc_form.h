@@ -8,9 +8,9 @@
 
 typedef enum {
     AUTHSVC_FORM_VALID = 0,
-    AUTHSVC_FORM_ENCODING,   /* bad %-escape, %00, or not UTF-8 after decoding */
-    AUTHSVC_FORM_DUPLICATE,  /* a name appears twice */
-    AUTHSVC_FORM_TOO_MANY    /* over AUTHSVC_QUERY_PARAMS_MAX pairs */
+    AUTHSVC_FORM_ENCODING,  /* bad %-escape, %00, or not UTF-8 after decoding */
+    AUTHSVC_FORM_DUPLICATE, /* a name appears twice */
+    AUTHSVC_FORM_TOO_MANY   /* over AUTHSVC_QUERY_PARAMS_MAX pairs */
 } authsvc_form_result_t;
 
 /* Decodes len bytes of text ("a=1&b=2") into *out (each name once). */

@@ -17,20 +17,20 @@
 /* Defaults and bounds. */
 #define AUTHSVC_GATEWAY_HEADER_PREFIX_DEFAULT "X-Authsvc-"
 #define AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT "username"
-#define AUTHSVC_GATEWAY_POLL_DEFAULT 5        /* seconds between revocation polls */
+#define AUTHSVC_GATEWAY_POLL_DEFAULT 5 /* seconds between revocation polls */
 #define AUTHSVC_GATEWAY_POLL_MAX 300
 #define AUTHSVC_GATEWAY_POLL_OVERLAP_MS 10000 /* commit delay and clock skew tolerated */
 #define AUTHSVC_GATEWAY_CACHE_DEFAULT "shmcb"
-#define AUTHSVC_GATEWAY_CACHE_CLAIMS_MAX 8192 /* larger claim sets are not cached */
-#define AUTHSVC_GATEWAY_PORTAL_DEFAULT "/authsvc"  /* login page: /authsvc/login */
+#define AUTHSVC_GATEWAY_CACHE_CLAIMS_MAX 8192     /* larger claim sets are not cached */
+#define AUTHSVC_GATEWAY_PORTAL_DEFAULT "/authsvc" /* login page: /authsvc/login */
 #define AUTHSVC_GATEWAY_SESSION_IDLE_DEFAULT 1800
 #define AUTHSVC_GATEWAY_SESSION_LIFETIME_DEFAULT 28800
 #define AUTHSVC_GATEWAY_REMEMBER_LIFETIME (30 * 86400) /* "remember me" sessions */
 #define AUTHSVC_GATEWAY_REMEMBER_IDLE (7 * 86400)
 
 typedef enum {
-    AUTHSVC_GATEWAY_BEARER = 0,   /* Authorization header only */
-    AUTHSVC_GATEWAY_BROWSER,      /* session cookie; 303 to the login page */
+    AUTHSVC_GATEWAY_BEARER = 0, /* Authorization header only */
+    AUTHSVC_GATEWAY_BROWSER,    /* session cookie; 303 to the login page */
     AUTHSVC_GATEWAY_BOTH
 } authsvc_gateway_mode_t;
 
@@ -38,41 +38,41 @@ typedef struct authsvc_gateway_shared authsvc_gateway_shared_t;
 
 /* Per virtual host (server config field `gateway`). */
 typedef struct {
-    const char *header_prefix;    /* AuthsvcGatewayHeaderPrefix */
+    const char *header_prefix; /* AuthsvcGatewayHeaderPrefix */
     int header_prefix_set;
-    const char *cache_spec;       /* AuthsvcGatewayCache: provider[:args] or none (main server) */
+    const char *cache_spec; /* AuthsvcGatewayCache: provider[:args] or none (main server) */
     int cache_spec_set;
-    int poll_interval;            /* AuthsvcGatewayRevocationPoll, seconds */
+    int poll_interval; /* AuthsvcGatewayRevocationPoll, seconds */
     int poll_interval_set;
-    int revocation_slots;         /* AuthsvcGatewayRevocationSlots (main server) */
+    int revocation_slots; /* AuthsvcGatewayRevocationSlots (main server) */
     int revocation_slots_set;
-    authsvc_keyring_t *jwks;      /* AuthsvcGatewayJWKSFile/-URL: keys of another issuer */
+    authsvc_keyring_t *jwks; /* AuthsvcGatewayJWKSFile/-URL: keys of another issuer */
     int jwks_set;
     /* browser mode: the login page of this vhost */
-    const char *client_id;        /* AuthsvcGatewayClient: the client the page logs in through */
-    const char *client_secret;    /* its secret (from a file), NULL for a public client */
+    const char *client_id;     /* AuthsvcGatewayClient: the client the page logs in through */
+    const char *client_secret; /* its secret (from a file), NULL for a public client */
     int client_set;
-    const char *portal_path;      /* AuthsvcGatewayPortalPath: /authsvc -> /authsvc/login */
+    const char *portal_path; /* AuthsvcGatewayPortalPath: /authsvc -> /authsvc/login */
     int portal_path_set;
     apr_array_header_t *return_origins; /* AuthsvcGatewayReturnOrigin: NULL-terminated */
     int return_origins_set;
-    int session_idle;             /* AuthsvcGatewaySessionIdle, seconds */
+    int session_idle; /* AuthsvcGatewaySessionIdle, seconds */
     int session_idle_set;
-    int session_lifetime;         /* AuthsvcGatewaySessionLifetime, seconds */
+    int session_lifetime; /* AuthsvcGatewaySessionLifetime, seconds */
     int session_lifetime_set;
     authsvc_gateway_shared_t *shared; /* set in post_config: cache, mutex, poll state */
-    const char **identity_headers; /* set in post_config: the prefix and each field's name */
+    const char **identity_headers;    /* set in post_config: the prefix and each field's name */
 } authsvc_gateway_server_t;
 
 /* Per directory / location (dir config field `gateway`). */
 typedef struct {
-    authsvc_gateway_mode_t mode;  /* AuthsvcGatewayMode */
+    authsvc_gateway_mode_t mode; /* AuthsvcGatewayMode */
     int mode_set;
-    apr_array_header_t *audiences;/* AuthsvcGatewayAudience: NULL-terminated const char* */
+    apr_array_header_t *audiences; /* AuthsvcGatewayAudience: NULL-terminated const char* */
     int audiences_set;
-    const char *issuer;           /* AuthsvcGatewayIssuer; default the vhost's AuthsvcIssuer */
+    const char *issuer; /* AuthsvcGatewayIssuer; default the vhost's AuthsvcIssuer */
     int issuer_set;
-    const char *user_claim;       /* AuthsvcGatewayUserClaim */
+    const char *user_claim; /* AuthsvcGatewayUserClaim */
     int user_claim_set;
 } authsvc_gateway_dir_t;
 
@@ -82,7 +82,8 @@ authsvc_gateway_server_t *authsvc_gateway_server_merge(apr_pool_t *p,
                                                        const authsvc_gateway_server_t *base,
                                                        const authsvc_gateway_server_t *add);
 authsvc_gateway_dir_t *authsvc_gateway_dir_create(apr_pool_t *p);
-authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p, const authsvc_gateway_dir_t *base,
+authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p,
+                                                 const authsvc_gateway_dir_t *base,
                                                  const authsvc_gateway_dir_t *add);
 const char *authsvc_gateway_set_mode(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_audience(cmd_parms *cmd, void *dconf, const char *arg);
@@ -101,6 +102,7 @@ const char *authsvc_gateway_set_portal_path(cmd_parms *cmd, void *dconf, const c
 const char *authsvc_gateway_set_return_origin(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const char *arg);
 
+/* clang-format off */
 #define AUTHSVC_GATEWAY_DIRECTIVES \
     AP_INIT_TAKE1("AuthsvcGatewayMode", authsvc_gateway_set_mode, NULL, OR_AUTHCFG, \
                   "bearer (Authorization header), browser (session cookie) or both"), \
@@ -132,6 +134,7 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
                   RSRC_CONF, "Browser session idle timeout, seconds (1800)"), \
     AP_INIT_TAKE1("AuthsvcGatewaySessionLifetime", authsvc_gateway_set_session_time, \
                   (void *)1, RSRC_CONF, "Browser session absolute lifetime, seconds (28800)")
+/* clang-format on */
 
 /* gateway_cache.c: socache of verified tokens, the revocation set and its poll. */
 int authsvc_gateway_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);

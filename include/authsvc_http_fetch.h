@@ -10,14 +10,14 @@
 #include "authsvc_status.h"
 
 typedef struct {
-    const char *ca_file;     /* NULL: the system's trust store */
-    long timeout_ms;         /* the whole call, connection included */
-    apr_size_t max_bytes;    /* a longer answer fails the call */
+    const char *ca_file;  /* NULL: the system's trust store */
+    long timeout_ms;      /* the whole call, connection included */
+    apr_size_t max_bytes; /* a longer answer fails the call */
 } authsvc_http_options_t;
 
 typedef struct {
-    long status;             /* HTTP status of the answer */
-    const char *body;        /* NUL-terminated, in the caller's pool */
+    long status;      /* HTTP status of the answer */
+    const char *body; /* NUL-terminated, in the caller's pool */
     apr_size_t len;
 } authsvc_http_response_t;
 

@@ -14,12 +14,12 @@
 #include "authsvc_db.h"
 
 typedef struct {
-    const char *provider;   /* "keycloak", "saml:<IdP entity id>": user_credentials.provider */
-    const char *subject;    /* the provider's id of the user (never logged: a hash is) */
-    const char *email;      /* the e-mail the provider sent, or NULL */
-    int email_vouched;      /* the provider vouches for it */
-    int store;              /* 0: match only, store no link (SAML transient NameIDs) */
-    const char *client_id;  /* the client of the login, for the activity row */
+    const char *provider;  /* "keycloak", "saml:<IdP entity id>": user_credentials.provider */
+    const char *subject;   /* the provider's id of the user (never logged: a hash is) */
+    const char *email;     /* the e-mail the provider sent, or NULL */
+    int email_vouched;     /* the provider vouches for it */
+    int store;             /* 0: match only, store no link (SAML transient NameIDs) */
+    const char *client_id; /* the client of the login, for the activity row */
 } authsvc_identity_t;
 
 /* The local account with id->email, linked to the identity from now on (unless

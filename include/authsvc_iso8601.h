@@ -11,9 +11,9 @@
 #define AUTHSVC_ISO8601_MS_MAX 253402300799999LL
 
 typedef enum {
-    AUTHSVC_BUCKET_DAY,    /* "2024-12-30" */
-    AUTHSVC_BUCKET_WEEK,   /* ISO week, "2025-W01" */
-    AUTHSVC_BUCKET_MONTH   /* "2024-12" */
+    AUTHSVC_BUCKET_DAY,  /* "2024-12-30" */
+    AUTHSVC_BUCKET_WEEK, /* ISO week, "2025-W01" */
+    AUTHSVC_BUCKET_MONTH /* "2024-12" */
 } authsvc_bucket_t;
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.fff...]]" with "Z", "+HH:MM" or "-HH:MM"

@@ -16,9 +16,9 @@ typedef void (*authsvc_job_fn)(void *job, void *baton);
 
 /* Starts the worker thread. The queue stops when pool p is cleared: the job running
  * then finishes, waiting ones are discarded, and the thread is joined. */
-authsvc_status_t authsvc_job_queue_start(apr_pool_t *p, apr_size_t capacity,
-                                         authsvc_job_fn run, authsvc_job_fn discard,
-                                         void *baton, authsvc_job_queue_t **out);
+authsvc_status_t authsvc_job_queue_start(apr_pool_t *p, apr_size_t capacity, authsvc_job_fn run,
+                                         authsvc_job_fn discard, void *baton,
+                                         authsvc_job_queue_t **out);
 
 /* Queues job: AUTHSVC_OK, or AUTHSVC_TOO_LARGE when capacity jobs wait already, or
  * AUTHSVC_UNAVAILABLE when the queue is stopping (the caller still owns job then). */

@@ -7,12 +7,12 @@
 
 typedef enum {
     AUTHSVC_JSON_VALID = 0,
-    AUTHSVC_JSON_EMPTY,       /* no bytes at all */
-    AUTHSVC_JSON_SYNTAX,      /* not JSON, or trailing bytes */
-    AUTHSVC_JSON_ENCODING,    /* not UTF-8, a NUL byte, or a \u0000 escape */
-    AUTHSVC_JSON_TOO_DEEP,    /* nesting over AUTHSVC_JSON_DEPTH_MAX */
-    AUTHSVC_JSON_DUPLICATE,   /* an object names one member twice */
-    AUTHSVC_JSON_TOO_MANY     /* an object with over AUTHSVC_JSON_MEMBERS_MAX members */
+    AUTHSVC_JSON_EMPTY,     /* no bytes at all */
+    AUTHSVC_JSON_SYNTAX,    /* not JSON, or trailing bytes */
+    AUTHSVC_JSON_ENCODING,  /* not UTF-8, a NUL byte, or a \u0000 escape */
+    AUTHSVC_JSON_TOO_DEEP,  /* nesting over AUTHSVC_JSON_DEPTH_MAX */
+    AUTHSVC_JSON_DUPLICATE, /* an object names one member twice */
+    AUTHSVC_JSON_TOO_MANY   /* an object with over AUTHSVC_JSON_MEMBERS_MAX members */
 } authsvc_json_result_t;
 
 /* Parses len bytes strictly. On success *out is owned by pool p. */

@@ -33,26 +33,26 @@ authsvc_status_t authsvc_jwt_sign(apr_pool_t *p, const authsvc_key_t *key, const
                                   const char **token);
 
 typedef struct {
-    const char *issuer;              /* required equal (exact string) when not NULL */
-    const char *const *audiences;    /* NULL-terminated allow-list; NULL = do not check aud */
-    long long now;                   /* seconds since epoch */
-    int leeway;                      /* seconds (callers use AUTHSVC_LEEWAY_DEFAULT: 60) */
-    int allow_expired;               /* token-refresh accepts an expired (but genuine) token */
-    int issued_elsewhere;            /* 1: another issuer's token (a provider's ID token):
+    const char *issuer;           /* required equal (exact string) when not NULL */
+    const char *const *audiences; /* NULL-terminated allow-list; NULL = do not check aud */
+    long long now;                /* seconds since epoch */
+    int leeway;                   /* seconds (callers use AUTHSVC_LEEWAY_DEFAULT: 60) */
+    int allow_expired;            /* token-refresh accepts an expired (but genuine) token */
+    int issued_elsewhere;         /* 1: another issuer's token (a provider's ID token):
                                         ES256 with either s, NumericDates with a fraction.
                                         0: ours, signed with the low s, integer times */
 } authsvc_jwt_expect_t;
 
 typedef enum {
     AUTHSVC_JWT_VALID = 0,
-    AUTHSVC_JWT_MALFORMED,       /* not 3 strict base64url segments of JSON objects, too long,
+    AUTHSVC_JWT_MALFORMED,     /* not 3 strict base64url segments of JSON objects, too long,
                                     kid or exp missing, a claim of the wrong type, exp, nbf
                                     or iat not a number in [0, 2^53] (not an integer) */
-    AUTHSVC_JWT_UNSUPPORTED,     /* alg not the key's, crit, b64, JWE members, odd typ */
-    AUTHSVC_JWT_UNKNOWN_KEY,     /* kid not in the ring */
-    AUTHSVC_JWT_BAD_SIGNATURE,   /* also an ES256 s > n/2 in our own tokens */
-    AUTHSVC_JWT_EXPIRED,         /* exp <= now - leeway */
-    AUTHSVC_JWT_NOT_YET_VALID,   /* nbf or iat > now + leeway */
+    AUTHSVC_JWT_UNSUPPORTED,   /* alg not the key's, crit, b64, JWE members, odd typ */
+    AUTHSVC_JWT_UNKNOWN_KEY,   /* kid not in the ring */
+    AUTHSVC_JWT_BAD_SIGNATURE, /* also an ES256 s > n/2 in our own tokens */
+    AUTHSVC_JWT_EXPIRED,       /* exp <= now - leeway */
+    AUTHSVC_JWT_NOT_YET_VALID, /* nbf or iat > now + leeway */
     AUTHSVC_JWT_WRONG_ISSUER,
     AUTHSVC_JWT_WRONG_AUDIENCE
 } authsvc_jwt_result_t;

@@ -38,18 +38,18 @@ typedef struct {
     int can_sign;                /* private key present (or HS256 secret) */
     const unsigned char *secret; /* HS256 only */
     apr_size_t secret_len;
-    cJSON *public_jwk;           /* {"kty",...,"kid","alg","use":"sig"}; NULL for HS256 */
-    EVP_MD *sha256;              /* RS256, ES256: SHA-256 fetched once with the key (not by
+    cJSON *public_jwk; /* {"kty",...,"kid","alg","use":"sig"}; NULL for HS256 */
+    EVP_MD *sha256;    /* RS256, ES256: SHA-256 fetched once with the key (not by
                                     name on every signature); NULL otherwise */
-    EVP_MAC_CTX *hmac;           /* HS256: HMAC-SHA-256 keyed once with the secret; every
+    EVP_MAC_CTX *hmac; /* HS256: HMAC-SHA-256 keyed once with the secret; every
                                     use works on a duplicate, so threads share it */
 } authsvc_key_t;
 
 /* A PEM file: a private key (RSA of at least 2048 bits → RS256, EC P-256 → ES256,
  * Ed25519 → EdDSA), or a public key or certificate (verify only). Encrypted keys are
  * refused. On failure *why (in p) is a one-line reason for a configtest error. */
-authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path,
-                                           authsvc_key_t **out, const char **why);
+authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path, authsvc_key_t **out,
+                                           const char **why);
 
 /* The same from PEM text in memory. */
 authsvc_status_t authsvc_key_from_pem(apr_pool_t *p, const char *pem, apr_size_t len,
@@ -63,8 +63,7 @@ authsvc_status_t authsvc_key_from_pkey(apr_pool_t *p, EVP_PKEY *pkey, authsvc_ke
 /* An HS256 shared secret of at least AUTHSVC_KEY_SECRET_BYTES_MIN bytes (copied into p);
  * AUTHSVC_INVALID with a why otherwise. */
 authsvc_status_t authsvc_key_from_secret(apr_pool_t *p, const unsigned char *secret,
-                                         apr_size_t len, authsvc_key_t **out,
-                                         const char **why);
+                                         apr_size_t len, authsvc_key_t **out, const char **why);
 
 /* A JWK object (RFC 7517): RSA, EC (P-256) or OKP (Ed25519), public or private, or oct.
  * "alg" and "use", when present, must fit the key. The JWK's own "kid" is ignored: the

@@ -74,14 +74,14 @@
 /* Password hashes running at once per httpd child (each argon2id maps m_cost KiB). */
 #define AUTHSVC_HASH_CONCURRENCY_DEFAULT 4
 /* LoopBack filters of the reporting routes (filter.c, filter_query.c). */
-#define AUTHSVC_FILTER_TEXT_MAX 8192          /* bytes of a filter, JSON or bracket form */
-#define AUTHSVC_FILTER_DEPTH_MAX 8            /* nesting of and/or */
-#define AUTHSVC_FILTER_LIST_MAX 100           /* items of inq, nin, and, or, order */
-#define AUTHSVC_FILTER_ARGS_MAX 512           /* values bound by one filter */
-#define AUTHSVC_FILTER_VALUE_MAX 1024         /* bytes of one string value */
-#define AUTHSVC_FILTER_LIKE_WILDCARDS_MAX 10  /* '%' and '_' in one like pattern */
-#define AUTHSVC_FILTER_PAGE_MAX 1000          /* a larger (or no) limit is capped to this */
-#define AUTHSVC_FILTER_SKIP_MAX 1000000       /* larger skip/offset: 400 */
+#define AUTHSVC_FILTER_TEXT_MAX 8192         /* bytes of a filter, JSON or bracket form */
+#define AUTHSVC_FILTER_DEPTH_MAX 8           /* nesting of and/or */
+#define AUTHSVC_FILTER_LIST_MAX 100          /* items of inq, nin, and, or, order */
+#define AUTHSVC_FILTER_ARGS_MAX 512          /* values bound by one filter */
+#define AUTHSVC_FILTER_VALUE_MAX 1024        /* bytes of one string value */
+#define AUTHSVC_FILTER_LIKE_WILDCARDS_MAX 10 /* '%' and '_' in one like pattern */
+#define AUTHSVC_FILTER_PAGE_MAX 1000         /* a larger (or no) limit is capped to this */
+#define AUTHSVC_FILTER_SKIP_MAX 1000000      /* larger skip/offset: 400 */
 
 /* Active-user reports: longest startDate..endDate span, in days. */
 #define AUTHSVC_ACTIVE_USERS_SPAN_DAYS_MAX 732

@@ -10,17 +10,17 @@
 #include "authsvc_status.h"
 
 typedef enum {
-    AUTHSVC_MAIL_STARTTLS_REQUIRED,  /* smtp://: STARTTLS or no mail (the default) */
-    AUTHSVC_MAIL_STARTTLS_TRY,       /* smtp://: STARTTLS when offered */
-    AUTHSVC_MAIL_STARTTLS_OFF        /* smtp://: plain text (loopback relays, tests) */
+    AUTHSVC_MAIL_STARTTLS_REQUIRED, /* smtp://: STARTTLS or no mail (the default) */
+    AUTHSVC_MAIL_STARTTLS_TRY,      /* smtp://: STARTTLS when offered */
+    AUTHSVC_MAIL_STARTTLS_OFF       /* smtp://: plain text (loopback relays, tests) */
 } authsvc_mail_starttls_t;
 
 typedef struct {
-    const char *url;                 /* smtp://host[:port] or smtps://host[:port] */
-    const char *user, *password;     /* AUTH, or NULL */
+    const char *url;             /* smtp://host[:port] or smtps://host[:port] */
+    const char *user, *password; /* AUTH, or NULL */
     authsvc_mail_starttls_t starttls;
     long connect_timeout_ms, timeout_ms;
-    const char *ca_file;             /* CA bundle for TLS (SMTP and webhook), or NULL */
+    const char *ca_file; /* CA bundle for TLS (SMTP and webhook), or NULL */
 } authsvc_mail_transport_t;
 
 /* Sends message (RFC 5322 text, CRLF) from -> to. On failure *error says why, in

@@ -16,12 +16,12 @@
 #define AUTHSVC_MAIL_WORD_BYTES 45
 
 typedef struct {
-    const char *from;           /* bare address */
-    const char *from_name;      /* display name (printable ASCII) or NULL */
-    const char *to;             /* bare address */
-    const char *subject;        /* UTF-8 */
-    const char *text;           /* UTF-8 plain text part */
-    const char *html;           /* UTF-8 HTML part, or NULL for text only */
+    const char *from;      /* bare address */
+    const char *from_name; /* display name (printable ASCII) or NULL */
+    const char *to;        /* bare address */
+    const char *subject;   /* UTF-8 */
+    const char *text;      /* UTF-8 plain text part */
+    const char *html;      /* UTF-8 HTML part, or NULL for text only */
 } authsvc_mail_message_t;
 
 /* 1 when addr is a plain ASCII addr-spec (local@domain) we are willing to put in an

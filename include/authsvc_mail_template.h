@@ -16,11 +16,11 @@
 typedef struct {
     const char *subject;
     const char *text;
-    const char *html;   /* NULL: the mail is plain text only */
+    const char *html; /* NULL: the mail is plain text only */
 } authsvc_mail_template_t;
 
 typedef struct {
-    const char *name;   /* "link" for {{link}} */
+    const char *name; /* "link" for {{link}} */
     const char *value;
 } authsvc_mail_var_t;
 

@@ -10,14 +10,14 @@
 #include "authsvc_context.h"
 
 typedef enum {
-    AUTHSVC_MAIL_RESET,    /* purpose 'reset': names a user and a client */
-    AUTHSVC_MAIL_INVITE    /* purpose 'invite': names an address */
+    AUTHSVC_MAIL_RESET, /* purpose 'reset': names a user and a client */
+    AUTHSVC_MAIL_INVITE /* purpose 'invite': names an address */
 } authsvc_mail_kind_t;
 
 typedef struct {
     const char *hash;
-    const char *user_id;     /* reset only */
-    const char *client_id;   /* reset only */
+    const char *user_id;   /* reset only */
+    const char *client_id; /* reset only */
     const char *email;
     long long expires_ms;
     int used;

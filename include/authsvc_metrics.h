@@ -53,9 +53,9 @@ void authsvc_metrics_request(authsvc_metrics_t *m, const char *family, int statu
 
 /* Values read at scrape time, not counted. */
 typedef struct {
-    long long revocation_set_live;   /* -1: no revocation set */
+    long long revocation_set_live; /* -1: no revocation set */
     long long revocation_set_slots;
-    int database_up;                 /* -1: no database; 0 down; 1 up (this child's view) */
+    int database_up; /* -1: no database; 0 down; 1 up (this child's view) */
 } authsvc_metrics_gauges_t;
 
 /* The whole exposition text, in p. */

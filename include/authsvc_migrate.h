@@ -10,9 +10,9 @@
 
 typedef struct {
     authsvc_dialect_t dialect;
-    int version;        /* NNN of the file name */
-    const char *name;   /* "001_initial.sql" */
-    const char *sql;    /* statements, each ending with ';' at the end of a line */
+    int version;      /* NNN of the file name */
+    const char *name; /* "001_initial.sql" */
+    const char *sql;  /* statements, each ending with ';' at the end of a line */
 } authsvc_migration_t;
 
 /* Every migration of every dialect (src/migrations_data.c, generated). */
@@ -20,18 +20,19 @@ extern const authsvc_migration_t authsvc_migrations[];
 extern const apr_size_t authsvc_migrations_count;
 
 typedef struct {
-    int from_version;          /* schema version found */
-    int to_version;            /* schema version left */
-    int applied;               /* migrations applied by this run */
-    const char *journal_mode;  /* SQLite: the journal mode in force ("wal"); else NULL */
-    const char *failed;        /* the migration that failed, or NULL */
+    int from_version;         /* schema version found */
+    int to_version;           /* schema version left */
+    int applied;              /* migrations applied by this run */
+    const char *journal_mode; /* SQLite: the journal mode in force ("wal"); else NULL */
+    const char *failed;       /* the migration that failed, or NULL */
 } authsvc_migrate_result_t;
 
 /* Applies the built-in migrations of db's dialect that are newer than the schema, each
  * in its own transaction together with its schema_migrations row. On SQLite it first
  * switches the database file to WAL (a setting the file keeps). Running it again
  * applies nothing. */
-authsvc_status_t authsvc_migrate(authsvc_db_t *db, apr_pool_t *p, authsvc_migrate_result_t *out);
+authsvc_status_t authsvc_migrate(authsvc_db_t *db, apr_pool_t *p,
+                                 authsvc_migrate_result_t *out);
 
 /* The same over a list of one's own (tests). */
 authsvc_status_t authsvc_migrate_apply(authsvc_db_t *db, apr_pool_t *p,

@@ -54,8 +54,8 @@ const char *authsvc_oidc_form_field(apr_pool_t *p, const char *name, const char 
 
 typedef struct {
     const char *access_token;
-    const char *id_token;       /* NULL when the answer has none */
-    const char *refresh_token;  /* NULL when the answer has none */
+    const char *id_token;      /* NULL when the answer has none */
+    const char *refresh_token; /* NULL when the answer has none */
 } authsvc_oidc_tokens_t;
 
 /* Reads a successful token response: access_token is required. */
@@ -67,13 +67,13 @@ const char *authsvc_oidc_token_kid(apr_pool_t *p, const char *token);
 
 typedef enum {
     AUTHSVC_OIDC_VALID = 0,
-    AUTHSVC_OIDC_SIGNATURE,     /* malformed, alg none/unknown, unknown kid, bad signature */
+    AUTHSVC_OIDC_SIGNATURE, /* malformed, alg none/unknown, unknown kid, bad signature */
     AUTHSVC_OIDC_ISSUER,
     AUTHSVC_OIDC_AUDIENCE,
     AUTHSVC_OIDC_AZP,
-    AUTHSVC_OIDC_EXPIRED,       /* exp passed, or iat/nbf in the future */
+    AUTHSVC_OIDC_EXPIRED, /* exp passed, or iat/nbf in the future */
     AUTHSVC_OIDC_NONCE,
-    AUTHSVC_OIDC_CLAIMS         /* sub or iat missing */
+    AUTHSVC_OIDC_CLAIMS /* sub or iat missing */
 } authsvc_oidc_result_t;
 
 /* "valid", "issuer", ...: for logs. */

@@ -20,7 +20,8 @@
 #define AUTHSVC_PASSWORD_BLOCKLIST_ENTRIES_MAX 1000000u
 
 typedef struct {
-    unsigned min_length;   /* code points; under AUTHSVC_PASSWORD_POLICY_MIN_LENGTH counts as it */
+    unsigned
+        min_length; /* code points; under AUTHSVC_PASSWORD_POLICY_MIN_LENGTH counts as it */
     apr_hash_t *blocklist; /* from authsvc_password_blocklist_load; NULL: none */
     const char *too_short; /* the reason naming min_length, made by init */
 } authsvc_password_policy_t;

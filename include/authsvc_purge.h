@@ -16,9 +16,9 @@ typedef struct {
     int refresh_tokens;
     int revoked_tokens;
     int login_attempts;
-    int mail_tokens;     /* expired reset and invite tokens */
-    int mail_limits;     /* mail counters of past windows */
-    int otp_challenges;  /* e-mailed codes, a day after they were sent */
+    int mail_tokens;    /* expired reset and invite tokens */
+    int mail_limits;    /* mail counters of past windows */
+    int otp_challenges; /* e-mailed codes, a day after they were sent */
 } authsvc_purge_counts_t;
 
 /* Deletes what expired before now_ms, a table at a time. counts may be NULL. */

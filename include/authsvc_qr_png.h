@@ -6,8 +6,8 @@
 
 #include "authsvc_status.h"
 
-#define AUTHSVC_QR_MODULE_PIXELS 6   /* pixels per QR module */
-#define AUTHSVC_QR_QUIET_ZONE 4      /* modules of white border (ISO 18004) */
+#define AUTHSVC_QR_MODULE_PIXELS 6 /* pixels per QR module */
+#define AUTHSVC_QR_QUIET_ZONE 4    /* modules of white border (ISO 18004) */
 #define AUTHSVC_QR_TEXT_MAX 1024
 
 /* "data:image/png;base64,..." of text; AUTHSVC_INVALID for an empty or too long text,

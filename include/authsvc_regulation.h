@@ -10,9 +10,9 @@
 
 typedef enum {
     AUTHSVC_REGULATION_ALLOW,
-    AUTHSVC_REGULATION_ACCOUNT_LOCKED,  /* refuse without checking the password */
-    AUTHSVC_REGULATION_IP_LIMITED,      /* 429 with Retry-After */
-    AUTHSVC_REGULATION_UNAVAILABLE      /* the attempt could not be counted: 503, no check */
+    AUTHSVC_REGULATION_ACCOUNT_LOCKED, /* refuse without checking the password */
+    AUTHSVC_REGULATION_IP_LIMITED,     /* 429 with Retry-After */
+    AUTHSVC_REGULATION_UNAVAILABLE     /* the attempt could not be counted: 503, no check */
 } authsvc_regulation_t;
 
 /* Seconds a username stays locked after its failures-th consecutive failure: 0 under the
@@ -31,15 +31,15 @@ long authsvc_regulation_lock_seconds(const authsvc_limit_t *limit, long long fai
  * (account, source), with the same limits, instead of against the account-wide counter:
  * failures from elsewhere cannot lock the owner out of the places they use. */
 typedef struct {
-    const char *username;        /* as typed, for the log line */
-    const char *account_key;     /* the account counter reserved, or NULL */
-    const char *source;          /* its source: "" account-wide, "ip:ADDR", "device:ID" */
-    long long account_failures;  /* the count its reservation made */
-    long long address_window;    /* start of the address window it is counted in, or 0 */
-    const char *user_id;         /* the user whose known address a success records */
-    long long address_seen;      /* that user's last success from this address, or 0 */
-    const char *device_user_id;  /* the browser's verified device cookie: its user and */
-    const char *device_id;       /*  device id (authsvc_device_cookie.h), or NULL */
+    const char *username;       /* as typed, for the log line */
+    const char *account_key;    /* the account counter reserved, or NULL */
+    const char *source;         /* its source: "" account-wide, "ip:ADDR", "device:ID" */
+    long long account_failures; /* the count its reservation made */
+    long long address_window;   /* start of the address window it is counted in, or 0 */
+    const char *user_id;        /* the user whose known address a success records */
+    long long address_seen;     /* that user's last success from this address, or 0 */
+    const char *device_user_id; /* the browser's verified device cookie: its user and */
+    const char *device_id;      /*  device id (authsvc_device_cookie.h), or NULL */
 } authsvc_regulation_attempt_t;
 
 /* A new attempt of username; device_user_id and device_id: the login page's verified
@@ -88,11 +88,11 @@ void authsvc_regulation_account_clear(authsvc_context_t *ctx, authsvc_db_t *db,
 
 /* Why a password login was refused, as its log line names it (reason=...). */
 typedef enum {
-    AUTHSVC_REFUSED_BAD_PASSWORD,   /* bad-password: a stored password was checked */
-    AUTHSVC_REFUSED_UNKNOWN_USER,   /* unknown-user: no such user, an equal hash spent */
-    AUTHSVC_REFUSED_LOCKED,         /* locked: the lock held, no password checked */
-    AUTHSVC_REFUSED_IP_LIMITED,     /* ip-limited: 429 */
-    AUTHSVC_REFUSED_BAD_CLIENT      /* bad-client: unknown client or wrong client secret */
+    AUTHSVC_REFUSED_BAD_PASSWORD, /* bad-password: a stored password was checked */
+    AUTHSVC_REFUSED_UNKNOWN_USER, /* unknown-user: no such user, an equal hash spent */
+    AUTHSVC_REFUSED_LOCKED,       /* locked: the lock held, no password checked */
+    AUTHSVC_REFUSED_IP_LIMITED,   /* ip-limited: 429 */
+    AUTHSVC_REFUSED_BAD_CLIENT    /* bad-client: unknown client or wrong client secret */
 } authsvc_regulation_reason_t;
 
 /* The login failed: its places stay counted, its counter locks when the count reached

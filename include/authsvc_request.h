@@ -19,22 +19,22 @@ typedef void (*authsvc_deferred_fn)(authsvc_request_t *job);
 struct authsvc_request {
     apr_pool_t *pool;
     const char *method;
-    const char *path;                 /* relative to AuthsvcBasePath */
+    const char *path; /* relative to AuthsvcBasePath */
     const authsvc_route_t *route;
-    const authsvc_route_t *routes;    /* the table route came from (discovery, callbacks) */
+    const authsvc_route_t *routes; /* the table route came from (discovery, callbacks) */
     apr_size_t route_count;
     authsvc_capture_t captures[AUTHSVC_PATH_CAPTURES_MAX];
     int ncaptures;
-    apr_table_t *query;               /* decoded query parameters, each at most once */
+    apr_table_t *query; /* decoded query parameters, each at most once */
     const apr_table_t *headers_in;
-    cJSON *body;                      /* validated body, NULL for AUTHSVC_BODY_NONE */
-    const char *client_ip;            /* from the connection (mod_remoteip when set up) */
+    cJSON *body;           /* validated body, NULL for AUTHSVC_BODY_NONE */
+    const char *client_ip; /* from the connection (mod_remoteip when set up) */
     const char *user_agent;
-    const char *base_url;             /* issuer URL, from configuration only */
+    const char *base_url; /* issuer URL, from configuration only */
     const authsvc_server_config_t *server_config;
     const authsvc_dir_config_t *dir_config;
-    const char *bearer_token;         /* the verified access token (signed-in routes) */
-    cJSON *claims;                    /* its claims */
+    const char *bearer_token; /* the verified access token (signed-in routes) */
+    cJSON *claims;            /* its claims */
     /* The login page's device cookie, verified by the page: the user it was issued to and
      * its device id (authsvc_device_cookie.h); NULL on API requests and without one. */
     const char *device_user_id;
@@ -49,16 +49,16 @@ struct authsvc_request {
                               const cJSON *args);
     /* Tells this node's gateway cache at once that a token was revoked (may be NULL). */
     void (*revoked)(authsvc_request_t *req, const char *jti, long long expires_ms);
-    void *glue;                       /* the glue's own state (the request_rec) */
-    authsvc_db_t *db_conn;            /* the connection db() gave, kept for the request */
-    int db_unavailable;               /* db() found no database (the outage is logged once) */
-    apr_interval_time_t password_time;/* spent hashing and checking passwords (the timing
+    void *glue;                        /* the glue's own state (the request_rec) */
+    authsvc_db_t *db_conn;             /* the connection db() gave, kept for the request */
+    int db_unavailable;                /* db() found no database (the outage is logged once) */
+    apr_interval_time_t password_time; /* spent hashing and checking passwords (the timing
                                          line at TRACE1 tells it apart from the rest) */
 
     /* The answer. */
     int status;
-    const char *content_type;         /* NULL: application/json; charset=utf-8 */
-    const char *body_out;             /* NULL: no body (204, 303) */
+    const char *content_type; /* NULL: application/json; charset=utf-8 */
+    const char *body_out;     /* NULL: no body (204, 303) */
     apr_size_t body_out_len;
     apr_table_t *headers_out;
 

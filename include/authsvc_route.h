@@ -12,17 +12,17 @@ typedef struct authsvc_request authsvc_request_t;
 typedef int (*authsvc_handler_fn)(authsvc_request_t *req);
 
 typedef enum {
-    AUTHSVC_BODY_NONE,  /* no body is read */
-    AUTHSVC_BODY_JSON,  /* application/json, validated by the row's schema */
-    AUTHSVC_BODY_FORM   /* application/x-www-form-urlencoded, validated by the schema */
+    AUTHSVC_BODY_NONE, /* no body is read */
+    AUTHSVC_BODY_JSON, /* application/json, validated by the row's schema */
+    AUTHSVC_BODY_FORM  /* application/x-www-form-urlencoded, validated by the schema */
 } authsvc_body_kind_t;
 
 /* Who may call: exactly one of these per row. */
 typedef enum {
-    AUTHSVC_ACCESS_PUBLIC,      /* no bearer token (client credentials checked by the flow) */
-    AUTHSVC_ACCESS_SIGNED_IN,   /* any valid access token */
-    AUTHSVC_ACCESS_PERMISSION,  /* a valid access token holding the row's permission */
-    AUTHSVC_ACCESS_INVITE       /* bearer is a sign-up invite token, checked by the flow */
+    AUTHSVC_ACCESS_PUBLIC,     /* no bearer token (client credentials checked by the flow) */
+    AUTHSVC_ACCESS_SIGNED_IN,  /* any valid access token */
+    AUTHSVC_ACCESS_PERMISSION, /* a valid access token holding the row's permission */
+    AUTHSVC_ACCESS_INVITE      /* bearer is a sign-up invite token, checked by the flow */
 } authsvc_access_t;
 
 typedef enum {
@@ -34,7 +34,7 @@ typedef enum {
 typedef struct {
     const char *name;
     authsvc_param_in_t in;
-    int required;   /* a missing required query parameter answers 400 */
+    int required; /* a missing required query parameter answers 400 */
     const char *description;
 } authsvc_param_t;
 
@@ -43,20 +43,20 @@ typedef struct {
 #define AUTHSVC_ROUTE_NEEDS_DB 0x04u   /* the gate answers 503 before the flow without one */
 
 typedef struct {
-    const char *method;              /* "GET", "POST", "PATCH" */
-    const char *path;                /* template: "{id}" captures one segment */
-    authsvc_handler_fn handler;      /* NULL: 501, the flow is not built yet */
+    const char *method;         /* "GET", "POST", "PATCH" */
+    const char *path;           /* template: "{id}" captures one segment */
+    authsvc_handler_fn handler; /* NULL: 501, the flow is not built yet */
     authsvc_access_t access;
-    const char *permission;          /* set exactly when access is PERMISSION */
+    const char *permission; /* set exactly when access is PERMISSION */
     authsvc_body_kind_t body;
-    const authsvc_schema_t *schema;  /* set exactly when body is not NONE */
-    const authsvc_param_t *params;   /* NULL or ends with a row whose name is NULL */
+    const authsvc_schema_t *schema; /* set exactly when body is not NONE */
+    const authsvc_param_t *params;  /* NULL or ends with a row whose name is NULL */
     unsigned flags;
-    int success_status;              /* 200, 204 or 303, for the OpenAPI document */
-    const char *name;                /* operation id, e.g. "LoginController.login" */
-    const char *tag;                 /* OpenAPI tag, e.g. "LoginController" */
+    int success_status; /* 200, 204 or 303, for the OpenAPI document */
+    const char *name;   /* operation id, e.g. "LoginController.login" */
+    const char *tag;    /* OpenAPI tag, e.g. "LoginController" */
     const char *summary;
-    const char *provider;            /* social login routes: the provider they serve */
+    const char *provider; /* social login routes: the provider they serve */
 } authsvc_route_t;
 
 typedef struct {
@@ -66,15 +66,15 @@ typedef struct {
 
 typedef enum {
     AUTHSVC_ROUTE_MATCHED,
-    AUTHSVC_ROUTE_NO_PATH,   /* 404 */
-    AUTHSVC_ROUTE_NO_METHOD  /* 405, allow is set */
+    AUTHSVC_ROUTE_NO_PATH,  /* 404 */
+    AUTHSVC_ROUTE_NO_METHOD /* 405, allow is set */
 } authsvc_route_result_t;
 
 typedef struct {
     const authsvc_route_t *route;
     authsvc_capture_t captures[AUTHSVC_PATH_CAPTURES_MAX];
     int ncaptures;
-    const char *allow;       /* "GET, POST" when the path is known */
+    const char *allow; /* "GET, POST" when the path is known */
 } authsvc_route_match_t;
 
 /* The service's table (routes.c). */

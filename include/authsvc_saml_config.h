@@ -18,28 +18,28 @@ typedef enum {
 } authsvc_saml_attr_t;
 
 typedef struct authsvc_saml_config {
-    const char *entity_id;          /* AuthsvcSamlEntityId; default ISSUER/auth/saml/metadata */
-    const char *key_pem;            /* AuthsvcSamlSigningKey KEY CERT: PEM text */
+    const char *entity_id; /* AuthsvcSamlEntityId; default ISSUER/auth/saml/metadata */
+    const char *key_pem;   /* AuthsvcSamlSigningKey KEY CERT: PEM text */
     const char *cert_pem;
-    const char *idp_metadata;       /* AuthsvcSamlIdpMetadata FILE: the XML text */
-    const char *idp_entity_id;      /* its entityID */
+    const char *idp_metadata;  /* AuthsvcSamlIdpMetadata FILE: the XML text */
+    const char *idp_entity_id; /* its entityID */
     const char *attributes[AUTHSVC_SAML_ATTR_COUNT]; /* AuthsvcSamlAttribute WHAT NAME */
-    const char *name_id_format;     /* AuthsvcSamlNameIdFormat: a SAML format URI */
-    int idp_initiated;              /* AuthsvcSamlIdpInitiated On|Off (Off) */
+    const char *name_id_format; /* AuthsvcSamlNameIdFormat: a SAML format URI */
+    int idp_initiated;          /* AuthsvcSamlIdpInitiated On|Off (Off) */
     int idp_initiated_set;
-    int skew;                       /* AuthsvcSamlClockSkew, seconds (60) */
-    int request_ttl;                /* AuthsvcSamlRequestLifetime, seconds (300) */
-    int link_by_email;              /* AuthsvcSamlLinkByEmail On|Off (Off) */
+    int skew;          /* AuthsvcSamlClockSkew, seconds (60) */
+    int request_ttl;   /* AuthsvcSamlRequestLifetime, seconds (300) */
+    int link_by_email; /* AuthsvcSamlLinkByEmail On|Off (Off) */
     int link_by_email_set;
-    int email_vouched;              /* AuthsvcSamlIdpVouchesEmail On|Off (Off) */
+    int email_vouched; /* AuthsvcSamlIdpVouchesEmail On|Off (Off) */
     int email_vouched_set;
-    int update_profile;             /* AuthsvcSamlUpdateProfile On|Off (Off) */
+    int update_profile; /* AuthsvcSamlUpdateProfile On|Off (Off) */
     int update_profile_set;
-    int post_binding;               /* AuthsvcSamlBinding redirect|post (redirect) */
+    int post_binding; /* AuthsvcSamlBinding redirect|post (redirect) */
     int post_binding_set;
     /* made in check_config from the above and AuthsvcIssuer */
     const char *acs_url;
-    const char *metadata_xml;       /* what GET /auth/saml/metadata serves */
+    const char *metadata_xml; /* what GET /auth/saml/metadata serves */
 } authsvc_saml_config_t;
 
 /* Which On|Off directive authsvc_saml_cfg_flag sets (its cmd->info). */
@@ -50,7 +50,8 @@ typedef enum {
     AUTHSVC_SAML_FLAG_UPDATE_PROFILE
 } authsvc_saml_flag_t;
 
-authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_saml_config_t *base,
+authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p,
+                                                 const authsvc_saml_config_t *base,
                                                  const authsvc_saml_config_t *add);
 
 /* 1 when the vhost is a service provider (key, certificate and IdP metadata set). */
@@ -67,7 +68,8 @@ int authsvc_saml_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
                               server_rec *s);
 
 const char *authsvc_saml_cfg_entity_id(cmd_parms *cmd, void *dconf, const char *arg);
-const char *authsvc_saml_cfg_key(cmd_parms *cmd, void *dconf, const char *key, const char *cert);
+const char *authsvc_saml_cfg_key(cmd_parms *cmd, void *dconf, const char *key,
+                                 const char *cert);
 const char *authsvc_saml_cfg_idp_metadata(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_saml_cfg_attribute(cmd_parms *cmd, void *dconf, const char *what,
                                        const char *name);
@@ -76,6 +78,7 @@ const char *authsvc_saml_cfg_flag(cmd_parms *cmd, void *dconf, int flag);
 const char *authsvc_saml_cfg_seconds(cmd_parms *cmd, void *dconf, const char *arg);
 const char *authsvc_saml_cfg_binding(cmd_parms *cmd, void *dconf, const char *arg);
 
+/* clang-format off */
 #define AUTHSVC_SAML_DIRECTIVES \
     AP_INIT_TAKE1("AuthsvcSamlEntityId", authsvc_saml_cfg_entity_id, NULL, RSRC_CONF, \
                   "SAML entity id of this service provider (ISSUER/auth/saml/metadata)"), \
@@ -107,5 +110,6 @@ const char *authsvc_saml_cfg_binding(cmd_parms *cmd, void *dconf, const char *ar
                   RSRC_CONF, "Seconds an AuthnRequest may be answered (300)"), \
     AP_INIT_TAKE1("AuthsvcSamlBinding", authsvc_saml_cfg_binding, NULL, RSRC_CONF, \
                   "How AuthnRequests travel: redirect (signed query) or post (redirect)")
+/* clang-format on */
 
 #endif

@@ -13,35 +13,35 @@
 #include "authsvc_status.h"
 
 typedef struct {
-    const char *id;               /* Response/@ID */
-    const char *issuer;           /* Response/Issuer, or NULL */
-    const char *destination;      /* Response/@Destination, or NULL */
-    const char *in_response_to;   /* Response/@InResponseTo, or NULL */
-    const char *status;           /* StatusCode/@Value */
-    int signed_response;          /* the Response has its own Signature */
+    const char *id;             /* Response/@ID */
+    const char *issuer;         /* Response/Issuer, or NULL */
+    const char *destination;    /* Response/@Destination, or NULL */
+    const char *in_response_to; /* Response/@InResponseTo, or NULL */
+    const char *status;         /* StatusCode/@Value */
+    int signed_response;        /* the Response has its own Signature */
     const char *assertion_id;
     const char *assertion_issuer;
-    int signed_assertion;         /* the Assertion has a Signature (always 1 once parsed) */
-    const char *name_id;          /* full text content (comments cannot split it) */
-    const char *name_id_format;   /* NULL: unspecified */
+    int signed_assertion;       /* the Assertion has a Signature (always 1 once parsed) */
+    const char *name_id;        /* full text content (comments cannot split it) */
+    const char *name_id_format; /* NULL: unspecified */
     const char *confirmation_method;
     const char *recipient;
     const char *confirmation_in_response_to;
-    long long confirmation_not_before;    /* epoch ms; 0: absent */
+    long long confirmation_not_before; /* epoch ms; 0: absent */
     long long confirmation_not_on_or_after;
-    long long not_before;                 /* Conditions; 0: absent */
+    long long not_before; /* Conditions; 0: absent */
     long long not_on_or_after;
-    int audience_restrictions;            /* AudienceRestriction elements */
-    apr_array_header_t *audiences;        /* const char *: every Audience, in order */
+    int audience_restrictions;     /* AudienceRestriction elements */
+    apr_array_header_t *audiences; /* const char *: every Audience, in order */
     int authn_statements;
-    apr_table_t *attributes;              /* Attribute/@Name -> each value (apr_table_add) */
+    apr_table_t *attributes; /* Attribute/@Name -> each value (apr_table_add) */
 } authsvc_saml_response_t;
 
 /* What the checks compare against. */
 typedef struct {
     const char *idp_entity_id;
     const char *sp_entity_id;
-    const char *const *acs_urls;  /* NULL-terminated: URLs Recipient / Destination may name */
+    const char *const *acs_urls; /* NULL-terminated: URLs Recipient / Destination may name */
     long long now_ms;
     long long skew_ms;
 } authsvc_saml_expect_t;

@@ -12,8 +12,8 @@
 typedef struct authsvc_saml_sp authsvc_saml_sp_t;
 
 typedef struct {
-    const char *request_id;   /* the AuthnRequest's ID, kept server-side */
-    const char *url;          /* redirect: the IdP URL with the signed query; post: the form action */
+    const char *request_id; /* the AuthnRequest's ID, kept server-side */
+    const char *url; /* redirect: the IdP URL with the signed query; post: the form action */
     const char *saml_request; /* post: the base64 SAMLRequest field; redirect: NULL */
 } authsvc_saml_authn_t;
 

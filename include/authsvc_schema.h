@@ -18,7 +18,7 @@ typedef struct {
     const char *name;
     authsvc_schema_type_t type;
     int required;
-    unsigned max_length;     /* strings: 0 means AUTHSVC_FIELD_LENGTH_DEFAULT */
+    unsigned max_length; /* strings: 0 means AUTHSVC_FIELD_LENGTH_DEFAULT */
     const char *description;
 } authsvc_schema_field_t;
 

@@ -21,19 +21,19 @@ authsvc_status_t authsvc_second_factor_enrol(authsvc_context_t *ctx, authsvc_db_
 
 /* What a presented one-time code turned out to be. */
 typedef enum {
-    AUTHSVC_SECOND_FACTOR_PASSED,       /* right: the mailed code or the step is used up */
-    AUTHSVC_SECOND_FACTOR_EXPIRED,      /* no usable mailed code and no authenticator, or
+    AUTHSVC_SECOND_FACTOR_PASSED,     /* right: the mailed code or the step is used up */
+    AUTHSVC_SECOND_FACTOR_EXPIRED,    /* no usable mailed code and no authenticator, or
                                            the mailed code is exhausted or expired */
-    AUTHSVC_SECOND_FACTOR_WRONG_MAIL,   /* wrong for the mailed code (an attempt counted) */
-    AUTHSVC_SECOND_FACTOR_WRONG_TOTP,   /* wrong or replayed for the authenticator */
-    AUTHSVC_SECOND_FACTOR_UNAVAILABLE   /* the database failed */
+    AUTHSVC_SECOND_FACTOR_WRONG_MAIL, /* wrong for the mailed code (an attempt counted) */
+    AUTHSVC_SECOND_FACTOR_WRONG_TOTP, /* wrong or replayed for the authenticator */
+    AUTHSVC_SECOND_FACTOR_UNAVAILABLE /* the database failed */
 } authsvc_second_factor_t;
 
 /* Checks otp for the pending code code_hash of user_id: against the live mailed code
  * when there is one, else against the user's authenticator. */
 authsvc_second_factor_t authsvc_second_factor_verify(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                     const char *code_hash,
-                                                     const char *user_id, const char *otp);
+                                                     const char *code_hash, const char *user_id,
+                                                     const char *otp);
 
 /* Counts a wrong authenticator code on the pending code; 1 when, with otp_failures
  * counted before, it has reached the limit (the caller then ends the pending code). */

@@ -13,25 +13,25 @@
 
 typedef enum {
     AUTHSVC_SESSION_OK = 0,
-    AUTHSVC_SESSION_UNAVAILABLE,        /* the database cannot be used now (503, Retry-After) */
-    AUTHSVC_SESSION_FAILED,             /* a membership could not be read (503 alone) */
-    AUTHSVC_SESSION_TOO_MANY_ATTEMPTS,  /* the client address is limited (retry_after) */
-    AUTHSVC_SESSION_BAD_CLIENT,         /* unknown client or wrong client secret */
-    AUTHSVC_SESSION_BAD_CREDENTIALS,    /* unknown user, wrong password, locked username */
-    AUTHSVC_SESSION_CLIENT_INVALID,     /* the user is not a member of the client */
-    AUTHSVC_SESSION_USER_INACTIVE,      /* not active in the tenant */
-    AUTHSVC_SESSION_SECOND_FACTOR,      /* a second factor is owed: no tokens here */
-    AUTHSVC_SESSION_CODE_EXPIRED,       /* the auth code was redeemed meanwhile */
-    AUTHSVC_SESSION_BEARER_INVALID,     /* the access token presented is not ours */
-    AUTHSVC_SESSION_TOKEN_INVALID,      /* refresh token and access token do not belong */
-    AUTHSVC_SESSION_TOKEN_EXPIRED,      /* refresh token unknown, expired, used or revoked */
-    AUTHSVC_SESSION_UNKNOWN_USER        /* the user may not be in the tenant asked for */
+    AUTHSVC_SESSION_UNAVAILABLE,       /* the database cannot be used now (503, Retry-After) */
+    AUTHSVC_SESSION_FAILED,            /* a membership could not be read (503 alone) */
+    AUTHSVC_SESSION_TOO_MANY_ATTEMPTS, /* the client address is limited (retry_after) */
+    AUTHSVC_SESSION_BAD_CLIENT,        /* unknown client or wrong client secret */
+    AUTHSVC_SESSION_BAD_CREDENTIALS,   /* unknown user, wrong password, locked username */
+    AUTHSVC_SESSION_CLIENT_INVALID,    /* the user is not a member of the client */
+    AUTHSVC_SESSION_USER_INACTIVE,     /* not active in the tenant */
+    AUTHSVC_SESSION_SECOND_FACTOR,     /* a second factor is owed: no tokens here */
+    AUTHSVC_SESSION_CODE_EXPIRED,      /* the auth code was redeemed meanwhile */
+    AUTHSVC_SESSION_BEARER_INVALID,    /* the access token presented is not ours */
+    AUTHSVC_SESSION_TOKEN_INVALID,     /* refresh token and access token do not belong */
+    AUTHSVC_SESSION_TOKEN_EXPIRED,     /* refresh token unknown, expired, used or revoked */
+    AUTHSVC_SESSION_UNKNOWN_USER       /* the user may not be in the tenant asked for */
 } authsvc_session_status_t;
 
 /* A password login through a client. */
 typedef struct {
     const char *client_id;
-    const char *client_secret;   /* NULL for public clients */
+    const char *client_secret; /* NULL for public clients */
     const char *username;
     const char *password;
     /* The browser's verified device cookie (login page), else NULL: a known source
@@ -44,10 +44,10 @@ typedef struct {
 typedef struct {
     authsvc_token_pair_t pair;
     const char *user_id;
-    const authsvc_client_t *client;     /* login: the client it went through */
+    const authsvc_client_t *client; /* login: the client it went through */
     const authsvc_principal_t *principal;
-    long retry_after;                   /* AUTHSVC_SESSION_TOO_MANY_ATTEMPTS: seconds */
-    apr_interval_time_t password_time;  /* spent hashing and checking passwords */
+    long retry_after;                  /* AUTHSVC_SESSION_TOO_MANY_ATTEMPTS: seconds */
+    apr_interval_time_t password_time; /* spent hashing and checking passwords */
 } authsvc_session_tokens_t;
 
 /* The first factor alone: regulation, client, user, lockout, password, membership, with
@@ -76,7 +76,7 @@ typedef struct {
     const char *access_token;
     const char *access_jti;
     const char *refresh_token;
-    const char *tenant_id;       /* NULL or "": the session's own tenant */
+    const char *tenant_id; /* NULL or "": the session's own tenant */
 } authsvc_session_refresh_t;
 
 /* Consumes the refresh token and issues its successor in the same family; a token used

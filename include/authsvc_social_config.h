@@ -20,9 +20,11 @@ int authsvc_social_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
 /* Each child gets its own JWKS cache per provider. */
 void authsvc_social_child_init(apr_pool_t *p, server_rec *s);
 
+/* clang-format off */
 #define AUTHSVC_SOCIAL_DIRECTIVES \
     AP_INIT_TAKE_ARGV("AuthsvcSocialProvider", authsvc_cfg_social_provider, NULL, RSRC_CONF, \
                       "NAME KEY VALUE...: one property of a social login provider " \
                       "(google, azure, cognito, keycloak, apple, facebook, instagram)")
+/* clang-format on */
 
 #endif

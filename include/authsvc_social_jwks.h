@@ -22,7 +22,8 @@ authsvc_status_t authsvc_social_jwks_parse(apr_pool_t *p, const char *text, apr_
 /* A one-key ring in p holding the provider's key kid, fetching the set when the cache
  * lacks it (see above). AUTHSVC_NOT_FOUND: no such key; AUTHSVC_UNAVAILABLE: the set
  * could not be fetched and the cache does not have the key. *why for the log. */
-authsvc_status_t authsvc_social_jwks_key(apr_pool_t *p, const authsvc_social_provider_t *provider,
+authsvc_status_t authsvc_social_jwks_key(apr_pool_t *p,
+                                         const authsvc_social_provider_t *provider,
                                          const char *kid, authsvc_keyring_t **out,
                                          const char **why);
 

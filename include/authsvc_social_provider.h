@@ -21,40 +21,40 @@ typedef enum {
 typedef struct authsvc_social_jwks_cache authsvc_social_jwks_cache_t;
 
 typedef struct {
-    const char *name;                   /* google, azure, cognito, keycloak, apple, ... */
-    int openid;                         /* 1: OpenID Connect (id_token, nonce, JWKS) */
-    const char *issuer;                 /* exact "iss" of its ID tokens */
+    const char *name;   /* google, azure, cognito, keycloak, apple, ... */
+    int openid;         /* 1: OpenID Connect (id_token, nonce, JWKS) */
+    const char *issuer; /* exact "iss" of its ID tokens */
     const char *authorization_endpoint;
     const char *token_endpoint;
-    const char *userinfo_endpoint;      /* NULL: the ID token's claims only (Apple) */
+    const char *userinfo_endpoint; /* NULL: the ID token's claims only (Apple) */
     const char *jwks_uri;
-    const char *revocation_endpoint;    /* /google/logout: RFC 7009 style, token only */
-    const char *end_session_endpoint;   /* /keycloak/logout: refresh_token + client auth */
+    const char *revocation_endpoint;  /* /google/logout: RFC 7009 style, token only */
+    const char *end_session_endpoint; /* /keycloak/logout: refresh_token + client auth */
     const char *client_id;
-    const char *client_secret;          /* never logged */
+    const char *client_secret; /* never logged */
     authsvc_social_client_auth_t client_auth;
-    const char *team_id;                /* Apple: iss of the client_secret JWT */
-    const char *key_id;                 /* Apple: kid of the client_secret JWT */
-    const authsvc_key_t *private_key;   /* Apple: the ES256 key that signs it */
-    const char *client_secret_audience; /* Apple: aud of the client_secret JWT (issuer) */
-    const char *scope;                  /* "openid email profile" */
-    const char *subject_claim;          /* the stable user id: sub, oid, id */
-    const char *redirect_uri;           /* NULL: AuthsvcIssuer + the callback route */
-    const char *response_mode;          /* NULL or form_post */
+    const char *team_id;                  /* Apple: iss of the client_secret JWT */
+    const char *key_id;                   /* Apple: kid of the client_secret JWT */
+    const authsvc_key_t *private_key;     /* Apple: the ES256 key that signs it */
+    const char *client_secret_audience;   /* Apple: aud of the client_secret JWT (issuer) */
+    const char *scope;                    /* "openid email profile" */
+    const char *subject_claim;            /* the stable user id: sub, oid, id */
+    const char *redirect_uri;             /* NULL: AuthsvcIssuer + the callback route */
+    const char *response_mode;            /* NULL or form_post */
     apr_array_header_t *authorize_params; /* extra "name=value" (already encoded) */
-    const char *userinfo_token_param;   /* NULL: Authorization: Bearer; else query name */
-    const char *ca_file;                /* trust anchors for this provider's TLS */
-    int timeout;                        /* seconds per call */
-    int pkce;                           /* send PKCE S256 (default on) */
-    int link_verified_email;            /* first login may link the local account with
+    const char *userinfo_token_param;     /* NULL: Authorization: Bearer; else query name */
+    const char *ca_file;                  /* trust anchors for this provider's TLS */
+    int timeout;                          /* seconds per call */
+    int pkce;                             /* send PKCE S256 (default on) */
+    int link_verified_email;              /* first login may link the local account with
                                            the e-mail, where the link rule allows
                                            (authsvc_identity_link.h) */
-    int update_profile;                 /* names (and a verified e-mail) replace the
+    int update_profile;                   /* names (and a verified e-mail) replace the
                                            account's at each login */
-    const char *signup_tenant;          /* self sign-up: tenant key and role name; */
-    const char *signup_role;            /* NULL: no sign-up through this provider */
-    int keep_state_params;              /* return the start's extra fields (Keycloak) */
-    authsvc_social_jwks_cache_t *jwks;  /* per child (child_init) */
+    const char *signup_tenant;            /* self sign-up: tenant key and role name; */
+    const char *signup_role;              /* NULL: no sign-up through this provider */
+    int keep_state_params;                /* return the start's extra fields (Keycloak) */
+    authsvc_social_jwks_cache_t *jwks;    /* per child (child_init) */
 } authsvc_social_provider_t;
 
 /* 1 when name is one of the providers the routes serve (google, azure, cognito,

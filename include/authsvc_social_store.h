@@ -15,12 +15,12 @@ typedef authsvc_db_social_state_t authsvc_social_state_t;
 
 /* Who the provider says the user is. */
 typedef struct {
-    const char *subject;        /* the provider's stable id for the user */
+    const char *subject; /* the provider's stable id for the user */
     const char *email;
     int email_verified;
     const char *given_name;
     const char *family_name;
-    const char *username;       /* preferred_username / username, when given */
+    const char *username; /* preferred_username / username, when given */
 } authsvc_social_profile_t;
 
 /* The user for a provider's subject: an existing link; else, on first login, the local

@@ -22,10 +22,10 @@ enum {
 
 typedef struct {
     const char *client_id;
-    const char *secret_hash;     /* NULL for public clients */
+    const char *secret_hash; /* NULL for public clients */
     int is_public;
     const char *redirect_url;
-    int access_ttl, refresh_ttl, auth_code_ttl;  /* seconds, capped by configuration */
+    int access_ttl, refresh_ttl, auth_code_ttl; /* seconds, capped by configuration */
 } authsvc_client_t;
 
 typedef struct {
@@ -34,16 +34,16 @@ typedef struct {
     const char *tenant_id;
     const char *user_tenant_id;
     const char *role_name;
-    int status;                  /* of the user_tenant */
+    int status; /* of the user_tenant */
     int mfa_required;
-    cJSON *claims;               /* the user claims tokens carry (no iss/aud/exp/...) */
+    cJSON *claims; /* the user claims tokens carry (no iss/aud/exp/...) */
 } authsvc_principal_t;
 
 typedef struct {
     const char *access_token;
     const char *refresh_token;
     const char *jti;
-    long long expires_ms;        /* access-token expiry, epoch milliseconds */
+    long long expires_ms; /* access-token expiry, epoch milliseconds */
     const char *family_id;
 } authsvc_token_pair_t;
 

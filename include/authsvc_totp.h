@@ -9,11 +9,15 @@
 #include "authsvc_status.h"
 
 #define AUTHSVC_TOTP_DIGITS 6
-#define AUTHSVC_TOTP_STEP 30        /* seconds */
-#define AUTHSVC_TOTP_WINDOW 1       /* steps accepted either side of now */
+#define AUTHSVC_TOTP_STEP 30         /* seconds */
+#define AUTHSVC_TOTP_WINDOW 1        /* steps accepted either side of now */
 #define AUTHSVC_TOTP_SECRET_BYTES 20 /* 160 bits, RFC 4226's recommendation */
 
-typedef enum { AUTHSVC_OTP_SHA1, AUTHSVC_OTP_SHA256, AUTHSVC_OTP_SHA512 } authsvc_otp_hash_t;
+typedef enum {
+    AUTHSVC_OTP_SHA1,
+    AUTHSVC_OTP_SHA256,
+    AUTHSVC_OTP_SHA512
+} authsvc_otp_hash_t;
 
 /* HOTP value of counter as a number below 10^digits (digits 6 to 8); -1 on failure. */
 long authsvc_hotp(const unsigned char *key, apr_size_t key_len, uint64_t counter, int digits,

@@ -18,7 +18,7 @@ static authsvc_error_id_t session_error(authsvc_session_status_t st)
     case AUTHSVC_SESSION_TOKEN_INVALID: return AUTHSVC_E_TOKEN_INVALID;
     case AUTHSVC_SESSION_TOKEN_EXPIRED: return AUTHSVC_E_TOKEN_EXPIRED;
     case AUTHSVC_SESSION_UNKNOWN_USER: return AUTHSVC_E_USER_DOES_NOT_EXIST;
-    default: return AUTHSVC_E_SERVICE_UNAVAILABLE;  /* FAILED: without Retry-After */
+    default: return AUTHSVC_E_SERVICE_UNAVAILABLE; /* FAILED: without Retry-After */
     }
 }
 
@@ -28,17 +28,14 @@ int authsvc_session_respond(authsvc_request_t *req, authsvc_session_status_t st,
     if (out)
         req->password_time += out->password_time;
     switch (st) {
-    case AUTHSVC_SESSION_OK:
-        return authsvc_tokens_respond(req, &out->pair);
-    case AUTHSVC_SESSION_UNAVAILABLE:
-        return authsvc_respond_unavailable(req);
+    case AUTHSVC_SESSION_OK: return authsvc_tokens_respond(req, &out->pair);
+    case AUTHSVC_SESSION_UNAVAILABLE: return authsvc_respond_unavailable(req);
     case AUTHSVC_SESSION_BEARER_INVALID:
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
     case AUTHSVC_SESSION_TOO_MANY_ATTEMPTS:
         apr_table_setn(req->headers_out, "Retry-After", apr_ltoa(req->pool, out->retry_after));
         break;
-    default:
-        break;
+    default: break;
     }
     return authsvc_respond_error(req, session_error(st));
 }

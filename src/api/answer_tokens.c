@@ -30,16 +30,9 @@ authsvc_principal_t *authsvc_answer_login_principal(authsvc_request_t *req, auth
     authsvc_principal_t *pr = NULL;
 
     switch (authsvc_login_principal(authsvc_request_context(req), db, user_id, client, &pr)) {
-    case AUTHSVC_OK:
-        return pr;
-    case AUTHSVC_NOT_FOUND:
-        authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-        return NULL;
-    case AUTHSVC_INVALID:
-        authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE);
-        return NULL;
-    default:
-        authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE);
-        return NULL;
+    case AUTHSVC_OK: return pr;
+    case AUTHSVC_NOT_FOUND: authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID); return NULL;
+    case AUTHSVC_INVALID: authsvc_respond_error(req, AUTHSVC_E_USER_INACTIVE); return NULL;
+    default: authsvc_respond_error(req, AUTHSVC_E_SERVICE_UNAVAILABLE); return NULL;
     }
 }

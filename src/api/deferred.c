@@ -17,7 +17,7 @@
 APLOG_USE_MODULE(authsvc);
 
 typedef struct {
-    apr_pool_t *pool;         /* unmanaged: made in a request thread, freed in the worker */
+    apr_pool_t *pool; /* unmanaged: made in a request thread, freed in the worker */
     server_rec *server;
     authsvc_deferred_fn fn;
     cJSON *args;
@@ -28,7 +28,8 @@ typedef struct {
 static const int deferred_levels[] = {APLOG_ERR, APLOG_WARNING, APLOG_NOTICE, APLOG_INFO,
                                       APLOG_DEBUG};
 
-static void deferred_log(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt, ...)
+static void deferred_log(authsvc_request_t *req, authsvc_log_level_t level, const char *fmt,
+                         ...)
 {
     deferred_job_t *job = req->glue;
     va_list ap;
@@ -48,8 +49,9 @@ static authsvc_db_t *deferred_db(authsvc_request_t *req)
     if (!req->db_conn) {
         req->db_conn = authsvc_dbd_open(req->pool, job->server);
         if (!req->db_conn)
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, job->server, AUTHSVC_LOGNO(1615)
-                         "deferred %s not done: no database connection", job->route);
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, job->server,
+                         AUTHSVC_LOGNO(1615) "deferred %s not done: no database connection",
+                         job->route);
     }
     return req->db_conn;
 }
@@ -95,8 +97,10 @@ authsvc_status_t authsvc_deferred_submit(authsvc_request_t *req, authsvc_deferre
     authsvc_status_t st;
 
     if (!mc->queue || apr_pool_create_unmanaged_ex(&pool, NULL, NULL) != APR_SUCCESS) {
-        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1612) "no background worker in this "
-                 "child: %s not done", req->route->name);
+        req->log(req, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(1612) "no background worker in this "
+                                     "child: %s not done",
+                 req->route->name);
         return AUTHSVC_UNAVAILABLE;
     }
     job = apr_pcalloc(pool, sizeof(*job));
@@ -110,8 +114,10 @@ authsvc_status_t authsvc_deferred_submit(authsvc_request_t *req, authsvc_deferre
     if (st == AUTHSVC_OK)
         authsvc_metrics_count(req->server_config->metrics, AUTHSVC_METRIC_MAIL_QUEUED);
     if (st != AUTHSVC_OK) {
-        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1613) "background queue full or "
-                 "stopping: %s not done", req->route->name);
+        req->log(req, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(1613) "background queue full or "
+                                     "stopping: %s not done",
+                 req->route->name);
         apr_pool_destroy(pool);
         return AUTHSVC_UNAVAILABLE;
     }
@@ -129,7 +135,8 @@ void authsvc_deferred_child_init(apr_pool_t *pchild, server_rec *s)
             continue;
         if (authsvc_mail_global_init(pchild) != AUTHSVC_OK
             || authsvc_job_queue_start(pchild, AUTHSVC_MAIL_QUEUE_MAX, deferred_run,
-                                       deferred_discard, NULL, &queue) != AUTHSVC_OK) {
+                                       deferred_discard, NULL, &queue)
+                   != AUTHSVC_OK) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                          AUTHSVC_LOGNO(1614) "cannot start the background mail worker");
             return;

@@ -46,7 +46,8 @@ static int activity_filter(authsvc_request_t *req, authsvc_db_t *db, const char 
 {
     cJSON *filter = NULL;
     const char *error = NULL;
-    authsvc_status_t st = authsvc_filter_from_query(req->pool, req->query, name, &filter, &error);
+    authsvc_status_t st = authsvc_filter_from_query(req->pool, req->query, name, &filter,
+                                                    &error);
 
     if (st == AUTHSVC_OK)
         st = allow ? authsvc_filter_compile(req->pool, authsvc_activity_model(), db->dialect,
@@ -75,10 +76,10 @@ int authsvc_flow_activity_find(authsvc_request_t *req)
         return activity_db_failure(req, st);
     list = authsvc_json_own(req->pool, cJSON_CreateArray());
     for (i = 0; i < rows->nelts; i++)
-        cJSON_AddItemToArray(list, authsvc_activity_row_json(
-                                       req->server_config->activity_key, req->pool,
-                                       &APR_ARRAY_IDX(rows, i, authsvc_db_activity_t),
-                                       sql.fields));
+        cJSON_AddItemToArray(
+            list, authsvc_activity_row_json(req->server_config->activity_key, req->pool,
+                                            &APR_ARRAY_IDX(rows, i, authsvc_db_activity_t),
+                                            sql.fields));
     return authsvc_respond_json(req, 200, list);
 }
 
@@ -120,20 +121,20 @@ int authsvc_flow_activity_find_by_id(authsvc_request_t *req)
                                              "Entity not found: LoginActivity", NULL);
     if (st != AUTHSVC_OK)
         return activity_db_failure(req, st);
-    return authsvc_respond_json(req, 200,
-                                authsvc_json_own(req->pool, authsvc_activity_row_json(
-                                                                req->server_config->activity_key,
-                                                                req->pool, &row, sql.fields)));
+    return authsvc_respond_json(
+        req, 200,
+        authsvc_json_own(req->pool, authsvc_activity_row_json(req->server_config->activity_key,
+                                                              req->pool, &row, sql.fields)));
 }
 
 /* ---- active users ---- */
 
 typedef struct {
     authsvc_bucket_t bucket;
-    long long start, end;      /* epoch ms, inclusive */
-    int inclusion;             /* 1: only the listed users; 0: all but them */
-    int by_name;               /* userIdentity "userName" (else "actorId") */
-    const cJSON *identifiers;  /* NULL: every user */
+    long long start, end;     /* epoch ms, inclusive */
+    int inclusion;            /* 1: only the listed users; 0: all but them */
+    int by_name;              /* userIdentity "userName" (else "actorId") */
+    const cJSON *identifiers; /* NULL: every user */
 } active_query_t;
 
 static int active_bad(authsvc_request_t *req, const char *message)
@@ -146,7 +147,8 @@ static int active_range(authsvc_request_t *req, active_query_t *q)
     static const struct {
         const char *name;
         authsvc_bucket_t bucket;
-    } ranges[] = {{"daily", AUTHSVC_BUCKET_DAY}, {"weekly", AUTHSVC_BUCKET_WEEK},
+    } ranges[] = {{"daily", AUTHSVC_BUCKET_DAY},
+                  {"weekly", AUTHSVC_BUCKET_WEEK},
                   {"monthly", AUTHSVC_BUCKET_MONTH}};
     const char *range = authsvc_request_capture(req, "range");
     apr_size_t i;
@@ -185,9 +187,9 @@ static int active_identifiers_valid(const cJSON *list)
 
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > AUTHSVC_FILTER_LIST_MAX)
         return 0;
-    cJSON_ArrayForEach(v, list)
-        if (!cJSON_IsString(v) || strlen(v->valuestring) > AUTHSVC_FILTER_VALUE_MAX)
-            return 0;
+    cJSON_ArrayForEach(v,
+                       list) if (!cJSON_IsString(v)
+                                 || strlen(v->valuestring) > AUTHSVC_FILTER_VALUE_MAX) return 0;
     return 1;
 }
 
@@ -199,9 +201,11 @@ static int active_user_filter(authsvc_request_t *req, active_query_t *q)
     const char *error = NULL;
 
     q->inclusion = 1;
-    if (authsvc_filter_from_query(req->pool, req->query, "filter", &filter, &error) != AUTHSVC_OK)
+    if (authsvc_filter_from_query(req->pool, req->query, "filter", &filter, &error)
+        != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_INVALID_FILTER, error, NULL);
-    cJSON_ArrayForEach(m, filter) {
+    cJSON_ArrayForEach(m, filter)
+    {
         if (!strcmp(m->string, "inclusion") && authsvc_filter_boolean(m) >= 0)
             q->inclusion = authsvc_filter_boolean(m);
         else if (!strcmp(m->string, "userIdentity") && cJSON_IsString(m)
@@ -213,7 +217,8 @@ static int active_user_filter(authsvc_request_t *req, active_query_t *q)
             return authsvc_respond_error_message(
                 req, AUTHSVC_E_INVALID_FILTER,
                 "filter takes inclusion (true/false), userIdentity (actorId or userName) and "
-                "userIdentifier (an array of at most 100 strings)", NULL);
+                "userIdentifier (an array of at most 100 strings)",
+                NULL);
     }
     return 0;
 }
@@ -232,8 +237,9 @@ static int active_where(authsvc_request_t *req, authsvc_db_t *db, const active_q
     if (q->identifiers && !q->by_name)
         cJSON_AddItemToObject(cJSON_AddObjectToObject(where, "actor"),
                               q->inclusion ? "inq" : "nin", cJSON_Duplicate(q->identifiers, 1));
-    if (authsvc_filter_compile_where(req->pool, authsvc_activity_model(), db->dialect, where, sql,
-                                     &error) == AUTHSVC_OK)
+    if (authsvc_filter_compile_where(req->pool, authsvc_activity_model(), db->dialect, where,
+                                     sql, &error)
+        == AUTHSVC_OK)
         return 0;
     return authsvc_respond_error_message(req, AUTHSVC_E_INVALID_FILTER, error, NULL);
 }
@@ -246,9 +252,9 @@ static int active_user_wanted(const active_query_t *q, const char *user_name)
 
     if (!q->identifiers || !q->by_name)
         return 1;
-    cJSON_ArrayForEach(v, q->identifiers)
-        if (user_name && strcasecmp(v->valuestring, user_name) == 0)
-            listed = 1;
+    cJSON_ArrayForEach(v, q->identifiers) if (user_name
+                                              && strcasecmp(v->valuestring, user_name) == 0)
+        listed = 1;
     return listed == q->inclusion;
 }
 

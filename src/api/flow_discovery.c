@@ -18,11 +18,11 @@ static cJSON *discovery_algs(authsvc_request_t *req)
     int i;
 
     for (i = 0; ring && i < ring->keys->nelts; i++) {
-        const char *name = authsvc_jws_alg_name(APR_ARRAY_IDX(ring->keys, i, authsvc_key_t *)->alg);
+        const char *name = authsvc_jws_alg_name(
+            APR_ARRAY_IDX(ring->keys, i, authsvc_key_t *)->alg);
         const cJSON *a;
         int seen = 0;
-        cJSON_ArrayForEach(a, algs)
-            seen |= strcmp(a->valuestring, name) == 0;
+        cJSON_ArrayForEach(a, algs) seen |= strcmp(a->valuestring, name) == 0;
         if (!seen)
             cJSON_AddItemToArray(algs, cJSON_CreateString(name));
     }
@@ -35,10 +35,14 @@ int authsvc_flow_openid_configuration(authsvc_request_t *req)
     cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
 
     cJSON_AddStringToObject(doc, "issuer", iss);
-    cJSON_AddStringToObject(doc, "authorization_endpoint", apr_pstrcat(req->pool, iss, "/auth/login", NULL));
-    cJSON_AddStringToObject(doc, "token_endpoint", apr_pstrcat(req->pool, iss, "/auth/token", NULL));
-    cJSON_AddStringToObject(doc, "userinfo_endpoint", apr_pstrcat(req->pool, iss, "/auth/me", NULL));
-    cJSON_AddStringToObject(doc, "end_session_endpoint", apr_pstrcat(req->pool, iss, "/logout", NULL));
+    cJSON_AddStringToObject(doc, "authorization_endpoint",
+                            apr_pstrcat(req->pool, iss, "/auth/login", NULL));
+    cJSON_AddStringToObject(doc, "token_endpoint",
+                            apr_pstrcat(req->pool, iss, "/auth/token", NULL));
+    cJSON_AddStringToObject(doc, "userinfo_endpoint",
+                            apr_pstrcat(req->pool, iss, "/auth/me", NULL));
+    cJSON_AddStringToObject(doc, "end_session_endpoint",
+                            apr_pstrcat(req->pool, iss, "/logout", NULL));
     cJSON_AddStringToObject(doc, "jwks_uri",
                             apr_pstrcat(req->pool, iss, "/.well-known/jwks.json", NULL));
     cJSON_AddItemToObject(doc, "response_types_supported", cJSON_Parse("[\"code\"]"));
@@ -58,7 +62,8 @@ int authsvc_flow_jwks(authsvc_request_t *req)
 
     if (req->server_config->keyring)
         return authsvc_respond_json(req, 200,
-                                    authsvc_keyring_jwks(req->pool, req->server_config->keyring));
+                                    authsvc_keyring_jwks(req->pool,
+                                                         req->server_config->keyring));
     doc = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddArrayToObject(doc, "keys");
     return authsvc_respond_json(req, 200, doc);
@@ -91,8 +96,9 @@ int authsvc_flow_health_ready(authsvc_request_t *req)
                                              "Database unavailable", NULL);
     rv = authsvc_db_schema_ready(db, req->pool, &version);
     if (rv != AUTHSVC_OK || version < 1) {
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0101) "readiness: schema version %d (%s)",
-                 version, authsvc_status_name(rv));
+        req->log(req, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0101) "readiness: schema version %d (%s)", version,
+                 authsvc_status_name(rv));
         return authsvc_respond_error_message(req, AUTHSVC_E_SERVICE_UNAVAILABLE,
                                              "Database not ready", NULL);
     }

@@ -43,7 +43,8 @@ int authsvc_flow_login(authsvc_request_t *req)
         return authsvc_session_respond(req, st, &out);
     req->password_time += out.password_time;
     if (authsvc_auth_code_issue_for(authsvc_request_context(req), req->db(req), out.client,
-                                    out.principal, &code) != AUTHSVC_OK)
+                                    out.principal, &code)
+        != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", code);
@@ -56,8 +57,8 @@ int authsvc_flow_login_token(authsvc_request_t *req)
     authsvc_session_tokens_t out;
 
     login_input(req, &in);
-    return authsvc_session_respond(req, authsvc_session_login(authsvc_request_context(req), &in,
-                                                             &out), &out);
+    return authsvc_session_respond(
+        req, authsvc_session_login(authsvc_request_context(req), &in, &out), &out);
 }
 
 /* A second redemption of a code revokes what the first one issued (RFC 6749 4.1.2). */
@@ -65,8 +66,9 @@ static int token_code_reused(authsvc_request_t *req, authsvc_db_t *db, const cha
 {
     if (family_id)
         authsvc_tokens_revoke_family(authsvc_request_context(req), db, family_id);
-    req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0601) "auth code presented again; "
-             "its tokens are revoked");
+    req->log(req, AUTHSVC_LOG_WARNING,
+             AUTHSVC_LOGNO(0601) "auth code presented again; "
+                                 "its tokens are revoked");
     return authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED);
 }
 
@@ -78,11 +80,13 @@ int authsvc_flow_token(authsvc_request_t *req)
     authsvc_auth_code_t code;
     authsvc_status_t st;
 
-    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "clientId"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "clientId"),
+                             &client);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID)
                                        : authsvc_respond_unavailable(req);
-    st = authsvc_auth_code_find(authsvc_request_context(req), db, body_string(req, "code"), &code);
+    st = authsvc_auth_code_find(authsvc_request_context(req), db, body_string(req, "code"),
+                                &code);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NOT_FOUND ? authsvc_respond_error(req, AUTHSVC_E_CODE_EXPIRED)
                                        : authsvc_respond_unavailable(req);
@@ -92,13 +96,15 @@ int authsvc_flow_token(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_USER_VERIFICATION_FAILED);
     if (code.used)
         return token_code_reused(req, db, code.family_id);
-    st = authsvc_principal_load(authsvc_request_context(req), db, code.user_id, code.tenant_id, &pr);
+    st = authsvc_principal_load(authsvc_request_context(req), db, code.user_id, code.tenant_id,
+                                &pr);
     if (st == AUTHSVC_OK && authsvc_principal_may_login(pr)) {
         authsvc_session_tokens_t out;
 
         memset(&out, 0, sizeof(out));
-        return authsvc_session_respond(req, authsvc_session_issue(authsvc_request_context(req),
-                                                                  client, pr, code.hash, &out),
+        return authsvc_session_respond(req,
+                                       authsvc_session_issue(authsvc_request_context(req),
+                                                             client, pr, code.hash, &out),
                                        &out); /* redeems it, or nothing */
     }
     /* the user may no longer log in: the code is spent all the same */

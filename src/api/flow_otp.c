@@ -32,7 +32,8 @@ static int otp_client_code(authsvc_request_t *req, authsvc_db_t *db, const char 
                            const char *secret, authsvc_client_t **client,
                            authsvc_auth_code_t *code)
 {
-    authsvc_status_t st = client_id ? authsvc_client_load(authsvc_request_context(req), db, client_id, client)
+    authsvc_status_t st = client_id ? authsvc_client_load(authsvc_request_context(req), db,
+                                                          client_id, client)
                                     : AUTHSVC_NOT_FOUND;
 
     if (st != AUTHSVC_OK)
@@ -61,14 +62,16 @@ int authsvc_flow_create_qr_code(authsvc_request_t *req)
     cJSON *body;
     int rc;
 
-    if ((rc = otp_client_code(req, db, otp_body(req, "clientId"), otp_body(req, "code"), &client,
-                              &code)))
+    if ((rc = otp_client_code(req, db, otp_body(req, "clientId"), otp_body(req, "code"),
+                              &client, &code)))
         return rc;
     st = authsvc_second_factor_has_totp(ctx, db, code.user_id);
     if (st == AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_TOTP_EXISTS);
-    if (st != AUTHSVC_NOT_FOUND || authsvc_principal_load(authsvc_request_context(req), db, code.user_id, code.tenant_id,
-                                                         &pr) != AUTHSVC_OK)
+    if (st != AUTHSVC_NOT_FOUND
+        || authsvc_principal_load(authsvc_request_context(req), db, code.user_id,
+                                  code.tenant_id, &pr)
+               != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     st = authsvc_second_factor_enrol(ctx, db, code.user_id, pr->username, &url);
     if (st == AUTHSVC_CONFLICT)
@@ -119,7 +122,8 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
 
     if (authsvc_answer_mail_ip_limited(req, db))
         return req->status;
-    st = authsvc_client_load(authsvc_request_context(req), db, otp_body(req, "client_id"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, otp_body(req, "client_id"),
+                             &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (st == AUTHSVC_NOT_FOUND
@@ -133,8 +137,9 @@ int authsvc_flow_send_otp(authsvc_request_t *req)
         || strcmp(code.client_id, client->client_id) != 0)
         return authsvc_respond_no_content(req);
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0705) "send-otp: no AuthsvcMailServer "
-                 "or AuthsvcMailWebhook, nothing sent");
+        req->log(req, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0705) "send-otp: no AuthsvcMailServer "
+                                     "or AuthsvcMailWebhook, nothing sent");
         return authsvc_respond_no_content(req);
     }
     args = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -175,21 +180,21 @@ int authsvc_flow_verify_otp(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
     case AUTHSVC_SECOND_FACTOR_WRONG_MAIL:
         return authsvc_respond_error(req, AUTHSVC_E_OTP_INVALID);
-    case AUTHSVC_SECOND_FACTOR_WRONG_TOTP:
-        return otp_wrong(req, db, &code);
-    case AUTHSVC_SECOND_FACTOR_UNAVAILABLE:
-        return authsvc_respond_unavailable(req);
-    case AUTHSVC_SECOND_FACTOR_PASSED:
-        break;
+    case AUTHSVC_SECOND_FACTOR_WRONG_TOTP: return otp_wrong(req, db, &code);
+    case AUTHSVC_SECOND_FACTOR_UNAVAILABLE: return authsvc_respond_unavailable(req);
+    case AUTHSVC_SECOND_FACTOR_PASSED: break;
     }
-    if (authsvc_client_load(authsvc_request_context(req), db, code.client_id, &client) != AUTHSVC_OK)
+    if (authsvc_client_load(authsvc_request_context(req), db, code.client_id, &client)
+        != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     /* the pending code is spent (one winner), and a normal one replaces it */
     st = authsvc_auth_code_consume(authsvc_request_context(req), db, code.hash);
     if (st == AUTHSVC_NOT_FOUND)
         return authsvc_respond_error(req, AUTHSVC_E_OTP_EXPIRED);
-    if (st != AUTHSVC_OK || authsvc_auth_code_issue(authsvc_request_context(req), db, client, code.user_id, code.tenant_id,
-                                                    code.user_tenant_id, 0, &fresh) != AUTHSVC_OK)
+    if (st != AUTHSVC_OK
+        || authsvc_auth_code_issue(authsvc_request_context(req), db, client, code.user_id,
+                                   code.tenant_id, code.user_tenant_id, 0, &fresh)
+               != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(body, "code", fresh);

@@ -20,7 +20,8 @@ authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const 
 
     *why = NULL;
     if (authsvc_password_policy_init(req->pool, &policy, authsvc_config_password_min_length(c),
-                                     c->password_blocklist) != AUTHSVC_OK) {
+                                     c->password_blocklist)
+        != AUTHSVC_OK) {
         *why = "Password policy unavailable";
         return AUTHSVC_INVALID;
     }
@@ -71,5 +72,6 @@ authsvc_status_t authsvc_flow_password_store(authsvc_request_t *req, authsvc_db_
 
     if (st != AUTHSVC_OK)
         return st;
-    return authsvc_db_credential_password_set(db, req->pool, user_id, hash, authsvc_db_now_ms());
+    return authsvc_db_credential_password_set(db, req->pool, user_id, hash,
+                                              authsvc_db_now_ms());
 }

@@ -33,8 +33,8 @@ static const char *reset_body_string(const authsvc_request_t *req, const char *n
 static int reset_client_checked(authsvc_request_t *req, authsvc_db_t *db,
                                 authsvc_client_t **client)
 {
-    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db, reset_body_string(req, "client_id"),
-                                              client);
+    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db,
+                                              reset_body_string(req, "client_id"), client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
@@ -66,8 +66,9 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
     if (authsvc_answer_mail_ip_limited(req, db) || reset_client_checked(req, db, &client))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1633) "forget-password: no "
-                 "AuthsvcMailServer or AuthsvcMailWebhook, nothing sent");
+        req->log(req, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(1633) "forget-password: no "
+                                     "AuthsvcMailServer or AuthsvcMailWebhook, nothing sent");
         return authsvc_respond_no_content(req);
     }
     args = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -151,12 +152,15 @@ int authsvc_flow_reset_password(authsvc_request_t *req)
                                      : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, t.user_id, reset_body_string(req, "password"))
             != AUTHSVC_OK
-        || authsvc_tokens_revoke_user(authsvc_request_context(req), db, t.user_id, NULL) != AUTHSVC_OK)
+        || authsvc_tokens_revoke_user(authsvc_request_context(req), db, t.user_id, NULL)
+               != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     authsvc_mail_token_retire_user(authsvc_request_context(req), db, t.user_id);
     authsvc_regulation_account_clear(authsvc_request_context(req), db,
                                      authsvc_mail_lower(req->pool, username));
-    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1634) "password of user %s reset; every "
-             "session ended", t.user_id);
+    req->log(req, AUTHSVC_LOG_INFO,
+             AUTHSVC_LOGNO(1634) "password of user %s reset; every "
+                                 "session ended",
+             t.user_id);
     return authsvc_respond_no_content(req);
 }

@@ -29,7 +29,7 @@
 #include "authsvc_password.h"
 #include "authsvc_tokens.h"
 
-#define SAML_BINDING_COOKIE "authsvc_saml"   /* docs/design.md section 8 */
+#define SAML_BINDING_COOKIE "authsvc_saml" /* docs/design.md section 8 */
 #define SAML_BINDING_BYTES 16
 
 #define SAML_PROVIDER_PREFIX "saml:"
@@ -42,7 +42,7 @@ typedef struct {
     authsvc_db_t *db;
     authsvc_saml_response_t *response;
     const char *client_id;
-    const char *relay_state;   /* the client's RelayState, from the stored request */
+    const char *relay_state; /* the client's RelayState, from the stored request */
 } acs_t;
 
 static const char *body_string(const authsvc_request_t *req, const char *name)
@@ -89,13 +89,16 @@ int authsvc_flow_saml_metadata(authsvc_request_t *req)
 static int start_post_form(authsvc_request_t *req, const authsvc_saml_authn_t *authn)
 {
     const char *page = apr_pstrcat(
-        req->pool, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SAML</title>"
-                   "</head><body onload=\"document.forms[0].submit()\">"
-                   "<form method=\"post\" action=\"", apr_pescape_entity(req->pool, authn->url, 0),
+        req->pool,
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SAML</title>"
+        "</head><body onload=\"document.forms[0].submit()\">"
+        "<form method=\"post\" action=\"",
+        apr_pescape_entity(req->pool, authn->url, 0),
         "\"><input type=\"hidden\" name=\"SAMLRequest\" value=\"",
         apr_pescape_entity(req->pool, authn->saml_request, 0),
         "\"/><noscript><button type=\"submit\">Continue</button></noscript></form>"
-        "</body></html>\n", NULL);
+        "</body></html>\n",
+        NULL);
 
     apr_table_setn(req->headers_out, "Content-Security-Policy",
                    "default-src 'none'; script-src 'unsafe-inline'; form-action *");
@@ -120,10 +123,12 @@ int authsvc_flow_saml_start(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_INTERNAL);
     if (!db)
         return authsvc_respond_unavailable(req);
-    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "client_id"), &client);
+    st = authsvc_client_load(authsvc_request_context(req), db, body_string(req, "client_id"),
+                             &client);
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
-    if (st == AUTHSVC_NOT_FOUND || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
+    if (st == AUTHSVC_NOT_FOUND
+        || !authsvc_client_secret_ok(client, body_string(req, "client_secret"))) {
         authsvc_regulation_address_failed(authsvc_request_context(req), db);
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_VERIFICATION_FAILED);
     }
@@ -176,7 +181,8 @@ static const char *acs_read(authsvc_request_t *req, acs_t *acs)
     const char *b64 = body_string(req, "SAMLResponse"), *xml, *why = NULL;
     const char *query_client = apr_table_get(req->query, "client");
     const char *acs_urls[3] = {c->acs_url, NULL, NULL};
-    authsvc_saml_expect_t expect = {c->idp_entity_id, c->entity_id, acs_urls, authsvc_db_now_ms(),
+    authsvc_saml_expect_t expect = {c->idp_entity_id, c->entity_id, acs_urls,
+                                    authsvc_db_now_ms(),
                                     (long long)authsvc_saml_skew(c) * 1000};
     authsvc_saml_sp_t *sp = NULL;
     apr_size_t len = 0;
@@ -191,8 +197,9 @@ static const char *acs_read(authsvc_request_t *req, acs_t *acs)
                != AUTHSVC_OK)
         return why;
     if (query_client)
-        acs_urls[1] = apr_pstrcat(req->pool, c->acs_url, "?client=",
-                                  apr_pescape_urlencoded(req->pool, query_client), NULL);
+        acs_urls[1] = apr_pstrcat(req->pool, c->acs_url,
+                                  "?client=", apr_pescape_urlencoded(req->pool, query_client),
+                                  NULL);
     return authsvc_saml_response_check(acs->response, &expect, &why) == AUTHSVC_OK ? NULL : why;
 }
 
@@ -241,8 +248,12 @@ static authsvc_status_t acs_user(authsvc_request_t *req, acs_t *acs, const char 
     const char *provider = apr_pstrcat(req->pool, SAML_PROVIDER_PREFIX,
                                        acs->config->idp_entity_id, NULL);
     int transient = r->name_id_format && strcmp(r->name_id_format, FORMAT_TRANSIENT) == 0;
-    authsvc_identity_t id = {provider, r->name_id, mapped(acs, AUTHSVC_SAML_ATTR_EMAIL),
-                             acs->config->email_vouched, !transient, acs->client_id};
+    authsvc_identity_t id = {provider,
+                             r->name_id,
+                             mapped(acs, AUTHSVC_SAML_ATTR_EMAIL),
+                             acs->config->email_vouched,
+                             !transient,
+                             acs->client_id};
     const char *how = NULL;
 
     if (!id.email && r->name_id_format && strcmp(r->name_id_format, FORMAT_EMAIL) == 0)
@@ -271,25 +282,27 @@ static void acs_profile(authsvc_request_t *req, acs_t *acs, const char *user_id)
                 cJSON_AddItemToArray(list, cJSON_CreateString(e[i].val));
         groups = authsvc_json_print(req->pool, list);
     }
-    authsvc_identity_profile_store(
-        authsvc_request_context(req), acs->db, user_id,
-        update && acs->config->email_vouched ? mapped(acs, AUTHSVC_SAML_ATTR_EMAIL) : NULL,
-        update ? mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME) : NULL,
-        update ? mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME) : NULL, groups);
+    authsvc_identity_profile_store(authsvc_request_context(req), acs->db, user_id,
+                                   update && acs->config->email_vouched
+                                       ? mapped(acs, AUTHSVC_SAML_ATTR_EMAIL)
+                                       : NULL,
+                                   update ? mapped(acs, AUTHSVC_SAML_ATTR_FIRST_NAME) : NULL,
+                                   update ? mapped(acs, AUTHSVC_SAML_ATTR_LAST_NAME) : NULL,
+                                   groups);
 }
 
 /* 303 to the client's redirect_url with our code (and the client's RelayState as
  * state, for the client to bind the answer to its own session). */
-static int acs_redirect(authsvc_request_t *req, const acs_t *acs, const authsvc_client_t *client,
-                        const char *code)
+static int acs_redirect(authsvc_request_t *req, const acs_t *acs,
+                        const authsvc_client_t *client, const char *code)
 {
     const char *url = apr_pstrcat(req->pool, client->redirect_url,
-                                  strchr(client->redirect_url, '?') ? "&" : "?", "code=",
-                                  apr_pescape_urlencoded(req->pool, code), NULL);
+                                  strchr(client->redirect_url, '?') ? "&" : "?",
+                                  "code=", apr_pescape_urlencoded(req->pool, code), NULL);
 
     if (acs->relay_state)
-        url = apr_pstrcat(req->pool, url, "&state=",
-                          apr_pescape_urlencoded(req->pool, acs->relay_state), NULL);
+        url = apr_pstrcat(req->pool, url,
+                          "&state=", apr_pescape_urlencoded(req->pool, acs->relay_state), NULL);
     apr_table_setn(req->headers_out, "Location", url);
     return authsvc_respond_text(req, 303, NULL, NULL, 0);
 }
@@ -309,7 +322,8 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
     const char *user_id = NULL, *code = NULL;
     authsvc_status_t st;
 
-    if (authsvc_client_load(authsvc_request_context(req), acs->db, acs->client_id, &client) != AUTHSVC_OK
+    if (authsvc_client_load(authsvc_request_context(req), acs->db, acs->client_id, &client)
+            != AUTHSVC_OK
         || !client->redirect_url)
         return acs_refuse(req, "the client is unknown or has no redirect URL");
     st = acs_user(req, acs, &user_id);
@@ -321,15 +335,19 @@ static int acs_login(authsvc_request_t *req, acs_t *acs)
         return authsvc_respond_unavailable(req);
     if (authsvc_db_user_client_member(acs->db, req->pool, user_id, client->client_id)
         != AUTHSVC_OK)
-        return acs_refuse(req, apr_psprintf(req->pool, "user %s may not use this client", user_id));
+        return acs_refuse(req,
+                          apr_psprintf(req->pool, "user %s may not use this client", user_id));
     acs_profile(req, acs, user_id);
-    if (authsvc_principal_load(authsvc_request_context(req), acs->db, user_id, NULL, &pr) != AUTHSVC_OK
+    if (authsvc_principal_load(authsvc_request_context(req), acs->db, user_id, NULL, &pr)
+            != AUTHSVC_OK
         || !authsvc_principal_may_login(pr))
         return acs_refuse(req, apr_psprintf(req->pool, "user %s is not active", user_id));
-    if (authsvc_auth_code_issue_for(authsvc_request_context(req), acs->db, client, pr, &code) != AUTHSVC_OK)
+    if (authsvc_auth_code_issue_for(authsvc_request_context(req), acs->db, client, pr, &code)
+        != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
-    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s",
-             user_id, client->client_id);
+    req->log(req, AUTHSVC_LOG_INFO,
+             AUTHSVC_LOGNO(1915) "SAML login of user %s through client %s", user_id,
+             client->client_id);
     acs_purge(req, acs->db);
     saml_cookie_set(req, "", 0);
     return acs_redirect(req, acs, client, code);

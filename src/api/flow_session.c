@@ -50,8 +50,8 @@ int authsvc_flow_token_refresh(authsvc_request_t *req)
         in.access_token = NULL; /* refused as a bad bearer token */
     in.refresh_token = session_body_string(req, "refreshToken");
     in.tenant_id = session_body_string(req, "tenantId");
-    return authsvc_session_respond(req, authsvc_session_refresh(authsvc_request_context(req), &in,
-                                                               &out), &out);
+    return authsvc_session_respond(
+        req, authsvc_session_refresh(authsvc_request_context(req), &in, &out), &out);
 }
 
 int authsvc_flow_switch_token(authsvc_request_t *req)
@@ -70,8 +70,8 @@ int authsvc_flow_switch_token(authsvc_request_t *req)
     if (!in.access_jti)
         in.access_jti = ""; /* verified by the gate: refused as not its refresh token's */
     in.refresh_token = session_body_string(req, "refreshToken");
-    return authsvc_session_respond(req, authsvc_session_refresh(authsvc_request_context(req), &in,
-                                                               &out), &out);
+    return authsvc_session_respond(
+        req, authsvc_session_refresh(authsvc_request_context(req), &in, &out), &out);
 }
 
 int authsvc_flow_logout(authsvc_request_t *req)
@@ -95,7 +95,8 @@ int authsvc_flow_logout(authsvc_request_t *req)
 /* The family of the caller's own session, when it named its refresh token. */
 static const char *session_own_family(authsvc_request_t *req)
 {
-    return authsvc_session_family(authsvc_request_context(req), session_claim(req->claims, "jti"),
+    return authsvc_session_family(authsvc_request_context(req),
+                                  session_claim(req->claims, "jti"),
                                   session_body_string(req, "refreshToken"));
 }
 
@@ -114,7 +115,8 @@ int authsvc_flow_change_password(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_INVALID_CREDENTIALS);
     if (!db)
         return authsvc_respond_unavailable(req);
-    if (authsvc_db_credential_password(db, req->pool, user_id, &stored) != AUTHSVC_OK || !stored)
+    if (authsvc_db_credential_password(db, req->pool, user_id, &stored) != AUTHSVC_OK
+        || !stored)
         return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
     st = authsvc_flow_password_check(req, stored, old, NULL);
     if (st != AUTHSVC_OK)
@@ -128,7 +130,8 @@ int authsvc_flow_change_password(authsvc_request_t *req)
                                 : authsvc_respond_unavailable(req);
     if (authsvc_flow_password_store(req, db, user_id, password) != AUTHSVC_OK
         || authsvc_tokens_revoke_user(authsvc_request_context(req), db, user_id,
-                                      session_own_family(req)) != AUTHSVC_OK)
+                                      session_own_family(req))
+               != AUTHSVC_OK)
         return authsvc_respond_unavailable(req);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);

@@ -71,8 +71,9 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
     if (authsvc_answer_mail_ip_limited(req, db))
         return req->status;
     if (!authsvc_config_mail_enabled(req->server_config->mail)) {
-        req->log(req, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1643) "sign-up: no AuthsvcMailServer "
-                 "or AuthsvcMailWebhook, nothing sent");
+        req->log(req, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(1643) "sign-up: no AuthsvcMailServer "
+                                     "or AuthsvcMailWebhook, nothing sent");
         return authsvc_respond_no_content(req);
     }
     args = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -138,10 +139,19 @@ static authsvc_status_t signup_write(authsvc_request_t *req, authsvc_db_t *db,
                                      const char *user_id, const char *email, const char *hash,
                                      const char *tenant_id, const char *role_id)
 {
-    authsvc_user_new_t u = {user_id, email, email, signup_profile(req, "firstName"),
-                            signup_profile(req, "middleName"), signup_profile(req, "lastName"),
-                            tenant_id, role_id, AUTHSVC_USER_ACTIVE,
-                            req->server_config->mail->signup_clients, hash, NULL, NULL};
+    authsvc_user_new_t u = {user_id,
+                            email,
+                            email,
+                            signup_profile(req, "firstName"),
+                            signup_profile(req, "middleName"),
+                            signup_profile(req, "lastName"),
+                            tenant_id,
+                            role_id,
+                            AUTHSVC_USER_ACTIVE,
+                            req->server_config->mail->signup_clients,
+                            hash,
+                            NULL,
+                            NULL};
     const char *id = NULL;
     authsvc_status_t st = authsvc_db_begin(db, req->pool);
 
@@ -190,15 +200,17 @@ static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
     if (strcmp(authsvc_mail_lower(req->pool, email), authsvc_mail_lower(req->pool, t->email)))
         return authsvc_respond_error(req, AUTHSVC_E_EMAIL_MISMATCH);
     if (authsvc_flow_password_acceptable(req, t->email, signup_body_string(req, "password"),
-                                         &why) != AUTHSVC_OK)
+                                         &why)
+        != AUTHSVC_OK)
         return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
     if (authsvc_signup_address_taken(authsvc_request_context(req), db, t->email, &st))
         return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
     if (st != AUTHSVC_NOT_FOUND)
         return authsvc_respond_unavailable(req);
     if (signup_placement(req, db, tenant_id, role_id) != AUTHSVC_OK) {
-        req->log(req, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1644) "AuthsvcSignUp names a tenant "
-                 "or role that does not exist");
+        req->log(req, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(1644) "AuthsvcSignUp names a tenant "
+                                     "or role that does not exist");
         return authsvc_respond_unavailable(req);
     }
     return 0;
@@ -216,8 +228,8 @@ int authsvc_flow_signup_create_user(authsvc_request_t *req)
         return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
     if (!db)
         return authsvc_respond_unavailable(req);
-    if (signup_invite_checked(req, db, &t) || signup_user_checked(req, db, &t, &tenant_id,
-                                                                  &role_id))
+    if (signup_invite_checked(req, db, &t)
+        || signup_user_checked(req, db, &t, &tenant_id, &role_id))
         return req->status;
     st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE, &t);
     if (st != AUTHSVC_OK) /* another request used it meanwhile */

@@ -100,7 +100,8 @@ static const char *social_kept_params(authsvc_request_t *req)
     const char *out = NULL;
     int n = 0;
 
-    cJSON_ArrayForEach(item, req->body) {
+    cJSON_ArrayForEach(item, req->body)
+    {
         if (!cJSON_IsString(item) || strcmp(item->string, "client_id") == 0
             || strcmp(item->string, "client_secret") == 0 || strcmp(item->string, "code") == 0
             || ++n > AUTHSVC_SOCIAL_KEPT_PARAMS_MAX)
@@ -116,7 +117,8 @@ static const char *social_kept_params(authsvc_request_t *req)
 static authsvc_client_t *social_start_client(authsvc_request_t *req, authsvc_db_t *db)
 {
     authsvc_client_t *client = NULL;
-    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db, social_param(req, "client_id"), &client);
+    authsvc_status_t st = authsvc_client_load(authsvc_request_context(req), db,
+                                              social_param(req, "client_id"), &client);
 
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND) {
         authsvc_respond_unavailable(req);
@@ -164,11 +166,10 @@ int authsvc_flow_social_start(authsvc_request_t *req)
                                        : authsvc_respond_unavailable(req);
     social_cookie_set(req, provider->name, binding, AUTHSVC_SOCIAL_STATE_TTL);
     apr_table_setn(req->headers_out, "Location",
-                   authsvc_oidc_authorize_url(req->pool, provider,
-                                              social_redirect_uri(req, provider), state, s.nonce,
-                                              s.code_verifier ? authsvc_oidc_pkce_challenge(
-                                                                    req->pool, s.code_verifier)
-                                                              : NULL));
+                   authsvc_oidc_authorize_url(
+                       req->pool, provider, social_redirect_uri(req, provider), state, s.nonce,
+                       s.code_verifier ? authsvc_oidc_pkce_challenge(req->pool, s.code_verifier)
+                                       : NULL));
     return authsvc_respond_text(req, 303, NULL, NULL, 0);
 }
 
@@ -259,7 +260,8 @@ static int social_finish(authsvc_request_t *req, authsvc_db_t *db,
                          const authsvc_social_state_t *s)
 {
     const char *code = NULL, *url = client->redirect_url;
-    authsvc_status_t st = authsvc_auth_code_issue_for(authsvc_request_context(req), db, client, pr, &code);
+    authsvc_status_t st = authsvc_auth_code_issue_for(authsvc_request_context(req), db, client,
+                                                      pr, &code);
 
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_NO_MEMORY ? authsvc_respond_error(req, AUTHSVC_E_INTERNAL)
@@ -292,7 +294,8 @@ int authsvc_flow_social_callback(authsvc_request_t *req)
     why = social_redirect_problem(req, provider);
     if (why)
         return social_failed(req, provider, why);
-    if (authsvc_client_load(authsvc_request_context(req), db, s.client_id, &client) != AUTHSVC_OK)
+    if (authsvc_client_load(authsvc_request_context(req), db, s.client_id, &client)
+        != AUTHSVC_OK)
         return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
     if (authsvc_social_exchange(authsvc_request_context(req), provider,
                                 social_param(req, "code"), social_redirect_uri(req, provider),

@@ -101,7 +101,8 @@ static int handler_send(request_rec *r, authsvc_request_t *req)
     int i;
 
     r->status = req->status ? req->status : HTTP_INTERNAL_SERVER_ERROR;
-    if (r->status == HTTP_SERVICE_UNAVAILABLE && !apr_table_get(req->headers_out, "Retry-After"))
+    if (r->status == HTTP_SERVICE_UNAVAILABLE
+        && !apr_table_get(req->headers_out, "Retry-After"))
         apr_table_setn(req->headers_out, "Retry-After", AUTHSVC_RETRY_AFTER_SECONDS);
     for (i = 0; i < arr->nelts; i++)
         apr_table_set(r->headers_out, e[i].key, e[i].val);
@@ -182,11 +183,11 @@ static int gate_parse_body(authsvc_request_t *req, const char *text, apr_size_t 
         authsvc_json_result_t rv = authsvc_json_parse(req->pool, text, len, &req->body);
         return rv == AUTHSVC_JSON_VALID
                    ? 0
-                   : gate_error(req, rv == AUTHSVC_JSON_DUPLICATE ? AUTHSVC_E_DUPLICATE_PARAMETER
-                                                                  : AUTHSVC_E_MALFORMED_JSON,
+                   : gate_error(req,
+                                rv == AUTHSVC_JSON_DUPLICATE ? AUTHSVC_E_DUPLICATE_PARAMETER
+                                                             : AUTHSVC_E_MALFORMED_JSON,
                                 authsvc_json_result_message(rv));
-    }
-    else {
+    } else {
         apr_table_t *form;
         authsvc_form_result_t rv = authsvc_form_parse(req->pool, text, len, &form);
         if (rv == AUTHSVC_FORM_DUPLICATE)
@@ -239,9 +240,8 @@ static int gate_has_permission(const cJSON *claims, const char *permission)
 {
     const cJSON *perms = cJSON_GetObjectItemCaseSensitive(claims, "permissions"), *p;
 
-    cJSON_ArrayForEach(p, perms)
-        if (cJSON_IsString(p) && strcmp(p->valuestring, permission) == 0)
-            return 1;
+    cJSON_ArrayForEach(p, perms) if (cJSON_IsString(p)
+                                     && strcmp(p->valuestring, permission) == 0) return 1;
     return 0;
 }
 
@@ -281,13 +281,11 @@ static int gate_route(authsvc_request_t *req, request_rec *r, const char *path)
     authsvc_route_match_t match;
 
     switch (authsvc_router_match(r->pool, table, count, r->method, path, &match)) {
-    case AUTHSVC_ROUTE_NO_PATH:
-        return gate_error(req, AUTHSVC_E_NOT_FOUND, NULL);
+    case AUTHSVC_ROUTE_NO_PATH: return gate_error(req, AUTHSVC_E_NOT_FOUND, NULL);
     case AUTHSVC_ROUTE_NO_METHOD:
         apr_table_setn(req->headers_out, "Allow", match.allow);
         return gate_error(req, AUTHSVC_E_METHOD_NOT_ALLOWED, NULL);
-    case AUTHSVC_ROUTE_MATCHED:
-        break;
+    case AUTHSVC_ROUTE_MATCHED: break;
     }
     req->route = match.route;
     req->routes = table;
@@ -341,10 +339,12 @@ static void handler_log_timing(request_rec *r, const authsvc_request_t *req,
 {
     if (!req->password_time || !APLOG_R_IS_LEVEL(r, APLOG_TRACE1))
         return;
-    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, AUTHSVC_LOGNO(2841) "timing: %s %"
-                  APR_TIME_T_FMT " us in all, %" APR_TIME_T_FMT " us password work, %"
-                  APR_TIME_T_FMT " us beyond it", req->route ? req->route->name : "-", total,
-                  req->password_time, total - req->password_time);
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  AUTHSVC_LOGNO(2841) "timing: %s %" APR_TIME_T_FMT
+                                      " us in all, %" APR_TIME_T_FMT
+                                      " us password work, %" APR_TIME_T_FMT " us beyond it",
+                  req->route ? req->route->name : "-", total, req->password_time,
+                  total - req->password_time);
 }
 
 int authsvc_handler(request_rec *r)

@@ -34,8 +34,9 @@ static authsvc_metrics_t *metrics_block(server_rec *s)
     shm = data;
     if (!shm) {
         if (apr_shm_create(&shm, authsvc_metrics_bytes(), NULL, process_pool) != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(0214) "no shared "
-                         "memory for the metrics: they are not counted");
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         AUTHSVC_LOGNO(0214) "no shared "
+                                             "memory for the metrics: they are not counted");
             return NULL;
         }
         apr_pool_userdata_set(shm, METRICS_KEY, apr_pool_cleanup_null, process_pool);

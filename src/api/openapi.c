@@ -62,7 +62,7 @@ static void openapi_add_body(apr_pool_t *p, cJSON *op, const authsvc_route_t *ro
     if (route->body == AUTHSVC_BODY_NONE)
         return;
     type = route->body == AUTHSVC_BODY_JSON ? "application/json"
-                                             : "application/x-www-form-urlencoded";
+                                            : "application/x-www-form-urlencoded";
     body = cJSON_AddObjectToObject(op, "requestBody");
     cJSON_AddBoolToObject(body, "required", 1);
     content = cJSON_AddObjectToObject(body, "content");
@@ -87,8 +87,10 @@ static void openapi_add_responses(apr_pool_t *p, cJSON *op, const authsvc_route_
     for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
         cJSON *e = cJSON_AddObjectToObject(responses, apr_psprintf(p, "%d", errors[i]));
         cJSON_AddStringToObject(e, "description", "Error envelope");
-        cJSON_AddItemToObject(e, "content", cJSON_Parse(
-            "{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/ErrorEnvelope\"}}}"));
+        cJSON_AddItemToObject(
+            e, "content",
+            cJSON_Parse(
+                "{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/ErrorEnvelope\"}}}"));
     }
 }
 
@@ -135,13 +137,16 @@ static cJSON *openapi_components(const authsvc_route_t *table, apr_size_t count)
         if (s && !cJSON_GetObjectItemCaseSensitive(schemas, s->name))
             cJSON_AddItemToObject(schemas, s->name, openapi_schema_object(s));
     }
-    cJSON_AddItemToObject(schemas, "ErrorEnvelope", cJSON_Parse(
-        "{\"type\":\"object\",\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
-        "\"statusCode\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
-        "\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},"
-        "\"details\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}}}"));
-    cJSON_AddItemToObject(security, "HTTPBearer", cJSON_Parse(
-        "{\"type\":\"http\",\"scheme\":\"bearer\",\"bearerFormat\":\"JWT\"}"));
+    cJSON_AddItemToObject(
+        schemas, "ErrorEnvelope",
+        cJSON_Parse(
+            "{\"type\":\"object\",\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
+            "\"statusCode\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+            "\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},"
+            "\"details\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}}}"));
+    cJSON_AddItemToObject(
+        security, "HTTPBearer",
+        cJSON_Parse("{\"type\":\"http\",\"scheme\":\"bearer\",\"bearerFormat\":\"JWT\"}"));
     return components;
 }
 

@@ -4,6 +4,9 @@
 #include "authsvc_flows.h"
 #include "authsvc_route.h"
 
+/* Not formatted by clang-format: the schemas and the route table are laid out as tables. */
+/* clang-format off */
+
 #define STR(name, req, max) {name, AUTHSVC_TYPE_STRING, req, max, NULL}
 #define FIELDS_END {NULL, AUTHSVC_TYPE_STRING, 0, 0, NULL}
 
@@ -277,6 +280,8 @@ static const authsvc_route_t routes[] = {
      range_params, 0, 200, "LoginActivityController.getActiveUsers",
      "LoginActivityController", "Distinct active users per day, ISO week or month", NULL},
 };
+
+/* clang-format on */
 
 const authsvc_route_t *authsvc_routes(apr_size_t *count)
 {

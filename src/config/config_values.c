@@ -51,7 +51,8 @@ const char *authsvc_config_base_path(const authsvc_dir_config_t *c)
     return c->base_path_set ? c->base_path : "";
 }
 
-const authsvc_password_params_t *authsvc_config_password_params(const authsvc_server_config_t *c)
+const authsvc_password_params_t *authsvc_config_password_params(
+    const authsvc_server_config_t *c)
 {
     return c->password_params_set ? &c->password_params : authsvc_password_params_default();
 }

@@ -7,18 +7,25 @@
 static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_MALFORMED_JSON] = {400, "MalformedJson", "The request body is not valid JSON"},
     [AUTHSVC_E_MALFORMED_FORM] = {400, "MalformedForm", "The request body is not a valid form"},
-    [AUTHSVC_E_DUPLICATE_PARAMETER] = {400, "DuplicateParameter", "A parameter is given more than once"},
-    [AUTHSVC_E_MISSING_PARAMETER] = {400, "MissingParameter", "A required parameter is missing"},
+    [AUTHSVC_E_DUPLICATE_PARAMETER] = {400, "DuplicateParameter",
+                                       "A parameter is given more than once"},
+    [AUTHSVC_E_MISSING_PARAMETER] = {400, "MissingParameter",
+                                     "A required parameter is missing"},
     [AUTHSVC_E_BAD_REQUEST] = {400, "BadRequest", "Bad Request"},
     [AUTHSVC_E_NOT_FOUND] = {404, "NotFound", "Endpoint not found"},
-    [AUTHSVC_E_METHOD_NOT_ALLOWED] = {405, "MethodNotAllowed", "Method not allowed on this endpoint"},
+    [AUTHSVC_E_METHOD_NOT_ALLOWED] = {405, "MethodNotAllowed",
+                                      "Method not allowed on this endpoint"},
     [AUTHSVC_E_PAYLOAD_TOO_LARGE] = {413, "PayloadTooLarge", "The request body is too large"},
-    [AUTHSVC_E_REQUEST_TIMEOUT] = {408, "RequestTimeout", "The request body did not arrive in time"},
-    [AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE] = {415, "UnsupportedMediaType", "Unsupported content type"},
-    [AUTHSVC_E_VALIDATION_FAILED] = {422, "VALIDATION_FAILED",
-                                     "The request body is invalid. See error object `details` property for more info."},
+    [AUTHSVC_E_REQUEST_TIMEOUT] = {408, "RequestTimeout",
+                                   "The request body did not arrive in time"},
+    [AUTHSVC_E_UNSUPPORTED_MEDIA_TYPE] = {415, "UnsupportedMediaType",
+                                          "Unsupported content type"},
+    [AUTHSVC_E_VALIDATION_FAILED] =
+        {422, "VALIDATION_FAILED",
+         "The request body is invalid. See error object `details` property for more info."},
     [AUTHSVC_E_NOT_IMPLEMENTED] = {501, "NotImplemented", "Not implemented"},
-    [AUTHSVC_E_SERVICE_UNAVAILABLE] = {503, "ServiceUnavailable", "Service temporarily unavailable"},
+    [AUTHSVC_E_SERVICE_UNAVAILABLE] = {503, "ServiceUnavailable",
+                                       "Service temporarily unavailable"},
     [AUTHSVC_E_INTERNAL] = {500, "InternalError", "Internal Server Error"},
     [AUTHSVC_E_CODE_EXPIRED] = {401, "CodeExpired", "Code Expired"},
     [AUTHSVC_E_TOKEN_EXPIRED] = {401, "TokenExpired", "Token Expired"},
@@ -26,10 +33,12 @@ static const authsvc_error_t catalogue[AUTHSVC_E_COUNT] = {
     [AUTHSVC_E_TOKEN_REVOKED] = {401, "TokenRevoked", "Token Revoked"},
     [AUTHSVC_E_TOKEN_MISSING] = {422, "TokenMissing", "Token Missing"},
     [AUTHSVC_E_CLIENT_INVALID] = {401, "ClientInvalid", "Client Invalid"},
-    [AUTHSVC_E_CLIENT_VERIFICATION_FAILED] = {401, "ClientVerificationFailed", "Client Verification Failed"},
+    [AUTHSVC_E_CLIENT_VERIFICATION_FAILED] = {401, "ClientVerificationFailed",
+                                              "Client Verification Failed"},
     [AUTHSVC_E_CLIENT_USER_MISSING] = {401, "ClientUserMissing", "Client User Missing"},
     [AUTHSVC_E_INVALID_CREDENTIALS] = {401, "InvalidCredentials", "Invalid Credentials"},
-    [AUTHSVC_E_USER_VERIFICATION_FAILED] = {401, "UserVerificationFailed", "User Verification Failed"},
+    [AUTHSVC_E_USER_VERIFICATION_FAILED] = {401, "UserVerificationFailed",
+                                            "User Verification Failed"},
     [AUTHSVC_E_WRONG_PASSWORD] = {401, "WrongPassword", "Incorrect Password"},
     [AUTHSVC_E_OTP_INVALID] = {401, "OtpInvalid", "Otp Invalid"},
     [AUTHSVC_E_OTP_EXPIRED] = {401, "OtpExpired", "Otp Token Incorrect or Expired"},
@@ -90,8 +99,8 @@ const char *authsvc_error_name_for_status(int status)
     }
 }
 
-char *authsvc_error_envelope(apr_pool_t *p, int status, const char *code,
-                             const char *message, const cJSON *details)
+char *authsvc_error_envelope(apr_pool_t *p, int status, const char *code, const char *message,
+                             const cJSON *details)
 {
     cJSON *root = authsvc_json_own(p, cJSON_CreateObject());
     cJSON *error = cJSON_AddObjectToObject(root, "error");

@@ -35,8 +35,7 @@ char *authsvc_form_decode(apr_pool_t *p, const char *text, apr_size_t len, int p
                 return NULL;
             c = (char)(hi * 16 + lo);
             i += 2;
-        }
-        else if (c == '+' && plus_is_space) {
+        } else if (c == '+' && plus_is_space) {
             c = ' ';
         }
         if (c == '\0')

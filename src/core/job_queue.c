@@ -63,9 +63,9 @@ static apr_status_t queue_stop(void *arg)
     return APR_SUCCESS;
 }
 
-authsvc_status_t authsvc_job_queue_start(apr_pool_t *p, apr_size_t capacity,
-                                         authsvc_job_fn run, authsvc_job_fn discard,
-                                         void *baton, authsvc_job_queue_t **out)
+authsvc_status_t authsvc_job_queue_start(apr_pool_t *p, apr_size_t capacity, authsvc_job_fn run,
+                                         authsvc_job_fn discard, void *baton,
+                                         authsvc_job_queue_t **out)
 {
     authsvc_job_queue_t *q = apr_pcalloc(p, sizeof(*q));
 

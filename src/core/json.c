@@ -125,11 +125,9 @@ static int scan_string(json_scanner_t *sc)
                 return 0;
             }
             sc->pos += 5;
-        }
-        else if (c > 0 && strchr("\"\\/bfnrt", c)) {
+        } else if (c > 0 && strchr("\"\\/bfnrt", c)) {
             sc->pos++;
-        }
-        else {
+        } else {
             return 0;
         }
     }
@@ -312,7 +310,8 @@ const char *authsvc_json_result_message(authsvc_json_result_t result)
     case AUTHSVC_JSON_VALID: return "valid";
     case AUTHSVC_JSON_EMPTY: return "The request body is empty";
     case AUTHSVC_JSON_SYNTAX: return "The request body is not valid JSON";
-    case AUTHSVC_JSON_ENCODING: return "The request body is not valid UTF-8 or holds a NUL character";
+    case AUTHSVC_JSON_ENCODING:
+        return "The request body is not valid UTF-8 or holds a NUL character";
     case AUTHSVC_JSON_TOO_DEEP: return "The request body is nested too deeply";
     case AUTHSVC_JSON_DUPLICATE: return "The request body names a member twice";
     case AUTHSVC_JSON_TOO_MANY: return "The request body has too many members";

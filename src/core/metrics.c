@@ -17,19 +17,19 @@
 #define UNROUTED 0
 
 /* Upper bounds of the latency buckets, microseconds (the last one is +Inf). */
-static const long long bucket_us[BUCKETS - 1] = {1000, 2500, 5000, 10000, 25000, 50000,
-                                                 100000, 250000, 500000, 1000000,
-                                                 2500000, 5000000};
+static const long long bucket_us[BUCKETS - 1] = {1000,   2500,    5000,    10000,
+                                                 25000,  50000,   100000,  250000,
+                                                 500000, 1000000, 2500000, 5000000};
 static const char *const bucket_le[BUCKETS] = {"0.001", "0.0025", "0.005", "0.01", "0.025",
-                                               "0.05", "0.1", "0.25", "0.5", "1", "2.5",
-                                               "5", "+Inf"};
+                                               "0.05",  "0.1",    "0.25",  "0.5",  "1",
+                                               "2.5",   "5",      "+Inf"};
 
 struct authsvc_metrics {
     uint64_t magic;
     uint32_t families;
     char family[FAMILIES_MAX][FAMILY_NAME_MAX];
     uint64_t requests[FAMILIES_MAX][STATUS_SLOTS];
-    uint64_t latency_bucket[FAMILIES_MAX][BUCKETS];   /* not cumulative */
+    uint64_t latency_bucket[FAMILIES_MAX][BUCKETS]; /* not cumulative */
     uint64_t latency_sum_us[FAMILIES_MAX];
     uint64_t counters[AUTHSVC_METRIC_COUNT];
 };
@@ -158,8 +158,10 @@ static void metrics_requests_text(apr_pool_t *p, const authsvc_metrics_t *m, uin
             uint64_t v = metrics_read(&m->requests[f][s]);
             if (v)
                 APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-                    p, "authsvc_http_requests_total{family=\"%s\",code=\"%d\"} %" APR_UINT64_T_FMT
-                       "\n", m->family[f], s + STATUS_MIN, v);
+                    p,
+                    "authsvc_http_requests_total{family=\"%s\",code=\"%d\"} %" APR_UINT64_T_FMT
+                    "\n",
+                    m->family[f], s + STATUS_MIN, v);
         }
 }
 
@@ -178,14 +180,18 @@ static void metrics_latency_text(apr_pool_t *p, const authsvc_metrics_t *m, uint
         for (b = 0; b < BUCKETS; b++) {
             cumulative += metrics_read(&m->latency_bucket[f][b]);
             APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-                p, "authsvc_http_request_duration_seconds_bucket{family=\"%s\",le=\"%s\"} %"
-                   APR_UINT64_T_FMT "\n", m->family[f], bucket_le[b], cumulative);
+                p,
+                "authsvc_http_request_duration_seconds_bucket{family=\"%s\",le=\"%s\"} %" APR_UINT64_T_FMT
+                "\n",
+                m->family[f], bucket_le[b], cumulative);
         }
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-            p, "authsvc_http_request_duration_seconds_sum{family=\"%s\"} %.6f\n"
-               "authsvc_http_request_duration_seconds_count{family=\"%s\"} %" APR_UINT64_T_FMT
-               "\n", m->family[f], (double)metrics_read(&m->latency_sum_us[f]) / 1e6,
-            m->family[f], cumulative);
+            p,
+            "authsvc_http_request_duration_seconds_sum{family=\"%s\"} %.6f\n"
+            "authsvc_http_request_duration_seconds_count{family=\"%s\"} %" APR_UINT64_T_FMT
+            "\n",
+            m->family[f], (double)metrics_read(&m->latency_sum_us[f]) / 1e6, m->family[f],
+            cumulative);
     }
 }
 
@@ -196,12 +202,15 @@ static void metrics_counters_text(apr_pool_t *p, const authsvc_metrics_t *m,
 
     for (i = 0; i < AUTHSVC_METRIC_COUNT; i++) {
         if (counter_info[i].help)
-            APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-                p, "# HELP %s %s\n# TYPE %s counter\n", counter_info[i].name,
-                counter_info[i].help, counter_info[i].name);
+            APR_ARRAY_PUSH(out,
+                           const char *) = apr_psprintf(p, "# HELP %s %s\n# TYPE %s counter\n",
+                                                        counter_info[i].name,
+                                                        counter_info[i].help,
+                                                        counter_info[i].name);
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
             p, "%s%s%s%s %" APR_UINT64_T_FMT "\n", counter_info[i].name,
-            counter_info[i].label ? "{" : "", counter_info[i].label ? counter_info[i].label : "",
+            counter_info[i].label ? "{" : "",
+            counter_info[i].label ? counter_info[i].label : "",
             counter_info[i].label ? "}" : "", metrics_read(&m->counters[i]));
     }
 }
@@ -211,17 +220,20 @@ static void metrics_gauges_text(apr_pool_t *p, const authsvc_metrics_gauges_t *g
 {
     if (g->revocation_set_live >= 0)
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-            p, "# HELP authsvc_revocation_set_entries Live revocations in the node's set.\n"
-               "# TYPE authsvc_revocation_set_entries gauge\n"
-               "authsvc_revocation_set_entries %" APR_INT64_T_FMT "\n"
-               "# HELP authsvc_revocation_set_slots Slots of the node's revocation set.\n"
-               "# TYPE authsvc_revocation_set_slots gauge\nauthsvc_revocation_set_slots %"
-               APR_INT64_T_FMT "\n",
+            p,
+            "# HELP authsvc_revocation_set_entries Live revocations in the node's set.\n"
+            "# TYPE authsvc_revocation_set_entries gauge\n"
+            "authsvc_revocation_set_entries %" APR_INT64_T_FMT "\n"
+            "# HELP authsvc_revocation_set_slots Slots of the node's revocation set.\n"
+            "# TYPE authsvc_revocation_set_slots gauge\nauthsvc_revocation_set_slots %" APR_INT64_T_FMT
+            "\n",
             (apr_int64_t)g->revocation_set_live, (apr_int64_t)g->revocation_set_slots);
     if (g->database_up >= 0)
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(
-            p, "# HELP authsvc_database_up Whether the answering child reaches the database.\n"
-               "# TYPE authsvc_database_up gauge\nauthsvc_database_up %d\n", g->database_up);
+            p,
+            "# HELP authsvc_database_up Whether the answering child reaches the database.\n"
+            "# TYPE authsvc_database_up gauge\nauthsvc_database_up %d\n",
+            g->database_up);
 }
 
 char *authsvc_metrics_text(apr_pool_t *p, const authsvc_metrics_t *m,

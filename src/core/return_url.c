@@ -65,7 +65,8 @@ const char *authsvc_return_url_origin(apr_pool_t *p, const char *url)
     len = strlen(origin);
     if (strncmp(origin, "https://", 8) == 0 && len > 4 && strcmp(origin + len - 4, ":443") == 0)
         origin[len - 4] = '\0';
-    else if (strncmp(origin, "http://", 7) == 0 && len > 3 && strcmp(origin + len - 3, ":80") == 0)
+    else if (strncmp(origin, "http://", 7) == 0 && len > 3
+             && strcmp(origin + len - 3, ":80") == 0)
         origin[len - 3] = '\0';
     return origin;
 }
@@ -90,7 +91,8 @@ const char *authsvc_return_url_check(apr_pool_t *p, const char *value,
             /* written exactly as configured, then a path or nothing */
             return (strncmp(value, origin, strlen(origin)) == 0
                     && (*path == '\0' || return_path_ok(path)))
-                       ? value : NULL;
+                       ? value
+                       : NULL;
         }
     return NULL;
 }

@@ -16,8 +16,8 @@ static const char *binding_name(apr_pool_t *p, const char *base_url, const char 
     return binding_secure(base_url) ? apr_pstrcat(p, "__Host-", base, NULL) : base;
 }
 
-const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url,
-                                          const char *base, const char *value, int max_age)
+const char *authsvc_binding_cookie_header(apr_pool_t *p, const char *base_url, const char *base,
+                                          const char *value, int max_age)
 {
     return apr_psprintf(p, "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s",
                         binding_name(p, base_url, base), value, max_age,

@@ -45,9 +45,7 @@ int authsvc_claim_has_any(const cJSON *claims, const char *name, const char *con
         return 0;
     if (!cJSON_IsArray(item))
         return claim_scalar_is(item, values);
-    cJSON_ArrayForEach(e, item)
-        if (claim_scalar_is(e, values))
-            return 1;
+    cJSON_ArrayForEach(e, item) if (claim_scalar_is(e, values)) return 1;
     return 0;
 }
 
@@ -70,15 +68,15 @@ const char *authsvc_claim_text(apr_pool_t *p, const cJSON *claims, const char *n
 
     if (cJSON_IsArray(item)) {
         apr_array_header_t *parts = apr_array_make(p, 8, sizeof(const char *));
-        cJSON_ArrayForEach(e, item) {
+        cJSON_ArrayForEach(e, item)
+        {
             char buf[64];
             const char *s = claim_scalar(e, buf, sizeof(buf));
             if (s && *s)
                 APR_ARRAY_PUSH(parts, const char *) = apr_pstrdup(p, s);
         }
         text = parts->nelts ? apr_array_pstrcat(p, parts, ',') : NULL;
-    }
-    else {
+    } else {
         char buf[64];
         text = claim_scalar(item, buf, sizeof(buf));
         text = text ? apr_pstrdup(p, text) : NULL;

@@ -44,7 +44,8 @@ authsvc_status_t authsvc_column_encrypt(apr_pool_t *p, const unsigned char *key,
     *out = NULL;
     if (RAND_bytes(buf, NONCE_BYTES) != 1
         || column_gcm(1, key, buf, column, (const unsigned char *)plaintext, len,
-                      buf + NONCE_BYTES, buf + NONCE_BYTES + len) != len)
+                      buf + NONCE_BYTES, buf + NONCE_BYTES + len)
+               != len)
         return AUTHSVC_CRYPTO_ERROR;
     *out = apr_pstrcat(p, AUTHSVC_COLUMN_PREFIX,
                        authsvc_b64url_encode(p, buf, (apr_size_t)len + NONCE_BYTES + TAG_BYTES),

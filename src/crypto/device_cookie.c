@@ -14,8 +14,8 @@
 #define DEVICE_MAC_BYTES 32
 #define DEVICE_KEY_LABEL "mod_authsvc device cookie v1"
 
-static int device_hmac(const unsigned char *key, size_t key_len, const char *data,
-                       size_t len, unsigned char out[DEVICE_MAC_BYTES])
+static int device_hmac(const unsigned char *key, size_t key_len, const char *data, size_t len,
+                       unsigned char out[DEVICE_MAC_BYTES])
 {
     size_t out_len = 0;
 
@@ -83,8 +83,8 @@ const char *authsvc_device_cookie_make(apr_pool_t *p, const authsvc_keyring_t *r
 }
 
 /* 1 when mac (base64url) is the MAC of payload under a private key of the ring. */
-static int device_mac_matches(apr_pool_t *p, const authsvc_keyring_t *ring,
-                              const char *payload, const char *mac)
+static int device_mac_matches(apr_pool_t *p, const authsvc_keyring_t *ring, const char *payload,
+                              const char *mac)
 {
     int i, found = 0;
 
@@ -100,8 +100,8 @@ static int device_mac_matches(apr_pool_t *p, const authsvc_keyring_t *ring,
 }
 
 /* Splits "1.<user>.<issued>.<device>" into its parts; 0 when malformed. */
-static int device_parse(apr_pool_t *p, char *payload, const char **user_id,
-                        long long *issued, const char **device_id)
+static int device_parse(apr_pool_t *p, char *payload, const char **user_id, long long *issued,
+                        const char **device_id)
 {
     char *last = NULL, *version = apr_strtok(payload, ".", &last);
     char *user = apr_strtok(NULL, ".", &last), *time = apr_strtok(NULL, ".", &last);

@@ -23,13 +23,15 @@
 
 /* The order n of the P-256 group: ECDSA needs 0 < r, s < n (RFC 7518 §3.4). */
 static const unsigned char p256_order[ES256_COORDINATE_BYTES] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+    0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
 
 /* floor(n / 2): the largest low s. */
 static const unsigned char p256_half_order[ES256_COORDINATE_BYTES] = {
-    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8};
+    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B,
+    0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8};
 
 /* Every integer up to 2^53 is exact in a double: the bound of exp, nbf and iat. */
 #define NUMERIC_DATE_MAX 9007199254740992.0
@@ -56,9 +58,9 @@ static void *jwt_own(apr_pool_t *p, void *object, apr_status_t (*cleanup)(void *
 
 const char *authsvc_jwt_result_name(authsvc_jwt_result_t r)
 {
-    static const char *const names[] = {"valid",         "malformed",    "unsupported",
+    static const char *const names[] = {"valid",         "malformed",     "unsupported",
                                         "unknown key",   "bad signature", "expired",
-                                        "not yet valid", "wrong issuer", "wrong audience"};
+                                        "not yet valid", "wrong issuer",  "wrong audience"};
 
     return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown result";
 }
@@ -88,7 +90,8 @@ static authsvc_status_t jws_ecdsa_der_to_raw(apr_pool_t *tmp, const unsigned cha
                                              size_t der_len, unsigned char *raw)
 {
     const unsigned char *cursor = der;
-    ECDSA_SIG *es = jwt_own(tmp, d2i_ECDSA_SIG(NULL, &cursor, (long)der_len), jwt_free_ecdsa_sig);
+    ECDSA_SIG *es = jwt_own(tmp, d2i_ECDSA_SIG(NULL, &cursor, (long)der_len),
+                            jwt_free_ecdsa_sig);
     const BIGNUM *r = NULL, *s = NULL;
 
     if (!es)
@@ -125,8 +128,9 @@ static int jws_hmac(const authsvc_key_t *key, const char *input, apr_size_t len,
     return ok;
 }
 
-static authsvc_status_t jws_sign_hmac(apr_pool_t *p, const authsvc_key_t *key, const char *input,
-                                      apr_size_t len, unsigned char **sig, apr_size_t *sig_len)
+static authsvc_status_t jws_sign_hmac(apr_pool_t *p, const authsvc_key_t *key,
+                                      const char *input, apr_size_t len, unsigned char **sig,
+                                      apr_size_t *sig_len)
 {
     unsigned char *mac = apr_palloc(p, SHA256_BYTES);
 
@@ -243,8 +247,7 @@ static int jws_verify_pkey(apr_pool_t *tmp, const authsvc_key_t *key, const char
     EVP_PKEY_CTX *pctx = NULL;
     int ok;
 
-    ok = md
-         && EVP_DigestVerifyInit(md, &pctx, jws_digest(key), NULL, key->pkey) == 1
+    ok = md && EVP_DigestVerifyInit(md, &pctx, jws_digest(key), NULL, key->pkey) == 1
          && (key->alg != AUTHSVC_JWS_RS256
              || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0)
          && EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)input, len) == 1;
@@ -274,8 +277,7 @@ static int jws_verify(apr_pool_t *tmp, const authsvc_key_t *key, const char *inp
     unsigned char der[2 + 2 * (3 + ES256_COORDINATE_BYTES)];
 
     switch (key ? key->alg : 0) {
-    case AUTHSVC_JWS_HS256:
-        return !key->pkey && jws_verify_hmac(key, input, len, sig, sig_len);
+    case AUTHSVC_JWS_HS256: return !key->pkey && jws_verify_hmac(key, input, len, sig, sig_len);
     case AUTHSVC_JWS_RS256:
         return key->pkey && EVP_PKEY_is_a(key->pkey, "RSA")
                && sig_len == (apr_size_t)EVP_PKEY_get_size(key->pkey)
@@ -329,13 +331,10 @@ authsvc_status_t authsvc_jwt_sign(apr_pool_t *p, const authsvc_key_t *key, const
     claims_text = authsvc_json_print(p, claims);
     if (!header_text || !claims_text)
         return AUTHSVC_NO_MEMORY;
-    input = apr_pstrcat(p,
-                        authsvc_b64url_encode(p, (const unsigned char *)header_text,
-                                              strlen(header_text)),
-                        ".",
-                        authsvc_b64url_encode(p, (const unsigned char *)claims_text,
-                                              strlen(claims_text)),
-                        NULL);
+    input = apr_pstrcat(
+        p, authsvc_b64url_encode(p, (const unsigned char *)header_text, strlen(header_text)),
+        ".", authsvc_b64url_encode(p, (const unsigned char *)claims_text, strlen(claims_text)),
+        NULL);
     st = authsvc_jws_sign_input(p, key, input, strlen(input), &sig, &sig_len);
     if (st != AUTHSVC_OK)
         return st;
@@ -371,11 +370,14 @@ static authsvc_jwt_result_t jwt_split(apr_pool_t *p, const char *token, jwt_part
         return AUTHSVC_JWT_MALFORMED; /* 2 segments, or 4 and more (a JWE has 5) */
     parts->input_len = (apr_size_t)(dot2 - token);
     if (authsvc_b64url_decode(p, token, (apr_size_t)(dot1 - token), &parts->header,
-                              &parts->header_len) != AUTHSVC_OK
+                              &parts->header_len)
+            != AUTHSVC_OK
         || authsvc_b64url_decode(p, dot1 + 1, (apr_size_t)(dot2 - dot1 - 1), &parts->payload,
-                                 &parts->payload_len) != AUTHSVC_OK
+                                 &parts->payload_len)
+               != AUTHSVC_OK
         || authsvc_b64url_decode(p, dot2 + 1, (apr_size_t)(end - dot2 - 1), &parts->sig,
-                                 &parts->sig_len) != AUTHSVC_OK)
+                                 &parts->sig_len)
+               != AUTHSVC_OK)
         return AUTHSVC_JWT_MALFORMED;
     return AUTHSVC_JWT_VALID;
 }
@@ -413,8 +415,10 @@ static authsvc_jwt_result_t jwt_header(apr_pool_t *p, const authsvc_keyring_t *r
         if (cJSON_GetObjectItemCaseSensitive(header, refused[i]))
             return AUTHSVC_JWT_UNSUPPORTED;
     typ = cJSON_GetObjectItemCaseSensitive(header, "typ");
-    if (typ && !(cJSON_IsString(typ) && (strcasecmp(typ->valuestring, "JWT") == 0
-                                         || strcasecmp(typ->valuestring, "at+jwt") == 0)))
+    if (typ
+        && !(cJSON_IsString(typ)
+             && (strcasecmp(typ->valuestring, "JWT") == 0
+                 || strcasecmp(typ->valuestring, "at+jwt") == 0)))
         return AUTHSVC_JWT_UNSUPPORTED;
     kid = cJSON_GetObjectItemCaseSensitive(header, "kid");
     if (!cJSON_IsString(kid))
@@ -438,18 +442,15 @@ static authsvc_jwt_result_t jwt_check_audience(const cJSON *payload,
     if (!audiences)
         return AUTHSVC_JWT_VALID;
     if (cJSON_IsArray(aud)) {
-        cJSON_ArrayForEach(item, aud)
-            if (!cJSON_IsString(item))
-                return AUTHSVC_JWT_MALFORMED;
-    }
-    else if (!cJSON_IsString(aud))
+        cJSON_ArrayForEach(item, aud) if (!cJSON_IsString(item)) return AUTHSVC_JWT_MALFORMED;
+    } else if (!cJSON_IsString(aud))
         return AUTHSVC_JWT_WRONG_AUDIENCE;
     for (want = audiences; *want; want++) {
         if (cJSON_IsString(aud) && strcmp(aud->valuestring, *want) == 0)
             return AUTHSVC_JWT_VALID;
-        cJSON_ArrayForEach(item, aud)
-            if (cJSON_IsString(item) && strcmp(item->valuestring, *want) == 0)
-                return AUTHSVC_JWT_VALID;
+        cJSON_ArrayForEach(item, aud) if (cJSON_IsString(item)
+                                          && strcmp(item->valuestring, *want)
+                                                 == 0) return AUTHSVC_JWT_VALID;
     }
     return AUTHSVC_JWT_WRONG_AUDIENCE;
 }
@@ -485,7 +486,8 @@ authsvc_jwt_result_t authsvc_jwt_check_claims(const cJSON *payload,
     if (!exp || !jwt_numeric_date_ok(exp, fractions) || !jwt_numeric_date_ok(nbf, fractions)
         || !jwt_numeric_date_ok(iat, fractions))
         return AUTHSVC_JWT_MALFORMED;
-    if (expect->issuer && !(cJSON_IsString(iss) && strcmp(iss->valuestring, expect->issuer) == 0))
+    if (expect->issuer
+        && !(cJSON_IsString(iss) && strcmp(iss->valuestring, expect->issuer) == 0))
         return AUTHSVC_JWT_WRONG_ISSUER;
     r = jwt_check_audience(payload, expect->audiences);
     if (r != AUTHSVC_JWT_VALID)

@@ -24,11 +24,11 @@
 #define SHA256_BYTES 32
 
 /* Every OpenSSL object belongs to a pool from the moment it exists. */
-#define KEYS_CLEANUP(name, type, release)                                                  \
-    static apr_status_t name(void *object)                                                 \
-    {                                                                                      \
-        release((type *)object);                                                           \
-        return APR_SUCCESS;                                                                \
+#define KEYS_CLEANUP(name, type, release) \
+    static apr_status_t name(void *object) \
+    { \
+        release((type *)object); \
+        return APR_SUCCESS; \
     }
 KEYS_CLEANUP(keys_free_pkey, EVP_PKEY, EVP_PKEY_free)
 KEYS_CLEANUP(keys_free_pkey_ctx, EVP_PKEY_CTX, EVP_PKEY_CTX_free)
@@ -90,14 +90,10 @@ static authsvc_status_t keys_refuse(const char **why, const char *reason)
 const char *authsvc_jws_alg_name(authsvc_jws_alg_t alg)
 {
     switch (alg) {
-    case AUTHSVC_JWS_RS256:
-        return "RS256";
-    case AUTHSVC_JWS_ES256:
-        return "ES256";
-    case AUTHSVC_JWS_EDDSA:
-        return "EdDSA";
-    case AUTHSVC_JWS_HS256:
-        return "HS256";
+    case AUTHSVC_JWS_RS256: return "RS256";
+    case AUTHSVC_JWS_ES256: return "ES256";
+    case AUTHSVC_JWS_EDDSA: return "EdDSA";
+    case AUTHSVC_JWS_HS256: return "HS256";
     }
     return NULL;
 }
@@ -127,7 +123,8 @@ static const char *keys_thumbprint_of(apr_pool_t *p, const char *const *names,
     ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, "{", 1);
     for (i = 0; ok && names[i]; i++) {
         ok = keys_thumbprint_safe(values[i]) && (i == 0 || EVP_DigestUpdate(md, ",", 1))
-             && EVP_DigestUpdate(md, "\"", 1) && EVP_DigestUpdate(md, names[i], strlen(names[i]))
+             && EVP_DigestUpdate(md, "\"", 1)
+             && EVP_DigestUpdate(md, names[i], strlen(names[i]))
              && EVP_DigestUpdate(md, "\":\"", 3)
              && EVP_DigestUpdate(md, values[i], strlen(values[i]))
              && EVP_DigestUpdate(md, "\"", 1);
@@ -175,11 +172,15 @@ static authsvc_status_t keys_classify(apr_pool_t *p, EVP_PKEY *pkey, authsvc_jws
     if (EVP_PKEY_is_a(pkey, "RSA")) {
         int bits = EVP_PKEY_get_bits(pkey);
         if (bits < AUTHSVC_KEY_RSA_BITS_MIN)
-            return keys_refuse(why, apr_psprintf(p, "RSA key has %d bits; at least %d are "
-                                                 "required", bits, AUTHSVC_KEY_RSA_BITS_MIN));
+            return keys_refuse(why, apr_psprintf(p,
+                                                 "RSA key has %d bits; at least %d are "
+                                                 "required",
+                                                 bits, AUTHSVC_KEY_RSA_BITS_MIN));
         if (bits > AUTHSVC_KEY_RSA_BITS_MAX)
-            return keys_refuse(why, apr_psprintf(p, "RSA key has %d bits; at most %d are "
-                                                 "supported", bits, AUTHSVC_KEY_RSA_BITS_MAX));
+            return keys_refuse(why, apr_psprintf(p,
+                                                 "RSA key has %d bits; at most %d are "
+                                                 "supported",
+                                                 bits, AUTHSVC_KEY_RSA_BITS_MAX));
         *alg = AUTHSVC_JWS_RS256;
         return AUTHSVC_OK;
     }
@@ -196,10 +197,12 @@ static authsvc_status_t keys_classify(apr_pool_t *p, EVP_PKEY *pkey, authsvc_jws
         *alg = AUTHSVC_JWS_EDDSA;
         return AUTHSVC_OK;
     }
-    return keys_refuse(why, apr_psprintf(p, "unsupported key type %s; use RSA (at least %d "
+    return keys_refuse(why, apr_psprintf(p,
+                                         "unsupported key type %s; use RSA (at least %d "
                                          "bits), EC P-256 or Ed25519",
                                          EVP_PKEY_get0_type_name(pkey)
-                                             ? EVP_PKEY_get0_type_name(pkey) : "(unknown)",
+                                             ? EVP_PKEY_get0_type_name(pkey)
+                                             : "(unknown)",
                                          AUTHSVC_KEY_RSA_BITS_MIN));
 }
 
@@ -213,8 +216,9 @@ static int keys_has_private(apr_pool_t *tmp, EVP_PKEY *pkey, authsvc_jws_alg_t a
         ERR_clear_error();
         return ok;
     }
-    if (!EVP_PKEY_get_bn_param(pkey, alg == AUTHSVC_JWS_RS256 ? OSSL_PKEY_PARAM_RSA_D
-                                                               : OSSL_PKEY_PARAM_PRIV_KEY,
+    if (!EVP_PKEY_get_bn_param(pkey,
+                               alg == AUTHSVC_JWS_RS256 ? OSSL_PKEY_PARAM_RSA_D
+                                                        : OSSL_PKEY_PARAM_PRIV_KEY,
                                &bn)) {
         ERR_clear_error();
         return 0;
@@ -283,18 +287,20 @@ static cJSON *keys_public_jwk(apr_pool_t *p, apr_pool_t *tmp, EVP_PKEY *pkey,
         return NULL;
     if (alg == AUTHSVC_JWS_RS256) {
         cJSON_AddStringToObject(jwk, "kty", "RSA");
-        cJSON_AddStringToObject(jwk, "n", keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_RSA_N, 0));
-        cJSON_AddStringToObject(jwk, "e", keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_RSA_E, 0));
-    }
-    else if (alg == AUTHSVC_JWS_ES256) {
+        cJSON_AddStringToObject(jwk, "n",
+                                keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_RSA_N, 0));
+        cJSON_AddStringToObject(jwk, "e",
+                                keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_RSA_E, 0));
+    } else if (alg == AUTHSVC_JWS_ES256) {
         cJSON_AddStringToObject(jwk, "kty", "EC");
         cJSON_AddStringToObject(jwk, "crv", "P-256");
-        cJSON_AddStringToObject(jwk, "x", keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_EC_PUB_X,
-                                                         P256_COORDINATE_BYTES));
-        cJSON_AddStringToObject(jwk, "y", keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_EC_PUB_Y,
-                                                         P256_COORDINATE_BYTES));
-    }
-    else {
+        cJSON_AddStringToObject(jwk, "x",
+                                keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_EC_PUB_X,
+                                               P256_COORDINATE_BYTES));
+        cJSON_AddStringToObject(jwk, "y",
+                                keys_bn_b64url(p, tmp, pkey, OSSL_PKEY_PARAM_EC_PUB_Y,
+                                               P256_COORDINATE_BYTES));
+    } else {
         cJSON_AddStringToObject(jwk, "kty", "OKP");
         cJSON_AddStringToObject(jwk, "crv", "Ed25519");
         cJSON_AddStringToObject(jwk, "x", keys_raw_public_b64url(p, pkey));
@@ -328,7 +334,8 @@ authsvc_status_t authsvc_key_from_pkey(apr_pool_t *p, EVP_PKEY *pkey, authsvc_ke
     st = keys_check(tmp, pkey, key->can_sign, why);
     if (st == AUTHSVC_OK) {
         key->public_jwk = keys_public_jwk(p, tmp, pkey, key->alg);
-        key->kid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(key->public_jwk, "kid"));
+        key->kid = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(key->public_jwk, "kid"));
         if (!key->kid)
             st = keys_refuse(why, "cannot describe the public key as a JWK");
     }
@@ -404,8 +411,8 @@ authsvc_status_t authsvc_key_from_pem(apr_pool_t *p, const char *pem, apr_size_t
     return st;
 }
 
-authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path,
-                                           authsvc_key_t **out, const char **why)
+authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path, authsvc_key_t **out,
+                                           const char **why)
 {
     authsvc_status_t st;
     apr_status_t rv;
@@ -434,9 +441,8 @@ authsvc_status_t authsvc_key_load_pem_file(apr_pool_t *p, const char *path,
         keys_wipe_later(tmp, buf, (apr_size_t)fi.size + 1);
         rv = apr_file_read_full(f, buf, (apr_size_t)fi.size, &len);
         buf[len] = '\0';
-        st = rv != APR_SUCCESS && rv != APR_EOF
-                 ? keys_refuse(why, "cannot read the key file")
-                 : authsvc_key_from_pem(p, buf, len, out, why);
+        st = rv != APR_SUCCESS && rv != APR_EOF ? keys_refuse(why, "cannot read the key file")
+                                                : authsvc_key_from_pem(p, buf, len, out, why);
     }
     apr_pool_destroy(tmp);
     return st;
@@ -472,21 +478,22 @@ static const char *keys_secret_kid(apr_pool_t *p, const unsigned char *secret, a
 }
 
 authsvc_status_t authsvc_key_from_secret(apr_pool_t *p, const unsigned char *secret,
-                                         apr_size_t len, authsvc_key_t **out,
-                                         const char **why)
+                                         apr_size_t len, authsvc_key_t **out, const char **why)
 {
     authsvc_key_t *key;
     unsigned char *copy;
 
     *out = NULL;
     if (!secret || len < AUTHSVC_KEY_SECRET_BYTES_MIN)
-        return keys_refuse(why, apr_psprintf(p, "HS256 secret has %" APR_SIZE_T_FMT " bytes; at "
-                                             "least %d are required", secret ? len : 0,
-                                             AUTHSVC_KEY_SECRET_BYTES_MIN));
+        return keys_refuse(why, apr_psprintf(p,
+                                             "HS256 secret has %" APR_SIZE_T_FMT " bytes; at "
+                                             "least %d are required",
+                                             secret ? len : 0, AUTHSVC_KEY_SECRET_BYTES_MIN));
     if (len > AUTHSVC_KEY_SECRET_BYTES_MAX)
-        return keys_refuse(why, apr_psprintf(p, "HS256 secret has %" APR_SIZE_T_FMT " bytes; at "
-                                             "most %d are supported", len,
-                                             AUTHSVC_KEY_SECRET_BYTES_MAX));
+        return keys_refuse(why, apr_psprintf(p,
+                                             "HS256 secret has %" APR_SIZE_T_FMT " bytes; at "
+                                             "most %d are supported",
+                                             len, AUTHSVC_KEY_SECRET_BYTES_MAX));
     key = apr_pcalloc(p, sizeof(*key));
     copy = apr_pmemdup(p, secret, len);
     keys_wipe_later(p, copy, len);
@@ -503,8 +510,8 @@ authsvc_status_t authsvc_key_from_secret(apr_pool_t *p, const unsigned char *sec
 }
 
 /* The bytes of a base64url JWK member (wiped with tmp when secret), or NULL. */
-static unsigned char *jwk_member(apr_pool_t *tmp, const cJSON *jwk, const char *name, int secret,
-                                 apr_size_t *len)
+static unsigned char *jwk_member(apr_pool_t *tmp, const cJSON *jwk, const char *name,
+                                 int secret, apr_size_t *len)
 {
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(jwk, name));
     unsigned char *out = NULL;
@@ -542,7 +549,8 @@ static EVP_PKEY *keys_fromdata(apr_pool_t *tmp, const char *type, OSSL_PARAM_BLD
 
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) != 1
         || EVP_PKEY_fromdata(ctx, &pkey, private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                             params) != 1)
+                             params)
+               != 1)
         return NULL;
     return keys_own(tmp, pkey, keys_free_pkey);
 }
@@ -551,8 +559,9 @@ static EVP_PKEY *jwk_rsa(apr_pool_t *p, apr_pool_t *tmp, const cJSON *jwk, const
 {
     static const char *const members[] = {"n", "e", "d", "p", "q", "dp", "dq", "qi"};
     static const char *const params[] = {
-        OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,         OSSL_PKEY_PARAM_RSA_D,
-        OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
+        OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,
+        OSSL_PKEY_PARAM_RSA_D,         OSSL_PKEY_PARAM_RSA_FACTOR1,
+        OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
         OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
     OSSL_PARAM_BLD *bld = keys_own(tmp, OSSL_PARAM_BLD_new(), keys_free_param_bld);
     int private = cJSON_GetObjectItemCaseSensitive(jwk, "d") != NULL, i;
@@ -597,7 +606,8 @@ static EVP_PKEY *jwk_ec(apr_pool_t *tmp, const cJSON *jwk, const char **why)
     point[0] = 0x04; /* uncompressed */
     memcpy(point + 1, x, P256_COORDINATE_BYTES);
     memcpy(point + 1 + P256_COORDINATE_BYTES, y, P256_COORDINATE_BYTES);
-    if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0)
+    if (!bld
+        || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0)
         || !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point))
         || (private && !jwk_push_bn(tmp, bld, jwk, "d", OSSL_PKEY_PARAM_PRIV_KEY, 1)))
         return NULL;
@@ -628,8 +638,9 @@ static EVP_PKEY *jwk_okp(apr_pool_t *tmp, const cJSON *jwk, const char **why)
                         keys_free_pkey);
     pkey = keys_own(tmp, EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, d, d_len),
                     keys_free_pkey);
-    if (pkey && (EVP_PKEY_get_raw_public_key(pkey, derived, &derived_len) != 1
-                 || derived_len != x_len || CRYPTO_memcmp(derived, x, x_len) != 0)) {
+    if (pkey
+        && (EVP_PKEY_get_raw_public_key(pkey, derived, &derived_len) != 1
+            || derived_len != x_len || CRYPTO_memcmp(derived, x, x_len) != 0)) {
         *why = "the private key does not match its public key";
         return NULL;
     }
@@ -673,8 +684,10 @@ authsvc_status_t authsvc_key_from_jwk(apr_pool_t *p, const cJSON *jwk, authsvc_k
     static const struct {
         const char *kty;
         authsvc_jws_alg_t alg;
-    } types[] = {{"RSA", AUTHSVC_JWS_RS256}, {"EC", AUTHSVC_JWS_ES256},
-                 {"OKP", AUTHSVC_JWS_EDDSA}, {"oct", AUTHSVC_JWS_HS256}};
+    } types[] = {{"RSA", AUTHSVC_JWS_RS256},
+                 {"EC", AUTHSVC_JWS_ES256},
+                 {"OKP", AUTHSVC_JWS_EDDSA},
+                 {"oct", AUTHSVC_JWS_HS256}};
     const char *kty = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(jwk, "kty"));
     const char *reason = "cannot build a key from the JWK";
     authsvc_status_t st;
@@ -783,7 +796,8 @@ cJSON *authsvc_keyring_jwks(apr_pool_t *p, const authsvc_keyring_t *ring)
         if (!key->public_jwk)
             continue; /* HS256: a shared secret is never published */
         for (j = 0; j < i; j++)
-            published |= strcmp(APR_ARRAY_IDX(ring->keys, j, authsvc_key_t *)->kid, key->kid) == 0;
+            published |= strcmp(APR_ARRAY_IDX(ring->keys, j, authsvc_key_t *)->kid, key->kid)
+                         == 0;
         if (!published)
             cJSON_AddItemToArray(keys, cJSON_Duplicate(key->public_jwk, 1));
     }

@@ -30,10 +30,9 @@
 #define SECRET_PREFIX "sha256:"
 #define SHA256_HEX_LEN 64
 
-static const authsvc_password_params_t default_params = {
-    AUTHSVC_ARGON2_M_COST_DEFAULT, AUTHSVC_ARGON2_T_COST_DEFAULT,
-    AUTHSVC_ARGON2_PARALLELISM_DEFAULT
-};
+static const authsvc_password_params_t default_params = {AUTHSVC_ARGON2_M_COST_DEFAULT,
+                                                         AUTHSVC_ARGON2_T_COST_DEFAULT,
+                                                         AUTHSVC_ARGON2_PARALLELISM_DEFAULT};
 
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -251,8 +250,7 @@ static void unmap_memory(uint8_t *memory, size_t bytes)
 static int params_valid(const authsvc_password_params_t *params)
 {
     return params->t_cost >= 1 && params->t_cost <= AUTHSVC_ARGON2_T_COST_MAX
-           && params->parallelism >= 1
-           && params->parallelism <= AUTHSVC_ARGON2_PARALLELISM_MAX
+           && params->parallelism >= 1 && params->parallelism <= AUTHSVC_ARGON2_PARALLELISM_MAX
            && params->m_cost >= 8 * params->parallelism
            && params->m_cost <= AUTHSVC_ARGON2_M_COST_MAX;
 }
@@ -335,10 +333,10 @@ authsvc_status_t authsvc_password_hash_limited(apr_pool_t *p, const char *passwo
         OPENSSL_cleanse(hash, sizeof(hash));
         return rc == ARGON2_MEMORY_ALLOCATION_ERROR ? AUTHSVC_NO_MEMORY : AUTHSVC_CRYPTO_ERROR;
     }
-    *encoded = apr_psprintf(p, ARGON2ID_PREFIX "m=%u,t=%u,p=%u$%s$%s",
-                            (unsigned)params->m_cost, (unsigned)params->t_cost,
-                            (unsigned)params->parallelism,
-                            b64_encode(p, salt, sizeof(salt)), b64_encode(p, hash, sizeof(hash)));
+    *encoded = apr_psprintf(p, ARGON2ID_PREFIX "m=%u,t=%u,p=%u$%s$%s", (unsigned)params->m_cost,
+                            (unsigned)params->t_cost, (unsigned)params->parallelism,
+                            b64_encode(p, salt, sizeof(salt)),
+                            b64_encode(p, hash, sizeof(hash)));
     OPENSSL_cleanse(hash, sizeof(hash));
     return AUTHSVC_OK;
 }
@@ -349,7 +347,8 @@ static int parse_param(const char **s, char name, char end, uint32_t *value)
     const char *c = *s;
     unsigned long long v = 0;
 
-    if (c[0] != name || c[1] != '=' || c[2] < '0' || c[2] > '9' || (c[2] == '0' && c[3] != end)) {
+    if (c[0] != name || c[1] != '=' || c[2] < '0' || c[2] > '9'
+        || (c[2] == '0' && c[3] != end)) {
         return -1;
     }
     for (c += 2; *c >= '0' && *c <= '9'; c++) {
@@ -383,8 +382,8 @@ static int decode_argon2id(const char *encoded, decoded_hash_t *d)
         || strncmp(encoded, ARGON2ID_PREFIX, sizeof(ARGON2ID_PREFIX) - 1) != 0
         || parse_param(&s, 'm', ',', &d->params.m_cost) != 0
         || parse_param(&s, 't', ',', &d->params.t_cost) != 0
-        || parse_param(&s, 'p', '$', &d->params.parallelism) != 0
-        || !params_valid(&d->params) || (dollar = strchr(s, '$')) == NULL) {
+        || parse_param(&s, 'p', '$', &d->params.parallelism) != 0 || !params_valid(&d->params)
+        || (dollar = strchr(s, '$')) == NULL) {
         return -1;
     }
     d->saltlen = b64_decode(d->salt, sizeof(d->salt), s, (apr_size_t)(dollar - s));
@@ -509,7 +508,8 @@ static int sha256_hex(const char *data, apr_size_t len, char hex[SHA256_HEX_LEN 
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
 
-    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != SHA256_HEX_LEN) {
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1
+        || mdlen * 2 != SHA256_HEX_LEN) {
         return -1;
     }
     hex_encode(hex, md, mdlen);

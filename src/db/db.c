@@ -23,9 +23,10 @@
 
 static int is_unique_violation(const char *msg)
 {
-    return msg != NULL && (strstr(msg, "UNIQUE constraint failed") != NULL   /* SQLite */
-                           || strstr(msg, "is not unique") != NULL            /* old SQLite */
-                           || strstr(msg, "duplicate key value") != NULL);    /* PostgreSQL */
+    return msg != NULL
+           && (strstr(msg, "UNIQUE constraint failed") != NULL /* SQLite */
+               || strstr(msg, "is not unique") != NULL         /* old SQLite */
+               || strstr(msg, "duplicate key value") != NULL); /* PostgreSQL */
 }
 
 /* Maps a driver return code; remembers the driver's message in db->error. */
@@ -81,8 +82,8 @@ APU_DECLARE(apr_status_t) apr_dbd_mutex_lock(void);
 APU_DECLARE(apr_status_t) apr_dbd_mutex_unlock(void);
 
 typedef struct {
-    apr_time_t since;    /* when the current wait began */
-    apr_time_t gave_up;  /* when the latest wait ran out (0: none) */
+    apr_time_t since;   /* when the current wait began */
+    apr_time_t gave_up; /* when the latest wait ran out (0: none) */
 } busy_wait_t;
 
 /* SQLite's busy handler, instead of the driver's 100 ms sleeps: short pauses (0.25 ms
@@ -289,8 +290,8 @@ static authsvc_status_t lookup(authsvc_db_t *db, apr_pool_t *p, const char *labe
     return st;
 }
 
-authsvc_status_t authsvc_db_exec(authsvc_db_t *db, apr_pool_t *p, const char *label,
-                                 int *nrows, int nargs, const char **args)
+authsvc_status_t authsvc_db_exec(authsvc_db_t *db, apr_pool_t *p, const char *label, int *nrows,
+                                 int nargs, const char **args)
 {
     apr_dbd_prepared_t *stmt;
     authsvc_status_t st = lookup(db, p, label, &stmt);
@@ -303,8 +304,8 @@ authsvc_status_t authsvc_db_exec(authsvc_db_t *db, apr_pool_t *p, const char *la
         nrows = &ignored;
     }
     *nrows = 0;
-    return status_from_rc(db, p, apr_dbd_pquery(db->driver, p, db->handle, nrows, stmt,
-                                                nargs, args));
+    return status_from_rc(db, p,
+                          apr_dbd_pquery(db->driver, p, db->handle, nrows, stmt, nargs, args));
 }
 
 authsvc_status_t authsvc_db_select(authsvc_db_t *db, apr_pool_t *p, const char *label,
@@ -319,8 +320,9 @@ authsvc_status_t authsvc_db_select(authsvc_db_t *db, apr_pool_t *p, const char *
     }
     /* random access (1): the whole result set is fetched now, so the connection is free
      * for the next statement however far the caller reads */
-    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
-                                                 nargs, args));
+    return status_from_rc(db, p,
+                          apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1, nargs,
+                                          args));
 }
 
 int authsvc_db_next_row(authsvc_db_t *db, apr_pool_t *p, apr_dbd_results_t *res,
@@ -424,8 +426,9 @@ const char *authsvc_db_built_label(apr_pool_t *p, const char *sql)
 static authsvc_status_t run_built(authsvc_db_t *db, apr_pool_t *p, apr_dbd_prepared_t *stmt,
                                   apr_dbd_results_t **res, int nargs, const char **args)
 {
-    return status_from_rc(db, p, apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1,
-                                                 nargs, args));
+    return status_from_rc(db, p,
+                          apr_dbd_pselect(db->driver, p, db->handle, res, stmt, 1, nargs,
+                                          args));
 }
 
 /* SQLite: prepares sql for the connection's lifetime under its derived label and keeps
@@ -545,8 +548,8 @@ authsvc_status_t authsvc_db_exec_fresh(authsvc_db_t *db, apr_pool_t *p, const ch
     if (rc != 0 || stmt == NULL) {
         return status_from_rc(db, p, rc != 0 ? rc : -1);
     }
-    return status_from_rc(db, p, apr_dbd_pquery(db->driver, p, db->handle, nrows, stmt,
-                                                nargs, args));
+    return status_from_rc(db, p,
+                          apr_dbd_pquery(db->driver, p, db->handle, nrows, stmt, nargs, args));
 }
 
 /* A zeroed transaction record for the PostgreSQL driver to fill in. Its BEGIN writes
@@ -649,8 +652,9 @@ authsvc_status_t authsvc_db_schema_version(authsvc_db_t *db, apr_pool_t *p, int 
     authsvc_status_t status;
 
     *version = 0;
-    status = select_int(db, p, authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
-                                                     db->dialect), &exists);
+    status = select_int(db, p,
+                        authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST, db->dialect),
+                        &exists);
     if (status != AUTHSVC_OK || exists == 0) {
         return status;
     }

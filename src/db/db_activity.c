@@ -10,9 +10,15 @@
 authsvc_status_t authsvc_db_activity_insert(authsvc_db_t *db, apr_pool_t *p,
                                             const authsvc_db_activity_t *row)
 {
-    const char *args[] = {row->id, row->actor, row->tenant_id,
-                          authsvc_db_int_arg(p, row->login_time), row->token_payload,
-                          row->login_type, row->device_info, row->ip_address, row->client_id};
+    const char *args[] = {row->id,
+                          row->actor,
+                          row->tenant_id,
+                          authsvc_db_int_arg(p, row->login_time),
+                          row->token_payload,
+                          row->login_type,
+                          row->device_info,
+                          row->ip_address,
+                          row->client_id};
 
     return authsvc_db_exec(db, p, "authsvc_login_activity_insert", NULL, 9, args);
 }
@@ -58,12 +64,14 @@ static void activity_row(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_activi
     out->ip_address = authsvc_db_column(db, row, 7);
 }
 
-authsvc_status_t authsvc_db_activity_find(authsvc_db_t *db, apr_pool_t *p, const char *tenant_id,
+authsvc_status_t authsvc_db_activity_find(authsvc_db_t *db, apr_pool_t *p,
+                                          const char *tenant_id,
                                           const authsvc_filter_sql_t *sql,
                                           apr_array_header_t **rows)
 {
-    const char *text = apr_pstrcat(p, "SELECT " AUTHSVC_ACTIVITY_COLUMNS FROM_TENANT, sql->where,
-                                   " ORDER BY ", sql->order, " LIMIT %lld OFFSET %lld", NULL);
+    const char *text = apr_pstrcat(p, "SELECT " AUTHSVC_ACTIVITY_COLUMNS FROM_TENANT,
+                                   sql->where, " ORDER BY ", sql->order,
+                                   " LIMIT %lld OFFSET %lld", NULL);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     int nargs;
@@ -88,9 +96,10 @@ authsvc_status_t authsvc_db_activity_count(authsvc_db_t *db, apr_pool_t *p,
     apr_dbd_row_t *row = NULL;
     int nargs;
     const char **args = activity_args(p, tenant_id, sql, &nargs, NULL, NULL);
-    authsvc_status_t st = authsvc_db_select_built(
-        db, p, apr_pstrcat(p, "SELECT COUNT(*)" FROM_TENANT, sql->where, NULL), &res, nargs,
-        args);
+    authsvc_status_t st = authsvc_db_select_built(db, p,
+                                                  apr_pstrcat(p, "SELECT COUNT(*)" FROM_TENANT,
+                                                              sql->where, NULL),
+                                                  &res, nargs, args);
 
     *count = 0;
     if (st != AUTHSVC_OK)
@@ -121,11 +130,12 @@ authsvc_status_t authsvc_db_activity_logins(authsvc_db_t *db, apr_pool_t *p,
                                             apr_array_header_t **logins)
 {
     /* the where names only login_activity columns (actor, login_time): users has neither */
-    const char *text = apr_pstrcat(p, "SELECT la.actor, u.username, la.tenant_id, "
+    const char *text = apr_pstrcat(p,
+                                   "SELECT la.actor, u.username, la.tenant_id, "
                                    "la.login_type, la.login_time FROM login_activity la "
                                    "LEFT JOIN users u ON u.id = la.actor "
-                                   "WHERE la.tenant_id = %s AND ", sql->where,
-                                   " ORDER BY la.login_time, la.id", NULL);
+                                   "WHERE la.tenant_id = %s AND ",
+                                   sql->where, " ORDER BY la.login_time, la.id", NULL);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     int nargs;

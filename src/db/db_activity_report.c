@@ -2,8 +2,15 @@
 #include "authsvc_db_activity_report.h"
 
 /* Columns of authsvc_login_activity_since. */
-enum { ACTIVITY_ID, ACTIVITY_ACTOR, ACTIVITY_TENANT, ACTIVITY_TIME, ACTIVITY_TYPE, ACTIVITY_IP,
-       ACTIVITY_CLIENT_ID };
+enum {
+    ACTIVITY_ID,
+    ACTIVITY_ACTOR,
+    ACTIVITY_TENANT,
+    ACTIVITY_TIME,
+    ACTIVITY_TYPE,
+    ACTIVITY_IP,
+    ACTIVITY_CLIENT_ID
+};
 
 authsvc_status_t authsvc_db_activity_report(authsvc_db_t *db, apr_pool_t *p, long long since_ms,
                                             apr_array_header_t **rows)

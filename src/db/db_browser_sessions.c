@@ -8,15 +8,31 @@
 #define ARG(v) authsvc_db_int_arg(p, (v))
 
 /* Columns of authsvc_gateway_session_get. */
-enum { BS_ORIGIN, BS_USER, BS_ACCESS, BS_REFRESH, BS_ACCESS_EXPIRES, BS_REMEMBER, BS_LAST_SEEN,
-       BS_IDLE_EXPIRES, BS_EXPIRES };
+enum {
+    BS_ORIGIN,
+    BS_USER,
+    BS_ACCESS,
+    BS_REFRESH,
+    BS_ACCESS_EXPIRES,
+    BS_REMEMBER,
+    BS_LAST_SEEN,
+    BS_IDLE_EXPIRES,
+    BS_EXPIRES
+};
 
 authsvc_status_t authsvc_db_browser_session_insert(authsvc_db_t *db, apr_pool_t *p,
                                                    const authsvc_db_browser_session_t *s)
 {
-    const char *args[] = {s->id_hash, s->origin, s->user_id, s->access_token, s->refresh_token,
-                          ARG(s->access_expires_ms), ARG(s->remember ? 1 : 0),
-                          ARG(s->created_ms), ARG(s->last_seen_ms), ARG(s->idle_expires_ms),
+    const char *args[] = {s->id_hash,
+                          s->origin,
+                          s->user_id,
+                          s->access_token,
+                          s->refresh_token,
+                          ARG(s->access_expires_ms),
+                          ARG(s->remember ? 1 : 0),
+                          ARG(s->created_ms),
+                          ARG(s->last_seen_ms),
+                          ARG(s->idle_expires_ms),
                           ARG(s->expires_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_gateway_session_insert", NULL, 11, args);
@@ -43,7 +59,8 @@ authsvc_status_t authsvc_db_browser_session_get(authsvc_db_t *db, apr_pool_t *p,
     const char *args[] = {id_hash};
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_gateway_session_get", &res, 1, args);
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_gateway_session_get", &res, 1,
+                                            args);
     int found = 0;
 
     memset(s, 0, sizeof(*s));

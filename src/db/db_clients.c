@@ -5,15 +5,30 @@
 #include "authsvc_db_clients.h"
 
 /* Columns of authsvc_client_by_client_id (CLIENT_COLUMNS in db_statements.c). */
-enum { CLIENT_ID, CLIENT_SECRET_HASH, CLIENT_TYPE, CLIENT_REDIRECT_URL, CLIENT_ACCESS_TTL,
-       CLIENT_REFRESH_TTL, CLIENT_CODE_TTL };
+enum {
+    CLIENT_ID,
+    CLIENT_SECRET_HASH,
+    CLIENT_TYPE,
+    CLIENT_REDIRECT_URL,
+    CLIENT_ACCESS_TTL,
+    CLIENT_REFRESH_TTL,
+    CLIENT_CODE_TTL
+};
 
 /* Columns of authsvc_admin_clients and authsvc_admin_client. */
-enum { SUMMARY_CLIENT_ID, SUMMARY_TYPE, SUMMARY_REDIRECT_URL, SUMMARY_ACCESS_TTL,
-       SUMMARY_REFRESH_TTL, SUMMARY_CODE_TTL, SUMMARY_CREATED_AT, SUMMARY_USERS };
+enum {
+    SUMMARY_CLIENT_ID,
+    SUMMARY_TYPE,
+    SUMMARY_REDIRECT_URL,
+    SUMMARY_ACCESS_TTL,
+    SUMMARY_REFRESH_TTL,
+    SUMMARY_CODE_TTL,
+    SUMMARY_CREATED_AT,
+    SUMMARY_USERS
+};
 
-authsvc_status_t authsvc_db_client_by_id(authsvc_db_t *db, apr_pool_t *p,
-                                         const char *client_id, authsvc_db_client_t *c)
+authsvc_status_t authsvc_db_client_by_id(authsvc_db_t *db, apr_pool_t *p, const char *client_id,
+                                         authsvc_db_client_t *c)
 {
     const char *args[] = {client_id};
     apr_dbd_row_t *row = NULL;
@@ -37,10 +52,15 @@ authsvc_status_t authsvc_db_client_create(authsvc_db_t *db, apr_pool_t *p,
                                           const authsvc_db_client_t *c)
 {
     const char *now = authsvc_db_int_arg(p, authsvc_db_now_ms());
-    const char *args[] = {c->client_id, c->secret_hash, c->type, c->redirect_url,
+    const char *args[] = {c->client_id,
+                          c->secret_hash,
+                          c->type,
+                          c->redirect_url,
                           authsvc_db_int_arg(p, c->access_ttl),
                           authsvc_db_int_arg(p, c->refresh_ttl),
-                          authsvc_db_int_arg(p, c->code_ttl), now, now};
+                          authsvc_db_int_arg(p, c->code_ttl),
+                          now,
+                          now};
 
     return authsvc_db_exec(db, p, "authsvc_client_insert", NULL, 9, args);
 }
@@ -93,7 +113,8 @@ authsvc_status_t authsvc_db_client_live_access(authsvc_db_t *db, apr_pool_t *p,
     const char *args[] = {client_id, authsvc_db_int_arg(p, now_ms)};
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_client_access", &res, 2, args);
+    authsvc_status_t st = authsvc_db_select(db, p, "authsvc_admin_client_access", &res, 2,
+                                            args);
 
     *tokens = apr_array_make(p, 4, sizeof(authsvc_db_access_token_t));
     if (st != AUTHSVC_OK)

@@ -69,8 +69,12 @@ authsvc_status_t authsvc_db_identity_profile_set(authsvc_db_t *db, apr_pool_t *p
                                                  const char *user_id,
                                                  const authsvc_db_external_profile_t *profile)
 {
-    const char *args[] = {profile->email, profile->first_name, profile->last_name,
-                          profile->groups, authsvc_db_int_arg(p, authsvc_db_now_ms()), user_id};
+    const char *args[] = {profile->email,
+                          profile->first_name,
+                          profile->last_name,
+                          profile->groups,
+                          authsvc_db_int_arg(p, authsvc_db_now_ms()),
+                          user_id};
 
     return authsvc_db_exec(db, p, "authsvc_user_set_external_profile", NULL, 6, args);
 }

@@ -6,13 +6,21 @@
 #define ARG(v) authsvc_db_int_arg(p, (v))
 
 /* Columns of authsvc_mail_token_by_hash. */
-enum { MT_HASH, MT_PURPOSE, MT_USER, MT_CLIENT, MT_EMAIL, MT_EXPIRES, MT_USED };
+enum {
+    MT_HASH,
+    MT_PURPOSE,
+    MT_USER,
+    MT_CLIENT,
+    MT_EMAIL,
+    MT_EXPIRES,
+    MT_USED
+};
 
 authsvc_status_t authsvc_db_mail_token_insert(authsvc_db_t *db, apr_pool_t *p,
                                               const authsvc_db_mail_token_t *t)
 {
-    const char *args[] = {t->hash, t->purpose, t->user_id, t->client_id, t->email,
-                          ARG(t->expires_ms), ARG(t->created_ms)};
+    const char *args[] = {t->hash,  t->purpose,         t->user_id,        t->client_id,
+                          t->email, ARG(t->expires_ms), ARG(t->created_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_mail_token_insert", NULL, 7, args);
 }

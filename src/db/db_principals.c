@@ -5,7 +5,14 @@
 
 /* Columns of authsvc_user_tenant_by_user_tenant, and of authsvc_user_with_tenant after
  * the user's (USER_COLUMNS). */
-enum { MEMBER_ID, MEMBER_USER, MEMBER_TENANT, MEMBER_ROLE, MEMBER_ROLE_NAME, MEMBER_STATUS };
+enum {
+    MEMBER_ID,
+    MEMBER_USER,
+    MEMBER_TENANT,
+    MEMBER_ROLE,
+    MEMBER_ROLE_NAME,
+    MEMBER_STATUS
+};
 
 /* The first membership column of authsvc_user_with_tenant. */
 #define PRINCIPAL_MEMBERSHIP_COL (AUTHSVC_USER_COL_EXTERNAL_GROUPS + 1)
@@ -84,7 +91,10 @@ authsvc_status_t authsvc_db_membership_get(authsvc_db_t *db, apr_pool_t *p, cons
 }
 
 /* Columns of authsvc_principal_permissions. */
-enum { PERMISSION_NAME, PERMISSION_ALLOWED };
+enum {
+    PERMISSION_NAME,
+    PERMISSION_ALLOWED
+};
 
 authsvc_status_t authsvc_db_principal_permissions(authsvc_db_t *db, apr_pool_t *p,
                                                   const char *role_id,

@@ -2,7 +2,10 @@
 #include "authsvc_db_readiness.h"
 
 /* Columns of authsvc_schema_ready. */
-enum { READY_VERSION, READY_TABLES };
+enum {
+    READY_VERSION,
+    READY_TABLES
+};
 
 authsvc_status_t authsvc_db_schema_ready(authsvc_db_t *db, apr_pool_t *p, int *version)
 {

@@ -63,8 +63,8 @@ authsvc_status_t authsvc_db_login_account_reserve(authsvc_db_t *db, apr_pool_t *
                                                   long long *failures)
 {
     const char *quiet = ARG(a->quiet_cutoff);
-    const char *args[] = {a->subject, a->source, ARG(a->now_ms), ARG(a->first_lock), quiet,
-                          quiet, ARG(a->limit), ARG(a->provisional)};
+    const char *args[] = {a->subject, a->source, ARG(a->now_ms), ARG(a->first_lock),
+                          quiet,      quiet,     ARG(a->limit),  ARG(a->provisional)};
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_login_attempt_account_reserve",
                                                 &row, 8, args);
@@ -94,8 +94,7 @@ authsvc_status_t authsvc_db_login_account_release(authsvc_db_t *db, apr_pool_t *
 }
 
 authsvc_status_t authsvc_db_login_account_clear_source(authsvc_db_t *db, apr_pool_t *p,
-                                                       const char *subject,
-                                                       const char *source)
+                                                       const char *subject, const char *source)
 {
     const char *args[] = {subject, source};
 

@@ -2,7 +2,11 @@
 #include "authsvc_db_revocations.h"
 
 /* Columns of authsvc_revoked_live_since. */
-enum { REVOKED_JTI, REVOKED_EXPIRES_AT, REVOKED_AT };
+enum {
+    REVOKED_JTI,
+    REVOKED_EXPIRES_AT,
+    REVOKED_AT
+};
 
 authsvc_status_t authsvc_db_revocations_since(authsvc_db_t *db, apr_pool_t *p,
                                               long long since_ms, long long now_ms,
@@ -26,8 +30,7 @@ authsvc_status_t authsvc_db_revocations_since(authsvc_db_t *db, apr_pool_t *p,
     return AUTHSVC_OK;
 }
 
-authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p,
-                                             const char *jti)
+authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p, const char *jti)
 {
     const char *args[] = {jti};
     apr_dbd_row_t *row = NULL;
@@ -38,13 +41,17 @@ authsvc_status_t authsvc_db_revocation_check(authsvc_db_t *db, apr_pool_t *p,
 authsvc_status_t authsvc_db_revocation_insert(authsvc_db_t *db, apr_pool_t *p, const char *jti,
                                               long long expires_ms, long long now_ms)
 {
-    const char *args[] = {jti, authsvc_db_int_arg(p, expires_ms), authsvc_db_int_arg(p, now_ms)};
+    const char *args[] = {jti, authsvc_db_int_arg(p, expires_ms),
+                          authsvc_db_int_arg(p, now_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_revoked_insert", NULL, 3, args);
 }
 
 /* Columns of authsvc_bearer_state (authsvc_bearer_audience: the first alone). */
-enum { BEARER_MEMBER, BEARER_REVOKED };
+enum {
+    BEARER_MEMBER,
+    BEARER_REVOKED
+};
 
 authsvc_status_t authsvc_db_bearer_state(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
                                          const char *client_id, const char *jti,
@@ -70,7 +77,8 @@ authsvc_status_t authsvc_db_bearer_audience(authsvc_db_t *db, apr_pool_t *p,
 {
     const char *args[] = {user_id, client_id};
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_bearer_audience", &row, 2, args);
+    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_bearer_audience", &row, 2,
+                                                args);
 
     *client_member = st == AUTHSVC_OK && authsvc_db_column_int(db, row, BEARER_MEMBER, 0) != 0;
     return st;

@@ -5,15 +5,24 @@
 #include "authsvc_db_roles.h"
 
 /* Columns of authsvc_role_by_name. */
-enum { ROLE_ID, ROLE_TENANT_ID, ROLE_NAME };
+enum {
+    ROLE_ID,
+    ROLE_TENANT_ID,
+    ROLE_NAME
+};
 
 /* Columns of authsvc_admin_roles, authsvc_admin_roles_by_tenant, authsvc_admin_role. */
-enum { SUMMARY_ID, SUMMARY_TENANT_KEY, SUMMARY_NAME, SUMMARY_CREATED_AT, SUMMARY_PERMISSIONS,
-       SUMMARY_MEMBERS };
+enum {
+    SUMMARY_ID,
+    SUMMARY_TENANT_KEY,
+    SUMMARY_NAME,
+    SUMMARY_CREATED_AT,
+    SUMMARY_PERMISSIONS,
+    SUMMARY_MEMBERS
+};
 
-authsvc_status_t authsvc_db_role_by_name(authsvc_db_t *db, apr_pool_t *p,
-                                         const char *tenant_id, const char *name,
-                                         authsvc_db_role_t *r)
+authsvc_status_t authsvc_db_role_by_name(authsvc_db_t *db, apr_pool_t *p, const char *tenant_id,
+                                         const char *name, authsvc_db_role_t *r)
 {
     const char *args[] = {tenant_id, name};
     apr_dbd_row_t *row = NULL;
@@ -60,8 +69,9 @@ authsvc_status_t authsvc_db_role_summaries(authsvc_db_t *db, apr_pool_t *p,
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st = tenant_key
-        ? authsvc_db_select(db, p, "authsvc_admin_roles_by_tenant", &res, 1, args)
-        : authsvc_db_select(db, p, "authsvc_admin_roles", &res, 0, NULL);
+                              ? authsvc_db_select(db, p, "authsvc_admin_roles_by_tenant", &res,
+                                                  1, args)
+                              : authsvc_db_select(db, p, "authsvc_admin_roles", &res, 0, NULL);
 
     *rows = apr_array_make(p, 8, sizeof(authsvc_db_role_summary_t));
     if (st != AUTHSVC_OK)

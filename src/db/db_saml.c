@@ -8,8 +8,9 @@
 authsvc_status_t authsvc_db_saml_request_insert(authsvc_db_t *db, apr_pool_t *p,
                                                 const authsvc_db_saml_request_t *r)
 {
-    const char *args[] = {r->request_id, r->client_id, r->idp_entity_id, r->relay_state,
-                          ARG(r->expires_at), ARG(r->created_at), r->binding_hash};
+    const char *args[] = {r->request_id,  r->client_id,       r->idp_entity_id,
+                          r->relay_state, ARG(r->expires_at), ARG(r->created_at),
+                          r->binding_hash};
 
     return authsvc_db_exec(db, p, "authsvc_saml_request_insert", NULL, 7, args);
 }

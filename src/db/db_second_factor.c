@@ -64,8 +64,8 @@ authsvc_status_t authsvc_db_otp_retire(authsvc_db_t *db, apr_pool_t *p, const ch
 authsvc_status_t authsvc_db_otp_insert(authsvc_db_t *db, apr_pool_t *p,
                                        const authsvc_db_otp_t *otp)
 {
-    const char *args[] = {otp->id, otp->code_hash, otp->user_id, otp->otp_hash,
-                          ARG(otp->expires_ms), ARG(otp->created_ms)};
+    const char *args[] = {otp->id,       otp->code_hash,       otp->user_id,
+                          otp->otp_hash, ARG(otp->expires_ms), ARG(otp->created_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_otp_insert", NULL, 6, args);
 }

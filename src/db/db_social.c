@@ -9,9 +9,9 @@ authsvc_status_t authsvc_db_social_state_insert(authsvc_db_t *db, apr_pool_t *p,
                                                 const char *state_hash,
                                                 const authsvc_db_social_state_t *s)
 {
-    const char *args[] = {state_hash, s->provider, s->client_id, s->binding_hash, s->nonce,
-                          s->code_verifier, s->kept_params, ARG(s->expires_at),
-                          ARG(authsvc_db_now_ms())};
+    const char *args[] = {state_hash,      s->provider,        s->client_id,
+                          s->binding_hash, s->nonce,           s->code_verifier,
+                          s->kept_params,  ARG(s->expires_at), ARG(authsvc_db_now_ms())};
 
     return authsvc_db_exec(db, p, "authsvc_social_state_insert", NULL, 9, args);
 }
@@ -63,8 +63,8 @@ authsvc_status_t authsvc_db_social_session_save(authsvc_db_t *db, apr_pool_t *p,
                                                 const char *user_id, const char *provider,
                                                 const authsvc_db_social_session_t *s)
 {
-    const char *args[] = {user_id, provider, s->access_token, s->refresh_token, s->id_token,
-                          ARG(authsvc_db_now_ms())};
+    const char *args[] = {user_id,          provider,    s->access_token,
+                          s->refresh_token, s->id_token, ARG(authsvc_db_now_ms())};
 
     return authsvc_db_exec(db, p, "authsvc_social_session_save", NULL, 6, args);
 }

@@ -10,6 +10,9 @@
 
 #include "authsvc_db.h"
 
+/* Not formatted by clang-format: the catalogue is laid out as SQL, one statement per entry. */
+/* clang-format off */
+
 #define USER_COLUMNS \
     "id, username, email, first_name, middle_name, last_name, phone, dob, gender, " \
     "photo_url, designation, default_tenant_id, locale, last_login, mfa_required, " \
@@ -571,6 +574,8 @@ static const authsvc_db_statement_t direct_statements[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* clang-format on */
+
 const authsvc_db_statement_t *authsvc_db_statements(apr_size_t *count)
 {
     *count = COUNT_OF(statements);
@@ -605,8 +610,8 @@ const authsvc_db_statement_t *authsvc_db_statement_find(const char *label)
 
 const char *authsvc_db_direct_sql(const char *label, authsvc_dialect_t d)
 {
-    const authsvc_db_statement_t *st =
-        find_in(direct_statements, COUNT_OF(direct_statements), label);
+    const authsvc_db_statement_t *st = find_in(direct_statements, COUNT_OF(direct_statements),
+                                               label);
 
     return st != NULL ? authsvc_db_statement_sql(st, d) : NULL;
 }

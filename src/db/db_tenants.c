@@ -5,11 +5,23 @@
 #include "authsvc_db_tenants.h"
 
 /* Columns of authsvc_tenant_by_key and authsvc_tenant_by_id. */
-enum { TENANT_ID, TENANT_KEY, TENANT_NAME, TENANT_STATUS };
+enum {
+    TENANT_ID,
+    TENANT_KEY,
+    TENANT_NAME,
+    TENANT_STATUS
+};
 
 /* Columns of authsvc_admin_tenants and authsvc_admin_tenant. */
-enum { SUMMARY_ID, SUMMARY_KEY, SUMMARY_NAME, SUMMARY_STATUS, SUMMARY_CREATED_AT,
-       SUMMARY_ROLES, SUMMARY_MEMBERS };
+enum {
+    SUMMARY_ID,
+    SUMMARY_KEY,
+    SUMMARY_NAME,
+    SUMMARY_STATUS,
+    SUMMARY_CREATED_AT,
+    SUMMARY_ROLES,
+    SUMMARY_MEMBERS
+};
 
 /* A row of authsvc_tenant_by_key or authsvc_tenant_by_id into *t. */
 static authsvc_status_t tenant_read(authsvc_db_t *db, apr_pool_t *p, const char *label,

@@ -8,8 +8,18 @@
 
 /* Columns of authsvc_refresh_by_hash. */
 enum {
-    RT_HASH, RT_FAMILY, RT_FAMILY_EXPIRES, RT_USER, RT_CLIENT, RT_TENANT, RT_ACCESS_JTI,
-    RT_ACCESS_EXP, RT_EXPIRES, RT_CONSUMED, RT_REVOKED, RT_CREATED
+    RT_HASH,
+    RT_FAMILY,
+    RT_FAMILY_EXPIRES,
+    RT_USER,
+    RT_CLIENT,
+    RT_TENANT,
+    RT_ACCESS_JTI,
+    RT_ACCESS_EXP,
+    RT_EXPIRES,
+    RT_CONSUMED,
+    RT_REVOKED,
+    RT_CREATED
 };
 
 authsvc_status_t authsvc_db_refresh_get(authsvc_db_t *db, apr_pool_t *p, const char *hash,
@@ -40,9 +50,10 @@ authsvc_status_t authsvc_db_refresh_get(authsvc_db_t *db, apr_pool_t *p, const c
 authsvc_status_t authsvc_db_refresh_insert(authsvc_db_t *db, apr_pool_t *p,
                                            const authsvc_db_refresh_t *rt, long long now_ms)
 {
-    const char *args[] = {rt->hash, rt->family_id, ARG(rt->family_expires), rt->user_id,
-                          rt->client_id, rt->tenant_id, rt->access_jti, ARG(rt->access_exp),
-                          ARG(rt->expires), ARG(now_ms)};
+    const char *args[] = {rt->hash,       rt->family_id,       ARG(rt->family_expires),
+                          rt->user_id,    rt->client_id,       rt->tenant_id,
+                          rt->access_jti, ARG(rt->access_exp), ARG(rt->expires),
+                          ARG(now_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_refresh_insert", NULL, 10, args);
 }
@@ -67,9 +78,9 @@ authsvc_status_t authsvc_db_refresh_revoke(authsvc_db_t *db, apr_pool_t *p, cons
 
 /* The rows of a select of (access_jti, access_exp) into authsvc_db_access_token_t
  * elements, read to the end. */
-static authsvc_status_t access_tokens_read(authsvc_db_t *db, apr_pool_t *p,
-                                           authsvc_status_t st, apr_dbd_results_t *res,
-                                           long long now_ms, apr_array_header_t **tokens)
+static authsvc_status_t access_tokens_read(authsvc_db_t *db, apr_pool_t *p, authsvc_status_t st,
+                                           apr_dbd_results_t *res, long long now_ms,
+                                           apr_array_header_t **tokens)
 {
     apr_dbd_row_t *row = NULL;
 
@@ -127,17 +138,35 @@ authsvc_status_t authsvc_db_refresh_revoke_user_other(authsvc_db_t *db, apr_pool
 }
 
 /* Columns of authsvc_auth_code_by_hash. */
-enum { AC_HASH, AC_CLIENT, AC_USER, AC_TENANT, AC_USER_TENANT, AC_MFA, AC_EXPIRES = 9,
-       AC_USED = 10, AC_FAMILY = 12, AC_OTP_FAILURES = 13 };
+enum {
+    AC_HASH,
+    AC_CLIENT,
+    AC_USER,
+    AC_TENANT,
+    AC_USER_TENANT,
+    AC_MFA,
+    AC_EXPIRES = 9,
+    AC_USED = 10,
+    AC_FAMILY = 12,
+    AC_OTP_FAILURES = 13
+};
 
 authsvc_status_t authsvc_db_auth_code_insert(authsvc_db_t *db, apr_pool_t *p,
                                              const authsvc_db_auth_code_t *code,
                                              long long now_ms)
 {
     /* no PKCE challenge or nonce: those columns stay NULL */
-    const char *args[] = {code->hash, code->client_id, code->user_id, code->tenant_id,
-                          code->user_tenant_id, code->mfa_pending ? "1" : "0", NULL, NULL, NULL,
-                          ARG(code->expires_at), ARG(now_ms)};
+    const char *args[] = {code->hash,
+                          code->client_id,
+                          code->user_id,
+                          code->tenant_id,
+                          code->user_tenant_id,
+                          code->mfa_pending ? "1" : "0",
+                          NULL,
+                          NULL,
+                          NULL,
+                          ARG(code->expires_at),
+                          ARG(now_ms)};
 
     return authsvc_db_exec(db, p, "authsvc_auth_code_insert", NULL, 11, args);
 }

@@ -3,7 +3,11 @@
 #include "authsvc_password.h"
 
 /* Columns of authsvc_identities_by_user. */
-enum { LINK_PROVIDER, LINK_SUBJECT, LINK_CREATED_AT };
+enum {
+    LINK_PROVIDER,
+    LINK_SUBJECT,
+    LINK_CREATED_AT
+};
 
 authsvc_status_t authsvc_db_user_links(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
                                        apr_array_header_t **links)

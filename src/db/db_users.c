@@ -23,9 +23,23 @@ static const char *user_key(apr_pool_t *p, const char *username)
 static authsvc_status_t user_row(authsvc_db_t *db, apr_pool_t *p, const authsvc_user_new_t *u,
                                  const char *id, const char *now)
 {
-    const char *args[] = {id, u->username, user_key(p, u->username), u->email, u->first_name,
-                          u->middle_name, u->last_name, NULL, NULL, NULL, NULL, NULL,
-                          u->tenant_id, NULL, "0", now, now};
+    const char *args[] = {id,
+                          u->username,
+                          user_key(p, u->username),
+                          u->email,
+                          u->first_name,
+                          u->middle_name,
+                          u->last_name,
+                          NULL,
+                          NULL,
+                          NULL,
+                          NULL,
+                          NULL,
+                          u->tenant_id,
+                          NULL,
+                          "0",
+                          now,
+                          now};
 
     return authsvc_db_exec(db, p, "authsvc_user_insert", NULL, 17, args);
 }
@@ -45,8 +59,13 @@ static authsvc_status_t user_membership(authsvc_db_t *db, apr_pool_t *p,
                                         const authsvc_user_new_t *u, const char *id,
                                         const char *now)
 {
-    const char *args[] = {authsvc_uuid_v4(p), id, u->tenant_id, u->role_id,
-                          authsvc_db_int_arg(p, u->status), now, now};
+    const char *args[] = {authsvc_uuid_v4(p),
+                          id,
+                          u->tenant_id,
+                          u->role_id,
+                          authsvc_db_int_arg(p, u->status),
+                          now,
+                          now};
 
     if (!args[0])
         return AUTHSVC_NO_MEMORY;
@@ -175,8 +194,16 @@ authsvc_status_t authsvc_db_user_by_email(authsvc_db_t *db, apr_pool_t *p,
 }
 
 /* Columns of authsvc_users_list and authsvc_users_list_by_tenant. */
-enum { LIST_ID, LIST_USERNAME, LIST_EMAIL, LIST_TENANT_KEY, LIST_ROLE, LIST_STATUS,
-       LIST_FAILURES, LIST_LOCKED_UNTIL };
+enum {
+    LIST_ID,
+    LIST_USERNAME,
+    LIST_EMAIL,
+    LIST_TENANT_KEY,
+    LIST_ROLE,
+    LIST_STATUS,
+    LIST_FAILURES,
+    LIST_LOCKED_UNTIL
+};
 
 authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
                                            const char *tenant_key, apr_array_header_t **rows)
@@ -185,8 +212,9 @@ authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     authsvc_status_t st = tenant_key
-        ? authsvc_db_select(db, p, "authsvc_users_list_by_tenant", &res, 1, args)
-        : authsvc_db_select(db, p, "authsvc_users_list", &res, 0, NULL);
+                              ? authsvc_db_select(db, p, "authsvc_users_list_by_tenant", &res,
+                                                  1, args)
+                              : authsvc_db_select(db, p, "authsvc_users_list", &res, 0, NULL);
 
     *rows = apr_array_make(p, 16, sizeof(authsvc_db_user_summary_t));
     if (st != AUTHSVC_OK)
@@ -208,9 +236,8 @@ authsvc_status_t authsvc_db_user_summaries(authsvc_db_t *db, apr_pool_t *p,
 /* Column of authsvc_credential_internal_by_user that holds the hash. */
 #define CREDENTIAL_PASSWORD_HASH 3
 
-authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p,
-                                          const char *user_id, int *has_credential,
-                                          int *has_hash)
+authsvc_status_t authsvc_db_user_password(authsvc_db_t *db, apr_pool_t *p, const char *user_id,
+                                          int *has_credential, int *has_hash)
 {
     const char *args[] = {user_id};
     apr_dbd_row_t *row = NULL;

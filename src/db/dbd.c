@@ -31,9 +31,9 @@ APLOG_USE_MODULE(authsvc);
 
 typedef struct {
     ap_dbd_t *(*acquire)(request_rec *r);
-    ap_dbd_t *(*open)(apr_pool_t *p, server_rec *s);  /* work outside requests */
+    ap_dbd_t *(*open)(apr_pool_t *p, server_rec *s); /* work outside requests */
     void (*close)(server_rec *s, ap_dbd_t *conn);
-    authsvc_dbd_health_t *health;   /* this server's database, as this process sees it */
+    authsvc_dbd_health_t *health; /* this server's database, as this process sees it */
 } authsvc_dbd_glue_t;
 
 static void dbd_register_catalogue(server_rec *s,
@@ -53,8 +53,9 @@ static const ap_directive_t *dbd_vhost_section(const server_rec *s)
     const ap_directive_t *d;
 
     for (d = ap_conftree; d && s->is_virtual; d = d->next)
-        if (strcasecmp(d->directive, "<VirtualHost") == 0 && (unsigned)d->line_num == s->defn_line_number
-            && d->filename && s->defn_name && strcmp(d->filename, s->defn_name) == 0)
+        if (strcasecmp(d->directive, "<VirtualHost") == 0
+            && (unsigned)d->line_num == s->defn_line_number && d->filename && s->defn_name
+            && strcmp(d->filename, s->defn_name) == 0)
             return d;
     return NULL;
 }
@@ -133,7 +134,7 @@ const char *authsvc_dbd_pgsql_params(apr_pool_t *p, const server_rec *s)
  * hook below knows its own connections by it. */
 #define DBD_MARKER_LABEL "authsvc_connection"
 
-#define DBD_SETUP_TRIES 25                        /* "database is locked" at start */
+#define DBD_SETUP_TRIES 25 /* "database is locked" at start */
 #define DBD_SETUP_PAUSE apr_time_from_msec(40)
 
 /* 1 when the connection is one of a server that uses the service and is SQLite. */
@@ -228,7 +229,8 @@ apr_status_t authsvc_dbd_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t
     if (dbd_sqlite_setup(conn, pool, cfg->server, &error) != AUTHSVC_OK) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cfg->server,
                      AUTHSVC_LOGNO(0204) "SQLite connection setup failed: %s; tried again "
-                     "at its first use", error ? error : "unknown error");
+                                         "at its first use",
+                     error ? error : "unknown error");
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
@@ -249,7 +251,8 @@ static int dbd_config_registered(apr_hash_t *registered, const server_rec *s)
         return 0;
     if (apr_hash_get(registered, &record, sizeof(record)))
         return 1;
-    apr_hash_set(registered, apr_pmemdup(apr_hash_pool_get(registered), &record, sizeof(record)),
+    apr_hash_set(registered,
+                 apr_pmemdup(apr_hash_pool_get(registered), &record, sizeof(record)),
                  sizeof(record), s);
     return 0;
 }
@@ -341,8 +344,9 @@ static authsvc_db_t *dbd_lend(const authsvc_dbd_glue_t *glue, apr_pool_t *p, ser
         return db;
     }
     authsvc_dbd_health_failed(glue->health, s, why);
-    authsvc_metrics_count(((authsvc_server_config_t *)ap_get_module_config(
-                               s->module_config, &authsvc_module))->metrics,
+    authsvc_metrics_count(((authsvc_server_config_t *)ap_get_module_config(s->module_config,
+                                                                           &authsvc_module))
+                              ->metrics,
                           AUTHSVC_METRIC_DB_UNAVAILABLE);
     return NULL;
 }
@@ -390,8 +394,8 @@ authsvc_db_t *authsvc_dbd_open(apr_pool_t *p, server_rec *s)
 static ap_dbd_t *dbd_get_acquired(void *arg)
 {
     request_rec *r = arg;
-    const authsvc_server_config_t *c =
-        ap_get_module_config(r->server->module_config, &authsvc_module);
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
     const authsvc_dbd_glue_t *glue = c->dbd_glue;
 
     return glue->acquire(r);
@@ -407,8 +411,8 @@ int authsvc_dbd_up(const server_rec *s)
 
 authsvc_db_t *authsvc_dbd_acquire(request_rec *r)
 {
-    const authsvc_server_config_t *c =
-        ap_get_module_config(r->server->module_config, &authsvc_module);
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
     const authsvc_dbd_glue_t *glue = c->dbd_glue;
 
     if (!glue)
@@ -453,20 +457,24 @@ static const char *dbd_sqlite_files_check(apr_pool_t *p, const char *path)
     apr_size_t i;
 
     if (stat(path, &st) != 0)
-        return apr_psprintf(p, "the SQLite database %s does not exist (%s): check the path "
+        return apr_psprintf(p,
+                            "the SQLite database %s does not exist (%s): check the path "
                             "in DBDParams, or create it with `authsvc-admin migrate`",
                             path, strerror(errno));
     if (geteuid() != 0)
         return NULL; /* httpd cannot change user: it writes as whoever runs it */
     if (stat(*dir ? dir : ".", &st) == 0 && !dbd_writable_by(&st, uid, gid))
-        return apr_psprintf(p, "the directory %s of the SQLite database is not writable by "
-                            "the User %s (SQLite creates its journal there): run `%s`", dir,
-                            user, dbd_write_fix(p, &st, dir));
+        return apr_psprintf(p,
+                            "the directory %s of the SQLite database is not writable by "
+                            "the User %s (SQLite creates its journal there): run `%s`",
+                            dir, user, dbd_write_fix(p, &st, dir));
     for (i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
         const char *file = apr_pstrcat(p, path, sidecars[i], NULL);
         if (stat(file, &st) == 0 && !dbd_writable_by(&st, uid, gid))
-            return apr_psprintf(p, "the SQLite file %s is not writable by the User %s: run "
-                                "`%s`", file, user, dbd_write_fix(p, &st, file));
+            return apr_psprintf(p,
+                                "the SQLite file %s is not writable by the User %s: run "
+                                "`%s`",
+                                file, user, dbd_write_fix(p, &st, file));
     }
     return NULL;
 }
@@ -475,7 +483,7 @@ static const char *dbd_sqlite_files_check(apr_pool_t *p, const char *path)
  * of its rows: sign-up placements, three const char * each (the directive that names
  * it, the tenant key, the role name). */
 typedef struct {
-    server_rec *server;          /* the first server that uses it (for the log) */
+    server_rec *server; /* the first server that uses it (for the log) */
     const char *driver, *params;
     apr_array_header_t *signups;
 } dbd_database_t;
@@ -489,8 +497,7 @@ typedef struct {
 } dbd_check_report_t;
 
 /* "" when every sign-up tenant and role of d exists in db, else which does not. */
-static const char *dbd_signups_missing(apr_pool_t *p, authsvc_db_t *db,
-                                       const dbd_database_t *d)
+static const char *dbd_signups_missing(apr_pool_t *p, authsvc_db_t *db, const dbd_database_t *d)
 {
     int i;
 
@@ -503,15 +510,17 @@ static const char *dbd_signups_missing(apr_pool_t *p, authsvc_db_t *db,
         apr_dbd_row_t *row = NULL;
 
         if (authsvc_db_select_one(db, p, "authsvc_tenant_by_key", &row, 1, args) != AUTHSVC_OK)
-            return apr_psprintf(p, "%s %s %s: there is no tenant %s (create it with "
-                                "authsvc-admin, or name one that exists)", directive, args[0],
-                                args[1], args[0]);
+            return apr_psprintf(p,
+                                "%s %s %s: there is no tenant %s (create it with "
+                                "authsvc-admin, or name one that exists)",
+                                directive, args[0], args[1], args[0]);
         args[0] = authsvc_db_column(db, row, 0);
         row = NULL;
         if (authsvc_db_select_one(db, p, "authsvc_role_by_name", &row, 2, args) != AUTHSVC_OK)
-            return apr_psprintf(p, "%s %s %s: tenant %s has no role %s (create it with "
-                                "authsvc-admin, or name one that exists)", directive, tenant,
-                                args[1], tenant, args[1]);
+            return apr_psprintf(p,
+                                "%s %s %s: tenant %s has no role %s (create it with "
+                                "authsvc-admin, or name one that exists)",
+                                directive, tenant, args[1], tenant, args[1]);
     }
     return "";
 }
@@ -544,9 +553,8 @@ static void dbd_inspect(apr_pool_t *p, const dbd_database_t *d, authsvc_dialect_
         apr_cpystrn(out->why, db.error ? db.error : "cannot read the schema version",
                     sizeof(out->why));
         version = -1;
-    }
-    else if (version >= authsvc_migrate_latest(authsvc_migrations, authsvc_migrations_count,
-                                               dialect))
+    } else if (version
+               >= authsvc_migrate_latest(authsvc_migrations, authsvc_migrations_count, dialect))
         missing = dbd_signups_missing(p, &db, d);
     out->version = version;
     apr_cpystrn(out->missing, missing, sizeof(out->missing));
@@ -593,9 +601,12 @@ static int dbd_check_database(apr_pool_t *ptemp, const dbd_database_t *d)
     int latest;
 
     if (authsvc_db_dialect_from_driver(d->driver, &dialect) != AUTHSVC_OK) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, d->server, AUTHSVC_LOGNO(2701) "DBDriver %s: "
-                     "the service supports sqlite3 and pgsql (or set AuthsvcDatabase Off)",
-                     d->driver);
+        ap_log_error(
+            APLOG_MARK, APLOG_CRIT, 0, d->server,
+            AUTHSVC_LOGNO(
+                2701) "DBDriver %s: "
+                      "the service supports sqlite3 and pgsql (or set AuthsvcDatabase Off)",
+            d->driver);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (dialect == AUTHSVC_DIALECT_SQLITE && (why = dbd_sqlite_files_check(ptemp, d->params))) {
@@ -611,17 +622,22 @@ static int dbd_check_database(apr_pool_t *ptemp, const dbd_database_t *d)
     if (report.version < 0) {
         /* it may come back: the service answers 503 until it does (README "When the
          * database goes away"), so this is no reason to stay down */
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, d->server, AUTHSVC_LOGNO(2703) "the "
-                     "database (DBDriver %s) cannot be reached now: %s; starting anyway, "
-                     "requests that need it answer 503 until it can", d->driver,
-                     authsvc_dbd_one_line(ptemp, report.why, "no answer"));
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, d->server,
+            AUTHSVC_LOGNO(
+                2703) "the "
+                      "database (DBDriver %s) cannot be reached now: %s; starting anyway, "
+                      "requests that need it answer 503 until it can",
+            d->driver, authsvc_dbd_one_line(ptemp, report.why, "no answer"));
         return OK;
     }
     if (report.version < latest) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, d->server, AUTHSVC_LOGNO(2704) "the database "
-                     "(DBDriver %s) has schema version %d, this module needs %d: run "
-                     "`authsvc-admin migrate` with the same DBDriver and DBDParams", d->driver,
-                     report.version, latest);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, d->server,
+                     AUTHSVC_LOGNO(
+                         2704) "the database "
+                               "(DBDriver %s) has schema version %d, this module needs %d: run "
+                               "`authsvc-admin migrate` with the same DBDriver and DBDParams",
+                     d->driver, report.version, latest);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (report.missing[0]) {
@@ -643,8 +659,10 @@ static void dbd_social_signups(apr_pool_t *ptemp, const authsvc_server_config_t 
          hi = apr_hash_next(hi)) {
         const authsvc_social_provider_t *p = apr_hash_this_val(hi);
         if (p->signup_tenant && p->signup_role) {
-            APR_ARRAY_PUSH(pairs, const char *) =
-                apr_psprintf(ptemp, "AuthsvcSocialProvider %s signup", p->name);
+            APR_ARRAY_PUSH(pairs,
+                           const char *) = apr_psprintf(ptemp,
+                                                        "AuthsvcSocialProvider %s signup",
+                                                        p->name);
             APR_ARRAY_PUSH(pairs, const char *) = p->signup_tenant;
             APR_ARRAY_PUSH(pairs, const char *) = p->signup_role;
         }
@@ -658,8 +676,8 @@ static apr_array_header_t *dbd_databases(apr_pool_t *ptemp, server_rec *s)
     apr_array_header_t *all = apr_array_make(ptemp, 2, sizeof(dbd_database_t *));
 
     for (; s; s = s->next) {
-        const authsvc_server_config_t *c =
-            ap_get_module_config(s->module_config, &authsvc_module);
+        const authsvc_server_config_t *c = ap_get_module_config(s->module_config,
+                                                                &authsvc_module);
         const char *driver = dbd_server_directive(s, "DBDriver", NULL);
         const char *params = dbd_server_directive(s, "DBDParams", NULL);
         dbd_database_t *d;
@@ -709,9 +727,12 @@ int authsvc_dbd_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
             /* a restart of a running server: refusing now would take the whole server
              * down for a state of the database, not a mistake of the configuration;
              * requests that need it answer 503 until it is fixed */
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, d->server, AUTHSVC_LOGNO(2705) "the "
-                         "restart goes on with the problem above: the requests it concerns "
-                         "answer 503 until it is fixed");
+            ap_log_error(
+                APLOG_MARK, APLOG_ERR, 0, d->server,
+                AUTHSVC_LOGNO(
+                    2705) "the "
+                          "restart goes on with the problem above: the requests it concerns "
+                          "answer 503 until it is fixed");
             continue;
         }
         if (rc != OK)

@@ -46,10 +46,12 @@ void authsvc_dbd_health_failed(authsvc_dbd_health_t *h, server_rec *s, const cha
     if (apr_atomic_cas32(&h->down, 1, 0) != 0)
         return;
     apr_atomic_set64(&h->down_since_us, now);
-    ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                 AUTHSVC_LOGNO(0206) "database unavailable: %s; answering 503 with Retry-After "
-                 "and trying again every %d ms (logged once per process until it is back)",
-                 why ? why : "no connection", AUTHSVC_DB_RETRY_INTERVAL_MS);
+    ap_log_error(
+        APLOG_MARK, APLOG_ERR, 0, s,
+        AUTHSVC_LOGNO(
+            0206) "database unavailable: %s; answering 503 with Retry-After "
+                  "and trying again every %d ms (logged once per process until it is back)",
+        why ? why : "no connection", AUTHSVC_DB_RETRY_INTERVAL_MS);
 }
 
 void authsvc_dbd_health_ok(authsvc_dbd_health_t *h, server_rec *s)

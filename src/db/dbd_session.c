@@ -19,7 +19,7 @@ APLOG_USE_MODULE(authsvc);
 #define SESSION_KEY "authsvc_dbd_session"
 
 typedef struct {
-    int backend_pid;   /* the server process of the session the statements are in */
+    int backend_pid; /* the server process of the session the statements are in */
 } dbd_session_t;
 
 int authsvc_dbd_session_is_pgsql(const ap_dbd_t *conn)
@@ -105,8 +105,9 @@ static authsvc_status_t session_prepare_catalogue(ap_dbd_t *conn, const char **f
 
         *failed = all[i].label;
         if (apr_dbd_prepare(conn->driver, conn->pool, conn->handle,
-                            authsvc_db_statement_sql(&all[i], AUTHSVC_DIALECT_PGSQL), all[i].label,
-                            &stmt) != 0)
+                            authsvc_db_statement_sql(&all[i], AUTHSVC_DIALECT_PGSQL),
+                            all[i].label, &stmt)
+            != 0)
             return AUTHSVC_UNAVAILABLE;
         apr_hash_set(conn->prepared, all[i].label, APR_HASH_KEY_STRING, stmt);
     }

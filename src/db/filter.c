@@ -109,7 +109,8 @@ static const char *bind_value(compiler_t *c, const authsvc_filter_field_t *f, co
         return fail(c, "The filter has too many values (at most %d)", AUTHSVC_FILTER_ARGS_MAX);
     if (f->type == AUTHSVC_FIELD_TIME) {
         if (whole_number(item, AUTHSVC_ISO8601_MS_MAX, &ms) != 0
-            && (!cJSON_IsString(item) || authsvc_iso8601_parse(item->valuestring, &ms) != AUTHSVC_OK))
+            && (!cJSON_IsString(item)
+                || authsvc_iso8601_parse(item->valuestring, &ms) != AUTHSVC_OK))
             return fail(c, "Property '%s' takes ISO 8601 date-times or epoch milliseconds",
                         f->name);
         APR_ARRAY_PUSH(c->args, const char *) = authsvc_db_int_arg(c->p, ms);
@@ -132,8 +133,8 @@ static const char *column_ordered(compiler_t *c, const authsvc_filter_field_t *f
     return f->column;
 }
 
-static const char *compile_eq(compiler_t *c, const authsvc_filter_field_t *f,
-                              const cJSON *item, int negate)
+static const char *compile_eq(compiler_t *c, const authsvc_filter_field_t *f, const cJSON *item,
+                              int negate)
 {
     const char *ph;
 
@@ -143,12 +144,12 @@ static const char *compile_eq(compiler_t *c, const authsvc_filter_field_t *f,
     return ph ? apr_pstrcat(c->p, f->column, negate ? " <> " : " = ", ph, NULL) : NULL;
 }
 
-static const char *compile_range(compiler_t *c, const authsvc_filter_field_t *f,
-                                 const char *op, const cJSON *item)
+static const char *compile_range(compiler_t *c, const authsvc_filter_field_t *f, const char *op,
+                                 const cJSON *item)
 {
-    const char *ph = cJSON_IsNull(item) ? fail(c, "Operator values of '%s' must not be null",
-                                               f->name)
-                                        : bind_value(c, f, item);
+    const char *ph = cJSON_IsNull(item)
+                         ? fail(c, "Operator values of '%s' must not be null", f->name)
+                         : bind_value(c, f, item);
 
     return ph ? apr_pstrcat(c->p, column_ordered(c, f), " ", op, " ", ph, NULL) : NULL;
 }
@@ -166,7 +167,8 @@ static const char *compile_list(compiler_t *c, const authsvc_filter_field_t *f,
         return fail(c, "inq and nin take at most %d values", AUTHSVC_FILTER_LIST_MAX);
     if (n == 0)
         return negate ? "1 = 1" : "1 = 0";
-    cJSON_ArrayForEach(v, item) {
+    cJSON_ArrayForEach(v, item)
+    {
         if (cJSON_IsNull(v))
             return fail(c, "inq and nin values must not be null");
         if (!(ph = bind_value(c, f, v)))
@@ -182,7 +184,8 @@ static const char *compile_between(compiler_t *c, const authsvc_filter_field_t *
     const char *lo, *hi;
 
     if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) != 2
-        || cJSON_IsNull(cJSON_GetArrayItem(item, 0)) || cJSON_IsNull(cJSON_GetArrayItem(item, 1)))
+        || cJSON_IsNull(cJSON_GetArrayItem(item, 0))
+        || cJSON_IsNull(cJSON_GetArrayItem(item, 1)))
         return fail(c, "between of '%s' takes an array of two values", f->name);
     lo = bind_value(c, f, cJSON_GetArrayItem(item, 0));
     hi = lo ? bind_value(c, f, cJSON_GetArrayItem(item, 1)) : NULL;
@@ -205,8 +208,7 @@ static const char *like_normalize(compiler_t *c, const char *pattern)
                 return fail(c, "A like pattern must not end with the escape character '\\'");
             if (strchr("%_\\", pattern[i]))
                 out[o++] = '\\';
-        }
-        else if (pattern[i] == '%' || pattern[i] == '_') {
+        } else if (pattern[i] == '%' || pattern[i] == '_') {
             wildcards++;
         }
         out[o++] = pattern[i];
@@ -214,7 +216,7 @@ static const char *like_normalize(compiler_t *c, const char *pattern)
     out[o] = '\0';
     if (wildcards > AUTHSVC_FILTER_LIKE_WILDCARDS_MAX)
         return fail(c, "A like pattern may hold at most %d wildcards ('%%' and '_')",
-                     AUTHSVC_FILTER_LIKE_WILDCARDS_MAX);
+                    AUTHSVC_FILTER_LIKE_WILDCARDS_MAX);
     return out;
 }
 
@@ -236,24 +238,23 @@ static const char *like_to_glob(apr_pool_t *p, const char *like)
             *o++ = '[';
             *o++ = ch;
             *o++ = ']';
-        }
-        else
+        } else
             *o++ = ch;
     }
     *o = '\0';
     return out;
 }
 
-static const char *compile_like(compiler_t *c, const authsvc_filter_field_t *f,
-                                int negate, int insensitive, const cJSON *item)
+static const char *compile_like(compiler_t *c, const authsvc_filter_field_t *f, int negate,
+                                int insensitive, const cJSON *item)
 {
     const char *pattern, *keyword;
 
     if (f->type != AUTHSVC_FIELD_TEXT)
         return fail(c, "like operators apply to text properties, not '%s'", f->name);
     if (!cJSON_IsString(item) || strlen(item->valuestring) > AUTHSVC_FILTER_VALUE_MAX)
-        return fail(c, "A like pattern of '%s' must be a string of at most %d bytes",
-                    f->name, AUTHSVC_FILTER_VALUE_MAX);
+        return fail(c, "A like pattern of '%s' must be a string of at most %d bytes", f->name,
+                    AUTHSVC_FILTER_VALUE_MAX);
     if (c->args->nelts >= AUTHSVC_FILTER_ARGS_MAX)
         return fail(c, "The filter has too many values (at most %d)", AUTHSVC_FILTER_ARGS_MAX);
     if (!(pattern = like_normalize(c, item->valuestring)))
@@ -269,7 +270,16 @@ static const char *compile_like(compiler_t *c, const authsvc_filter_field_t *f,
 }
 
 typedef enum {
-    OP_EQ, OP_NEQ, OP_RANGE, OP_INQ, OP_NIN, OP_BETWEEN, OP_LIKE, OP_NLIKE, OP_ILIKE, OP_NILIKE
+    OP_EQ,
+    OP_NEQ,
+    OP_RANGE,
+    OP_INQ,
+    OP_NIN,
+    OP_BETWEEN,
+    OP_LIKE,
+    OP_NLIKE,
+    OP_ILIKE,
+    OP_NILIKE
 } op_kind_t;
 
 static const struct {
@@ -277,10 +287,10 @@ static const struct {
     op_kind_t kind;
     const char *sql; /* OP_RANGE's comparison */
 } operators[] = {
-    {"eq", OP_EQ, NULL}, {"neq", OP_NEQ, NULL}, {"gt", OP_RANGE, ">"},
-    {"gte", OP_RANGE, ">="}, {"lt", OP_RANGE, "<"}, {"lte", OP_RANGE, "<="},
-    {"inq", OP_INQ, NULL}, {"nin", OP_NIN, NULL}, {"between", OP_BETWEEN, NULL},
-    {"like", OP_LIKE, NULL}, {"nlike", OP_NLIKE, NULL}, {"ilike", OP_ILIKE, NULL},
+    {"eq", OP_EQ, NULL},         {"neq", OP_NEQ, NULL},     {"gt", OP_RANGE, ">"},
+    {"gte", OP_RANGE, ">="},     {"lt", OP_RANGE, "<"},     {"lte", OP_RANGE, "<="},
+    {"inq", OP_INQ, NULL},       {"nin", OP_NIN, NULL},     {"between", OP_BETWEEN, NULL},
+    {"like", OP_LIKE, NULL},     {"nlike", OP_NLIKE, NULL}, {"ilike", OP_ILIKE, NULL},
     {"nilike", OP_NILIKE, NULL},
 };
 
@@ -305,8 +315,10 @@ static const char *compile_operator(compiler_t *c, const authsvc_filter_field_t 
         case OP_NILIKE: return compile_like(c, f, 1, 1, item);
         }
     }
-    return fail(c, "Operator '%s' is not supported (eq, neq, gt, gte, lt, lte, inq, nin, "
-                   "between, like, nlike, ilike, nilike)", shown(name));
+    return fail(c,
+                "Operator '%s' is not supported (eq, neq, gt, gte, lt, lte, inq, nin, "
+                "between, like, nlike, ilike, nilike)",
+                shown(name));
 }
 
 /* Joins parts with glue inside parentheses; empty when there are none. */
@@ -340,7 +352,8 @@ static const char *compile_junction(compiler_t *c, const cJSON *list, int is_and
         return fail(c, "and/or take at most %d items", AUTHSVC_FILTER_LIST_MAX);
     if (depth >= AUTHSVC_FILTER_DEPTH_MAX)
         return fail(c, "and/or nest at most %d deep", AUTHSVC_FILTER_DEPTH_MAX);
-    cJSON_ArrayForEach(item, list) {
+    cJSON_ArrayForEach(item, list)
+    {
         if (!(sql = compile_where(c, item, depth + 1)))
             return NULL;
         APR_ARRAY_PUSH(parts, const char *) = sql;
@@ -364,7 +377,8 @@ static const char *compile_condition(compiler_t *c, const char *name, const cJSO
     if (!value->child)
         return fail(c, "The condition on '%s' names no operator", f->name);
     parts = apr_array_make(c->p, 2, sizeof(const char *));
-    cJSON_ArrayForEach(op, value) {
+    cJSON_ArrayForEach(op, value)
+    {
         if (!(sql = compile_operator(c, f, op->string, op)))
             return NULL;
         APR_ARRAY_PUSH(parts, const char *) = sql;
@@ -380,7 +394,8 @@ static const char *compile_where(compiler_t *c, const cJSON *where, int depth)
 
     if (!cJSON_IsObject(where))
         return fail(c, "where must be an object");
-    cJSON_ArrayForEach(m, where) {
+    cJSON_ArrayForEach(m, where)
+    {
         if (strcmp(m->string, "and") == 0 || strcmp(m->string, "or") == 0)
             sql = compile_junction(c, m, m->string[0] == 'a', depth);
         else
@@ -412,7 +427,8 @@ static int compile_fields(compiler_t *c, const cJSON *fields, unsigned long *mas
 
     if (!cJSON_IsObject(fields) && !cJSON_IsArray(fields))
         return fail(c, "fields must be an object or an array of property names"), -1;
-    cJSON_ArrayForEach(m, fields) {
+    cJSON_ArrayForEach(m, fields)
+    {
         const char *name = cJSON_IsArray(fields) ? (cJSON_IsString(m) ? m->valuestring : NULL)
                                                  : m->string;
         if (!name)
@@ -452,8 +468,8 @@ static const char *order_item(compiler_t *c, const char *text, unsigned long *se
     if (!(f = field_named(c, name)))
         return NULL;
     *seen |= 1UL << authsvc_filter_field_index(c->model, name);
-    return apr_pstrcat(c->p, column_ordered(c, f), desc ? " DESC NULLS LAST" : " ASC NULLS FIRST",
-                       NULL);
+    return apr_pstrcat(c->p, column_ordered(c, f),
+                       desc ? " DESC NULLS LAST" : " ASC NULLS FIRST", NULL);
 }
 
 /* Order items from "a DESC, b" into parts. */
@@ -485,22 +501,23 @@ static const char *compile_order(compiler_t *c, const cJSON *order)
     if (!order) {
         if (order_split(c, c->model->default_order, parts, &seen) != 0)
             return NULL;
-    }
-    else if (cJSON_IsString(order)) {
+    } else if (cJSON_IsString(order)) {
         if (order_split(c, order->valuestring, parts, &seen) != 0)
             return NULL;
-    }
-    else if (cJSON_IsArray(order) && cJSON_GetArraySize(order) <= AUTHSVC_FILTER_LIST_MAX) {
-        cJSON_ArrayForEach(item, order)
-            if (!cJSON_IsString(item) || order_split(c, item->valuestring, parts, &seen) != 0)
-                return c->error ? NULL : fail(c, "order items must be strings");
-    }
-    else
+    } else if (cJSON_IsArray(order) && cJSON_GetArraySize(order) <= AUTHSVC_FILTER_LIST_MAX) {
+        cJSON_ArrayForEach(item, order) if (!cJSON_IsString(item)
+                                            || order_split(c, item->valuestring, parts, &seen)
+                                                   != 0) return c->error
+            ? NULL
+            : fail(c, "order items must be strings");
+    } else
         return fail(c, "order must be a string or an array of at most %d strings",
                     AUTHSVC_FILTER_LIST_MAX);
     if (!(seen & 1UL))
-        APR_ARRAY_PUSH(parts, const char *) =
-            apr_pstrcat(c->p, column_ordered(c, &c->model->fields[0]), " ASC", NULL);
+        APR_ARRAY_PUSH(parts,
+                       const char *) = apr_pstrcat(c->p,
+                                                   column_ordered(c, &c->model->fields[0]),
+                                                   " ASC", NULL);
     return apr_array_pstrcat(c->p, parts, ',');
 }
 
@@ -520,7 +537,8 @@ static int compile_page(compiler_t *c, const cJSON *filter, authsvc_filter_sql_t
         out->limit = AUTHSVC_FILTER_PAGE_MAX;
     if (skip && whole_number(skip, AUTHSVC_FILTER_SKIP_MAX, &out->offset) != 0)
         return fail(c, "skip/offset must be a whole number from 0 to %d",
-                    AUTHSVC_FILTER_SKIP_MAX), -1;
+                    AUTHSVC_FILTER_SKIP_MAX),
+               -1;
     return 0;
 }
 
@@ -530,7 +548,7 @@ static const struct {
 } filter_keys[] = {
     {"where", AUTHSVC_FILTER_ALLOW_WHERE}, {"fields", AUTHSVC_FILTER_ALLOW_FIELDS},
     {"order", AUTHSVC_FILTER_ALLOW_ORDER}, {"limit", AUTHSVC_FILTER_ALLOW_PAGE},
-    {"skip", AUTHSVC_FILTER_ALLOW_PAGE}, {"offset", AUTHSVC_FILTER_ALLOW_PAGE},
+    {"skip", AUTHSVC_FILTER_ALLOW_PAGE},   {"offset", AUTHSVC_FILTER_ALLOW_PAGE},
 };
 
 /* Every top-level key is known and allowed here. */
@@ -539,11 +557,13 @@ static int check_keys(compiler_t *c, const cJSON *filter, unsigned allow)
     const cJSON *m;
     apr_size_t i;
 
-    cJSON_ArrayForEach(m, filter) {
+    cJSON_ArrayForEach(m, filter)
+    {
         for (i = 0; i < sizeof(filter_keys) / sizeof(filter_keys[0]); i++)
             if (strcmp(filter_keys[i].key, m->string) == 0)
                 break;
-        if (i == sizeof(filter_keys) / sizeof(filter_keys[0]) || !(filter_keys[i].allow & allow))
+        if (i == sizeof(filter_keys) / sizeof(filter_keys[0])
+            || !(filter_keys[i].allow & allow))
             return fail(c, "Filter key '%s' is not supported here", shown(m->string)), -1;
     }
     return 0;
@@ -592,12 +612,14 @@ authsvc_status_t authsvc_filter_compile(apr_pool_t *p, const authsvc_filter_mode
             compile_page(&c, filter, out);
     }
     if (!c.error)
-        out->order = compile_order(&c, filter ? cJSON_GetObjectItemCaseSensitive(filter, "order")
-                                              : NULL);
+        out->order = compile_order(&c, filter
+                                           ? cJSON_GetObjectItemCaseSensitive(filter, "order")
+                                           : NULL);
     return compiler_done(&c, error);
 }
 
-authsvc_status_t authsvc_filter_compile_where(apr_pool_t *p, const authsvc_filter_model_t *model,
+authsvc_status_t authsvc_filter_compile_where(apr_pool_t *p,
+                                              const authsvc_filter_model_t *model,
                                               authsvc_dialect_t dialect, const cJSON *where,
                                               authsvc_filter_sql_t *out, const char **error)
 {

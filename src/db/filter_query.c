@@ -43,8 +43,8 @@ static int bracket_add(apr_pool_t *p, cJSON *root, const char *path, const char 
     if (next_segment(p, &path, &seg) != 0)
         return -1;
     while (*path) {
-        if (++depth > BRACKET_DEPTH_MAX || !*seg
-            || !(node = child_object(node, seg)) || next_segment(p, &path, &seg) != 0)
+        if (++depth > BRACKET_DEPTH_MAX || !*seg || !(node = child_object(node, seg))
+            || next_segment(p, &path, &seg) != 0)
             return -1;
     }
     if (!*seg) /* name[...][]=x appends */
@@ -102,8 +102,8 @@ static void arrays_from_indexes(cJSON *node)
     }
 }
 
-static authsvc_status_t from_brackets(apr_pool_t *p, const apr_table_t *query,
-                                      const char *name, cJSON **out, const char **error)
+static authsvc_status_t from_brackets(apr_pool_t *p, const apr_table_t *query, const char *name,
+                                      cJSON **out, const char **error)
 {
     const apr_array_header_t *arr = apr_table_elts(query);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -149,12 +149,14 @@ authsvc_status_t authsvc_filter_from_query(apr_pool_t *p, const apr_table_t *que
         return AUTHSVC_OK;
     }
     if (brackets)
-        *error = apr_psprintf(p, "Give %s either as JSON or in the bracket form, not both", name);
+        *error = apr_psprintf(p, "Give %s either as JSON or in the bracket form, not both",
+                              name);
     else if (strlen(text) > AUTHSVC_FILTER_TEXT_MAX)
         *error = apr_psprintf(p, "The filter is too large (at most %d bytes)",
                               AUTHSVC_FILTER_TEXT_MAX);
     else if ((rv = authsvc_json_parse(p, text, strlen(text), out)) != AUTHSVC_JSON_VALID)
-        *error = apr_psprintf(p, "%s is not valid JSON: %s", name, authsvc_json_result_message(rv));
+        *error = apr_psprintf(p, "%s is not valid JSON: %s", name,
+                              authsvc_json_result_message(rv));
     else if (!cJSON_IsObject(*out))
         *error = apr_psprintf(p, "%s must be a JSON object", name);
     if (*error) {

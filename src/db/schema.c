@@ -91,13 +91,12 @@ static void schema_check_field(apr_pool_t *p, cJSON *details,
     }
     if (field->type == AUTHSVC_TYPE_STRING && schema_utf8_length(value->valuestring) > limit) {
         schema_problem(details, path, "maxLength",
-                       apr_psprintf(p, "must NOT have more than %u characters", limit),
-                       "limit", apr_psprintf(p, "%u", limit));
+                       apr_psprintf(p, "must NOT have more than %u characters", limit), "limit",
+                       apr_psprintf(p, "%u", limit));
     }
 }
 
-cJSON *authsvc_schema_validate(apr_pool_t *p, const authsvc_schema_t *schema,
-                               const cJSON *body)
+cJSON *authsvc_schema_validate(apr_pool_t *p, const authsvc_schema_t *schema, const cJSON *body)
 {
     cJSON *details = authsvc_json_own(p, cJSON_CreateArray());
     const authsvc_schema_field_t *field;
@@ -112,8 +111,8 @@ cJSON *authsvc_schema_validate(apr_pool_t *p, const authsvc_schema_t *schema,
         if (!member || cJSON_IsNull(member)) {
             if (field->required)
                 schema_problem(details, "", "required",
-                               apr_pstrcat(p, "must have required property '", field->name,
-                                           "'", NULL),
+                               apr_pstrcat(p, "must have required property '", field->name, "'",
+                                           NULL),
                                "missingProperty", field->name);
             continue;
         }

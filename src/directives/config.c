@@ -63,8 +63,10 @@ static const char *set_issuer(cmd_parms *cmd, void *dconf, const char *arg)
     if (apr_uri_parse(cmd->pool, url, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname
         || (strcasecmp(uri.scheme, "https") != 0 && strcasecmp(uri.scheme, "http") != 0)
         || uri.query || uri.fragment || uri.user || uri.password)
-        return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute http(s) URL without "
-                            "query, fragment or credentials", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not an absolute http(s) URL without "
+                            "query, fragment or credentials",
+                            cmd->cmd->name, arg);
     while (len > 0 && url[len - 1] == '/')
         url[--len] = '\0';
     c->issuer = url;
@@ -86,12 +88,10 @@ static const char *set_lifetime(cmd_parms *cmd, void *dconf, const char *arg)
     if (which == 0) {
         c->access_ttl = (int)v;
         c->access_ttl_set = 1;
-    }
-    else if (which == 1) {
+    } else if (which == 1) {
         c->refresh_ttl = (int)v;
         c->refresh_ttl_set = 1;
-    }
-    else {
+    } else {
         c->auth_code_ttl = (int)v;
         c->auth_code_ttl_set = 1;
     }
@@ -143,8 +143,10 @@ static const char *config_read_secret(cmd_parms *cmd, const char *arg, unsigned 
         || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS)
         return "cannot read the secret file";
     if (fi.size > AUTHSVC_KEY_SECRET_BYTES_MAX + 2) /* room for a final CR LF */
-        return apr_psprintf(cmd->temp_pool, "the secret file has %" APR_OFF_T_FMT " bytes; an "
-                            "HS256 secret has at most %d", fi.size, AUTHSVC_KEY_SECRET_BYTES_MAX);
+        return apr_psprintf(cmd->temp_pool,
+                            "the secret file has %" APR_OFF_T_FMT " bytes; an "
+                            "HS256 secret has at most %d",
+                            fi.size, AUTHSVC_KEY_SECRET_BYTES_MAX);
     *data = apr_palloc(cmd->temp_pool, (apr_size_t)fi.size + 1);
     (void)apr_file_read_full(f, *data, (apr_size_t)fi.size, len);
     apr_file_close(f);
@@ -187,7 +189,7 @@ static const char *set_seconds(cmd_parms *cmd, void *dconf, const char *arg)
     int leeway = cmd->info == NULL;
     long v = 0;
     const char *err = authsvc_config_number(cmd, arg, leeway ? 0 : 3600,
-                                    leeway ? AUTHSVC_LEEWAY_MAX : 365L * 86400, &v);
+                                            leeway ? AUTHSVC_LEEWAY_MAX : 365L * 86400, &v);
 
     (void)dconf;
     if (err)
@@ -195,8 +197,7 @@ static const char *set_seconds(cmd_parms *cmd, void *dconf, const char *arg)
     if (leeway) {
         c->leeway = (int)v;
         c->leeway_set = 1;
-    }
-    else {
+    } else {
         c->family_ttl = (int)v;
         c->family_ttl_set = 1;
     }
@@ -293,8 +294,8 @@ static const char *set_base_path(cmd_parms *cmd, void *dconf, const char *arg)
     apr_size_t len = strlen(path);
 
     if (path[0] != '/' || strstr(path, "//") || strstr(path, "/.") || strchr(path, '{'))
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a plain absolute path",
-                            cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a plain absolute path", cmd->cmd->name,
+                            arg);
     while (len > 0 && path[len - 1] == '/')
         path[--len] = '\0';
     c->base_path = path;
@@ -381,10 +382,13 @@ static const char *config_default_issuer(apr_pool_t *pconf, apr_pool_t *ptemp, s
     int https = strcmp(scheme, "https") == 0;
 
     if (!port)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(2201) "AuthsvcIssuer not "
-                     "set, and neither ServerName nor the addresses of this server name one "
-                     "port: the issuer %s://%s names none; set AuthsvcIssuer",
-                     scheme, s->server_hostname);
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            AUTHSVC_LOGNO(
+                2201) "AuthsvcIssuer not "
+                      "set, and neither ServerName nor the addresses of this server name one "
+                      "port: the issuer %s://%s names none; set AuthsvcIssuer",
+            scheme, s->server_hostname);
     if (!port || port == (https ? 443 : 80))
         return apr_psprintf(pconf, "%s://%s", scheme, s->server_hostname);
     return apr_psprintf(pconf, "%s://%s:%u", scheme, s->server_hostname, (unsigned)port);

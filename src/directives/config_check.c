@@ -20,9 +20,9 @@ APLOG_USE_MODULE(authsvc);
 
 /* The directives of one server's scope that need something of the server. */
 typedef struct {
-    const ap_directive_t *gateway;  /* AuthType authsvc */
-    const ap_directive_t *browser;  /* AuthsvcGatewayMode browser|both */
-    const ap_directive_t *api;      /* SetHandler authsvc */
+    const ap_directive_t *gateway; /* AuthType authsvc */
+    const ap_directive_t *browser; /* AuthsvcGatewayMode browser|both */
+    const ap_directive_t *api;     /* SetHandler authsvc */
 } check_scope_t;
 
 /* 1 when the first word of d's arguments is one of the two words (b may be NULL). */
@@ -86,29 +86,39 @@ static int check_server(apr_pool_t *ptemp, server_rec *s, const check_scope_t *m
      * next to the vhost with the keys): a warning there, not a refusal to start. */
     if ((d = scope.gateway) && !signer && !(g && g->jwks_set)) {
         level = d == own.gateway ? APLOG_CRIT : APLOG_WARNING;
-        ap_log_error(APLOG_MARK, level, 0, s, AUTHSVC_LOGNO(2711) "AuthType authsvc (%s:%d) "
-                     "in %s: no keys to verify tokens with; set AuthsvcSigningKey, "
-                     "AuthsvcSigningSecretFile, AuthsvcGatewayJWKSFile or AuthsvcGatewayJWKSURL "
-                     "in that server (or in the main server, outside any <VirtualHost>)",
-                     d->filename, d->line_num, check_server_name(ptemp, s));
+        ap_log_error(
+            APLOG_MARK, level, 0, s,
+            AUTHSVC_LOGNO(
+                2711) "AuthType authsvc (%s:%d) "
+                      "in %s: no keys to verify tokens with; set AuthsvcSigningKey, "
+                      "AuthsvcSigningSecretFile, AuthsvcGatewayJWKSFile or AuthsvcGatewayJWKSURL "
+                      "in that server (or in the main server, outside any <VirtualHost>)",
+            d->filename, d->line_num, check_server_name(ptemp, s));
         if (level == APLOG_CRIT)
             return HTTP_INTERNAL_SERVER_ERROR;
     }
     if ((d = scope.browser) && d == own.browser
         && (!c->use_database || !authsvc_dbd_server_directive(s, "DBDriver"))) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2712) "AuthsvcGatewayMode %s "
-                     "(%s:%d) in %s keeps its sessions in the database, and that server has "
-                     "none: %s", d->args, d->filename, d->line_num, check_server_name(ptemp, s),
-                     c->use_database ? "set DBDriver and DBDParams in it (or in the main "
-                                       "server, outside any <VirtualHost>)"
-                                     : "remove AuthsvcDatabase Off");
+        ap_log_error(
+            APLOG_MARK, APLOG_CRIT, 0, s,
+            AUTHSVC_LOGNO(
+                2712) "AuthsvcGatewayMode %s "
+                      "(%s:%d) in %s keeps its sessions in the database, and that server has "
+                      "none: %s",
+            d->args, d->filename, d->line_num, check_server_name(ptemp, s),
+            c->use_database ? "set DBDriver and DBDParams in it (or in the main "
+                              "server, outside any <VirtualHost>)"
+                            : "remove AuthsvcDatabase Off");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if ((d = scope.api) && (!signer || !signer->can_sign))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(2713) "SetHandler authsvc "
-                     "(%s:%d) in %s, which has no signing key: its token endpoints answer 503; "
-                     "set AuthsvcSigningKey (or AuthsvcSigningSecretFile)", d->filename,
-                     d->line_num, check_server_name(ptemp, s));
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            AUTHSVC_LOGNO(
+                2713) "SetHandler authsvc "
+                      "(%s:%d) in %s, which has no signing key: its token endpoints answer 503; "
+                      "set AuthsvcSigningKey (or AuthsvcSigningSecretFile)",
+            d->filename, d->line_num, check_server_name(ptemp, s));
     return OK;
 }
 

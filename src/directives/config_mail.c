@@ -72,8 +72,10 @@ const char *authsvc_cfg_mail_from(cmd_parms *cmd, void *dconf, const char *addr,
 
     (void)dconf;
     if (authsvc_mail_message_build(cmd->temp_pool, &probe, 0, &ignored) != AUTHSVC_OK)
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain address, or the name is not "
-                            "printable ASCII without quotes", cmd->cmd->name, addr);
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a plain address, or the name is not "
+                            "printable ASCII without quotes",
+                            cmd->cmd->name, addr);
     c->from = addr;
     c->from_name = name;
     c->from_set = 1;
@@ -159,8 +161,7 @@ const char *authsvc_cfg_mail_path(cmd_parms *cmd, void *dconf, const char *arg)
     if (dir) {
         c->templates_dir = path;
         c->templates_dir_set = 1;
-    }
-    else {
+    } else {
         c->transport.ca_file = path;
         c->ca_file_set = 1;
     }
@@ -180,12 +181,10 @@ const char *authsvc_cfg_mail_url(cmd_parms *cmd, void *dconf, const char *arg)
     if (which == 0) {
         c->webhook = arg;
         c->webhook_set = 1;
-    }
-    else if (which == 1) {
+    } else if (which == 1) {
         c->reset_link = arg;
         c->reset_link_set = 1;
-    }
-    else {
+    } else {
         c->invite_link = arg;
         c->invite_link_set = 1;
     }
@@ -208,8 +207,8 @@ const char *authsvc_cfg_mail_token_ttl(cmd_parms *cmd, void *dconf, const char *
 {
     authsvc_mail_config_t *c = mail_config(cmd);
     int invite = cmd->info != NULL;
-    const char *err = mail_number(cmd, arg, 60, invite ? AUTHSVC_INVITE_TTL_MAX
-                                                       : AUTHSVC_RESET_TTL_MAX,
+    const char *err = mail_number(cmd, arg, 60,
+                                  invite ? AUTHSVC_INVITE_TTL_MAX : AUTHSVC_RESET_TTL_MAX,
                                   invite ? &c->invite_ttl : &c->reset_ttl);
 
     (void)dconf;
@@ -270,7 +269,7 @@ static const char *mail_load_template(apr_pool_t *pconf, const char *dir, const 
 }
 
 int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                                    server_rec *s)
+                                     server_rec *s)
 {
     const char *why;
 
@@ -284,8 +283,8 @@ int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_po
         if (!c->server_set)
             continue;
         if (!c->from_set) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(1601)
-                         "AuthsvcMailServer needs AuthsvcMailFrom");
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         AUTHSVC_LOGNO(1601) "AuthsvcMailServer needs AuthsvcMailFrom");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         why = mail_load_template(pconf, dir, "reset-password", &c->reset_template);
@@ -294,8 +293,8 @@ int authsvc_config_mail_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_po
         if (!why)
             why = mail_load_template(pconf, dir, "otp", &c->otp_template);
         if (why) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(1602)
-                         "mail templates: %s (AuthsvcMailTemplates)", why);
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         AUTHSVC_LOGNO(1602) "mail templates: %s (AuthsvcMailTemplates)", why);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }

@@ -93,7 +93,8 @@ authsvc_gateway_dir_t *authsvc_gateway_dir_create(apr_pool_t *p)
     return apr_pcalloc(p, sizeof(authsvc_gateway_dir_t));
 }
 
-authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p, const authsvc_gateway_dir_t *base,
+authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p,
+                                                 const authsvc_gateway_dir_t *base,
                                                  const authsvc_gateway_dir_t *add)
 {
     authsvc_gateway_dir_t *c = apr_pcalloc(p, sizeof(*c));
@@ -107,7 +108,8 @@ authsvc_gateway_dir_t *authsvc_gateway_dir_merge(apr_pool_t *p, const authsvc_ga
 
 /* A record of its own for every vhost that has one: check_config completes each with
  * its own AuthsvcIssuer. */
-authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p, const authsvc_saml_config_t *base,
+authsvc_saml_config_t *authsvc_saml_config_merge(apr_pool_t *p,
+                                                 const authsvc_saml_config_t *base,
                                                  const authsvc_saml_config_t *add)
 {
     authsvc_saml_config_t *c;

@@ -29,7 +29,8 @@ static int mfa_plain_word(const char *s)
 static const char *mfa_add(cmd_parms *cmd, const char *arg, apr_hash_t **set, int *set_flag)
 {
     if (!mfa_plain_word(arg))
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain identifier", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain identifier", cmd->cmd->name,
+                            arg);
     if (!*set_flag) {
         *set = apr_hash_make(cmd->pool);
         *set_flag = 1;

@@ -19,7 +19,8 @@ static authsvc_server_config_t *password_server(cmd_parms *cmd)
 }
 
 /* A whole number in [min, max] into an int field, or why not. */
-static const char *password_number(cmd_parms *cmd, const char *arg, long min, long max, int *out)
+static const char *password_number(cmd_parms *cmd, const char *arg, long min, long max,
+                                   int *out)
 {
     long v = 0;
     const char *err = authsvc_config_number(cmd, arg, min, max, &v);
@@ -32,15 +33,17 @@ static const char *password_number(cmd_parms *cmd, const char *arg, long min, lo
 /* AuthsvcPasswordHashCost MEMORY_KIB ITERATIONS PARALLELISM: argon2id for new hashes;
  * never under OWASP's minimum (m=19456, t=2). */
 const char *authsvc_cfg_hash_cost(cmd_parms *cmd, void *dconf, const char *m, const char *t,
-                                 const char *par)
+                                  const char *par)
 {
     authsvc_server_config_t *c = password_server(cmd);
     int mv = 0, tv = 0, pv = 0;
-    const char *err = password_number(cmd, m, AUTHSVC_ARGON2_M_COST_MIN, AUTHSVC_ARGON2_M_COST_MAX, &mv);
+    const char *err = password_number(cmd, m, AUTHSVC_ARGON2_M_COST_MIN,
+                                      AUTHSVC_ARGON2_M_COST_MAX, &mv);
 
     (void)dconf;
     if (!err)
-        err = password_number(cmd, t, AUTHSVC_ARGON2_T_COST_MIN, AUTHSVC_ARGON2_T_COST_MAX, &tv);
+        err = password_number(cmd, t, AUTHSVC_ARGON2_T_COST_MIN, AUTHSVC_ARGON2_T_COST_MAX,
+                              &tv);
     if (!err)
         err = password_number(cmd, par, 1, AUTHSVC_ARGON2_PARALLELISM_MAX, &pv);
     if (err)
@@ -69,7 +72,8 @@ const char *authsvc_cfg_min_length(cmd_parms *cmd, void *dconf, const char *arg)
 {
     authsvc_server_config_t *c = password_server(cmd);
     const char *err = password_number(cmd, arg, AUTHSVC_PASSWORD_POLICY_MIN_LENGTH,
-                                      AUTHSVC_PASSWORD_POLICY_MAX_LENGTH, &c->password_min_length);
+                                      AUTHSVC_PASSWORD_POLICY_MAX_LENGTH,
+                                      &c->password_min_length);
 
     (void)dconf;
     c->password_min_length_set = !err;
@@ -83,8 +87,9 @@ const char *authsvc_cfg_blocklist(cmd_parms *cmd, void *dconf, const char *arg)
     const char *path = ap_server_root_relative(cmd->pool, arg), *why = NULL;
 
     (void)dconf;
-    if (!path || authsvc_password_blocklist_load(cmd->pool, path, &c->password_blocklist, &why)
-                     != AUTHSVC_OK)
+    if (!path
+        || authsvc_password_blocklist_load(cmd->pool, path, &c->password_blocklist, &why)
+               != AUTHSVC_OK)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, why ? why : arg);
     c->password_blocklist_set = 1;
     return NULL;
@@ -92,10 +97,11 @@ const char *authsvc_cfg_blocklist(cmd_parms *cmd, void *dconf, const char *arg)
 
 /* AuthsvcAccountLockout FAILURES WAIT MAXWAIT (FAILURES 0: off). */
 const char *authsvc_cfg_account_lockout(cmd_parms *cmd, void *dconf, const char *n,
-                                       const char *wait, const char *max)
+                                        const char *wait, const char *max)
 {
     authsvc_server_config_t *c = password_server(cmd);
-    const char *err = password_number(cmd, n, 0, AUTHSVC_LIMIT_FAILURES_MAX, &c->lockout_failures);
+    const char *err = password_number(cmd, n, 0, AUTHSVC_LIMIT_FAILURES_MAX,
+                                      &c->lockout_failures);
 
     (void)dconf;
     if (!err)
@@ -129,7 +135,8 @@ void authsvc_config_child_init(apr_pool_t *p, server_rec *s)
 
         if (authsvc_password_limiter_create(p, (unsigned)authsvc_config_hash_concurrency(c),
                                             AUTHSVC_PASSWORD_LIMITER_WAIT_DEFAULT,
-                                            &c->password_limiter) != AUTHSVC_OK)
+                                            &c->password_limiter)
+            != AUTHSVC_OK)
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                          AUTHSVC_LOGNO(0005) "cannot create the password hash limiter");
     }

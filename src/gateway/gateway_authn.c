@@ -110,7 +110,8 @@ static authsvc_jwt_result_t authn_verify_token(request_rec *r, const authsvc_key
     *text = NULL;
     if (authsvc_gateway_cache_get(r, key, AUTHN_CACHE_KEY_LENGTH, text)
         && authsvc_json_parse(r->pool, *text, strlen(*text), claims) == AUTHSVC_JSON_VALID) {
-        authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_SHARED_HIT);
+        authsvc_metrics_count(authn_server(r)->metrics,
+                              AUTHSVC_METRIC_GATEWAY_CACHE_SHARED_HIT);
         return authsvc_jwt_check_claims(*claims, expect);
     }
     authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_MISS);
@@ -189,18 +190,21 @@ static void authn_local_put(authsvc_gateway_local_t *local, unsigned long long g
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(id->claims, "exp");
     authsvc_gateway_identity_t *entry;
 
-    if (!local || !text || !cJSON_IsNumber(exp) || strlen(text) > AUTHSVC_GATEWAY_LOCAL_VALUE_MAX)
+    if (!local || !text || !cJSON_IsNumber(exp)
+        || strlen(text) > AUTHSVC_GATEWAY_LOCAL_VALUE_MAX)
         return;
     entry = authn_entry_make(id);
     if (entry)
-        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, entry, authn_entry_destroy,
-                                  (long long)exp->valuedouble, generation);
+        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, entry,
+                                  authn_entry_destroy, (long long)exp->valuedouble, generation);
 }
 
 static authsvc_bearer_result_t authn_refused_token(request_rec *r, authsvc_jwt_result_t rv)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1122) "gateway: token "
-                  "refused: %s", authsvc_jwt_result_name(rv));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  AUTHSVC_LOGNO(1122) "gateway: token "
+                                      "refused: %s",
+                  authsvc_jwt_result_name(rv));
     return rv == AUTHSVC_JWT_EXPIRED ? AUTHSVC_BEARER_EXPIRED : AUTHSVC_BEARER_INVALID;
 }
 
@@ -219,7 +223,10 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
     int revoked;
 
     if (!ring || ring->keys->nelts == 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, AUTHSVC_LOGNO(1121) "AuthType authsvc "
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, r,
+            AUTHSVC_LOGNO(
+                1121) "AuthType authsvc "
                       "without keys: set AuthsvcSigningKey or AuthsvcGatewayJWKSFile");
         return AUTHSVC_BEARER_INVALID;
     }
@@ -240,23 +247,27 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
     authsvc_gateway_identity_values(r->pool, id);
     revoked = authsvc_gateway_revoked(r, jti->valuestring);
     if (revoked > 0) /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1123) "token refused: "
-                      "reason=revoked client=%s jti=%s",
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      AUTHSVC_LOGNO(1123) "token refused: "
+                                          "reason=revoked client=%s jti=%s",
                       r->useragent_ip ? r->useragent_ip : "-", jti->valuestring);
     else if (revoked < 0) /* not the client's doing: no client= for fail2ban to match */
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(2502) "gateway: token %s "
-                      "refused: revocation list unavailable", jti->valuestring);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      AUTHSVC_LOGNO(2502) "gateway: token %s "
+                                          "refused: revocation list unavailable",
+                      jti->valuestring);
     else
         authn_local_put(local, generation, key, id, text);
-    return revoked > 0 ? AUTHSVC_BEARER_REVOKED : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
-                                                             : AUTHSVC_BEARER_OK;
+    return revoked > 0   ? AUTHSVC_BEARER_REVOKED
+           : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
+                         : AUTHSVC_BEARER_OK;
 }
 
 /* Why the request was refused, for the error filter (gateway_errors.c): one value of
  * the enum per result, kept in the request's pool. */
 static const authsvc_bearer_result_t authn_results[] = {
-    AUTHSVC_BEARER_OK, AUTHSVC_BEARER_MISSING, AUTHSVC_BEARER_INVALID, AUTHSVC_BEARER_EXPIRED,
-    AUTHSVC_BEARER_REVOKED, AUTHSVC_BEARER_UNAVAILABLE};
+    AUTHSVC_BEARER_OK,      AUTHSVC_BEARER_MISSING, AUTHSVC_BEARER_INVALID,
+    AUTHSVC_BEARER_EXPIRED, AUTHSVC_BEARER_REVOKED, AUTHSVC_BEARER_UNAVAILABLE};
 
 #define AUTHN_REFUSAL_KEY "authsvc-bearer-refusal"
 

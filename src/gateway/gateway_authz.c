@@ -45,10 +45,11 @@ static const char *authz_parse(cmd_parms *cmd, const char *line, const void **pa
             return "Require authsvc-claim takes a claim name and at least one value";
         claim = rule->values[0];
         rule->values++;
-    }
-    else if (count < 1)
-        return apr_psprintf(cmd->pool, "Require authsvc-* for claim '%s' needs at least one "
-                            "value", claim);
+    } else if (count < 1)
+        return apr_psprintf(cmd->pool,
+                            "Require authsvc-* for claim '%s' needs at least one "
+                            "value",
+                            claim);
     rule->claim = claim;
     *parsed = rule;
     return NULL;

@@ -44,9 +44,9 @@ APLOG_USE_MODULE(authsvc);
 struct authsvc_gateway_shared {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *instance;
-    apr_global_mutex_t *mutex;        /* NULL when the provider is safe across processes */
+    apr_global_mutex_t *mutex; /* NULL when the provider is safe across processes */
     const char *mutex_file;
-    server_rec *server;               /* the main server, for the provider's destroy */
+    server_rec *server;                /* the main server, for the provider's destroy */
     authsvc_revocation_set_t *revoked; /* in shared memory of its own */
     /* Per process (each child has its own copy after fork; set up in child_init). */
     authsvc_gateway_local_t *local;
@@ -67,7 +67,8 @@ int authsvc_gateway_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_po
     (void)plog;
     (void)ptemp;
     return ap_mutex_register(pconf, CACHE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
-               ? OK : HTTP_INTERNAL_SERVER_ERROR;
+               ? OK
+               : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 /* The provider and its argument from AuthsvcGatewayCache (default: shmcb in the
@@ -98,15 +99,19 @@ static apr_status_t cache_revocations_create(apr_pool_t *pconf, server_rec *s,
     apr_status_t rv = apr_shm_create(&shm, authsvc_revocation_set_bytes(slots), NULL, pconf);
 
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, AUTHSVC_LOGNO(1116) "cannot create the "
-                     "gateway's shared revocation set (%" APR_SIZE_T_FMT " slots)", slots);
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     AUTHSVC_LOGNO(1116) "cannot create the "
+                                         "gateway's shared revocation set (%" APR_SIZE_T_FMT
+                                         " slots)",
+                     slots);
         return rv;
     }
     sh->revoked = authsvc_revocation_set_init(apr_shm_baseaddr_get(shm), slots);
     return APR_SUCCESS;
 }
 
-static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                              server_rec *s)
 {
     static const struct ap_socache_hints hints = {40, 1024, 60};
     authsvc_gateway_shared_t *sh = apr_pcalloc(pconf, sizeof(*sh));
@@ -114,12 +119,16 @@ static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *pte
 
     if (strcasecmp(name, "none") == 0)
         return NULL;
-    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                      AP_SOCACHE_PROVIDER_VERSION);
     if (!sh->provider) {
-        ap_log_error(APLOG_MARK, explicit ? APLOG_ERR : APLOG_NOTICE, 0, s,
-                     AUTHSVC_LOGNO(1111) "socache provider '%s' not loaded (LoadModule "
-                     "socache_%s_module): the gateway checks revocations in the database "
-                     "on every request", name, name);
+        ap_log_error(
+            APLOG_MARK, explicit ? APLOG_ERR : APLOG_NOTICE, 0, s,
+            AUTHSVC_LOGNO(
+                1111) "socache provider '%s' not loaded (LoadModule "
+                      "socache_%s_module): the gateway checks revocations in the database "
+                      "on every request",
+            name, name);
         return explicit ? (authsvc_gateway_shared_t *)-1 : NULL;
     }
     err = sh->provider->create(&sh->instance, arg, ptemp, pconf);
@@ -129,7 +138,8 @@ static authsvc_gateway_shared_t *cache_create(apr_pool_t *pconf, apr_pool_t *pte
         return (authsvc_gateway_shared_t *)-1;
     }
     if ((sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE)
-        && ap_global_mutex_create(&sh->mutex, &sh->mutex_file, CACHE_MUTEX_TYPE, NULL, s, pconf, 0)
+        && ap_global_mutex_create(&sh->mutex, &sh->mutex_file, CACHE_MUTEX_TYPE, NULL, s, pconf,
+                                  0)
                != APR_SUCCESS)
         return (authsvc_gateway_shared_t *)-1;
     if (cache_revocations_create(pconf, s, sh) != APR_SUCCESS)
@@ -164,14 +174,19 @@ int authsvc_gateway_cache_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_
         return OK;
     provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
     if (!provider) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2721) "AuthsvcGatewayCache %s: "
-                     "the socache provider '%s' is not loaded: add LoadModule "
-                     "socache_%s_module, or set AuthsvcGatewayCache none", explicit, name, name);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     AUTHSVC_LOGNO(
+                         2721) "AuthsvcGatewayCache %s: "
+                               "the socache provider '%s' is not loaded: add LoadModule "
+                               "socache_%s_module, or set AuthsvcGatewayCache none",
+                     explicit, name, name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if ((err = provider->create(&instance, arg, ptemp, pconf))) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(2722) "AuthsvcGatewayCache %s: "
-                     "%s", explicit, err);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     AUTHSVC_LOGNO(2722) "AuthsvcGatewayCache %s: "
+                                         "%s",
+                     explicit, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -208,8 +223,9 @@ void authsvc_gateway_cache_child_init(apr_pool_t *pchild, server_rec *s)
     apr_thread_mutex_create(&sh->poll_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
     if (authsvc_gateway_local_create(pchild, AUTHSVC_GATEWAY_LOCAL_SLOTS, &sh->local)
         != AUTHSVC_OK)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(1117) "no per-process "
-                     "token cache: every request asks the node's socache");
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     AUTHSVC_LOGNO(1117) "no per-process "
+                                         "token cache: every request asks the node's socache");
 }
 
 static apr_status_t cache_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
@@ -282,13 +298,18 @@ static void cache_revoked_store(authsvc_gateway_shared_t *sh, server_rec *s, con
     long long until_ms = expires_ms + (long long)cache_leeway_s(s) * 1000;
 
     if (until_ms <= now
-        || authsvc_revocation_set_add(sh->revoked, jti, until_ms, now) != AUTHSVC_REVOCATION_FULL
+        || authsvc_revocation_set_add(sh->revoked, jti, until_ms, now)
+               != AUTHSVC_REVOCATION_FULL
         || atomic_exchange(&sh->overflow_logged, 1))
         return;
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, AUTHSVC_LOGNO(1118) "gateway: more "
-                 "revocations live than the revocation set holds (%" APR_SIZE_T_FMT " slots): "
-                 "tokens are checked in the database until the oldest expire; raise "
-                 "AuthsvcGatewayRevocationSlots", authsvc_revocation_set_slots(sh->revoked));
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                 AUTHSVC_LOGNO(
+                     1118) "gateway: more "
+                           "revocations live than the revocation set holds (%" APR_SIZE_T_FMT
+                           " slots): "
+                           "tokens are checked in the database until the oldest expire; raise "
+                           "AuthsvcGatewayRevocationSlots",
+                 authsvc_revocation_set_slots(sh->revoked));
 }
 
 int authsvc_gateway_revocation_fill(const server_rec *s, long long *live, long long *slots)
@@ -324,9 +345,12 @@ static void cache_poll_database(request_rec *r, authsvc_gateway_shared_t *sh, au
 
     if (authsvc_db_revocations_since(db, r->pool,
                                      sh->watermark_ms - AUTHSVC_GATEWAY_POLL_OVERLAP_MS, now,
-                                     &rows) != AUTHSVC_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, AUTHSVC_LOGNO(1114) "revocation poll "
-                      "failed: %s", db->error ? db->error : "database error");
+                                     &rows)
+        != AUTHSVC_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      AUTHSVC_LOGNO(1114) "revocation poll "
+                                          "failed: %s",
+                      db->error ? db->error : "database error");
         return;
     }
     for (i = 0; i < rows->nelts; i++) {
@@ -338,8 +362,10 @@ static void cache_poll_database(request_rec *r, authsvc_gateway_shared_t *sh, au
     }
     sh->watermark_ms = newest;
     if (rows->nelts)
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, AUTHSVC_LOGNO(1115) "revocation poll: %d "
-                      "row(s)", rows->nelts);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      AUTHSVC_LOGNO(1115) "revocation poll: %d "
+                                          "row(s)",
+                      rows->nelts);
 }
 
 /* At most once per interval per process; a thread that finds another one polling goes
@@ -348,7 +374,8 @@ static void cache_poll(request_rec *r, authsvc_gateway_shared_t *sh)
 {
     const authsvc_gateway_server_t *g = cache_server_config(r->server);
     long long interval = (long long)(g->poll_interval_set ? g->poll_interval
-                                                          : AUTHSVC_GATEWAY_POLL_DEFAULT) * 1000;
+                                                          : AUTHSVC_GATEWAY_POLL_DEFAULT)
+                         * 1000;
     long long now = authsvc_db_now_ms();
     authsvc_db_t *db;
 
@@ -383,8 +410,7 @@ static int cache_has_database(request_rec *r)
     return c->dbd_glue != NULL;
 }
 
-authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r,
-                                               unsigned long long *generation)
+authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r, unsigned long long *generation)
 {
     authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
 

@@ -107,11 +107,15 @@ const char *authsvc_gateway_set_header_prefix(cmd_parms *cmd, void *dconf, const
     apr_size_t len = strlen(arg);
 
     (void)dconf;
-    if (len < 3 || len > 64 || arg[len - 1] != '-' || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                "abcdefghijklmnopqrstuvwxyz"
-                                                                "0123456789-") != len)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be letters, digits and '-', ending "
-                            "in '-'", cmd->cmd->name, arg);
+    if (len < 3 || len > 64 || arg[len - 1] != '-'
+        || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "abcdefghijklmnopqrstuvwxyz"
+                       "0123456789-")
+               != len)
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must be letters, digits and '-', ending "
+                            "in '-'",
+                            cmd->cmd->name, arg);
     c->header_prefix = apr_pstrdup(cmd->pool, arg);
     c->header_prefix_set = 1;
     return NULL;
@@ -200,11 +204,15 @@ static const char *gateway_jwks_load(cmd_parms *cmd, const char *arg, const char
         return apr_psprintf(cmd->pool, "%s %s: not a JWK Set with keys", cmd->cmd->name, arg);
     c->jwks = authsvc_keyring_make(cmd->pool);
     c->jwks_set = 1;
-    cJSON_ArrayForEach(jwk, keys) {
+    cJSON_ArrayForEach(jwk, keys)
+    {
         authsvc_key_t *key = NULL;
-        if (cJSON_GetObjectItemCaseSensitive(jwk, "d") || cJSON_GetObjectItemCaseSensitive(jwk, "k"))
-            return apr_psprintf(cmd->pool, "%s %s: private or secret keys do not belong in a "
-                                "published key set", cmd->cmd->name, arg);
+        if (cJSON_GetObjectItemCaseSensitive(jwk, "d")
+            || cJSON_GetObjectItemCaseSensitive(jwk, "k"))
+            return apr_psprintf(cmd->pool,
+                                "%s %s: private or secret keys do not belong in a "
+                                "published key set",
+                                cmd->cmd->name, arg);
         if (authsvc_key_from_jwk(cmd->pool, jwk, &key, &why) != AUTHSVC_OK)
             return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
                                 why ? why : "unusable key");
@@ -223,7 +231,8 @@ const char *authsvc_gateway_set_jwks_file(cmd_parms *cmd, void *dconf, const cha
 
     (void)dconf;
     if (!path || (why = gateway_read_small_file(cmd, path, &text, &len)))
-        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, why ? why : "bad path");
+        return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg,
+                            why ? why : "bad path");
     return gateway_jwks_load(cmd, arg, text, len);
 }
 
@@ -283,8 +292,10 @@ const char *authsvc_gateway_set_portal_path(cmd_parms *cmd, void *dconf, const c
     apr_size_t len = strlen(arg);
 
     (void)dconf;
-    if (arg[0] != '/' || len < 2 || arg[len - 1] == '/' || strstr(arg, "//") || strstr(arg, "/.")
-        || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") != len)
+    if (arg[0] != '/' || len < 2 || arg[len - 1] == '/' || strstr(arg, "//")
+        || strstr(arg, "/.")
+        || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
+               != len)
         return apr_psprintf(cmd->pool, "%s: '%s' must be a plain absolute path", cmd->cmd->name,
                             arg);
     c->portal_path = apr_pstrdup(cmd->pool, arg);
@@ -299,8 +310,10 @@ const char *authsvc_gateway_set_return_origin(cmd_parms *cmd, void *dconf, const
 
     (void)dconf;
     if (!origin || strlen(origin) != strlen(arg))
-        return apr_psprintf(cmd->pool, "%s: '%s' is not an origin (scheme://host[:port], "
-                            "lower case, no path)", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not an origin (scheme://host[:port], "
+                            "lower case, no path)",
+                            cmd->cmd->name, arg);
     gateway_list_append(cmd->pool, &c->return_origins, &c->return_origins_set, origin);
     return NULL;
 }
@@ -309,7 +322,8 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
 {
     authsvc_gateway_server_t *c = gateway_server(cmd);
     long v = 0;
-    const char *err = authsvc_config_number(cmd, arg, 60, AUTHSVC_GATEWAY_REMEMBER_LIFETIME, &v);
+    const char *err = authsvc_config_number(cmd, arg, 60, AUTHSVC_GATEWAY_REMEMBER_LIFETIME,
+                                            &v);
 
     (void)dconf;
     if (err)
@@ -317,8 +331,7 @@ const char *authsvc_gateway_set_session_time(cmd_parms *cmd, void *dconf, const 
     if (cmd->info == NULL) {
         c->session_idle = (int)v;
         c->session_idle_set = 1;
-    }
-    else {
+    } else {
         c->session_lifetime = (int)v;
         c->session_lifetime_set = 1;
     }

@@ -72,7 +72,8 @@ static const char *errors_prepare(request_rec *r)
     /* the API's mapping (bearer.c); a missing token says so in its message */
     e = authsvc_error_get(authsvc_bearer_error(refusal));
     return authsvc_error_envelope(r->pool, HTTP_UNAUTHORIZED, e->code,
-                                  refusal == AUTHSVC_BEARER_MISSING ? "Token Missing" : e->message,
+                                  refusal == AUTHSVC_BEARER_MISSING ? "Token Missing"
+                                                                    : e->message,
                                   NULL);
 }
 
@@ -88,7 +89,7 @@ static apr_status_t errors_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (APR_BUCKET_IS_EOS(b)) {
             const char *body = f->ctx;
             APR_BUCKET_INSERT_BEFORE(b, apr_bucket_pool_create(body, strlen(body), f->r->pool,
-                                                              bb->bucket_alloc));
+                                                               bb->bucket_alloc));
             ap_remove_output_filter(f);
             break;
         }

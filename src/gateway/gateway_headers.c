@@ -26,7 +26,7 @@ static const struct {
     const char *claim;
     const char *env;
 } identity_fields[AUTHSVC_GATEWAY_IDENTITY_FIELDS] = {
-    {"User", AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT, "AUTHSVC_USER"},  /* or the configured one */
+    {"User", AUTHSVC_GATEWAY_USER_CLAIM_DEFAULT, "AUTHSVC_USER"}, /* or the configured one */
     {"User-Id", "id", "AUTHSVC_USER_ID"},
     {"Email", "email", "AUTHSVC_EMAIL"},
     {"Tenant", "tenantId", "AUTHSVC_TENANT"},
@@ -111,7 +111,8 @@ int authsvc_gateway_headers_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr
         authsvc_gateway_server_t *g = sc->gateway;
         const char *prefix = g->header_prefix_set ? g->header_prefix
                                                   : AUTHSVC_GATEWAY_HEADER_PREFIX_DEFAULT;
-        const char **names = apr_palloc(pconf, sizeof(identity_fields) / sizeof(identity_fields[0])
+        const char **names = apr_palloc(pconf, sizeof(identity_fields)
+                                                   / sizeof(identity_fields[0])
                                                    * sizeof(*names));
         apr_size_t i;
 

@@ -33,7 +33,7 @@ typedef struct {
     atomic_int stopping;
     apr_thread_t *thread;
     PGconn *conn;
-    int down_logged;      /* the current outage was logged */
+    int down_logged; /* the current outage was logged */
     long backoff_ms;
 } listen_state_t;
 
@@ -67,10 +67,13 @@ static void listen_pause(listen_state_t *st, long ms)
 static void listen_drop(listen_state_t *st, const char *why)
 {
     if (!st->down_logged && !atomic_load(&st->stopping))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, st->server,
-                     AUTHSVC_LOGNO(0211) "revocation listener: %s; revocations from other "
-                     "nodes arrive by the poll until it is back (reconnecting with a growing "
-                     "pause, logged once)", why);
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, st->server,
+            AUTHSVC_LOGNO(
+                0211) "revocation listener: %s; revocations from other "
+                      "nodes arrive by the poll until it is back (reconnecting with a growing "
+                      "pause, logged once)",
+            why);
     st->down_logged = 1;
     if (st->conn)
         PQfinish(st->conn);
@@ -192,8 +195,11 @@ void authsvc_gateway_listen_child_init(apr_pool_t *pchild, server_rec *s)
     st->server = s;
     st->conninfo = conninfo;
     if (apr_thread_create(&st->thread, NULL, listen_main, st, pchild) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, AUTHSVC_LOGNO(0213) "revocation listener: "
-                     "cannot start its thread; revocations from other nodes arrive by the poll");
+        ap_log_error(
+            APLOG_MARK, APLOG_ERR, 0, s,
+            AUTHSVC_LOGNO(
+                0213) "revocation listener: "
+                      "cannot start its thread; revocations from other nodes arrive by the poll");
         return;
     }
     /* before pchild's subpools go: the thread's own pool is one of them */

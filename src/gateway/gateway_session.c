@@ -30,10 +30,10 @@ APLOG_USE_MODULE(authsvc);
 
 #define SESSION_COOKIE "authsvc-session"
 #define SESSION_ID_BYTES 32
-#define SESSION_REFRESH_AHEAD_MS 5000  /* refresh a little before exp */
+#define SESSION_REFRESH_AHEAD_MS 5000 /* refresh a little before exp */
 #define SESSION_REFRESH_CLAIM_MS 10000
-#define SESSION_TOUCH_MS 60000         /* idle expiry moves at most once a minute */
-#define SESSION_PURGE_ONE_IN 64        /* opportunistic purge on session creation */
+#define SESSION_TOUCH_MS 60000  /* idle expiry moves at most once a minute */
+#define SESSION_PURGE_ONE_IN 64 /* opportunistic purge on session creation */
 
 typedef authsvc_db_browser_session_t session_t;
 
@@ -119,8 +119,10 @@ static int session_refresh(request_rec *r, authsvc_db_t *db, session_t *s)
     in.refresh_token = s->refresh_token;
     st = authsvc_session_refresh(authsvc_gateway_context(r), &in, &out);
     if (st != AUTHSVC_SESSION_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, AUTHSVC_LOGNO(1131) "gateway session "
-                      "refresh refused (%s): session ended", authsvc_session_status_name(st));
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      AUTHSVC_LOGNO(1131) "gateway session "
+                                          "refresh refused (%s): session ended",
+                      authsvc_session_status_name(st));
         authsvc_db_browser_session_delete(db, r->pool, s->id_hash);
         return 0;
     }
@@ -146,7 +148,8 @@ static void session_touch(request_rec *r, authsvc_db_t *db, session_t *s)
 /* The live session of the cookie (this origin's, not idle, not past its end). */
 static authsvc_db_t *session_current(request_rec *r, session_t *s)
 {
-    const char *id = authsvc_gateway_cookie_get(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE));
+    const char *id = authsvc_gateway_cookie_get(r,
+                                                authsvc_gateway_cookie_name(r, SESSION_COOKIE));
     authsvc_db_t *db = id ? authsvc_dbd_acquire(r) : NULL;
     long long now = authsvc_db_now_ms();
 
@@ -198,8 +201,9 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
     session_t s;
     long long now = authsvc_db_now_ms();
     long long lifetime = remember ? AUTHSVC_GATEWAY_REMEMBER_LIFETIME
-                                  : (g->session_lifetime_set ? g->session_lifetime
-                                                             : AUTHSVC_GATEWAY_SESSION_LIFETIME_DEFAULT);
+                                  : (g->session_lifetime_set
+                                         ? g->session_lifetime
+                                         : AUTHSVC_GATEWAY_SESSION_LIFETIME_DEFAULT);
     long long idle = remember ? AUTHSVC_GATEWAY_REMEMBER_IDLE
                               : (g->session_idle_set ? g->session_idle
                                                      : AUTHSVC_GATEWAY_SESSION_IDLE_DEFAULT);
@@ -237,8 +241,8 @@ static void session_logout(request_rec *r, const session_t *s)
     if (!claims)
         return;
     jti = cJSON_GetObjectItemCaseSensitive(claims, "jti");
-    authsvc_session_logout(ctx, cJSON_IsString(jti) ? jti->valuestring : NULL,
-                           s->refresh_token, &user_id);
+    authsvc_session_logout(ctx, cJSON_IsString(jti) ? jti->valuestring : NULL, s->refresh_token,
+                           &user_id);
 }
 
 void authsvc_gateway_session_end(request_rec *r)

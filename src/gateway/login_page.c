@@ -73,11 +73,10 @@ static int portal_message(request_rec *r, int status, const char *title, const c
     const char *login = apr_pstrcat(r->pool, authsvc_gateway_portal_path(r->server), "/login",
                                     NULL);
 
-    return portal_send(r, status, apr_pstrcat(r->pool, apr_psprintf(r->pool, portal_head, title,
-                                                                     title),
-                                              "<p id=\"message\">", text, "</p><p><a href=\"",
-                                              login, "\">Sign in</a></p></main></body></html>\n",
-                                              NULL));
+    return portal_send(r, status,
+                       apr_pstrcat(r->pool, apr_psprintf(r->pool, portal_head, title, title),
+                                   "<p id=\"message\">", text, "</p><p><a href=\"", login,
+                                   "\">Sign in</a></p></main></body></html>\n", NULL));
 }
 
 /* The form; error (may be NULL) is shown above it, announced to screen readers. */
@@ -90,9 +89,14 @@ static int portal_form(request_rec *r, int status, const char *csrf, const char 
         r->pool, apr_psprintf(r->pool, portal_head, "Sign in", "Sign in"),
         error ? "<p class=\"error\" role=\"alert\" id=\"login-error\">" : "",
         error ? ap_escape_html2(r->pool, error, 0) : "", error ? "</p>\n" : "",
-        "<form id=\"login-form\" method=\"post\" action=\"", action, "\">\n"
-        "<input type=\"hidden\" name=\"csrf\" value=\"", csrf, "\">\n"
-        "<input type=\"hidden\" name=\"return\" value=\"", ap_escape_html2(r->pool, ret, 1), "\">\n"
+        "<form id=\"login-form\" method=\"post\" action=\"", action,
+        "\">\n"
+        "<input type=\"hidden\" name=\"csrf\" value=\"",
+        csrf,
+        "\">\n"
+        "<input type=\"hidden\" name=\"return\" value=\"",
+        ap_escape_html2(r->pool, ret, 1),
+        "\">\n"
         "<label for=\"username\">Username</label>\n"
         "<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" "
         "autocapitalize=\"none\" spellcheck=\"false\" required autofocus>\n"
@@ -113,9 +117,10 @@ static const char *portal_return(request_rec *r, const char *value)
 
     if (!value || !*value)
         return "/";
-    return authsvc_return_url_check(r->pool, value, g->return_origins_set
-                                                        ? (const char *const *)g->return_origins->elts
-                                                        : NULL);
+    return authsvc_return_url_check(r->pool, value,
+                                    g->return_origins_set
+                                        ? (const char *const *)g->return_origins->elts
+                                        : NULL);
 }
 
 static int portal_bad_return(request_rec *r)
@@ -131,7 +136,8 @@ static int portal_get(request_rec *r)
     apr_table_t *query = NULL;
 
     if (authsvc_form_parse(r->pool, r->args ? r->args : "", r->args ? strlen(r->args) : 0,
-                           &query) != AUTHSVC_FORM_VALID
+                           &query)
+            != AUTHSVC_FORM_VALID
         || !(ret = portal_return(r, apr_table_get(query, "return"))))
         return portal_bad_return(r);
     if (!csrf) {
@@ -160,7 +166,8 @@ static void portal_device(request_rec *r, authsvc_session_login_t *in)
         || authsvc_device_cookie_verify(r->pool, portal_keyring(r), value,
                                         apr_time_sec(apr_time_now()),
                                         AUTHSVC_KNOWN_SOURCE_MAX_AGE, &in->device_user_id,
-                                        &in->device_id) != AUTHSVC_OK)
+                                        &in->device_id)
+               != AUTHSVC_OK)
         in->device_user_id = in->device_id = NULL;
 }
 
@@ -175,7 +182,8 @@ static void portal_device_set(request_rec *r, const authsvc_session_login_t *in,
                                                    apr_time_sec(apr_time_now()));
 
     if (value)
-        authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, AUTHSVC_DEVICE_COOKIE_NAME),
+        authsvc_gateway_cookie_set(r,
+                                   authsvc_gateway_cookie_name(r, AUTHSVC_DEVICE_COOKIE_NAME),
                                    value, AUTHSVC_KNOWN_SOURCE_MAX_AGE, "Lax");
 }
 
@@ -211,7 +219,8 @@ static int portal_refused(request_rec *r, authsvc_session_status_t st, const cha
 
 static int portal_post(request_rec *r)
 {
-    const char *csrf = authsvc_gateway_cookie_get(r, authsvc_gateway_cookie_name(r, CSRF_COOKIE));
+    const char *csrf = authsvc_gateway_cookie_get(r,
+                                                  authsvc_gateway_cookie_name(r, CSRF_COOKIE));
     const char *sent, *ret, *user, *pass;
     apr_table_t *form = NULL;
     authsvc_session_login_t in;
@@ -225,18 +234,22 @@ static int portal_post(request_rec *r)
     if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
         || authsvc_request_body_read(r, PORTAL_BODY_MAX, &body, &len) != OK
         || authsvc_form_parse(r->pool, body ? body : "", len, &form) != AUTHSVC_FORM_VALID)
-        return portal_message(r, HTTP_BAD_REQUEST, "Cannot sign in", "The form was not sent "
+        return portal_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
+                              "The form was not sent "
                               "as expected.");
     sent = apr_table_get(form, "csrf");
-    if (!csrf || !sent || strlen(sent) != strlen(csrf) || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
-        return portal_message(r, HTTP_BAD_REQUEST, "Cannot sign in", "The sign-in form has "
+    if (!csrf || !sent || strlen(sent) != strlen(csrf)
+        || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
+        return portal_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
+                              "The sign-in form has "
                               "expired. Open the sign-in page again.");
     if (!(ret = portal_return(r, apr_table_get(form, "return"))))
         return portal_bad_return(r);
     user = apr_table_get(form, "username");
     pass = apr_table_get(form, "password");
     if (!user || !*user || !pass || !*pass)
-        return portal_form(r, HTTP_UNAUTHORIZED, csrf, ret, "Enter your username and password.");
+        return portal_form(r, HTTP_UNAUTHORIZED, csrf, ret,
+                           "Enter your username and password.");
     st = portal_login(r, &in, user, pass, &out);
     if (st != AUTHSVC_SESSION_OK)
         return portal_refused(r, st, csrf, ret);
@@ -277,12 +290,10 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
             return portal_get(r);
         if (r->method_number == M_POST)
             return portal_post(r);
-    }
-    else if (strcmp(rest, "/logout") == 0) {
+    } else if (strcmp(rest, "/logout") == 0) {
         if (r->method_number == M_GET || r->method_number == M_POST)
             return portal_logout(r);
-    }
-    else
+    } else
         return DECLINED;
     apr_table_setn(r->headers_out, "Allow", "GET, POST");
     return HTTP_METHOD_NOT_ALLOWED;

@@ -15,7 +15,7 @@
 #define PROBES 64
 
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "the set is shared between processes: its "
-               "64-bit atomics must be lock-free");
+                                            "64-bit atomics must be lock-free");
 
 typedef struct {
     atomic_ullong tag;
@@ -145,7 +145,8 @@ apr_size_t authsvc_revocation_set_live(const authsvc_revocation_set_t *set, long
     apr_size_t i, live = 0;
 
     for (i = 0; i <= set->mask; i++)
-        if (atomic_load(&set->slots[i].tag) != 0 && atomic_load(&set->slots[i].until_ms) > now_ms)
+        if (atomic_load(&set->slots[i].tag) != 0
+            && atomic_load(&set->slots[i].until_ms) > now_ms)
             live++;
     return live;
 }

@@ -75,23 +75,21 @@ static CURL *mail_handle(apr_pool_t *p, const authsvc_mail_transport_t *t, char 
 
 static const char *mail_curl_error(apr_pool_t *p, CURLcode rc, const char *errbuf)
 {
-    return apr_psprintf(p, "%s (curl %d)", errbuf[0] ? errbuf : curl_easy_strerror(rc), (int)rc);
+    return apr_psprintf(p, "%s (curl %d)", errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                        (int)rc);
 }
 
 static authsvc_status_t mail_status(CURLcode rc)
 {
     switch (rc) {
-    case CURLE_OK:
-        return AUTHSVC_OK;
+    case CURLE_OK: return AUTHSVC_OK;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_OPERATION_TIMEDOUT:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-        return AUTHSVC_UNAVAILABLE;
-    default:
-        return AUTHSVC_INVALID;
+    case CURLE_GOT_NOTHING: return AUTHSVC_UNAVAILABLE;
+    default: return AUTHSVC_INVALID;
     }
 }
 

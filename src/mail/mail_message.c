@@ -128,9 +128,8 @@ static const char *message_date(apr_pool_t *p, long long now_s)
     apr_time_exp_t t;
 
     apr_time_exp_gmt(&t, apr_time_from_sec(now_s));
-    return apr_psprintf(p, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[t.tm_wday],
-                        t.tm_mday, months[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min,
-                        t.tm_sec);
+    return apr_psprintf(p, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[t.tm_wday], t.tm_mday,
+                        months[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
 }
 
 static const char *message_random_hex(apr_pool_t *p)
@@ -153,8 +152,9 @@ static const char *message_headers(apr_pool_t *p, const authsvc_mail_message_t *
                            ? apr_psprintf(p, "\"%s\" <%s>", m->from_name, m->from)
                            : m->from;
 
-    return apr_pstrcat(p, "Date: ", message_date(p, now_s), "\r\nFrom: ", from, "\r\nTo: ",
-                       m->to, "\r\nSubject: ", authsvc_mail_subject_encode(p, m->subject),
+    return apr_pstrcat(p, "Date: ", message_date(p, now_s), "\r\nFrom: ", from,
+                       "\r\nTo: ", m->to,
+                       "\r\nSubject: ", authsvc_mail_subject_encode(p, m->subject),
                        "\r\nMessage-ID: <", id, strchr(m->from, '@'), ">\r\n",
                        "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n", NULL);
 }
@@ -167,8 +167,8 @@ authsvc_status_t authsvc_mail_message_build(apr_pool_t *p, const authsvc_mail_me
     *out = NULL;
     if (!authsvc_mail_address_valid(m->from) || !authsvc_mail_address_valid(m->to)
         || (m->from_name && !message_name_valid(m->from_name)) || !m->subject || !m->text
-        || !authsvc_utf8_valid(m->subject, strlen(m->subject))
-        || strpbrk(m->subject, "\r\n") || !authsvc_utf8_valid(m->text, strlen(m->text))
+        || !authsvc_utf8_valid(m->subject, strlen(m->subject)) || strpbrk(m->subject, "\r\n")
+        || !authsvc_utf8_valid(m->text, strlen(m->text))
         || (m->html && !authsvc_utf8_valid(m->html, strlen(m->html))))
         return AUTHSVC_INVALID;
     if (!id)

@@ -18,7 +18,8 @@ authsvc_mail_config_t *authsvc_config_mail_create(apr_pool_t *p)
     return c;
 }
 
-authsvc_mail_config_t *authsvc_config_mail_merge(apr_pool_t *p, const authsvc_mail_config_t *base,
+authsvc_mail_config_t *authsvc_config_mail_merge(apr_pool_t *p,
+                                                 const authsvc_mail_config_t *base,
                                                  const authsvc_mail_config_t *add)
 {
     authsvc_mail_config_t *c = apr_pcalloc(p, sizeof(*c));
@@ -72,9 +73,9 @@ const char *authsvc_config_mail_link(apr_pool_t *p, const authsvc_mail_config_t 
 {
     const char *base = invite ? (c->invite_link_set ? c->invite_link
                                                     : apr_pstrcat(p, issuer, "/sign-up", NULL))
-                              : (c->reset_link_set ? c->reset_link
-                                                   : apr_pstrcat(p, issuer, "/reset-password",
-                                                                 NULL));
+                              : (c->reset_link_set
+                                     ? c->reset_link
+                                     : apr_pstrcat(p, issuer, "/reset-password", NULL));
 
     return apr_pstrcat(p, base, strchr(base, '?') ? "&" : "?", "token=", token, NULL);
 }

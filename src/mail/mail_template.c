@@ -96,13 +96,16 @@ const char *authsvc_html_escape(apr_pool_t *p, const char *s)
     char *out = apr_palloc(p, 6 * strlen(s) + 1), *o = out;
 
     for (; *s; s++) {
-        const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-                          : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        const char *rep = *s == '&'    ? "&amp;"
+                          : *s == '<'  ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\'' ? "&#39;"
+                                       : NULL;
         if (rep) {
             memcpy(o, rep, strlen(rep));
             o += strlen(rep);
-        }
-        else
+        } else
             *o++ = *s;
     }
     *o = '\0';

@@ -27,16 +27,18 @@ APLOG_USE_MODULE(authsvc);
 #define FORMAT_PERSISTENT "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 
 static const char *const attribute_names[AUTHSVC_SAML_ATTR_COUNT] = {
-    [AUTHSVC_SAML_ATTR_EMAIL] = "email", [AUTHSVC_SAML_ATTR_FIRST_NAME] = "firstName",
-    [AUTHSVC_SAML_ATTR_LAST_NAME] = "lastName", [AUTHSVC_SAML_ATTR_GROUPS] = "groups"};
+    [AUTHSVC_SAML_ATTR_EMAIL] = "email",
+    [AUTHSVC_SAML_ATTR_FIRST_NAME] = "firstName",
+    [AUTHSVC_SAML_ATTR_LAST_NAME] = "lastName",
+    [AUTHSVC_SAML_ATTR_GROUPS] = "groups"};
 
 static const struct {
     const char *name, *uri;
-} name_id_formats[] = {
-    {"persistent", FORMAT_PERSISTENT},
-    {"transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"},
-    {"email", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"},
-    {"unspecified", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"}};
+} name_id_formats[] = {{"persistent", FORMAT_PERSISTENT},
+                       {"transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"},
+                       {"email", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"},
+                       {"unspecified",
+                        "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"}};
 
 static authsvc_saml_config_t *saml_config(cmd_parms *cmd)
 {
@@ -76,7 +78,8 @@ const char *authsvc_saml_cfg_entity_id(cmd_parms *cmd, void *dconf, const char *
 {
     (void)dconf;
     if (!*arg || strlen(arg) > 1024 || strchr(arg, '"') || strchr(arg, '<'))
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a usable entity id", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a usable entity id", cmd->cmd->name,
+                            arg);
     saml_config(cmd)->entity_id = arg;
     return NULL;
 }
@@ -91,10 +94,12 @@ const char *authsvc_saml_cfg_key(cmd_parms *cmd, void *dconf, const char *key_fi
     authsvc_key_t *key = NULL, *cert = NULL;
 
     (void)dconf;
-    if ((err = read_text(cmd, key_file, &c->key_pem)) || (err = read_text(cmd, cert_file, &c->cert_pem)))
+    if ((err = read_text(cmd, key_file, &c->key_pem))
+        || (err = read_text(cmd, cert_file, &c->cert_pem)))
         return err;
     if (authsvc_key_from_pem(cmd->temp_pool, c->key_pem, strlen(c->key_pem), &key, &why)
-        != AUTHSVC_OK || !key->can_sign || key->alg != AUTHSVC_JWS_RS256)
+            != AUTHSVC_OK
+        || !key->can_sign || key->alg != AUTHSVC_JWS_RS256)
         return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, key_file,
                             why ? why : "not an RSA private key");
     if (!strstr(c->cert_pem, "-----BEGIN CERTIFICATE-----")
@@ -118,7 +123,8 @@ static const char *idp_entity_id(apr_pool_t *p, const char *xml)
     if (root && root->ns && strcmp((const char *)root->ns->href, NS_MD) == 0
         && strcmp((const char *)root->name, "EntityDescriptor") == 0)
         for (n = root->children; n && !id; n = n->next)
-            if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "IDPSSODescriptor") == 0)
+            if (n->type == XML_ELEMENT_NODE
+                && strcmp((const char *)n->name, "IDPSSODescriptor") == 0)
                 id = xmlGetNoNsProp(root, (const xmlChar *)"entityID");
     if (id && *id)
         out = apr_pstrdup(p, (const char *)id);
@@ -137,8 +143,10 @@ const char *authsvc_saml_cfg_idp_metadata(cmd_parms *cmd, void *dconf, const cha
         return err;
     c->idp_entity_id = idp_entity_id(cmd->pool, c->idp_metadata);
     if (!c->idp_entity_id)
-        return apr_psprintf(cmd->pool, "%s %s: not one md:EntityDescriptor with an entityID "
-                            "and an IDPSSODescriptor", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool,
+                            "%s %s: not one md:EntityDescriptor with an entityID "
+                            "and an IDPSSODescriptor",
+                            cmd->cmd->name, arg);
     return NULL;
 }
 
@@ -167,8 +175,10 @@ const char *authsvc_saml_cfg_name_id_format(cmd_parms *cmd, void *dconf, const c
             saml_config(cmd)->name_id_format = name_id_formats[i].uri;
             return NULL;
         }
-    return apr_psprintf(cmd->pool, "%s: '%s' is not persistent, transient, email or "
-                        "unspecified", cmd->cmd->name, arg);
+    return apr_psprintf(cmd->pool,
+                        "%s: '%s' is not persistent, transient, email or "
+                        "unspecified",
+                        cmd->cmd->name, arg);
 }
 
 const char *authsvc_saml_cfg_flag(cmd_parms *cmd, void *dconf, int flag)
@@ -285,8 +295,10 @@ int authsvc_saml_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
         if (!c || !(c->key_pem || c->idp_metadata))
             continue;
         if (!c->key_pem || !c->idp_metadata) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, AUTHSVC_LOGNO(1903) "SAML needs both "
-                         "AuthsvcSamlSigningKey and AuthsvcSamlIdpMetadata");
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         AUTHSVC_LOGNO(
+                             1903) "SAML needs both "
+                                   "AuthsvcSamlSigningKey and AuthsvcSamlIdpMetadata");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         rc = saml_process_init(s);

@@ -26,14 +26,16 @@ static const char *const signature_methods[] = {
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
     "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
     "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
-    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512", NULL};
-static const char *const digest_methods[] = {
-    "http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2001/04/xmldsig-more#sha384",
-    "http://www.w3.org/2001/04/xmlenc#sha512", NULL};
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+    NULL};
+static const char *const digest_methods[] = {"http://www.w3.org/2001/04/xmlenc#sha256",
+                                             "http://www.w3.org/2001/04/xmldsig-more#sha384",
+                                             "http://www.w3.org/2001/04/xmlenc#sha512", NULL};
 static const char *const transforms[] = {
     "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
     "http://www.w3.org/2001/10/xml-exc-c14n#", NULL};
-static const char *const canonicalizations[] = {"http://www.w3.org/2001/10/xml-exc-c14n#", NULL};
+static const char *const canonicalizations[] = {"http://www.w3.org/2001/10/xml-exc-c14n#",
+                                                NULL};
 
 typedef struct {
     apr_pool_t *pool;
@@ -149,8 +151,7 @@ static int signature_ok(reader_t *rd, const xmlNode *sig, const xmlNode *parent)
     if (!listed(attr(rd->pool, child(ref, NS_DS, "DigestMethod"), "Algorithm"), digest_methods))
         return refuse(rd, "a digest algorithm weaker than SHA-256 (or unknown)");
     for (n = child(child(ref, NS_DS, "Transforms"), NS_DS, "Transform"); n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE
-            && !listed(attr(rd->pool, n, "Algorithm"), transforms))
+        if (n->type == XML_ELEMENT_NODE && !listed(attr(rd->pool, n, "Algorithm"), transforms))
             return refuse(rd, "a signature transform that is not allowed");
     return 1;
 }
@@ -322,8 +323,8 @@ authsvc_status_t authsvc_saml_response_parse(apr_pool_t *p, const char *xml, apr
     *why = "a DOCTYPE or ENTITY declaration, or text that is not UTF-8 XML";
     if (len > INT_MAX || !prolog_ok(xml, len))
         return AUTHSVC_INVALID;
-    doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
-                                                       | XML_PARSE_NOWARNING);
+    doc = xmlReadMemory(xml, (int)len, NULL, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     *why = "not well-formed XML";
     if (!doc)
         return AUTHSVC_INVALID;

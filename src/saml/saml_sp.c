@@ -102,8 +102,9 @@ authsvc_status_t authsvc_saml_sp_authn_request(authsvc_saml_sp_t *sp, apr_pool_t
 
     memset(out, 0, sizeof(*out));
     rc = login ? lasso_login_init_authn_request(login, (gchar *)sp->config->idp_entity_id,
-                                                sp->config->post_binding ? LASSO_HTTP_METHOD_POST
-                                                                         : LASSO_HTTP_METHOD_REDIRECT)
+                                                sp->config->post_binding
+                                                    ? LASSO_HTTP_METHOD_POST
+                                                    : LASSO_HTTP_METHOD_REDIRECT)
                : LASSO_ERROR_UNDEFINED;
     if (rc != 0) {
         *why = lasso_strerror(rc);
@@ -133,8 +134,9 @@ authsvc_status_t authsvc_saml_sp_verify(authsvc_saml_sp_t *sp, apr_pool_t *p,
     LassoSamlp2Response *response;
     LassoSaml2Assertion *assertion;
     LassoProvider *idp = lasso_server_get_provider(sp->server, sp->config->idp_entity_id);
-    int rc = login && idp ? lasso_login_process_authn_response_msg(login, (gchar *)saml_response)
-                          : LASSO_ERROR_UNDEFINED;
+    int rc = login && idp
+                 ? lasso_login_process_authn_response_msg(login, (gchar *)saml_response)
+                 : LASSO_ERROR_UNDEFINED;
 
     if (rc != 0) {
         *why = apr_pstrcat(p, "Lasso refused the Response: ", lasso_strerror(rc), NULL);
@@ -189,19 +191,25 @@ static const char *cert_body(apr_pool_t *p, const char *pem)
 const char *authsvc_saml_sp_metadata(apr_pool_t *p, const authsvc_saml_config_t *c)
 {
     return apr_pstrcat(
-        p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" "
-           "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"",
-        xml_escape(p, c->entity_id), "\">\n"
+        p,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" "
+        "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"",
+        xml_escape(p, c->entity_id),
+        "\">\n"
         " <md:SPSSODescriptor AuthnRequestsSigned=\"true\" WantAssertionsSigned=\"true\" "
         "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n"
         "  <md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>",
         cert_body(p, c->cert_pem),
         "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n"
-        "  <md:NameIDFormat>", xml_escape(p, c->name_id_format), "</md:NameIDFormat>\n"
+        "  <md:NameIDFormat>",
+        xml_escape(p, c->name_id_format),
+        "</md:NameIDFormat>\n"
         "  <md:AssertionConsumerService index=\"0\" isDefault=\"true\" "
         "Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"",
-        xml_escape(p, c->acs_url), "\"/>\n"
+        xml_escape(p, c->acs_url),
+        "\"/>\n"
         " </md:SPSSODescriptor>\n"
-        "</md:EntityDescriptor>\n", NULL);
+        "</md:EntityDescriptor>\n",
+        NULL);
 }

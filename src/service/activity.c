@@ -11,8 +11,8 @@
 #include "authsvc_log.h"
 #include "authsvc_password.h"
 
-#define DEVICE_INFO_MAX 512  /* bytes of User-Agent kept */
-#define PURGE_ONE_IN 64      /* recorded rows per opportunistic purge, on average */
+#define DEVICE_INFO_MAX 512 /* bytes of User-Agent kept */
+#define PURGE_ONE_IN 64     /* recorded rows per opportunistic purge, on average */
 #define MS_PER_DAY 86400000LL
 #define ACTIVITY_SEALED_COLUMN "token_payload" /* encrypted with AuthsvcLoginActivityKeyFile */
 
@@ -27,9 +27,10 @@ static const authsvc_filter_field_t activity_fields[] = {
     {"ipAddress", "ip_address", AUTHSVC_FIELD_TEXT},
 };
 
-static const authsvc_filter_model_t activity_model = {
-    activity_fields, (int)(sizeof(activity_fields) / sizeof(activity_fields[0])),
-    "loginTime DESC"};
+static const authsvc_filter_model_t activity_model = {activity_fields,
+                                                      (int)(sizeof(activity_fields)
+                                                            / sizeof(activity_fields[0])),
+                                                      "loginTime DESC"};
 
 const authsvc_filter_model_t *authsvc_activity_model(void)
 {
@@ -60,8 +61,9 @@ authsvc_status_t authsvc_activity_store(authsvc_context_t *ctx, authsvc_db_t *db
                                         const cJSON *payload)
 {
     const unsigned char *key = ctx->config->activity_key;
-    authsvc_db_activity_t row = {NULL, actor, tenant_id, authsvc_db_now_ms(), NULL, type,
-                                 ctx->user_agent, ctx->client_ip, client_id};
+    authsvc_db_activity_t row = {NULL,     actor, tenant_id,       authsvc_db_now_ms(),
+                                 NULL,     type,  ctx->user_agent, ctx->client_ip,
+                                 client_id};
     authsvc_status_t st;
 
     if (!authsvc_config_activity_record(ctx->config))
@@ -72,14 +74,15 @@ authsvc_status_t authsvc_activity_store(authsvc_context_t *ctx, authsvc_db_t *db
     row.token_payload = payload ? authsvc_json_print(ctx->pool, payload) : NULL;
     if (row.token_payload && key
         && authsvc_column_encrypt(ctx->pool, key, ACTIVITY_SEALED_COLUMN, row.token_payload,
-                                  &row.token_payload) != AUTHSVC_OK) {
+                                  &row.token_payload)
+               != AUTHSVC_OK) {
         ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0403) "login activity not encrypted");
         return AUTHSVC_CRYPTO_ERROR;
     }
     st = row.id ? authsvc_db_activity_insert(db, ctx->pool, &row) : AUTHSVC_CRYPTO_ERROR;
     if (st != AUTHSVC_OK)
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0402) "login activity (%s) not recorded",
-                 type);
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0402) "login activity (%s) not recorded", type);
     return st;
 }
 
@@ -87,7 +90,8 @@ void authsvc_activity_record(authsvc_context_t *ctx, authsvc_db_t *db, const cha
                              const char *actor, const char *tenant_id, const char *client_id,
                              const cJSON *payload)
 {
-    if (authsvc_activity_store(ctx, db, type, actor, tenant_id, client_id, payload) == AUTHSVC_OK
+    if (authsvc_activity_store(ctx, db, type, actor, tenant_id, client_id, payload)
+            == AUTHSVC_OK
         && authsvc_config_activity_record(ctx->config))
         authsvc_activity_purge_maybe(ctx, db);
 }
@@ -104,8 +108,9 @@ cJSON *authsvc_activity_row_json(const unsigned char *key, apr_pool_t *p,
                                  const authsvc_db_activity_t *row, unsigned long mask)
 {
     /* in the order of activity_fields; the time is formatted below */
-    const char *text[] = {row->id, row->actor, row->tenant_id, NULL, row->token_payload,
-                          row->login_type, row->device_info, row->ip_address};
+    const char *text[] = {
+        row->id,         row->actor,       row->tenant_id, NULL, row->token_payload,
+        row->login_type, row->device_info, row->ip_address};
     cJSON *obj = cJSON_CreateObject();
     int i;
 
@@ -116,7 +121,8 @@ cJSON *authsvc_activity_row_json(const unsigned char *key, apr_pool_t *p,
         if (activity_fields[i].type == AUTHSVC_FIELD_TIME)
             value = authsvc_iso8601_format(p, row->login_time);
         if (key && value && strcmp(activity_fields[i].column, ACTIVITY_SEALED_COLUMN) == 0
-            && authsvc_column_decrypt(p, key, ACTIVITY_SEALED_COLUMN, value, &value) != AUTHSVC_OK)
+            && authsvc_column_decrypt(p, key, ACTIVITY_SEALED_COLUMN, value, &value)
+                   != AUTHSVC_OK)
             value = NULL;
         add_text(obj, activity_fields[i].name, value);
     }
@@ -127,7 +133,7 @@ struct authsvc_activity_report {
     apr_pool_t *pool;
     authsvc_bucket_t bucket;
     cJSON *root;
-    apr_hash_t *seen;  /* "bucket\ntype\nactor" */
+    apr_hash_t *seen; /* "bucket\ntype\nactor" */
 };
 
 authsvc_activity_report_t *authsvc_activity_report_make(apr_pool_t *p, authsvc_bucket_t bucket)

@@ -7,12 +7,10 @@
 #include "authsvc_limits.h"
 #include "authsvc_password.h"
 
-
 authsvc_status_t authsvc_auth_code_issue(authsvc_context_t *ctx, authsvc_db_t *db,
-                                         const authsvc_client_t *client,
-                                         const char *user_id, const char *tenant_id,
-                                         const char *user_tenant_id, int mfa_pending,
-                                         const char **code)
+                                         const authsvc_client_t *client, const char *user_id,
+                                         const char *tenant_id, const char *user_tenant_id,
+                                         int mfa_pending, const char **code)
 {
     long long now = authsvc_db_now_ms();
     authsvc_db_auth_code_t row;
@@ -61,8 +59,8 @@ authsvc_status_t authsvc_auth_code_issue_for(authsvc_context_t *ctx, authsvc_db_
                                              const authsvc_principal_t *pr, const char **code)
 {
     return authsvc_auth_code_issue(ctx, db, client, pr->user_id, pr->tenant_id,
-                                   pr->user_tenant_id, authsvc_auth_code_mfa_owed(ctx, pr, client),
-                                   code);
+                                   pr->user_tenant_id,
+                                   authsvc_auth_code_mfa_owed(ctx, pr, client), code);
 }
 
 authsvc_status_t authsvc_auth_code_find(authsvc_context_t *ctx, authsvc_db_t *db,
@@ -98,7 +96,8 @@ int authsvc_auth_code_live(const authsvc_auth_code_t *c)
 authsvc_status_t authsvc_auth_code_consume(authsvc_context_t *ctx, authsvc_db_t *db,
                                            const char *hash)
 {
-    authsvc_status_t st = authsvc_db_auth_code_consume(db, ctx->pool, hash, authsvc_db_now_ms());
+    authsvc_status_t st = authsvc_db_auth_code_consume(db, ctx->pool, hash,
+                                                       authsvc_db_now_ms());
 
     return st == AUTHSVC_OK || st == AUTHSVC_NOT_FOUND ? st : AUTHSVC_UNAVAILABLE;
 }

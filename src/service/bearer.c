@@ -13,14 +13,11 @@
 /* 1 for the characters a token may hold (token68 of RFC 7235 without '='), by byte
  * value: one look-up a character. Bytes from 128 up are 0 (the rest of the array). */
 static const unsigned char bearer_token68[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
 };
 
 /* The length of token when every character is one of token68 and there are at most
@@ -63,8 +60,8 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
  * signature over any other audience (another client's token, one minted by a service
  * sharing the HS256 secret) is refused (RFC 8725 §3.9). Then revocation: revoked jtis
  * are kept until the token's own expiry. */
-static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx, const cJSON *claims,
-                                                      int revocation)
+static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx,
+                                                     const cJSON *claims, int revocation)
 {
     const char *sub = bearer_claim(claims, "sub"), *aud = bearer_claim(claims, "aud");
     const char *jti = bearer_claim(claims, "jti");
@@ -74,13 +71,15 @@ static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx, con
     if (!sub || !aud || !jti)
         return AUTHSVC_BEARER_INVALID;
     if (!db
-        || (revocation ? authsvc_db_bearer_state(db, ctx->pool, sub, aud, jti, &member, &revoked)
-                       : authsvc_db_bearer_audience(db, ctx->pool, sub, aud, &member))
+        || (revocation
+                ? authsvc_db_bearer_state(db, ctx->pool, sub, aud, jti, &member, &revoked)
+                : authsvc_db_bearer_audience(db, ctx->pool, sub, aud, &member))
                != AUTHSVC_OK)
         return AUTHSVC_BEARER_UNAVAILABLE;
     if (!member) {
-        ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(0502) "bearer token refused: its "
-                 "audience is not a client of its subject");
+        ctx->log(ctx, AUTHSVC_LOG_INFO,
+                 AUTHSVC_LOGNO(0502) "bearer token refused: its "
+                                     "audience is not a client of its subject");
         return AUTHSVC_BEARER_INVALID;
     }
     return revoked ? AUTHSVC_BEARER_REVOKED : AUTHSVC_BEARER_OK;
@@ -134,20 +133,18 @@ void authsvc_bearer_revoked_log(authsvc_context_t *ctx, const cJSON *claims)
 
     /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban); the jti names the
      * token without being it */
-    ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2501) "token refused: reason=revoked "
-             "client=%s jti=%s", ctx->client_ip ? ctx->client_ip : "-", jti ? jti : "-");
+    ctx->log(ctx, AUTHSVC_LOG_WARNING,
+             AUTHSVC_LOGNO(2501) "token refused: reason=revoked "
+                                 "client=%s jti=%s",
+             ctx->client_ip ? ctx->client_ip : "-", jti ? jti : "-");
 }
 
 authsvc_error_id_t authsvc_bearer_error(authsvc_bearer_result_t result)
 {
     switch (result) {
-    case AUTHSVC_BEARER_EXPIRED:
-        return AUTHSVC_E_TOKEN_EXPIRED;
-    case AUTHSVC_BEARER_REVOKED:
-        return AUTHSVC_E_TOKEN_REVOKED;
-    case AUTHSVC_BEARER_UNAVAILABLE:
-        return AUTHSVC_E_SERVICE_UNAVAILABLE;
-    default: /* missing, malformed, not ours */
-        return AUTHSVC_E_TOKEN_INVALID;
+    case AUTHSVC_BEARER_EXPIRED: return AUTHSVC_E_TOKEN_EXPIRED;
+    case AUTHSVC_BEARER_REVOKED: return AUTHSVC_E_TOKEN_REVOKED;
+    case AUTHSVC_BEARER_UNAVAILABLE: return AUTHSVC_E_SERVICE_UNAVAILABLE;
+    default: /* missing, malformed, not ours */ return AUTHSVC_E_TOKEN_INVALID;
     }
 }

@@ -87,8 +87,7 @@ authsvc_status_t authsvc_federation_social_state_take(authsvc_context_t *ctx, au
     return authsvc_db_social_state_consume(db, ctx->pool, hash, authsvc_db_now_ms());
 }
 
-authsvc_status_t authsvc_federation_saml_request_store(authsvc_context_t *ctx,
-                                                       authsvc_db_t *db,
+authsvc_status_t authsvc_federation_saml_request_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                        const authsvc_saml_request_t *r)
 {
     authsvc_db_saml_request_t row;

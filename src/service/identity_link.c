@@ -13,12 +13,12 @@
 #include "authsvc_log.h"
 #include "authsvc_tokens.h"
 
-#define SUBJECT_TAG_HEX 16      /* hex digits of SHA-256 naming a subject */
-#define EMAIL_CANDIDATES_MAX 8  /* accounts with one e-mail that get a refusal row */
+#define SUBJECT_TAG_HEX 16     /* hex digits of SHA-256 naming a subject */
+#define EMAIL_CANDIDATES_MAX 8 /* accounts with one e-mail that get a refusal row */
 
 /* What the rule reads of an account. */
 typedef struct {
-    const char *tenant_id;      /* its default tenant: where its activity rows go */
+    const char *tenant_id; /* its default tenant: where its activity rows go */
     int has_password;
     int identities;             /* links to providers */
     const char *protected_role; /* a protected role it holds, or NULL */
@@ -85,8 +85,9 @@ static const char *link_refusal(apr_pool_t *p, const authsvc_identity_t *id,
     if (a->identities > 0)
         why = add_reason(p, why, "the account is linked to another identity");
     if (a->protected_role)
-        why = add_reason(p, why, apr_psprintf(p, "the account holds the protected role '%s'",
-                                              a->protected_role));
+        why = add_reason(p, why,
+                         apr_psprintf(p, "the account holds the protected role '%s'",
+                                      a->protected_role));
     if (a->direct_grants > 0)
         why = add_reason(p, why, "the account holds permissions granted to it directly");
     return why;
@@ -103,12 +104,15 @@ static void link_record(authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_
     cJSON_AddStringToObject(payload, "subject", tag);
     if (why) {
         cJSON_AddStringToObject(payload, "reason", why);
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2101) "%s identity %s: link by e-mail "
-                 "to user %s refused: %s", id->provider, tag, user_id, why);
-    }
-    else
-        ctx->log(ctx, AUTHSVC_LOG_NOTICE, AUTHSVC_LOGNO(2102) "%s identity %s linked by e-mail "
-                 "to user %s%s", id->provider, tag, user_id, id->store ? "" : " (not stored)");
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(2101) "%s identity %s: link by e-mail "
+                                     "to user %s refused: %s",
+                 id->provider, tag, user_id, why);
+    } else
+        ctx->log(ctx, AUTHSVC_LOG_NOTICE,
+                 AUTHSVC_LOGNO(2102) "%s identity %s linked by e-mail "
+                                     "to user %s%s",
+                 id->provider, tag, user_id, id->store ? "" : " (not stored)");
     authsvc_activity_record(ctx, db, why ? "LINK_REFUSED" : "LINK", user_id, tenant_id,
                             id->client_id, payload);
 }
@@ -209,6 +213,8 @@ void authsvc_identity_profile_store(authsvc_context_t *ctx, authsvc_db_t *db,
     if (!email && !first_name && !last_name && !groups)
         return;
     if (authsvc_db_identity_profile_set(db, ctx->pool, user_id, &profile) != AUTHSVC_OK)
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2103) "profile of user %s not "
-                 "updated from its provider", user_id);
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(2103) "profile of user %s not "
+                                     "updated from its provider",
+                 user_id);
 }

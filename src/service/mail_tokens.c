@@ -27,8 +27,8 @@ authsvc_status_t authsvc_mail_token_issue(authsvc_context_t *ctx, authsvc_db_t *
     const authsvc_mail_config_t *mc = ctx->config->mail;
     long long now = authsvc_db_now_ms();
     long long ttl = authsvc_config_mail_token_ttl(mc, kind == AUTHSVC_MAIL_INVITE);
-    authsvc_db_mail_token_t row = {NULL, mail_purpose(kind), user_id, client_id, email,
-                                   now + ttl * 1000, now, 0};
+    authsvc_db_mail_token_t row = {NULL,  mail_purpose(kind), user_id, client_id,
+                                   email, now + ttl * 1000,   now,     0};
 
     *token = authsvc_random_token(ctx->pool, AUTHSVC_MAIL_TOKEN_BYTES);
     if (!*token)
@@ -68,7 +68,8 @@ authsvc_status_t authsvc_mail_token_consume(authsvc_context_t *ctx, authsvc_db_t
                                             const authsvc_mail_token_t *t)
 {
     authsvc_status_t st = authsvc_db_mail_token_consume(db, ctx->pool, t->hash,
-                                                        mail_purpose(kind), authsvc_db_now_ms());
+                                                        mail_purpose(kind),
+                                                        authsvc_db_now_ms());
 
     return st == AUTHSVC_NOT_FOUND ? AUTHSVC_INVALID : st;
 }
@@ -110,9 +111,10 @@ int authsvc_mail_limit_over(authsvc_context_t *ctx, authsvc_db_t *db, const char
     if (limit <= 0 || !subject)
         return 0;
     if (authsvc_mail_limit_hit(ctx, db, scope, subject, window, &count, &start) != AUTHSVC_OK) {
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
-                 "%s; not applied to this request", scope,
-                 db->error ? db->error : "database error");
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(1624) "mail limit (%s) not counted: "
+                                     "%s; not applied to this request",
+                 scope, db->error ? db->error : "database error");
         return 0;
     }
     *retry_after = (long)((start + window * 1000LL - authsvc_db_now_ms() + 999) / 1000);
@@ -148,18 +150,20 @@ static void mail_send_templated(authsvc_context_t *job, const authsvc_mail_templ
     if (st == AUTHSVC_OK)
         st = authsvc_mail_send(job->pool, &mc->transport, mc->from, to, text, &error);
     authsvc_metrics_count(job->config->metrics, st == AUTHSVC_OK ? AUTHSVC_METRIC_MAIL_SENT
-                                                                        : AUTHSVC_METRIC_MAIL_FAILED);
+                                                                 : AUTHSVC_METRIC_MAIL_FAILED);
     if (st != AUTHSVC_OK)
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1621) "mail to recipient %s not "
-                 "delivered: %s", mail_recipient_id(job->pool, to),
-                 error ? error : authsvc_status_name(st));
+        job->log(job, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(1621) "mail to recipient %s not "
+                                     "delivered: %s",
+                 mail_recipient_id(job->pool, to), error ? error : authsvc_status_name(st));
     else
         job->log(job, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1622) "mail to recipient %s delivered",
                  mail_recipient_id(job->pool, to));
 }
 
 static void mail_post_event(authsvc_context_t *job, const char *event, const char *to,
-                            const char *name, const char *secret_name, const char *secret, int ttl)
+                            const char *name, const char *secret_name, const char *secret,
+                            int ttl)
 {
     const authsvc_mail_config_t *mc = job->config->mail;
     cJSON *body = authsvc_json_own(job->pool, cJSON_CreateObject());
@@ -173,10 +177,12 @@ static void mail_post_event(authsvc_context_t *job, const char *event, const cha
     cJSON_AddNumberToObject(body, "expiresAt", (double)(authsvc_db_now_ms() + ttl * 1000LL));
     cJSON_AddStringToObject(body, "product", authsvc_config_mail_product(mc));
     if (authsvc_mail_webhook_post(job->pool, &mc->transport, mc->webhook,
-                                  authsvc_json_print(job->pool, body), &error) != AUTHSVC_OK)
-        job->log(job, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1623) "webhook event %s for recipient "
-                 "%s not delivered: %s", event, mail_recipient_id(job->pool, to),
-                 error ? error : "error");
+                                  authsvc_json_print(job->pool, body), &error)
+        != AUTHSVC_OK)
+        job->log(job, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(1623) "webhook event %s for recipient "
+                                     "%s not delivered: %s",
+                 event, mail_recipient_id(job->pool, to), error ? error : "error");
 }
 
 void authsvc_mail_deliver(authsvc_context_t *job, authsvc_mail_kind_t kind, const char *to,
@@ -194,7 +200,8 @@ void authsvc_mail_deliver(authsvc_context_t *job, authsvc_mail_kind_t kind, cons
     if (mc->server_set)
         mail_send_templated(job, invite ? mc->invite_template : mc->reset_template, to, vars);
     if (mc->webhook_set)
-        mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, "link", link, ttl);
+        mail_post_event(job, invite ? "sign-up" : "reset-password", to, name, "link", link,
+                        ttl);
 }
 
 void authsvc_mail_deliver_otp(authsvc_context_t *job, const char *to, const char *name,

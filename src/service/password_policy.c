@@ -126,7 +126,8 @@ static const char *too_short_reason(const authsvc_password_policy_t *policy, uns
     if (policy != NULL && policy->too_short != NULL) {
         return policy->too_short;
     }
-    return min == AUTHSVC_PASSWORD_POLICY_MIN_LENGTH ? REASON_TOO_SHORT_DEFAULT : REASON_TOO_SHORT;
+    return min == AUTHSVC_PASSWORD_POLICY_MIN_LENGTH ? REASON_TOO_SHORT_DEFAULT
+                                                     : REASON_TOO_SHORT;
 }
 
 authsvc_status_t authsvc_password_policy_check(const authsvc_password_policy_t *policy,
@@ -153,7 +154,8 @@ authsvc_status_t authsvc_password_policy_check(const authsvc_password_policy_t *
         *why = too_short_reason(policy, min);
     } else if (count > AUTHSVC_PASSWORD_POLICY_MAX_LENGTH) {
         *why = REASON_TOO_LONG;
-    } else if (username != NULL && same_ignoring_case(username, strlen(username), password, len)) {
+    } else if (username != NULL
+               && same_ignoring_case(username, strlen(username), password, len)) {
         *why = REASON_USERNAME;
     } else if (policy != NULL && policy->blocklist != NULL
                && blocklisted(policy->blocklist, password, len)) {
@@ -183,7 +185,8 @@ static const char *blocklist_add(apr_pool_t *p, apr_hash_t *list, const char *li
     len = fold(key, line, len);
     if (apr_hash_get(list, key, (apr_ssize_t)len) == NULL) {
         if (apr_hash_count(list) >= AUTHSVC_PASSWORD_BLOCKLIST_ENTRIES_MAX) {
-            return apr_psprintf(p, "more than %u entries", AUTHSVC_PASSWORD_BLOCKLIST_ENTRIES_MAX);
+            return apr_psprintf(p, "more than %u entries",
+                                AUTHSVC_PASSWORD_BLOCKLIST_ENTRIES_MAX);
         }
         apr_hash_set(list, key, (apr_ssize_t)len, key);
     }

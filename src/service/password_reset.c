@@ -47,7 +47,8 @@ static const char *reset_token_stored(authsvc_context_t *ctx, authsvc_db_t *db,
 
     if (authsvc_mail_token_retire_user(ctx, db, user_id) != AUTHSVC_OK
         || authsvc_mail_token_issue(ctx, db, AUTHSVC_MAIL_RESET, user_id, client_id, email,
-                                    &token) != AUTHSVC_OK) {
+                                    &token)
+               != AUTHSVC_OK) {
         ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1632) "reset token not stored: %s",
                  db->error ? db->error : "database error");
         return NULL;
@@ -66,18 +67,21 @@ void authsvc_password_reset_mail(authsvc_context_t *ctx, authsvc_db_t *db, const
     if (!db)
         return;
     if (authsvc_mail_limit_over(ctx, db, "address",
-                                authsvc_token_hash(ctx->pool, apr_pstrcat(ctx->pool, "reset:",
-                                                                          key, NULL)),
+                                authsvc_token_hash(ctx->pool,
+                                                   apr_pstrcat(ctx->pool, "reset:", key, NULL)),
                                 &retry_after)) {
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1631) "reset mails for one username "
-                 "over the limit: none sent");
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(1631) "reset mails for one username "
+                                     "over the limit: none sent");
         return;
     }
     st = reset_recipient(ctx, db, key, client_id, &user_id, &name, &email);
     if (st != AUTHSVC_OK) {
         if (st != AUTHSVC_NOT_FOUND)
-            ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1635) "reset mail not sent: the "
-                     "user was not read: %s", db->error ? db->error : authsvc_status_name(st));
+            ctx->log(ctx, AUTHSVC_LOG_ERROR,
+                     AUTHSVC_LOGNO(1635) "reset mail not sent: the "
+                                         "user was not read: %s",
+                     db->error ? db->error : authsvc_status_name(st));
         return;
     }
     if ((token = reset_token_stored(ctx, db, user_id, client_id, email)) != NULL)

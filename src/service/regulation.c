@@ -35,8 +35,10 @@ static void regulation_written(authsvc_context_t *ctx, authsvc_db_t *db, const c
                                authsvc_status_t st)
 {
     if (st != AUTHSVC_OK)
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2002) "login counter not updated "
-                 "(%s): %s", label, db->error ? db->error : "database error");
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(2002) "login counter not updated "
+                                     "(%s): %s",
+                 label, db->error ? db->error : "database error");
 }
 
 /* 1 reserved, 0 refused by the limit, -1 the database did not answer (st of the
@@ -49,8 +51,10 @@ static int regulation_reserved(authsvc_context_t *ctx, authsvc_db_t *db, const c
     if (st == AUTHSVC_NOT_FOUND)
         return 0;
     if (st != AUTHSVC_OK) {
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2003) "login attempt not counted "
-                 "(%s): %s; refused with 503", label, db->error ? db->error : "database error");
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(2003) "login attempt not counted "
+                                     "(%s): %s; refused with 503",
+                 label, db->error ? db->error : "database error");
         return -1;
     }
     return 1;
@@ -97,10 +101,8 @@ authsvc_regulation_t authsvc_regulation_reserve_address(authsvc_context_t *ctx,
     case 0:
         *retry_after = regulation_address_retry(ctx, db, ip.wait);
         return AUTHSVC_REGULATION_IP_LIMITED;
-    case -1:
-        return AUTHSVC_REGULATION_UNAVAILABLE;
-    default:
-        return AUTHSVC_REGULATION_ALLOW;
+    case -1: return AUTHSVC_REGULATION_UNAVAILABLE;
+    default: return AUTHSVC_REGULATION_ALLOW;
     }
 }
 
@@ -134,10 +136,13 @@ authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_context_t *ctx,
     long long now = authsvc_db_now_ms(), failures = 0;
     /* until the attempt is settled, the longest wait (settling sets the right one) */
     long long provisional = now + lockout.max_wait * 1000LL;
-    authsvc_db_login_account_attempt_t a = {account_key, NULL, now,
+    authsvc_db_login_account_attempt_t a = {account_key,
+                                            NULL,
+                                            now,
                                             lockout.failures <= 1 ? provisional : 0,
                                             now - AUTHSVC_LOCKOUT_QUIET_PERIOD * 1000LL,
-                                            lockout.failures, provisional};
+                                            lockout.failures,
+                                            provisional};
     authsvc_status_t st;
 
     regulation_source(ctx, db, attempt, user_id, now);
@@ -146,10 +151,8 @@ authsvc_regulation_t authsvc_regulation_reserve_account(authsvc_context_t *ctx,
     a.source = attempt->source;
     st = authsvc_db_login_account_reserve(db, ctx->pool, &a, &failures);
     switch (regulation_reserved(ctx, db, "authsvc_login_attempt_account_reserve", st)) {
-    case 0:
-        return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
-    case -1:
-        return AUTHSVC_REGULATION_UNAVAILABLE;
+    case 0: return AUTHSVC_REGULATION_ACCOUNT_LOCKED;
+    case -1: return AUTHSVC_REGULATION_UNAVAILABLE;
     default:
         attempt->account_key = account_key;
         attempt->account_failures = failures;
@@ -200,8 +203,7 @@ void authsvc_regulation_released(authsvc_context_t *ctx, authsvc_db_t *db,
     regulation_address_release(ctx, db, attempt);
     if (attempt->account_key)
         regulation_written(ctx, db, "authsvc_login_attempt_account_release",
-                           authsvc_db_login_account_release(db, ctx->pool,
-                                                            attempt->account_key,
+                           authsvc_db_login_account_release(db, ctx->pool, attempt->account_key,
                                                             attempt->source,
                                                             attempt->account_failures));
 }
@@ -241,9 +243,8 @@ void authsvc_regulation_account_clear(authsvc_context_t *ctx, authsvc_db_t *db,
                            authsvc_db_login_account_clear(db, ctx->pool, account_key));
 }
 
-static const char *const regulation_reasons[] = {
-    "bad-password", "unknown-user", "locked", "ip-limited", "bad-client"
-};
+static const char *const regulation_reasons[] = {"bad-password", "unknown-user", "locked",
+                                                 "ip-limited", "bad-client"};
 
 const char *authsvc_regulation_log_escape(apr_pool_t *p, const char *s, apr_size_t max)
 {
@@ -288,10 +289,13 @@ void authsvc_regulation_refused(authsvc_context_t *ctx, authsvc_db_t *db,
         [AUTHSVC_REFUSED_BAD_CLIENT] = AUTHSVC_METRIC_LOGIN_OTHER_FAILURE};
 
     authsvc_metrics_count(ctx->config->metrics, metric[reason]);
-    ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(2001) "login refused: reason=%s "
-             "client=%s source=%s user=\"%s\"", regulation_reasons[reason],
-             ctx->client_ip ? ctx->client_ip : "-",
-             !*attempt->source ? "unknown" : *attempt->source == 'i' ? "address" : "device",
+    ctx->log(ctx, AUTHSVC_LOG_WARNING,
+             AUTHSVC_LOGNO(2001) "login refused: reason=%s "
+                                 "client=%s source=%s user=\"%s\"",
+             regulation_reasons[reason], ctx->client_ip ? ctx->client_ip : "-",
+             !*attempt->source         ? "unknown"
+             : *attempt->source == 'i' ? "address"
+                                       : "device",
              authsvc_regulation_log_escape(ctx->pool, attempt->username,
                                            AUTHSVC_LOG_USERNAME_MAX));
     regulation_account_lock(ctx, db, attempt);

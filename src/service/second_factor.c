@@ -18,7 +18,7 @@
 #include "authsvc_tokens.h"
 #include "authsvc_totp.h"
 
-#define OTP_FAILURES_MAX 5   /* wrong codes an MFA-pending code survives */
+#define OTP_FAILURES_MAX 5 /* wrong codes an MFA-pending code survives */
 
 authsvc_status_t authsvc_second_factor_has_totp(authsvc_context_t *ctx, authsvc_db_t *db,
                                                 const char *user_id)
@@ -40,8 +40,7 @@ static const char *otp_escape(apr_pool_t *p, const char *s)
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
             || c == '-' || c == '.' || c == '_' || c == '~') {
             *o++ = (char)c;
-        }
-        else {
+        } else {
             *o++ = '%';
             *o++ = hex[c >> 4];
             *o++ = hex[c & 15];
@@ -55,10 +54,11 @@ static const char *otp_escape(apr_pool_t *p, const char *s)
 static const char *otp_uri(authsvc_context_t *ctx, const char *issuer, const char *user,
                            const char *secret)
 {
-    return apr_psprintf(ctx->pool, "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
-                        "&digits=%d&period=%d", otp_escape(ctx->pool, issuer),
-                        otp_escape(ctx->pool, user), secret, otp_escape(ctx->pool, issuer),
-                        AUTHSVC_TOTP_DIGITS, AUTHSVC_TOTP_STEP);
+    return apr_psprintf(ctx->pool,
+                        "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
+                        "&digits=%d&period=%d",
+                        otp_escape(ctx->pool, issuer), otp_escape(ctx->pool, user), secret,
+                        otp_escape(ctx->pool, issuer), AUTHSVC_TOTP_DIGITS, AUTHSVC_TOTP_STEP);
 }
 
 /* Stores a fresh secret for the user; AUTHSVC_CONFLICT when one exists (also when a
@@ -85,9 +85,13 @@ authsvc_status_t authsvc_second_factor_enrol(authsvc_context_t *ctx, authsvc_db_
     if (st != AUTHSVC_OK)
         return st;
     return authsvc_qr_png_data_url(ctx->pool,
-                                   otp_uri(ctx, authsvc_config_totp_issuer(ctx->config, ctx->pool),
+                                   otp_uri(ctx,
+                                           authsvc_config_totp_issuer(ctx->config, ctx->pool),
                                            username, secret),
-                                   qr_code) == AUTHSVC_OK ? AUTHSVC_OK : AUTHSVC_UNAVAILABLE;
+                                   qr_code)
+                   == AUTHSVC_OK
+               ? AUTHSVC_OK
+               : AUTHSVC_UNAVAILABLE;
 }
 
 int authsvc_second_factor_wrong(authsvc_context_t *ctx, authsvc_db_t *db, const char *code_hash,
@@ -111,8 +115,9 @@ static authsvc_status_t otp_totp_verify(authsvc_context_t *ctx, authsvc_db_t *db
     if (st != AUTHSVC_OK)
         return st;
     key = authsvc_base32_decode(ctx->pool, secret, &key_len);
-    if (!key || authsvc_totp_check(key, key_len, otp, apr_time_sec(apr_time_now()), &step)
-                    != AUTHSVC_OK)
+    if (!key
+        || authsvc_totp_check(key, key_len, otp, apr_time_sec(apr_time_now()), &step)
+               != AUTHSVC_OK)
         return AUTHSVC_INVALID;
     st = authsvc_db_totp_use_step(db, ctx->pool, user_id, (long long)step, authsvc_db_now_ms());
     if (st != AUTHSVC_OK && st != AUTHSVC_NOT_FOUND)
@@ -153,7 +158,8 @@ static int otp_sends_over(authsvc_context_t *ctx, authsvc_db_t *db, const char *
     long long count = 0, start = 0;
 
     if (authsvc_mail_limit_hit(ctx, db, "otp-user", user_id, AUTHSVC_OTP_SENDS_WINDOW, &count,
-                               &start) != AUTHSVC_OK)
+                               &start)
+        != AUTHSVC_OK)
         return 1;
     return count > AUTHSVC_OTP_SENDS_MAX;
 }
@@ -172,8 +178,10 @@ void authsvc_second_factor_mail_code(authsvc_context_t *ctx, authsvc_db_t *db,
     if (!authsvc_mail_address_valid(user.email))
         return;
     if (otp_sends_over(ctx, db, user_id)) {
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0703) "one-time codes for user %s "
-                 "over the limit: none sent", user_id);
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0703) "one-time codes for user %s "
+                                     "over the limit: none sent",
+                 user_id);
         return;
     }
     authsvc_db_otp_retire(db, ctx->pool, code_hash, now);
@@ -216,8 +224,8 @@ static authsvc_status_t otp_mail_verify(authsvc_context_t *ctx, authsvc_db_t *db
 }
 
 authsvc_second_factor_t authsvc_second_factor_verify(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                     const char *code_hash,
-                                                     const char *user_id, const char *otp)
+                                                     const char *code_hash, const char *user_id,
+                                                     const char *otp)
 {
     int matched = 0;
     authsvc_status_t st = otp_mail_verify(ctx, db, code_hash, otp, &matched);

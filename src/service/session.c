@@ -28,7 +28,8 @@ static authsvc_status_t session_password_hash(authsvc_context_t *ctx, const char
 {
     apr_time_t started = apr_time_now();
     authsvc_status_t st = authsvc_password_hash_limited(ctx->pool, password, strlen(password),
-                                                        authsvc_config_password_params(ctx->config),
+                                                        authsvc_config_password_params(
+                                                            ctx->config),
                                                         ctx->config->password_limiter, encoded);
 
     *spent += apr_time_now() - started;
@@ -69,14 +70,16 @@ static authsvc_status_t session_password_login(authsvc_context_t *ctx, authsvc_d
     authsvc_status_t st;
 
     /* no credential, or one that cannot be read: no hash, refused */
-    if (user_id && authsvc_db_credential_password(db, ctx->pool, user_id, &stored) != AUTHSVC_OK)
+    if (user_id
+        && authsvc_db_credential_password(db, ctx->pool, user_id, &stored) != AUTHSVC_OK)
         stored = NULL;
     st = session_password_check(ctx, stored, password, &needs_rehash, spent);
     if (st != AUTHSVC_OK || !needs_rehash)
         return st;
     if (session_password_hash(ctx, password, &rehashed, spent) != AUTHSVC_OK
         || authsvc_db_credential_password_set(db, ctx->pool, user_id, rehashed,
-                                              authsvc_db_now_ms()) != AUTHSVC_OK)
+                                              authsvc_db_now_ms())
+               != AUTHSVC_OK)
         ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0602) "password rehash not stored");
     return st;
 }
@@ -105,8 +108,8 @@ static authsvc_session_status_t session_refused(authsvc_context_t *ctx, authsvc_
 {
     authsvc_regulation_refused(ctx, db, attempt, reason);
     if (user_id)
-        authsvc_activity_record(ctx, db, "FAILED", user_id, home_tenant,
-                                               client->client_id, NULL);
+        authsvc_activity_record(ctx, db, "FAILED", user_id, home_tenant, client->client_id,
+                                NULL);
     return AUTHSVC_SESSION_BAD_CREDENTIALS;
 }
 
@@ -258,9 +261,8 @@ static authsvc_status_t session_store(authsvc_context_t *ctx, authsvc_db_t *db,
     if (st == AUTHSVC_OK)
         st = session_touch(ctx, db, pr);
     if (st == AUTHSVC_OK)
-        st = authsvc_activity_store(ctx, db, "ACCESS", pr->user_id,
-                                                   pr->tenant_id, client->client_id,
-                                                   pr->claims);
+        st = authsvc_activity_store(ctx, db, "ACCESS", pr->user_id, pr->tenant_id,
+                                    client->client_id, pr->claims);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;
@@ -285,9 +287,10 @@ authsvc_session_status_t authsvc_session_issue(authsvc_context_t *ctx,
     out->principal = pr;
     out->user_id = pr->user_id;
     authsvc_activity_purge_maybe(ctx, db);
-    if (authsvc_purge_due() && authsvc_purge_expired(db, ctx->pool, authsvc_db_now_ms(), NULL)
-                                   != AUTHSVC_OK)
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",
+    if (authsvc_purge_due()
+        && authsvc_purge_expired(db, ctx->pool, authsvc_db_now_ms(), NULL) != AUTHSVC_OK)
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0603) "purge of expired rows failed: %s",
                  db->error ? db->error : "database error");
     return AUTHSVC_SESSION_OK;
 }
@@ -318,8 +321,10 @@ static authsvc_session_status_t session_refresh_checked(authsvc_context_t *ctx,
         if (rt->consumed && !rt->revoked)
             authsvc_tokens_revoke_family(ctx, db, rt->family_id);
         /* the key=value shape of authsvc2001, for fail2ban (conf/fail2ban) */
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(0604) "token refused: reason=%s "
-                 "client=%s family=%s", rt->consumed ? "refresh-reuse" : "refresh-revoked",
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(0604) "token refused: reason=%s "
+                                     "client=%s family=%s",
+                 rt->consumed ? "refresh-reuse" : "refresh-revoked",
                  ctx->client_ip ? ctx->client_ip : "-", rt->family_id);
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     }
@@ -376,8 +381,8 @@ static authsvc_session_status_t session_rotate(authsvc_context_t *ctx, authsvc_d
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     if (st != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
-                                           client->client_id, pr->claims);
+    authsvc_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
+                            pr->claims);
     out->client = client;
     out->principal = pr;
     out->user_id = pr->user_id;
@@ -427,13 +432,12 @@ authsvc_session_status_t authsvc_session_refresh(authsvc_context_t *ctx,
     if (st != AUTHSVC_SESSION_OK)
         return st;
     /* without a tenant the session stays in the tenant it was in */
-    return session_rotate(ctx, db, &rt, in->tenant_id && *in->tenant_id ? in->tenant_id
-                                                                          : rt.tenant_id, out);
+    return session_rotate(ctx, db, &rt,
+                          in->tenant_id && *in->tenant_id ? in->tenant_id : rt.tenant_id, out);
 }
 
 authsvc_session_status_t authsvc_session_logout(authsvc_context_t *ctx, const char *access_jti,
-                                                const char *refresh_token,
-                                                const char **user_id)
+                                                const char *refresh_token, const char **user_id)
 {
     authsvc_db_t *db = ctx->db(ctx);
     refresh_row_t rt;
@@ -451,8 +455,7 @@ authsvc_session_status_t authsvc_session_logout(authsvc_context_t *ctx, const ch
     if (authsvc_db_refresh_revoke(db, ctx->pool, rt.hash, authsvc_db_now_ms()) != AUTHSVC_OK
         || authsvc_tokens_revoke_jti(ctx, db, rt.access_jti, rt.access_exp) != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_activity_record(ctx, db, "LOGOUT", rt.user_id, rt.tenant_id,
-                                           rt.client_id, NULL);
+    authsvc_activity_record(ctx, db, "LOGOUT", rt.user_id, rt.tenant_id, rt.client_id, NULL);
     *user_id = rt.user_id;
     return AUTHSVC_SESSION_OK;
 }
@@ -472,10 +475,20 @@ const char *authsvc_session_family(authsvc_context_t *ctx, const char *access_jt
 
 const char *authsvc_session_status_name(authsvc_session_status_t st)
 {
-    static const char *const names[] = {
-        "ok", "unavailable", "failed", "too-many-attempts", "bad-client", "bad-credentials",
-        "client-invalid", "user-inactive", "second-factor", "code-expired", "bearer-invalid",
-        "token-invalid", "token-expired", "unknown-user"};
+    static const char *const names[] = {"ok",
+                                        "unavailable",
+                                        "failed",
+                                        "too-many-attempts",
+                                        "bad-client",
+                                        "bad-credentials",
+                                        "client-invalid",
+                                        "user-inactive",
+                                        "second-factor",
+                                        "code-expired",
+                                        "bearer-invalid",
+                                        "token-invalid",
+                                        "token-expired",
+                                        "unknown-user"};
 
     return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
 }

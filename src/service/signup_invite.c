@@ -24,21 +24,23 @@ void authsvc_signup_invite_mail(authsvc_context_t *ctx, authsvc_db_t *db, const 
 
     if (!db)
         return;
-    if (authsvc_mail_limit_over(ctx, db, "address",
-                                authsvc_token_hash(ctx->pool,
-                                                   apr_pstrcat(ctx->pool, "invite:",
-                                                               authsvc_mail_lower(ctx->pool,
-                                                                                  email),
-                                                               NULL)),
-                                &retry_after)) {
-        ctx->log(ctx, AUTHSVC_LOG_WARNING, AUTHSVC_LOGNO(1641) "invites for one address over "
-                 "the limit: none sent");
+    if (authsvc_mail_limit_over(
+            ctx, db, "address",
+            authsvc_token_hash(ctx->pool,
+                               apr_pstrcat(ctx->pool, "invite:",
+                                           authsvc_mail_lower(ctx->pool, email), NULL)),
+            &retry_after)) {
+        ctx->log(ctx, AUTHSVC_LOG_WARNING,
+                 AUTHSVC_LOGNO(1641) "invites for one address over "
+                                     "the limit: none sent");
         return;
     }
     if (authsvc_signup_address_taken(ctx, db, email, &st) || st != AUTHSVC_NOT_FOUND) {
         if (st != AUTHSVC_OK)
-            ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(1646) "invite not sent: the "
-                     "address was not checked: %s", db->error ? db->error : "database error");
+            ctx->log(ctx, AUTHSVC_LOG_ERROR,
+                     AUTHSVC_LOGNO(1646) "invite not sent: the "
+                                         "address was not checked: %s",
+                     db->error ? db->error : "database error");
         return;
     }
     if (authsvc_mail_token_issue(ctx, db, AUTHSVC_MAIL_INVITE, NULL, NULL, email, &token)

@@ -88,9 +88,9 @@ authsvc_status_t authsvc_oidc_apple_client_secret(apr_pool_t *p,
     cJSON_AddStringToObject(claims, "iss", provider->team_id);
     cJSON_AddNumberToObject(claims, "iat", (double)now);
     cJSON_AddNumberToObject(claims, "exp", (double)(now + APPLE_SECRET_LIFETIME));
-    cJSON_AddStringToObject(claims, "aud", provider->client_secret_audience
-                                               ? provider->client_secret_audience
-                                               : provider->issuer);
+    cJSON_AddStringToObject(claims, "aud",
+                            provider->client_secret_audience ? provider->client_secret_audience
+                                                             : provider->issuer);
     cJSON_AddStringToObject(claims, "sub", provider->client_id);
     return authsvc_jwt_sign(p, &key, claims, jwt);
 }
@@ -107,7 +107,8 @@ static const char *oidc_basic(apr_pool_t *p, const char *id, const char *secret)
 }
 
 /* Client authentication: a header (basic) or form fields (post, Apple). */
-static authsvc_status_t oidc_client_auth(apr_pool_t *p, const authsvc_social_provider_t *provider,
+static authsvc_status_t oidc_client_auth(apr_pool_t *p,
+                                         const authsvc_social_provider_t *provider,
                                          long long now, const char **fields,
                                          apr_array_header_t *headers)
 {
@@ -190,8 +191,8 @@ const char *authsvc_oidc_token_kid(apr_pool_t *p, const char *token)
     apr_size_t len = 0;
     cJSON *header = NULL;
 
-    if (!dot || authsvc_b64url_decode(p, token, (apr_size_t)(dot - token), &text, &len)
-                    != AUTHSVC_OK
+    if (!dot
+        || authsvc_b64url_decode(p, token, (apr_size_t)(dot - token), &text, &len) != AUTHSVC_OK
         || authsvc_json_parse(p, (const char *)text, len, &header) != AUTHSVC_JSON_VALID)
         return NULL;
     return oidc_string(header, "kid");
@@ -199,8 +200,8 @@ const char *authsvc_oidc_token_kid(apr_pool_t *p, const char *token)
 
 const char *authsvc_oidc_result_name(authsvc_oidc_result_t r)
 {
-    static const char *const names[] = {"valid",   "signature", "issuer", "audience",
-                                        "azp",     "expired",   "nonce",  "claims"};
+    static const char *const names[] = {"valid", "signature", "issuer", "audience",
+                                        "azp",   "expired",   "nonce",  "claims"};
 
     return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }
@@ -208,17 +209,12 @@ const char *authsvc_oidc_result_name(authsvc_oidc_result_t r)
 static authsvc_oidc_result_t oidc_from_jwt(authsvc_jwt_result_t r)
 {
     switch (r) {
-    case AUTHSVC_JWT_VALID:
-        return AUTHSVC_OIDC_VALID;
-    case AUTHSVC_JWT_WRONG_ISSUER:
-        return AUTHSVC_OIDC_ISSUER;
-    case AUTHSVC_JWT_WRONG_AUDIENCE:
-        return AUTHSVC_OIDC_AUDIENCE;
+    case AUTHSVC_JWT_VALID: return AUTHSVC_OIDC_VALID;
+    case AUTHSVC_JWT_WRONG_ISSUER: return AUTHSVC_OIDC_ISSUER;
+    case AUTHSVC_JWT_WRONG_AUDIENCE: return AUTHSVC_OIDC_AUDIENCE;
     case AUTHSVC_JWT_EXPIRED:
-    case AUTHSVC_JWT_NOT_YET_VALID:
-        return AUTHSVC_OIDC_EXPIRED;
-    default:
-        return AUTHSVC_OIDC_SIGNATURE;
+    case AUTHSVC_JWT_NOT_YET_VALID: return AUTHSVC_OIDC_EXPIRED;
+    default: return AUTHSVC_OIDC_SIGNATURE;
     }
 }
 
@@ -240,8 +236,11 @@ authsvc_oidc_result_t authsvc_oidc_id_token_check(apr_pool_t *p,
                                                   long long now, int leeway, cJSON **claims)
 {
     const char *const audiences[] = {provider->client_id, NULL};
-    authsvc_jwt_expect_t expect = {.issuer = provider->issuer, .audiences = audiences,
-                                   .now = now, .leeway = leeway, .issued_elsewhere = 1};
+    authsvc_jwt_expect_t expect = {.issuer = provider->issuer,
+                                   .audiences = audiences,
+                                   .now = now,
+                                   .leeway = leeway,
+                                   .issued_elsewhere = 1};
     const char *got_nonce;
     cJSON *c = NULL;
     authsvc_oidc_result_t r;
@@ -278,5 +277,6 @@ int authsvc_oidc_claim_true(const cJSON *claims, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
 
-    return cJSON_IsTrue(item) || (cJSON_IsString(item) && strcmp(item->valuestring, "true") == 0);
+    return cJSON_IsTrue(item)
+           || (cJSON_IsString(item) && strcmp(item->valuestring, "true") == 0);
 }

@@ -47,7 +47,8 @@ static authsvc_status_t exchange_post(authsvc_context_t *ctx,
     apr_array_header_t *headers;
     const char *body;
 
-    if (authsvc_oidc_client_request(ctx->pool, provider, fields, exchange_now(), &body, &headers)
+    if (authsvc_oidc_client_request(ctx->pool, provider, fields, exchange_now(), &body,
+                                    &headers)
         != AUTHSVC_OK) {
         *why = "cannot make the client authentication";
         return AUTHSVC_INVALID;
@@ -103,7 +104,8 @@ static authsvc_status_t exchange_id_token(authsvc_context_t *ctx,
         *why = "the token response has no id_token";
         return AUTHSVC_INVALID;
     }
-    st = kid ? authsvc_social_jwks_key(ctx->pool, provider, kid, &ring, why) : AUTHSVC_NOT_FOUND;
+    st = kid ? authsvc_social_jwks_key(ctx->pool, provider, kid, &ring, why)
+             : AUTHSVC_NOT_FOUND;
     if (st != AUTHSVC_OK) {
         if (!*why)
             *why = "the id_token's kid is not in the provider's JWKS";
@@ -135,10 +137,11 @@ static authsvc_status_t exchange_userinfo(authsvc_context_t *ctx,
     if (provider->userinfo_token_param)
         url = apr_pstrcat(ctx->pool, url, strchr(url, '?') ? "&" : "?",
                           authsvc_oidc_form_field(ctx->pool, provider->userinfo_token_param,
-                                                  access_token), NULL);
+                                                  access_token),
+                          NULL);
     else
-        APR_ARRAY_PUSH(headers, const char *) =
-            apr_pstrcat(ctx->pool, "Authorization: Bearer ", access_token, NULL);
+        APR_ARRAY_PUSH(headers, const char *) = apr_pstrcat(ctx->pool, "Authorization: Bearer ",
+                                                            access_token, NULL);
     st = authsvc_http_call(ctx->pool, &o, "GET", url, headers, NULL, &res, why);
     if (st != AUTHSVC_OK)
         return st == AUTHSVC_INVALID ? st : AUTHSVC_UNAVAILABLE;
@@ -168,8 +171,8 @@ static void exchange_apple_names(apr_pool_t *p, const char *apple_user,
     cJSON *doc = NULL;
     const cJSON *name;
 
-    if (!apple_user || authsvc_json_parse(p, apple_user, strlen(apple_user), &doc)
-                           != AUTHSVC_JSON_VALID)
+    if (!apple_user
+        || authsvc_json_parse(p, apple_user, strlen(apple_user), &doc) != AUTHSVC_JSON_VALID)
         return;
     name = cJSON_GetObjectItemCaseSensitive(doc, "name");
     if (!profile->given_name)
@@ -184,7 +187,8 @@ static authsvc_status_t exchange_profile(authsvc_context_t *ctx,
                                          authsvc_social_profile_t *profile, const char **why)
 {
     apr_pool_t *p = ctx->pool;
-    const cJSON *verified_from = id_claims && cJSON_GetObjectItemCaseSensitive(id_claims, "email")
+    const cJSON *verified_from = id_claims
+                                         && cJSON_GetObjectItemCaseSensitive(id_claims, "email")
                                      ? id_claims
                                      : info;
 
@@ -192,7 +196,8 @@ static authsvc_status_t exchange_profile(authsvc_context_t *ctx,
     if (id_claims && info
         && !(authsvc_oidc_claim_text(p, info, "sub")
              && strcmp(authsvc_oidc_claim_text(p, info, "sub"),
-                       authsvc_oidc_claim_text(p, id_claims, "sub")) == 0)) {
+                       authsvc_oidc_claim_text(p, id_claims, "sub"))
+                    == 0)) {
         *why = "userinfo is about another subject than the id_token";
         return AUTHSVC_INVALID;
     }
@@ -224,7 +229,8 @@ authsvc_status_t authsvc_social_exchange(authsvc_context_t *ctx,
     *why = NULL;
     st = exchange_code(ctx, provider, code, redirect_uri, state, &out->tokens, why);
     if (st == AUTHSVC_OK && provider->openid)
-        st = exchange_id_token(ctx, provider, out->tokens.id_token, state->nonce, &id_claims, why);
+        st = exchange_id_token(ctx, provider, out->tokens.id_token, state->nonce, &id_claims,
+                               why);
     if (st == AUTHSVC_OK && provider->userinfo_endpoint)
         st = exchange_userinfo(ctx, provider, out->tokens.access_token, &info, why);
     if (st == AUTHSVC_OK)
@@ -249,14 +255,12 @@ authsvc_status_t authsvc_social_provider_logout(authsvc_context_t *ctx,
     if (provider->end_session_endpoint && session->refresh_token) {
         url = provider->end_session_endpoint;
         fields = authsvc_oidc_form_field(ctx->pool, "refresh_token", session->refresh_token);
-    }
-    else if (provider->revocation_endpoint && session->access_token) {
+    } else if (provider->revocation_endpoint && session->access_token) {
         url = provider->revocation_endpoint;
         fields = apr_pstrcat(ctx->pool,
                              authsvc_oidc_form_field(ctx->pool, "token", session->access_token),
                              "&token_type_hint=access_token", NULL);
-    }
-    else
+    } else
         return AUTHSVC_NOT_FOUND;
     st = exchange_post(ctx, provider, url, fields, &res, why);
     if (st != AUTHSVC_OK)

@@ -12,11 +12,11 @@
 
 struct authsvc_social_jwks_cache {
     apr_thread_mutex_t *lock;
-    apr_pool_t *pool;          /* the child's; ring pools are its children */
-    apr_pool_t *ring_pool;     /* holds ring; replaced on each successful fetch */
+    apr_pool_t *pool;      /* the child's; ring pools are its children */
+    apr_pool_t *ring_pool; /* holds ring; replaced on each successful fetch */
     authsvc_keyring_t *ring;
-    apr_time_t attempted_at;   /* the latest fetch, successful or not */
-    apr_time_t loaded_at;      /* the latest successful fetch */
+    apr_time_t attempted_at; /* the latest fetch, successful or not */
+    apr_time_t loaded_at;    /* the latest successful fetch */
 };
 
 authsvc_status_t authsvc_social_jwks_create(apr_pool_t *p, authsvc_social_jwks_cache_t **out)
@@ -62,9 +62,7 @@ authsvc_status_t authsvc_social_jwks_parse(apr_pool_t *p, const char *text, apr_
     if (!cJSON_IsArray(keys))
         return AUTHSVC_INVALID;
     ring = authsvc_keyring_make(p);
-    cJSON_ArrayForEach(jwk, keys)
-        if (cJSON_IsObject(jwk))
-            jwks_add(p, ring, jwk);
+    cJSON_ArrayForEach(jwk, keys) if (cJSON_IsObject(jwk)) jwks_add(p, ring, jwk);
     *out = ring;
     return ring->keys->nelts ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
 }
@@ -109,7 +107,8 @@ static int jwks_fetch_due(const authsvc_social_jwks_cache_t *c, int kid_known)
 {
     apr_time_t now = apr_time_now();
 
-    if (c->attempted_at && now - c->attempted_at < apr_time_from_sec(AUTHSVC_SOCIAL_JWKS_REFETCH_MIN))
+    if (c->attempted_at
+        && now - c->attempted_at < apr_time_from_sec(AUTHSVC_SOCIAL_JWKS_REFETCH_MIN))
         return 0;
     return !c->ring || !kid_known
            || now - c->loaded_at > apr_time_from_sec(AUTHSVC_SOCIAL_JWKS_MAX_AGE);
@@ -131,7 +130,8 @@ static authsvc_status_t jwks_copy(apr_pool_t *p, const authsvc_key_t *key,
     return AUTHSVC_OK;
 }
 
-authsvc_status_t authsvc_social_jwks_key(apr_pool_t *p, const authsvc_social_provider_t *provider,
+authsvc_status_t authsvc_social_jwks_key(apr_pool_t *p,
+                                         const authsvc_social_provider_t *provider,
                                          const char *kid, authsvc_keyring_t **out,
                                          const char **why)
 {

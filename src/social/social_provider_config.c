@@ -168,9 +168,11 @@ static const char *key_authorize_param(cmd_parms *cmd, authsvc_social_provider_t
     (void)argc;
     if (!p->authorize_params)
         p->authorize_params = apr_array_make(cmd->pool, 2, sizeof(const char *));
-    APR_ARRAY_PUSH(p->authorize_params, const char *) =
-        apr_pstrcat(cmd->pool, apr_pescape_urlencoded(cmd->pool, argv[0]), "=",
-                    apr_pescape_urlencoded(cmd->pool, argv[1]), NULL);
+    APR_ARRAY_PUSH(p->authorize_params,
+                   const char *) = apr_pstrcat(cmd->pool,
+                                               apr_pescape_urlencoded(cmd->pool, argv[0]), "=",
+                                               apr_pescape_urlencoded(cmd->pool, argv[1]),
+                                               NULL);
     return NULL;
 }
 
@@ -252,8 +254,10 @@ const char *authsvc_cfg_social_provider(cmd_parms *cmd, void *dconf, int argc,
     if (argc < 3)
         return apr_psprintf(cmd->pool, "%s NAME KEY VALUE...", cmd->cmd->name);
     if (!authsvc_social_provider_name_known(argv[0]))
-        return apr_psprintf(cmd->pool, "%s: unknown provider '%s' (google, azure, cognito, "
-                            "keycloak, apple, facebook, instagram)", cmd->cmd->name, argv[0]);
+        return apr_psprintf(cmd->pool,
+                            "%s: unknown provider '%s' (google, azure, cognito, "
+                            "keycloak, apple, facebook, instagram)",
+                            cmd->cmd->name, argv[0]);
     for (k = provider_keys; k->key; k++)
         if (strcmp(k->key, argv[1]) == 0)
             break;

@@ -35,9 +35,18 @@ static authsvc_status_t store_signup(authsvc_context_t *ctx, authsvc_db_t *db,
 {
     apr_array_header_t *clients = apr_array_make(ctx->pool, 1, sizeof(const char *));
     const char *username = store_new_username(ctx->pool, provider->name, profile);
-    authsvc_user_new_t u = {NULL, username, profile->email_verified ? profile->email : NULL,
-                            profile->given_name, NULL, profile->family_name, NULL, NULL,
-                            AUTHSVC_USER_ACTIVE, clients, NULL, provider->name,
+    authsvc_user_new_t u = {NULL,
+                            username,
+                            profile->email_verified ? profile->email : NULL,
+                            profile->given_name,
+                            NULL,
+                            profile->family_name,
+                            NULL,
+                            NULL,
+                            AUTHSVC_USER_ACTIVE,
+                            clients,
+                            NULL,
+                            provider->name,
                             profile->subject};
     const char *id = NULL;
     authsvc_status_t st = authsvc_db_user_placement(db, ctx->pool, provider->signup_tenant,
@@ -45,9 +54,10 @@ static authsvc_status_t store_signup(authsvc_context_t *ctx, authsvc_db_t *db,
                                                     &u.role_id);
 
     if (st != AUTHSVC_OK) {
-        ctx->log(ctx, AUTHSVC_LOG_ERROR, AUTHSVC_LOGNO(0810) "provider %s: sign-up tenant "
-                 "'%s' or role '%s' does not exist", provider->name, provider->signup_tenant,
-                 provider->signup_role);
+        ctx->log(ctx, AUTHSVC_LOG_ERROR,
+                 AUTHSVC_LOGNO(0810) "provider %s: sign-up tenant "
+                                     "'%s' or role '%s' does not exist",
+                 provider->name, provider->signup_tenant, provider->signup_role);
         return AUTHSVC_NOT_FOUND;
     }
     APR_ARRAY_PUSH(clients, const char *) = client->client_id;
@@ -73,8 +83,9 @@ authsvc_status_t authsvc_social_user_resolve(authsvc_context_t *ctx, authsvc_db_
     /* The stored link; else an e-mail of a local account never signs up a second one: it
      * links, where the rule allows (only a verified one can, T-36), or the login is
      * refused. */
-    authsvc_identity_t id = {provider->name, profile->subject, profile->email,
-                             profile->email_verified, 1, client->client_id};
+    authsvc_identity_t id = {
+        provider->name,   profile->subject, profile->email, profile->email_verified, 1,
+        client->client_id};
     authsvc_status_t st = authsvc_federation_user(ctx, db, &id, 1,
                                                   provider->link_verified_email, user_id, how);
 

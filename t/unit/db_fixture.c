@@ -17,11 +17,21 @@ static int fixture_seed(authsvc_db_fixture_t *f)
 {
     const char *tenant[] = {FIXTURE_TENANT, "acme", "Acme", "1", "1", "1"};
     const char *role[] = {FIXTURE_ROLE, FIXTURE_TENANT, "member", "1", "1"};
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
-    authsvc_user_new_t alice = {NULL, "alice", "alice@example.org", "Alice", NULL, NULL,
-                                FIXTURE_TENANT, FIXTURE_ROLE, AUTHSVC_USER_ACTIVE, NULL,
-                                "$argon2id$x", NULL, NULL};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
+    authsvc_user_new_t alice = {NULL,
+                                "alice",
+                                "alice@example.org",
+                                "Alice",
+                                NULL,
+                                NULL,
+                                FIXTURE_TENANT,
+                                FIXTURE_ROLE,
+                                AUTHSVC_USER_ACTIVE,
+                                NULL,
+                                "$argon2id$x",
+                                NULL,
+                                NULL};
 
     f->tenant_id = FIXTURE_TENANT;
     return authsvc_db_exec(f->db, f->pool, "authsvc_tenant_insert", NULL, 6, tenant)
@@ -46,7 +56,8 @@ int authsvc_db_fixture_open(authsvc_db_fixture_t *f, const char *name)
     if (mkdtemp(f->dir) == NULL)
         return 1;
     if (authsvc_db_open(f->pool, "sqlite3", apr_pstrcat(f->pool, f->dir, "/t.db", NULL), &f->db,
-                        &error) != AUTHSVC_OK
+                        &error)
+            != AUTHSVC_OK
         || authsvc_migrate(f->db, f->pool, &result) != AUTHSVC_OK)
         return 1;
     return fixture_seed(f);

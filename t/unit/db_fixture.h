@@ -12,7 +12,7 @@ typedef struct {
     char *dir;
     authsvc_db_t *db;
     const char *tenant_id;
-    const char *user_id;       /* alice */
+    const char *user_id; /* alice */
 } authsvc_db_fixture_t;
 
 /* 0 when the file is made, migrated and seeded (name: a word for the directory). */

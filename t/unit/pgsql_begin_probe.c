@@ -32,8 +32,10 @@ static int probe_terminate(authsvc_db_t *control, apr_pool_t *p, apr_int64_t pid
 {
     const char *end = apr_psprintf(p, "SELECT pg_terminate_backend(%" APR_INT64_T_FMT ")::int",
                                    pid);
-    const char *gone = apr_psprintf(p, "SELECT COUNT(*) FROM pg_stat_activity "
-                                       "WHERE pid = %" APR_INT64_T_FMT, pid);
+    const char *gone = apr_psprintf(p,
+                                    "SELECT COUNT(*) FROM pg_stat_activity "
+                                    "WHERE pid = %" APR_INT64_T_FMT,
+                                    pid);
     int i;
 
     if (probe_int(control, p, end) != 1)

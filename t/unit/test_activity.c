@@ -8,8 +8,8 @@
 static void test_activity_model_is_the_spec_model(void)
 {
     const authsvc_filter_model_t *m = authsvc_activity_model();
-    static const char *const names[] = {"id", "actor", "tenantId", "loginTime", "tokenPayload",
-                                        "loginType", "deviceInfo", "ipAddress"};
+    static const char *const names[] = {"id",           "actor",     "tenantId",   "loginTime",
+                                        "tokenPayload", "loginType", "deviceInfo", "ipAddress"};
     int i;
 
     CU_ASSERT_EQUAL_FATAL(m->nfields, 8);
@@ -27,9 +27,10 @@ static void test_activity_report_keeps_one_row_per_actor_bucket_and_type(void)
     authsvc_activity_report_add(r, "u1", "alice", "t1", "ACCESS", 1735516800000LL); /* 12-30 */
     authsvc_activity_report_add(r, "u1", "alice", "t1", "ACCESS", 1735603200000LL); /* 12-31 */
     authsvc_activity_report_add(r, "u1", "alice", "t1", "LOGOUT", 1735603200000LL);
-    authsvc_activity_report_add(r, "u2", NULL, "t1", "ACCESS", 1735430400000LL);    /* 12-29 */
+    authsvc_activity_report_add(r, "u2", NULL, "t1", "ACCESS", 1735430400000LL); /* 12-29 */
     text = authsvc_json_print(p, authsvc_activity_report_json(r));
-    CU_ASSERT_STRING_EQUAL(text,
+    CU_ASSERT_STRING_EQUAL(
+        text,
         "{\"2025-W01\":{\"ACCESS\":[{\"actor\":\"u1\",\"userName\":\"alice\",\"tenantId\":\"t1\","
         "\"loginTime\":\"2024-12-30T00:00:00.000Z\"}],\"LOGOUT\":[{\"actor\":\"u1\","
         "\"userName\":\"alice\",\"tenantId\":\"t1\",\"loginTime\":\"2024-12-31T00:00:00.000Z\"}]},"

@@ -147,7 +147,8 @@ static long long count_rows(authsvc_db_t *db, apr_pool_t *p, const char *table)
     apr_dbd_row_t *row = NULL;
     long long n = -1;
 
-    if (authsvc_db_select_text(db, p, apr_pstrcat(p, "SELECT COUNT(*) FROM ", table, NULL), &res)
+    if (authsvc_db_select_text(db, p, apr_pstrcat(p, "SELECT COUNT(*) FROM ", table, NULL),
+                               &res)
         == AUTHSVC_OK) {
         while (authsvc_db_next_row(db, p, res, &row)) {
             n = authsvc_db_column_int(db, row, 0, -1);
@@ -159,10 +160,17 @@ static long long count_rows(authsvc_db_t *db, apr_pool_t *p, const char *table)
 /* Row counts of every table, as one string, to compare before and after. */
 static const char *snapshot(void)
 {
-    static const char *const tables[] = {
-        "tenants", "roles", "role_permissions", "auth_clients", "users", "user_credentials",
-        "user_auth_clients", "user_tenants", "user_permissions", "login_attempts",
-        "schema_migrations"};
+    static const char *const tables[] = {"tenants",
+                                         "roles",
+                                         "role_permissions",
+                                         "auth_clients",
+                                         "users",
+                                         "user_credentials",
+                                         "user_auth_clients",
+                                         "user_tenants",
+                                         "user_permissions",
+                                         "login_attempts",
+                                         "schema_migrations"};
     apr_pool_t *p;
     authsvc_db_t *db;
     const char *s = "";
@@ -204,14 +212,33 @@ static const char *query_value(const char *sql)
 
 static void test_help_everywhere_exits_zero(void)
 {
-    static const char *const words[][2] = {
-        {"migrate", NULL}, {"tenant", "add"}, {"role", "add"}, {"client", "add"},
-        {"user", "add"}, {"user", "list"}, {"user", "unlock"}, {"user", "link"},
-        {"user", "unlink"}, {"user", "links"}, {"key", "generate"}, {"tenant", "list"},
-        {"tenant", "show"}, {"role", "list"}, {"role", "show"}, {"client", "list"},
-        {"client", "show"}, {"client", "delete"}, {"client", "rotate-secret"},
-        {"user", "show"}, {"user", "disable"}, {"user", "enable"}, {"user", "delete"},
-        {"user", "reset-password"}, {"user", "mfa"}, {"activity", NULL}, {"purge", NULL}};
+    static const char *const words[][2] = {{"migrate", NULL},
+                                           {"tenant", "add"},
+                                           {"role", "add"},
+                                           {"client", "add"},
+                                           {"user", "add"},
+                                           {"user", "list"},
+                                           {"user", "unlock"},
+                                           {"user", "link"},
+                                           {"user", "unlink"},
+                                           {"user", "links"},
+                                           {"key", "generate"},
+                                           {"tenant", "list"},
+                                           {"tenant", "show"},
+                                           {"role", "list"},
+                                           {"role", "show"},
+                                           {"client", "list"},
+                                           {"client", "show"},
+                                           {"client", "delete"},
+                                           {"client", "rotate-secret"},
+                                           {"user", "show"},
+                                           {"user", "disable"},
+                                           {"user", "enable"},
+                                           {"user", "delete"},
+                                           {"user", "reset-password"},
+                                           {"user", "mfa"},
+                                           {"activity", NULL},
+                                           {"purge", NULL}};
     run_t r = RUN_NO_DB(NULL, "--help");
     size_t i;
 
@@ -225,8 +252,8 @@ static void test_help_everywhere_exits_zero(void)
         r = words[i][1] != NULL ? RUN_NO_DB(NULL, words[i][0], words[i][1], "--help")
                                 : RUN_NO_DB(NULL, words[i][0], "-h");
         CU_ASSERT_EQUAL(r.rc, 0);
-        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, apr_pstrcat(pool, "usage: authsvc-admin ", title,
-                                                         NULL)));
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(r.out, apr_pstrcat(pool, "usage: authsvc-admin ", title, NULL)));
         CU_ASSERT_STRING_EQUAL(r.err, "");
     }
     r = RUN_NO_DB(NULL, "user", "-h");
@@ -361,7 +388,8 @@ static void test_client_add_prints_secret_once_and_stores_hash(void)
     CU_ASSERT_PTR_NULL(strstr(r.out, stored));
     CU_ASSERT_STRING_EQUAL(query_value("SELECT auth_code_ttl || ',' || access_token_ttl || ','"
                                        " || client_type FROM auth_clients"
-                                       " WHERE client_id = 'webapp'"), "120,900,confidential");
+                                       " WHERE client_id = 'webapp'"),
+                           "120,900,confidential");
 }
 
 static void test_client_add_public_and_bad_input(void)
@@ -371,13 +399,15 @@ static void test_client_add_public_and_bad_input(void)
 
     CU_ASSERT_EQUAL(r.rc, 0);
     CU_ASSERT_PTR_NULL(secret_in(r.out));
-    CU_ASSERT_PTR_NULL(query_value("SELECT secret_hash FROM auth_clients WHERE client_id = 'spa'"));
+    CU_ASSERT_PTR_NULL(
+        query_value("SELECT secret_hash FROM auth_clients WHERE client_id = 'spa'"));
     before = snapshot();
     r = RUN(NULL, "client", "add", "--client-id", "c2", "--code-ttl", "601");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
     r = RUN(NULL, "client", "add", "--client-id", "c2", "--access-ttl", "-5");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
-    r = RUN(NULL, "client", "add", "--client-id", "c2", "--redirect-url", "javascript:alert(1)");
+    r = RUN(NULL, "client", "add", "--client-id", "c2", "--redirect-url",
+            "javascript:alert(1)");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
     r = RUN(NULL, "client", "add", "--client-id", "webapp");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
@@ -393,13 +423,15 @@ static void test_user_add_with_password_stdin(void)
     const char *hash;
     run_t r = RUN("correct horse battery staple\n", "user", "add", "--username", "Alice",
                   "--email", "alice@example.com", "--first-name", "Alice", "--tenant", "acme",
-                  "--role", "admin", "--client", "webapp", "--client", "spa", "--password-stdin");
+                  "--role", "admin", "--client", "webapp", "--client", "spa",
+                  "--password-stdin");
 
     CU_ASSERT_EQUAL(r.rc, 0);
     CU_ASSERT_STRING_EQUAL(r.err, "");
     CU_ASSERT_PTR_NULL(strstr(r.out, "correct horse"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "$argon2id"));
-    CU_ASSERT_STRING_EQUAL(query_value("SELECT username_key FROM users WHERE username = 'Alice'"),
+    CU_ASSERT_STRING_EQUAL(query_value(
+                               "SELECT username_key FROM users WHERE username = 'Alice'"),
                            "alice");
     hash = query_value("SELECT password_hash FROM user_credentials");
     CU_ASSERT_PTR_NOT_NULL_FATAL(hash);
@@ -407,8 +439,10 @@ static void test_user_add_with_password_stdin(void)
     CU_ASSERT_EQUAL(authsvc_password_verify(hash, "correct horse battery staple", 28), 1);
     CU_ASSERT_STRING_EQUAL(query_value("SELECT COUNT(*) FROM user_auth_clients"), "2");
     CU_ASSERT_STRING_EQUAL(query_value("SELECT status FROM user_tenants"), "1");
-    CU_ASSERT_STRING_EQUAL(query_value("SELECT u.default_tenant_id = t.id FROM users u, tenants t"
-                                       " WHERE t.tenant_key = 'acme'"), "1");
+    CU_ASSERT_STRING_EQUAL(query_value(
+                               "SELECT u.default_tenant_id = t.id FROM users u, tenants t"
+                               " WHERE t.tenant_key = 'acme'"),
+                           "1");
 }
 
 static void test_user_add_bad_input_changes_nothing(void)
@@ -420,16 +454,20 @@ static void test_user_add_bad_input_changes_nothing(void)
     } cases[] = {
         {"password123\n", 1, {"--username", "bob", "--tenant", "nope", "--role", "admin"}},
         {"password123\n", 1, {"--username", "bob", "--tenant", "acme", "--role", "nope"}},
-        {"password123\n", 1, {"--username", "bob", "--tenant", "acme", "--role", "admin",
-                              "--client", "ghost"}},
+        {"password123\n",
+         1,
+         {"--username", "bob", "--tenant", "acme", "--role", "admin", "--client", "ghost"}},
         {"password123\n", 1, {"--username", "ALICE", "--tenant", "acme", "--role", "admin"}},
         {"short\n", 1, {"--username", "bob", "--tenant", "acme", "--role", "admin"}},
         {"", 1, {"--username", "bob", "--tenant", "acme", "--role", "admin"}},
         {"password123\n", 2, {"--username", "bob", "--tenant", "acme"}},
-        {"password123\n", 2, {"--username", "bob", "--tenant", "acme", "--role", "admin",
-                              "--status", "happy"}},
-        {"password123\n", 2, {"--username", "bob", "--tenant", "acme", "--role", "admin",
-                              "--email", "not-an-email"}},
+        {"password123\n",
+         2,
+         {"--username", "bob", "--tenant", "acme", "--role", "admin", "--status", "happy"}},
+        {"password123\n",
+         2,
+         {"--username", "bob", "--tenant", "acme", "--role", "admin", "--email",
+          "not-an-email"}},
         {"password123\n", 2, {"--username", " bob", "--tenant", "acme", "--role", "admin"}},
     };
     const char *before = snapshot();
@@ -477,8 +515,9 @@ static void test_user_list_shows_no_secrets(void)
     run_t r = RUN(NULL, "user", "list");
 
     CU_ASSERT_EQUAL(r.rc, 0);
-    CU_ASSERT_STRING_EQUAL(apr_pstrndup(pool, r.out, 59),
-                           "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\tFAILURES\tLOCKED_UNTIL\n");
+    CU_ASSERT_STRING_EQUAL(
+        apr_pstrndup(pool, r.out, 59),
+        "ID\tUSERNAME\tEMAIL\tTENANT\tROLE\tSTATUS\tFAILURES\tLOCKED_UNTIL\n");
     CU_ASSERT_PTR_NOT_NULL(
         strstr(r.out, "\tAlice\talice@example.com\tacme\tadmin\tactive\t0\t-\n"));
     CU_ASSERT_PTR_NOT_NULL(
@@ -502,11 +541,12 @@ static void add_attempt(authsvc_db_t *db, apr_pool_t *p, const char *scope, cons
 
     if (strcmp(scope, "ip") == 0) {
         CU_ASSERT_EQUAL(authsvc_db_exec(db, p, "authsvc_login_attempt_ip_failure", NULL, 4,
-                                        ip_args), AUTHSVC_OK);
-    }
-    else {
+                                        ip_args),
+                        AUTHSVC_OK);
+    } else {
         CU_ASSERT_EQUAL(authsvc_db_select_one(db, p, "authsvc_login_attempt_account_reserve",
-                                              &row, 8, account_args), AUTHSVC_OK);
+                                              &row, 8, account_args),
+                        AUTHSVC_OK);
     }
 }
 
@@ -525,8 +565,9 @@ static void test_user_unlock_clears_only_that_account(void)
     r = RUN(NULL, "user", "unlock", "--username", "ALICE");
     CU_ASSERT_EQUAL(r.rc, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "1 lockout record cleared"));
-    CU_ASSERT_STRING_EQUAL(query_value("SELECT group_concat(subject) FROM"
-                                       " (SELECT subject FROM login_attempts ORDER BY subject)"),
+    CU_ASSERT_STRING_EQUAL(query_value(
+                               "SELECT group_concat(subject) FROM"
+                               " (SELECT subject FROM login_attempts ORDER BY subject)"),
                            "192.0.2.1,carol");
     r = RUN(NULL, "user", "unlock", "--username", "NoBody");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
@@ -550,8 +591,9 @@ static void test_user_without_password_and_its_identities(void)
     CU_ASSERT_EQUAL(r.rc, 0);
     r = RUN(NULL, "user", "links", "--username", "DORA");
     CU_ASSERT_EQUAL(r.rc, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "PROVIDER\tSUBJECT\tLINKED\n"
-                                         "saml:https://idp.example/metadata\tdora@example.com\t"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+                                  "PROVIDER\tSUBJECT\tLINKED\n"
+                                  "saml:https://idp.example/metadata\tdora@example.com\t"));
     r = RUN(NULL, "user", "link", "--username", "Alice", "--provider", idp, "--subject",
             "dora@example.com"); /* an identity belongs to one user */
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
@@ -561,7 +603,8 @@ static void test_user_without_password_and_its_identities(void)
     r = RUN(NULL, "user", "unlink", "--provider", idp, "--subject", "dora@example.com");
     CU_ASSERT_EQUAL(r.rc, 0);
     CU_ASSERT_STRING_EQUAL(query_value("SELECT COUNT(*) FROM user_credentials"
-                                       " WHERE provider LIKE 'saml:%'"), "0");
+                                       " WHERE provider LIKE 'saml:%'"),
+                           "0");
     r = RUN(NULL, "user", "add", "--username", "eddy", "--tenant", "acme", "--role", "viewer",
             "--no-password", "--password-stdin");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_USAGE);
@@ -679,10 +722,10 @@ static void test_key_generate_refuses_overwrite_and_bad_options(void)
 static void test_password_policy_is_the_servers(void)
 {
     static const char *const refused[] = {
-        "password\n",                    /* on the blocklist */
-        "PassWord1\n",                   /* on it without regard to case */
-        "h\xc3\xa9llo!!\n",              /* 7 characters in 8 bytes */
-        "policyuser\n",                  /* the username */
+        "password\n",       /* on the blocklist */
+        "PassWord1\n",      /* on it without regard to case */
+        "h\xc3\xa9llo!!\n", /* 7 characters in 8 bytes */
+        "policyuser\n",     /* the username */
     };
     const char *before = snapshot();
     size_t i;
@@ -703,8 +746,8 @@ static void test_password_policy_is_the_servers(void)
             "--role", "viewer", "--password-stdin", "--min-length", "13");
     CU_ASSERT_EQUAL(r.rc, AUTHSVC_ADMIN_FAILURE);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at least 13 characters"));
-    r = RUN("h\xc3\xa9llo!!!\n", "user", "add", "--username", "policyuser", "--tenant",
-            "acme", "--role", "viewer", "--password-stdin");
+    r = RUN("h\xc3\xa9llo!!!\n", "user", "add", "--username", "policyuser", "--tenant", "acme",
+            "--role", "viewer", "--password-stdin");
     CU_ASSERT_EQUAL(r.rc, 0);
     r = RUN("password\n", "user", "reset-password", "--username", "policyuser",
             "--password-stdin");
@@ -761,7 +804,7 @@ static void test_root_switches_to_the_directory_owner(void)
     CU_ASSERT_FATAL(pid >= 0);
     if (pid == 0) {
         const char *argv[] = {"authsvc-admin", "--driver", "sqlite3", "--params", path,
-                              "migrate", NULL};
+                              "migrate",       NULL};
         FILE *sink = fopen("/dev/null", "w");
         _exit(authsvc_admin_main(pool, 6, argv, stdin, sink, sink));
     }
@@ -783,7 +826,8 @@ void authsvc_test_register_admin(void)
     CU_pSuite s = CU_add_suite("admin", suite_init, suite_clean);
 
     CU_add_test(s, "--help on every command exits 0", test_help_everywhere_exits_zero);
-    CU_add_test(s, "usage errors exit 2 with one line", test_usage_errors_exit_two_with_one_line);
+    CU_add_test(s, "usage errors exit 2 with one line",
+                test_usage_errors_exit_two_with_one_line);
     CU_add_test(s, "a database must be named", test_database_must_be_named);
     CU_add_test(s, "commands refuse an unmigrated database", test_commands_before_migrate_fail);
     CU_add_test(s, "migrate, then nothing to do", test_migrate_then_nothing_to_do);
@@ -791,7 +835,8 @@ void authsvc_test_register_admin(void)
     CU_add_test(s, "role add with permissions", test_role_add);
     CU_add_test(s, "client add prints the secret once, stores its hash",
                 test_client_add_prints_secret_once_and_stores_hash);
-    CU_add_test(s, "client add: public client, bad input", test_client_add_public_and_bad_input);
+    CU_add_test(s, "client add: public client, bad input",
+                test_client_add_public_and_bad_input);
     CU_add_test(s, "user add with --password-stdin", test_user_add_with_password_stdin);
     CU_add_test(s, "user add: bad input changes nothing",
                 test_user_add_bad_input_changes_nothing);

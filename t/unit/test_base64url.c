@@ -38,13 +38,14 @@ static int refused(const char *text)
 static void test_encode_rfc4648_vectors(void)
 {
     static const char *const plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-    static const char *const coded[] = {"", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
+    static const char *const coded[] = {"",       "Zg",      "Zm8",     "Zm9v",
+                                        "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
     apr_size_t i;
 
     for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-        CU_ASSERT_STRING_EQUAL(
-            authsvc_b64url_encode(pool, (const unsigned char *)plain[i], strlen(plain[i])),
-            coded[i]);
+        CU_ASSERT_STRING_EQUAL(authsvc_b64url_encode(pool, (const unsigned char *)plain[i],
+                                                     strlen(plain[i])),
+                               coded[i]);
 }
 
 static void test_encode_uses_url_alphabet(void)
@@ -180,9 +181,9 @@ static void test_decode_table_agrees_with_alphabet(void)
         authsvc_status_t st = authsvc_b64url_decode(pool, quad, 4, &out, &len);
 
         if (at) {
-            CU_ASSERT(st == AUTHSVC_OK && len == 3 && out[2] == (unsigned char)(at - url_alphabet));
-        }
-        else {
+            CU_ASSERT(st == AUTHSVC_OK && len == 3
+                      && out[2] == (unsigned char)(at - url_alphabet));
+        } else {
             CU_ASSERT(st == AUTHSVC_INVALID && out == NULL && len == 0);
         }
         st = authsvc_b64url_decode(pool, pair, 2, &out, &len);

@@ -51,7 +51,8 @@ static void test_bearer_refuses_every_other_byte(void)
         CU_ASSERT_EQUAL(bearer(apr_pstrcat(authsvc_test_pool(), "Bearer ", end, NULL), &token),
                         want);
         CU_ASSERT_EQUAL(bearer(apr_pstrcat(authsvc_test_pool(), "Bearer ", end + 1, NULL),
-                               &token), want);
+                               &token),
+                        want);
     }
 }
 
@@ -104,7 +105,8 @@ void authsvc_test_register_bearer(void)
 {
     CU_pSuite s = CU_add_suite("bearer", NULL, NULL);
 
-    CU_add_test(s, "token: every token68 character taken", test_bearer_takes_every_token68_character);
+    CU_add_test(s, "token: every token68 character taken",
+                test_bearer_takes_every_token68_character);
     CU_add_test(s, "token: every other byte refused", test_bearer_refuses_every_other_byte);
     CU_add_test(s, "token: '=', empty, doubled and other schemes refused",
                 test_bearer_refuses_padding_empty_and_other_schemes);

@@ -6,9 +6,10 @@
 
 static cJSON *claims_sample(void)
 {
-    return cJSON_Parse("{\"username\":\"alice\",\"role\":\"admin\",\"age\":42,\"ratio\":0.5,"
-                       "\"active\":true,\"permissions\":[\"ViewLoginActivity\",\"Edit\",7],"
-                       "\"nested\":{\"a\":1},\"empty\":[],\"evil\":\"a\\r\\nSet-Cookie: x=y\"}");
+    return cJSON_Parse(
+        "{\"username\":\"alice\",\"role\":\"admin\",\"age\":42,\"ratio\":0.5,"
+        "\"active\":true,\"permissions\":[\"ViewLoginActivity\",\"Edit\",7],"
+        "\"nested\":{\"a\":1},\"empty\":[],\"evil\":\"a\\r\\nSet-Cookie: x=y\"}");
 }
 
 static void test_claim_has_any_matches_strings_exactly(void)
@@ -84,7 +85,8 @@ void authsvc_test_register_claims(void)
 {
     CU_pSuite s = CU_add_suite("claims", NULL, NULL);
 
-    CU_add_test(s, "has_any matches strings exactly", test_claim_has_any_matches_strings_exactly);
+    CU_add_test(s, "has_any matches strings exactly",
+                test_claim_has_any_matches_strings_exactly);
     CU_add_test(s, "has_any matches array members", test_claim_has_any_matches_array_members);
     CU_add_test(s, "has_any numbers and booleans as text",
                 test_claim_has_any_numbers_and_booleans_as_text);

@@ -28,7 +28,8 @@ static void test_round_trip(void)
 {
     const char *sealed = NULL, *back = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_column_encrypt(pool, key, "c", "{\"email\":\"a@b\"}", &sealed),
+    CU_ASSERT_EQUAL_FATAL(authsvc_column_encrypt(pool, key, "c", "{\"email\":\"a@b\"}",
+                                                 &sealed),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL(strncmp(sealed, "gcm1:", 5), 0);
     CU_ASSERT_PTR_NULL(strstr(sealed, "email"));
@@ -48,11 +49,13 @@ static void test_equal_plaintexts_get_fresh_nonces(void)
     authsvc_column_encrypt(pool, key, "c", "same value", &a);
     authsvc_column_encrypt(pool, key, "c", "same value", &b);
     CU_ASSERT_STRING_NOT_EQUAL(a, b);
-    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, a + 5, strlen(a + 5), &ra, &na), AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, b + 5, strlen(b + 5), &rb, &nb), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, a + 5, strlen(a + 5), &ra, &na),
+                          AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, b + 5, strlen(b + 5), &rb, &nb),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL(na, 12 + 10 + 16);
-    CU_ASSERT_NOT_EQUAL(memcmp(ra, rb, 12), 0);             /* nonces */
-    CU_ASSERT_NOT_EQUAL(memcmp(ra + 12, rb + 12, 10), 0);   /* ciphertexts */
+    CU_ASSERT_NOT_EQUAL(memcmp(ra, rb, 12), 0);           /* nonces */
+    CU_ASSERT_NOT_EQUAL(memcmp(ra + 12, rb + 12, 10), 0); /* ciphertexts */
 }
 
 static void test_tampering_wrong_key_or_column_fail(void)
@@ -62,7 +65,8 @@ static void test_tampering_wrong_key_or_column_fail(void)
     apr_size_t i;
 
     authsvc_column_encrypt(pool, key, "c", "secret claims", &sealed);
-    CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, other_key, "c", sealed, &back), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, other_key, "c", sealed, &back),
+                    AUTHSVC_INVALID);
     CU_ASSERT_PTR_NULL(back);
     CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, key, "d", sealed, &back), AUTHSVC_INVALID);
     for (i = 5; i < strlen(sealed); i += 7) {
@@ -70,7 +74,8 @@ static void test_tampering_wrong_key_or_column_fail(void)
         bad[i] = bad[i] == 'A' ? 'B' : 'A';
         CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, key, "c", bad, &back), AUTHSVC_INVALID);
     }
-    CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, key, "c", "gcm1:AAAA", &back), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, key, "c", "gcm1:AAAA", &back),
+                    AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_column_decrypt(pool, key, "c", "gcm1:", &back), AUTHSVC_INVALID);
 }
 
@@ -122,7 +127,8 @@ void authsvc_test_register_column_crypt(void)
 
     CU_add_test(s, "round trip", test_round_trip);
     CU_add_test(s, "equal plaintexts get fresh nonces", test_equal_plaintexts_get_fresh_nonces);
-    CU_add_test(s, "tampering, a wrong key or column fail", test_tampering_wrong_key_or_column_fail);
+    CU_add_test(s, "tampering, a wrong key or column fail",
+                test_tampering_wrong_key_or_column_fail);
     CU_add_test(s, "plain values pass through", test_plain_values_pass_through);
     CU_add_test(s, "key files", test_key_files);
 }

@@ -30,7 +30,9 @@ typedef struct {
     field_kind_t kind;
 } field_t;
 
+/* clang-format off */
 #define F(type, member, kind) {#member, offsetof(type, member), sizeof(((type *)0)->member), kind}
+/* clang-format on */
 
 typedef void *(*merge_fn)(apr_pool_t *p, void *base, void *add);
 
@@ -249,7 +251,8 @@ static const record_t records[] = {
      COUNT(gateway_server_fields), gateway_server_merge, gateway_server_nest, 1},
     {"gateway dir", sizeof(authsvc_gateway_dir_t), gateway_dir_fields,
      COUNT(gateway_dir_fields), gateway_dir_merge, NULL, 1},
-    {"mail", sizeof(authsvc_mail_config_t), mail_fields, COUNT(mail_fields), mail_merge, NULL, 1},
+    {"mail", sizeof(authsvc_mail_config_t), mail_fields, COUNT(mail_fields), mail_merge, NULL,
+     1},
 };
 
 /* ---- the checks ------------------------------------------------------------------- */

@@ -14,9 +14,9 @@
 #include "authsvc_migrate.h"
 #include "unit.h"
 
-static apr_pool_t *pool;     /* the suite's */
-static char *dir;            /* temporary directory of the suite */
-static const char *db_path;  /* the migrated database every test shares */
+static apr_pool_t *pool;    /* the suite's */
+static char *dir;           /* temporary directory of the suite */
+static const char *db_path; /* the migrated database every test shares */
 static authsvc_db_t *db;
 
 static int remove_tree(apr_pool_t *p, const char *path)
@@ -75,7 +75,8 @@ static authsvc_db_t *open_new(apr_pool_t *p, const char *name)
     const char *error = NULL;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_open(p, "sqlite3", apr_pstrcat(p, dir, "/", name, NULL),
-                                          &fresh, &error), AUTHSVC_OK);
+                                          &fresh, &error),
+                          AUTHSVC_OK);
     return fresh;
 }
 
@@ -179,7 +180,8 @@ static void test_every_statement_prepares_on_sqlite(void)
     CU_ASSERT_EQUAL(authsvc_db_prepare_all(fresh, &failed), AUTHSVC_OK);
     CU_ASSERT_PTR_NULL(failed);
     for (i = 0; i < count; i++) {
-        CU_ASSERT_PTR_NOT_NULL(apr_hash_get(fresh->prepared, all[i].label, APR_HASH_KEY_STRING));
+        CU_ASSERT_PTR_NOT_NULL(
+            apr_hash_get(fresh->prepared, all[i].label, APR_HASH_KEY_STRING));
     }
     apr_pool_destroy(p);
 }
@@ -190,10 +192,11 @@ static void test_direct_statements(void)
                                                  AUTHSVC_DIALECT_SQLITE),
                            "PRAGMA foreign_keys = ON");
     CU_ASSERT_STRING_EQUAL(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_SESSION_INIT,
-                                                 AUTHSVC_DIALECT_PGSQL), "");
-    CU_ASSERT_PTR_NOT_NULL(strstr(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST,
-                                                        AUTHSVC_DIALECT_PGSQL),
-                                  "information_schema"));
+                                                 AUTHSVC_DIALECT_PGSQL),
+                           "");
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_MIGRATIONS_EXIST, AUTHSVC_DIALECT_PGSQL),
+               "information_schema"));
     CU_ASSERT_PTR_NULL(authsvc_db_direct_sql("authsvc_nothing", AUTHSVC_DIALECT_SQLITE));
 }
 
@@ -247,7 +250,8 @@ static void test_built_statement_is_kept_per_text(void)
     CU_ASSERT_PTR_NOT_NULL(first);
     CU_ASSERT_STRING_EQUAL(built_answer(d, p, a), "xa");
     CU_ASSERT_PTR_EQUAL(apr_hash_get(d->prepared, apr_pstrcat(p, "authsvc_built ", a, NULL),
-                                     APR_HASH_KEY_STRING), first);
+                                     APR_HASH_KEY_STRING),
+                        first);
     CU_ASSERT_STRING_EQUAL(built_answer(d, p, b), "xb");
     CU_ASSERT_EQUAL(built_count(d), 2);
     apr_pool_destroy(p);
@@ -266,7 +270,8 @@ static void run_past_the_cache(authsvc_db_t *d, apr_pool_t *p)
         CU_ASSERT_PTR_NOT_NULL_FATAL(answer);
         CU_ASSERT_STRING_EQUAL(answer, apr_psprintf(p, "x%d", i));
         CU_ASSERT_EQUAL(apr_hash_get(d->prepared, apr_pstrcat(p, "authsvc_built ", sql, NULL),
-                                     APR_HASH_KEY_STRING) != NULL,
+                                     APR_HASH_KEY_STRING)
+                            != NULL,
                         i < AUTHSVC_DB_BUILT_MAX);
     }
     CU_ASSERT_EQUAL(built_count(d), AUTHSVC_DB_BUILT_MAX);
@@ -308,9 +313,11 @@ static void test_connection_pragmas(void)
     authsvc_db_t *d;
 
     CU_ASSERT_STRING_EQUAL(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_SYNC_NORMAL,
-                                                 AUTHSVC_DIALECT_PGSQL), "");
+                                                 AUTHSVC_DIALECT_PGSQL),
+                           "");
     CU_ASSERT_STRING_EQUAL(authsvc_db_direct_sql(AUTHSVC_DB_DIRECT_CACHE_SIZE,
-                                                 AUTHSVC_DIALECT_PGSQL), "");
+                                                 AUTHSVC_DIALECT_PGSQL),
+                           "");
     apr_pool_create(&p, pool);
     d = open_new(p, "shared.db"); /* the migrated one: WAL */
     CU_ASSERT_EQUAL(authsvc_db_direct(d, p, AUTHSVC_DB_DIRECT_JOURNAL_MODE, &mode), AUTHSVC_OK);
@@ -411,7 +418,9 @@ static void test_concurrent_migrators_apply_once(void)
             authsvc_db_t *mine = NULL;
             authsvc_migrate_result_t result;
             _exit(authsvc_db_open(pool, "sqlite3", path, &mine, &error) == AUTHSVC_OK
-                  && authsvc_migrate(mine, pool, &result) == AUTHSVC_OK ? 0 : 1);
+                          && authsvc_migrate(mine, pool, &result) == AUTHSVC_OK
+                      ? 0
+                      : 1);
         }
     }
     for (i = 0; i < 4; i++) {
@@ -551,7 +560,8 @@ static void test_compiled_migrations_match_the_files(void)
     for (i = 0; i < authsvc_migrations_count; i++) {
         const authsvc_migration_t *m = &authsvc_migrations[i];
         const char *path = apr_pstrcat(pool, AUTHSVC_SOURCE_DIR, "/sql/",
-                                       m->dialect == AUTHSVC_DIALECT_SQLITE ? "sqlite" : "pgsql",
+                                       m->dialect == AUTHSVC_DIALECT_SQLITE ? "sqlite"
+                                                                            : "pgsql",
                                        "/", m->name, NULL);
         apr_file_t *f;
         apr_finfo_t fi;
@@ -577,11 +587,13 @@ static void add_fixture(const char *suffix)
     const char *r = apr_pstrcat(pool, "r-", suffix, NULL);
     const char *u = apr_pstrcat(pool, "u-", suffix, NULL);
     const char *c = apr_pstrcat(pool, "c-", suffix, NULL);
-    const char *tenant[] = {t, apr_pstrcat(pool, "key-", suffix, NULL), "Tenant", "1", now, now};
+    const char *tenant[] = {t,  apr_pstrcat(pool, "key-", suffix, NULL), "Tenant", "1", now,
+                            now};
     const char *role[] = {r, t, "admin", now, now};
-    const char *client[] = {c, "sha256:00", "confidential", NULL, "900", "86400", "180", now, now};
-    const char *user[] = {u, suffix, suffix, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                          NULL, t, NULL, "0", now, now};
+    const char *client[] = {c,   "sha256:00", "confidential", NULL, "900", "86400", "180",
+                            now, now};
+    const char *user[] = {u,    suffix, suffix, NULL, NULL, NULL, NULL, NULL, NULL,
+                          NULL, NULL,   NULL,   t,    NULL, "0",  now,  now};
     const char *ut[] = {apr_pstrcat(pool, "ut-", suffix, NULL), u, t, r, "1", now, now};
 
     CU_ASSERT_EQUAL_FATAL(exec("authsvc_tenant_insert", 6, tenant, NULL), AUTHSVC_OK);
@@ -627,7 +639,8 @@ static void test_select_one_and_columns(void)
 
     add_fixture("sel");
     CU_ASSERT_EQUAL_FATAL(authsvc_db_select_one(db, pool, "authsvc_user_by_username", &row, 1,
-                                                &key), AUTHSVC_OK);
+                                                &key),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(authsvc_db_column(db, row, AUTHSVC_USER_COL_ID), "u-sel");
     CU_ASSERT_PTR_NULL(authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL));
     CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, -7), -7);
@@ -687,10 +700,10 @@ static void test_auth_code_is_single_use(void)
     long long now = authsvc_db_now_ms();
     const char *n = authsvc_db_int_arg(pool, now);
     const char *later = authsvc_db_int_arg(pool, now + 180000);
-    const char *code[] = {"code-hash-1", "c-code", "u-code", "t-code", "ut-code", "0", NULL,
-                          NULL, NULL, later, n};
-    const char *expired[] = {"code-hash-2", "c-code", "u-code", "t-code", "ut-code", "0", NULL,
-                             NULL, NULL, n, n};
+    const char *code[] = {"code-hash-1", "c-code", "u-code", "t-code", "ut-code", "0",
+                          NULL,          NULL,     NULL,     later,    n};
+    const char *expired[] = {"code-hash-2", "c-code", "u-code", "t-code", "ut-code", "0",
+                             NULL,          NULL,     NULL,     n,        n};
     const char *use1[] = {n, "code-hash-1", n}, *use2[] = {n, "code-hash-2", n};
     int nrows = -1;
 
@@ -749,7 +762,8 @@ static long long attempt_column(const char *scope, const char *subject, int n)
     const char *key[] = {scope, subject, ""};
     apr_dbd_row_t *row = NULL;
 
-    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 3, key) != AUTHSVC_OK)
+    if (authsvc_db_select_one(db, pool, "authsvc_login_attempt_get", &row, 3, key)
+        != AUTHSVC_OK)
         return -1;
     return authsvc_db_column_int(db, row, n, -1);
 }
@@ -766,11 +780,12 @@ static long long source_reserve(const char *subject, const char *source, long lo
                                 long long quiet)
 {
     const char *q = authsvc_db_int_arg(pool, quiet);
-    const char *args[] = {subject, source, authsvc_db_int_arg(pool, now), "0", q, q, "3",
-                          authsvc_db_int_arg(pool, now + 900000)};
+    const char *args[] = {subject, source, authsvc_db_int_arg(pool, now),         "0", q,
+                          q,       "3",    authsvc_db_int_arg(pool, now + 900000)};
     apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, pool, "authsvc_login_attempt_account_reserve",
-                                                &row, 8, args);
+    authsvc_status_t st = authsvc_db_select_one(db, pool,
+                                                "authsvc_login_attempt_account_reserve", &row,
+                                                8, args);
 
     if (st == AUTHSVC_NOT_FOUND)
         return 0;
@@ -812,8 +827,7 @@ static void test_account_reservation_locks_at_the_limit(void)
     CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 2);
     /* the third attempt locks at once, before its password is checked */
     CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 3);
-    CU_ASSERT_EQUAL(attempt_locked_until("account", "limited"),
-                    now + 900000);
+    CU_ASSERT_EQUAL(attempt_locked_until("account", "limited"), now + 900000);
     CU_ASSERT_EQUAL(account_reserve("limited", now, quiet), 0);
     CU_ASSERT_EQUAL(attempt_failures("account", "limited"), 3);
     /* settled as failed: the lock its count calls for; a stale count changes nothing */
@@ -950,13 +964,17 @@ static void test_schema_ready_counts_every_table(void)
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_text(db, pool, "SELECT COUNT(*) FROM sqlite_master "
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_text(db, pool,
+                                                 "SELECT COUNT(*) FROM sqlite_master "
                                                  "WHERE type = 'table' AND name NOT LIKE "
-                                                 "'sqlite_%'", &res), AUTHSVC_OK);
+                                                 "'sqlite_%'",
+                                                 &res),
+                          AUTHSVC_OK);
     CU_ASSERT_FATAL(authsvc_db_next_row(db, pool, res, &row));
     CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, 0, -1), AUTHSVC_DB_TABLE_COUNT);
     row = NULL;
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_one(db, pool, "authsvc_schema_ready", &row, 0, NULL),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_select_one(db, pool, "authsvc_schema_ready", &row, 0,
+                                                NULL),
                           AUTHSVC_OK);
     CU_ASSERT(authsvc_db_column_int(db, row, 0, 0) >= 1);
     CU_ASSERT_EQUAL(authsvc_db_column_int(db, row, 1, -1), AUTHSVC_DB_TABLE_COUNT);
@@ -978,9 +996,11 @@ void authsvc_test_register_db(void)
     CU_add_test(s, "the label of a built text", test_built_label);
     CU_add_test(s, "a built text is prepared once per connection",
                 test_built_statement_is_kept_per_text);
-    CU_add_test(s, "built texts past the cache still answer", test_built_statements_past_the_cache);
+    CU_add_test(s, "built texts past the cache still answer",
+                test_built_statements_past_the_cache);
     CU_add_test(s, "the PRAGMAs of httpd's SQLite connections", test_connection_pragmas);
-    CU_add_test(s, "migrate creates the schema in WAL mode", test_migrate_creates_schema_and_wal);
+    CU_add_test(s, "migrate creates the schema in WAL mode",
+                test_migrate_creates_schema_and_wal);
     CU_add_test(s, "migrate twice applies nothing", test_migrate_twice_applies_nothing);
     CU_add_test(s, "WAL mode persists in the file", test_wal_mode_persists_in_the_file);
     CU_add_test(s, "concurrent migrators apply the schema once",
@@ -997,7 +1017,8 @@ void authsvc_test_register_db(void)
                 test_compiled_migrations_match_the_files);
     CU_add_test(s, "a unique violation is a conflict", test_unique_violation_is_conflict);
     CU_add_test(s, "foreign keys are enforced", test_foreign_keys_are_enforced);
-    CU_add_test(s, "a user's role belongs to the same tenant", test_role_must_belong_to_the_tenant);
+    CU_add_test(s, "a user's role belongs to the same tenant",
+                test_role_must_belong_to_the_tenant);
     CU_add_test(s, "select one and column access", test_select_one_and_columns);
     CU_add_test(s, "an unknown label is an error", test_unknown_label_is_an_error);
     CU_add_test(s, "rollback discards, commit keeps", test_rollback_discards_and_commit_keeps);

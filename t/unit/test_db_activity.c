@@ -40,12 +40,13 @@ static authsvc_filter_sql_t compiled(const char *where_json)
 
 static void test_rows(void)
 {
-    authsvc_db_activity_t a = {"a1", f.user_id, f.tenant_id, 1000, "{}", "ACCESS", "curl",
-                               "10.0.0.1", "web"};
-    authsvc_db_activity_t b = {"a2", f.user_id, f.tenant_id, 2000, NULL, "LOGOUT", NULL, NULL,
-                               "web"};
-    authsvc_db_activity_t other = {"a3", f.user_id, "another-tenant", 3000, NULL, "ACCESS", NULL,
-                                   NULL, NULL};
+    authsvc_db_activity_t a = {"a1",     f.user_id, f.tenant_id, 1000, "{}",
+                               "ACCESS", "curl",    "10.0.0.1",  "web"};
+    authsvc_db_activity_t b = {"a2",     f.user_id, f.tenant_id, 2000, NULL,
+                               "LOGOUT", NULL,      NULL,        "web"};
+    authsvc_db_activity_t other = {"a3", f.user_id, "another-tenant",
+                                   3000, NULL,      "ACCESS",
+                                   NULL, NULL,      NULL};
     authsvc_filter_sql_t sql = compiled("{\"where\": {\"loginType\": \"ACCESS\"}}");
     apr_array_header_t *rows = NULL;
     authsvc_db_activity_t got;
@@ -64,7 +65,8 @@ static void test_rows(void)
     CU_ASSERT_EQUAL(authsvc_db_activity_count(f.db, f.pool, f.tenant_id, &sql, &count),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(count, 1);
-    CU_ASSERT_EQUAL(authsvc_db_activity_by_id(f.db, f.pool, f.tenant_id, "a2", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_activity_by_id(f.db, f.pool, f.tenant_id, "a2", &got),
+                    AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(got.login_type, "LOGOUT");
     CU_ASSERT_PTR_NULL(got.token_payload);
     /* another tenant's row is not found by id */
@@ -102,7 +104,8 @@ static void test_user_reads(void)
                           AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(hash, "$argon2id$x");
     CU_ASSERT_EQUAL(authsvc_db_credential_password_set(f.db, f.pool, f.user_id, "$argon2id$y",
-                                                       5000), AUTHSVC_OK);
+                                                       5000),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_credential_password(f.db, f.pool, f.user_id, &hash), AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(hash, "$argon2id$y");
     CU_ASSERT_EQUAL(authsvc_db_credential_password(f.db, f.pool, "no-such-id", &hash),

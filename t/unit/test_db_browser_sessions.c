@@ -23,8 +23,12 @@ static int suite_clean(void)
 static authsvc_status_t session_add(const char *id_hash, long long idle_expires,
                                     long long expires)
 {
-    authsvc_db_browser_session_t s = {id_hash, "https://app.example:443", f.user_id, "at-1",
-                                      "rt-1", 2000, 1, 1000, 1000, idle_expires, expires};
+    authsvc_db_browser_session_t s = {id_hash,   "https://app.example:443",
+                                      f.user_id, "at-1",
+                                      "rt-1",    2000,
+                                      1,         1000,
+                                      1000,      idle_expires,
+                                      expires};
 
     return authsvc_db_browser_session_insert(f.db, f.pool, &s);
 }
@@ -58,11 +62,13 @@ static void test_claim_and_tokens(void)
     authsvc_db_browser_session_t got;
 
     CU_ASSERT_EQUAL_FATAL(session_add("h2", 5000, 9000), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3000, 3100), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3000, 3100),
+                    AUTHSVC_OK);
     /* held until 3100: a second request loses, and wins once the claim has lapsed */
     CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3050, 3150),
                     AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3200, 3300), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3200, 3300),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "gone", 3200, 3300),
                     AUTHSVC_NOT_FOUND);
     /* new tokens release the claim */
@@ -73,7 +79,8 @@ static void test_claim_and_tokens(void)
     CU_ASSERT_STRING_EQUAL(got.access_token, "at-2");
     CU_ASSERT_STRING_EQUAL(got.refresh_token, "rt-2");
     CU_ASSERT_EQUAL(got.access_expires_ms, 4000);
-    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3250, 3350), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_browser_session_claim(f.db, f.pool, "h2", 3250, 3350),
+                    AUTHSVC_OK);
 }
 
 static void test_touch_and_delete(void)
@@ -81,13 +88,15 @@ static void test_touch_and_delete(void)
     authsvc_db_browser_session_t got;
 
     CU_ASSERT_EQUAL_FATAL(session_add("h3", 5000, 9000), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_browser_session_touch(f.db, f.pool, "h3", 4000, 7000), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_browser_session_touch(f.db, f.pool, "h3", 4000, 7000),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_browser_session_get(f.db, f.pool, "h3", &got), AUTHSVC_OK);
     CU_ASSERT_EQUAL(got.last_seen_ms, 4000);
     CU_ASSERT_EQUAL(got.idle_expires_ms, 7000);
     CU_ASSERT_EQUAL(got.expires_ms, 9000);
     CU_ASSERT_EQUAL(authsvc_db_browser_session_delete(f.db, f.pool, "h3"), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_browser_session_get(f.db, f.pool, "h3", &got), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_browser_session_get(f.db, f.pool, "h3", &got),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_browser_session_delete(f.db, f.pool, "h3"), AUTHSVC_OK);
 }
 

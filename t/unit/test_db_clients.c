@@ -29,8 +29,8 @@ static int suite_open(const char *name)
     if (mkdtemp(dir) == NULL)
         return 1;
     return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-                   != AUTHSVC_OK
-               || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+               != AUTHSVC_OK
+           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
 }
 
 static int suite_clean(void)
@@ -65,21 +65,23 @@ static int suite_init(void)
                   "VALUES ('seeded', 'public', 5, 5)")
            || sql("INSERT INTO user_auth_clients (user_id, client_id) VALUES ('u1', 'seeded'), "
                   "('u2', 'seeded')")
-           || sql("INSERT INTO refresh_tokens (token_hash, family_id, family_expires_at, user_id, "
-                  "client_id, tenant_id, access_jti, access_exp, expires_at, revoked_at, "
-                  "created_at) VALUES "
-                  "('h1', 'f1', 9999999999999, 'u1', 'seeded', 't1', 'jti-live', 9999999999998, "
-                  "9999999999999, NULL, 1), "
-                  "('h2', 'f2', 9999999999999, 'u1', 'seeded', 't1', 'jti-revoked', "
-                  "9999999999998, 9999999999999, 5, 1), "
-                  "('h3', 'f3', 9999999999999, 'u2', 'seeded', 't1', 'jti-old', 10, "
-                  "9999999999999, NULL, 1)");
+           || sql(
+               "INSERT INTO refresh_tokens (token_hash, family_id, family_expires_at, user_id, "
+               "client_id, tenant_id, access_jti, access_exp, expires_at, revoked_at, "
+               "created_at) VALUES "
+               "('h1', 'f1', 9999999999999, 'u1', 'seeded', 't1', 'jti-live', 9999999999998, "
+               "9999999999999, NULL, 1), "
+               "('h2', 'f2', 9999999999999, 'u1', 'seeded', 't1', 'jti-revoked', "
+               "9999999999998, 9999999999999, 5, 1), "
+               "('h3', 'f3', 9999999999999, 'u2', 'seeded', 't1', 'jti-old', 10, "
+               "9999999999999, NULL, 1)");
 }
 
 static void test_create_and_find(void)
 {
-    authsvc_db_client_t c = {"web", "$argon2id$h", "confidential", "https://web.example/cb", 300,
-                             3600, 60}, found;
+    authsvc_db_client_t
+        c = {"web", "$argon2id$h", "confidential", "https://web.example/cb", 300, 3600, 60},
+        found;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_client_create(db, pool, &c), AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_client_by_id(db, pool, "web", &found), AUTHSVC_OK);

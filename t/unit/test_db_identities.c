@@ -37,8 +37,8 @@ static int suite_seed(void)
     const char *member[] = {member_role, tenant_id, "member", "1", "1"};
     const char *admin[] = {admin_role, tenant_id, "admin", "1", "1"};
     const char *grant[] = {admin_role, "users:write"};
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
 
     return run("authsvc_tenant_insert", 6, tenant) == AUTHSVC_OK
                    && run("authsvc_role_insert", 5, member) == AUTHSVC_OK
@@ -84,8 +84,11 @@ static const char *user(const char *username, const char *email, const char *rol
                         const char *hash)
 {
     apr_array_header_t *clients = apr_array_make(pool, 1, sizeof(const char *));
-    authsvc_user_new_t u = {NULL, username, email, NULL, NULL, NULL, tenant_id, role,
-                            AUTHSVC_USER_ACTIVE, clients, hash, NULL, NULL};
+    authsvc_user_new_t u = {NULL,      username, email,
+                            NULL,      NULL,     NULL,
+                            tenant_id, role,     AUTHSVC_USER_ACTIVE,
+                            clients,   hash,     NULL,
+                            NULL};
     const char *id = NULL;
 
     APR_ARRAY_PUSH(clients, const char *) = "web";
@@ -114,14 +117,16 @@ static void test_identity_insert_and_find(void)
     CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "keycloak", "sub-1", &found),
                     AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, id, "keycloak", "sub-1"), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "keycloak", "sub-1", &found), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "keycloak", "sub-1", &found),
+                    AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(found, id);
     /* one identity, one user: a second link of it is a conflict */
     CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, other, "keycloak", "sub-1"),
                     AUTHSVC_CONFLICT);
-    CU_ASSERT_STRING_EQUAL(one_value(apr_pstrcat(pool, "SELECT password_hash IS NULL FROM "
-                                                 "user_credentials WHERE user_id = '", id,
-                                                 "' AND provider = 'keycloak'", NULL)),
+    CU_ASSERT_STRING_EQUAL(one_value(apr_pstrcat(pool,
+                                                 "SELECT password_hash IS NULL FROM "
+                                                 "user_credentials WHERE user_id = '",
+                                                 id, "' AND provider = 'keycloak'", NULL)),
                            "1");
 }
 
@@ -170,7 +175,8 @@ static void test_account_facts(void)
     r = &APR_ARRAY_IDX(a.roles, 0, authsvc_db_account_role_t);
     CU_ASSERT_STRING_EQUAL(r->name, "admin");
     CU_ASSERT_EQUAL(r->grants, 1);
-    CU_ASSERT_EQUAL(authsvc_db_identity_account(db, pool, "no-such-user", &a), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_identity_account(db, pool, "no-such-user", &a),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(a.tenant_id);
     CU_ASSERT_PTR_NULL(a.roles);
 }
@@ -191,9 +197,11 @@ static void test_profile_set(void)
     const char *id = user("lena", "lena@example.org", member_role, NULL);
     authsvc_db_external_profile_t names = {NULL, "Lena", "Ward", NULL};
     authsvc_db_external_profile_t groups = {"l.ward@example.org", NULL, NULL, "[\"staff\"]"};
-    const char *sql = apr_pstrcat(pool, "SELECT email || '|' || first_name || '|' || last_name "
+    const char *sql = apr_pstrcat(pool,
+                                  "SELECT email || '|' || first_name || '|' || last_name "
                                   "|| '|' || COALESCE(external_groups, '-') FROM users "
-                                  "WHERE id = '", id, "'", NULL);
+                                  "WHERE id = '",
+                                  id, "'", NULL);
 
     CU_ASSERT_EQUAL(authsvc_db_identity_profile_set(db, pool, id, &names), AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(one_value(sql), "lena@example.org|Lena|Ward|-");

@@ -19,8 +19,8 @@ static int suite_clean(void)
 
 static void test_token_round_trip(void)
 {
-    authsvc_db_mail_token_t t = {"h1", "reset", f.user_id, "web", "alice@example.org", 5000, 1000,
-                                 0};
+    authsvc_db_mail_token_t t = {"h1", "reset", f.user_id, "web", "alice@example.org",
+                                 5000, 1000,    0};
     authsvc_db_mail_token_t got;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_mail_token_insert(f.db, f.pool, &t), AUTHSVC_OK);
@@ -48,22 +48,26 @@ static void test_token_used_once(void)
     /* expired at 6000: nobody wins */
     CU_ASSERT_EQUAL(authsvc_db_mail_token_consume(f.db, f.pool, "h2", "invite", 6000),
                     AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(authsvc_db_mail_token_consume(f.db, f.pool, "h2", "invite", 2000), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_mail_token_consume(f.db, f.pool, "h2", "invite", 2000),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_mail_token_consume(f.db, f.pool, "h2", "invite", 2001),
                     AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(authsvc_db_mail_token_by_hash(f.db, f.pool, "h2", "invite", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_mail_token_by_hash(f.db, f.pool, "h2", "invite", &got),
+                    AUTHSVC_OK);
     CU_ASSERT_TRUE(got.used);
 }
 
 static void test_retire_user(void)
 {
-    authsvc_db_mail_token_t t = {"h3", "reset", f.user_id, "web", "alice@example.org", 9000, 1000,
-                                 0};
+    authsvc_db_mail_token_t t = {"h3", "reset", f.user_id, "web", "alice@example.org",
+                                 9000, 1000,    0};
     authsvc_db_mail_token_t got;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_mail_token_insert(f.db, f.pool, &t), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_mail_token_retire_user(f.db, f.pool, f.user_id, 3000), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_mail_token_by_hash(f.db, f.pool, "h3", "reset", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_mail_token_retire_user(f.db, f.pool, f.user_id, 3000),
+                    AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_mail_token_by_hash(f.db, f.pool, "h3", "reset", &got),
+                    AUTHSVC_OK);
     CU_ASSERT_TRUE(got.used);
     CU_ASSERT_EQUAL(authsvc_db_mail_token_consume(f.db, f.pool, "h3", "reset", 3001),
                     AUTHSVC_NOT_FOUND);
@@ -74,21 +78,25 @@ static void test_limit_window(void)
     long long count = 0, start = 0;
 
     CU_ASSERT_EQUAL(authsvc_db_mail_limit_hit(f.db, f.pool, "ip", "10.0.0.1", 100000, 60000,
-                                              &count, &start), AUTHSVC_OK);
+                                              &count, &start),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(count, 1);
     CU_ASSERT_EQUAL(start, 100000);
     CU_ASSERT_EQUAL(authsvc_db_mail_limit_hit(f.db, f.pool, "ip", "10.0.0.1", 130000, 60000,
-                                              &count, &start), AUTHSVC_OK);
+                                              &count, &start),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(count, 2);
     CU_ASSERT_EQUAL(start, 100000);
     /* past the window a new one begins */
     CU_ASSERT_EQUAL(authsvc_db_mail_limit_hit(f.db, f.pool, "ip", "10.0.0.1", 170000, 60000,
-                                              &count, &start), AUTHSVC_OK);
+                                              &count, &start),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(count, 1);
     CU_ASSERT_EQUAL(start, 170000);
     /* another subject has its own count */
     CU_ASSERT_EQUAL(authsvc_db_mail_limit_hit(f.db, f.pool, "ip", "10.0.0.2", 170000, 60000,
-                                              &count, &start), AUTHSVC_OK);
+                                              &count, &start),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(count, 1);
 }
 

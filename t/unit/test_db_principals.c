@@ -32,7 +32,8 @@ static void test_principal(void)
     authsvc_db_user_t user;
     authsvc_db_membership_t m;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user, &m),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user,
+                                                       &m),
                           AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(user.id, f.user_id);
     CU_ASSERT_STRING_EQUAL(user.username, "alice");
@@ -48,7 +49,8 @@ static void test_principal(void)
     CU_ASSERT_STRING_EQUAL(m.role_name, "member");
     CU_ASSERT_EQUAL(m.status, 1); /* AUTHSVC_USER_ACTIVE */
     /* the tenant named */
-    CU_ASSERT_EQUAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, f.tenant_id, &user, &m),
+    CU_ASSERT_EQUAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, f.tenant_id, &user,
+                                                 &m),
                     AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL(m.id);
     /* no membership there: the user alone */
@@ -88,25 +90,32 @@ static void test_permissions(void)
     authsvc_db_membership_t m;
     apr_array_header_t *rows = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user, &m),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user,
+                                                       &m),
                           AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_permissions(f.db, f.pool, m.role_id, m.id, &rows),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_permissions(f.db, f.pool, m.role_id, m.id,
+                                                           &rows),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL(rows->nelts, 0);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_exec_text(f.db, f.pool,
-                                               "INSERT INTO role_permissions (role_id, permission) "
-                                               "VALUES ('" ROLE_ID "', 'b.read'), "
-                                               "('" ROLE_ID "', 'a.read')", NULL),
-                          AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_exec_text(f.db, f.pool,
-                                               apr_pstrcat(f.pool, "INSERT INTO user_permissions "
-                                                           "(user_tenant_id, permission, allowed, "
-                                                           "created_at) VALUES ('", m.id,
-                                                           "', 'b.read', 0, 1), ('", m.id,
-                                                           "', 'c.write', 1, 1)", NULL),
-                                               NULL),
-                          AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_permissions(f.db, f.pool, m.role_id, m.id, &rows),
+    CU_ASSERT_EQUAL_FATAL(
+        authsvc_db_exec_text(f.db, f.pool,
+                             "INSERT INTO role_permissions (role_id, permission) "
+                             "VALUES ('" ROLE_ID "', 'b.read'), "
+                             "('" ROLE_ID "', 'a.read')",
+                             NULL),
+        AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        authsvc_db_exec_text(f.db, f.pool,
+                             apr_pstrcat(f.pool,
+                                         "INSERT INTO user_permissions "
+                                         "(user_tenant_id, permission, allowed, "
+                                         "created_at) VALUES ('",
+                                         m.id, "', 'b.read', 0, 1), ('", m.id,
+                                         "', 'c.write', 1, 1)", NULL),
+                             NULL),
+        AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_permissions(f.db, f.pool, m.role_id, m.id,
+                                                           &rows),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(rows->nelts, 4);
     /* the role's, by permission, then the overrides */
@@ -131,7 +140,8 @@ static void test_last_login(void)
 
     CU_ASSERT_EQUAL(authsvc_db_user_set_last_login(f.db, f.pool, f.user_id, 123456),
                     AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user, &m),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_principal_by_user(f.db, f.pool, f.user_id, NULL, &user,
+                                                       &m),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL(user.last_login, 123456);
     CU_ASSERT_EQUAL(user.updated_at, 123456);

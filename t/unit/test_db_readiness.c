@@ -30,8 +30,8 @@ static int suite_open(const char *name)
     if (mkdtemp(dir) == NULL)
         return 1;
     return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-                   != AUTHSVC_OK
-               || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+               != AUTHSVC_OK
+           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
 }
 
 static int suite_clean(void)
@@ -93,7 +93,7 @@ static void test_activity_report(void)
     CU_ASSERT_STRING_EQUAL(a->client_id, "web");
     CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 1, authsvc_db_activity_entry_t).type, "RELOGIN");
     a = &APR_ARRAY_IDX(rows, 2, authsvc_db_activity_entry_t);
-    CU_ASSERT_STRING_EQUAL(a->actor, "gone-user");   /* the id, where the user is gone */
+    CU_ASSERT_STRING_EQUAL(a->actor, "gone-user"); /* the id, where the user is gone */
     CU_ASSERT_STRING_EQUAL(a->tenant, "gone-tenant");
     CU_ASSERT_PTR_NULL(a->ip);
     CU_ASSERT_PTR_NULL(a->client_id);
@@ -108,8 +108,10 @@ static void test_schema_missing_table(void)
     int version = -1;
 
     CU_ASSERT_EQUAL_FATAL(sql("DROP TABLE signing_keys"), 0);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL),
-                                          &other, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_open(pool, "sqlite3",
+                                          apr_pstrcat(pool, dir, "/t.db", NULL), &other,
+                                          &error),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_schema_ready(other, pool, &version), AUTHSVC_NOT_FOUND);
     CU_ASSERT(version >= 1);
 }

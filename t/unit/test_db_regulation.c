@@ -23,12 +23,15 @@ static void test_ip_reserve_limit(void)
     long long window = 0;
 
     CU_ASSERT_EQUAL(authsvc_db_login_ip_reserve(f.db, f.pool, "10.0.0.9", 1000, 60000, 2,
-                                                &window), AUTHSVC_OK);
+                                                &window),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(window, 1000);
     CU_ASSERT_EQUAL(authsvc_db_login_ip_reserve(f.db, f.pool, "10.0.0.9", 2000, 60000, 2,
-                                                &window), AUTHSVC_OK);
+                                                &window),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_login_ip_reserve(f.db, f.pool, "10.0.0.9", 3000, 60000, 2,
-                                                &window), AUTHSVC_NOT_FOUND);
+                                                &window),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(window, 0);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_login_counter_get(f.db, f.pool, "ip", "10.0.0.9", "", &c),
                           AUTHSVC_OK);
@@ -37,7 +40,8 @@ static void test_ip_reserve_limit(void)
     /* a place given back makes room in the same window */
     CU_ASSERT_EQUAL(authsvc_db_login_ip_release(f.db, f.pool, "10.0.0.9", 1000), AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_login_ip_reserve(f.db, f.pool, "10.0.0.9", 4000, 60000, 2,
-                                                &window), AUTHSVC_OK);
+                                                &window),
+                    AUTHSVC_OK);
     /* a failure counts whatever the limit; the next window starts again */
     CU_ASSERT_EQUAL(authsvc_db_login_ip_failure(f.db, f.pool, "10.0.0.9", 5000, 60000),
                     AUTHSVC_OK);
@@ -45,7 +49,8 @@ static void test_ip_reserve_limit(void)
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(c.failures, 3);
     CU_ASSERT_EQUAL(authsvc_db_login_ip_reserve(f.db, f.pool, "10.0.0.9", 70000, 60000, 2,
-                                                &window), AUTHSVC_OK);
+                                                &window),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(window, 70000);
     CU_ASSERT_EQUAL(authsvc_db_login_counter_get(f.db, f.pool, "ip", "10.0.0.8", "", &c),
                     AUTHSVC_NOT_FOUND);
@@ -97,9 +102,11 @@ static void test_known_source(void)
     CU_ASSERT_EQUAL(authsvc_db_login_source_get(f.db, f.pool, f.user_id, "ip:10.0.0.9", &seen),
                     AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(seen, 0);
-    CU_ASSERT_EQUAL(authsvc_db_login_source_record(f.db, f.pool, f.user_id, "ip:10.0.0.9", 5000),
+    CU_ASSERT_EQUAL(authsvc_db_login_source_record(f.db, f.pool, f.user_id, "ip:10.0.0.9",
+                                                   5000),
                     AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_login_source_record(f.db, f.pool, f.user_id, "ip:10.0.0.9", 7000),
+    CU_ASSERT_EQUAL(authsvc_db_login_source_record(f.db, f.pool, f.user_id, "ip:10.0.0.9",
+                                                   7000),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_login_source_get(f.db, f.pool, f.user_id, "ip:10.0.0.9", &seen),
                     AUTHSVC_OK);

@@ -29,8 +29,8 @@ static int suite_open(const char *name)
     if (mkdtemp(dir) == NULL)
         return 1;
     return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-                   != AUTHSVC_OK
-               || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+               != AUTHSVC_OK
+           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
 }
 
 static int suite_clean(void)

@@ -21,8 +21,8 @@ static authsvc_db_t *db;
 static int suite_init(void)
 {
     const char *error = NULL;
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
     authsvc_migrate_result_t result;
 
     if (apr_pool_create(&pool, authsvc_test_pool()) != APR_SUCCESS)
@@ -30,8 +30,8 @@ static int suite_init(void)
     dir = apr_pstrdup(pool, "/tmp/authsvc-test-db-saml-XXXXXX");
     if (mkdtemp(dir) == NULL)
         return 1;
-    if (authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/saml.db", NULL), &db,
-                        &error) != AUTHSVC_OK
+    if (authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/saml.db", NULL), &db, &error)
+            != AUTHSVC_OK
         || authsvc_migrate(db, pool, &result) != AUTHSVC_OK)
         return 1;
     return authsvc_db_exec(db, pool, "authsvc_client_insert", NULL, 9, web) == AUTHSVC_OK ? 0
@@ -99,7 +99,8 @@ static void test_assertion_replay(void)
 {
     long long until = authsvc_db_now_ms() + 60000;
 
-    CU_ASSERT_EQUAL(authsvc_db_saml_assertion_remember(db, pool, IDP, "_a1", until), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_saml_assertion_remember(db, pool, IDP, "_a1", until),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_saml_assertion_remember(db, pool, IDP, "_a1", until),
                     AUTHSVC_CONFLICT);
     /* an ID is the IdP's own: another IdP may use it too */

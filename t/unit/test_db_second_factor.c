@@ -21,13 +21,16 @@ static void test_totp(void)
 {
     const char *secret = NULL;
 
-    CU_ASSERT_EQUAL(authsvc_db_totp_secret(f.db, f.pool, f.user_id, &secret), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_totp_secret(f.db, f.pool, f.user_id, &secret),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(secret);
     CU_ASSERT_EQUAL(authsvc_db_totp_create(f.db, f.pool, "00000000-0000-4000-8000-00000000c001",
-                                           f.user_id, "JBSWY3DPEHPK3PXP", 1000), AUTHSVC_OK);
+                                           f.user_id, "JBSWY3DPEHPK3PXP", 1000),
+                    AUTHSVC_OK);
     /* one authenticator per user */
     CU_ASSERT_EQUAL(authsvc_db_totp_create(f.db, f.pool, "00000000-0000-4000-8000-00000000c002",
-                                           f.user_id, "KRSXG5CTMVRXEZLU", 1000), AUTHSVC_CONFLICT);
+                                           f.user_id, "KRSXG5CTMVRXEZLU", 1000),
+                    AUTHSVC_CONFLICT);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_totp_secret(f.db, f.pool, f.user_id, &secret), AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(secret, "JBSWY3DPEHPK3PXP");
     CU_ASSERT_EQUAL(authsvc_db_totp_use_step(f.db, f.pool, f.user_id, 50, 2000), AUTHSVC_OK);

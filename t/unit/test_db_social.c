@@ -24,10 +24,13 @@ static int suite_seed(void)
 {
     const char *tenant[] = {"t1", "acme", "Acme", "1", "1", "1"};
     const char *role[] = {"r1", "t1", "member", "1", "1"};
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
-    authsvc_user_new_t u = {NULL, "nina", NULL, NULL, NULL, NULL, "t1", "r1",
-                            AUTHSVC_USER_ACTIVE, NULL, NULL, NULL, NULL};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
+    authsvc_user_new_t u = {NULL, "nina", NULL,
+                            NULL, NULL,   NULL,
+                            "t1", "r1",   AUTHSVC_USER_ACTIVE,
+                            NULL, NULL,   NULL,
+                            NULL};
 
     return authsvc_db_exec(db, pool, "authsvc_tenant_insert", NULL, 6, tenant) == AUTHSVC_OK
                    && authsvc_db_exec(db, pool, "authsvc_role_insert", NULL, 5, role)
@@ -50,7 +53,8 @@ static int suite_init(void)
     if (mkdtemp(dir) == NULL)
         return 1;
     if (authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/social.db", NULL), &db,
-                        &error) != AUTHSVC_OK
+                        &error)
+            != AUTHSVC_OK
         || authsvc_migrate(db, pool, &result) != AUTHSVC_OK)
         return 1;
     return suite_seed();
@@ -72,8 +76,8 @@ static int suite_clean(void)
 static void test_state_round_trip(void)
 {
     long long now = authsvc_db_now_ms();
-    authsvc_db_social_state_t s = {"keycloak", "web", "bindhash", "nonce-1", "verifier-1",
-                                   "a=1&b=2", now + 600000, 0};
+    authsvc_db_social_state_t s = {"keycloak",   "web",     "bindhash",   "nonce-1",
+                                   "verifier-1", "a=1&b=2", now + 600000, 0};
     authsvc_db_social_state_t out;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_social_state_insert(db, pool, "hash-1", &s), AUTHSVC_OK);
@@ -88,7 +92,8 @@ static void test_state_round_trip(void)
     CU_ASSERT_EQUAL(out.used, 0);
     /* used once: the second use and a use after the expiry lose */
     CU_ASSERT_EQUAL(authsvc_db_social_state_consume(db, pool, "hash-1", now), AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_db_social_state_consume(db, pool, "hash-1", now), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_social_state_consume(db, pool, "hash-1", now),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_social_state_get(db, pool, "hash-1", &out), AUTHSVC_OK);
     CU_ASSERT_EQUAL(out.used, 1);
     CU_ASSERT_EQUAL(authsvc_db_social_state_get(db, pool, "hash-2", &out), AUTHSVC_NOT_FOUND);
@@ -133,7 +138,8 @@ static void test_session_save_get_delete(void)
                           AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(out.access_token, "at-2");
     CU_ASSERT_PTR_NULL(out.refresh_token);
-    CU_ASSERT_EQUAL(authsvc_db_social_session_delete(db, pool, user_id, "keycloak"), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_social_session_delete(db, pool, user_id, "keycloak"),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_social_session_get(db, pool, user_id, "keycloak", &out),
                     AUTHSVC_NOT_FOUND);
 }

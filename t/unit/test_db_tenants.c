@@ -30,8 +30,8 @@ static int suite_init(void)
     if (mkdtemp(dir) == NULL)
         return 1;
     return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-                   != AUTHSVC_OK
-               || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+               != AUTHSVC_OK
+           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
 }
 
 static int suite_clean(void)
@@ -146,7 +146,8 @@ static void test_role_summaries(void)
     CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 0, authsvc_db_role_summary_t).name, "admin");
     CU_ASSERT_EQUAL(APR_ARRAY_IDX(rows, 0, authsvc_db_role_summary_t).permissions, 2);
     CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 1, authsvc_db_role_summary_t).name, "member");
-    CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 2, authsvc_db_role_summary_t).tenant_key, "beta");
+    CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 2, authsvc_db_role_summary_t).tenant_key,
+                           "beta");
     CU_ASSERT_EQUAL_FATAL(authsvc_db_role_summaries(db, pool, "beta", &rows), AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(rows->nelts, 1);
     CU_ASSERT_STRING_EQUAL(APR_ARRAY_IDX(rows, 0, authsvc_db_role_summary_t).id, "role-9");
@@ -157,7 +158,8 @@ static void test_role_summaries(void)
     CU_ASSERT_STRING_EQUAL(one.tenant_key, "acme");
     CU_ASSERT_EQUAL(one.members, 0);
     CU_ASSERT(one.created_at > 0);
-    CU_ASSERT_EQUAL(authsvc_db_role_summary(db, pool, "beta", "admin", &one), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_role_summary(db, pool, "beta", "admin", &one),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(one.id);
 }
 

@@ -72,7 +72,8 @@ static void test_refresh(void)
     CU_ASSERT_FALSE(got.consumed);
     CU_ASSERT_FALSE(got.revoked);
     /* consumed once; not after its expiry */
-    CU_ASSERT_EQUAL(authsvc_db_refresh_consume(f.db, f.pool, "h-one", 80000), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_refresh_consume(f.db, f.pool, "h-one", 80000),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_refresh_consume(f.db, f.pool, "h-one", 100), AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_refresh_consume(f.db, f.pool, "h-one", 100), AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_refresh_revoke(f.db, f.pool, "h-one", 200), AUTHSVC_OK);
@@ -92,7 +93,8 @@ static void test_family(void)
     CU_ASSERT_EQUAL_FATAL(refresh_store("h-a2", "fam-a", "jti-a2", 500), AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(refresh_store("h-b1", "fam-b", "jti-b1", 6000), AUTHSVC_OK);
     /* the access tokens still live at 1000 */
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_refresh_family_access(f.db, f.pool, "fam-a", 1000, &tokens),
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_refresh_family_access(f.db, f.pool, "fam-a", 1000,
+                                                           &tokens),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(tokens->nelts, 1);
     CU_ASSERT_STRING_EQUAL(jti_at(tokens, 0), "jti-a1");
@@ -123,7 +125,8 @@ static void test_user_other(void)
                                                                1000, &tokens),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(tokens->nelts, 2);
-    CU_ASSERT(strcmp(jti_at(tokens, 0), "jti-c1") != 0 && strcmp(jti_at(tokens, 1), "jti-c1") != 0);
+    CU_ASSERT(strcmp(jti_at(tokens, 0), "jti-c1") != 0
+              && strcmp(jti_at(tokens, 1), "jti-c1") != 0);
     CU_ASSERT_EQUAL(authsvc_db_refresh_user_other_access(f.db, f.pool, f.user_id, NULL, 1000,
                                                          &tokens),
                     AUTHSVC_OK);
@@ -132,7 +135,8 @@ static void test_user_other(void)
                                                          &tokens),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(tokens->nelts, 2);
-    CU_ASSERT_EQUAL(authsvc_db_refresh_revoke_user_other(f.db, f.pool, f.user_id, "fam-c", 3000),
+    CU_ASSERT_EQUAL(authsvc_db_refresh_revoke_user_other(f.db, f.pool, f.user_id, "fam-c",
+                                                         3000),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_refresh_get(f.db, f.pool, "h-d1", &got), AUTHSVC_OK);
     CU_ASSERT_TRUE(got.revoked);
@@ -164,7 +168,8 @@ static void test_auth_code(void)
     code.mfa_pending = 1;
     code.expires_at = 5000;
     CU_ASSERT_EQUAL_FATAL(authsvc_db_auth_code_insert(f.db, f.pool, &code, 10), AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_auth_code_get(f.db, f.pool, "code-hash", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_auth_code_get(f.db, f.pool, "code-hash", &got),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(got.client_id, "web");
     CU_ASSERT_STRING_EQUAL(got.user_id, f.user_id);
     CU_ASSERT_STRING_EQUAL(got.tenant_id, f.tenant_id);
@@ -181,7 +186,8 @@ static void test_auth_code(void)
                     AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_db_auth_code_set_family(f.db, f.pool, "code-hash", "fam-z"),
                     AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_auth_code_get(f.db, f.pool, "code-hash", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_auth_code_get(f.db, f.pool, "code-hash", &got),
+                          AUTHSVC_OK);
     CU_ASSERT_TRUE(got.used);
     CU_ASSERT_STRING_EQUAL(got.family_id, "fam-z");
     CU_ASSERT_EQUAL(authsvc_db_auth_code_get(f.db, f.pool, "nosuch", &got), AUTHSVC_NOT_FOUND);
@@ -206,7 +212,8 @@ static void test_bearer(void)
     int member = -1, revoked = -1;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_exec_text(f.db, f.pool,
-                                               apr_pstrcat(f.pool, "INSERT INTO user_auth_clients "
+                                               apr_pstrcat(f.pool,
+                                                           "INSERT INTO user_auth_clients "
                                                            "(user_id, client_id) VALUES ('",
                                                            f.user_id, "', 'web')", NULL),
                                                NULL),
@@ -216,14 +223,15 @@ static void test_bearer(void)
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(member, 1);
     CU_ASSERT_EQUAL(revoked, 0);
-    CU_ASSERT_EQUAL(authsvc_db_revocation_insert(f.db, f.pool, "jti-gone", 9000, 100), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_revocation_insert(f.db, f.pool, "jti-gone", 9000, 100),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_bearer_state(f.db, f.pool, f.user_id, "web", "jti-gone", &member,
                                             &revoked),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(member, 1);
     CU_ASSERT_EQUAL(revoked, 1);
-    CU_ASSERT_EQUAL(authsvc_db_bearer_state(f.db, f.pool, f.user_id, "other", "jti-live", &member,
-                                            &revoked),
+    CU_ASSERT_EQUAL(authsvc_db_bearer_state(f.db, f.pool, f.user_id, "other", "jti-live",
+                                            &member, &revoked),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(member, 0);
     CU_ASSERT_EQUAL(revoked, 0);

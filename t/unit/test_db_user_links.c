@@ -29,8 +29,8 @@ static int suite_open(const char *name)
     if (mkdtemp(dir) == NULL)
         return 1;
     return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-                   != AUTHSVC_OK
-               || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+               != AUTHSVC_OK
+           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
 }
 
 static int suite_clean(void)
@@ -66,7 +66,8 @@ static void test_add_and_find(void)
 {
     const char *value = "x";
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_link_add(db, pool, "u1", "google", "g-1"), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_user_link_add(db, pool, "u1", "google", "g-1"),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_user_link_add(db, pool, "u1", "saml:https://idp", "s-1"),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "google", "g-1", &value), AUTHSVC_OK);
@@ -76,11 +77,14 @@ static void test_add_and_find(void)
     CU_ASSERT_EQUAL(authsvc_db_user_link_owner(db, pool, "google", "g-2", &value),
                     AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(value);
-    CU_ASSERT_EQUAL(authsvc_db_user_link_of(db, pool, "u2", "google", &value), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_of(db, pool, "u2", "google", &value),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(value);
     /* the same identity, or a second one of that provider for the user: refused */
-    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, "u2", "google", "g-1"), AUTHSVC_CONFLICT);
-    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, "u1", "google", "g-2"), AUTHSVC_CONFLICT);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, "u2", "google", "g-1"),
+                    AUTHSVC_CONFLICT);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_add(db, pool, "u1", "google", "g-2"),
+                    AUTHSVC_CONFLICT);
 }
 
 static void test_list(void)
@@ -105,9 +109,11 @@ static void test_remove(void)
     apr_array_header_t *links = NULL;
     int removed = -1;
 
-    CU_ASSERT_EQUAL(authsvc_db_user_link_remove(db, pool, "google", "g-1", &removed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_remove(db, pool, "google", "g-1", &removed),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(removed, 1);
-    CU_ASSERT_EQUAL(authsvc_db_user_link_remove(db, pool, "google", "g-1", &removed), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_link_remove(db, pool, "google", "g-1", &removed),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(removed, 0);
     CU_ASSERT_EQUAL(authsvc_db_user_link_remove(db, pool, "internal", NULL, &removed),
                     AUTHSVC_OK);

@@ -30,10 +30,10 @@ static int suite_seed(void)
 {
     const char *tenant[] = {tenant_id, "acme", "Acme", "1", "1", "1"};
     const char *role[] = {role_id, tenant_id, "member", "1", "1"};
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
-    const char *app[] = {"app", NULL, "public", "https://app.example/cb", "300", "3600", "60",
-                         "1", "1"};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
+    const char *app[] = {"app", NULL, "public", "https://app.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
 
     return run("authsvc_tenant_insert", 6, tenant) == AUTHSVC_OK
                    && run("authsvc_role_insert", 5, role) == AUTHSVC_OK
@@ -53,8 +53,8 @@ static int suite_init(void)
     dir = apr_pstrdup(pool, "/tmp/authsvc-test-db-users-XXXXXX");
     if (mkdtemp(dir) == NULL)
         return 1;
-    if (authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/users.db", NULL), &db,
-                        &error) != AUTHSVC_OK
+    if (authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/users.db", NULL), &db, &error)
+            != AUTHSVC_OK
         || authsvc_migrate(db, pool, &result) != AUTHSVC_OK)
         return 1;
     return suite_seed();
@@ -116,30 +116,47 @@ static apr_array_header_t *clients(const char *a, const char *b)
 
 static void test_create_internal_user_rows(void)
 {
-    authsvc_user_new_t u = {NULL, "Alice@Example.org", "Alice@Example.org", "Alice", "B",
-                            "Liddell", tenant_id, role_id, AUTHSVC_USER_PASSWORD_CHANGE_NEEDED,
-                            clients("app", "web"), "$argon2id$hash", NULL, NULL};
+    authsvc_user_new_t u = {NULL,
+                            "Alice@Example.org",
+                            "Alice@Example.org",
+                            "Alice",
+                            "B",
+                            "Liddell",
+                            tenant_id,
+                            role_id,
+                            AUTHSVC_USER_PASSWORD_CHANGE_NEEDED,
+                            clients("app", "web"),
+                            "$argon2id$hash",
+                            NULL,
+                            NULL};
     const char *id = NULL, *where;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_user_create(db, pool, &u, &id), AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(id);
     CU_ASSERT_EQUAL(strlen(id), 36);
     where = apr_pstrcat(pool, " WHERE user_id = '", id, "'", NULL);
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT username, username_key, email, "
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT username, username_key, email, "
                                                "first_name, middle_name, last_name, "
                                                "default_tenant_id, mfa_required, phone, locale "
-                                               "FROM users WHERE id = '", id, "'", NULL)),
+                                               "FROM users WHERE id = '",
+                                               id, "'", NULL)),
                            "Alice@Example.org|alice@example.org|Alice@Example.org|Alice|B|"
                            "Liddell|00000000-0000-4000-8000-0000000000t1|0|-|-");
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT provider, external_id, "
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT provider, external_id, "
                                                "password_hash, totp_secret FROM "
-                                               "user_credentials", where, NULL)),
+                                               "user_credentials",
+                                               where, NULL)),
                            "internal|-|$argon2id$hash|-");
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT tenant_id, role_id, status FROM "
-                                               "user_tenants", where, NULL)),
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT tenant_id, role_id, status FROM "
+                                               "user_tenants",
+                                               where, NULL)),
                            "00000000-0000-4000-8000-0000000000t1|"
                            "00000000-0000-4000-8000-0000000000r1|3");
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT group_concat(client_id, ',') "
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT group_concat(client_id, ',') "
                                                "FROM (SELECT client_id FROM user_auth_clients",
                                                where, " ORDER BY client_id)", NULL)),
                            "app,web");
@@ -147,28 +164,42 @@ static void test_create_internal_user_rows(void)
 
 static void test_create_external_user_rows(void)
 {
-    authsvc_user_new_t u = {"11111111-1111-4111-8111-111111111111", "github-42", NULL, "Bob",
-                            NULL, NULL, tenant_id, role_id, AUTHSVC_USER_ACTIVE,
-                            clients("web", NULL), NULL, "github", "42"};
+    authsvc_user_new_t u = {"11111111-1111-4111-8111-111111111111",
+                            "github-42",
+                            NULL,
+                            "Bob",
+                            NULL,
+                            NULL,
+                            tenant_id,
+                            role_id,
+                            AUTHSVC_USER_ACTIVE,
+                            clients("web", NULL),
+                            NULL,
+                            "github",
+                            "42"};
     const char *id = NULL, *where;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_user_create(db, pool, &u, &id), AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(id, "11111111-1111-4111-8111-111111111111");
     where = apr_pstrcat(pool, " WHERE user_id = '", id, "'", NULL);
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT username_key, email, first_name, "
-                                               "last_name FROM users WHERE id = '", id, "'",
-                                               NULL)),
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT username_key, email, first_name, "
+                                               "last_name FROM users WHERE id = '",
+                                               id, "'", NULL)),
                            "github-42|-|Bob|-");
     /* no internal credential: the provider's link only */
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT provider, external_id, "
-                                               "password_hash FROM user_credentials", where,
-                                               NULL)),
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT provider, external_id, "
+                                               "password_hash FROM user_credentials",
+                                               where, NULL)),
                            "github|42|-");
     CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT status FROM user_tenants", where,
                                                NULL)),
                            "1");
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT client_id FROM "
-                                               "user_auth_clients", where, NULL)),
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT client_id FROM "
+                                               "user_auth_clients",
+                                               where, NULL)),
                            "web");
 }
 
@@ -176,8 +207,11 @@ static void test_create_external_user_rows(void)
  * of the duplicate stays. */
 static void test_duplicate_is_a_conflict(void)
 {
-    authsvc_user_new_t u = {NULL, "carol", NULL, NULL, NULL, NULL, tenant_id, role_id,
-                            AUTHSVC_USER_ACTIVE, NULL, "$argon2id$x", NULL, NULL};
+    authsvc_user_new_t u = {NULL,      "carol",       NULL,
+                            NULL,      NULL,          NULL,
+                            tenant_id, role_id,       AUTHSVC_USER_ACTIVE,
+                            NULL,      "$argon2id$x", NULL,
+                            NULL};
     authsvc_user_new_t again = u;
     const char *id = NULL, *id2 = NULL;
     long long users, creds;
@@ -198,9 +232,19 @@ static void test_duplicate_is_a_conflict(void)
  * foreign keys refuse it, and the transaction keeps nothing. */
 static void test_missing_role_or_client_is_refused(void)
 {
-    authsvc_user_new_t u = {NULL, "dave", NULL, NULL, NULL, NULL, tenant_id,
-                            "00000000-0000-4000-8000-00000000none", AUTHSVC_USER_ACTIVE, NULL,
-                            NULL, NULL, NULL};
+    authsvc_user_new_t u = {NULL,
+                            "dave",
+                            NULL,
+                            NULL,
+                            NULL,
+                            NULL,
+                            tenant_id,
+                            "00000000-0000-4000-8000-00000000none",
+                            AUTHSVC_USER_ACTIVE,
+                            NULL,
+                            NULL,
+                            NULL,
+                            NULL};
     const char *id = NULL;
     long long users = count("SELECT COUNT(*) FROM users");
 
@@ -235,8 +279,9 @@ static void test_placement(void)
 
 static void test_by_username(void)
 {
-    authsvc_user_new_t u = {NULL, "Erin", "erin@example.org", "Erin", NULL, "Smith", tenant_id,
-                            role_id, AUTHSVC_USER_ACTIVE, NULL, NULL, NULL, NULL};
+    authsvc_user_new_t u = {NULL,      "Erin",  "erin@example.org",  "Erin", NULL, "Smith",
+                            tenant_id, role_id, AUTHSVC_USER_ACTIVE, NULL,   NULL, NULL,
+                            NULL};
     authsvc_db_user_t found;
     const char *id = NULL;
 
@@ -262,8 +307,9 @@ static void test_by_username(void)
 static const char *frank(void)
 {
     static const char *id;
-    authsvc_user_new_t u = {NULL, "Frank", "frank@example.org", NULL, NULL, NULL, tenant_id,
-                            role_id, AUTHSVC_USER_ACTIVE, NULL, "$argon2id$f", NULL, NULL};
+    authsvc_user_new_t u = {NULL,      "Frank", "frank@example.org", NULL, NULL,          NULL,
+                            tenant_id, role_id, AUTHSVC_USER_ACTIVE, NULL, "$argon2id$f", NULL,
+                            NULL};
 
     if (!id && authsvc_db_user_create(db, pool, &u, &id) != AUTHSVC_OK)
         id = NULL;
@@ -278,13 +324,20 @@ static void test_summaries(void)
     int i;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(id);
-    CU_ASSERT_EQUAL_FATAL(run("authsvc_user_insert", 17, (const char *[]){
-                              "lone", "Lone", "lone", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                              NULL, NULL, NULL, NULL, "0", "1", "1"}), AUTHSVC_OK);
-    CU_ASSERT_EQUAL_FATAL(authsvc_db_exec_text(db, pool, "INSERT INTO login_attempts (scope, "
-                          "subject, source, failures, window_start, locked_until) VALUES "
-                          "('account', 'frank', '', 2, 1, 0), ('account', 'frank', 'ip:x', 5, "
-                          "1, 7777)", NULL), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_user_insert", 17,
+                              (const char *[]){"lone", "Lone", "lone", NULL, NULL, NULL, NULL,
+                                               NULL, NULL, NULL, NULL, NULL, NULL, NULL, "0",
+                                               "1", "1"}),
+                          AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        authsvc_db_exec_text(
+            db, pool,
+            "INSERT INTO login_attempts (scope, "
+            "subject, source, failures, window_start, locked_until) VALUES "
+            "('account', 'frank', '', 2, 1, 0), ('account', 'frank', 'ip:x', 5, "
+            "1, 7777)",
+            NULL),
+        AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_db_user_summaries(db, pool, NULL, &rows), AUTHSVC_OK);
     for (i = 0; i < rows->nelts; i++)
         if (strcmp(APR_ARRAY_IDX(rows, i, authsvc_db_user_summary_t).username, "Frank") == 0)
@@ -353,18 +406,24 @@ static void test_password(void)
     CU_ASSERT_EQUAL(has_credential, 1);
     CU_ASSERT_EQUAL(has_hash, 1);
     CU_ASSERT_EQUAL(authsvc_db_user_password_set(db, pool, id, "$argon2id$g", 1), AUTHSVC_OK);
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT password_hash FROM user_credentials "
-                                               "WHERE provider = 'internal' AND user_id = '", id,
-                                               "'", NULL)), "$argon2id$g");
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT password_hash FROM user_credentials "
+                                               "WHERE provider = 'internal' AND user_id = '",
+                                               id, "'", NULL)),
+                           "$argon2id$g");
     /* the external user has none: a new credential */
     CU_ASSERT_EQUAL(authsvc_db_user_password(db, pool, "11111111-1111-4111-8111-111111111111",
-                                             &has_credential, &has_hash), AUTHSVC_OK);
+                                             &has_credential, &has_hash),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(has_credential, 0);
     CU_ASSERT_EQUAL(has_hash, 0);
-    CU_ASSERT_EQUAL(authsvc_db_user_password_set(db, pool, "11111111-1111-4111-8111-111111111111",
-                                                 "$argon2id$n", 0), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_db_user_password_set(db, pool,
+                                                 "11111111-1111-4111-8111-111111111111",
+                                                 "$argon2id$n", 0),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_user_password(db, pool, "11111111-1111-4111-8111-111111111111",
-                                             &has_credential, &has_hash), AUTHSVC_OK);
+                                             &has_credential, &has_hash),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(has_credential, 1);
     CU_ASSERT_EQUAL(has_hash, 1);
 }
@@ -380,18 +439,24 @@ static void test_status_mfa_lockout(void)
     CU_ASSERT_EQUAL(authsvc_db_user_disable(db, pool, id, &changed), AUTHSVC_OK);
     CU_ASSERT_EQUAL(changed, 1);
     CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT status FROM user_tenants", where,
-                                               NULL)), "2");
+                                               NULL)),
+                           "2");
     CU_ASSERT_EQUAL(authsvc_db_user_disable(db, pool, id, &changed), AUTHSVC_OK);
     CU_ASSERT_EQUAL(changed, 0);
     CU_ASSERT_EQUAL(authsvc_db_user_enable(db, pool, id, &changed), AUTHSVC_OK);
     CU_ASSERT_EQUAL(changed, 1);
     CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT status FROM user_tenants", where,
-                                               NULL)), "1");
+                                               NULL)),
+                           "1");
     CU_ASSERT_EQUAL(authsvc_db_user_set_mfa(db, pool, id, 1), AUTHSVC_OK);
-    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool, "SELECT mfa_required FROM users WHERE id = '",
-                                               id, "'", NULL)), "1");
-    CU_ASSERT_EQUAL_FATAL(run("authsvc_credential_insert", 8, (const char *[]){
-                              "totp-f", id, "totp", NULL, NULL, "secret", "1", "1"}), AUTHSVC_OK);
+    CU_ASSERT_STRING_EQUAL(one_row(apr_pstrcat(pool,
+                                               "SELECT mfa_required FROM users WHERE id = '",
+                                               id, "'", NULL)),
+                           "1");
+    CU_ASSERT_EQUAL_FATAL(run("authsvc_credential_insert", 8,
+                              (const char *[]){"totp-f", id, "totp", NULL, NULL, "secret", "1",
+                                               "1"}),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_db_user_totp_delete(db, pool, id, &changed), AUTHSVC_OK);
     CU_ASSERT_EQUAL(changed, 1);
     CU_ASSERT_EQUAL(authsvc_db_user_lockout_clear(db, pool, "frank", &changed), AUTHSVC_OK);
@@ -410,14 +475,28 @@ static void test_delete(void)
     CU_ASSERT_EQUAL(authsvc_db_user_delete(db, pool, id, &changed), AUTHSVC_OK);
     CU_ASSERT_EQUAL(changed, 1);
     CU_ASSERT_EQUAL(authsvc_db_user_by_username(db, pool, "frank", &found), AUTHSVC_NOT_FOUND);
-    CU_ASSERT_EQUAL(count(apr_pstrcat(pool, "SELECT COUNT(*) FROM user_credentials WHERE "
-                                      "user_id = '", id, "'", NULL)), 0);
+    CU_ASSERT_EQUAL(count(apr_pstrcat(pool,
+                                      "SELECT COUNT(*) FROM user_credentials WHERE "
+                                      "user_id = '",
+                                      id, "'", NULL)),
+                    0);
 }
 
 static void test_client_member(void)
 {
-    authsvc_user_new_t u = {NULL, "Max", NULL, NULL, NULL, NULL, tenant_id, role_id,
-                            AUTHSVC_USER_ACTIVE, clients("web", NULL), NULL, NULL, NULL};
+    authsvc_user_new_t u = {NULL,
+                            "Max",
+                            NULL,
+                            NULL,
+                            NULL,
+                            NULL,
+                            tenant_id,
+                            role_id,
+                            AUTHSVC_USER_ACTIVE,
+                            clients("web", NULL),
+                            NULL,
+                            NULL,
+                            NULL};
     const char *id = NULL;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_db_user_create(db, pool, &u, &id), AUTHSVC_OK);
@@ -434,7 +513,8 @@ void authsvc_test_register_db_users(void)
     CU_add_test(s, "a user with a password: its rows", test_create_internal_user_rows);
     CU_add_test(s, "an external user: its rows", test_create_external_user_rows);
     CU_add_test(s, "a duplicate username is a conflict", test_duplicate_is_a_conflict);
-    CU_add_test(s, "a missing role or client is refused", test_missing_role_or_client_is_refused);
+    CU_add_test(s, "a missing role or client is refused",
+                test_missing_role_or_client_is_refused);
     CU_add_test(s, "placement: a missing tenant or role", test_placement);
     CU_add_test(s, "a user by username, whatever its case", test_by_username);
     CU_add_test(s, "users listed with membership and lockout", test_summaries);

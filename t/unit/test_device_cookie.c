@@ -20,7 +20,8 @@ static const authsvc_key_t *secret_key(unsigned char fill)
 
     memset(secret, fill, sizeof(secret));
     CU_ASSERT_EQUAL_FATAL(authsvc_key_from_secret(authsvc_test_pool(), secret, sizeof(secret),
-                                                  &key, &why), AUTHSVC_OK);
+                                                  &key, &why),
+                          AUTHSVC_OK);
     return key;
 }
 
@@ -73,7 +74,8 @@ static void test_cookie_verifies_as_made(void)
     CU_ASSERT_STRING_EQUAL(user, "user-1.x");
     CU_ASSERT_EQUAL(strlen(device), AUTHSVC_DEVICE_ID_BYTES * 2);
     /* issued again for the same device: the id stays, the time moves */
-    again = authsvc_device_cookie_make(authsvc_test_pool(), ring, "user-1.x", device, NOW + DAY);
+    again = authsvc_device_cookie_make(authsvc_test_pool(), ring, "user-1.x", device,
+                                       NOW + DAY);
     CU_ASSERT_PTR_NOT_NULL_FATAL(again);
     CU_ASSERT_PTR_NOT_NULL(strstr(again, device));
     CU_ASSERT_STRING_NOT_EQUAL(again, value);
@@ -81,7 +83,8 @@ static void test_cookie_verifies_as_made(void)
 
 static void test_changed_or_foreign_cookies_are_refused(void)
 {
-    authsvc_keyring_t *ring = ring_of(secret_key(1), NULL), *other = ring_of(secret_key(2), NULL);
+    authsvc_keyring_t *ring = ring_of(secret_key(1), NULL),
+                      *other = ring_of(secret_key(2), NULL);
     const char *value = authsvc_device_cookie_make(authsvc_test_pool(), ring, "u1", NULL, NOW);
     const char *user = NULL, *device = NULL;
     char *changed;
@@ -109,14 +112,15 @@ static void test_cookie_age_is_bounded(void)
     CU_ASSERT_EQUAL(verify(ring, value, NOW + 30 * DAY, &user, &device), AUTHSVC_OK);
     CU_ASSERT_EQUAL(verify(ring, value, NOW + 30 * DAY + 1, &user, &device), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(verify(ring, value, NOW - AUTHSVC_DEVICE_COOKIE_FUTURE_MAX - 1, &user,
-                           &device), AUTHSVC_INVALID);
+                           &device),
+                    AUTHSVC_INVALID);
 }
 
 static void test_cookie_outlives_a_key_rotation(void)
 {
     const authsvc_key_t *old = secret_key(4), *next = ec_key();
-    const char *value = authsvc_device_cookie_make(authsvc_test_pool(), ring_of(old, NULL), "u1",
-                                                   NULL, NOW);
+    const char *value = authsvc_device_cookie_make(authsvc_test_pool(), ring_of(old, NULL),
+                                                   "u1", NULL, NOW);
     const char *user = NULL, *device = NULL;
 
     CU_ASSERT_EQUAL(verify(ring_of(next, old), value, NOW, &user, &device), AUTHSVC_OK);

@@ -33,9 +33,8 @@ static const struct {
     int status;
     const char *name;
 } error_status_names[] = {
-    {400, "BadRequestError"},     {401, "UnauthorizedError"},
-    {403, "ForbiddenError"},      {404, "NotFoundError"},
-    {422, "UnprocessableEntityError"}, {429, "TooManyRequestsError"},
+    {400, "BadRequestError"}, {401, "UnauthorizedError"},        {403, "ForbiddenError"},
+    {404, "NotFoundError"},   {422, "UnprocessableEntityError"}, {429, "TooManyRequestsError"},
 };
 
 #define ERROR_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -99,7 +98,8 @@ static void test_error_design_messages_are_exact(void)
 
 static void test_error_unknown_id_answers_internal_error(void)
 {
-    CU_ASSERT_PTR_EQUAL(authsvc_error_get(AUTHSVC_E_COUNT), authsvc_error_get(AUTHSVC_E_INTERNAL));
+    CU_ASSERT_PTR_EQUAL(authsvc_error_get(AUTHSVC_E_COUNT),
+                        authsvc_error_get(AUTHSVC_E_INTERNAL));
 }
 
 static void test_error_status_names_are_loopback_names(void)
@@ -147,20 +147,22 @@ static void test_error_envelope_with_details_holds_them(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(details);
     error = error_envelope_object(
         authsvc_error_envelope(authsvc_test_pool(), e->status, e->code, e->message, details));
-    CU_ASSERT_TRUE(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(error, "details"), details, 1));
+    CU_ASSERT_TRUE(
+        cJSON_Compare(cJSON_GetObjectItemCaseSensitive(error, "details"), details, 1));
 }
 
 static void test_error_envelope_message_round_trips_escaped(void)
 {
     static const char message[] = "say \"hi\"\\ \n\t\r\x01\x1f end \xC3\xA9";
-    const char *text =
-        authsvc_error_envelope(authsvc_test_pool(), 400, "BadRequest", message, NULL);
+    const char *text = authsvc_error_envelope(authsvc_test_pool(), 400, "BadRequest", message,
+                                              NULL);
     const char *c;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     for (c = text; *c; c++)
         CU_ASSERT_FALSE_FATAL((unsigned char)*c < 0x20);
-    CU_ASSERT_STRING_EQUAL(error_member_string(error_envelope_object(text), "message"), message);
+    CU_ASSERT_STRING_EQUAL(error_member_string(error_envelope_object(text), "message"),
+                           message);
 }
 
 void authsvc_test_register_error(void)

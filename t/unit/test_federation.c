@@ -43,10 +43,11 @@ static int suite_seed(void)
 {
     const char *tenant[] = {"t1", "acme", "Acme", "1", "1", "1"};
     const char *role[] = {"r1", "t1", "member", "1", "1"};
-    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600", "60",
-                         "1", "1"};
-    authsvc_user_new_t u = {NULL, "olga", "olga@example.org", NULL, NULL, NULL, "t1", "r1",
-                            AUTHSVC_USER_ACTIVE, NULL, NULL, "keycloak", "sub-9"};
+    const char *web[] = {"web", NULL, "public", "https://web.example/cb", "300", "3600",
+                         "60",  "1",  "1"};
+    authsvc_user_new_t u = {NULL,   "olga", "olga@example.org",  NULL, NULL, NULL,
+                            "t1",   "r1",   AUTHSVC_USER_ACTIVE, NULL, NULL, "keycloak",
+                            "sub-9"};
 
     return authsvc_db_exec(db, pool, "authsvc_tenant_insert", NULL, 6, tenant) == AUTHSVC_OK
                    && authsvc_db_exec(db, pool, "authsvc_role_insert", NULL, 5, role)
@@ -115,8 +116,9 @@ static void test_user(void)
 
 static void test_social_state(void)
 {
-    authsvc_db_social_state_t s = {"keycloak", "web", authsvc_token_hash(pool, "cookie-s"),
-                                   NULL, NULL, NULL, authsvc_db_now_ms() + 600000, 0};
+    authsvc_db_social_state_t s = {
+        "keycloak", "web", authsvc_token_hash(pool, "cookie-s"), NULL,
+        NULL,       NULL,  authsvc_db_now_ms() + 600000,         0};
     authsvc_db_social_state_t out;
     const char *why = NULL;
 
@@ -135,8 +137,8 @@ static void test_social_state(void)
                                                          "cookie-s", &out, &why),
                     AUTHSVC_INVALID);
     CU_ASSERT_STRING_EQUAL(why, "state of another provider");
-    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1",
-                                                         NULL, &out, &why),
+    CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1", NULL,
+                                                         &out, &why),
                     AUTHSVC_INVALID);
     CU_ASSERT_STRING_EQUAL(why, "state of another browser");
     CU_ASSERT_EQUAL(authsvc_federation_social_state_take(&ctx, db, "keycloak", "state-1",

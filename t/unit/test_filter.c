@@ -12,9 +12,10 @@
 #include "authsvc_limits.h"
 #include "unit.h"
 
-static const char *const filter_keywords[] = {
-    "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ILIKE", "GLOB", "ESCAPE",
-    "ASC", "DESC", "NULLS", "FIRST", "LAST", "COLLATE", NULL};
+static const char *const filter_keywords[] = {"AND",    "OR",      "NOT",  "IS",    "NULL",
+                                              "IN",     "BETWEEN", "LIKE", "ILIKE", "GLOB",
+                                              "ESCAPE", "ASC",     "DESC", "NULLS", "FIRST",
+                                              "LAST",   "COLLATE", NULL};
 
 static int filter_word_allowed(const char *word)
 {
@@ -45,26 +46,22 @@ static int filter_sql_is_allow_listed(const char *sql)
             word[n] = '\0';
             if (!filter_word_allowed(word))
                 return 0;
-        }
-        else if (*s == '%') {
+        } else if (*s == '%') {
             if (strncmp(s, "%s", 2) == 0)
                 s += 2;
             else if (strncmp(s, "%lld", 4) == 0)
                 s += 4;
             else
                 return 0;
-        }
-        else if (*s == '"') {
+        } else if (*s == '"') {
             if (strncmp(s, "\"C\"", 3) != 0)
                 return 0;
             s += 3;
-        }
-        else if (*s == '\'') {
+        } else if (*s == '\'') {
             if (strncmp(s, "'\\'", 3) != 0)
                 return 0;
             s += 3;
-        }
-        else if (strchr(" (),=<>!0123456789", *s))
+        } else if (strchr(" (),=<>!0123456789", *s))
             s++;
         else
             return 0;
@@ -81,8 +78,8 @@ static authsvc_status_t filter_compile(const char *json, authsvc_dialect_t d,
 
     if (json)
         CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    st = authsvc_filter_compile(p, authsvc_activity_model(), d, f, AUTHSVC_FILTER_ALLOW_ALL, out,
-                                error);
+    st = authsvc_filter_compile(p, authsvc_activity_model(), d, f, AUTHSVC_FILTER_ALLOW_ALL,
+                                out, error);
     if (st == AUTHSVC_OK) {
         CU_ASSERT_TRUE(filter_sql_is_allow_listed(out->where));
         CU_ASSERT_TRUE(filter_sql_is_allow_listed(out->order));
@@ -96,7 +93,8 @@ static void filter_expect(const char *json, const char *where, int nargs)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(filter_compile(json, AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(filter_compile(json, AUTHSVC_DIALECT_SQLITE, &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(out.where, where);
     CU_ASSERT_EQUAL(out.args->nelts, nargs);
 }
@@ -106,7 +104,8 @@ static void filter_expect_pg(const char *json, const char *where)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(filter_compile(json, AUTHSVC_DIALECT_PGSQL, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(filter_compile(json, AUTHSVC_DIALECT_PGSQL, &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(out.where, where);
 }
 
@@ -115,7 +114,8 @@ static void filter_expect_invalid(const char *json)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    CU_ASSERT_EQUAL(filter_compile(json, AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(filter_compile(json, AUTHSVC_DIALECT_SQLITE, &out, &error),
+                    AUTHSVC_INVALID);
     CU_ASSERT_PTR_NOT_NULL(error);
     CU_ASSERT_EQUAL(filter_compile(json, AUTHSVC_DIALECT_PGSQL, &out, &error), AUTHSVC_INVALID);
 }
@@ -131,7 +131,8 @@ static void test_filter_equality_and_null(void)
     filter_expect("{\"where\":{\"actor\":{\"eq\":\"a\"}}}", "((actor = %s))", 1);
     filter_expect("{\"where\":{\"actor\":{\"neq\":\"a\"}}}", "((actor <> %s))", 1);
     filter_expect("{\"where\":{\"deviceInfo\":null}}", "(device_info IS NULL)", 0);
-    filter_expect("{\"where\":{\"deviceInfo\":{\"neq\":null}}}", "((device_info IS NOT NULL))", 0);
+    filter_expect("{\"where\":{\"deviceInfo\":{\"neq\":null}}}", "((device_info IS NOT NULL))",
+                  0);
     filter_expect("{}", "1 = 1", 0);
     filter_expect(NULL, "1 = 1", 0);
 }
@@ -145,11 +146,13 @@ static void test_filter_ranges_on_both_dialects(void)
                   "((login_time > %lld AND login_time <= %lld))", 2);
     filter_expect("{\"where\":{\"actor\":{\"gte\":\"a\",\"lt\":\"b\"}}}",
                   "((actor >= %s AND actor < %s))", 2);
-    filter_expect_pg("{\"where\":{\"actor\":{\"gte\":\"a\"}}}", "((actor COLLATE \"C\" >= %s))");
+    filter_expect_pg("{\"where\":{\"actor\":{\"gte\":\"a\"}}}",
+                     "((actor COLLATE \"C\" >= %s))");
     filter_expect("{\"where\":{\"loginTime\":{\"between\":[\"2024-12-30\",1735689600000]}}}",
                   "((login_time BETWEEN %lld AND %lld))", 2);
     CU_ASSERT_EQUAL_FATAL(filter_compile("{\"where\":{\"loginTime\":{\"gt\":\"2025-01-01\"}}}",
-                                         AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+                                         AUTHSVC_DIALECT_SQLITE, &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(filter_arg(&out, 0), "1735689600000");
 }
 
@@ -158,12 +161,15 @@ static void test_filter_lists(void)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    filter_expect("{\"where\":{\"actor\":{\"inq\":[\"a\",\"b\"]}}}", "((actor IN (%s, %s)))", 2);
+    filter_expect("{\"where\":{\"actor\":{\"inq\":[\"a\",\"b\"]}}}", "((actor IN (%s, %s)))",
+                  2);
     filter_expect("{\"where\":{\"actor\":{\"nin\":[\"a\"]}}}", "((actor NOT IN (%s)))", 1);
     filter_expect("{\"where\":{\"actor\":{\"inq\":[]}}}", "((1 = 0))", 0);
     filter_expect("{\"where\":{\"actor\":{\"nin\":[]}}}", "((1 = 1))", 0);
-    CU_ASSERT_EQUAL_FATAL(filter_compile("{\"where\":{\"actor\":{\"inq\":[\"a\",\"b') OR 1=1--\"]}}}",
-                                         AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        filter_compile("{\"where\":{\"actor\":{\"inq\":[\"a\",\"b') OR 1=1--\"]}}}",
+                       AUTHSVC_DIALECT_SQLITE, &out, &error),
+        AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(filter_arg(&out, 1), "b') OR 1=1--");
 }
 
@@ -172,7 +178,8 @@ static void test_filter_like_family_per_dialect(void)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    filter_expect("{\"where\":{\"deviceInfo\":{\"like\":\"a%\"}}}", "((device_info GLOB %s))", 1);
+    filter_expect("{\"where\":{\"deviceInfo\":{\"like\":\"a%\"}}}", "((device_info GLOB %s))",
+                  1);
     filter_expect("{\"where\":{\"deviceInfo\":{\"nlike\":\"a%\"}}}",
                   "((device_info NOT GLOB %s))", 1);
     filter_expect("{\"where\":{\"deviceInfo\":{\"ilike\":\"a%\"}}}",
@@ -184,11 +191,15 @@ static void test_filter_like_family_per_dialect(void)
     filter_expect_pg("{\"where\":{\"deviceInfo\":{\"nilike\":\"a%\"}}}",
                      "((device_info NOT ILIKE %s ESCAPE '\\'))");
     /* LIKE's wildcards and escapes become GLOB's; GLOB's own become literals */
-    CU_ASSERT_EQUAL_FATAL(filter_compile("{\"where\":{\"deviceInfo\":{\"like\":\"a%_\\\\%*?[\\\\q\"}}}",
-                                         AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        filter_compile("{\"where\":{\"deviceInfo\":{\"like\":\"a%_\\\\%*?[\\\\q\"}}}",
+                       AUTHSVC_DIALECT_SQLITE, &out, &error),
+        AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(filter_arg(&out, 0), "a*?%[*][?][[]q");
-    CU_ASSERT_EQUAL_FATAL(filter_compile("{\"where\":{\"deviceInfo\":{\"like\":\"\\\\q\\\\%\"}}}",
-                                         AUTHSVC_DIALECT_PGSQL, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        filter_compile("{\"where\":{\"deviceInfo\":{\"like\":\"\\\\q\\\\%\"}}}",
+                       AUTHSVC_DIALECT_PGSQL, &out, &error),
+        AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(filter_arg(&out, 0), "q\\%");
 }
 
@@ -206,29 +217,35 @@ static void test_filter_fields_order_and_page(void)
     authsvc_filter_sql_t out;
     const char *error = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(filter_compile(NULL, AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(filter_compile(NULL, AUTHSVC_DIALECT_SQLITE, &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(out.order, "login_time DESC NULLS LAST,id ASC");
     CU_ASSERT_EQUAL(out.limit, AUTHSVC_FILTER_PAGE_MAX);
     CU_ASSERT_EQUAL(out.fields, 0xffUL);
-    CU_ASSERT_EQUAL_FATAL(filter_compile("{\"fields\":{\"id\":true,\"actor\":true},"
-                                         "\"order\":[\"actor\",\"id desc\"],\"limit\":10,\"skip\":5}",
-                                         AUTHSVC_DIALECT_PGSQL, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        filter_compile("{\"fields\":{\"id\":true,\"actor\":true},"
+                       "\"order\":[\"actor\",\"id desc\"],\"limit\":10,\"skip\":5}",
+                       AUTHSVC_DIALECT_PGSQL, &out, &error),
+        AUTHSVC_OK);
     CU_ASSERT_EQUAL(out.fields, 0x3UL);
     CU_ASSERT_STRING_EQUAL(out.order, "actor COLLATE \"C\" ASC NULLS FIRST,"
                                       "id COLLATE \"C\" DESC NULLS LAST");
     CU_ASSERT_EQUAL(out.limit, 10);
     CU_ASSERT_EQUAL(out.offset, 5);
-    CU_ASSERT_EQUAL_FATAL(filter_compile("{\"fields\":{\"tokenPayload\":false},"
-                                         "\"order\":\"loginType ASC, ipAddress\",\"offset\":\"3\","
-                                         "\"limit\":1000000000}",
-                                         AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        filter_compile("{\"fields\":{\"tokenPayload\":false},"
+                       "\"order\":\"loginType ASC, ipAddress\",\"offset\":\"3\","
+                       "\"limit\":1000000000}",
+                       AUTHSVC_DIALECT_SQLITE, &out, &error),
+        AUTHSVC_OK);
     CU_ASSERT_EQUAL(out.fields, 0xefUL);
     CU_ASSERT_STRING_EQUAL(out.order, "login_type ASC NULLS FIRST,ip_address ASC NULLS FIRST,"
                                       "id ASC");
     CU_ASSERT_EQUAL(out.limit, AUTHSVC_FILTER_PAGE_MAX); /* capped, documented */
     CU_ASSERT_EQUAL(out.offset, 3);
     CU_ASSERT_EQUAL_FATAL(filter_compile("{\"fields\":[\"ipAddress\"]}", AUTHSVC_DIALECT_SQLITE,
-                                         &out, &error), AUTHSVC_OK);
+                                         &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL(out.fields, 0x80UL);
 }
 
@@ -239,7 +256,8 @@ static void test_filter_t56_injection(void)
     const char *error = NULL;
 
     CU_ASSERT_EQUAL_FATAL(filter_compile("{\"where\":{\"actor\":\"x' OR '1'='1\"}}",
-                                         AUTHSVC_DIALECT_SQLITE, &out, &error), AUTHSVC_OK);
+                                         AUTHSVC_DIALECT_SQLITE, &out, &error),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(out.where, "(actor = %s)");
     CU_ASSERT_STRING_EQUAL(filter_arg(&out, 0), "x' OR '1'='1");
     filter_expect_invalid("{\"where\":{\"loginTime\\\" = 1 OR 1=1--\":1}}");
@@ -281,8 +299,9 @@ static void test_filter_t57_limits(void)
     filter_expect_invalid("{\"skip\":1000000000000}");
     filter_expect_invalid("{\"limit\":-1}");
     filter_expect_invalid("{\"limit\":1.5}");
-    filter_expect_invalid(apr_psprintf(p, "{\"where\":{\"actor\":\"%s\"}}",
-                                       apr_psprintf(p, "%0*d", AUTHSVC_FILTER_VALUE_MAX + 1, 0)));
+    filter_expect_invalid(
+        apr_psprintf(p, "{\"where\":{\"actor\":\"%s\"}}",
+                     apr_psprintf(p, "%0*d", AUTHSVC_FILTER_VALUE_MAX + 1, 0)));
 }
 
 static void test_filter_where_only(void)
@@ -310,7 +329,8 @@ void authsvc_test_register_filter(void)
     CU_add_test(s, "gt, gte, lt, lte, between on both dialects",
                 test_filter_ranges_on_both_dialects);
     CU_add_test(s, "inq and nin", test_filter_lists);
-    CU_add_test(s, "like, nlike, ilike, nilike per dialect", test_filter_like_family_per_dialect);
+    CU_add_test(s, "like, nlike, ilike, nilike per dialect",
+                test_filter_like_family_per_dialect);
     CU_add_test(s, "and/or nest", test_filter_and_or_nest);
     CU_add_test(s, "fields, order, limit, skip", test_filter_fields_order_and_page);
     CU_add_test(s, "T-56 identifiers refused, values bound", test_filter_t56_injection);

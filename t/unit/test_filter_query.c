@@ -18,7 +18,8 @@ static const char *filter_query_json(const char *query, const char *name)
     cJSON *out = NULL;
     const char *error = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_form_parse(p, query, strlen(query), &table), AUTHSVC_FORM_VALID);
+    CU_ASSERT_EQUAL_FATAL(authsvc_form_parse(p, query, strlen(query), &table),
+                          AUTHSVC_FORM_VALID);
     if (authsvc_filter_from_query(p, table, name, &out, &error) != AUTHSVC_OK) {
         CU_ASSERT_PTR_NOT_NULL(error);
         return NULL;
@@ -28,9 +29,9 @@ static const char *filter_query_json(const char *query, const char *name)
 
 static void test_filter_query_json_form(void)
 {
-    CU_ASSERT_STRING_EQUAL(filter_query_json("filter=%7B%22where%22%3A%7B%22actor%22%3A%22a%22%7D%7D",
-                                             "filter"),
-                           "{\"where\":{\"actor\":\"a\"}}");
+    CU_ASSERT_STRING_EQUAL(
+        filter_query_json("filter=%7B%22where%22%3A%7B%22actor%22%3A%22a%22%7D%7D", "filter"),
+        "{\"where\":{\"actor\":\"a\"}}");
     CU_ASSERT_STRING_EQUAL(filter_query_json("other=1", "filter"), "");
     CU_ASSERT_PTR_NULL(filter_query_json("filter=%7B", "filter"));
     CU_ASSERT_PTR_NULL(filter_query_json("filter=%5B%5D", "filter"));
@@ -66,8 +67,9 @@ static void test_filter_query_refusals(void)
     CU_ASSERT_PTR_NULL(filter_query_json("filter[where]=x&filter[where][actor]=y", "filter"));
     CU_ASSERT_PTR_NULL(filter_query_json("filter[where=x", "filter"));
     CU_ASSERT_PTR_NULL(filter_query_json("filter[where]x=1", "filter"));
-    CU_ASSERT_PTR_NULL(filter_query_json("filter[a][b][c][d][e][f][g][h][i][j][k][l][m][n][o][p][q][r]=1",
-                                         "filter"));
+    CU_ASSERT_PTR_NULL(
+        filter_query_json("filter[a][b][c][d][e][f][g][h][i][j][k][l][m][n][o][p][q][r]=1",
+                          "filter"));
     CU_ASSERT_PTR_NULL(filter_query_json(big, "filter"));
 }
 
@@ -77,5 +79,6 @@ void authsvc_test_register_filter_query(void)
 
     CU_add_test(s, "URL-encoded JSON", test_filter_query_json_form);
     CU_add_test(s, "bracket form with arrays", test_filter_query_bracket_form);
-    CU_add_test(s, "clashes, malformed keys, depth and size refused", test_filter_query_refusals);
+    CU_add_test(s, "clashes, malformed keys, depth and size refused",
+                test_filter_query_refusals);
 }

@@ -88,10 +88,12 @@ static int suite_init(void)
         || ADMIN(NULL, NULL, "tenant", "add", "--key", "t1", "--name", "T1") != 0
         || ADMIN(NULL, NULL, "role", "add", "--tenant", "t1", "--name", "member") != 0
         || ADMIN(NULL, &out, "client", "add", "--client-id", "web", "--redirect-url",
-                 "http://127.0.0.1/") != 0
+                 "http://127.0.0.1/")
+               != 0
         || !(client_secret = secret_of(out))
         || ADMIN(PASSWORD "\n", NULL, "user", "add", "--username", "alice", "--tenant", "t1",
-                 "--role", "member", "--client", "web", "--password-stdin") != 0)
+                 "--role", "member", "--client", "web", "--password-stdin")
+               != 0)
         return 1;
     if (authsvc_db_open(pool, "sqlite3", db_path, &db, &why) != AUTHSVC_OK
         || RAND_bytes(secret, sizeof(secret)) != 1

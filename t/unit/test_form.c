@@ -200,7 +200,8 @@ void authsvc_test_register_form(void)
     CU_add_test(s, "duplicate after decoding is DUPLICATE",
                 test_form_duplicate_after_decoding_is_duplicate);
     CU_add_test(s, "pairs at the limit are valid", test_form_pairs_at_limit_are_valid);
-    CU_add_test(s, "pairs over the limit are TOO_MANY", test_form_pairs_over_limit_are_too_many);
+    CU_add_test(s, "pairs over the limit are TOO_MANY",
+                test_form_pairs_over_limit_are_too_many);
     CU_add_test(s, "empty text is an empty table", test_form_empty_text_is_empty_table);
     CU_add_test(s, "name without '=' has an empty value",
                 test_form_name_without_equals_has_empty_value);

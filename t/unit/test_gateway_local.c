@@ -191,7 +191,8 @@ void authsvc_test_register_gateway_local(void)
 
     CU_add_test(s, "hit needs the key, exp and the generation",
                 test_gateway_local_hit_needs_key_exp_and_generation);
-    CU_add_test(s, "put replaces and is checked again", test_gateway_local_put_replaces_and_rechecks);
+    CU_add_test(s, "put replaces and is checked again",
+                test_gateway_local_put_replaces_and_rechecks);
     CU_add_test(s, "bounded slots", test_gateway_local_is_bounded);
     CU_add_test(s, "sets hold colliding keys", test_gateway_local_sets_hold_colliding_keys);
     CU_add_test(s, "odd input refused", test_gateway_local_refuses_odd_input);

@@ -36,7 +36,8 @@ static void test_iso8601_formats_utc_with_milliseconds(void)
     apr_pool_t *p = authsvc_test_pool();
 
     CU_ASSERT_STRING_EQUAL(authsvc_iso8601_format(p, 0), "1970-01-01T00:00:00.000Z");
-    CU_ASSERT_STRING_EQUAL(authsvc_iso8601_format(p, 1566656122500LL), "2019-08-24T14:15:22.500Z");
+    CU_ASSERT_STRING_EQUAL(authsvc_iso8601_format(p, 1566656122500LL),
+                           "2019-08-24T14:15:22.500Z");
     CU_ASSERT_STRING_EQUAL(authsvc_iso8601_format(p, AUTHSVC_ISO8601_MS_MAX),
                            "9999-12-31T23:59:59.999Z");
 }
@@ -56,11 +57,14 @@ static void test_iso8601_buckets_days_iso_weeks_and_months(void)
 
     for (i = 0; i < sizeof(weeks) / sizeof(weeks[0]); i++)
         CU_ASSERT_STRING_EQUAL(authsvc_iso8601_bucket(p, iso8601_ms(weeks[i].date),
-                                                      AUTHSVC_BUCKET_WEEK), weeks[i].week);
+                                                      AUTHSVC_BUCKET_WEEK),
+                               weeks[i].week);
     CU_ASSERT_STRING_EQUAL(authsvc_iso8601_bucket(p, iso8601_ms("2024-12-31T23:59:59.999Z"),
-                                                  AUTHSVC_BUCKET_DAY), "2024-12-31");
+                                                  AUTHSVC_BUCKET_DAY),
+                           "2024-12-31");
     CU_ASSERT_STRING_EQUAL(authsvc_iso8601_bucket(p, iso8601_ms("2024-12-31T23:59:59.999Z"),
-                                                  AUTHSVC_BUCKET_MONTH), "2024-12");
+                                                  AUTHSVC_BUCKET_MONTH),
+                           "2024-12");
 }
 
 void authsvc_test_register_iso8601(void)

@@ -40,8 +40,8 @@ static char *json_object_with_members(int count)
 
     text[0] = '{';
     for (i = 0; i < count; i++)
-        used += (apr_size_t)apr_snprintf(text + used, size - used, "%s\"m%d\":%d",
-                                         i ? "," : "", i, i);
+        used += (apr_size_t)apr_snprintf(text + used, size - used, "%s\"m%d\":%d", i ? "," : "",
+                                         i, i);
     apr_cpystrn(text + used, "}", size - used);
     return text;
 }
@@ -154,8 +154,7 @@ static void test_json_escaped_backslash_before_u0000_is_valid(void)
 
     CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(authsvc_test_pool(), text, strlen(text), &out),
                           AUTHSVC_JSON_VALID);
-    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(out, "a")->valuestring,
-                           "\\u0000");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(out, "a")->valuestring, "\\u0000");
 }
 
 static void test_json_depth_at_limit_is_valid(void)
@@ -279,7 +278,8 @@ void authsvc_test_register_json(void)
     CU_add_test(s, "trailing garbage is SYNTAX", test_json_trailing_garbage_is_syntax);
     CU_add_test(s, "second value after the first is SYNTAX",
                 test_json_second_value_after_first_is_syntax);
-    CU_add_test(s, "trailing whitespace is accepted", test_json_trailing_whitespace_is_accepted);
+    CU_add_test(s, "trailing whitespace is accepted",
+                test_json_trailing_whitespace_is_accepted);
     CU_add_test(s, "raw control character in a string is SYNTAX",
                 test_json_raw_control_character_in_string_is_syntax);
     CU_add_test(s, "non-JSON whitespace is SYNTAX", test_json_non_json_whitespace_is_syntax);
@@ -308,13 +308,15 @@ void authsvc_test_register_json(void)
                 test_json_duplicate_nested_member_is_duplicate);
     CU_add_test(s, "duplicate member in an array element is DUPLICATE",
                 test_json_duplicate_member_in_array_element_is_duplicate);
-    CU_add_test(s, "duplicate member leaves out NULL", test_json_duplicate_member_leaves_out_null);
+    CU_add_test(s, "duplicate member leaves out NULL",
+                test_json_duplicate_member_leaves_out_null);
     CU_add_test(s, "same name in different objects is valid",
                 test_json_same_name_in_different_objects_is_valid);
     CU_add_test(s, "members at the limit are valid", test_json_members_at_limit_are_valid);
     CU_add_test(s, "members over the limit are TOO_MANY",
                 test_json_members_over_limit_are_too_many);
-    CU_add_test(s, "utf8_valid accepts a 4-byte emoji", test_json_utf8_four_byte_emoji_is_valid);
+    CU_add_test(s, "utf8_valid accepts a 4-byte emoji",
+                test_json_utf8_four_byte_emoji_is_valid);
     CU_add_test(s, "utf8_valid refuses a truncated emoji",
                 test_json_utf8_truncated_emoji_is_invalid);
     CU_add_test(s, "utf8_valid refuses a NUL byte", test_json_utf8_nul_byte_is_invalid);

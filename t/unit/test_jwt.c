@@ -15,6 +15,9 @@
 #include "authsvc_keys.h"
 #include "unit.h"
 
+/* Not formatted by clang-format: known-answer vectors as the RFCs print them. */
+/* clang-format off */
+
 #define NOW ((apr_int64_t)1800000000)
 #define I64 "%" APR_INT64_T_FMT /* apr_psprintf knows no %lld */
 #define LEEWAY 60
@@ -80,6 +83,8 @@ static authsvc_key_t *keys[4];
 static authsvc_keyring_t *ring;
 static const char *const audiences[] = {"client-x", AUDIENCE, NULL};
 
+/* clang-format on */
+
 static apr_status_t free_pkey(void *pkey)
 {
     EVP_PKEY_free(pkey);
@@ -88,9 +93,9 @@ static apr_status_t free_pkey(void *pkey)
 
 static authsvc_key_t *generated(const char *type, size_t bits)
 {
-    EVP_PKEY *pkey = bits ? EVP_PKEY_Q_keygen(NULL, NULL, type, bits)
-                          : strcmp(type, "EC") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, type, "P-256")
-                                                    : EVP_PKEY_Q_keygen(NULL, NULL, type);
+    EVP_PKEY *pkey = bits                      ? EVP_PKEY_Q_keygen(NULL, NULL, type, bits)
+                     : strcmp(type, "EC") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, type, "P-256")
+                                               : EVP_PKEY_Q_keygen(NULL, NULL, type);
     authsvc_key_t *key = NULL;
     const char *why = NULL;
 
@@ -149,7 +154,8 @@ static const char *forge(const authsvc_key_t *key, const char *header, const cha
     unsigned char *sig = NULL;
     apr_size_t sig_len = 0;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig, &sig_len),
+    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig,
+                                                 &sig_len),
                           AUTHSVC_OK);
     return apr_pstrcat(pool, input, ".", authsvc_b64url_encode(pool, sig, sig_len), NULL);
 }
@@ -177,8 +183,9 @@ static const char *header_of(const authsvc_key_t *key)
 /* Claims valid at NOW, plus extra members (",\"x\":1"); exp given. */
 static const char *claims_exp(apr_int64_t exp, const char *extra)
 {
-    return apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"sub\":\"user-1\",\"aud\":\"" AUDIENCE
-                              "\",\"iat\":" I64 ",\"exp\":" I64 ",\"jti\":\"jti-1\"%s}",
+    return apr_psprintf(pool,
+                        "{\"iss\":\"" ISSUER "\",\"sub\":\"user-1\",\"aud\":\"" AUDIENCE
+                        "\",\"iat\":" I64 ",\"exp\":" I64 ",\"jti\":\"jti-1\"%s}",
                         NOW - 10, exp, extra ? extra : "");
 }
 
@@ -204,7 +211,8 @@ static authsvc_jwt_result_t verify_with(const char *token, const authsvc_jwt_exp
 {
     cJSON *out = (cJSON *)"untouched";
     authsvc_jwt_result_t r = authsvc_jwt_verify(pool, ring, token, expect, &out);
-    int handed_out = r == AUTHSVC_JWT_VALID || (r == AUTHSVC_JWT_EXPIRED && expect->allow_expired);
+    int handed_out = r == AUTHSVC_JWT_VALID
+                     || (r == AUTHSVC_JWT_EXPIRED && expect->allow_expired);
 
     CU_ASSERT(handed_out ? cJSON_IsObject(out) : out == NULL);
     return r;
@@ -223,7 +231,8 @@ static authsvc_key_t *jwk_key(const char *text)
     authsvc_key_t *key = NULL;
     const char *why = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(pool, text, strlen(text), &jwk), AUTHSVC_JSON_VALID);
+    CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(pool, text, strlen(text), &jwk),
+                          AUTHSVC_JSON_VALID);
     CU_ASSERT_EQUAL_FATAL(authsvc_key_from_jwk(pool, jwk, &key, &why), AUTHSVC_OK);
     return key;
 }
@@ -232,7 +241,8 @@ static unsigned char *decoded(const char *text, apr_size_t *len)
 {
     unsigned char *out = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, text, strlen(text), &out, len), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_b64url_decode(pool, text, strlen(text), &out, len),
+                          AUTHSVC_OK);
     return out;
 }
 
@@ -248,7 +258,8 @@ static void test_rfc7515_a1_hs256_known_answer(void)
     CU_ASSERT_STRING_EQUAL(b64(A1_HEADER), A1_HEADER_B64); /* CR LF and spaces kept */
     CU_ASSERT_STRING_EQUAL(b64(A_PAYLOAD), A_PAYLOAD_B64);
     CU_ASSERT_EQUAL(key->alg, AUTHSVC_JWS_HS256);
-    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig, &sig_len),
+    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig,
+                                                 &sig_len),
                           AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(authsvc_b64url_encode(pool, sig, sig_len), A1_SIG);
     CU_ASSERT_EQUAL(authsvc_jws_verify_input(key, input, strlen(input), sig, sig_len), 1);
@@ -262,9 +273,10 @@ static void test_rfc7515_a1_hs256_known_answer(void)
 /* PKCS#1 v1.5 is deterministic: the signature must come out byte for byte. */
 static void test_rfc7515_a2_rs256_known_answer(void)
 {
-    const authsvc_key_t *key = jwk_key(
-        "{\"kty\":\"RSA\",\"n\":\"" A2_N "\",\"e\":\"AQAB\",\"d\":\"" A2_D "\",\"p\":\"" A2_P
-        "\",\"q\":\"" A2_Q "\",\"dp\":\"" A2_DP "\",\"dq\":\"" A2_DQ "\",\"qi\":\"" A2_QI "\"}");
+    const authsvc_key_t *key = jwk_key("{\"kty\":\"RSA\",\"n\":\"" A2_N
+                                       "\",\"e\":\"AQAB\",\"d\":\"" A2_D "\",\"p\":\"" A2_P
+                                       "\",\"q\":\"" A2_Q "\",\"dp\":\"" A2_DP
+                                       "\",\"dq\":\"" A2_DQ "\",\"qi\":\"" A2_QI "\"}");
     const authsvc_key_t *pub = jwk_key("{\"kty\":\"RSA\",\"n\":\"" A2_N "\",\"e\":\"AQAB\"}");
     const char *input = A2_HEADER_B64 "." A_PAYLOAD_B64;
     unsigned char *sig = NULL;
@@ -272,7 +284,8 @@ static void test_rfc7515_a2_rs256_known_answer(void)
 
     CU_ASSERT_EQUAL(key->alg, AUTHSVC_JWS_RS256);
     CU_ASSERT_EQUAL(key->can_sign, 1);
-    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig, &sig_len),
+    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &sig,
+                                                 &sig_len),
                           AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(authsvc_b64url_encode(pool, sig, sig_len), A2_SIG);
     CU_ASSERT_EQUAL(authsvc_jws_verify_input(key, input, strlen(input), sig, sig_len), 1);
@@ -299,7 +312,8 @@ static void test_rfc7515_a3_es256_verifies(void)
     }
     CU_ASSERT(flips_refused);
     /* ECDSA is randomised: our own signature differs, and verifies. */
-    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &own, &sig_len),
+    CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, key, input, strlen(input), &own,
+                                                 &sig_len),
                           AUTHSVC_OK);
     CU_ASSERT_EQUAL(sig_len, 64u);
     CU_ASSERT_EQUAL(authsvc_jws_verify_input(key, input, strlen(input), own, sig_len), 1);
@@ -309,10 +323,10 @@ static void test_rfc7515_a3_es256_verifies(void)
 static void test_rfc7515_a5_alg_none_refused(void)
 {
     CU_ASSERT_EQUAL(verify(A5_TOKEN), AUTHSVC_JWT_UNSUPPORTED);
-    CU_ASSERT_EQUAL(verify(apr_pstrcat(pool,
-                                       b64(apr_psprintf(pool, "{\"alg\":\"none\",\"kid\":\"%s\"}",
-                                                        rsa->kid)),
-                                       ".", b64(claims()), ".", NULL)),
+    CU_ASSERT_EQUAL(verify(apr_pstrcat(
+                        pool,
+                        b64(apr_psprintf(pool, "{\"alg\":\"none\",\"kid\":\"%s\"}", rsa->kid)),
+                        ".", b64(claims()), ".", NULL)),
                     AUTHSVC_JWT_UNSUPPORTED);
 }
 
@@ -332,13 +346,15 @@ static void test_sign_and_verify_with_each_algorithm(void)
         CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(pool, claims(), strlen(claims()), &in),
                               AUTHSVC_JSON_VALID);
         CU_ASSERT_EQUAL_FATAL(authsvc_jwt_sign(pool, keys[i], in, &token), AUTHSVC_OK);
-        CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, ring, token, &expect, &out), AUTHSVC_JWT_VALID);
+        CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, ring, token, &expect, &out),
+                        AUTHSVC_JWT_VALID);
         CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(out, "sub")), "user-1");
         dot = strchr(token, '.');
         CU_ASSERT_PTR_NOT_NULL_FATAL(dot);
         h = decoded(apr_pstrndup(pool, token, (apr_size_t)(dot - token)), &len);
         CU_ASSERT_STRING_EQUAL((const char *)h, header_of(keys[i]));
-        CU_ASSERT_EQUAL(authsvc_json_parse(pool, (const char *)h, len, &header), AUTHSVC_JSON_VALID);
+        CU_ASSERT_EQUAL(authsvc_json_parse(pool, (const char *)h, len, &header),
+                        AUTHSVC_JSON_VALID);
     }
 }
 
@@ -354,7 +370,8 @@ static void test_sign_refuses_verify_only_keys_and_non_objects(void)
     CU_ASSERT_EQUAL_FATAL(authsvc_key_from_jwk(pool, ec->public_jwk, &pub, &why), AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_jwt_sign(pool, pub, object, &token), AUTHSVC_INVALID);
     CU_ASSERT_PTR_NULL(token);
-    CU_ASSERT_EQUAL(authsvc_jws_sign_input(pool, pub, "a.b", 3, &sig, &sig_len), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(authsvc_jws_sign_input(pool, pub, "a.b", 3, &sig, &sig_len),
+                    AUTHSVC_INVALID);
     CU_ASSERT_PTR_NULL(sig);
     CU_ASSERT_EQUAL(authsvc_jwt_sign(pool, rsa, array, &token), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_jwt_sign(pool, NULL, object, &token), AUTHSVC_INVALID);
@@ -390,7 +407,8 @@ static void test_rotation_old_key_still_verifies(void)
     CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, rotated, token, &expect, &out), AUTHSVC_JWT_VALID);
     CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, authsvc_keyring_make(pool), token, &expect, &out),
                     AUTHSVC_JWT_UNKNOWN_KEY);
-    CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, NULL, token, &expect, &out), AUTHSVC_JWT_UNKNOWN_KEY);
+    CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, NULL, token, &expect, &out),
+                    AUTHSVC_JWT_UNKNOWN_KEY);
     CU_ASSERT_EQUAL(authsvc_jwt_verify(pool, ring, token, NULL, &out), AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_PTR_NULL(out);
 }
@@ -411,36 +429,43 @@ static void test_result_names_are_distinct(void)
 /* T-02: each alg spelling refused, even under a signature our RSA key really made. */
 static void test_alg_variants_refused(void)
 {
-    static const char *const algs[] = {"\"none\"", "\"None\"", "\"NONE\"", "\"nOnE\"",
-                                       "\"rs256\"", "\"RS384\"", "\"PS256\"", "\"\"",
-                                       "256",       "[\"RS256\"]", "null", "{\"RS256\":1}"};
+    static const char *const algs[] = {"\"none\"",    "\"None\"",  "\"NONE\"",
+                                       "\"nOnE\"",    "\"rs256\"", "\"RS384\"",
+                                       "\"PS256\"",   "\"\"",      "256",
+                                       "[\"RS256\"]", "null",      "{\"RS256\":1}"};
     apr_size_t i;
 
     for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-        const char *header = apr_psprintf(pool, "{\"alg\":%s,\"kid\":\"%s\"}", algs[i], rsa->kid);
+        const char *header = apr_psprintf(pool, "{\"alg\":%s,\"kid\":\"%s\"}", algs[i],
+                                          rsa->kid);
         CU_ASSERT_EQUAL(verify(forge(rsa, header, claims())), AUTHSVC_JWT_UNSUPPORTED);
         CU_ASSERT_EQUAL(verify(apr_pstrcat(pool, b64(header), ".", b64(claims()), ".", NULL)),
                         AUTHSVC_JWT_UNSUPPORTED);
     }
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"kid\":\"%s\"}", rsa->kid), claims())),
+    CU_ASSERT_EQUAL(verify(
+                        forge(rsa, apr_psprintf(pool, "{\"kid\":\"%s\"}", rsa->kid), claims())),
                     AUTHSVC_JWT_UNSUPPORTED);
 }
 
 /* The key's algorithm, not the token's: another supported alg is refused too. */
 static void test_alg_must_be_the_keys_own(void)
 {
-    CU_ASSERT_EQUAL(verify(forge(ec, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
-                                                  ec->kid), claims())),
-                    AUTHSVC_JWT_UNSUPPORTED);
-    CU_ASSERT_EQUAL(verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"ES256\",\"kid\":\"%s\"}",
-                                                  ed->kid), claims())),
-                    AUTHSVC_JWT_UNSUPPORTED);
-    CU_ASSERT_EQUAL(verify(forge(hs, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}",
-                                                  hs->kid), claims())),
-                    AUTHSVC_JWT_UNSUPPORTED);
-    CU_ASSERT_EQUAL(verify(forge(ec, apr_psprintf(pool, "{\"alg\":\"ES256\",\"kid\":\"%s\"}",
-                                                  ec->kid), claims())),
-                    AUTHSVC_JWT_VALID);
+    CU_ASSERT_EQUAL(
+        verify(forge(ec, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}", ec->kid),
+                     claims())),
+        AUTHSVC_JWT_UNSUPPORTED);
+    CU_ASSERT_EQUAL(
+        verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"ES256\",\"kid\":\"%s\"}", ed->kid),
+                     claims())),
+        AUTHSVC_JWT_UNSUPPORTED);
+    CU_ASSERT_EQUAL(
+        verify(forge(hs, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}", hs->kid),
+                     claims())),
+        AUTHSVC_JWT_UNSUPPORTED);
+    CU_ASSERT_EQUAL(
+        verify(forge(ec, apr_psprintf(pool, "{\"alg\":\"ES256\",\"kid\":\"%s\"}", ec->kid),
+                     claims())),
+        AUTHSVC_JWT_VALID);
 }
 
 static apr_status_t free_bio(void *bio)
@@ -480,7 +505,8 @@ static void test_hmac_with_public_key_bytes_refused(void)
     secrets[2] = authsvc_json_print(pool, rsa->public_jwk);
     lens[2] = strlen(secrets[2]);
     for (i = 0; i < 3; i++) {
-        const char *hs_header = apr_psprintf(pool, "{\"alg\":\"HS256\",\"kid\":\"%s\"}", rsa->kid);
+        const char *hs_header = apr_psprintf(pool, "{\"alg\":\"HS256\",\"kid\":\"%s\"}",
+                                             rsa->kid);
         CU_ASSERT_EQUAL(verify(forge_hmac(secrets[i], lens[i], hs_header, claims())),
                         AUTHSVC_JWT_UNSUPPORTED);
         CU_ASSERT_EQUAL(verify(forge_hmac(secrets[i], lens[i], header_of(rsa), claims())),
@@ -502,73 +528,100 @@ static void test_embedded_keys_never_used(void)
                                            "\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOC\"]"};
     apr_size_t i;
 
-    CU_ASSERT_EQUAL(verify(forge(evil_ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
-                                                             "\"jwk\":%s}",
-                                                       evil_ed->kid, evil_jwk), claims())),
+    CU_ASSERT_EQUAL(verify(forge(evil_ed,
+                                 apr_psprintf(pool,
+                                              "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
+                                              "\"jwk\":%s}",
+                                              evil_ed->kid, evil_jwk),
+                                 claims())),
                     AUTHSVC_JWT_UNKNOWN_KEY);
-    CU_ASSERT_EQUAL(verify(forge(evil_ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
-                                                             "\"jwk\":%s}",
-                                                       ed->kid, evil_jwk), claims())),
+    CU_ASSERT_EQUAL(verify(forge(evil_ed,
+                                 apr_psprintf(pool,
+                                              "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
+                                              "\"jwk\":%s}",
+                                              ed->kid, evil_jwk),
+                                 claims())),
                     AUTHSVC_JWT_BAD_SIGNATURE);
     for (i = 0; i < sizeof(carriers) / sizeof(carriers[0]); i++) {
-        CU_ASSERT_EQUAL(verify(forge(evil_ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":"
-                                                                 "\"%s\",%s}",
-                                                           ed->kid, carriers[i]), claims())),
+        CU_ASSERT_EQUAL(verify(forge(evil_ed,
+                                     apr_psprintf(pool,
+                                                  "{\"alg\":\"EdDSA\",\"kid\":"
+                                                  "\"%s\",%s}",
+                                                  ed->kid, carriers[i]),
+                                     claims())),
                         AUTHSVC_JWT_BAD_SIGNATURE);
-        CU_ASSERT_EQUAL(verify(forge(evil_ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":"
-                                                                 "\"%s\",%s}",
-                                                           evil_ed->kid, carriers[i]), claims())),
+        CU_ASSERT_EQUAL(verify(forge(evil_ed,
+                                     apr_psprintf(pool,
+                                                  "{\"alg\":\"EdDSA\",\"kid\":"
+                                                  "\"%s\",%s}",
+                                                  evil_ed->kid, carriers[i]),
+                                     claims())),
                         AUTHSVC_JWT_UNKNOWN_KEY);
     }
     /* An attacker's RSA key under our RSA kid. */
-    CU_ASSERT_EQUAL(verify(forge(evil_rsa, header_of(rsa), claims())), AUTHSVC_JWT_BAD_SIGNATURE);
+    CU_ASSERT_EQUAL(verify(forge(evil_rsa, header_of(rsa), claims())),
+                    AUTHSVC_JWT_BAD_SIGNATURE);
 }
 
 /* T-05: kid values that would be dangerous anywhere but an in-memory ring. */
 static void test_kid_attacks(void)
 {
-    static const char *const unknown[] = {
-        "../../../../dev/null", "' OR '1'='1", "/etc/passwd", "http://127.0.0.1:9/k", "x"};
+    static const char *const unknown[] = {"../../../../dev/null", "' OR '1'='1", "/etc/passwd",
+                                          "http://127.0.0.1:9/k", "x"};
     char *long_kid = apr_palloc(pool, 10 * 1024 + 1);
     apr_size_t i;
 
     for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
-        CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
-                                                       unknown[i]), claims())),
+        CU_ASSERT_EQUAL(verify(forge(rsa,
+                                     apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
+                                                  unknown[i]),
+                                     claims())),
                         AUTHSVC_JWT_UNKNOWN_KEY);
     memset(long_kid, 'A', 10 * 1024);
     long_kid[129] = '\0';
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
-                                                   long_kid), claims())),
-                    AUTHSVC_JWT_UNKNOWN_KEY);
+    CU_ASSERT_EQUAL(
+        verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}", long_kid),
+                     claims())),
+        AUTHSVC_JWT_UNKNOWN_KEY);
     long_kid[129] = 'A';
     long_kid[10 * 1024] = '\0';
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
-                                                   long_kid), claims())),
-                    AUTHSVC_JWT_MALFORMED); /* over the length limit */
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\\u0000\"}",
-                                                   rsa->kid), claims())),
+    CU_ASSERT_EQUAL(
+        verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\"}", long_kid),
+                     claims())),
+        AUTHSVC_JWT_MALFORMED); /* over the length limit */
+    CU_ASSERT_EQUAL(verify(forge(rsa,
+                                 apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\\u0000\"}",
+                                              rsa->kid),
+                                 claims())),
                     AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(forge(rsa, "{\"alg\":\"RS256\"}", claims())), AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(forge(rsa, "{\"alg\":\"RS256\",\"kid\":7}", claims())),
                     AUTHSVC_JWT_MALFORMED);
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":[\"%s\"]}",
-                                                   rsa->kid), claims())),
-                    AUTHSVC_JWT_MALFORMED);
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s \"}",
-                                                   rsa->kid), claims())),
-                    AUTHSVC_JWT_UNKNOWN_KEY);
+    CU_ASSERT_EQUAL(
+        verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":[\"%s\"]}", rsa->kid),
+                     claims())),
+        AUTHSVC_JWT_MALFORMED);
+    CU_ASSERT_EQUAL(
+        verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s \"}", rsa->kid),
+                     claims())),
+        AUTHSVC_JWT_UNKNOWN_KEY);
 }
 
 /* T-12: duplicate members, in the header and in the claims, under a real signature. */
 static void test_duplicate_members_refused(void)
 {
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"alg\":\"none\","
-                                                         "\"kid\":\"%s\"}", rsa->kid),
+    CU_ASSERT_EQUAL(verify(forge(rsa,
+                                 apr_psprintf(pool,
+                                              "{\"alg\":\"RS256\",\"alg\":\"none\","
+                                              "\"kid\":\"%s\"}",
+                                              rsa->kid),
                                  claims())),
                     AUTHSVC_JWT_MALFORMED);
-    CU_ASSERT_EQUAL(verify(forge(rsa, apr_psprintf(pool, "{\"alg\":\"RS256\",\"kid\":\"%s\","
-                                                         "\"kid\":\"x\"}", rsa->kid),
+    CU_ASSERT_EQUAL(verify(forge(rsa,
+                                 apr_psprintf(pool,
+                                              "{\"alg\":\"RS256\",\"kid\":\"%s\","
+                                              "\"kid\":\"x\"}",
+                                              rsa->kid),
                                  claims())),
                     AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(forge(rsa, header_of(rsa),
@@ -579,14 +632,16 @@ static void test_duplicate_members_refused(void)
 /* T-13: extensions we would have to understand, and JWE members. */
 static void test_crit_b64_and_jwe_members_refused(void)
 {
-    static const char *const members[] = {"\"crit\":[\"x\"]", "\"crit\":[]", "\"b64\":false",
-                                           "\"b64\":true", "\"enc\":\"A256GCM\"",
-                                           "\"zip\":\"DEF\""};
+    static const char *const members[] = {"\"crit\":[\"x\"]",    "\"crit\":[]",
+                                          "\"b64\":false",       "\"b64\":true",
+                                          "\"enc\":\"A256GCM\"", "\"zip\":\"DEF\""};
     apr_size_t i;
 
     for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-        CU_ASSERT_EQUAL(verify(forge(hs, apr_psprintf(pool, "{\"alg\":\"HS256\",\"kid\":\"%s\",%s}",
-                                                      hs->kid, members[i]), claims())),
+        CU_ASSERT_EQUAL(verify(forge(hs,
+                                     apr_psprintf(pool, "{\"alg\":\"HS256\",\"kid\":\"%s\",%s}",
+                                                  hs->kid, members[i]),
+                                     claims())),
                         AUTHSVC_JWT_UNSUPPORTED);
 }
 
@@ -597,18 +652,25 @@ static void test_typ_values(void)
     apr_size_t i;
 
     for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-        CU_ASSERT_EQUAL(verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
-                                                            "\"typ\":%s}", ed->kid, good[i]),
+        CU_ASSERT_EQUAL(verify(forge(ed,
+                                     apr_psprintf(pool,
+                                                  "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
+                                                  "\"typ\":%s}",
+                                                  ed->kid, good[i]),
                                      claims())),
                         AUTHSVC_JWT_VALID);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        CU_ASSERT_EQUAL(verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
-                                                            "\"typ\":%s}", ed->kid, bad[i]),
+        CU_ASSERT_EQUAL(verify(forge(ed,
+                                     apr_psprintf(pool,
+                                                  "{\"alg\":\"EdDSA\",\"kid\":\"%s\","
+                                                  "\"typ\":%s}",
+                                                  ed->kid, bad[i]),
                                      claims())),
                         AUTHSVC_JWT_UNSUPPORTED);
-    CU_ASSERT_EQUAL(verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}",
-                                                  ed->kid), claims())),
-                    AUTHSVC_JWT_VALID);
+    CU_ASSERT_EQUAL(
+        verify(forge(ed, apr_psprintf(pool, "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}", ed->kid),
+                     claims())),
+        AUTHSVC_JWT_VALID);
 }
 
 static void test_header_and_claims_must_be_json_objects(void)
@@ -638,7 +700,8 @@ static void test_segment_counts_refused(void)
                     AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(apr_pstrcat(pool, token, ".", NULL)), AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(apr_pstrcat(pool, token, ".AAAA", NULL)), AUTHSVC_JWT_MALFORMED);
-    CU_ASSERT_EQUAL(verify(apr_pstrcat(pool, token, ".AAAA.AAAA", NULL)), AUTHSVC_JWT_MALFORMED);
+    CU_ASSERT_EQUAL(verify(apr_pstrcat(pool, token, ".AAAA.AAAA", NULL)),
+                    AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(jwe), AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(".."), AUTHSVC_JWT_MALFORMED);
     CU_ASSERT_EQUAL(verify(""), AUTHSVC_JWT_MALFORMED);
@@ -654,8 +717,8 @@ static void test_length_limit(void)
 
     memset(filler, 'x', fill);
     filler[fill] = '\0';
-    token = forge(hs, header_of(hs), claims_exp(NOW + 900, apr_psprintf(pool, ",\"f\":\"%s\"",
-                                                                        filler)));
+    token = forge(hs, header_of(hs),
+                  claims_exp(NOW + 900, apr_psprintf(pool, ",\"f\":\"%s\"", filler)));
     CU_ASSERT(strlen(token) > AUTHSVC_JWT_LENGTH_MAX);
     CU_ASSERT_EQUAL(verify(token), AUTHSVC_JWT_MALFORMED);
 }
@@ -715,7 +778,8 @@ static void test_bit_flips_in_each_segment_refused(void)
             bytes = decoded(text, &len);
             for (bit = 0; bit < len * 8; bit++) {
                 bytes[bit / 8] ^= (unsigned char)(1u << (bit % 8));
-                accepted += verify(with_segment(token, segment, bytes, len)) == AUTHSVC_JWT_VALID;
+                accepted += verify(with_segment(token, segment, bytes, len))
+                            == AUTHSVC_JWT_VALID;
                 bytes[bit / 8] ^= (unsigned char)(1u << (bit % 8));
             }
             CU_ASSERT_EQUAL(accepted, 0);
@@ -788,9 +852,9 @@ static const char *with_der_signature(const char *header, const char *payload)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     apr_pool_cleanup_register(pool, md, free_md_ctx, apr_pool_cleanup_null);
-    CU_ASSERT_FATAL(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, ec->pkey) == 1
-                    && EVP_DigestSign(md, der, &der_len, (const unsigned char *)input,
-                                      strlen(input)) == 1);
+    CU_ASSERT_FATAL(
+        EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, ec->pkey) == 1
+        && EVP_DigestSign(md, der, &der_len, (const unsigned char *)input, strlen(input)) == 1);
     return apr_pstrcat(pool, input, ".", authsvc_b64url_encode(pool, der, der_len), NULL);
 }
 
@@ -866,7 +930,8 @@ static void test_es256_signs_with_low_s(void)
     for (i = 0; i < 64; i++) { /* a random s is high half of the time */
         unsigned char *sig = NULL;
         apr_size_t len = 0;
-        CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, ec, input, strlen(input), &sig, &len),
+        CU_ASSERT_EQUAL_FATAL(authsvc_jws_sign_input(pool, ec, input, strlen(input), &sig,
+                                                     &len),
                               AUTHSVC_OK);
         CU_ASSERT_EQUAL_FATAL(len, 64u);
         all_low &= es256_s_is_low(sig + 32);
@@ -923,23 +988,25 @@ static const char *claims_time(const char *name, const char *value)
     const char *exp = strcmp(name, "exp") == 0 ? value : apr_psprintf(pool, I64, NOW + 900);
 
     return apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE "\",\"exp\":%s%s}",
-                        exp, strcmp(name, "exp") == 0 ? ""
-                                                      : apr_psprintf(pool, ",\"%s\":%s", name,
-                                                                     value));
+                        exp,
+                        strcmp(name, "exp") == 0
+                            ? ""
+                            : apr_psprintf(pool, ",\"%s\":%s", name, value));
 }
 
 /* Issue 14: exp, nbf and iat of our tokens are integers in [0, 2^53]. 1e400 is infinity
  * to a double (an exp that never comes), 1e18 is past any exact integer. */
 static void test_numeric_dates_integers_in_range(void)
 {
-    static const char *const odd[] = {"1e400", "-1e400", "1.5", "-1", "1e18",
-                                      "9007199254740994", "\"123\"", "1800000900.5"};
+    static const char *const odd[] = {"1e400", "-1e400",           "1.5",     "-1",
+                                      "1e18",  "9007199254740994", "\"123\"", "1800000900.5"};
     static const char *const names[] = {"exp", "nbf", "iat"};
     apr_size_t i, k;
 
     for (k = 0; k < 3; k++) {
         for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
-            CU_ASSERT_EQUAL(verify_claims(claims_time(names[k], odd[i])), AUTHSVC_JWT_MALFORMED);
+            CU_ASSERT_EQUAL(verify_claims(claims_time(names[k], odd[i])),
+                            AUTHSVC_JWT_MALFORMED);
         CU_ASSERT_EQUAL(verify_claims(claims_time(names[k], k ? "0" : "9007199254740992")),
                         AUTHSVC_JWT_VALID); /* 0 and 2^53 are the bounds */
     }
@@ -980,7 +1047,8 @@ static void test_allow_expired_only_when_all_else_holds(void)
 
     expect.allow_expired = 1;
     CU_ASSERT_EQUAL(verify_with(token, &expect), AUTHSVC_JWT_EXPIRED); /* claims handed out */
-    CU_ASSERT_EQUAL(verify_with(forge(rsa, header_of(rsa), claims()), &expect), AUTHSVC_JWT_VALID);
+    CU_ASSERT_EQUAL(verify_with(forge(rsa, header_of(rsa), claims()), &expect),
+                    AUTHSVC_JWT_VALID);
     sig[10] ^= 0x01;
     CU_ASSERT_EQUAL(verify_with(with_segment(token, 2, sig, len), &expect),
                     AUTHSVC_JWT_BAD_SIGNATURE);
@@ -993,7 +1061,8 @@ static void test_allow_expired_only_when_all_else_holds(void)
     expect = expect_default();
     expect.allow_expired = 1;
     CU_ASSERT_EQUAL(verify_with(forge(rsa, header_of(rsa),
-                                      claims_exp(NOW - 3600, ",\"nbf\":1900000000")), &expect),
+                                      claims_exp(NOW - 3600, ",\"nbf\":1900000000")),
+                                &expect),
                     AUTHSVC_JWT_NOT_YET_VALID);
     CU_ASSERT_EQUAL(verify_with(forge(evil_rsa, header_of(rsa), expired), &expect),
                     AUTHSVC_JWT_BAD_SIGNATURE);
@@ -1013,16 +1082,20 @@ static void test_nbf_and_iat_in_the_future(void)
                     AUTHSVC_JWT_VALID);
     CU_ASSERT_EQUAL(verify_claims(claims_exp(NOW + 900, ",\"nbf\":\"soon\"")),
                     AUTHSVC_JWT_MALFORMED);
-    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
-                                                     "\",\"iat\":" I64 ",\"exp\":" I64 "}",
+    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool,
+                                               "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
+                                               "\",\"iat\":" I64 ",\"exp\":" I64 "}",
                                                NOW + 86400, NOW + 86400 + 900)),
                     AUTHSVC_JWT_NOT_YET_VALID);
-    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
-                                                     "\",\"iat\":" I64 ",\"exp\":" I64 "}",
+    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool,
+                                               "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
+                                               "\",\"iat\":" I64 ",\"exp\":" I64 "}",
                                                NOW + 30, NOW + 930)),
                     AUTHSVC_JWT_VALID);
-    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool, "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
-                                                     "\",\"iat\":true,\"exp\":" I64 "}", NOW + 900)),
+    CU_ASSERT_EQUAL(verify_claims(apr_psprintf(pool,
+                                               "{\"iss\":\"" ISSUER "\",\"aud\":\"" AUDIENCE
+                                               "\",\"iat\":true,\"exp\":" I64 "}",
+                                               NOW + 900)),
                     AUTHSVC_JWT_MALFORMED);
 }
 
@@ -1036,20 +1109,21 @@ static void test_issuer_exact(void)
 {
     authsvc_jwt_expect_t expect = expect_default();
 
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "/\",\"aud\":\"" AUDIENCE
-                                                 "\",")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":\"" ISSUER "/\",\"aud\":\"" AUDIENCE "\",")),
                     AUTHSVC_JWT_WRONG_ISSUER);
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"https://ISSUER.example\",\"aud\":\""
-                                                 AUDIENCE "\",")),
+    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud(
+                        "\"iss\":\"https://ISSUER.example\",\"aud\":\"" AUDIENCE "\",")),
                     AUTHSVC_JWT_WRONG_ISSUER);
     CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"aud\":\"" AUDIENCE "\",")),
                     AUTHSVC_JWT_WRONG_ISSUER);
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":[\"" ISSUER "\"],\"aud\":\"" AUDIENCE
-                                                 "\",")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":[\"" ISSUER "\"],\"aud\":\"" AUDIENCE "\",")),
                     AUTHSVC_JWT_WRONG_ISSUER);
     expect.issuer = NULL;
-    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_iss_aud("\"aud\":\"" AUDIENCE
-                                                                        "\",")), &expect),
+    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs),
+                                      claims_iss_aud("\"aud\":\"" AUDIENCE "\",")),
+                                &expect),
                     AUTHSVC_JWT_VALID);
 }
 
@@ -1058,9 +1132,11 @@ static void test_audience_allow_list(void)
 {
     authsvc_jwt_expect_t expect = expect_default();
 
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"client-b\",")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"client-b\",")),
                     AUTHSVC_JWT_WRONG_AUDIENCE);
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"Client-A\",")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"Client-A\",")),
                     AUTHSVC_JWT_WRONG_AUDIENCE);
     CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",")),
                     AUTHSVC_JWT_WRONG_AUDIENCE);
@@ -1071,14 +1147,16 @@ static void test_audience_allow_list(void)
     CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":[\"client-b\","
                                                  "\"" AUDIENCE "\"],")),
                     AUTHSVC_JWT_VALID);
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"client-x\",")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":\"client-x\",")),
                     AUTHSVC_JWT_VALID); /* the first entry of the allow-list */
-    CU_ASSERT_EQUAL(verify_claims(claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":[1,\""
-                                                 AUDIENCE "\"],")),
+    CU_ASSERT_EQUAL(verify_claims(
+                        claims_iss_aud("\"iss\":\"" ISSUER "\",\"aud\":[1,\"" AUDIENCE "\"],")),
                     AUTHSVC_JWT_MALFORMED);
     expect.audiences = NULL;
-    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs), claims_iss_aud("\"iss\":\"" ISSUER
-                                                                        "\",\"aud\":\"any\",")),
+    CU_ASSERT_EQUAL(verify_with(forge(hs, header_of(hs),
+                                      claims_iss_aud("\"iss\":\"" ISSUER
+                                                     "\",\"aud\":\"any\",")),
                                 &expect),
                     AUTHSVC_JWT_VALID);
 }
@@ -1108,7 +1186,8 @@ void authsvc_test_register_jwt(void)
     CU_add_test(s, "T-04 jwk/jku/x5u/x5c never used", test_embedded_keys_never_used);
     CU_add_test(s, "T-05 kid attacks", test_kid_attacks);
     CU_add_test(s, "T-12 duplicate members refused", test_duplicate_members_refused);
-    CU_add_test(s, "T-13 crit, b64 and JWE members refused", test_crit_b64_and_jwe_members_refused);
+    CU_add_test(s, "T-13 crit, b64 and JWE members refused",
+                test_crit_b64_and_jwe_members_refused);
     CU_add_test(s, "typ: JWT or at+jwt only", test_typ_values);
     CU_add_test(s, "header and claims must be JSON objects",
                 test_header_and_claims_must_be_json_objects);
@@ -1127,7 +1206,8 @@ void authsvc_test_register_jwt(void)
     CU_add_test(s, "ES256 high s refused in own tokens, accepted from providers",
                 test_es256_high_s_refused_in_own_tokens_only);
     CU_add_test(s, "T-08 expiry edges and exp required", test_expiry_edges);
-    CU_add_test(s, "exp, nbf, iat: integers in [0, 2^53]", test_numeric_dates_integers_in_range);
+    CU_add_test(s, "exp, nbf, iat: integers in [0, 2^53]",
+                test_numeric_dates_integers_in_range);
     CU_add_test(s, "exp, nbf, iat of providers: fractions allowed, range kept",
                 test_numeric_dates_of_providers);
     CU_add_test(s, "allow_expired hands out only otherwise perfect tokens",

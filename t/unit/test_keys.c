@@ -14,7 +14,7 @@
 #include "unit.h"
 
 /* RFC 7638 §3.1: the example RSA public key and its thumbprint. */
-#define RFC7638_N                                                                                \
+#define RFC7638_N \
     "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJ" \
     "ECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2" \
     "QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6" \
@@ -162,7 +162,8 @@ static cJSON *json(const char *text)
 {
     cJSON *item = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(pool, text, strlen(text), &item), AUTHSVC_JSON_VALID);
+    CU_ASSERT_EQUAL_FATAL(authsvc_json_parse(pool, text, strlen(text), &item),
+                          AUTHSVC_JSON_VALID);
     return item;
 }
 
@@ -292,8 +293,10 @@ static void test_pem_missing_or_garbage_refused(void)
                     AUTHSVC_INVALID);
     CU_ASSERT(why && strstr(why, "cannot read the key file"));
     why = NULL;
-    CU_ASSERT_EQUAL(load_pem_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-                                  &key, &why), AUTHSVC_INVALID);
+    CU_ASSERT_EQUAL(
+        load_pem_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", &key,
+                      &why),
+        AUTHSVC_INVALID);
     CU_ASSERT_PTR_NOT_NULL(why);
     why = NULL;
     CU_ASSERT_EQUAL(authsvc_key_from_pem(pool, "", 0, &key, &why), AUTHSVC_INVALID);
@@ -367,9 +370,11 @@ static void test_public_jwk_has_public_members_only(void)
         for (m = 0; m < sizeof(private_members) / sizeof(private_members[0]); m++)
             CU_ASSERT_FALSE(has_member(jwk, private_members[m]));
     }
-    CU_ASSERT(has_member(key_of(rsa)->public_jwk, "n") && has_member(key_of(rsa)->public_jwk, "e"));
+    CU_ASSERT(has_member(key_of(rsa)->public_jwk, "n")
+              && has_member(key_of(rsa)->public_jwk, "e"));
     CU_ASSERT(has_member(key_of(ec)->public_jwk, "y"));
-    CU_ASSERT_EQUAL(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(key_of(ed)->public_jwk, "x"))),
+    CU_ASSERT_EQUAL(strlen(
+                        cJSON_GetStringValue(cJSON_GetObjectItem(key_of(ed)->public_jwk, "x"))),
                     43u);
 }
 
@@ -395,13 +400,15 @@ static void test_jwk_rfc7515_a3_private_and_public(void)
     authsvc_key_t *priv = NULL, *pub = NULL;
     const char *why = NULL;
 
-    CU_ASSERT_EQUAL(authsvc_key_from_jwk(pool, json("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X
-                                                    "\",\"y\":\"" A3_Y "\",\"d\":\"" A3_D "\"}"),
+    CU_ASSERT_EQUAL(authsvc_key_from_jwk(pool,
+                                         json("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X
+                                              "\",\"y\":\"" A3_Y "\",\"d\":\"" A3_D "\"}"),
                                          &priv, &why),
                     AUTHSVC_OK);
-    CU_ASSERT_EQUAL(authsvc_key_from_jwk(pool, json("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X
-                                                    "\",\"y\":\"" A3_Y "\",\"use\":\"sig\","
-                                                    "\"alg\":\"ES256\"}"),
+    CU_ASSERT_EQUAL(authsvc_key_from_jwk(pool,
+                                         json("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X
+                                              "\",\"y\":\"" A3_Y "\",\"use\":\"sig\","
+                                              "\"alg\":\"ES256\"}"),
                                          &pub, &why),
                     AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(priv);
@@ -409,7 +416,8 @@ static void test_jwk_rfc7515_a3_private_and_public(void)
     CU_ASSERT_EQUAL(priv->can_sign, 1);
     CU_ASSERT_EQUAL(pub->can_sign, 0);
     CU_ASSERT_STRING_EQUAL(priv->kid, pub->kid);
-    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(pub->public_jwk, "x")), A3_X);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(pub->public_jwk, "x")),
+                           A3_X);
     CU_ASSERT_FALSE(has_member(priv->public_jwk, "d"));
 }
 
@@ -427,17 +435,22 @@ static void refuse_jwk(const char *text)
 static void test_jwk_refusals(void)
 {
     const char *other_d = cJSON_GetStringValue(
-        cJSON_GetObjectItem(json("{\"d\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}"), "d"));
+        cJSON_GetObjectItem(json("{\"d\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}"),
+                            "d"));
     const char *ed_x = cJSON_GetStringValue(cJSON_GetObjectItem(key_of(ed)->public_jwk, "x"));
 
     refuse_jwk("{\"kty\":\"EC\",\"crv\":\"P-384\",\"x\":\"" A3_X "\",\"y\":\"" A3_Y "\"}");
     refuse_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_Y "\",\"y\":\"" A3_X "\"}");
-    refuse_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVE\","
-               "\"y\":\"" A3_Y "\"}");
+    refuse_jwk(
+        "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVE\","
+        "\"y\":\"" A3_Y "\"}");
     refuse_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X "=\",\"y\":\"" A3_Y "\"}");
-    refuse_jwk(apr_psprintf(pool, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X "\",\"y\":\"" A3_Y
-                                  "\",\"d\":\"%s\"}", other_d));
-    refuse_jwk(apr_psprintf(pool, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\",\"d\":\"%s\"}",
+    refuse_jwk(apr_psprintf(pool,
+                            "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" A3_X "\",\"y\":\"" A3_Y
+                            "\",\"d\":\"%s\"}",
+                            other_d));
+    refuse_jwk(apr_psprintf(pool,
+                            "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\",\"d\":\"%s\"}",
                             ed_x, other_d));
     refuse_jwk("{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" A3_X "\"}");
     refuse_jwk("{\"kty\":\"RSA\",\"n\":\"" RFC7638_N "\",\"e\":\"AQAB\",\"alg\":\"HS256\"}");
@@ -465,10 +478,11 @@ static void test_jwk_rsa_1024_refused(void)
     CU_ASSERT_FATAL(EVP_PKEY_get_bn_param(rsa_small, "n", &n) == 1);
     apr_pool_cleanup_register(pool, n, free_bn, apr_pool_cleanup_null);
     CU_ASSERT_EQUAL_FATAL(BN_bn2binpad(n, buf, sizeof(buf)), 128);
-    CU_ASSERT_EQUAL(authsvc_key_from_jwk(pool, json(apr_psprintf(pool,
-                                             "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"%s\"}",
-                                             authsvc_b64url_encode(pool, buf, sizeof(buf)))),
-                                         &key, &why),
+    CU_ASSERT_EQUAL(authsvc_key_from_jwk(
+                        pool,
+                        json(apr_psprintf(pool, "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"%s\"}",
+                                          authsvc_b64url_encode(pool, buf, sizeof(buf)))),
+                        &key, &why),
                     AUTHSVC_INVALID);
     CU_ASSERT_PTR_NULL(key);
     CU_ASSERT_PTR_NOT_NULL_FATAL(why);
@@ -538,11 +552,13 @@ static void test_keyring_jwks_publishes_public_keys_once(void)
     doc = authsvc_keyring_jwks(pool, ring);
     keys = cJSON_GetObjectItem(doc, "keys");
     CU_ASSERT_FATAL(cJSON_IsArray(keys));
-    cJSON_ArrayForEach(jwk, keys) {
+    cJSON_ArrayForEach(jwk, keys)
+    {
         count++;
         CU_ASSERT_FALSE(has_member(jwk, "d"));
         CU_ASSERT_FALSE(has_member(jwk, "k"));
-        CU_ASSERT_STRING_NOT_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(jwk, "kid")), hs->kid);
+        CU_ASSERT_STRING_NOT_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(jwk, "kid")),
+                                   hs->kid);
     }
     CU_ASSERT_EQUAL(count, 3);
     CU_ASSERT_STRING_EQUAL(authsvc_json_print(pool, cJSON_GetArrayItem(keys, 0)),
@@ -557,13 +573,18 @@ void authsvc_test_register_keys(void)
 
     CU_add_test(s, "alg names", test_jws_alg_names);
     CU_add_test(s, "RFC 7638 §3.1 thumbprint is the kid", test_rfc7638_thumbprint_example);
-    CU_add_test(s, "thumbprint needs the required members", test_thumbprint_needs_required_members);
-    CU_add_test(s, "PEM private keys sign with their own alg", test_pem_private_keys_load_as_signers);
-    CU_add_test(s, "PEM public keys verify only, same kid", test_pem_public_keys_verify_only_same_kid);
+    CU_add_test(s, "thumbprint needs the required members",
+                test_thumbprint_needs_required_members);
+    CU_add_test(s, "PEM private keys sign with their own alg",
+                test_pem_private_keys_load_as_signers);
+    CU_add_test(s, "PEM public keys verify only, same kid",
+                test_pem_public_keys_verify_only_same_kid);
     CU_add_test(s, "PEM certificate verifies only", test_pem_certificate_verify_only);
-    CU_add_test(s, "T-16 RSA 1024 refused with a reason", test_pem_rsa_1024_refused_with_reason);
+    CU_add_test(s, "T-16 RSA 1024 refused with a reason",
+                test_pem_rsa_1024_refused_with_reason);
     CU_add_test(s, "EC P-384 refused", test_pem_ec_p384_refused);
-    CU_add_test(s, "encrypted PEM refused, no prompt", test_pem_encrypted_refused_without_prompt);
+    CU_add_test(s, "encrypted PEM refused, no prompt",
+                test_pem_encrypted_refused_without_prompt);
     CU_add_test(s, "missing or garbage PEM refused", test_pem_missing_or_garbage_refused);
     CU_add_test(s, "T-16 HS256 secret of 31 bytes refused, 32 accepted",
                 test_secret_31_bytes_refused_32_accepted);
@@ -571,7 +592,8 @@ void authsvc_test_register_keys(void)
     CU_add_test(s, "public JWK has no private member", test_public_jwk_has_public_members_only);
     CU_add_test(s, "public JWK loads as a verify-only key",
                 test_public_jwk_round_trips_to_verify_only_key);
-    CU_add_test(s, "RFC 7515 A.3 JWK, private and public", test_jwk_rfc7515_a3_private_and_public);
+    CU_add_test(s, "RFC 7515 A.3 JWK, private and public",
+                test_jwk_rfc7515_a3_private_and_public);
     CU_add_test(s, "bad JWKs refused with a reason", test_jwk_refusals);
     CU_add_test(s, "RSA 1024 JWK refused", test_jwk_rsa_1024_refused);
     CU_add_test(s, "key ring: first key signs", test_keyring_signer_is_first_key);

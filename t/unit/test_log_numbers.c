@@ -35,7 +35,8 @@ static int log_numbers_scan(apr_pool_t *p, const char *dir, const char *name, ap
                 continue;
             num = apr_pstrndup(p, num, (apr_size_t)(end - num));
             if (apr_hash_get(seen, num, APR_HASH_KEY_STRING))
-                APR_ARRAY_PUSH(dups, const char *) = apr_pstrcat(p, num, " in ", name, " and ",
+                APR_ARRAY_PUSH(dups, const char *) = apr_pstrcat(
+                    p, num, " in ", name, " and ",
                     (const char *)apr_hash_get(seen, num, APR_HASH_KEY_STRING), NULL);
             else
                 apr_hash_set(seen, num, APR_HASH_KEY_STRING, apr_pstrdup(p, name));

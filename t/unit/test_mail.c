@@ -76,8 +76,12 @@ static const char *decode_part(apr_pool_t *p, const char *msg, const char *type)
 static void test_message_is_multipart_crlf_base64(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    authsvc_mail_message_t m = {"noreply@example.test", "Example", "alice@example.org",
-                                "Reset", "Hello\r\nlink: https://x.test/?token=1", "<p>Hi</p>"};
+    authsvc_mail_message_t m = {"noreply@example.test",
+                                "Example",
+                                "alice@example.org",
+                                "Reset",
+                                "Hello\r\nlink: https://x.test/?token=1",
+                                "<p>Hi</p>"};
     const char *msg = NULL, *line, *next;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_mail_message_build(p, &m, 0, &msg), AUTHSVC_OK);
@@ -97,8 +101,8 @@ static void test_message_is_multipart_crlf_base64(void)
 static void test_message_refuses_injection(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    authsvc_mail_message_t m = {"noreply@example.test", NULL, "a@example.org\r\nBcc: b@x.test",
-                                "S", "T", NULL};
+    authsvc_mail_message_t m = {
+        "noreply@example.test", NULL, "a@example.org\r\nBcc: b@x.test", "S", "T", NULL};
     const char *msg = NULL;
 
     CU_ASSERT_EQUAL(authsvc_mail_message_build(p, &m, 0, &msg), AUTHSVC_INVALID);
@@ -117,15 +121,17 @@ static void test_template_render_escapes_html(void)
 {
     apr_pool_t *p = authsvc_test_pool();
     const authsvc_mail_var_t vars[] = {{"link", "https://x.test/?a=1&token=2"},
-                                       {"name", "<b>Bob</b>"}, {NULL, NULL}};
+                                       {"name", "<b>Bob</b>"},
+                                       {NULL, NULL}};
 
     CU_ASSERT_STRING_EQUAL(authsvc_mail_template_render(p, "Hi {{name}}: {{link}} {{other}}",
                                                         vars, 0),
                            "Hi <b>Bob</b>: https://x.test/?a=1&token=2 {{other}}");
-    CU_ASSERT_STRING_EQUAL(authsvc_mail_template_render(p, "<a href=\"{{link}}\">{{name}}</a>",
-                                                        vars, 1),
-                           "<a href=\"https://x.test/?a=1&amp;token=2\">&lt;b&gt;Bob&lt;/b&gt;</a>");
-    CU_ASSERT_STRING_EQUAL(authsvc_mail_template_render(p, "{{ unclosed", vars, 0), "{{ unclosed");
+    CU_ASSERT_STRING_EQUAL(
+        authsvc_mail_template_render(p, "<a href=\"{{link}}\">{{name}}</a>", vars, 1),
+        "<a href=\"https://x.test/?a=1&amp;token=2\">&lt;b&gt;Bob&lt;/b&gt;</a>");
+    CU_ASSERT_STRING_EQUAL(authsvc_mail_template_render(p, "{{ unclosed", vars, 0),
+                           "{{ unclosed");
 }
 
 static void test_shipped_templates_load(void)
@@ -233,10 +239,13 @@ void authsvc_test_register_mail(void)
 
     CU_add_test(s, "addresses that may reach a header", test_addresses);
     CU_add_test(s, "subjects are RFC 2047 encoded when not plain ASCII", test_subject_encoding);
-    CU_add_test(s, "messages are multipart, CRLF, base64", test_message_is_multipart_crlf_base64);
+    CU_add_test(s, "messages are multipart, CRLF, base64",
+                test_message_is_multipart_crlf_base64);
     CU_add_test(s, "header injection is refused", test_message_refuses_injection);
-    CU_add_test(s, "templates render placeholders, HTML escaped", test_template_render_escapes_html);
+    CU_add_test(s, "templates render placeholders, HTML escaped",
+                test_template_render_escapes_html);
     CU_add_test(s, "the shipped templates load", test_shipped_templates_load);
     CU_add_test(s, "the job queue runs every job", test_queue_runs_every_job);
-    CU_add_test(s, "the job queue is bounded and stops cleanly", test_queue_is_bounded_and_stops);
+    CU_add_test(s, "the job queue is bounded and stops cleanly",
+                test_queue_is_bounded_and_stops);
 }

@@ -43,7 +43,7 @@ static void test_metrics_count_requests_by_family_and_code(void)
     authsvc_metrics_request(m, "LoginController", 401, 7000000);
     authsvc_metrics_request(m, NULL, 404, 10);
     authsvc_metrics_request(m, "NoSuchTag", 404, 10);
-    authsvc_metrics_request(m, "LoginController", 99, 10);   /* outside 100..599: no code */
+    authsvc_metrics_request(m, "LoginController", 99, 10); /* outside 100..599: no code */
     t = text_of(m);
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "authsvc_http_requests_total{family=\"LoginController\","
                                      "code=\"200\"} 2\n"));
@@ -76,7 +76,7 @@ static void test_metrics_single_counters_and_gauges(void)
     authsvc_metrics_count(m, AUTHSVC_METRIC_TOKENS_ISSUED);
     authsvc_metrics_count(m, AUTHSVC_METRIC_TOKENS_ISSUED);
     authsvc_metrics_count(m, AUTHSVC_METRIC_LOGIN_LOCKED);
-    authsvc_metrics_count(m, AUTHSVC_METRIC_COUNT);  /* out of range: ignored */
+    authsvc_metrics_count(m, AUTHSVC_METRIC_COUNT); /* out of range: ignored */
     authsvc_metrics_count(NULL, AUTHSVC_METRIC_TOKENS_ISSUED);
     t = authsvc_metrics_text(authsvc_test_pool(), m, &g);
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "authsvc_tokens_total{event=\"issued\"} 2\n"));
@@ -88,8 +88,8 @@ static void test_metrics_single_counters_and_gauges(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "authsvc_database_up 0\n"));
     /* one HELP and TYPE per metric name */
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "# TYPE authsvc_tokens_total counter\n"));
-    CU_ASSERT_PTR_NULL(strstr(strstr(t, "# TYPE authsvc_tokens_total") + 1,
-                              "# TYPE authsvc_tokens_total"));
+    CU_ASSERT_PTR_NULL(
+        strstr(strstr(t, "# TYPE authsvc_tokens_total") + 1, "# TYPE authsvc_tokens_total"));
     /* without a revocation set or database, their gauges are left out */
     CU_ASSERT_PTR_NULL(strstr(text_of(m), "authsvc_revocation_set_entries"));
     CU_ASSERT_PTR_NULL(strstr(text_of(m), "authsvc_database_up"));
@@ -104,7 +104,8 @@ static void test_metrics_are_kept_across_a_reinit(void)
     authsvc_metrics_request(m, "DiscoveryController", 200, 5);
     m = metrics_init(mem, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "authsvc_tokens_total{event=\"revoked\"} 1\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "{family=\"DiscoveryController\",code=\"200\"} 1"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(text_of(m), "{family=\"DiscoveryController\",code=\"200\"} 1"));
     m = metrics_init(mem, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), "authsvc_tokens_total{event=\"revoked\"} 0\n"));
 }
@@ -135,10 +136,15 @@ static void test_metrics_are_summed_over_processes(void)
     for (c = 0; c < CHILDREN; c++)
         ok &= waitpid(pids[c], &status, 0) == pids[c] && WIFEXITED(status);
     CU_ASSERT_TRUE(ok);
-    CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), apr_psprintf(authsvc_test_pool(),
-        "authsvc_gateway_decisions_total{decision=\"allowed\"} %d\n", CHILDREN * EACH)));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text_of(m), apr_psprintf(authsvc_test_pool(),
-        "{family=\"LogoutController\",code=\"200\"} %d\n", CHILDREN * EACH)));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(text_of(m),
+               apr_psprintf(authsvc_test_pool(),
+                            "authsvc_gateway_decisions_total{decision=\"allowed\"} %d\n",
+                            CHILDREN * EACH)));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(text_of(m), apr_psprintf(authsvc_test_pool(),
+                                        "{family=\"LogoutController\",code=\"200\"} %d\n",
+                                        CHILDREN * EACH)));
     munmap(mem, bytes);
 }
 
@@ -146,7 +152,8 @@ void authsvc_test_register_metrics(void)
 {
     CU_pSuite s = CU_add_suite("metrics", NULL, NULL);
 
-    CU_add_test(s, "requests by family and code", test_metrics_count_requests_by_family_and_code);
+    CU_add_test(s, "requests by family and code",
+                test_metrics_count_requests_by_family_and_code);
     CU_add_test(s, "single counters and gauges", test_metrics_single_counters_and_gauges);
     CU_add_test(s, "kept across a re-init", test_metrics_are_kept_across_a_reinit);
     CU_add_test(s, "summed over processes", test_metrics_are_summed_over_processes);

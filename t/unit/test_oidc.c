@@ -18,8 +18,9 @@ static void test_pkce_rfc7636_appendix_b(void)
 {
     apr_pool_t *p = authsvc_test_pool();
 
-    CU_ASSERT_STRING_EQUAL(authsvc_oidc_pkce_challenge(p, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-                           "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    CU_ASSERT_STRING_EQUAL(
+        authsvc_oidc_pkce_challenge(p, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
 
 /* RFC 7636 4.1: 43 to 128 characters of the unreserved set. */
@@ -40,7 +41,8 @@ static void test_pkce_verifier_length_and_characters(void)
     v[128] = 'a';
     v[129] = '\0';
     CU_ASSERT_FALSE(authsvc_oidc_pkce_verifier_valid(v));
-    CU_ASSERT_FALSE(authsvc_oidc_pkce_verifier_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa+"));
+    CU_ASSERT_FALSE(
+        authsvc_oidc_pkce_verifier_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa+"));
 }
 
 static authsvc_social_provider_t test_provider(void)
@@ -62,13 +64,14 @@ static authsvc_social_provider_t test_provider(void)
 static void test_authorize_url_encodes_every_parameter(void)
 {
     authsvc_social_provider_t pr = test_provider();
-    const char *url = authsvc_oidc_authorize_url(authsvc_test_pool(), &pr,
-                                                 "https://svc/cb?a=1", "st", "no", "ch");
+    const char *url = authsvc_oidc_authorize_url(authsvc_test_pool(), &pr, "https://svc/cb?a=1",
+                                                 "st", "no", "ch");
 
-    CU_ASSERT_STRING_EQUAL(url, "https://idp.example/auth?kc_idp_hint=x&response_type=code"
-                                "&client_id=my+client&redirect_uri=https%3a%2f%2fsvc%2fcb%3fa%3d1"
-                                "&scope=openid+email&state=st&nonce=no&code_challenge=ch"
-                                "&code_challenge_method=S256");
+    CU_ASSERT_STRING_EQUAL(url,
+                           "https://idp.example/auth?kc_idp_hint=x&response_type=code"
+                           "&client_id=my+client&redirect_uri=https%3a%2f%2fsvc%2fcb%3fa%3d1"
+                           "&scope=openid+email&state=st&nonce=no&code_challenge=ch"
+                           "&code_challenge_method=S256");
 }
 
 static void test_token_request_basic_and_post(void)
@@ -79,7 +82,8 @@ static void test_token_request_basic_and_post(void)
     const char *body;
 
     CU_ASSERT_EQUAL(authsvc_oidc_token_request(p, &pr, "c", "https://svc/cb", "v", 0, &body,
-                                               &headers), AUTHSVC_OK);
+                                               &headers),
+                    AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(body, "grant_type=authorization_code&code=c"
                                  "&redirect_uri=https%3a%2f%2fsvc%2fcb&code_verifier=v"
                                  "&client_id=my+client");
@@ -88,7 +92,8 @@ static void test_token_request_basic_and_post(void)
                            "Authorization: Basic bXkrY2xpZW50OnMzY3IlM2F0");
     pr.client_auth = AUTHSVC_SOCIAL_AUTH_POST;
     CU_ASSERT_EQUAL(authsvc_oidc_token_request(p, &pr, "c", "https://svc/cb", NULL, 0, &body,
-                                               &headers), AUTHSVC_OK);
+                                               &headers),
+                    AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(body, "&client_secret=s3cr%3at"));
     CU_ASSERT_PTR_NULL(strstr(body, "code_verifier"));
     CU_ASSERT_EQUAL(headers->nelts, 2);
@@ -122,7 +127,8 @@ static void test_apple_client_secret_is_an_es256_jwt_of_the_team(void)
     pr.team_id = "TEAM123456";
     pr.key_id = "KEY1234567";
     pr.client_secret_audience = "https://appleid.apple.com";
-    CU_ASSERT_EQUAL_FATAL(authsvc_oidc_apple_client_secret(p, &pr, 1700000000, &jwt), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_oidc_apple_client_secret(p, &pr, 1700000000, &jwt),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(authsvc_oidc_token_kid(p, jwt), "KEY1234567");
     verify = *key;
     verify.kid = "KEY1234567";
@@ -145,10 +151,10 @@ static const char *test_id_token(apr_pool_t *p, const authsvc_key_t *key, const 
 /* jwt with its ES256 s replaced by n - s: the other spelling of the same signature. */
 static const char *test_negated_s(apr_pool_t *p, const char *jwt)
 {
-    static const unsigned char n_bytes[32] = {
-        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63,
-        0x25, 0x51};
+    static const unsigned char n_bytes[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00,
+                                              0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                              0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84,
+                                              0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
     const char *dot = strrchr(jwt, '.') + 1;
     unsigned char *sig = NULL;
     apr_size_t len = 0;
@@ -173,10 +179,11 @@ static void test_id_token_high_s_and_fractional_times_accepted(void)
     authsvc_key_t *key = test_es256_key(p);
     authsvc_keyring_t *ring = authsvc_keyring_make(p);
     cJSON *c = NULL;
-    const char *token = test_id_token(p, key,
-                                      "{\"iss\":\"https://idp.example/realms/r\",\"sub\":\"u1\","
-                                      "\"aud\":\"my client\",\"iat\":1000.5,\"exp\":2000.25,"
-                                      "\"nonce\":\"n1\"}");
+    const char *token = test_id_token(
+        p, key,
+        "{\"iss\":\"https://idp.example/realms/r\",\"sub\":\"u1\","
+        "\"aud\":\"my client\",\"iat\":1000.5,\"exp\":2000.25,"
+        "\"nonce\":\"n1\"}");
 
     authsvc_keyring_add(ring, key);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, token, "n1", 1500, 0, &c),
@@ -193,28 +200,34 @@ static void test_id_token_checks(void)
     authsvc_key_t *key = test_es256_key(p);
     authsvc_keyring_t *ring = authsvc_keyring_make(p);
     cJSON *c = NULL;
-    const char *good = "{\"iss\":\"https://idp.example/realms/r\",\"sub\":\"u1\",\"aud\":\"my client\","
-                       "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}";
+    const char *good =
+        "{\"iss\":\"https://idp.example/realms/r\",\"sub\":\"u1\",\"aud\":\"my client\","
+        "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}";
 
     authsvc_keyring_add(ring, key);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, test_id_token(p, key, good), "n1",
-                                                1500, 0, &c), AUTHSVC_OIDC_VALID);
+                                                1500, 0, &c),
+                    AUTHSVC_OIDC_VALID);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, test_id_token(p, key, good), "n2",
-                                                1500, 0, &c), AUTHSVC_OIDC_NONCE);
+                                                1500, 0, &c),
+                    AUTHSVC_OIDC_NONCE);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(p, &pr, ring, test_id_token(p, key, good), "n1",
-                                                2100, 0, &c), AUTHSVC_OIDC_EXPIRED);
+                                                2100, 0, &c),
+                    AUTHSVC_OIDC_EXPIRED);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(
                         p, &pr, ring,
-                        test_id_token(p, key, "{\"iss\":\"https://idp.example/realms/r\","
-                                              "\"sub\":\"u1\",\"aud\":[\"my client\",\"x\"],"
-                                              "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}"),
+                        test_id_token(p, key,
+                                      "{\"iss\":\"https://idp.example/realms/r\","
+                                      "\"sub\":\"u1\",\"aud\":[\"my client\",\"x\"],"
+                                      "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}"),
                         "n1", 1500, 0, &c),
                     AUTHSVC_OIDC_AZP);
     CU_ASSERT_EQUAL(authsvc_oidc_id_token_check(
                         p, &pr, ring,
-                        test_id_token(p, key, "{\"iss\":\"https://idp.example/realms/other\","
-                                              "\"sub\":\"u1\",\"aud\":\"my client\","
-                                              "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}"),
+                        test_id_token(p, key,
+                                      "{\"iss\":\"https://idp.example/realms/other\","
+                                      "\"sub\":\"u1\",\"aud\":\"my client\","
+                                      "\"iat\":1000,\"exp\":2000,\"nonce\":\"n1\"}"),
                         "n1", 1500, 0, &c),
                     AUTHSVC_OIDC_ISSUER);
     CU_ASSERT_PTR_NULL(c);
@@ -238,15 +251,17 @@ static void test_jwks_parse_takes_the_providers_kid_and_skips_the_rest(void)
     CU_ASSERT_EQUAL_FATAL(authsvc_social_jwks_parse(p, text, strlen(text), &ring), AUTHSVC_OK);
     CU_ASSERT_EQUAL(ring->keys->nelts, 1);
     CU_ASSERT_PTR_NOT_NULL(authsvc_keyring_find(ring, "provider-kid-1"));
-    CU_ASSERT_EQUAL(authsvc_social_jwks_parse(p, "{\"keys\":[]}", 11, &ring), AUTHSVC_NOT_FOUND);
+    CU_ASSERT_EQUAL(authsvc_social_jwks_parse(p, "{\"keys\":[]}", 11, &ring),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_EQUAL(authsvc_social_jwks_parse(p, "[]", 2, &ring), AUTHSVC_INVALID);
 }
 
 static void test_claims_as_text_and_booleans_as_strings(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    cJSON *c = authsvc_json_own(p, cJSON_Parse("{\"a\":\"x\",\"n\":12345,\"big\":17841400000000001,"
-                                               "\"t\":\"true\",\"f\":\"false\",\"b\":true}"));
+    cJSON *c = authsvc_json_own(p, cJSON_Parse(
+                                       "{\"a\":\"x\",\"n\":12345,\"big\":17841400000000001,"
+                                       "\"t\":\"true\",\"f\":\"false\",\"b\":true}"));
 
     CU_ASSERT_STRING_EQUAL(authsvc_oidc_claim_text(p, c, "a"), "x");
     CU_ASSERT_STRING_EQUAL(authsvc_oidc_claim_text(p, c, "n"), "12345");
@@ -262,13 +277,19 @@ void authsvc_test_register_oidc(void)
     CU_pSuite s = CU_add_suite("oidc", NULL, NULL);
 
     CU_add_test(s, "PKCE: RFC 7636 Appendix B", test_pkce_rfc7636_appendix_b);
-    CU_add_test(s, "PKCE: verifier length and characters", test_pkce_verifier_length_and_characters);
-    CU_add_test(s, "authorization URL encodes every parameter", test_authorize_url_encodes_every_parameter);
-    CU_add_test(s, "token request: client_secret_basic and _post", test_token_request_basic_and_post);
-    CU_add_test(s, "Apple client_secret: ES256 JWT of the team", test_apple_client_secret_is_an_es256_jwt_of_the_team);
+    CU_add_test(s, "PKCE: verifier length and characters",
+                test_pkce_verifier_length_and_characters);
+    CU_add_test(s, "authorization URL encodes every parameter",
+                test_authorize_url_encodes_every_parameter);
+    CU_add_test(s, "token request: client_secret_basic and _post",
+                test_token_request_basic_and_post);
+    CU_add_test(s, "Apple client_secret: ES256 JWT of the team",
+                test_apple_client_secret_is_an_es256_jwt_of_the_team);
     CU_add_test(s, "ID token: nonce, exp, azp, iss", test_id_token_checks);
     CU_add_test(s, "ID token: high ES256 s and fractional times accepted",
                 test_id_token_high_s_and_fractional_times_accepted);
-    CU_add_test(s, "JWKS: the provider's kid, unusable keys skipped", test_jwks_parse_takes_the_providers_kid_and_skips_the_rest);
-    CU_add_test(s, "claims: text, big numbers, string booleans", test_claims_as_text_and_booleans_as_strings);
+    CU_add_test(s, "JWKS: the provider's kid, unusable keys skipped",
+                test_jwks_parse_takes_the_providers_kid_and_skips_the_rest);
+    CU_add_test(s, "claims: text, big numbers, string booleans",
+                test_claims_as_text_and_booleans_as_strings);
 }

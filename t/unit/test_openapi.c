@@ -49,8 +49,7 @@ static const cJSON *openapi_operation(const cJSON *doc, const authsvc_route_t *r
 }
 
 /* The component schema that op's request body refers to for media type, which must exist. */
-static const cJSON *openapi_body_component(const cJSON *doc, const cJSON *op,
-                                           const char *media)
+static const cJSON *openapi_body_component(const cJSON *doc, const cJSON *op, const char *media)
 {
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(op, "requestBody"), "content");
@@ -79,9 +78,8 @@ static int openapi_array_has_string(const cJSON *array, const char *s)
 {
     const cJSON *item;
 
-    cJSON_ArrayForEach(item, array)
-        if (cJSON_IsString(item) && strcmp(item->valuestring, s) == 0)
-            return 1;
+    cJSON_ArrayForEach(item, array) if (cJSON_IsString(item)
+                                        && strcmp(item->valuestring, s) == 0) return 1;
     return 0;
 }
 
@@ -100,8 +98,8 @@ static void test_openapi_every_row_is_an_operation_with_its_id(void)
     cJSON *doc = openapi_document(NULL);
 
     for (i = 0; i < count; i++) {
-        const cJSON *id =
-            cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "operationId");
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]),
+                                                           "operationId");
         CU_ASSERT_TRUE_FATAL(cJSON_IsString(id));
         CU_ASSERT_STRING_EQUAL(id->valuestring, table[i].name);
     }
@@ -115,8 +113,7 @@ static void test_openapi_operations_are_exactly_the_rows(void)
 
     openapi_table(&count);
     cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(openapi_document(NULL), "paths"))
-        cJSON_ArrayForEach(op, path)
-            operations++;
+        cJSON_ArrayForEach(op, path) operations++;
     CU_ASSERT_EQUAL(operations, (int)count);
 }
 
@@ -148,7 +145,8 @@ static void test_openapi_routes_without_body_have_no_request_body(void)
     for (i = 0; i < count; i++)
         if (table[i].body == AUTHSVC_BODY_NONE) {
             CU_ASSERT_PTR_NULL(
-                cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "requestBody"));
+                cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]),
+                                                 "requestBody"));
         }
 }
 
@@ -231,12 +229,12 @@ static void test_openapi_security_is_listed_exactly_for_non_public_routes(void)
     cJSON *doc = openapi_document(NULL);
 
     for (i = 0; i < count; i++) {
-        const cJSON *security =
-            cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "security");
+        const cJSON *security = cJSON_GetObjectItemCaseSensitive(openapi_operation(doc,
+                                                                                   &table[i]),
+                                                                 "security");
         if (table[i].access == AUTHSVC_ACCESS_PUBLIC) {
             CU_ASSERT_PTR_NULL(security);
-        }
-        else {
+        } else {
             CU_ASSERT_TRUE(cJSON_IsArray(security) && cJSON_GetArraySize(security) > 0);
         }
     }
@@ -249,12 +247,11 @@ static void test_openapi_permission_routes_list_their_permission(void)
     cJSON *doc = openapi_document(NULL);
 
     for (i = 0; i < count; i++) {
-        const cJSON *perms =
-            cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "x-permissions");
+        const cJSON *perms = cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]),
+                                                              "x-permissions");
         if (table[i].access == AUTHSVC_ACCESS_PERMISSION) {
             CU_ASSERT_TRUE(openapi_array_has_string(perms, table[i].permission));
-        }
-        else {
+        } else {
             CU_ASSERT_PTR_NULL(perms);
         }
     }
@@ -267,8 +264,8 @@ static void test_openapi_implemented_mirrors_handler(void)
     cJSON *doc = openapi_document(NULL);
 
     for (i = 0; i < count; i++) {
-        const cJSON *implemented =
-            cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "x-implemented");
+        const cJSON *implemented = cJSON_GetObjectItemCaseSensitive(
+            openapi_operation(doc, &table[i]), "x-implemented");
         CU_ASSERT_TRUE_FATAL(cJSON_IsBool(implemented));
         CU_ASSERT_EQUAL(cJSON_IsTrue(implemented) != 0, table[i].handler != NULL);
     }
@@ -276,21 +273,23 @@ static void test_openapi_implemented_mirrors_handler(void)
 
 static void test_openapi_every_param_is_listed_with_its_location(void)
 {
-    static const char *const where[] = {
-        [AUTHSVC_PARAM_QUERY] = "query", [AUTHSVC_PARAM_HEADER] = "header",
-        [AUTHSVC_PARAM_PATH] = "path"};
+    static const char *const where[] = {[AUTHSVC_PARAM_QUERY] = "query",
+                                        [AUTHSVC_PARAM_HEADER] = "header",
+                                        [AUTHSVC_PARAM_PATH] = "path"};
     apr_size_t count, i;
     const authsvc_route_t *table = openapi_table(&count);
     cJSON *doc = openapi_document(NULL);
 
     for (i = 0; i < count; i++) {
         const authsvc_param_t *prm;
-        const cJSON *listed =
-            cJSON_GetObjectItemCaseSensitive(openapi_operation(doc, &table[i]), "parameters");
+        const cJSON *listed = cJSON_GetObjectItemCaseSensitive(openapi_operation(doc,
+                                                                                 &table[i]),
+                                                               "parameters");
         for (prm = table[i].params; prm && prm->name; prm++) {
             const cJSON *item;
             int found = 0;
-            cJSON_ArrayForEach(item, listed) {
+            cJSON_ArrayForEach(item, listed)
+            {
                 const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
                 const cJSON *in = cJSON_GetObjectItemCaseSensitive(item, "in");
                 found |= cJSON_IsString(name) && cJSON_IsString(in)
@@ -305,8 +304,8 @@ static void test_openapi_every_param_is_listed_with_its_location(void)
 static void test_openapi_server_url_is_listed_when_given(void)
 {
     static const char url[] = "https://auth.example.test/base";
-    const cJSON *server =
-        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(openapi_document(url), "servers"), 0);
+    const cJSON *server = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(openapi_document(url), "servers"), 0);
     const cJSON *listed = cJSON_GetObjectItemCaseSensitive(server, "url");
 
     CU_ASSERT_TRUE_FATAL(cJSON_IsString(listed));
@@ -336,7 +335,8 @@ void authsvc_test_register_openapi(void)
     CU_add_test(s, "version is 3.0.3", test_openapi_version_is_3_0_3);
     CU_add_test(s, "every row is an operation with its operationId",
                 test_openapi_every_row_is_an_operation_with_its_id);
-    CU_add_test(s, "operations are exactly the rows", test_openapi_operations_are_exactly_the_rows);
+    CU_add_test(s, "operations are exactly the rows",
+                test_openapi_operations_are_exactly_the_rows);
     CU_add_test(s, "body routes refer to a component for their media type",
                 test_openapi_body_routes_refer_to_a_component_for_their_media_type);
     CU_add_test(s, "routes without a body have no requestBody",
@@ -351,11 +351,14 @@ void authsvc_test_register_openapi(void)
                 test_openapi_security_is_listed_exactly_for_non_public_routes);
     CU_add_test(s, "permission routes list their permission",
                 test_openapi_permission_routes_list_their_permission);
-    CU_add_test(s, "x-implemented mirrors the handler", test_openapi_implemented_mirrors_handler);
+    CU_add_test(s, "x-implemented mirrors the handler",
+                test_openapi_implemented_mirrors_handler);
     CU_add_test(s, "every param is listed with its location",
                 test_openapi_every_param_is_listed_with_its_location);
-    CU_add_test(s, "server URL is listed when given", test_openapi_server_url_is_listed_when_given);
-    CU_add_test(s, "servers are absent without a URL", test_openapi_servers_are_absent_without_url);
+    CU_add_test(s, "server URL is listed when given",
+                test_openapi_server_url_is_listed_when_given);
+    CU_add_test(s, "servers are absent without a URL",
+                test_openapi_servers_are_absent_without_url);
     CU_add_test(s, "document text passes the strict parser",
                 test_openapi_document_text_passes_the_strict_parser);
 }

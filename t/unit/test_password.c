@@ -33,7 +33,8 @@ static const char *hash_of(const char *password, const authsvc_password_params_t
     const char *encoded = NULL;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_password_hash(pool, password, strlen(password), params,
-                                                &encoded), AUTHSVC_OK);
+                                                &encoded),
+                          AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(encoded);
     return encoded;
 }
@@ -46,9 +47,9 @@ static void test_hash_uses_default_argon2id_parameters(void)
 
     CU_ASSERT_EQUAL(strncmp(encoded, DEFAULT_PREFIX, strlen(DEFAULT_PREFIX)), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dollar);
-    CU_ASSERT_EQUAL(dollar - salt, 22);        /* 16 bytes, unpadded base64 */
+    CU_ASSERT_EQUAL(dollar - salt, 22);       /* 16 bytes, unpadded base64 */
     CU_ASSERT_EQUAL(strlen(dollar + 1), 43u); /* 32 bytes, unpadded base64 */
-    CU_ASSERT_PTR_NULL(strchr(salt, '=')); /* no base64 padding */
+    CU_ASSERT_PTR_NULL(strchr(salt, '='));    /* no base64 padding */
 }
 
 static void test_hash_salts_are_unique(void)
@@ -92,7 +93,8 @@ static void test_hash_interoperates_with_libargon2(void)
     CU_ASSERT_NOT_EQUAL(argon2id_verify(ours, "interoP", 7), ARGON2_OK);
     /* ... and we read its string */
     CU_ASSERT_EQUAL_FATAL(argon2id_hash_encoded(1, 1024, 1, "interop", 7, salt, sizeof(salt),
-                                                32, theirs, sizeof(theirs)), ARGON2_OK);
+                                                32, theirs, sizeof(theirs)),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(authsvc_password_verify(theirs, "interop", 7), 1);
     CU_ASSERT_EQUAL(authsvc_password_verify(theirs, "interoq", 7), 0);
 }
@@ -107,15 +109,18 @@ static void test_verify_refuses_what_it_does_not_trust(void)
     char *tampered = apr_pstrdup(pool, good), *zero;
 
     CU_ASSERT_EQUAL_FATAL(argon2i_hash_encoded(1, 1024, 1, "pw-123456", 9, salt, sizeof(salt),
-                                               32, buf, sizeof(buf)), ARGON2_OK);
+                                               32, buf, sizeof(buf)),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(authsvc_password_verify(buf, "pw-123456", 9), 0);
     CU_ASSERT_EQUAL_FATAL(argon2_hash(1, 1024, 1, "pw-123456", 9, salt, sizeof(salt), NULL, 32,
-                                      buf, sizeof(buf), Argon2_id, ARGON2_VERSION_10), ARGON2_OK);
+                                      buf, sizeof(buf), Argon2_id, ARGON2_VERSION_10),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(argon2id_verify(buf, "pw-123456", 9), ARGON2_OK);
     CU_ASSERT_EQUAL(authsvc_password_verify(buf, "pw-123456", 9), 0); /* v=16 */
     CU_ASSERT_EQUAL_FATAL(argon2id_hash_encoded(AUTHSVC_ARGON2_T_COST_MAX + 1, 1024, 1,
                                                 "pw-123456", 9, salt, sizeof(salt), 32, buf,
-                                                sizeof(buf)), ARGON2_OK);
+                                                sizeof(buf)),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(authsvc_password_verify(buf, "pw-123456", 9), 0); /* over the limit */
     zero = apr_pstrcat(pool, "$argon2id$v=19$m=01024", good + strlen("$argon2id$v=19$m=1024"),
                        NULL);
@@ -154,7 +159,8 @@ static const char *bcrypt_of(const char *prefix, const char *password)
     struct crypt_data *data = apr_pcalloc(pool, sizeof(*data));
     const char *out;
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(crypt_gensalt_rn(prefix, 4, NULL, 0, setting, sizeof(setting)));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(
+        crypt_gensalt_rn(prefix, 4, NULL, 0, setting, sizeof(setting)));
     out = crypt_rn(password, setting, data, (int)sizeof(*data));
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     CU_ASSERT_EQUAL_FATAL(strlen(out), AUTHSVC_BCRYPT_ENCODED_LEN);
@@ -277,7 +283,8 @@ static void test_bcrypt_refuses_other_variants_and_malformed(void)
     CU_ASSERT_EQUAL(check(apr_pstrndup(pool, good, 59), "pw-123456", &rehash), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(check(apr_pstrndup(pool, good, 29), "pw-123456", &rehash), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(check(with_char(good, 58, good[58] == 'A' ? 'B' : 'A'), "pw-123456",
-                          &rehash), AUTHSVC_INVALID);
+                          &rehash),
+                    AUTHSVC_INVALID);
 }
 
 /* Genuine hashes of the password in schemes libxcrypt or libargon2 would accept. */
@@ -300,7 +307,8 @@ static void test_check_refuses_other_schemes(void)
         }
     }
     CU_ASSERT_EQUAL_FATAL(argon2d_hash_encoded(1, 1024, 1, "pw-123456", 9, salt, sizeof(salt),
-                                               32, buf, sizeof(buf)), ARGON2_OK);
+                                               32, buf, sizeof(buf)),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(check(buf, "pw-123456", &rehash), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(check("pw-123456", "pw-123456", &rehash), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(check("", "", &rehash), AUTHSVC_INVALID);
@@ -346,8 +354,9 @@ static void test_rehash_when_salt_is_short(void)
     char buf[160];
     int rehash;
 
-    CU_ASSERT_EQUAL_FATAL(argon2id_hash_encoded(1, 1024, 1, "short salt", 10, salt, sizeof(salt),
-                                                32, buf, sizeof(buf)), ARGON2_OK);
+    CU_ASSERT_EQUAL_FATAL(argon2id_hash_encoded(1, 1024, 1, "short salt", 10, salt,
+                                                sizeof(salt), 32, buf, sizeof(buf)),
+                          ARGON2_OK);
     CU_ASSERT_EQUAL(check_against(buf, "short salt", &fast, &rehash), AUTHSVC_OK);
     CU_ASSERT_EQUAL(rehash, 1);
 }
@@ -355,13 +364,17 @@ static void test_rehash_when_salt_is_short(void)
 static void test_params_check_floors_and_ceilings(void)
 {
     const authsvc_password_params_t ok[] = {{19456, 2, 1}, {65536, 3, 1}, {47104, 2, 4}};
-    const authsvc_password_params_t bad[] = {
-        {19455, 2, 1}, {19456, 1, 1}, {19456, 2, 0}, {1024, 1, 1},
-        {AUTHSVC_ARGON2_M_COST_MAX + 1, 2, 1}, {19456, AUTHSVC_ARGON2_T_COST_MAX + 1, 1},
-        {19456, 2, AUTHSVC_ARGON2_PARALLELISM_MAX + 1}};
+    const authsvc_password_params_t bad[] = {{19455, 2, 1},
+                                             {19456, 1, 1},
+                                             {19456, 2, 0},
+                                             {1024, 1, 1},
+                                             {AUTHSVC_ARGON2_M_COST_MAX + 1, 2, 1},
+                                             {19456, AUTHSVC_ARGON2_T_COST_MAX + 1, 1},
+                                             {19456, 2, AUTHSVC_ARGON2_PARALLELISM_MAX + 1}};
     size_t i;
 
-    CU_ASSERT_EQUAL(authsvc_password_params_check(authsvc_password_params_default()), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(authsvc_password_params_check(authsvc_password_params_default()),
+                    AUTHSVC_OK);
     for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         CU_ASSERT_EQUAL(authsvc_password_params_check(&ok[i]), AUTHSVC_OK);
     }
@@ -387,12 +400,14 @@ static void test_limiter_refuses_bad_sizes(void)
     authsvc_password_limiter_t *limiter = NULL;
 
     CU_ASSERT_EQUAL(authsvc_password_limiter_create(pool, AUTHSVC_PASSWORD_LIMITER_MAX, 0,
-                                                    &limiter), AUTHSVC_OK);
+                                                    &limiter),
+                    AUTHSVC_OK);
     CU_ASSERT_PTR_NOT_NULL(limiter);
     CU_ASSERT_EQUAL(authsvc_password_limiter_create(pool, 0, 0, &limiter), AUTHSVC_INVALID);
     CU_ASSERT_PTR_NULL(limiter);
     CU_ASSERT_EQUAL(authsvc_password_limiter_create(pool, AUTHSVC_PASSWORD_LIMITER_MAX + 1, 0,
-                                                    &limiter), AUTHSVC_INVALID);
+                                                    &limiter),
+                    AUTHSVC_INVALID);
 }
 
 /* With every turn taken, hashing and checking wait, then answer unavailable; a string that
@@ -403,11 +418,13 @@ static void test_limiter_full_means_unavailable(void)
     const char *good = hash_of("wait for me", &fast), *encoded = NULL;
 
     CU_ASSERT_EQUAL_FATAL(authsvc_password_limiter_create(pool, 1, apr_time_from_msec(20),
-                                                          &limiter), AUTHSVC_OK);
+                                                          &limiter),
+                          AUTHSVC_OK);
     CU_ASSERT_EQUAL_FATAL(authsvc_password_limiter_acquire(limiter), AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_password_limiter_acquire(limiter), AUTHSVC_UNAVAILABLE);
     CU_ASSERT_EQUAL(authsvc_password_hash_limited(pool, "wait for me", 11, &fast, limiter,
-                                                  &encoded), AUTHSVC_UNAVAILABLE);
+                                                  &encoded),
+                    AUTHSVC_UNAVAILABLE);
     CU_ASSERT_PTR_NULL(encoded);
     CU_ASSERT_EQUAL(authsvc_password_check(good, "wait for me", 11, &fast, limiter, NULL),
                     AUTHSVC_UNAVAILABLE);
@@ -415,7 +432,8 @@ static void test_limiter_full_means_unavailable(void)
                     AUTHSVC_INVALID);
     authsvc_password_limiter_release(limiter);
     CU_ASSERT_EQUAL(authsvc_password_hash_limited(pool, "wait for me", 11, &fast, limiter,
-                                                  &encoded), AUTHSVC_OK);
+                                                  &encoded),
+                    AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_password_check(good, "wait for me", 11, &fast, limiter, NULL),
                     AUTHSVC_OK);
 }
@@ -438,7 +456,8 @@ static void *APR_THREAD_FUNC hash_worker(apr_thread_t *thread, void *data)
         const char *encoded = NULL;
 
         if (authsvc_password_hash_limited(job->pool, "limit me", 8, &fast, job->limiter,
-                                          &encoded) != AUTHSVC_OK
+                                          &encoded)
+                != AUTHSVC_OK
             || authsvc_password_check(encoded, "limit me", 8, &fast, job->limiter, NULL)
                    != AUTHSVC_OK) {
             job->failures++;
@@ -513,7 +532,7 @@ static void test_secret_verify(void)
     CU_ASSERT_EQUAL(authsvc_secret_verify(hashed + 7, "s3cret", 6), 0); /* no prefix */
     CU_ASSERT_EQUAL(authsvc_secret_verify("sha256:00", "s3cret", 6), 0);
     CU_ASSERT_EQUAL(authsvc_secret_verify(NULL, "s3cret", 6), 0);
-    CU_ASSERT_EQUAL(authsvc_secret_verify("s3cret", "s3cret", 6), 0);   /* plaintext */
+    CU_ASSERT_EQUAL(authsvc_secret_verify("s3cret", "s3cret", 6), 0); /* plaintext */
 }
 
 static int all_hex(const char *s)
@@ -563,7 +582,8 @@ void authsvc_test_register_password(void)
     CU_add_test(s, "verify accepts the right password only",
                 test_verify_accepts_right_password_only);
     CU_add_test(s, "verify counts every byte", test_verify_counts_every_byte);
-    CU_add_test(s, "hashes interoperate with libargon2", test_hash_interoperates_with_libargon2);
+    CU_add_test(s, "hashes interoperate with libargon2",
+                test_hash_interoperates_with_libargon2);
     CU_add_test(s, "verify refuses argon2i, v=16, over-limit and malformed hashes",
                 test_verify_refuses_what_it_does_not_trust);
     CU_add_test(s, "hash honours and checks its parameters",

@@ -22,8 +22,12 @@ static int suite_init(void)
     if (apr_pool_create(&pool, authsvc_test_pool()) != APR_SUCCESS) {
         return 1;
     }
-    return authsvc_password_blocklist_load(pool, AUTHSVC_SOURCE_DIR "/conf/password-blocklist.txt",
-                                           &shipped, &why) == AUTHSVC_OK ? 0 : 1;
+    return authsvc_password_blocklist_load(pool,
+                                           AUTHSVC_SOURCE_DIR "/conf/password-blocklist.txt",
+                                           &shipped, &why)
+                   == AUTHSVC_OK
+               ? 0
+               : 1;
 }
 
 static int suite_clean(void)
@@ -103,15 +107,20 @@ static void test_refuses_invalid_utf8_and_controls(void)
     const char *control = "Password must not contain control characters";
 
     CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xFF"), utf8);
-    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xC0\xAF"), utf8);         /* overlong */
-    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xED\xA0\x80"), utf8);     /* surrogate */
-    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xF0\x9F\x98"), utf8);     /* cut short */
+    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xC0\xAF"), utf8);     /* overlong */
+    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xED\xA0\x80"), utf8); /* surrogate */
+    CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\xF0\x9F\x98"), utf8); /* cut short */
     CU_ASSERT_STRING_EQUAL(refusal_of("abcd\tefgh"), control);
     CU_ASSERT_STRING_EQUAL(refusal_of("abcdefgh\r\n"), control);
-    CU_ASSERT_STRING_EQUAL(refusal_of("abcd\x7F" "efgh"), control);
-    CU_ASSERT_STRING_EQUAL(refusal_of("abcd\xC2\x85" "efgh"), control); /* U+0085 NEL */
+    CU_ASSERT_STRING_EQUAL(refusal_of("abcd\x7F"
+                                      "efgh"),
+                           control);
+    CU_ASSERT_STRING_EQUAL(refusal_of("abcd\xC2\x85"
+                                      "efgh"),
+                           control); /* U+0085 NEL */
     CU_ASSERT_STRING_EQUAL(refusal(NULL, NULL, "abcd\0efgh", 9), control);
-    CU_ASSERT_PTR_NULL(refusal_of("abcd\xC2\xA0" "efgh")); /* U+00A0 is not a control */
+    CU_ASSERT_PTR_NULL(refusal_of("abcd\xC2\xA0"
+                                  "efgh")); /* U+00A0 is not a control */
     CU_ASSERT_STRING_EQUAL(refusal(NULL, NULL, NULL, 0), "Password is required");
 }
 
@@ -152,8 +161,7 @@ static void test_configured_minimum(void)
     CU_ASSERT_PTR_NULL(refusal(&policy, NULL, "abcdefghijkl", 12));
     policy.min_length = 3; /* a minimum under the floor counts as the floor */
     policy.too_short = NULL;
-    CU_ASSERT_STRING_EQUAL(refusal(&policy, NULL, "abcdefg", 7),
-                           TOO_SHORT);
+    CU_ASSERT_STRING_EQUAL(refusal(&policy, NULL, "abcdefg", 7), TOO_SHORT);
 }
 
 /* Writes text to a fresh file and loads it as a blocklist. */
@@ -164,9 +172,11 @@ static authsvc_status_t load_text(const char *text, apr_hash_t **list, const cha
     apr_size_t len = strlen(text);
     authsvc_status_t st;
 
-    CU_ASSERT_EQUAL_FATAL(apr_file_mktemp(&file, path, APR_FOPEN_CREATE | APR_FOPEN_READ
-                                                           | APR_FOPEN_WRITE | APR_FOPEN_EXCL,
-                                          pool), APR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(apr_file_mktemp(&file, path,
+                                          APR_FOPEN_CREATE | APR_FOPEN_READ | APR_FOPEN_WRITE
+                                              | APR_FOPEN_EXCL,
+                                          pool),
+                          APR_SUCCESS);
     CU_ASSERT_EQUAL_FATAL(apr_file_write_full(file, text, len, NULL), APR_SUCCESS);
     apr_file_close(file);
     st = authsvc_password_blocklist_load(pool, path, list, why);
@@ -184,7 +194,8 @@ static void test_blocklist_file_format(void)
     apr_hash_t *list = NULL;
     const char *why = "unset";
 
-    CU_ASSERT_EQUAL_FATAL(load_text("\xEF\xBB\xBF" "first-line\n"
+    CU_ASSERT_EQUAL_FATAL(load_text("\xEF\xBB\xBF"
+                                    "first-line\n"
                                     "# a comment\n"
                                     "   # an indented comment\n"
                                     "\n"
@@ -194,7 +205,8 @@ static void test_blocklist_file_format(void)
                                     "MIXEDcase\n"
                                     "mixedcase\n"
                                     "last-without-newline",
-                                    &list, &why), AUTHSVC_OK);
+                                    &list, &why),
+                          AUTHSVC_OK);
     CU_ASSERT_PTR_NULL(why);
     CU_ASSERT_EQUAL(apr_hash_count(list), 6u);
     CU_ASSERT_TRUE(listed(list, "first-line"));
@@ -219,7 +231,8 @@ static void test_blocklist_errors_name_file_and_line(void)
     CU_ASSERT_EQUAL(load_text(apr_pstrcat(pool, repeat("y", 1024), "\n", NULL), &list, &why),
                     AUTHSVC_OK);
     CU_ASSERT_EQUAL(authsvc_password_blocklist_load(pool, "/nonexistent/blocklist.txt", &list,
-                                                    &why), AUTHSVC_NOT_FOUND);
+                                                    &why),
+                    AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "/nonexistent/blocklist.txt"));
 }
 
@@ -248,7 +261,8 @@ void authsvc_test_register_password_policy(void)
     CU_add_test(s, "length is 8 to 256 code points", test_length_bounds_in_code_points);
     CU_add_test(s, "emoji count as one character each", test_emoji_count_as_one_character_each);
     CU_add_test(s, "no composition rules", test_no_composition_rules);
-    CU_add_test(s, "NFC and NFD are both taken as sent", test_nfc_and_nfd_are_both_taken_as_sent);
+    CU_add_test(s, "NFC and NFD are both taken as sent",
+                test_nfc_and_nfd_are_both_taken_as_sent);
     CU_add_test(s, "invalid UTF-8 and control characters are refused",
                 test_refuses_invalid_utf8_and_controls);
     CU_add_test(s, "the username is refused, ignoring case",

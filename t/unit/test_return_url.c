@@ -7,9 +7,14 @@ static const char *const origins[] = {"https://app.example", "http://127.0.0.1:8
 static void test_return_url_accepts_paths_and_allowed_origins(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    static const char *const good[] = {"/", "/site/index.html", "/a?b=c&d=%2Fe", "/x#frag",
-                                       "https://app.example", "https://app.example/cb",
-                                       "https://app.example/cb?x=1", "http://127.0.0.1:8443/p",
+    static const char *const good[] = {"/",
+                                       "/site/index.html",
+                                       "/a?b=c&d=%2Fe",
+                                       "/x#frag",
+                                       "https://app.example",
+                                       "https://app.example/cb",
+                                       "https://app.example/cb?x=1",
+                                       "http://127.0.0.1:8443/p",
                                        NULL};
     const char *const *v;
 
@@ -20,14 +25,37 @@ static void test_return_url_accepts_paths_and_allowed_origins(void)
 static void test_return_url_refuses_open_redirect_payloads(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    static const char *const bad[] = {
-        "//evil", "///evil", "/\\evil", "%2f%5cevil", "/%2f%2fevil", "/%5cevil", "/%09/evil",
-        "/\t/evil", "https:%5c%5cevil", "http:evil", "https://app.example\\.evil",
-        "https://app.example@evil", "https://evil#@app.example", "https://app.example.evil/cb",
-        "https://app.evil/cb", "http://app.example/cb", "https://app.example:444/cb",
-        "HTTPS://APP.EXAMPLE/cb", "javascript:alert(1)", "data:text/html,<script>",
-        "/%0d%0aSet-Cookie:x=y", "/\r\nSet-Cookie:x=y", "https://app.example%2f@evil",
-        "https://app.exampl", "", "evil", "/%", "/%zz", "/%00", "/caf\xc3\xa9", NULL};
+    static const char *const bad[] = {"//evil",
+                                      "///evil",
+                                      "/\\evil",
+                                      "%2f%5cevil",
+                                      "/%2f%2fevil",
+                                      "/%5cevil",
+                                      "/%09/evil",
+                                      "/\t/evil",
+                                      "https:%5c%5cevil",
+                                      "http:evil",
+                                      "https://app.example\\.evil",
+                                      "https://app.example@evil",
+                                      "https://evil#@app.example",
+                                      "https://app.example.evil/cb",
+                                      "https://app.evil/cb",
+                                      "http://app.example/cb",
+                                      "https://app.example:444/cb",
+                                      "HTTPS://APP.EXAMPLE/cb",
+                                      "javascript:alert(1)",
+                                      "data:text/html,<script>",
+                                      "/%0d%0aSet-Cookie:x=y",
+                                      "/\r\nSet-Cookie:x=y",
+                                      "https://app.example%2f@evil",
+                                      "https://app.exampl",
+                                      "",
+                                      "evil",
+                                      "/%",
+                                      "/%zz",
+                                      "/%00",
+                                      "/caf\xc3\xa9",
+                                      NULL};
     const char *const *v;
 
     for (v = bad; *v; v++) {

@@ -62,7 +62,8 @@ static void test_revocation_set_overflow_is_not_known(void)
     int i, added = 0;
 
     for (i = 0; i < 64; i++)
-        added += authsvc_revocation_set_add(set, jti(1, i), 10000, 0) == AUTHSVC_REVOCATION_ADDED;
+        added += authsvc_revocation_set_add(set, jti(1, i), 10000, 0)
+                 == AUTHSVC_REVOCATION_ADDED;
     CU_ASSERT_EQUAL(added, 64);
     CU_ASSERT_EQUAL(authsvc_revocation_set_lookup(set, "never-revoked", 1), 0);
     CU_ASSERT_EQUAL(authsvc_revocation_set_add(set, "one-too-many", 2000, 1),
@@ -86,7 +87,8 @@ static void test_revocation_set_reuses_expired_slots(void)
     for (i = 0; i < 64; i++)
         authsvc_revocation_set_add(set, jti(2, i), 100, 0);
     for (i = 0; i < 64; i++)
-        added += authsvc_revocation_set_add(set, jti(3, i), 900, 200) == AUTHSVC_REVOCATION_ADDED;
+        added += authsvc_revocation_set_add(set, jti(3, i), 900, 200)
+                 == AUTHSVC_REVOCATION_ADDED;
     CU_ASSERT_EQUAL(added, 64);
     for (i = 0; i < 64; i++) {
         held += authsvc_revocation_set_lookup(set, jti(3, i), 300) == 1;
@@ -100,7 +102,10 @@ static void test_revocation_set_reuses_expired_slots(void)
  * entry lost, none counted twice. */
 static void test_revocation_set_is_shared_by_processes(void)
 {
-    enum { CHILDREN = 3, EACH = 1500 };
+    enum {
+        CHILDREN = 3,
+        EACH = 1500
+    };
     apr_size_t bytes = authsvc_revocation_set_bytes(8192);
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     authsvc_revocation_set_t *set;

@@ -7,6 +7,7 @@
 #include "authsvc_route.h"
 #include "unit.h"
 
+/* clang-format off */
 #define ROUTE(m, p) {.method = m, .path = p, .name = m " " p}
 
 /* The capture row comes before the literal on purpose: literal must win regardless. */
@@ -19,6 +20,7 @@ static const authsvc_route_t router_table[] = {
     ROUTE("GET", "/a/{first}/b/{second}"),
     ROUTE("POST", "/only-post"),
 };
+/* clang-format on */
 #define ROUTER_TABLE_COUNT (sizeof(router_table) / sizeof(router_table[0]))
 
 /* The local row for method + path template. */
@@ -27,7 +29,8 @@ static const authsvc_route_t *router_row(const char *method, const char *path)
     apr_size_t i;
 
     for (i = 0; i < ROUTER_TABLE_COUNT; i++)
-        if (strcmp(router_table[i].method, method) == 0 && strcmp(router_table[i].path, path) == 0)
+        if (strcmp(router_table[i].method, method) == 0
+            && strcmp(router_table[i].path, path) == 0)
             return &router_table[i];
     CU_FAIL_FATAL("fixture row missing");
     return NULL;
@@ -209,7 +212,8 @@ void authsvc_test_register_router(void)
                 test_router_wrong_method_allows_capture_path_methods_in_order);
     CU_add_test(s, "unknown path is NO_PATH", test_router_unknown_path_is_no_path);
     CU_add_test(s, "literal wins over capture", test_router_literal_wins_over_capture);
-    CU_add_test(s, "path at the length limit matches", test_router_path_at_length_limit_matches);
+    CU_add_test(s, "path at the length limit matches",
+                test_router_path_at_length_limit_matches);
     CU_add_test(s, "path over the length limit is NO_PATH",
                 test_router_path_over_length_limit_is_no_path);
 }

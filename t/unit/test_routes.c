@@ -93,8 +93,8 @@ static int routes_path_has_capture(const char *path, const char *name)
 }
 
 /* The PATH parameter named name in params (which is not NULL). */
-static const authsvc_param_t *routes_path_param(const authsvc_param_t *params,
-                                                const char *name, apr_size_t len)
+static const authsvc_param_t *routes_path_param(const authsvc_param_t *params, const char *name,
+                                                apr_size_t len)
 {
     const authsvc_param_t *prm;
 
@@ -170,8 +170,7 @@ static int routes_print_differences(const apr_array_header_t *table,
         if (cmp < 0) {
             printf("\n    not built but missing from routes-not-built.txt: %s", t);
             i++;
-        }
-        else {
+        } else {
             printf("\n    in routes-not-built.txt but built or not a route: %s", f);
             j++;
         }

@@ -15,7 +15,8 @@
 /* A signature element over #id with the given algorithms. */
 static const char *signature(const char *id, const char *method, const char *digest)
 {
-    return apr_psprintf(authsvc_test_pool(),
+    return apr_psprintf(
+        authsvc_test_pool(),
         "<ds:Signature><ds:SignedInfo>"
         "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
         "<ds:SignatureMethod Algorithm=\"%s\"/><ds:Reference URI=\"#%s\"><ds:Transforms>"
@@ -23,7 +24,8 @@ static const char *signature(const char *id, const char *method, const char *dig
         "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>"
         "<ds:DigestMethod Algorithm=\"%s\"/><ds:DigestValue>AA==</ds:DigestValue>"
         "</ds:Reference></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue>"
-        "</ds:Signature>", method, id, digest);
+        "</ds:Signature>",
+        method, id, digest);
 }
 
 #define RSA_SHA256 "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
@@ -32,16 +34,19 @@ static const char *signature(const char *id, const char *method, const char *dig
 /* A Response whose assertion part (between Issuer and Subject) and name id are given. */
 static const char *response(const char *assertion_sig, const char *name_id, const char *extra)
 {
-    return apr_pstrcat(authsvc_test_pool(),
+    return apr_pstrcat(
+        authsvc_test_pool(),
         "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
         "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" "
         "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" ID=\"_r1\" InResponseTo=\"_q1\" "
         "Destination=\"" ACS "\"><saml:Issuer>" IDP "</saml:Issuer>"
         "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>"
-        "</samlp:Status>", extra,
-        "<saml:Assertion ID=\"_a1\"><saml:Issuer>" IDP "</saml:Issuer>", assertion_sig,
+        "</samlp:Status>",
+        extra, "<saml:Assertion ID=\"_a1\"><saml:Issuer>" IDP "</saml:Issuer>", assertion_sig,
         "<saml:Subject><saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:"
-        "persistent\">", name_id, "</saml:NameID><saml:SubjectConfirmation "
+        "persistent\">",
+        name_id,
+        "</saml:NameID><saml:SubjectConfirmation "
         "Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"><saml:SubjectConfirmationData "
         "NotOnOrAfter=\"2030-01-01T00:05:00Z\" Recipient=\"" ACS "\" InResponseTo=\"_q1\"/>"
         "</saml:SubjectConfirmation></saml:Subject><saml:Conditions "
@@ -50,7 +55,8 @@ static const char *response(const char *assertion_sig, const char *name_id, cons
         "</saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement/>"
         "<saml:AttributeStatement><saml:Attribute Name=\"groups\"><saml:AttributeValue>a"
         "</saml:AttributeValue><saml:AttributeValue>b</saml:AttributeValue></saml:Attribute>"
-        "</saml:AttributeStatement></saml:Assertion></samlp:Response>", NULL);
+        "</saml:AttributeStatement></saml:Assertion></samlp:Response>",
+        NULL);
 }
 
 static authsvc_status_t parse(const char *xml, authsvc_saml_response_t **r, const char **why)
@@ -67,7 +73,8 @@ static void test_saml_response_reads_a_signed_assertion(void)
     const char *why = NULL;
 
     CU_ASSERT_EQUAL_FATAL(parse(response(signature("_a1", RSA_SHA256, SHA256), "u-1", ""), &r,
-                                &why), AUTHSVC_OK);
+                                &why),
+                          AUTHSVC_OK);
     CU_ASSERT_STRING_EQUAL(r->assertion_id, "_a1");
     CU_ASSERT_STRING_EQUAL(r->name_id, "u-1");
     CU_ASSERT_STRING_EQUAL(r->confirmation_in_response_to, "_q1");
@@ -94,27 +101,33 @@ static void test_saml_response_refuses_weak_missing_or_misplaced_signatures(void
 {
     refused(response("", "u", ""), "not signed");
     refused(response(signature("_a1", "http://www.w3.org/2000/09/xmldsig#rsa-sha1", SHA256),
-                     "u", ""), "weaker than SHA-256");
+                     "u", ""),
+            "weaker than SHA-256");
     refused(response(signature("_a1", RSA_SHA256, "http://www.w3.org/2000/09/xmldsig#sha1"),
-                     "u", ""), "weaker than SHA-256");
+                     "u", ""),
+            "weaker than SHA-256");
     refused(response(signature("_r1", RSA_SHA256, SHA256), "u", ""), "not its own parent");
     refused(response(signature("_a1", RSA_SHA256, SHA256), "u",
-                     "<samlp:Extensions>" "<x:y xmlns:x=\"urn:x\">"
-                     "<ds:Signature/></x:y></samlp:Extensions>"), "outside");
+                     "<samlp:Extensions>"
+                     "<x:y xmlns:x=\"urn:x\">"
+                     "<ds:Signature/></x:y></samlp:Extensions>"),
+            "outside");
 }
 
 static void test_saml_response_refuses_wrapping_comments_and_doctype(void)
 {
     const char *sig = signature("_a1", RSA_SHA256, SHA256);
     const char *two = response(sig, "u", "<saml:Assertion ID=\"_a2\"/>");
-    const char *dup = response(sig, "u", "<samlp:Extensions><x:y xmlns:x=\"urn:x\" ID=\"_a1\"/>"
-                                         "</samlp:Extensions>");
+    const char *dup = response(sig, "u",
+                               "<samlp:Extensions><x:y xmlns:x=\"urn:x\" ID=\"_a1\"/>"
+                               "</samlp:Extensions>");
 
     refused(two, "not exactly one Assertion");
     refused(dup, "same ID");
     refused(response(sig, "admin@corp.example<!---->.evil.example", ""), "comment");
     refused(apr_pstrcat(authsvc_test_pool(), "<!DOCTYPE r [<!ENTITY e \"x\">]>",
-                        response(sig, "u", ""), NULL), "DOCTYPE");
+                        response(sig, "u", ""), NULL),
+            "DOCTYPE");
     refused("\xff\xfe<\0r\0/\0>\0", "not UTF-8");
     refused("<samlp:Response", "well-formed");
 }
@@ -125,9 +138,9 @@ static const char *replaced(const char *text, const char *from, const char *to)
     const char *at = strstr(text, from);
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(at);
-    return apr_pstrcat(authsvc_test_pool(), apr_pstrndup(authsvc_test_pool(), text,
-                                                         (apr_size_t)(at - text)),
-                       to, at + strlen(from), NULL);
+    return apr_pstrcat(authsvc_test_pool(),
+                       apr_pstrndup(authsvc_test_pool(), text, (apr_size_t)(at - text)), to,
+                       at + strlen(from), NULL);
 }
 
 static void test_saml_response_refuses_a_response_or_assertion_without_id(void)
@@ -147,7 +160,8 @@ static void test_saml_response_checks_audience_recipient_and_times(void)
     const char *why = NULL;
 
     CU_ASSERT_EQUAL_FATAL(parse(response(signature("_a1", RSA_SHA256, SHA256), "u", ""), &r,
-                                &why), AUTHSVC_OK);
+                                &why),
+                          AUTHSVC_OK);
     late.now_ms = NOW + 361000;
     CU_ASSERT_EQUAL(authsvc_saml_response_check(r, &late, &why), AUTHSVC_INVALID);
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "expired"));

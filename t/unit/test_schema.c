@@ -120,8 +120,9 @@ static void test_schema_string_at_max_length_is_accepted(void)
 
     memset(name, 'x', SCHEMA_NAME_MAX);
     name[SCHEMA_NAME_MAX] = '\0';
-    CU_ASSERT_PTR_NULL(schema_validate_text(
-        &schema_strict, apr_psprintf(authsvc_test_pool(), "{\"name\":\"%s\"}", name)));
+    CU_ASSERT_PTR_NULL(
+        schema_validate_text(&schema_strict,
+                             apr_psprintf(authsvc_test_pool(), "{\"name\":\"%s\"}", name)));
 }
 
 static void test_schema_string_over_max_length_is_max_length(void)
@@ -131,8 +132,8 @@ static void test_schema_string_over_max_length_is_max_length(void)
 
     memset(name, 'x', SCHEMA_NAME_MAX + 1);
     name[SCHEMA_NAME_MAX + 1] = '\0';
-    details = schema_validate_text(
-        &schema_strict, apr_psprintf(authsvc_test_pool(), "{\"name\":\"%s\"}", name));
+    details = schema_validate_text(&schema_strict, apr_psprintf(authsvc_test_pool(),
+                                                                "{\"name\":\"%s\"}", name));
     CU_ASSERT_STRING_EQUAL(schema_only_detail_string(details, "code"), "maxLength");
 }
 
@@ -146,8 +147,8 @@ static void test_schema_max_length_counts_characters_not_bytes(void)
 
     for (i = 0; i < SCHEMA_NAME_MAX; i++)
         name = apr_pstrcat(p, name, "\xC3\xA9", NULL);
-    CU_ASSERT_PTR_NULL(schema_validate_text(&schema_strict,
-                                            apr_psprintf(p, "{\"name\":\"%s\"}", name)));
+    CU_ASSERT_PTR_NULL(
+        schema_validate_text(&schema_strict, apr_psprintf(p, "{\"name\":\"%s\"}", name)));
 }
 
 static void test_schema_default_max_length_applies_without_one(void)
@@ -158,8 +159,9 @@ static void test_schema_default_max_length_applies_without_one(void)
 
     memset(nickname, 'x', AUTHSVC_FIELD_LENGTH_DEFAULT + 1);
     nickname[AUTHSVC_FIELD_LENGTH_DEFAULT + 1] = '\0';
-    details = schema_validate_text(
-        &schema_strict, apr_psprintf(p, "{\"name\":\"bob\",\"nickname\":\"%s\"}", nickname));
+    details = schema_validate_text(&schema_strict,
+                                   apr_psprintf(p, "{\"name\":\"bob\",\"nickname\":\"%s\"}",
+                                                nickname));
     CU_ASSERT_STRING_EQUAL(schema_only_detail_string(details, "code"), "maxLength");
 }
 
@@ -186,7 +188,8 @@ static void test_schema_fraction_for_integer_is_type(void)
 
 static void test_schema_fraction_for_number_is_accepted(void)
 {
-    CU_ASSERT_PTR_NULL(schema_validate_text(&schema_strict, "{\"name\":\"bob\",\"ratio\":1.5}"));
+    CU_ASSERT_PTR_NULL(
+        schema_validate_text(&schema_strict, "{\"name\":\"bob\",\"ratio\":1.5}"));
 }
 
 static void test_schema_whole_number_for_integer_is_accepted(void)
@@ -196,7 +199,8 @@ static void test_schema_whole_number_for_integer_is_accepted(void)
 
 static void test_schema_string_for_boolean_is_type(void)
 {
-    cJSON *details = schema_validate_text(&schema_strict, "{\"name\":\"bob\",\"active\":\"true\"}");
+    cJSON *details = schema_validate_text(&schema_strict,
+                                          "{\"name\":\"bob\",\"active\":\"true\"}");
 
     CU_ASSERT_STRING_EQUAL(schema_only_detail_string(details, "code"), "type");
 }
@@ -254,7 +258,8 @@ void authsvc_test_register_schema(void)
                 test_schema_array_body_is_one_detail_at_root);
     CU_add_test(s, "string body is one detail at path ''",
                 test_schema_string_body_is_one_detail_at_root);
-    CU_add_test(s, "fraction for an integer is 'type'", test_schema_fraction_for_integer_is_type);
+    CU_add_test(s, "fraction for an integer is 'type'",
+                test_schema_fraction_for_integer_is_type);
     CU_add_test(s, "fraction for a number is accepted",
                 test_schema_fraction_for_number_is_accepted);
     CU_add_test(s, "whole number for an integer is accepted",

@@ -87,10 +87,12 @@ static int suite_init(void)
         || ADMIN(NULL, NULL, "tenant", "add", "--key", "t1", "--name", "T1") != 0
         || ADMIN(NULL, NULL, "role", "add", "--tenant", "t1", "--name", "member") != 0
         || ADMIN(NULL, &out, "client", "add", "--client-id", "web", "--redirect-url",
-                 "http://127.0.0.1/") != 0
+                 "http://127.0.0.1/")
+               != 0
         || !(client_secret = secret_of(out))
         || ADMIN(PASSWORD "\n", NULL, "user", "add", "--username", "alice", "--tenant", "t1",
-                 "--role", "member", "--client", "web", "--password-stdin") != 0)
+                 "--role", "member", "--client", "web", "--password-stdin")
+               != 0)
         return 1;
     if (authsvc_db_open(pool, "sqlite3", db_path, &db, &why) != AUTHSVC_OK
         || RAND_bytes(secret, sizeof(secret)) != 1
@@ -243,12 +245,15 @@ static void test_session_logout_revokes_the_pair(void)
 
     CU_ASSERT_EQUAL_FATAL(login("web", client_secret, PASSWORD, &in), AUTHSVC_SESSION_OK);
     CU_ASSERT_EQUAL(authsvc_session_logout(context(), "another-jti", in.pair.refresh_token,
-                                           &user_id), AUTHSVC_SESSION_TOKEN_INVALID);
-    CU_ASSERT_EQUAL(authsvc_session_family(context(), in.pair.jti, in.pair.refresh_token) != NULL,
+                                           &user_id),
+                    AUTHSVC_SESSION_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(authsvc_session_family(context(), in.pair.jti, in.pair.refresh_token)
+                        != NULL,
                     1);
     revocations = 0;
     CU_ASSERT_EQUAL_FATAL(authsvc_session_logout(context(), in.pair.jti, in.pair.refresh_token,
-                                                 &user_id), AUTHSVC_SESSION_OK);
+                                                 &user_id),
+                          AUTHSVC_SESSION_OK);
     CU_ASSERT_STRING_EQUAL(user_id, in.user_id);
     CU_ASSERT_EQUAL(revocations, 1);
     CU_ASSERT_EQUAL(refresh(&in.pair, &out), AUTHSVC_SESSION_TOKEN_EXPIRED);
@@ -268,11 +273,13 @@ void authsvc_test_register_session(void)
 {
     CU_pSuite s = CU_add_suite("session", suite_init, suite_clean);
 
-    CU_add_test(s, "login gives a pair and the user", test_session_login_gives_a_pair_and_the_user);
+    CU_add_test(s, "login gives a pair and the user",
+                test_session_login_gives_a_pair_and_the_user);
     CU_add_test(s, "login refusals", test_session_login_refusals);
     CU_add_test(s, "refresh rotates and detects reuse",
                 test_session_refresh_rotates_and_detects_reuse);
-    CU_add_test(s, "refresh checks the access token", test_session_refresh_checks_the_access_token);
+    CU_add_test(s, "refresh checks the access token",
+                test_session_refresh_checks_the_access_token);
     CU_add_test(s, "logout revokes the pair", test_session_logout_revokes_the_pair);
     CU_add_test(s, "status names", test_session_status_names);
 }

@@ -90,9 +90,11 @@ static void test_malformed_codes_are_refused(void)
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, NULL, now, &step), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, "", now, &step), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, apr_pstrcat(pool, good, "0", NULL), now,
-                                       &step), AUTHSVC_INVALID);
+                                       &step),
+                    AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, apr_pstrcat(pool, " ", good + 1, NULL), now,
-                                       &step), AUTHSVC_INVALID);
+                                       &step),
+                    AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, "12345a", now, &step), AUTHSVC_INVALID);
     CU_ASSERT_EQUAL(authsvc_totp_check(seed20, 20, "-12345", now, &step), AUTHSVC_INVALID);
 }
@@ -100,15 +102,16 @@ static void test_malformed_codes_are_refused(void)
 static void test_base32_rfc4648_vectors(void)
 {
     static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-    static const char *const out[] = {"", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
-                                      "MZXW6YTBOI"};
+    static const char *const out[] = {"",        "MY",       "MZXQ",      "MZXW6",
+                                      "MZXW6YQ", "MZXW6YTB", "MZXW6YTBOI"};
     apr_size_t i, len = 0;
 
     for (i = 0; i < 7; i++) {
         unsigned char *back;
 
         CU_ASSERT_STRING_EQUAL(authsvc_base32_encode(pool, (const unsigned char *)in[i],
-                                                     strlen(in[i])), out[i]);
+                                                     strlen(in[i])),
+                               out[i]);
         back = authsvc_base32_decode(pool, out[i], &len);
         CU_ASSERT_PTR_NOT_NULL_FATAL(back);
         CU_ASSERT_EQUAL(len, strlen(in[i]));
