@@ -45,7 +45,7 @@ static int fixture_seed(authsvc_db_fixture_t *f)
                : 1;
 }
 
-int authsvc_db_fixture_open(authsvc_db_fixture_t *f, const char *name)
+int authsvc_db_fixture_open_empty(authsvc_db_fixture_t *f, const char *name)
 {
     const char *error = NULL;
     authsvc_migrate_result_t result;
@@ -60,7 +60,12 @@ int authsvc_db_fixture_open(authsvc_db_fixture_t *f, const char *name)
             != AUTHSVC_OK
         || authsvc_migrate(f->db, f->pool, &result) != AUTHSVC_OK)
         return 1;
-    return fixture_seed(f);
+    return 0;
+}
+
+int authsvc_db_fixture_open(authsvc_db_fixture_t *f, const char *name)
+{
+    return authsvc_db_fixture_open_empty(f, name) || fixture_seed(f);
 }
 
 void authsvc_db_fixture_close(authsvc_db_fixture_t *f)

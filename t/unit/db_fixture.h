@@ -17,6 +17,8 @@ typedef struct {
 
 /* 0 when the file is made, migrated and seeded (name: a word for the directory). */
 int authsvc_db_fixture_open(authsvc_db_fixture_t *f, const char *name);
+/* The same without the seed, for suites that seed rows of their own. */
+int authsvc_db_fixture_open_empty(authsvc_db_fixture_t *f, const char *name);
 void authsvc_db_fixture_close(authsvc_db_fixture_t *f);
 
 /* The first column of the one row sql answers as an integer, -1 when there is none. */

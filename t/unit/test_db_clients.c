@@ -1,6 +1,5 @@
 /* db_clients.c on a migrated SQLite file: creation, the look-up, a taken client_id, the
  * listing, the access tokens of live sessions, a new secret and deletion. */
-#include <stdlib.h>
 #include <string.h>
 
 #include <apr_file_io.h>
@@ -10,39 +9,28 @@
 #include "authsvc_db.h"
 #include "authsvc_db_clients.h"
 #include "authsvc_migrate.h"
+#include "db_fixture.h"
 #include "unit.h"
 
 void authsvc_test_register_db_clients(void);
 
 static apr_pool_t *pool;
-static char *dir;
 static authsvc_db_t *db;
+
+static authsvc_db_fixture_t fixture;
 
 static int suite_open(const char *name)
 {
-    const char *error = NULL;
-    authsvc_migrate_result_t result;
-
-    if (apr_pool_create(&pool, authsvc_test_pool()) != APR_SUCCESS)
+    if (authsvc_db_fixture_open_empty(&fixture, name))
         return 1;
-    dir = apr_pstrcat(pool, "/tmp/authsvc-test-", name, "-XXXXXX", NULL);
-    if (mkdtemp(dir) == NULL)
-        return 1;
-    return authsvc_db_open(pool, "sqlite3", apr_pstrcat(pool, dir, "/t.db", NULL), &db, &error)
-               != AUTHSVC_OK
-           || authsvc_migrate(db, pool, &result) != AUTHSVC_OK;
+    pool = fixture.pool;
+    db = fixture.db;
+    return 0;
 }
 
 static int suite_clean(void)
 {
-    static const char *const files[] = {"/t.db", "/t.db-wal", "/t.db-shm"};
-    size_t i;
-
-    apr_pool_destroy(pool); /* closes the connection */
-    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        apr_file_remove(apr_pstrcat(authsvc_test_pool(), dir, files[i], NULL),
-                        authsvc_test_pool());
-    apr_dir_remove(dir, authsvc_test_pool());
+    authsvc_db_fixture_close(&fixture);
     return 0;
 }
 
