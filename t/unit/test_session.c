@@ -10,112 +10,35 @@
 #include <CUnit/CUnit.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
-#include <openssl/rand.h>
 
-#include "authsvc_admin.h"
-#include "authsvc_config_mail.h"
 #include "authsvc_db.h"
-#include "authsvc_gateway.h"
-#include "authsvc_keys.h"
 #include "authsvc_session.h"
+#include "service_fixture.h"
 #include "unit.h"
 
-#define PASSWORD "Tq8-vorpal-Wyvern-51"
+#define PASSWORD AUTHSVC_SERVICE_FIXTURE_PASSWORD
 
 static apr_pool_t *pool;
-static char *dir;
-static const char *db_path;
 static const char *client_secret;
 static authsvc_server_config_t *config;
 static authsvc_db_t *db;
 
-static int admin(const char *input, const char *const *args, char **out_text)
-{
-    const char *argv[32] = {"authsvc-admin", "--driver", "sqlite3", "--params", db_path};
-    int argc = 5, rc;
-    size_t len = 0;
-    char *out = NULL;
-    FILE *in = input ? fmemopen((void *)input, strlen(input), "r") : fopen("/dev/null", "r");
-    FILE *o = open_memstream(&out, &len), *err = fopen("/dev/null", "w");
-
-    while (*args && argc < 31)
-        argv[argc++] = *args++;
-    argv[argc] = NULL;
-    rc = authsvc_admin_main(pool, argc, argv, in, o, err);
-    fclose(in);
-    fclose(o);
-    fclose(err);
-    if (out_text)
-        *out_text = apr_pstrdup(pool, out);
-    free(out);
-    return rc;
-}
-
-#define ADMIN(input, out, ...) admin((input), (const char *const[]){__VA_ARGS__, NULL}, (out))
-
-/* The "client_secret: ..." line of client add. */
-static const char *secret_of(const char *out)
-{
-    const char *at = out ? strstr(out, "client_secret:") : NULL;
-    char *secret;
-
-    if (!at)
-        return NULL;
-    at += strlen("client_secret:");
-    while (*at == ' ')
-        at++;
-    secret = apr_pstrdup(pool, at);
-    secret[strcspn(secret, " \n")] = '\0';
-    return secret;
-}
+static authsvc_service_fixture_t fixture;
 
 static int suite_init(void)
 {
-    unsigned char secret[32];
-    authsvc_key_t *key = NULL;
-    const char *why = NULL;
-    char *out = NULL;
-
-    if (apr_pool_create(&pool, authsvc_test_pool()) != APR_SUCCESS)
+    if (authsvc_service_fixture_open(&fixture, "session"))
         return 1;
-    dir = apr_pstrdup(pool, "/tmp/authsvc-test-session-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
-    db_path = apr_pstrcat(pool, dir, "/session.db", NULL);
-    setenv("AUTHSVC_PASSWORD_BLOCKLIST", AUTHSVC_SOURCE_DIR "/conf/password-blocklist.txt", 1);
-    if (ADMIN(NULL, NULL, "migrate") != 0
-        || ADMIN(NULL, NULL, "tenant", "add", "--key", "t1", "--name", "T1") != 0
-        || ADMIN(NULL, NULL, "role", "add", "--tenant", "t1", "--name", "member") != 0
-        || ADMIN(NULL, &out, "client", "add", "--client-id", "web", "--redirect-url",
-                 "http://127.0.0.1/")
-               != 0
-        || !(client_secret = secret_of(out))
-        || ADMIN(PASSWORD "\n", NULL, "user", "add", "--username", "alice", "--tenant", "t1",
-                 "--role", "member", "--client", "web", "--password-stdin")
-               != 0)
-        return 1;
-    if (authsvc_db_open(pool, "sqlite3", db_path, &db, &why) != AUTHSVC_OK
-        || RAND_bytes(secret, sizeof(secret)) != 1
-        || authsvc_key_from_secret(pool, secret, sizeof(secret), &key, &why) != AUTHSVC_OK)
-        return 1;
-    config = apr_pcalloc(pool, sizeof(*config));
-    config->use_database = 1;
-    config->issuer = "http://127.0.0.1";
-    config->issuer_set = 1;
-    config->mail = authsvc_config_mail_create(pool);
-    config->gateway = authsvc_gateway_server_create(pool);
-    config->keyring = authsvc_keyring_make(pool);
-    authsvc_keyring_add(config->keyring, key);
-    config->keyring_set = 1;
+    pool = fixture.pool;
+    client_secret = fixture.client_secret;
+    config = fixture.config;
+    db = fixture.db;
     return 0;
 }
 
 static int suite_clean(void)
 {
-    char *cmd = apr_psprintf(pool, "rm -rf '%s'", dir);
-
-    apr_pool_destroy(pool);
-    return system(cmd) == 0 ? 0 : 1;
+    return authsvc_service_fixture_close(&fixture);
 }
 
 static int revocations;
