@@ -66,6 +66,11 @@ typedef struct {
     const char *external_groups; /* JSON array from an IdP, or NULL */
 } authsvc_db_user_t;
 
+/* The fields of a row whose first columns are the users table's (USER_COLUMNS of the
+ * catalogue; authsvc_user_* and authsvc_user_with_tenant), into *user (strings point
+ * into the row). For the database layer's own readers. */
+void authsvc_db_user_read_row(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_user_t *user);
+
 /* The user whose username is username, whatever its case (the key is the username
  * lowercased, ASCII). AUTHSVC_NOT_FOUND when there is none (*user is then zeroed). */
 authsvc_status_t authsvc_db_user_by_username(authsvc_db_t *db, apr_pool_t *p,

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "authsvc_db_principals.h"
+#include "authsvc_db_users.h"
 
 /* Columns of authsvc_user_tenant_by_user_tenant, and of authsvc_user_with_tenant after
  * the user's (USER_COLUMNS). */
@@ -16,29 +17,6 @@ enum {
 
 /* The first membership column of authsvc_user_with_tenant. */
 #define PRINCIPAL_MEMBERSHIP_COL (AUTHSVC_USER_COL_EXTERNAL_GROUPS + 1)
-
-/* A row of USER_COLUMNS. */
-static void principal_user_read(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_user_t *user)
-{
-    user->id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
-    user->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
-    user->email = authsvc_db_column(db, row, AUTHSVC_USER_COL_EMAIL);
-    user->first_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_FIRST_NAME);
-    user->middle_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_MIDDLE_NAME);
-    user->last_name = authsvc_db_column(db, row, AUTHSVC_USER_COL_LAST_NAME);
-    user->phone = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHONE);
-    user->dob = authsvc_db_column(db, row, AUTHSVC_USER_COL_DOB);
-    user->gender = authsvc_db_column(db, row, AUTHSVC_USER_COL_GENDER);
-    user->photo_url = authsvc_db_column(db, row, AUTHSVC_USER_COL_PHOTO_URL);
-    user->designation = authsvc_db_column(db, row, AUTHSVC_USER_COL_DESIGNATION);
-    user->default_tenant_id = authsvc_db_column(db, row, AUTHSVC_USER_COL_DEFAULT_TENANT_ID);
-    user->locale = authsvc_db_column(db, row, AUTHSVC_USER_COL_LOCALE);
-    user->last_login = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_LAST_LOGIN, 0);
-    user->mfa_required = (int)authsvc_db_column_int(db, row, AUTHSVC_USER_COL_MFA_REQUIRED, 0);
-    user->created_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_CREATED_AT, 0);
-    user->updated_at = authsvc_db_column_int(db, row, AUTHSVC_USER_COL_UPDATED_AT, 0);
-    user->external_groups = authsvc_db_column(db, row, AUTHSVC_USER_COL_EXTERNAL_GROUPS);
-}
 
 /* The membership columns starting at column first; all NULL (a LEFT JOIN that found
  * none) leave *m zeroed. */
@@ -70,7 +48,7 @@ authsvc_status_t authsvc_db_principal_by_user(authsvc_db_t *db, apr_pool_t *p,
     memset(m, 0, sizeof(*m));
     if (st != AUTHSVC_OK)
         return st;
-    principal_user_read(db, row, user);
+    authsvc_db_user_read_row(db, row, user);
     principal_membership_read(db, row, PRINCIPAL_MEMBERSHIP_COL, m);
     return AUTHSVC_OK;
 }

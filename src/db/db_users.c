@@ -128,8 +128,7 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
     return st;
 }
 
-/* A row of USER_COLUMNS (authsvc_user_by_username, _by_id, _by_email). */
-static void user_read(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_user_t *user)
+void authsvc_db_user_read_row(authsvc_db_t *db, apr_dbd_row_t *row, authsvc_db_user_t *user)
 {
     user->id = authsvc_db_column(db, row, AUTHSVC_USER_COL_ID);
     user->username = authsvc_db_column(db, row, AUTHSVC_USER_COL_USERNAME);
@@ -165,7 +164,7 @@ static authsvc_status_t user_select(authsvc_db_t *db, apr_pool_t *p, const char 
         return st;
     while (authsvc_db_next_row(db, p, res, &row))
         if (!found++)
-            user_read(db, row, user);
+            authsvc_db_user_read_row(db, row, user);
     return found ? AUTHSVC_OK : AUTHSVC_NOT_FOUND;
 }
 
