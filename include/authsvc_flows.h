@@ -56,11 +56,12 @@ int authsvc_flow_saml_start(authsvc_request_t *req);
 int authsvc_flow_saml_acs(authsvc_request_t *req);
 int authsvc_flow_saml_metadata(authsvc_request_t *req);
 
-/* flow_password.c: passwords as configured (policy, argon2id cost, the child's cap on
- * concurrent hashes). acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a reason for the
- * client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash), AUTHSVC_INVALID,
- * AUTHSVC_UNAVAILABLE (no turn to hash in time); stored NULL costs one hash and refuses.
- * store: hashes password and stores it as the user's internal credential. */
+/* flow_password.c: the passwords service (authsvc_passwords.h) for a flow, the time it
+ * spends added to req->password_time. acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a
+ * reason for the client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash),
+ * AUTHSVC_INVALID, AUTHSVC_UNAVAILABLE (no turn to hash in time); stored NULL costs one
+ * hash and refuses. store: hashes password and stores it as the user's internal
+ * credential. */
 authsvc_status_t authsvc_flow_password_acceptable(authsvc_request_t *req, const char *username,
                                                   const char *password, const char **why);
 authsvc_status_t authsvc_flow_password_hash(authsvc_request_t *req, const char *password,

@@ -11,8 +11,6 @@
 
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_config_mail.h"
-#include "authsvc_db_credentials.h"
-#include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
@@ -78,89 +76,56 @@ int authsvc_flow_forget_password(authsvc_request_t *req)
     return authsvc_respond_no_content(req);
 }
 
-/* The reset token presented, usable; on failure the answer is set (401). */
-static int reset_token_checked(authsvc_request_t *req, authsvc_db_t *db, const char *token,
-                               authsvc_mail_token_t *t)
+/* The answer to a reset link or a reset that did not succeed. */
+static int reset_answer(authsvc_request_t *req, authsvc_password_reset_status_t rs,
+                        const char *why)
 {
-    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
-                                                  AUTHSVC_MAIL_RESET, token, t);
-
-    if (st == AUTHSVC_NOT_FOUND)
+    switch (rs) {
+    case AUTHSVC_RESET_TOKEN_INVALID:
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
-    if (st != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    if (!authsvc_mail_token_usable(t))
+    case AUTHSVC_RESET_TOKEN_EXPIRED:
         return authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED);
-    return 0;
+    case AUTHSVC_RESET_CLIENT_INVALID:
+        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
+    case AUTHSVC_RESET_PASSWORD_INVALID:
+        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
+    case AUTHSVC_RESET_EXTERNAL_USER:
+        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
+    case AUTHSVC_RESET_PASSWORD_REUSED:
+        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED);
+    default: return authsvc_respond_unavailable(req);
+    }
 }
 
 int authsvc_flow_verify_reset_link(authsvc_request_t *req)
 {
-    authsvc_db_t *db = req->db(req);
-    authsvc_mail_token_t t;
+    authsvc_password_reset_status_t rs = authsvc_password_reset_link_check(
+        authsvc_request_context(req), req->db(req), apr_table_get(req->query, "token"));
     cJSON *body;
 
-    if (reset_token_checked(req, db, apr_table_get(req->query, "token"), &t))
-        return req->status;
+    if (rs != AUTHSVC_RESET_OK)
+        return reset_answer(req, rs, NULL);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
     cJSON_AddBoolToObject(body, "success", 1);
     return authsvc_respond_json(req, 200, body);
-}
-
-/* The new password against the policy and the current one; on failure the answer is
- * set. */
-static int reset_password_checked(authsvc_request_t *req, authsvc_db_t *db,
-                                  const authsvc_mail_token_t *t, const char **username)
-{
-    const char *password = reset_body_string(req, "password"), *why = NULL, *stored = NULL;
-    authsvc_db_user_t user;
-    authsvc_status_t st;
-
-    if (authsvc_db_user_by_id(db, req->pool, t->user_id, &user) != AUTHSVC_OK)
-        return authsvc_respond_error(req, AUTHSVC_E_TOKEN_INVALID);
-    *username = user.username;
-    if (authsvc_flow_password_acceptable(req, *username, password, &why) != AUTHSVC_OK)
-        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    if (authsvc_db_credential_password(db, req->pool, t->user_id, &stored) != AUTHSVC_OK
-        || !stored)
-        return authsvc_respond_error(req, AUTHSVC_E_PASSWORD_EXTERNAL_USER);
-    st = authsvc_flow_password_check(req, stored, password, NULL);
-    if (st != AUTHSVC_INVALID)
-        return st == AUTHSVC_OK ? authsvc_respond_error(req, AUTHSVC_E_PASSWORD_REUSED)
-                                : authsvc_respond_unavailable(req);
-    return 0;
 }
 
 int authsvc_flow_reset_password(authsvc_request_t *req)
 {
     authsvc_db_t *db = req->db(req);
     authsvc_client_t *client = NULL;
-    const char *username = NULL;
-    authsvc_mail_token_t t;
-    authsvc_status_t st;
+    authsvc_password_reset_in_t in;
+    authsvc_password_reset_out_t out;
+    authsvc_password_reset_status_t rs;
 
-    if (reset_client_checked(req, db, &client)
-        || reset_token_checked(req, db, reset_body_string(req, "token"), &t))
+    if (reset_client_checked(req, db, &client))
         return req->status;
-    if (!t.client_id || strcmp(t.client_id, client->client_id) != 0)
-        return authsvc_respond_error(req, AUTHSVC_E_CLIENT_INVALID);
-    if (reset_password_checked(req, db, &t, &username))
-        return req->status;
-    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_RESET, &t);
-    if (st != AUTHSVC_OK) /* another request used it meanwhile */
-        return st == AUTHSVC_INVALID ? authsvc_respond_error(req, AUTHSVC_E_TOKEN_EXPIRED)
-                                     : authsvc_respond_unavailable(req);
-    if (authsvc_flow_password_store(req, db, t.user_id, reset_body_string(req, "password"))
-            != AUTHSVC_OK
-        || authsvc_tokens_revoke_user(authsvc_request_context(req), db, t.user_id, NULL)
-               != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    authsvc_mail_token_retire_user(authsvc_request_context(req), db, t.user_id);
-    authsvc_regulation_account_clear(authsvc_request_context(req), db,
-                                     authsvc_mail_lower(req->pool, username));
-    req->log(req, AUTHSVC_LOG_INFO,
-             AUTHSVC_LOGNO(1634) "password of user %s reset; every "
-                                 "session ended",
-             t.user_id);
+    in.token = reset_body_string(req, "token");
+    in.client_id = client->client_id;
+    in.password = reset_body_string(req, "password");
+    rs = authsvc_password_reset_apply(authsvc_request_context(req), db, &in, &out);
+    req->password_time += out.password_time;
+    if (rs != AUTHSVC_RESET_OK)
+        return reset_answer(req, rs, out.why);
     return authsvc_respond_no_content(req);
 }

@@ -13,13 +13,12 @@
 #include "authsvc_answer_mail_limit.h"
 #include "authsvc_bearer.h"
 #include "authsvc_config_mail.h"
-#include "authsvc_db_users.h"
 #include "authsvc_flows.h"
 #include "authsvc_json.h"
 #include "authsvc_log.h"
 #include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
-#include "authsvc_password.h"
+#include "authsvc_signup.h"
 #include "authsvc_signup_invite.h"
 #include "authsvc_tokens.h"
 
@@ -82,48 +81,39 @@ int authsvc_flow_signup_create_token(authsvc_request_t *req)
     return authsvc_respond_no_content(req);
 }
 
-/* The invite presented as the bearer token, usable; on failure the answer is set (401
- * with WWW-Authenticate, as for any refused bearer). */
-static int signup_invite_checked(authsvc_request_t *req, authsvc_db_t *db,
-                                 authsvc_mail_token_t *t)
+/* The answer to an invite or a sign-up that did not succeed: a refused invite is a
+ * refused bearer (401 with WWW-Authenticate). */
+static int signup_answer(authsvc_request_t *req, authsvc_signup_status_t ss, const char *why)
 {
-    authsvc_status_t st = authsvc_mail_token_load(authsvc_request_context(req), db,
-                                                  AUTHSVC_MAIL_INVITE, req->bearer_token, t);
-
-    if (st == AUTHSVC_NOT_FOUND)
+    switch (ss) {
+    case AUTHSVC_SIGNUP_INVITE_INVALID:
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_INVALID);
-    if (st != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    if (!authsvc_mail_token_usable(t))
+    case AUTHSVC_SIGNUP_INVITE_EXPIRED:
         return authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED);
-    return 0;
+    case AUTHSVC_SIGNUP_EMAIL_MISMATCH:
+        return authsvc_respond_error(req, AUTHSVC_E_EMAIL_MISMATCH);
+    case AUTHSVC_SIGNUP_PASSWORD_INVALID:
+        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
+    case AUTHSVC_SIGNUP_USER_EXISTS: return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
+    default: return authsvc_respond_unavailable(req);
+    }
 }
 
 int authsvc_flow_signup_verify_token(authsvc_request_t *req)
 {
-    authsvc_db_t *db = req->db(req);
-    authsvc_mail_token_t t;
+    const char *email = NULL;
+    authsvc_signup_status_t ss;
     cJSON *body;
 
     if (!signup_enabled(req))
         return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
-    if (!db)
-        return authsvc_respond_unavailable(req);
-    if (signup_invite_checked(req, db, &t))
-        return req->status;
+    ss = authsvc_signup_token_check(authsvc_request_context(req), req->db(req),
+                                    req->bearer_token, &email);
+    if (ss != AUTHSVC_SIGNUP_OK)
+        return signup_answer(req, ss, NULL);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
-    cJSON_AddStringToObject(body, "email", t.email);
+    cJSON_AddStringToObject(body, "email", email);
     return authsvc_respond_json(req, 200, body);
-}
-
-/* The configured tenant's id and its role's id. */
-static authsvc_status_t signup_placement(authsvc_request_t *req, authsvc_db_t *db,
-                                         const char **tenant_id, const char **role_id)
-{
-    const authsvc_mail_config_t *mc = req->server_config->mail;
-
-    return authsvc_db_user_placement(db, req->pool, mc->signup_tenant, mc->signup_role,
-                                     tenant_id, role_id);
 }
 
 /* A profile field of the body when it is a short string, else NULL. */
@@ -132,37 +122,6 @@ static const char *signup_profile(const authsvc_request_t *req, const char *name
     const char *v = signup_body_string(req, name);
 
     return v && *v && strlen(v) <= 255 ? v : NULL;
-}
-
-/* The user, its internal credential, its membership and clients, in one transaction. */
-static authsvc_status_t signup_write(authsvc_request_t *req, authsvc_db_t *db,
-                                     const char *user_id, const char *email, const char *hash,
-                                     const char *tenant_id, const char *role_id)
-{
-    authsvc_user_new_t u = {user_id,
-                            email,
-                            email,
-                            signup_profile(req, "firstName"),
-                            signup_profile(req, "middleName"),
-                            signup_profile(req, "lastName"),
-                            tenant_id,
-                            role_id,
-                            AUTHSVC_USER_ACTIVE,
-                            req->server_config->mail->signup_clients,
-                            hash,
-                            NULL,
-                            NULL};
-    const char *id = NULL;
-    authsvc_status_t st = authsvc_db_begin(db, req->pool);
-
-    if (st != AUTHSVC_OK)
-        return st;
-    st = authsvc_db_user_create(db, req->pool, &u, &id);
-    if (st != AUTHSVC_OK) {
-        authsvc_db_rollback(db);
-        return st; /* AUTHSVC_CONFLICT: the address signed up meanwhile */
-    }
-    return authsvc_db_commit(db);
 }
 
 /* 200 with the new user: never a password or a hash. */
@@ -188,61 +147,23 @@ static int signup_respond(authsvc_request_t *req, const char *user_id, const cha
     return authsvc_respond_json(req, 200, body);
 }
 
-/* Everything create-user checks before the invite is used up; on failure the answer is
- * set. */
-static int signup_user_checked(authsvc_request_t *req, authsvc_db_t *db,
-                               const authsvc_mail_token_t *t, const char **tenant_id,
-                               const char **role_id)
-{
-    const char *email = signup_body_string(req, "email"), *why = NULL;
-    authsvc_status_t st;
-
-    if (strcmp(authsvc_mail_lower(req->pool, email), authsvc_mail_lower(req->pool, t->email)))
-        return authsvc_respond_error(req, AUTHSVC_E_EMAIL_MISMATCH);
-    if (authsvc_flow_password_acceptable(req, t->email, signup_body_string(req, "password"),
-                                         &why)
-        != AUTHSVC_OK)
-        return authsvc_respond_error_message(req, AUTHSVC_E_PASSWORD_INVALID, why, NULL);
-    if (authsvc_signup_address_taken(authsvc_request_context(req), db, t->email, &st))
-        return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
-    if (st != AUTHSVC_NOT_FOUND)
-        return authsvc_respond_unavailable(req);
-    if (signup_placement(req, db, tenant_id, role_id) != AUTHSVC_OK) {
-        req->log(req, AUTHSVC_LOG_ERROR,
-                 AUTHSVC_LOGNO(1644) "AuthsvcSignUp names a tenant "
-                                     "or role that does not exist");
-        return authsvc_respond_unavailable(req);
-    }
-    return 0;
-}
-
 int authsvc_flow_signup_create_user(authsvc_request_t *req)
 {
-    authsvc_db_t *db = req->db(req);
-    const char *tenant_id = NULL, *role_id = NULL, *hash = NULL;
-    const char *user_id = authsvc_uuid_v4(req->pool);
-    authsvc_mail_token_t t;
-    authsvc_status_t st;
+    authsvc_signup_in_t in;
+    authsvc_signup_out_t out;
+    authsvc_signup_status_t ss;
 
     if (!signup_enabled(req))
         return authsvc_respond_error(req, AUTHSVC_E_SIGNUP_DISABLED);
-    if (!db)
-        return authsvc_respond_unavailable(req);
-    if (signup_invite_checked(req, db, &t)
-        || signup_user_checked(req, db, &t, &tenant_id, &role_id))
-        return req->status;
-    st = authsvc_mail_token_consume(authsvc_request_context(req), db, AUTHSVC_MAIL_INVITE, &t);
-    if (st != AUTHSVC_OK) /* another request used it meanwhile */
-        return st == AUTHSVC_INVALID ? authsvc_bearer_respond(req, AUTHSVC_BEARER_EXPIRED)
-                                     : authsvc_respond_unavailable(req);
-    if (authsvc_flow_password_hash(req, signup_body_string(req, "password"), &hash)
-        != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    st = signup_write(req, db, user_id, t.email, hash, tenant_id, role_id);
-    if (st == AUTHSVC_CONFLICT)
-        return authsvc_respond_error(req, AUTHSVC_E_USER_EXISTS);
-    if (st != AUTHSVC_OK)
-        return authsvc_respond_unavailable(req);
-    req->log(req, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(1645) "user %s signed up by invite", user_id);
-    return signup_respond(req, user_id, t.email, tenant_id);
+    in.invite = req->bearer_token;
+    in.email = signup_body_string(req, "email");
+    in.password = signup_body_string(req, "password");
+    in.first_name = signup_profile(req, "firstName");
+    in.middle_name = signup_profile(req, "middleName");
+    in.last_name = signup_profile(req, "lastName");
+    ss = authsvc_signup_user_create(authsvc_request_context(req), req->db(req), &in, &out);
+    req->password_time += out.password_time;
+    if (ss != AUTHSVC_SIGNUP_OK)
+        return signup_answer(req, ss, out.why);
+    return signup_respond(req, out.user_id, out.email, out.tenant_id);
 }

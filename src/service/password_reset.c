@@ -1,4 +1,7 @@
-/* The reset mail of a forget-password request (see authsvc_password_reset.h). */
+/* Forgot / reset password (see authsvc_password_reset.h): the reset mail of a
+ * forget-password request, and the reset by link. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "authsvc_db_credentials.h"
@@ -7,6 +10,8 @@
 #include "authsvc_mail_message.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_password_reset.h"
+#include "authsvc_passwords.h"
+#include "authsvc_regulation.h"
 #include "authsvc_tokens.h"
 
 /* The address a reset mail may go to (*email): a user with an internal credential, a
@@ -86,4 +91,97 @@ void authsvc_password_reset_mail(authsvc_context_t *ctx, authsvc_db_t *db, const
     }
     if ((token = reset_token_stored(ctx, db, user_id, client_id, email)) != NULL)
         authsvc_mail_deliver(ctx, AUTHSVC_MAIL_RESET, email, name, token);
+}
+
+/* The reset token presented (*t), when usable. */
+static authsvc_password_reset_status_t reset_token_load(authsvc_context_t *ctx,
+                                                        authsvc_db_t *db, const char *token,
+                                                        authsvc_mail_token_t *t)
+{
+    authsvc_status_t st = authsvc_mail_token_load(ctx, db, AUTHSVC_MAIL_RESET, token, t);
+
+    if (st == AUTHSVC_NOT_FOUND)
+        return AUTHSVC_RESET_TOKEN_INVALID;
+    if (st != AUTHSVC_OK)
+        return AUTHSVC_RESET_UNAVAILABLE;
+    if (!authsvc_mail_token_usable(t))
+        return AUTHSVC_RESET_TOKEN_EXPIRED;
+    return AUTHSVC_RESET_OK;
+}
+
+authsvc_password_reset_status_t authsvc_password_reset_link_check(authsvc_context_t *ctx,
+                                                                  authsvc_db_t *db,
+                                                                  const char *token)
+{
+    authsvc_mail_token_t t;
+
+    return reset_token_load(ctx, db, token, &t);
+}
+
+/* The new password against the policy and the current one (*username: the user's). */
+static authsvc_password_reset_status_t reset_password_checked(
+    authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_mail_token_t *t,
+    const char *password, const char **username, authsvc_password_reset_out_t *out)
+{
+    const char *stored = NULL;
+    authsvc_db_user_t user;
+    authsvc_status_t st;
+
+    if (authsvc_db_user_by_id(db, ctx->pool, t->user_id, &user) != AUTHSVC_OK)
+        return AUTHSVC_RESET_TOKEN_INVALID;
+    *username = user.username;
+    if (authsvc_passwords_acceptable(ctx, *username, password, &out->why) != AUTHSVC_OK)
+        return AUTHSVC_RESET_PASSWORD_INVALID;
+    if (authsvc_db_credential_password(db, ctx->pool, t->user_id, &stored) != AUTHSVC_OK
+        || !stored)
+        return AUTHSVC_RESET_EXTERNAL_USER;
+    st = authsvc_passwords_check(ctx, stored, password, NULL, &out->password_time);
+    if (st != AUTHSVC_INVALID)
+        return st == AUTHSVC_OK ? AUTHSVC_RESET_PASSWORD_REUSED : AUTHSVC_RESET_UNAVAILABLE;
+    return AUTHSVC_RESET_OK;
+}
+
+/* The reset itself, once everything was checked: the token used up, the new hash, every
+ * session ended, the other links retired, the username's failures forgotten. */
+static authsvc_password_reset_status_t reset_store(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                   const authsvc_mail_token_t *t,
+                                                   const char *password, const char *username,
+                                                   authsvc_password_reset_out_t *out)
+{
+    authsvc_status_t st = authsvc_mail_token_consume(ctx, db, AUTHSVC_MAIL_RESET, t);
+
+    if (st != AUTHSVC_OK) /* another request used it meanwhile */
+        return st == AUTHSVC_INVALID ? AUTHSVC_RESET_TOKEN_EXPIRED : AUTHSVC_RESET_UNAVAILABLE;
+    if (authsvc_passwords_store(ctx, db, t->user_id, password, &out->password_time)
+            != AUTHSVC_OK
+        || authsvc_tokens_revoke_user(ctx, db, t->user_id, NULL) != AUTHSVC_OK)
+        return AUTHSVC_RESET_UNAVAILABLE;
+    authsvc_mail_token_retire_user(ctx, db, t->user_id);
+    authsvc_regulation_account_clear(ctx, db, authsvc_mail_lower(ctx->pool, username));
+    ctx->log(ctx, AUTHSVC_LOG_INFO,
+             AUTHSVC_LOGNO(1634) "password of user %s reset; every "
+                                 "session ended",
+             t->user_id);
+    return AUTHSVC_RESET_OK;
+}
+
+authsvc_password_reset_status_t authsvc_password_reset_apply(
+    authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_password_reset_in_t *in,
+    authsvc_password_reset_out_t *out)
+{
+    const char *username = NULL;
+    authsvc_mail_token_t t;
+    authsvc_password_reset_status_t rs;
+
+    memset(out, 0, sizeof(*out));
+    rs = reset_token_load(ctx, db, in->token, &t);
+    if (rs != AUTHSVC_RESET_OK)
+        return rs;
+    if (!t.client_id || !in->client_id || strcmp(t.client_id, in->client_id) != 0)
+        return AUTHSVC_RESET_CLIENT_INVALID;
+    out->user_id = t.user_id;
+    rs = reset_password_checked(ctx, db, &t, in->password, &username, out);
+    if (rs != AUTHSVC_RESET_OK)
+        return rs;
+    return reset_store(ctx, db, &t, in->password, username, out);
 }

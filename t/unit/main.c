@@ -51,6 +51,8 @@ int main(void)
     authsvc_test_register_config_merge();
     authsvc_test_register_flow_login();
     authsvc_test_register_session();
+    authsvc_test_register_passwords_service();
+    authsvc_test_register_signup_service();
     authsvc_test_register_password();
     authsvc_test_register_password_policy();
     authsvc_test_register_regulation();

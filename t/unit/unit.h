@@ -23,6 +23,8 @@ void authsvc_test_register_db(void);
 void authsvc_test_register_config_merge(void);
 void authsvc_test_register_flow_login(void);
 void authsvc_test_register_session(void);
+void authsvc_test_register_passwords_service(void);
+void authsvc_test_register_signup_service(void);
 void authsvc_test_register_password(void);
 void authsvc_test_register_password_policy(void);
 void authsvc_test_register_regulation(void);
