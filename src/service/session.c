@@ -12,7 +12,7 @@
 #include "authsvc_db_tokens.h"
 #include "authsvc_db_users.h"
 #include "authsvc_log.h"
-#include "authsvc_password.h"
+#include "authsvc_passwords.h"
 #include "authsvc_purge.h"
 #include "authsvc_session.h"
 #include "authsvc_activity.h"
@@ -21,43 +21,6 @@
 typedef authsvc_db_refresh_t refresh_row_t;
 
 /* ---- passwords ---------------------------------------------------------------------- */
-
-/* Hashes password with the configured cost under the child's cap, timed. */
-static authsvc_status_t session_password_hash(authsvc_context_t *ctx, const char *password,
-                                              const char **encoded, apr_interval_time_t *spent)
-{
-    apr_time_t started = apr_time_now();
-    authsvc_status_t st = authsvc_password_hash_limited(ctx->pool, password, strlen(password),
-                                                        authsvc_config_password_params(
-                                                            ctx->config),
-                                                        ctx->config->password_limiter, encoded);
-
-    *spent += apr_time_now() - started;
-    return st;
-}
-
-/* Checks password against stored; without a stored hash it spends the time of one check
- * and refuses, so an unknown user or a locked username learns nothing. */
-static authsvc_status_t session_password_check(authsvc_context_t *ctx, const char *stored,
-                                               const char *password, int *needs_rehash,
-                                               apr_interval_time_t *spent)
-{
-    const char *burn = NULL;
-    apr_time_t started;
-    authsvc_status_t st;
-
-    *needs_rehash = 0;
-    if (!stored) {
-        st = session_password_hash(ctx, password, &burn, spent);
-        return st == AUTHSVC_UNAVAILABLE ? st : AUTHSVC_INVALID;
-    }
-    started = apr_time_now();
-    st = authsvc_password_check(stored, password, strlen(password),
-                                authsvc_config_password_params(ctx->config),
-                                ctx->config->password_limiter, needs_rehash);
-    *spent += apr_time_now() - started;
-    return st;
-}
 
 /* The password of user_id (NULL: no such user), rehashing a matching hash that is
  * weaker than the configuration. AUTHSVC_OK, AUTHSVC_INVALID or AUTHSVC_UNAVAILABLE. */
@@ -73,10 +36,10 @@ static authsvc_status_t session_password_login(authsvc_context_t *ctx, authsvc_d
     if (user_id
         && authsvc_db_credential_password(db, ctx->pool, user_id, &stored) != AUTHSVC_OK)
         stored = NULL;
-    st = session_password_check(ctx, stored, password, &needs_rehash, spent);
+    st = authsvc_passwords_check(ctx, stored, password, &needs_rehash, spent);
     if (st != AUTHSVC_OK || !needs_rehash)
         return st;
-    if (session_password_hash(ctx, password, &rehashed, spent) != AUTHSVC_OK
+    if (authsvc_passwords_hash(ctx, password, &rehashed, spent) != AUTHSVC_OK
         || authsvc_db_credential_password_set(db, ctx->pool, user_id, rehashed,
                                               authsvc_db_now_ms())
                != AUTHSVC_OK)
@@ -168,7 +131,7 @@ static authsvc_session_status_t session_user(authsvc_context_t *ctx, authsvc_db_
         int ignored;
 
         /* the time of a check, and no check: a locked username learns nothing */
-        session_password_check(ctx, NULL, in->password, &ignored, &out->password_time);
+        authsvc_passwords_check(ctx, NULL, in->password, &ignored, &out->password_time);
         return session_refused(ctx, db, attempt, user_id, home_tenant, out->client,
                                AUTHSVC_REFUSED_LOCKED);
     }
