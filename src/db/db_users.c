@@ -6,6 +6,8 @@
 
 #include <apr_strings.h>
 
+#include "authsvc_db_roles.h"
+#include "authsvc_db_tenants.h"
 #include "authsvc_db_users.h"
 #include "authsvc_password.h"
 
@@ -112,19 +114,17 @@ authsvc_status_t authsvc_db_user_placement(authsvc_db_t *db, apr_pool_t *p,
                                            const char *tenant_key, const char *role_name,
                                            const char **tenant_id, const char **role_id)
 {
-    const char *targs[] = {tenant_key}, *rargs[2];
-    apr_dbd_row_t *row = NULL;
-    authsvc_status_t st = authsvc_db_select_one(db, p, "authsvc_tenant_by_key", &row, 1, targs);
+    authsvc_db_tenant_t tenant;
+    authsvc_db_role_t role;
+    authsvc_status_t st = authsvc_db_tenant_by_key(db, p, tenant_key, &tenant);
 
     *tenant_id = *role_id = NULL;
     if (st != AUTHSVC_OK)
         return st;
-    *tenant_id = rargs[0] = authsvc_db_column(db, row, 0);
-    rargs[1] = role_name;
-    row = NULL;
-    st = authsvc_db_select_one(db, p, "authsvc_role_by_name", &row, 2, rargs);
+    *tenant_id = tenant.id;
+    st = authsvc_db_role_by_name(db, p, tenant.id, role_name, &role);
     if (st == AUTHSVC_OK)
-        *role_id = authsvc_db_column(db, row, 0);
+        *role_id = role.id;
     return st;
 }
 
