@@ -18,10 +18,12 @@ typedef struct {
     const char *refresh_token;
     long long access_expires_ms;
     int remember;
-    long long created_ms; /* written only */
+    long long created_ms;
     long long last_seen_ms;
     long long idle_expires_ms;
     long long expires_ms;
+    long long auth_time_ms; /* when the user signed in (0 on insert: created_ms) */
+    const char *amr;        /* RFC 8176 values, space-separated (NULL on insert: "pwd") */
 } authsvc_db_browser_session_t;
 
 /* Stores s. */

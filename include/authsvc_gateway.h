@@ -201,10 +201,21 @@ const char *authsvc_gateway_origin(request_rec *r);
 /* The access token of the request's session cookie, refreshed silently when it has
  * expired; MISSING when there is no live session. */
 int authsvc_gateway_session_token(request_rec *r, const char **token);
-/* A new session for a token pair; sets the cookie. */
+/* The request's live session, as authsvc_gateway_session_token sees it: who signed in,
+ * when and how. */
+typedef struct {
+    const char *user_id;
+    const char *access_token;
+    long long auth_time_ms; /* when the user signed in (epoch ms) */
+    const char *amr;        /* RFC 8176 values, space-separated: "pwd", "pwd otp mfa" */
+} authsvc_gateway_session_info_t;
+/* 1 and *out filled when the request has a live session, else 0 (*out zeroed). */
+int authsvc_gateway_session_info(request_rec *r, authsvc_gateway_session_info_t *out);
+/* A new session for a token pair, signed in now by the RFC 8176 methods amr (NULL:
+ * "pwd"); sets the cookie. */
 int authsvc_gateway_session_create(request_rec *r, const char *access_token,
                                    const char *refresh_token, long long access_expires_ms,
-                                   const char *user_id, int remember);
+                                   const char *user_id, int remember, const char *amr);
 /* Ends the request's session and its tokens; clears the cookie. */
 void authsvc_gateway_session_end(request_rec *r);
 const char *authsvc_gateway_cookie_name(request_rec *r, const char *base);

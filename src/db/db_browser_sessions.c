@@ -17,7 +17,10 @@ enum {
     BS_REMEMBER,
     BS_LAST_SEEN,
     BS_IDLE_EXPIRES,
-    BS_EXPIRES
+    BS_EXPIRES,
+    BS_CREATED,
+    BS_AUTH_TIME,
+    BS_AMR
 };
 
 authsvc_status_t authsvc_db_browser_session_insert(authsvc_db_t *db, apr_pool_t *p,
@@ -33,9 +36,11 @@ authsvc_status_t authsvc_db_browser_session_insert(authsvc_db_t *db, apr_pool_t 
                           ARG(s->created_ms),
                           ARG(s->last_seen_ms),
                           ARG(s->idle_expires_ms),
-                          ARG(s->expires_ms)};
+                          ARG(s->expires_ms),
+                          ARG(s->auth_time_ms ? s->auth_time_ms : s->created_ms),
+                          s->amr ? s->amr : "pwd"};
 
-    return authsvc_db_exec(db, p, "authsvc_gateway_session_insert", NULL, 11, args);
+    return authsvc_db_exec(db, p, "authsvc_gateway_session_insert", NULL, 13, args);
 }
 
 static void session_from_row(authsvc_db_t *db, apr_dbd_row_t *row,
@@ -50,6 +55,12 @@ static void session_from_row(authsvc_db_t *db, apr_dbd_row_t *row,
     s->last_seen_ms = authsvc_db_column_int(db, row, BS_LAST_SEEN, 0);
     s->idle_expires_ms = authsvc_db_column_int(db, row, BS_IDLE_EXPIRES, 0);
     s->expires_ms = authsvc_db_column_int(db, row, BS_EXPIRES, 0);
+    s->created_ms = authsvc_db_column_int(db, row, BS_CREATED, 0);
+    /* sessions older than migration 013 signed in with a password when they were made */
+    s->auth_time_ms = authsvc_db_column_int(db, row, BS_AUTH_TIME, s->created_ms);
+    s->amr = authsvc_db_column(db, row, BS_AMR);
+    if (!s->amr)
+        s->amr = "pwd";
 }
 
 authsvc_status_t authsvc_db_browser_session_get(authsvc_db_t *db, apr_pool_t *p,

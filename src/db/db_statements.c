@@ -56,7 +56,8 @@
 /* The tables of the latest schema, for readiness (AUTHSVC_DB_TABLE_COUNT of them). */
 #define SCHEMA_TABLES \
     "'auth_clients', 'auth_codes', 'gateway_sessions', 'login_activity', 'login_attempts', " \
-    "'login_sources', 'mail_limits', 'mail_tokens', 'otp_challenges', 'refresh_tokens', " \
+    "'login_sources', 'mail_limits', 'mail_tokens', 'oidc_client_uris', 'oidc_clients', " \
+    "'otp_challenges', 'refresh_tokens', " \
     "'revoked_tokens', 'role_permissions', 'roles', 'saml_assertions', 'saml_requests', " \
     "'schema_migrations', 'signing_keys', 'social_sessions', 'social_states', 'tenants', " \
     "'user_auth_clients', 'user_credentials', 'user_permissions', 'user_tenants', 'users'"
@@ -295,11 +296,13 @@ static const authsvc_db_statement_t statements[] = {
     /* gateway browser sessions (migration 004): id_hash is SHA-256 hex of the cookie */
     {"authsvc_gateway_session_insert",
      "INSERT INTO gateway_sessions (id_hash, origin, user_id, access_token, refresh_token, "
-     "access_expires_at, remember, created_at, last_seen_at, idle_expires_at, expires_at) "
-     "VALUES (%s, %s, %s, %s, %s, %lld, %d, %lld, %lld, %lld, %lld)", NULL},
+     "access_expires_at, remember, created_at, last_seen_at, idle_expires_at, expires_at, "
+     "auth_time, amr) VALUES (%s, %s, %s, %s, %s, %lld, %d, %lld, %lld, %lld, %lld, %lld, %s)",
+     NULL},
     {"authsvc_gateway_session_get",
      "SELECT origin, user_id, access_token, refresh_token, access_expires_at, remember, "
-     "last_seen_at, idle_expires_at, expires_at FROM gateway_sessions WHERE id_hash = %s",
+     "last_seen_at, idle_expires_at, expires_at, created_at, auth_time, amr "
+     "FROM gateway_sessions WHERE id_hash = %s",
      NULL},
     {"authsvc_gateway_session_claim_refresh",
      "UPDATE gateway_sessions SET refreshing_until = %lld WHERE id_hash = %s "

@@ -166,20 +166,44 @@ static authsvc_db_t *session_current(request_rec *r, session_t *s)
     return db;
 }
 
+/* The live session with a fresh access token (refreshed when it is about to expire),
+ * seen now: NULL when there is none. */
+static authsvc_db_t *session_live(request_rec *r, session_t *s)
+{
+    authsvc_db_t *db = session_current(r, s);
+
+    if (!db)
+        return NULL;
+    if (s->access_expires_ms <= authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS
+        && !session_refresh(r, db, s))
+        return NULL;
+    session_touch(r, db, s);
+    return db;
+}
+
 int authsvc_gateway_session_token(request_rec *r, const char **token)
 {
     session_t s;
-    authsvc_db_t *db = session_current(r, &s);
 
     *token = NULL;
-    if (!db)
+    if (!session_live(r, &s))
         return AUTHSVC_BEARER_MISSING;
-    if (s.access_expires_ms <= authsvc_db_now_ms() + SESSION_REFRESH_AHEAD_MS
-        && !session_refresh(r, db, &s))
-        return AUTHSVC_BEARER_MISSING;
-    session_touch(r, db, &s);
     *token = s.access_token;
     return AUTHSVC_BEARER_OK;
+}
+
+int authsvc_gateway_session_info(request_rec *r, authsvc_gateway_session_info_t *out)
+{
+    session_t s;
+
+    memset(out, 0, sizeof(*out));
+    if (!session_live(r, &s))
+        return 0;
+    out->user_id = s.user_id;
+    out->access_token = s.access_token;
+    out->auth_time_ms = s.auth_time_ms;
+    out->amr = s.amr;
+    return 1;
 }
 
 static void session_purge_sometimes(request_rec *r, authsvc_db_t *db)
@@ -193,7 +217,7 @@ static void session_purge_sometimes(request_rec *r, authsvc_db_t *db)
 
 int authsvc_gateway_session_create(request_rec *r, const char *access_token,
                                    const char *refresh_token, long long access_expires_ms,
-                                   const char *user_id, int remember)
+                                   const char *user_id, int remember, const char *amr)
 {
     const authsvc_gateway_server_t *g = session_config(r);
     authsvc_db_t *db = authsvc_dbd_acquire(r);
@@ -220,6 +244,8 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
     s.created_ms = s.last_seen_ms = now;
     s.idle_expires_ms = now + idle * 1000;
     s.expires_ms = now + lifetime * 1000;
+    s.auth_time_ms = now;
+    s.amr = amr ? amr : "pwd";
     if (authsvc_db_browser_session_insert(db, r->pool, &s) != AUTHSVC_OK)
         return 0;
     session_purge_sometimes(r, db);

@@ -255,7 +255,7 @@ static int portal_post(request_rec *r)
         return portal_refused(r, st, csrf, ret);
     if (!authsvc_gateway_session_create(r, out.pair.access_token, out.pair.refresh_token,
                                         out.pair.expires_ms, out.user_id,
-                                        apr_table_get(form, "remember") != NULL))
+                                        apr_table_get(form, "remember") != NULL, "pwd"))
         return portal_message(r, HTTP_SERVICE_UNAVAILABLE, "Cannot sign in",
                               "Signing in is not possible right now. Try again later.");
     portal_device_set(r, &in, out.user_id);

@@ -28,7 +28,8 @@ static authsvc_status_t session_add(const char *id_hash, long long idle_expires,
                                       "rt-1",    2000,
                                       1,         1000,
                                       1000,      idle_expires,
-                                      expires};
+                                      expires,   0,
+                                      NULL};
 
     return authsvc_db_browser_session_insert(f.db, f.pool, &s);
 }
@@ -49,12 +50,40 @@ static void test_round_trip(void)
     CU_ASSERT_EQUAL(got.last_seen_ms, 1000);
     CU_ASSERT_EQUAL(got.idle_expires_ms, 5000);
     CU_ASSERT_EQUAL(got.expires_ms, 9000);
+    /* no sign-in time or methods given: a password sign-in when it was made */
+    CU_ASSERT_EQUAL(got.created_ms, 1000);
+    CU_ASSERT_EQUAL(got.auth_time_ms, 1000);
+    CU_ASSERT_STRING_EQUAL(got.amr, "pwd");
     /* the same id twice is refused; an unknown one is not found */
     CU_ASSERT_EQUAL(session_add("h1", 5000, 9000), AUTHSVC_CONFLICT);
     CU_ASSERT_EQUAL(authsvc_db_browser_session_get(f.db, f.pool, "nope", &got),
                     AUTHSVC_NOT_FOUND);
     CU_ASSERT_PTR_NULL(got.id_hash);
     CU_ASSERT_PTR_NULL(got.access_token);
+}
+
+/* The sign-in time and methods given are the ones read back. */
+static void test_auth_time_and_amr(void)
+{
+    authsvc_db_browser_session_t s = {"h9",
+                                      "https://app.example:443",
+                                      f.user_id,
+                                      "at-9",
+                                      "rt-9",
+                                      2000,
+                                      0,
+                                      1000,
+                                      1000,
+                                      5000,
+                                      9000,
+                                      1500,
+                                      "pwd otp mfa"};
+    authsvc_db_browser_session_t got;
+
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_browser_session_insert(f.db, f.pool, &s), AUTHSVC_OK);
+    CU_ASSERT_EQUAL_FATAL(authsvc_db_browser_session_get(f.db, f.pool, "h9", &got), AUTHSVC_OK);
+    CU_ASSERT_EQUAL(got.auth_time_ms, 1500);
+    CU_ASSERT_STRING_EQUAL(got.amr, "pwd otp mfa");
 }
 
 static void test_claim_and_tokens(void)
@@ -120,6 +149,7 @@ void authsvc_test_register_db_browser_sessions(void)
     CU_pSuite s = CU_add_suite("db_browser_sessions", suite_init, suite_clean);
 
     CU_add_test(s, "a session stored and read back", test_round_trip);
+    CU_add_test(s, "the sign-in time and methods are kept", test_auth_time_and_amr);
     CU_add_test(s, "one refresh claim at a time; new tokens", test_claim_and_tokens);
     CU_add_test(s, "the idle expiry moved; deletion", test_touch_and_delete);
     CU_add_test(s, "ended and idle sessions purged", test_purge);
