@@ -227,7 +227,8 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_auth_code_by_hash",
      "SELECT code_hash, client_id, user_id, tenant_id, user_tenant_id, mfa_pending, "
      "code_challenge, code_challenge_method, nonce, expires_at, used_at, created_at, "
-     "family_id, otp_failures FROM auth_codes WHERE code_hash = %s", NULL},
+     "family_id, otp_failures FROM auth_codes WHERE code_hash = %s "
+     "AND redirect_uri IS NULL", NULL},
     {"authsvc_auth_code_otp_failure",
      "UPDATE auth_codes SET otp_failures = otp_failures + 1 WHERE code_hash = %s", NULL},
     {"authsvc_auth_code_set_family",
@@ -235,6 +236,33 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_auth_code_consume",
      "UPDATE auth_codes SET used_at = %lld "
      "WHERE code_hash = %s AND used_at IS NULL AND expires_at > %lld", NULL},
+
+    /* OpenID Connect provider (migration 013): client registrations, and the codes of
+     * the authorization endpoint (auth_codes rows with a redirect_uri; the service's own
+     * API reads only the rows without one) */
+    {"authsvc_oidc_client_get",
+     "SELECT grant_types FROM oidc_clients WHERE client_id = %s", NULL},
+    {"authsvc_oidc_client_uris",
+     "SELECT kind, uri FROM oidc_client_uris WHERE client_id = %s ORDER BY kind, uri", NULL},
+    {"authsvc_oidc_client_update",
+     "UPDATE oidc_clients SET grant_types = %s, updated_at = %lld WHERE client_id = %s", NULL},
+    {"authsvc_oidc_client_insert",
+     "INSERT INTO oidc_clients (client_id, grant_types, created_at, updated_at) "
+     "VALUES (%s, %s, %lld, %lld)", NULL},
+    {"authsvc_oidc_client_delete", "DELETE FROM oidc_clients WHERE client_id = %s", NULL},
+    {"authsvc_oidc_client_uris_clear", "DELETE FROM oidc_client_uris WHERE client_id = %s",
+     NULL},
+    {"authsvc_oidc_client_uri_insert",
+     "INSERT INTO oidc_client_uris (client_id, kind, uri) VALUES (%s, %s, %s)", NULL},
+    {"authsvc_oidc_code_insert",
+     "INSERT INTO auth_codes (code_hash, client_id, user_id, tenant_id, user_tenant_id, "
+     "mfa_pending, code_challenge, code_challenge_method, nonce, expires_at, created_at, "
+     "redirect_uri, scope, auth_time, amr) "
+     "VALUES (%s, %s, %s, %s, %s, 0, %s, %s, %s, %lld, %lld, %s, %s, %lld, %s)", NULL},
+    {"authsvc_oidc_code_by_hash",
+     "SELECT client_id, user_id, tenant_id, user_tenant_id, redirect_uri, scope, nonce, "
+     "code_challenge, auth_time, amr, expires_at, used_at, created_at, family_id "
+     "FROM auth_codes WHERE code_hash = %s AND redirect_uri IS NOT NULL", NULL},
 
     /* refresh tokens: single use through the row count of authsvc_refresh_consume */
     {"authsvc_refresh_insert",
