@@ -382,6 +382,20 @@ def test_codes_of_the_two_surfaces_stay_apart(op):
     assert op.redeem(ours).status == 200
 
 
+def test_login_activity_recorded(op):
+    def count(kind):
+        return int(op.db.query("SELECT COUNT(*) FROM login_activity WHERE actor = '%s' AND "
+                               "login_type = '%s' AND client_id = 'web'"
+                               % (op.acc["pia"].id, kind))[0][0])
+    access, relogin = count("ACCESS"), count("RELOGIN")
+    t = op.tokens()
+    assert count("ACCESS") == access + 1
+    assert op.refresh(t["refresh_token"]).status == 200
+    assert count("RELOGIN") == relogin + 1
+    assert_oauth_error(op.redeem("no-such-code"), 400, "invalid_grant")
+    assert count("ACCESS") == access + 1
+
+
 # ---- refresh -----------------------------------------------------------------------
 
 def test_refresh_rotation_and_reuse_detection(op):
