@@ -41,6 +41,10 @@ typedef struct {
 #define AUTHSVC_ROUTE_DEPRECATED 0x01u /* kept for old clients (secrets in the query) */
 #define AUTHSVC_ROUTE_REDIRECTS 0x02u  /* success is a 303 redirect, not JSON */
 #define AUTHSVC_ROUTE_NEEDS_DB 0x04u   /* the gate answers 503 before the flow without one */
+/* The gate leaves the query string and a form body undecoded to the flow (req->args,
+ * req->form_text): OAuth 2.0 endpoints answer repeated or unknown parameters in their own
+ * format (an error sent to the client's redirect URI), not in the service's envelope. */
+#define AUTHSVC_ROUTE_OWN_PARAMS 0x08u
 
 typedef struct {
     const char *method;         /* "GET", "POST", "PATCH" */
