@@ -36,8 +36,7 @@ static void discovery_endpoint(authsvc_request_t *req, cJSON *doc, const char *n
     cJSON_AddStringToObject(doc, name, apr_pstrcat(req->pool, req->base_url, path, NULL));
 }
 
-/* What the ID token and UserInfo tell, by scope (docs/design.md, "OpenID Connect
- * provider"). */
+/* What the ID token and UserInfo tell, by scope. */
 static const char *const discovery_claims =
     "[\"iss\",\"sub\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\",\"acr\",\"amr\","
     "\"at_hash\",\"email\",\"email_verified\",\"preferred_username\",\"name\","
