@@ -44,7 +44,7 @@ typedef struct {
 /* The gate leaves the query string and a form body undecoded to the flow (req->args,
  * req->form_text): OAuth 2.0 endpoints answer repeated or unknown parameters in their own
  * format (an error sent to the client's redirect URI), not in the service's envelope. */
-#define AUTHSVC_ROUTE_OWN_PARAMS 0x08u
+#define AUTHSVC_ROUTE_OWN_PARAMS 0x10u
 
 typedef struct {
     const char *method;         /* "GET", "POST", "PATCH" */
