@@ -24,6 +24,7 @@ CB = "http://127.0.0.1:9/cb"
 OTHER_CB = "http://127.0.0.1:9/other-cb"
 SPA_CB = "http://127.0.0.1:9/spa-cb?app=1"
 BYE = "http://127.0.0.1:9/bye"
+SVC_CB = "http://127.0.0.1:9/svc-cb"
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,9 @@ def accounts(accounts, backend):
               "--post-logout-uri", BYE).check()
     admin.run("client", "oidc", "--client-id", "other", "--redirect-uri", OTHER_CB).check()
     admin.run("client", "oidc", "--client-id", "spa", "--redirect-uri", SPA_CB).check()
+    admin.run("client", "add", "--client-id", "svc").check()
+    admin.run("client", "oidc", "--client-id", "svc", "--grant-types", "client_credentials",
+              "--redirect-uri", SVC_CB).check()
     add_users(backend, accounts, ["frank"], clients=("web", "other", "spa"))
     return accounts
 
@@ -238,6 +242,12 @@ def test_errors_go_to_the_redirect_uri_with_state_and_iss(server, kw, error):
     r = authorize(server, query=urllib.parse.urlencode(p))
     q = assert_error(r, server, error, p["state"])
     assert q.get("error_description"), q
+
+
+def test_client_without_the_code_grant_is_unauthorized_client(server):
+    p = params(client_id="svc", redirect_uri=SVC_CB)
+    assert_error(authorize(server, query=urllib.parse.urlencode(p)), server,
+                 "unauthorized_client", p["state"], base=SVC_CB)
 
 
 def test_a_parameter_twice_is_invalid_request(server):
