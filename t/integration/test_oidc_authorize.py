@@ -467,3 +467,32 @@ def test_nothing_secret_in_the_log(server, accounts):
     text = open(server.error_log).read()
     for secret in accounts.secrets():
         assert secret not in text
+
+
+def test_garbage_parameters_get_an_answer_never_a_5xx(server):
+    rnd = secrets.SystemRandom()
+    alphabet = "abc=&%+;/?#\\\"'<>\x7f " + "".join(chr(c) for c in range(0x21, 0x7f))
+    names = list(params()) + ["prompt", "max_age", "code_challenge", "id_token_hint",
+                              "post_logout_redirect_uri", "resume", "request_uri"]
+    for i in range(150):
+        pairs = []
+        for _ in range(rnd.randint(0, 12)):
+            name = rnd.choice(names) if rnd.random() < 0.7 else "".join(
+                rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+            value = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60)))
+            pairs.append("%s=%s" % (urllib.parse.quote(name) if rnd.random() < 0.8 else name,
+                                    urllib.parse.quote(value) if rnd.random() < 0.8 else value))
+        query = "&".join(pairs)
+        path = rnd.choice(["/oauth2/authorize", "/oauth2/logout"])
+        if rnd.random() < 0.5:
+            r = requests.get(server.issuer + path + "?" + query, allow_redirects=False,
+                             timeout=15)
+        else:
+            r = requests.post(server.issuer + path, data=query, allow_redirects=False,
+                              timeout=15, headers={"Content-Type":
+                                                   "application/x-www-form-urlencoded"})
+        assert r.status_code in (200, 303, 400, 414), (path, query, r.status_code, r.text[:300])
+        if r.status_code == 303:
+            assert not r.headers["Location"].startswith("http://127.0.0.1:9/evil"), query
+    log = open(server.error_log).read()
+    assert not any(p in log for p in ("exit signal", "AddressSanitizer", "Segmentation"))
