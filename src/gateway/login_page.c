@@ -6,7 +6,7 @@
  * checked by the session service (lockout, statuses, activity); a user who owes a second
  * factor gets the code step (login_mfa.c); success opens a server-side session
  * (gateway_session.c). /forgot and /reset are the forgotten-password pages
- * (login_reset.c). Return URLs are allow-listed (return_url.c): a path of this vhost
+ * (login_reset.c), /signup accepts a sign-up invite (login_signup.c). Return URLs are allow-listed (return_url.c): a path of this vhost
  * or a configured origin, else 400 without any redirect. */
 #include <string.h>
 
@@ -27,6 +27,7 @@
 #include "authsvc_limits.h"
 #include "authsvc_login_mfa.h"
 #include "authsvc_login_reset.h"
+#include "authsvc_login_signup.h"
 #include "authsvc_login_form.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
@@ -94,6 +95,8 @@ static int portal_get(request_rec *r, const char *rest)
         return authsvc_login_reset_forgot_form(&pg);
     if (strcmp(rest, "/reset") == 0)
         return authsvc_login_reset_form(&pg, apr_table_get(query, "token"));
+    if (strcmp(rest, "/signup") == 0)
+        return authsvc_login_signup_form(&pg, apr_table_get(query, "token"));
     return authsvc_login_form_page(&pg, HTTP_OK, NULL, NULL, NULL);
 }
 
@@ -223,6 +226,8 @@ static int portal_post(request_rec *r, const char *rest)
         return authsvc_login_reset_forgot(&pg, form);
     if (strcmp(rest, "/reset") == 0)
         return authsvc_login_reset_apply(&pg, form);
+    if (strcmp(rest, "/signup") == 0)
+        return authsvc_login_signup_apply(&pg, form);
     step = apr_table_get(form, "step");
     if (!step || strcmp(step, "password") == 0)
         return portal_password(&pg, form);
@@ -261,7 +266,7 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if (strcmp(rest, "/login") == 0 || strcmp(rest, "/forgot") == 0
-        || strcmp(rest, "/reset") == 0) {
+        || strcmp(rest, "/reset") == 0 || strcmp(rest, "/signup") == 0) {
         if (r->method_number == M_GET)
             return portal_get(r, rest);
         if (r->method_number == M_POST)

@@ -7,7 +7,8 @@ browser, the amr the browser session records, the username kept after an error w
 error announced, every refusal logged, a Content-Security-Policy without 'unsafe-inline'
 (the stylesheet a file of the module, with an ETag), and "forgot password": the request
 page (the same answer whatever the username), the mailed link opening the reset page,
-the new password, then signing in with it."""
+the new password, then signing in with it; and a sign-up invite accepted on
+<portal>/signup."""
 import http.client
 import json
 import os
@@ -76,6 +77,8 @@ def httpd_extra_config(accounts, sink, httpd_port):
     return accounts.httpd_config() + [
         # the mailed reset link opens the sign-in page's reset page
         "AuthsvcResetPasswordLink http://127.0.0.1:%d/authsvc/reset" % httpd_port,
+        "AuthsvcSignUp t2 member web",
+        "AuthsvcSignUpLink http://127.0.0.1:%d/authsvc/signup" % httpd_port,
         'AuthsvcGatewayClient web "%s"' % accounts.secret_path,
         "AuthsvcMailServer smtp://127.0.0.1:%d" % sink.port,
         "AuthsvcMailStartTLS Off",
@@ -371,6 +374,42 @@ def test_forgot_mail_reset_then_sign_in(accounts, browser, server, sink):
     assert browser.password(accounts, "pg-reset").status == 401  # the old password
     signed_in(browser, browser.password(accounts, "pg-reset", password=new))
     assert new not in server.log_text() and token not in server.log_text()
+
+
+# ---- sign-up invite --------------------------------------------------------------------
+
+def test_invite_then_sign_up_then_sign_in(api, backend, browser, server, sink):
+    email = "invited-%s@example.org" % backend.kind
+    r = api.c.post_json("/auth/sign-up/create-token", {"email": email, "data": {}})
+    assert r.status == 204, r
+    msg = sink.wait_for(email, count=1)
+    links = [u for u in SmtpSink.links(msg) if "/authsvc/signup?token=" in u]
+    assert len(links) == 1, SmtpSink.text(msg)
+    path = links[0][links[0].index("/authsvc/signup"):]
+    r = browser.request("GET", path)
+    assert r.status == 200 and 'id="signup-form"' in r.text, r
+    assert 'value="%s"' % email in r.text and "readonly" in r.text, r
+    for name in ("email", "firstName", "lastName", "password", "confirm"):
+        assert '<label for="%s">' % name in r.text and 'id="%s"' % name in r.text
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+    form = {"csrf": csrf, "return": "/", "token": token, "email": "someone@else.example",
+            "firstName": "Ina <Vited>", "lastName": "Person"}
+    password = "Invite-Passw0rd-%s" % csrf[:8]
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm="other"))
+    assert r.status == 400 and "differ" in r.text and 'value="Ina &lt;Vited&gt;"' in r.text, r
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm=password))
+    assert r.status == 200 and "Your account is ready" in r.text and email in r.text, r
+    assert browser.request("GET", path).status == 410  # the invite is used
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm=password))
+    assert r.status == 410, r
+    # the invited address (not the one posted) is the username
+    browser.open()
+    signed_in(browser, browser.post(username=email, password=password))
+    assert password not in server.log_text() and token not in server.log_text()
 
 
 # ---- a real browser --------------------------------------------------------------------
