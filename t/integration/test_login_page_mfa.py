@@ -453,6 +453,9 @@ def test_chromium_sign_in_with_totp(api, accounts, backend, server, tmp_path):
     assert out["wrongFocus"] == "otp", out
     assert out["afterUrl"].endswith(RETURN) and "PROTECTED-CONTENT" in out["afterBody"], out
     assert not [e for e in out["consoleErrors"] if "Content Security Policy" in e], out
+    # axe-core, WCAG 2.1 A and AA: the password page, the code step, the code error
+    assert set(out["axe"]) == {"login", "step", "wrong"}, out
+    assert all(v == [] for v in out["axe"].values()), out["axe"]
     assert session_amr(backend, accounts.users["pg-walk"].id) == ["pwd otp mfa"]
     for name in ("login-totp-step.png", "login-totp-wrong.png", "login-totp-done.png"):
         assert os.path.getsize(os.path.join(shots, name)) > 1000
