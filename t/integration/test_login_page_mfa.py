@@ -487,3 +487,25 @@ def test_templates_replace_frame_and_stylesheet(browser):
     assert 'id="login-form"' in r.text
     css = browser.request("GET", "/authsvc/static/authsvc.css")
     assert css.status == 200 and "SITE-STYLESHEET" in css.text, css
+
+
+# ---- AuthsvcPagesTemplates mistakes ----------------------------------------------------
+
+@pytest.mark.parametrize("files,needle", [
+    ({}, "has neither page.html nor authsvc.css"),
+    ({"page.html": "<!DOCTYPE html><title>{{title}}</title>"}, "has no {{body}}"),
+    ({"page.html": "x" * (64 * 1024 + 1) + "{{body}}"}, "is not a file of at most 65536 bytes"),
+])
+def test_bad_templates_refused_by_configtest(backend, accounts, files, needle):
+    from harness.httpd import HttpdServer
+    if backend.kind != "sqlite":  # the check reads files only: one database is enough
+        pytest.skip("configuration only")
+    root = util.make_docroot(files) if files else util.make_tempdir("authsvc-pages-")
+    srv = HttpdServer(backend, "pages-configtest", accounts.httpd_config() + [
+        'AuthsvcPagesTemplates "%s"' % root])
+    try:
+        rc, out = srv.configtest()
+    finally:
+        srv.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+    assert rc != 0 and "AuthsvcPagesTemplates" in out and needle in out, out
