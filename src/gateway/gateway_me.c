@@ -146,8 +146,8 @@ static void me_local_put(me_check_t *c, const cJSON *claims, long long checked_m
 }
 
 /* Not in this process's cache: the signature (socache or verified), then the database as
- * authsvc_bearer_verify asks it, and this node's revocation set, which may already hold
- * a revocation whose transaction has not committed yet. */
+ * authsvc_bearer_verify asks it, then this node's revocation set as the gateway asks it;
+ * an entry is kept only when both say "not revoked". */
 static authsvc_bearer_result_t me_check(me_check_t *c, cJSON **claims)
 {
     long long checked_ms = authsvc_db_now_ms(); /* before the database is asked */
