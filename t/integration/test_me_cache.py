@@ -213,3 +213,26 @@ def test_sqlite_write_that_revokes_nothing_is_seen_at_once(backend, accounts, cl
                   "(SELECT id FROM users WHERE username = '%s')" % user.username)
     for c in (client, node_b):
         assert_refused(me(c, s["accessToken"]), ("TokenInvalid",))
+
+
+def test_pgsql_hand_made_membership_delete_waits_for_exp(backend, accounts, client, node_b):
+    """PostgreSQL: the documented limit (docs/design.md), and the proof that the cache
+    answers: a membership row deleted by hand, with no revocation stored, reaches no
+    node's cache, so the warmed token is still answered (by every child that cached it)
+    while the database says no. The product's own ways of ending a membership revoke
+    (test_admin_client_delete_ends_the_membership)."""
+    if backend.kind != "pgsql":
+        pytest.skip("PostgreSQL has no write stamp")
+    user = new_user(backend, accounts)
+    s = session(client, accounts, user)
+    warm([client, node_b], s["accessToken"])
+    backend.query("DELETE FROM user_auth_clients WHERE client_id = 'web' AND user_id = "
+                  "(SELECT id FROM users WHERE username = '%s')" % user.username)
+    for c in (client, node_b):
+        statuses = [me(c, s["accessToken"]).status for _ in range(WARM)]
+        assert 200 in statuses, statuses
+    # a new token of the same user is checked in the database: refused
+    r = client.post_json("/auth/login-token", {
+        "client_id": "web", "client_secret": accounts.client_secrets["web"],
+        "username": user.username, "password": user.password})
+    assert r.status != 200, r
