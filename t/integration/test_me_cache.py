@@ -102,6 +102,7 @@ def assert_seen_everywhere(backend, client, node_b, token, at_once_on_a=True):
     else:
         delay = refused_within(client, token, PUSH_BOUND_S)
         assert delay is not None, "A still answers the token %.1f s on" % PUSH_BOUND_S
+        print("[me-cache] authsvc-admin's revocation refused on A after %.3f s" % delay)
     for _ in range(WARM):
         assert_refused(me(client, token))
     if backend.kind == "sqlite":
