@@ -32,6 +32,11 @@ authsvc_bearer_result_t authsvc_bearer_verify(authsvc_context_t *ctx, const char
 authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_context_t *ctx, const char *token,
                                                       cJSON **claims);
 
+/* The database's part of authsvc_bearer_verify (the audience still a client of the
+ * subject, the jti not revoked) for claims whose signature and times the caller checked:
+ * AUTHSVC_BEARER_OK, _INVALID, _REVOKED or _UNAVAILABLE. */
+authsvc_bearer_result_t authsvc_bearer_check_state(authsvc_context_t *ctx, const cJSON *claims);
+
 /* Logs at warn, for fail2ban, that a revoked token was refused (claims: as
  * authsvc_bearer_verify left them with AUTHSVC_BEARER_REVOKED). Called where that refusal
  * is answered; token refresh, which takes a revoked access token along with its refresh

@@ -45,4 +45,7 @@ authsvc_status_t authsvc_db_bearer_audience(authsvc_db_t *db, apr_pool_t *p,
                                             const char *user_id, const char *client_id,
                                             int *client_member);
 
+/* The path of db's SQLite file ("" for a database in memory), NULL on PostgreSQL. */
+const char *authsvc_db_sqlite_file(authsvc_db_t *db);
+
 #endif

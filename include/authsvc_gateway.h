@@ -12,6 +12,7 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_gateway_local.h"
+#include "authsvc_gateway_me_stamp.h"
 #include "authsvc_keys.h"
 
 /* Defaults and bounds. */
@@ -159,6 +160,12 @@ void authsvc_gateway_revocation_note(server_rec *s, const char *jti, long long e
  * *generation, the node's revocation generation now (after a due revocation poll): read
  * it before the revocation check that an entry put with it stands for. */
 authsvc_gateway_local_t *authsvc_gateway_local(request_rec *r, unsigned long long *generation);
+/* authsvc_gateway_local for the API's signed-in gate (gateway_me.c): a cache of its own
+ * (its entries hold what the API checked), and in *stamp the process's watch on writes
+ * to a SQLite database. NULL without the node's socache. */
+authsvc_gateway_local_t *authsvc_gateway_api_local(request_rec *r,
+                                                   unsigned long long *generation,
+                                                   authsvc_gateway_stamp_t **stamp);
 /* 1 revoked, 0 not, -1 unknown (no cache and no database). Polls the revocation
  * table at most once per interval per process. */
 int authsvc_gateway_revoked(request_rec *r, const char *jti);

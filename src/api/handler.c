@@ -18,6 +18,7 @@
 #include "authsvc_deferred.h"
 #include "authsvc_form.h"
 #include "authsvc_gateway.h"
+#include "authsvc_gateway_me.h"
 #include "authsvc_httpd.h"
 #include "authsvc_json.h"
 #include "authsvc_limits.h"
@@ -297,7 +298,7 @@ static int gate_has_permission(const cJSON *claims, const char *permission)
  * unrevoked access token of ours; invite routes need a well-formed bearer token, whose
  * invite the flow looks up (an access token is no invite, and an invite no access
  * token). */
-static int gate_access(authsvc_request_t *req)
+static int gate_access(authsvc_request_t *req, request_rec *r)
 {
     authsvc_bearer_result_t rv;
     const char *token;
@@ -310,7 +311,7 @@ static int gate_access(authsvc_request_t *req)
         return rv == AUTHSVC_BEARER_OK ? 0 : authsvc_bearer_respond(req, rv);
     }
     if (rv == AUTHSVC_BEARER_OK)
-        rv = authsvc_bearer_verify(authsvc_request_context(req), token, 0, &req->claims);
+        rv = authsvc_gateway_me_verify(r, authsvc_request_context(req), token, &req->claims);
     if (rv == AUTHSVC_BEARER_REVOKED)
         authsvc_bearer_revoked_log(authsvc_request_context(req), req->claims);
     if (rv != AUTHSVC_BEARER_OK)
@@ -362,7 +363,7 @@ static void handler_run(authsvc_request_t *req, request_rec *r)
                                 req->route->method, req->route->path));
         return;
     }
-    if (gate_access(req))
+    if (gate_access(req, r))
         return;
     if ((req->route->flags & AUTHSVC_ROUTE_NEEDS_DB) && !req->db(req)) {
         authsvc_respond_unavailable(req);

@@ -1,4 +1,6 @@
 /* Typed helpers for revoked tokens (see authsvc_db_revocations.h). */
+#include <sqlite3.h>
+
 #include "authsvc_db_revocations.h"
 
 /* Columns of authsvc_revoked_live_since. */
@@ -82,4 +84,18 @@ authsvc_status_t authsvc_db_bearer_audience(authsvc_db_t *db, apr_pool_t *p,
 
     *client_member = st == AUTHSVC_OK && authsvc_db_column_int(db, row, BEARER_MEMBER, 0) != 0;
     return st;
+}
+
+/* The API's token cache (gateway_me_stamp.c) looks at this file's times to see writes
+ * made outside this node's shared memory (docs/design.md, "/auth/me from memory"). */
+const char *authsvc_db_sqlite_file(authsvc_db_t *db)
+{
+    sqlite3 *native;
+    const char *file;
+
+    if (db->dialect != AUTHSVC_DIALECT_SQLITE)
+        return NULL;
+    native = apr_dbd_native_handle(db->driver, db->handle);
+    file = native ? sqlite3_db_filename(native, "main") : NULL;
+    return file ? file : "";
 }

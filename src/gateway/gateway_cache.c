@@ -32,6 +32,7 @@
 #include "authsvc_db_revocations.h"
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_local.h"
+#include "authsvc_gateway_me_stamp.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
 #include "authsvc_revocation_set.h"
@@ -50,6 +51,8 @@ struct authsvc_gateway_shared {
     authsvc_revocation_set_t *revoked; /* in shared memory of its own */
     /* Per process (each child has its own copy after fork; set up in child_init). */
     authsvc_gateway_local_t *local;
+    authsvc_gateway_local_t *api_local; /* the API's signed-in gate (gateway_me.c) */
+    authsvc_gateway_stamp_t *stamp;     /* writes to a SQLite file (gateway_me_stamp.c) */
     atomic_int overflow_logged;
     apr_thread_mutex_t *poll_lock;
     long long last_poll_ms;
@@ -226,6 +229,13 @@ void authsvc_gateway_cache_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      AUTHSVC_LOGNO(1117) "no per-process "
                                          "token cache: every request asks the node's socache");
+    sh->stamp = authsvc_gateway_stamp_create(pchild);
+    if (!sh->stamp
+        || authsvc_gateway_local_create(pchild, AUTHSVC_GATEWAY_LOCAL_SLOTS, &sh->api_local)
+               != AUTHSVC_OK)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     AUTHSVC_LOGNO(3002) "no per-process token cache for the API: "
+                                         "every signed-in request asks the database");
 }
 
 static apr_status_t cache_store(authsvc_gateway_shared_t *sh, server_rec *s, apr_pool_t *p,
@@ -437,4 +447,21 @@ int authsvc_gateway_revoked(request_rec *r, const char *jti)
     if (known >= 0)
         return known;
     return cache_has_database(r) ? cache_revoked_in_database(r, jti) : -1;
+}
+
+authsvc_gateway_local_t *authsvc_gateway_api_local(request_rec *r,
+                                                   unsigned long long *generation,
+                                                   authsvc_gateway_stamp_t **stamp)
+{
+    authsvc_gateway_shared_t *sh = cache_server_config(r->server)->shared;
+
+    *generation = 0;
+    *stamp = NULL;
+    if (!sh || !sh->api_local || !sh->stamp)
+        return NULL;
+    if (cache_has_database(r))
+        cache_poll(r, sh);
+    *generation = authsvc_revocation_set_generation(sh->revoked);
+    *stamp = sh->stamp;
+    return sh->api_local;
 }

@@ -158,6 +158,14 @@ authsvc_bearer_result_t authsvc_bearer_verify_refresh(authsvc_context_t *ctx, co
     return bearer_verify(ctx, token, 1, 0, claims);
 }
 
+/* /auth/me from memory: a caller that verified the token itself (gateway_me.c, from the
+ * verified-token caches) asks the database what only it knows, as authsvc_bearer_verify
+ * does. */
+authsvc_bearer_result_t authsvc_bearer_check_state(authsvc_context_t *ctx, const cJSON *claims)
+{
+    return bearer_check_database(ctx, claims, 1);
+}
+
 void authsvc_bearer_revoked_log(authsvc_context_t *ctx, const cJSON *claims)
 {
     const char *jti = bearer_claim(claims, "jti");

@@ -42,6 +42,7 @@ void authsvc_test_register_saml_response(void);
 void authsvc_test_register_claims(void);
 void authsvc_test_register_return_url(void);
 void authsvc_test_register_gateway_local(void);
+void authsvc_test_register_gateway_me_stamp(void);
 void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);
