@@ -43,6 +43,10 @@ const char *authsvc_page_escape(apr_pool_t *p, const char *text)
     return ap_escape_html2(p, text ? text : "", 1);
 }
 
+/* No form-action: browsers apply it to every redirect that follows a form's submission,
+ * so a sign-in that goes on to /oauth2/authorize and from there to a relying party's
+ * redirect URI (another origin) would be blocked (Chromium does). The forms post to
+ * this page only; nothing on it runs script, and every value in it is escaped. */
 static void page_security_headers(request_rec *r)
 {
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
@@ -50,7 +54,7 @@ static void page_security_headers(request_rec *r)
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
     apr_table_setn(r->headers_out, "Content-Security-Policy",
                    "default-src 'none'; style-src 'self'; img-src 'self'; "
-                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+                   "frame-ancestors 'none'; base-uri 'none'");
 }
 
 /* AuthsvcPagesTemplates of r's vhost, or NULL. */
