@@ -56,6 +56,13 @@ int authsvc_flow_saml_start(authsvc_request_t *req);
 int authsvc_flow_saml_acs(authsvc_request_t *req);
 int authsvc_flow_saml_metadata(authsvc_request_t *req);
 
+/* flow_oidc_token.c, flow_oidc_userinfo.c, flow_oidc_revoke.c: the OAuth 2.0 / OpenID
+ * Connect token endpoint, UserInfo, revocation and introspection */
+int authsvc_flow_oidc_token(authsvc_request_t *req);
+int authsvc_flow_oidc_userinfo(authsvc_request_t *req);
+int authsvc_flow_oidc_revoke(authsvc_request_t *req);
+int authsvc_flow_oidc_introspect(authsvc_request_t *req);
+
 /* flow_password.c: the passwords service (authsvc_passwords.h) for a flow, the time it
  * spends added to req->password_time. acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a
  * reason for the client. check: AUTHSVC_OK on a match (*needs_rehash: store a fresh hash),

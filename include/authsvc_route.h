@@ -41,6 +41,9 @@ typedef struct {
 #define AUTHSVC_ROUTE_DEPRECATED 0x01u /* kept for old clients (secrets in the query) */
 #define AUTHSVC_ROUTE_REDIRECTS 0x02u  /* success is a 303 redirect, not JSON */
 #define AUTHSVC_ROUTE_NEEDS_DB 0x04u   /* the gate answers 503 before the flow without one */
+/* the gate answers its refusals (415, duplicate parameters, ...) as RFC 6749 §5.2 JSON
+ * (authsvc_oauth_errors.h), not in the old service's envelope: the OAuth 2.0 routes */
+#define AUTHSVC_ROUTE_OAUTH_ERRORS 0x08u
 
 typedef struct {
     const char *method;         /* "GET", "POST", "PATCH" */

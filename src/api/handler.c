@@ -13,6 +13,7 @@
 
 #include "authsvc_answer_tokens.h"
 #include "authsvc_request_body.h"
+#include "authsvc_oauth_errors.h"
 #include "authsvc_bearer.h"
 #include "authsvc_deferred.h"
 #include "authsvc_form.h"
@@ -150,6 +151,8 @@ static int handler_media_type_is(const char *header, const char *expected)
 
 static int gate_error(authsvc_request_t *req, authsvc_error_id_t id, const char *message)
 {
+    if (req->route && (req->route->flags & AUTHSVC_ROUTE_OAUTH_ERRORS))
+        return authsvc_oauth_gate_error(req, id, message);
     return authsvc_respond_error_message(req, id, message, NULL);
 }
 
@@ -231,7 +234,10 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
         return rc;
     details = authsvc_schema_validate(req->pool, route->schema, req->body);
     if (details)
-        return authsvc_respond_error_message(req, AUTHSVC_E_VALIDATION_FAILED, NULL, details);
+        return req->route->flags & AUTHSVC_ROUTE_OAUTH_ERRORS
+                   ? authsvc_oauth_gate_error(req, AUTHSVC_E_VALIDATION_FAILED, NULL)
+                   : authsvc_respond_error_message(req, AUTHSVC_E_VALIDATION_FAILED, NULL,
+                                                   details);
     return 0;
 }
 

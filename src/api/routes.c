@@ -116,6 +116,21 @@ static const authsvc_param_t reset_link_params[] = {Q("token", 1), PARAMS_END};
 static const authsvc_param_t qr_check_params[] = {H("code"), H("clientId"), PARAMS_END};
 static const authsvc_param_t saml_acs_params[] = {Q("client", 0), PARAMS_END};
 
+/* OAuth 2.0 forms (oauth_errors.c, flow_oidc_*.c): every field optional, the flows say
+ * which are missing in RFC 6749 §5.2 terms; unknown parameters are ignored (§3.2) */
+static const authsvc_schema_field_t oauth_token_fields[] = {
+    STR("grant_type", 0, 64), STR("code", 0, 1024), STR("redirect_uri", 0, 2048),
+    STR("code_verifier", 0, 256), STR("refresh_token", 0, 512), STR("scope", 0, 1024),
+    STR("client_id", 0, 255), STR("client_secret", 0, 512), FIELDS_END};
+static const authsvc_schema_t oauth_token_request = {"OAuth2TokenRequest", oauth_token_fields,
+                                                     1};
+static const authsvc_schema_field_t oauth_token_of_client_fields[] = {
+    STR("token", 0, 8192), STR("token_type_hint", 0, 64), STR("client_id", 0, 255),
+    STR("client_secret", 0, 512), FIELDS_END};
+static const authsvc_schema_t oauth_token_request_of_client = {"OAuth2TokenOfClientRequest",
+                                                               oauth_token_of_client_fields, 1};
+#define OAUTH AUTHSVC_ROUTE_OAUTH_ERRORS
+
 /* ---- the table ---- */
 
 #define PUBLIC AUTHSVC_ACCESS_PUBLIC, NULL
@@ -279,6 +294,24 @@ static const authsvc_route_t routes[] = {
     {"GET", "/active-users/{range}", authsvc_flow_active_users, PERMISSION("ViewLoginActivity"), NO_BODY,
      range_params, 0, 200, "LoginActivityController.getActiveUsers",
      "LoginActivityController", "Distinct active users per day, ISO week or month", NULL},
+
+    /* OAuth 2.0 / OpenID Connect: token endpoint, UserInfo, revocation, introspection
+     * (form bodies; unknown parameters ignored, RFC 6749 §3.2; refusals as §5.2 JSON) */
+    {"POST", "/oauth2/token", authsvc_flow_oidc_token, PUBLIC, FORM(oauth_token_request), NULL,
+     OAUTH, 200, "OAuth2Controller.token", "OAuth2Controller",
+     "OAuth 2.0 token endpoint: authorization_code, refresh_token, client_credentials", NULL},
+    {"GET", "/oauth2/userinfo", authsvc_flow_oidc_userinfo, PUBLIC, NO_BODY, NULL, OAUTH, 200,
+     "OAuth2Controller.userinfo", "OAuth2Controller",
+     "OpenID Connect UserInfo of a Bearer access token", NULL},
+    {"POST", "/oauth2/userinfo", authsvc_flow_oidc_userinfo, PUBLIC, NO_BODY, NULL, OAUTH, 200,
+     "OAuth2Controller.userinfoPost", "OAuth2Controller",
+     "OpenID Connect UserInfo of a Bearer access token", NULL},
+    {"POST", "/oauth2/revoke", authsvc_flow_oidc_revoke, PUBLIC, FORM(oauth_token_request_of_client), NULL,
+     OAUTH, 200, "OAuth2Controller.revoke", "OAuth2Controller",
+     "OAuth 2.0 token revocation (RFC 7009)", NULL},
+    {"POST", "/oauth2/introspect", authsvc_flow_oidc_introspect, PUBLIC, FORM(oauth_token_request_of_client), NULL,
+     OAUTH, 200, "OAuth2Controller.introspect", "OAuth2Controller",
+     "OAuth 2.0 token introspection (RFC 7662)", NULL},
 };
 
 /* clang-format on */

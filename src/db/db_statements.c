@@ -560,6 +560,14 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_user_set_mfa",
      "UPDATE users SET mfa_required = %d, updated_at = %lld WHERE id = %s", NULL},
 
+    /* the token endpoint (oidc_tokens.c): what a refresh token it issued carries beside
+     * the usual columns (scope NULL: a token of the service's own API) */
+    {"authsvc_oidc_refresh_set",
+     "UPDATE refresh_tokens SET scope = %s, auth_time = %lld, amr = %s WHERE token_hash = %s",
+     NULL},
+    {"authsvc_oidc_refresh_get",
+     "SELECT scope, auth_time, amr FROM refresh_tokens WHERE token_hash = %s", NULL},
+
     /* purging: argument is now (epoch ms) */
     {"authsvc_purge_auth_codes", "DELETE FROM auth_codes WHERE expires_at < %lld", NULL},
     {"authsvc_purge_refresh_tokens",

@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 
 #include "authsvc_bearer.h"
+#include "authsvc_db_clients.h"
 #include "authsvc_db_revocations.h"
 #include "authsvc_jwt.h"
 #include "authsvc_keys.h"
@@ -55,6 +56,34 @@ static const char *bearer_claim(const cJSON *claims, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+/* A client's own token (client_credentials at /oauth2/token, oidc_tokens.c): sub, aud
+ * and its client_id claim name the same client. It names no user, so there is no
+ * membership to check: the client must still exist, and the jti must not be revoked. */
+static int bearer_client_token(const cJSON *claims, const char *sub, const char *aud)
+{
+    const char *client_id = bearer_claim(claims, "client_id");
+
+    return client_id && strcmp(client_id, sub) == 0 && strcmp(client_id, aud) == 0;
+}
+
+static authsvc_bearer_result_t bearer_check_client(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                   const char *client_id, const char *jti,
+                                                   int revocation)
+{
+    authsvc_db_client_t row;
+    authsvc_status_t st = authsvc_db_client_by_id(db, ctx->pool, client_id, &row);
+
+    if (st == AUTHSVC_OK && revocation) {
+        authsvc_status_t revoked = authsvc_db_revocation_check(db, ctx->pool, jti);
+
+        if (revoked != AUTHSVC_NOT_FOUND)
+            return revoked == AUTHSVC_OK ? AUTHSVC_BEARER_REVOKED : AUTHSVC_BEARER_UNAVAILABLE;
+    }
+    return st == AUTHSVC_OK          ? AUTHSVC_BEARER_OK
+           : st == AUTHSVC_NOT_FOUND ? AUTHSVC_BEARER_INVALID
+                                     : AUTHSVC_BEARER_UNAVAILABLE;
+}
+
 /* What only the database knows, in one round trip. The audience: the service issues a
  * token only for a client its subject may use, with aud that one client, so a genuine
  * signature over any other audience (another client's token, one minted by a service
@@ -70,6 +99,8 @@ static authsvc_bearer_result_t bearer_check_database(authsvc_context_t *ctx,
 
     if (!sub || !aud || !jti)
         return AUTHSVC_BEARER_INVALID;
+    if (db && bearer_client_token(claims, sub, aud))
+        return bearer_check_client(ctx, db, aud, jti, revocation);
     if (!db
         || (revocation
                 ? authsvc_db_bearer_state(db, ctx->pool, sub, aud, jti, &member, &revoked)
