@@ -54,11 +54,9 @@ try {
     out.secondStepUrl = page.url();
     out.secondStepText = await body();
     await shot('oidc-second-step');
-    const field = await page.$('input[autocomplete="one-time-code"]')
-      || await page.$('input[name="code"]');
-    await field.fill(totp(totpSecret));
-    await Promise.all([page.waitForNavigation(),
-                       page.click('button[type="submit"], input[type="submit"]')]);
+    out.secondStepHasField = await page.isVisible('#otp-form input[autocomplete="one-time-code"]');
+    await page.fill('#otp-form input[autocomplete="one-time-code"]', totp(totpSecret));
+    await Promise.all([page.waitForNavigation(), page.click('#otp-form button[type="submit"]')]);
   }
   await page.waitForURL((u) => u.hostname === rpHost && u.pathname === '/private/page',
                         { timeout: 15000 }).catch(() => {});
