@@ -1,0 +1,316 @@
+"""The gateway's sign-in page (issue 18) through a real httpd, on SQLite and PostgreSQL,
+with a cookie-jar client over plain HTTP: the second step for users who owe a second
+factor (an authenticator's TOTP code computed here as test_otp.py does, or a code
+mailed to the harness's SMTP sink, with "send a new code"), wrong codes counted and the
+pending sign-in ended at the limit, the pending state single-use and bound to the
+browser, the amr the browser session records, the username kept after an error with the
+error announced, every refusal logged, and a Content-Security-Policy without
+'unsafe-inline' (the stylesheet a file of the module, with an ETag)."""
+import http.client
+import os
+import re
+import shutil
+import urllib.parse
+
+import pytest
+
+from harness import util
+from harness.accounts import provisioned
+from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.smtp_sink import SmtpSink
+from test_otp import enrol, safe_now, totp
+from test_tokens import Api
+
+MFA_USERS = ["pg-totp", "pg-lock", "pg-bind", "pg-mail", "pg-resend"]
+CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
+RETURN = "/site/index.html"
+
+
+@pytest.fixture(scope="module")
+def sink(backend):
+    s = SmtpSink().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def accounts(backend):
+    with provisioned(backend, MFA_USERS + ["pg-plain"]) as acc:
+        for name in MFA_USERS:
+            backend.admin().run("user", "mfa", "--username", name, "--required", "yes").check()
+        secret = os.path.join(util.make_tempdir("authsvc-page-"), "web.secret")
+        with open(secret, "w") as f:
+            f.write(acc.client_secrets["web"] + "\n")
+        acc.secret_path = secret
+        try:
+            yield acc
+        finally:
+            shutil.rmtree(os.path.dirname(secret), ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def docroot():
+    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def httpd_modules():
+    return GATEWAY_SITE_MODULES, []
+
+
+@pytest.fixture(scope="module")
+def httpd_extra_config(accounts, sink):
+    return accounts.httpd_config() + [
+        'AuthsvcGatewayClient web "%s"' % accounts.secret_path,
+        "AuthsvcMailServer smtp://127.0.0.1:%d" % sink.port,
+        "AuthsvcMailStartTLS Off",
+        "AuthsvcMailFrom noreply@example.test",
+        'AuthsvcMailTemplates "%s/conf/templates"' % util.REPO,
+        'AuthsvcMailProductName "Example Portal"',
+        "AuthsvcMailLimit 100 100000 900",
+        'AuthsvcTotpIssuer "Example Corp"']
+
+
+@pytest.fixture(scope="module")
+def httpd_tail_config(docroot):
+    return gateway_site_config(docroot) + [
+        "<Location /site>", "    AuthsvcGatewayMode browser", "</Location>"]
+
+
+@pytest.fixture(scope="module")
+def api(client, accounts):
+    return Api(client, accounts)
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+        self.text = body.decode("utf-8", "replace")
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def __repr__(self):
+        return "<%d %r %r>" % (self.status, dict(self.headers), self.text[:600])
+
+
+class Browser:
+    """A plain-HTTP client with a cookie jar (name -> value), no redirects followed."""
+
+    def __init__(self, port):
+        self.port = port
+        self.jar = {}
+
+    def request(self, method, path, form=None, headers=None):
+        h = dict(headers or {})
+        if self.jar:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        resp = Resp(r.status, r.headers, r.read())
+        conn.close()
+        for c in r.headers.get_all("Set-Cookie") or []:
+            name, value = c.split(";", 1)[0].split("=", 1)
+            if value and "Max-Age=0" not in c:
+                self.jar[name] = value
+            else:
+                self.jar.pop(name, None)
+        return resp
+
+    def open(self, ret=RETURN):
+        r = self.request("GET", "/authsvc/login?return=" + urllib.parse.quote(ret, safe=""))
+        assert r.status == 200, r
+        self.csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+        return r
+
+    def post(self, **fields):
+        form = {"csrf": self.csrf, "return": RETURN}
+        form.update(fields)
+        return self.request("POST", "/authsvc/login", form=form)
+
+    def password(self, accounts, username, password=None):
+        self.open()
+        return self.post(username=username,
+                         password=password or accounts.users[username].password)
+
+
+@pytest.fixture
+def browser(server):
+    return Browser(server.port)
+
+
+def address(name):
+    return name + "@example.org"
+
+
+def mailed_code(sink, name, count):
+    msg = sink.wait_for(address(name), count=count)
+    found = CODE_RE.findall(SmtpSink.text(msg))
+    assert len(found) == 1, SmtpSink.text(msg)
+    return found[0]
+
+
+def is_code_step(r):
+    return r.status == 200 and 'name="otp"' in r.text and 'name="step" value="otp"' in r.text
+
+
+def session_amr(backend, user_id):
+    rows = backend.query("SELECT amr FROM gateway_sessions WHERE user_id = '%s'" % user_id)
+    return [row[0] for row in rows]
+
+
+def signed_in(browser, r):
+    assert r.status == 303 and r.header("Location") == RETURN, r
+    assert "authsvc-session" in browser.jar, browser.jar
+    site = browser.request("GET", RETURN)
+    assert site.status == 200 and "PROTECTED-CONTENT" in site.text, site
+
+
+# ---- TOTP ------------------------------------------------------------------------------
+
+def test_totp_sign_in(api, accounts, backend, browser, sink, tmp_path):
+    _, secret = enrol(api, tmp_path, "pg-totp")
+    r = browser.password(accounts, "pg-totp")
+    assert is_code_step(r), r
+    assert "authenticator app" in r.text and 'id="resend"' not in r.text, r
+    assert "authsvc-mfa" in browser.jar and "authsvc-session" not in browser.jar
+    assert re.search(r'id="otp"[^>]*autocomplete="one-time-code"[^>]*autofocus', r.text)
+    assert sink.to(address("pg-totp")) == []  # nothing mailed to authenticator users
+    r = browser.post(step="otp", otp=totp(secret, safe_now()))
+    signed_in(browser, r)
+    assert "authsvc-mfa" not in browser.jar  # cleared
+    assert session_amr(backend, accounts.users["pg-totp"].id) == ["pwd otp mfa"]
+
+
+def test_plain_password_sign_in_records_pwd(accounts, backend, browser):
+    r = browser.password(accounts, "pg-plain")
+    signed_in(browser, r)
+    assert session_amr(backend, accounts.users["pg-plain"].id) == ["pwd"]
+
+
+def test_wrong_codes_are_counted_and_end_the_pending_sign_in(api, accounts, browser, server,
+                                                             tmp_path):
+    _, secret = enrol(api, tmp_path, "pg-lock")
+    assert is_code_step(browser.password(accounts, "pg-lock"))
+    t = safe_now()
+    right = totp(secret, t)
+    wrong = "%06d" % ((int(right) + 1) % 1000000)
+    for n in range(4):
+        r = browser.post(step="otp", otp=wrong)
+        assert r.status == 401 and is_code_step(
+            Resp(200, r.headers, r.body)), (n, r)
+        assert 'role="alert"' in r.text and 'aria-invalid="true"' in r.text, r
+    r = browser.post(step="otp", otp=wrong)  # the fifth: the pending sign-in ends
+    assert r.status == 401 and 'name="password"' in r.text, r
+    assert "Too many wrong codes" in r.text, r
+    assert "authsvc-mfa" not in browser.jar
+    # the right code does not revive it, even with the old cookie
+    r = browser.post(step="otp", otp=right)
+    assert r.status == 401 and "authsvc-session" not in browser.jar, r
+    log = server.log_text()
+    assert "authsvc2955" in log and "too-many-wrong-codes" in log, log[-2000:]
+    assert right not in log and wrong not in log
+
+
+def test_pending_sign_in_is_bound_to_the_browser_and_single_use(api, accounts, browser,
+                                                                server, tmp_path):
+    _, secret = enrol(api, tmp_path, "pg-bind")
+    assert is_code_step(browser.password(accounts, "pg-bind"))
+    pending = dict(browser.jar)
+    # another browser: its own CSRF cookie and token, no pending cookie
+    other = Browser(server.port)
+    other.open()
+    t = safe_now()
+    r = other.post(step="otp", otp=totp(secret, t))
+    assert r.status == 401 and 'name="password"' in r.text, r
+    assert "authsvc-session" not in other.jar
+    # another browser with the right code but the first browser's CSRF token: refused
+    other.csrf = browser.csrf
+    r = other.post(step="otp", otp=totp(secret, t))
+    assert r.status == 400 and "authsvc-session" not in other.jar, r
+    # the browser itself signs in ...
+    signed_in(browser, browser.post(step="otp", otp=totp(secret, t)))
+    # ... and its pending cookie, replayed with the next step's code (within the +-1 step
+    # window, unused), is spent
+    replay = Browser(server.port)
+    replay.jar = {k: v for k, v in pending.items()}
+    replay.csrf = browser.csrf
+    r = replay.post(step="otp", otp=totp(secret, t + 30))
+    assert r.status == 401 and "authsvc-session" not in replay.jar, r
+    assert "expired" in r.text
+
+
+# ---- e-mailed codes --------------------------------------------------------------------
+
+def test_mailed_code_sign_in(accounts, backend, browser, sink):
+    r = browser.password(accounts, "pg-mail")
+    assert is_code_step(r) and 'id="resend"' in r.text, r
+    otp = mailed_code(sink, "pg-mail", 1)
+    r = browser.post(step="otp", otp=otp)
+    signed_in(browser, r)
+    assert session_amr(backend, accounts.users["pg-mail"].id) == ["pwd otp mfa"]
+
+
+def test_mailed_code_resend(accounts, browser, sink):
+    assert is_code_step(browser.password(accounts, "pg-resend"))
+    first = mailed_code(sink, "pg-resend", 1)
+    r = browser.post(step="resend")
+    assert is_code_step(r) and "A new code has been sent" in r.text, r
+    second = mailed_code(sink, "pg-resend", 2)
+    if first != second:  # the newer code ends the older (a wrong attempt, counted)
+        r = browser.post(step="otp", otp=first)
+        assert r.status == 401 and is_code_step(Resp(200, r.headers, r.body)), r
+    signed_in(browser, browser.post(step="otp", otp=second))
+
+
+# ---- the password step -----------------------------------------------------------------
+
+def test_username_kept_and_error_announced(accounts, browser, server):
+    r = browser.password(accounts, "pg-plain", password="wrong-password")
+    assert r.status == 401, r
+    assert 'value="pg-plain"' in r.text, r
+    assert re.search(r'<p class="error" role="alert" id="login-error">', r.text), r
+    assert re.search(r'id="password"[^>]*autofocus aria-invalid="true" '
+                     r'aria-describedby="login-error"', r.text), r
+    assert not re.search(r'id="username"[^>]*autofocus', r.text), r
+    # a username with markup comes back escaped
+    r = browser.post(username='<b x="1">&', password="wrong-password")
+    assert r.status == 401 and 'value="&lt;b x=&quot;1&quot;&gt;&amp;"' in r.text, r
+    assert '<b x="1">' not in r.text
+    # an empty username: the error is on the username field
+    r = browser.post(username="", password="x")
+    assert r.status == 401 and re.search(r'id="username"[^>]*autofocus aria-invalid', r.text)
+    assert "authsvc2001" in server.log_text()  # the bad password, as the API logs it
+
+
+def test_inactive_user_refusal_is_logged(accounts, backend, browser, server):
+    from harness.accounts import add_users
+    add_users(backend, accounts, ["pg-off"], status="inactive")
+    r = browser.password(accounts, "pg-off")
+    assert r.status in (401, 403) and 'value="pg-off"' in r.text, r
+    assert re.search(r"authsvc2956.*reason=user-inactive", server.log_text()), \
+        server.log_text()[-2000:]
+
+
+# ---- no inline style or script ---------------------------------------------------------
+
+def test_csp_without_unsafe_inline_and_stylesheet_cached(browser):
+    r = browser.open()
+    csp = r.header("Content-Security-Policy")
+    assert csp and "unsafe-inline" not in csp and "style-src 'self'" in csp, csp
+    assert "<style" not in r.text and "<script" not in r.text and " style=" not in r.text
+    m = re.search(r'<link rel="stylesheet" href="([^"]+)"', r.text)
+    assert m and m.group(1) == "/authsvc/static/authsvc.css", r.text
+    css = browser.request("GET", m.group(1))
+    assert css.status == 200 and css.header("Content-Type").startswith("text/css"), css
+    assert "max-age=" in css.header("Cache-Control") and css.header("ETag"), css
+    again = browser.request("GET", m.group(1), headers={"If-None-Match": css.header("ETag")})
+    assert again.status == 304 and again.body == b"", again
+    assert browser.request("POST", m.group(1), form={}).status == 405
