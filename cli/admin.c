@@ -34,6 +34,7 @@
 #include "authsvc_db_activity_report.h"
 #include "authsvc_db_clients.h"
 #include "authsvc_db_mail_tokens.h"
+#include "authsvc_db_oidc.h"
 #include "authsvc_db_roles.h"
 #include "authsvc_db_tenants.h"
 #include "authsvc_db_user_links.h"
@@ -138,6 +139,10 @@ static const option_spec_t client_show_options[] = {
     {"client-id", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t client_options[] = {
     {"client-id", OPT_VALUE | OPT_REQUIRED}, DB_OPTIONS, {NULL, 0}};
+static const option_spec_t client_oidc_options[] = {
+    {"client-id", OPT_VALUE | OPT_REQUIRED}, {"grant-types", OPT_VALUE},
+    {"redirect-uri", OPT_VALUE | OPT_REPEAT}, {"post-logout-uri", OPT_VALUE | OPT_REPEAT},
+    {"remove", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_show_options[] = {
     {"username", OPT_VALUE | OPT_REQUIRED}, {"json", 0}, DB_OPTIONS, {NULL, 0}};
 static const option_spec_t user_reset_password_options[] = {
@@ -238,6 +243,22 @@ static const admin_command_t commands[] = {
      "Replaces the secret of a confidential client with a new random 256-bit one,\n"
      "printed once on standard output; the old secret stops working at once. Sessions\n"
      "already issued go on.\n" DB_HELP},
+    {"client", "oidc", authsvc_admin_client_oidc, client_oidc_options,
+     "register a client for OpenID Connect (grant types, URIs)",
+     "usage: " PROGRAM " client oidc --client-id ID [--grant-types \"LIST\"]\n"
+     "           [--redirect-uri URI]... [--post-logout-uri URI]... [--remove] [DATABASE]\n\n"
+     "Sets (replaces) the client's registration at the OpenID Connect endpoints\n"
+     "(/oauth2/authorize, /oauth2/token, /oauth2/logout).\n"
+     "  --grant-types LIST     space- or comma-separated: authorization_code,\n"
+     "                         refresh_token, client_credentials (default:\n"
+     "                         \"authorization_code refresh_token\"); client_credentials\n"
+     "                         needs a confidential client\n"
+     "  --redirect-uri URI     a redirect URI, matched exactly; repeat for more (at least\n"
+     "                         one with authorization_code)\n"
+     "  --post-logout-uri URI  a post_logout_redirect_uri, matched exactly; repeat\n"
+     "  --remove               remove the registration (no other option then)\n\n"
+     "URIs are absolute http or https URLs without a fragment. A public client (client\n"
+     "add --public) must use PKCE (S256).\n" DB_HELP},
     {"user", "add", authsvc_admin_user_add, user_add_options,
      "add a user, with a password or without one",
      "usage: " PROGRAM " user add --username U --tenant KEY --role NAME [--email E]\n"
@@ -1818,6 +1839,9 @@ int authsvc_admin_client_list(authsvc_admin_t *ctx, int argc, const char *const 
                     client_columns);
 }
 
+static int oidc_record_add(authsvc_admin_t *ctx, authsvc_db_t *db, const char *client_id,
+                           cJSON *record);
+
 int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const *argv)
 {
     authsvc_db_t *db = NULL;
@@ -1834,7 +1858,8 @@ int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const 
     if ((rc = found(ctx, db, authsvc_db_client_summary(db, ctx->pool, client_id, &client),
                     "unknown client '%s'", client_id))
             != AUTHSVC_ADMIN_OK
-        || (rc = record_of(ctx, &client, client_columns, &record)) != AUTHSVC_ADMIN_OK) {
+        || (rc = record_of(ctx, &client, client_columns, &record)) != AUTHSVC_ADMIN_OK
+        || (rc = oidc_record_add(ctx, db, client_id, record)) != AUTHSVC_ADMIN_OK) {
         return rc;
     }
     return print_shown(ctx, opts, record);
@@ -2264,6 +2289,169 @@ int authsvc_admin_client_rotate_secret(authsvc_admin_t *ctx, int argc, const cha
             "Store the secret now: only its hash is kept, it cannot be shown again.\n",
             in.client_id, in.secret);
     OPENSSL_cleanse((char *)in.secret, strlen(in.secret));
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* ---------------------------------------------------------------- client oidc */
+
+static const char *const oidc_grants[] = {"authorization_code", "refresh_token",
+                                          "client_credentials", NULL};
+
+typedef struct {
+    authsvc_db_oidc_client_t reg;
+    int remove;
+} oidc_input_t;
+
+/* The grant types of LIST (spaces or commas between them), each known and once, as a
+ * space-separated list; NULL when one is unknown or there is none. */
+static const char *oidc_grant_list(apr_pool_t *p, const char *list)
+{
+    char *copy = apr_pstrdup(p, list), *last = NULL, *word;
+    const char *out = "";
+    int i, known;
+
+    for (word = apr_strtok(copy, " ,\t", &last); word; word = apr_strtok(NULL, " ,\t", &last)) {
+        for (i = 0, known = 0; oidc_grants[i] != NULL; i++) {
+            known |= strcmp(word, oidc_grants[i]) == 0;
+        }
+        if (!known) {
+            return NULL;
+        }
+        if (!authsvc_db_oidc_grant_listed(out, word)) {
+            out = *out ? apr_pstrcat(p, out, " ", word, NULL) : word;
+        }
+    }
+    return *out ? out : NULL;
+}
+
+/* Every URI of a repeatable option; NULL in *bad names the first that is not valid. */
+static apr_array_header_t *oidc_uris(apr_pool_t *p, apr_table_t *opts, const char *name,
+                                     const char **bad)
+{
+    apr_array_header_t *uris = option_values(p, opts, name);
+    int i;
+
+    for (i = 0; i < uris->nelts && *bad == NULL; i++) {
+        if (!valid_url(p, APR_ARRAY_IDX(uris, i, const char *))) {
+            *bad = name;
+        }
+    }
+    return uris;
+}
+
+static int oidc_validate(authsvc_admin_t *ctx, const admin_command_t *cmd, apr_table_t *opts,
+                         oidc_input_t *in)
+{
+    const char *grants = apr_table_get(opts, "grant-types"), *bad = NULL;
+
+    memset(in, 0, sizeof(*in));
+    in->reg.client_id = apr_table_get(opts, "client-id");
+    in->remove = apr_table_get(opts, "remove") != NULL;
+    if (in->remove
+        && (grants != NULL || apr_table_get(opts, "redirect-uri") != NULL
+            || apr_table_get(opts, "post-logout-uri") != NULL)) {
+        return usage_error(ctx, cmd, "--remove takes no other option than --client-id");
+    }
+    in->reg.grant_types = oidc_grant_list(ctx->pool,
+                                          grants ? grants : "authorization_code refresh_token");
+    if (in->reg.grant_types == NULL) {
+        return usage_error(ctx, cmd,
+                           "--grant-types lists authorization_code, refresh_token, "
+                           "client_credentials");
+    }
+    in->reg.redirect_uris = oidc_uris(ctx->pool, opts, "redirect-uri", &bad);
+    in->reg.post_logout_uris = oidc_uris(ctx->pool, opts, "post-logout-uri", &bad);
+    if (bad != NULL) {
+        return usage_error(ctx, cmd,
+                           apr_psprintf(ctx->pool,
+                                        "--%s must be an absolute http or https URL "
+                                        "without a fragment",
+                                        bad));
+    }
+    if (!in->remove && in->reg.redirect_uris->nelts == 0
+        && authsvc_db_oidc_grant_listed(in->reg.grant_types, "authorization_code")) {
+        return usage_error(ctx, cmd, "authorization_code needs at least one --redirect-uri");
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+static authsvc_status_t oidc_write(authsvc_db_t *db, apr_pool_t *p, void *data)
+{
+    oidc_input_t *in = data;
+
+    return in->remove ? authsvc_db_oidc_client_remove(db, p, in->reg.client_id)
+                      : authsvc_db_oidc_client_put(db, p, &in->reg, authsvc_db_now_ms());
+}
+
+int authsvc_admin_client_oidc(authsvc_admin_t *ctx, int argc, const char *const *argv)
+{
+    authsvc_db_client_t client;
+    authsvc_db_t *db = NULL;
+    oidc_input_t in;
+    apr_table_t *opts;
+    authsvc_status_t st;
+    int rc = parse_command(ctx, "client", "oidc", argc, argv, &opts);
+
+    if (rc != PARSED
+        || (rc = oidc_validate(ctx, find_command("client", "oidc"), opts, &in))
+               != AUTHSVC_ADMIN_OK
+        || (rc = open_db(ctx, find_command("client", "oidc"), opts, 1, &db)) != AUTHSVC_ADMIN_OK
+        || (rc = found(ctx, db,
+                       authsvc_db_client_by_id(db, ctx->pool, in.reg.client_id, &client),
+                       "unknown client '%s'", in.reg.client_id))
+               != AUTHSVC_ADMIN_OK) {
+        return rc;
+    }
+    if (!in.remove && strcmp(client.type, "confidential") != 0
+        && authsvc_db_oidc_grant_listed(in.reg.grant_types, "client_credentials")) {
+        return fail(ctx, AUTHSVC_ADMIN_FAILURE,
+                    "client '%s' is public: client_credentials needs a secret",
+                    shown(ctx->pool, in.reg.client_id));
+    }
+    st = write_all(db, ctx->pool, oidc_write, &in);
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    if (in.remove) {
+        fprintf(ctx->out, "removed the OpenID Connect registration of client '%s'\n",
+                in.reg.client_id);
+    } else {
+        fprintf(ctx->out,
+                "registered client '%s' for OpenID Connect: %s; %d redirect URI(s), %d "
+                "post-logout URI(s)\n",
+                in.reg.client_id, in.reg.grant_types, in.reg.redirect_uris->nelts,
+                in.reg.post_logout_uris->nelts);
+    }
+    return AUTHSVC_ADMIN_OK;
+}
+
+/* The client's OpenID Connect registration, added to its record only when it has one (a
+ * client without one shows as before). */
+static int oidc_record_add(authsvc_admin_t *ctx, authsvc_db_t *db, const char *client_id,
+                           cJSON *record)
+{
+    authsvc_db_oidc_client_t reg;
+    authsvc_status_t st = authsvc_db_oidc_client_get(db, ctx->pool, client_id, &reg);
+    cJSON *redirects, *logouts;
+    int i;
+
+    if (st == AUTHSVC_NOT_FOUND) {
+        return AUTHSVC_ADMIN_OK;
+    }
+    if (st != AUTHSVC_OK) {
+        return db_failure(ctx, db, st, NULL);
+    }
+    cJSON_AddStringToObject(record, "oidc_grant_types", reg.grant_types ? reg.grant_types : "");
+    redirects = cJSON_AddArrayToObject(record, "oidc_redirect_uris");
+    logouts = cJSON_AddArrayToObject(record, "oidc_post_logout_uris");
+    for (i = 0; redirects && i < reg.redirect_uris->nelts; i++) {
+        cJSON_AddItemToArray(redirects, cJSON_CreateString(
+                                            APR_ARRAY_IDX(reg.redirect_uris, i, const char *)));
+    }
+    for (i = 0; logouts && i < reg.post_logout_uris->nelts; i++) {
+        cJSON_AddItemToArray(logouts, cJSON_CreateString(APR_ARRAY_IDX(reg.post_logout_uris, i,
+                                                                       const char *)));
+    }
     return AUTHSVC_ADMIN_OK;
 }
 

@@ -40,6 +40,7 @@ int authsvc_admin_client_list(authsvc_admin_t *ctx, int argc, const char *const 
 int authsvc_admin_client_show(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_client_delete(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_client_rotate_secret(authsvc_admin_t *ctx, int argc, const char *const *argv);
+int authsvc_admin_client_oidc(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_show(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_disable(authsvc_admin_t *ctx, int argc, const char *const *argv);
 int authsvc_admin_user_enable(authsvc_admin_t *ctx, int argc, const char *const *argv);
