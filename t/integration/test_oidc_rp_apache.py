@@ -28,6 +28,8 @@ from harness.httpd import module_dir
 from harness.oidc import (issuer_directive, issuer_of, make_tls, provider_vhost,
                           write_secret)
 from harness.readme import fenced_blocks, in_section
+from test_otp import enrol, safe_now
+from test_tokens import Api
 
 SECTION = "Use it as an OpenID Connect provider"
 MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
@@ -89,7 +91,9 @@ def accounts(accounts, backend, ports):
         r = admin.run(*argv).check()
         if argv[:2] == ["client", "add"]:
             acc.app_secret = SECRET_RE.findall(r.stdout)[0]
-    acc.rp_user = add_users(backend, acc, ["rp-user"], clients=("web", "app"))[0]
+    acc.rp_user, acc.rp_totp = add_users(backend, acc, ["rp-user", "rp-totp"],
+                                         clients=("web", "app"))
+    admin.run("user", "mfa", "--username", "rp-totp", "--required", "yes").check()
     try:
         yield acc
     finally:
@@ -109,7 +113,8 @@ def rp_docroot(accounts):
 
 @pytest.fixture(scope="module")
 def httpd_extra_config(accounts, ports):
-    return accounts.httpd_config() + [issuer_directive(ports["tls"])]
+    return accounts.httpd_config() + [issuer_directive(ports["tls"]),
+                                      'AuthsvcTotpIssuer "Example Corp"']
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +242,18 @@ def test_chromium_signs_in_through_mod_auth_openidc_and_logs_out(server, backend
     rows = backend.query("SELECT COUNT(*) FROM gateway_sessions WHERE user_id = '%s'"
                          % user.id)
     assert int(rows[0][0]) == 0, rows
+
+
+def test_chromium_with_an_authenticator_as_second_factor(server, backend, ports, accounts,
+                                                         client, tmp_path):
+    """The same with a user who owes a second factor: after the password the login page
+    asks for the authenticator's code (computed by the script from the secret enrolled
+    here as test_otp.py does), and the claims say so (amr pwd otp mfa)."""
+    user = accounts.rp_totp
+    _, secret = enrol(Api(client, accounts), tmp_path, user.username)
+    safe_now()
+    out, _ = run_browser(backend, ports, user, "oidc-totp", secret)
+    assert "error" not in out, (out, server.log_text()[-3000:])
+    assert out["secondStepUrl"].startswith(issuer_of(ports["tls"]) + "/authsvc/login"), out
+    assert out["secondStepHasField"] and "authenticator app" in out["secondStepText"], out
+    assert_signed_in_and_out(out, ports, user, server, ["pwd", "otp", "mfa"])
