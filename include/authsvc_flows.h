@@ -62,6 +62,17 @@ int authsvc_flow_oidc_token(authsvc_request_t *req);
 int authsvc_flow_oidc_userinfo(authsvc_request_t *req);
 int authsvc_flow_oidc_revoke(authsvc_request_t *req);
 int authsvc_flow_oidc_introspect(authsvc_request_t *req);
+/* flow_oidc_authorize.c, flow_oidc_logout.c: the OpenID Connect authorization and
+ * end-session endpoints (routes with AUTHSVC_ROUTE_OWN_PARAMS). params: the query and form
+ * pairs, every value kept, *duplicate the first name sent twice; -1 when malformed. page:
+ * a small HTML page for a browser (Accept: text/html), else JSON {error,
+ * error_description} (or {message} when error is NULL). */
+int authsvc_flow_oidc_authorize(authsvc_request_t *req);
+int authsvc_flow_oidc_logout(authsvc_request_t *req);
+int authsvc_flow_oidc_params(authsvc_request_t *req, apr_table_t **params,
+                             const char **duplicate);
+int authsvc_flow_oidc_page(authsvc_request_t *req, int status, const char *title,
+                           const char *error, const char *text);
 
 /* flow_password.c: the passwords service (authsvc_passwords.h) for a flow, the time it
  * spends added to req->password_time. acceptable: AUTHSVC_OK or AUTHSVC_INVALID with a

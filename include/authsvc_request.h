@@ -13,6 +13,14 @@
 #include "authsvc_error.h"
 #include "authsvc_route.h"
 
+/* The browser session of this host's login page, as the glue reads it (gateway). */
+typedef struct {
+    const char *user_id;
+    const char *access_token;
+    long long auth_time_ms; /* when the user signed in (epoch ms) */
+    const char *amr;        /* RFC 8176 values, space-separated */
+} authsvc_browser_session_t;
+
 /* Work a flow hands to the child's background worker (see authsvc_deferred.h). */
 typedef void (*authsvc_deferred_fn)(authsvc_request_t *job);
 
@@ -27,7 +35,12 @@ struct authsvc_request {
     int ncaptures;
     apr_table_t *query; /* decoded query parameters, each at most once */
     const apr_table_t *headers_in;
-    cJSON *body;           /* validated body, NULL for AUTHSVC_BODY_NONE */
+    cJSON *body; /* validated body, NULL for AUTHSVC_BODY_NONE */
+    /* AUTHSVC_ROUTE_OWN_PARAMS routes: the raw query string (NULL when none) and form body
+     * (NULL for a GET), length-checked only. */
+    const char *args;
+    const char *form_text;
+    apr_size_t form_len;
     const char *client_ip; /* from the connection (mod_remoteip when set up) */
     const char *user_agent;
     const char *base_url; /* issuer URL, from configuration only */
@@ -49,9 +62,14 @@ struct authsvc_request {
                               const cJSON *args);
     /* Tells this node's gateway cache at once that a token was revoked (may be NULL). */
     void (*revoked)(authsvc_request_t *req, const char *jti, long long expires_ms);
-    void *glue;                        /* the glue's own state (the request_rec) */
-    authsvc_db_t *db_conn;             /* the connection db() gave, kept for the request */
-    int db_unavailable;                /* db() found no database (the outage is logged once) */
+    /* The browser session of the login page on this host (OpenID Connect endpoints): 1 and
+     * *out filled when there is a live one; end ends it and its tokens. NULL in jobs. */
+    int (*browser_session)(authsvc_request_t *req, authsvc_browser_session_t *out);
+    void (*browser_session_end)(authsvc_request_t *req);
+    const char *login_page; /* this host's login page path, NULL without AuthsvcGatewayClient */
+    void *glue;             /* the glue's own state (the request_rec) */
+    authsvc_db_t *db_conn;  /* the connection db() gave, kept for the request */
+    int db_unavailable;     /* db() found no database (the outage is logged once) */
     apr_interval_time_t password_time; /* spent hashing and checking passwords (the timing
                                          line at TRACE1 tells it apart from the rest) */
 

@@ -44,6 +44,10 @@ typedef struct {
 /* the gate answers its refusals (415, duplicate parameters, ...) as RFC 6749 §5.2 JSON
  * (authsvc_oauth_errors.h), not in the old service's envelope: the OAuth 2.0 routes */
 #define AUTHSVC_ROUTE_OAUTH_ERRORS 0x08u
+/* The gate leaves the query string and a form body undecoded to the flow (req->args,
+ * req->form_text): OAuth 2.0 endpoints answer repeated or unknown parameters in their own
+ * format (an error sent to the client's redirect URI), not in the service's envelope. */
+#define AUTHSVC_ROUTE_OWN_PARAMS 0x10u
 
 typedef struct {
     const char *method;         /* "GET", "POST", "PATCH" */

@@ -29,29 +29,52 @@ static cJSON *discovery_algs(authsvc_request_t *req)
     return algs;
 }
 
+/* An endpoint of this issuer. */
+static void discovery_endpoint(authsvc_request_t *req, cJSON *doc, const char *name,
+                               const char *path)
+{
+    cJSON_AddStringToObject(doc, name, apr_pstrcat(req->pool, req->base_url, path, NULL));
+}
+
+/* What the ID token and UserInfo tell, by scope (docs/design.md, "OpenID Connect
+ * provider"). */
+static const char *const discovery_claims =
+    "[\"iss\",\"sub\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\",\"acr\",\"amr\","
+    "\"at_hash\",\"email\",\"email_verified\",\"preferred_username\",\"name\","
+    "\"given_name\",\"family_name\",\"updated_at\"]";
+
+/* Exactly what the /oauth2/ endpoints do: nothing more is announced. */
 int authsvc_flow_openid_configuration(authsvc_request_t *req)
 {
-    const char *iss = req->base_url;
     cJSON *doc = authsvc_json_own(req->pool, cJSON_CreateObject());
 
-    cJSON_AddStringToObject(doc, "issuer", iss);
-    cJSON_AddStringToObject(doc, "authorization_endpoint",
-                            apr_pstrcat(req->pool, iss, "/auth/login", NULL));
-    cJSON_AddStringToObject(doc, "token_endpoint",
-                            apr_pstrcat(req->pool, iss, "/auth/token", NULL));
-    cJSON_AddStringToObject(doc, "userinfo_endpoint",
-                            apr_pstrcat(req->pool, iss, "/auth/me", NULL));
-    cJSON_AddStringToObject(doc, "end_session_endpoint",
-                            apr_pstrcat(req->pool, iss, "/logout", NULL));
-    cJSON_AddStringToObject(doc, "jwks_uri",
-                            apr_pstrcat(req->pool, iss, "/.well-known/jwks.json", NULL));
+    cJSON_AddStringToObject(doc, "issuer", req->base_url);
+    discovery_endpoint(req, doc, "authorization_endpoint", "/oauth2/authorize");
+    discovery_endpoint(req, doc, "token_endpoint", "/oauth2/token");
+    discovery_endpoint(req, doc, "userinfo_endpoint", "/oauth2/userinfo");
+    discovery_endpoint(req, doc, "end_session_endpoint", "/oauth2/logout");
+    discovery_endpoint(req, doc, "revocation_endpoint", "/oauth2/revoke");
+    discovery_endpoint(req, doc, "introspection_endpoint", "/oauth2/introspect");
+    discovery_endpoint(req, doc, "jwks_uri", "/.well-known/jwks.json");
     cJSON_AddItemToObject(doc, "response_types_supported", cJSON_Parse("[\"code\"]"));
+    cJSON_AddItemToObject(doc, "response_modes_supported", cJSON_Parse("[\"query\"]"));
     cJSON_AddItemToObject(doc, "grant_types_supported",
-                          cJSON_Parse("[\"authorization_code\",\"refresh_token\"]"));
+                          cJSON_Parse("[\"authorization_code\",\"refresh_token\","
+                                      "\"client_credentials\"]"));
     cJSON_AddItemToObject(doc, "subject_types_supported", cJSON_Parse("[\"public\"]"));
     cJSON_AddItemToObject(doc, "id_token_signing_alg_values_supported", discovery_algs(req));
+    cJSON_AddItemToObject(doc, "scopes_supported",
+                          cJSON_Parse("[\"openid\",\"profile\",\"email\"]"));
+    cJSON_AddItemToObject(doc, "claims_supported", cJSON_Parse(discovery_claims));
     cJSON_AddItemToObject(doc, "token_endpoint_auth_methods_supported",
-                          cJSON_Parse("[\"client_secret_post\"]"));
+                          cJSON_Parse("[\"client_secret_basic\",\"client_secret_post\","
+                                      "\"none\"]"));
+    cJSON_AddItemToObject(doc, "code_challenge_methods_supported", cJSON_Parse("[\"S256\"]"));
+    cJSON_AddItemToObject(doc, "prompt_values_supported", cJSON_Parse("[\"login\",\"none\"]"));
+    cJSON_AddTrueToObject(doc, "authorization_response_iss_parameter_supported");
+    cJSON_AddFalseToObject(doc, "request_parameter_supported");
+    cJSON_AddFalseToObject(doc, "request_uri_parameter_supported");
+    cJSON_AddFalseToObject(doc, "claims_parameter_supported");
     return authsvc_respond_json(req, 200, doc);
 }
 

@@ -60,6 +60,35 @@ static void handler_revoked(authsvc_request_t *req, const char *jti, long long e
     authsvc_gateway_revocation_note(r->server, jti, expires_ms);
 }
 
+/* The login page's session on this host (gateway_session.c), for the OpenID Connect
+ * endpoints. */
+static int handler_browser_session(authsvc_request_t *req, authsvc_browser_session_t *out)
+{
+    authsvc_gateway_session_info_t info;
+    int live = authsvc_gateway_session_info(req->glue, &info);
+
+    out->user_id = info.user_id;
+    out->access_token = info.access_token;
+    out->auth_time_ms = info.auth_time_ms;
+    out->amr = info.amr;
+    return live;
+}
+
+static void handler_browser_session_end(authsvc_request_t *req)
+{
+    authsvc_gateway_session_end(req->glue);
+}
+
+/* The login page of this host, or NULL when it has none (no AuthsvcGatewayClient). */
+static const char *handler_login_page(request_rec *r, const authsvc_server_config_t *conf)
+{
+    const authsvc_gateway_server_t *g = conf->gateway;
+
+    return g && g->client_id
+               ? apr_pstrcat(r->pool, authsvc_gateway_portal_path(r->server), "/login", NULL)
+               : NULL;
+}
+
 /* The route-relative path, or NULL when the URI is outside AuthsvcBasePath. */
 static const char *handler_route_path(request_rec *r, const authsvc_dir_config_t *dconf)
 {
@@ -89,6 +118,9 @@ authsvc_request_t *authsvc_handler_request(request_rec *r)
     req->log = handler_log;
     req->defer = authsvc_deferred_submit;
     req->revoked = handler_revoked;
+    req->browser_session = handler_browser_session;
+    req->browser_session_end = handler_browser_session_end;
+    req->login_page = handler_login_page(r, req->server_config);
     req->glue = r;
     req->headers_out = apr_table_make(r->pool, 4);
     return req;
@@ -164,6 +196,11 @@ static int gate_query(authsvc_request_t *req, const char *args)
 
     if (args && strlen(args) > AUTHSVC_QUERY_LENGTH_MAX)
         return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The query string is too long");
+    if (req->route->flags & AUTHSVC_ROUTE_OWN_PARAMS) {
+        req->args = args;
+        req->query = apr_table_make(req->pool, 1);
+        return 0;
+    }
     rv = authsvc_form_parse(req->pool, args ? args : "", args ? strlen(args) : 0, &req->query);
     if (rv == AUTHSVC_FORM_DUPLICATE)
         return gate_error(req, AUTHSVC_E_DUPLICATE_PARAMETER, NULL);
@@ -228,6 +265,11 @@ static int gate_body(authsvc_request_t *req, request_rec *r)
     if (rc != OK) {
         r->connection->keepalive = AP_CONN_CLOSE;
         return gate_error(req, AUTHSVC_E_BAD_REQUEST, "The request body could not be read");
+    }
+    if (route->flags & AUTHSVC_ROUTE_OWN_PARAMS) {
+        req->form_text = text ? text : "";
+        req->form_len = len;
+        return 0;
     }
     rc = gate_parse_body(req, text ? text : "", len);
     if (rc)

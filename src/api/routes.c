@@ -95,6 +95,10 @@ static const authsvc_schema_field_t saml_response_fields[] = {
     STR("SAMLResponse", 1, 262144), STR("RelayState", 0, 1024), FIELDS_END};
 static const authsvc_schema_t saml_response = {"SamlResponse", saml_response_fields, 0};
 
+/* The OpenID Connect endpoints read their parameters themselves (OWN_PARAMS): any field. */
+static const authsvc_schema_field_t oidc_params_fields[] = {FIELDS_END};
+static const authsvc_schema_t oidc_params_form = {"OidcParameters", oidc_params_fields, 1};
+
 /* ---- query, header and path parameters ---- */
 
 #define Q(name, req) {name, AUTHSVC_PARAM_QUERY, req, NULL}
@@ -143,6 +147,7 @@ static const authsvc_schema_t oauth_token_request_of_client = {"OAuth2TokenOfCli
 #define DEPRECATED AUTHSVC_ROUTE_DEPRECATED
 #define REDIRECTS AUTHSVC_ROUTE_REDIRECTS
 #define NEEDS_DB AUTHSVC_ROUTE_NEEDS_DB
+#define OWN_PARAMS AUTHSVC_ROUTE_OWN_PARAMS
 
 static const authsvc_route_t routes[] = {
     /* method, path, handler, access, body, params, rate, flags, success, name, tag, summary */
@@ -153,6 +158,21 @@ static const authsvc_route_t routes[] = {
      "DiscoveryController", "OpenID Provider metadata of this issuer", NULL},
     {"GET", "/.well-known/jwks.json", authsvc_flow_jwks, PUBLIC, NO_BODY, NULL, 0, 200,
      "DiscoveryController.jwks", "DiscoveryController", "Public keys that verify our tokens", NULL},
+    /* OpenID Connect provider: authorization and end-session endpoints (their own
+     * parameter handling and answers: OAuth 2.0 errors go to the redirect URI) */
+    {"GET", "/oauth2/authorize", authsvc_flow_oidc_authorize, PUBLIC, NO_BODY, NULL,
+     REDIRECTS | NEEDS_DB | OWN_PARAMS, 303, "OidcController.authorize", "OidcController",
+     "OpenID Connect authorization endpoint (response_type=code, PKCE S256)", NULL},
+    {"POST", "/oauth2/authorize", authsvc_flow_oidc_authorize, PUBLIC, FORM(oidc_params_form),
+     NULL, REDIRECTS | NEEDS_DB | OWN_PARAMS, 303, "OidcController.authorizeForm",
+     "OidcController", "OpenID Connect authorization endpoint, form-encoded", NULL},
+    {"GET", "/oauth2/logout", authsvc_flow_oidc_logout, PUBLIC, NO_BODY, NULL,
+     REDIRECTS | NEEDS_DB | OWN_PARAMS, 303, "OidcController.logout", "OidcController",
+     "RP-initiated logout: ends the browser session (id_token_hint, post_logout_redirect_uri)",
+     NULL},
+    {"POST", "/oauth2/logout", authsvc_flow_oidc_logout, PUBLIC, FORM(oidc_params_form), NULL,
+     REDIRECTS | NEEDS_DB | OWN_PARAMS, 303, "OidcController.logoutForm", "OidcController",
+     "RP-initiated logout, form-encoded", NULL},
     {"GET", "/openapi.json", authsvc_flow_openapi, PUBLIC, NO_BODY, NULL, 0, 200,
      "DiscoveryController.openapi", "DiscoveryController",
      "This document, generated from the route table", NULL},
