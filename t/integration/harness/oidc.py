@@ -137,6 +137,7 @@ class UserAgent:
         self.base = base
         self.http = requests.Session()
         self.http.verify = ca_file
+        self.http.trust_env = False  # else REQUESTS_CA_BUNDLE in the environment wins over verify
         self.login_pages = 0
 
     def get(self, url, **kw):
