@@ -72,7 +72,9 @@ async function userAgent(url) {
 
 function errorOf(e) {
   return { name: e && e.name, code: e && e.code, error: e && e.error,
-           status: e && e.status, message: String(e && e.message) };
+           status: e && e.status, message: String(e && e.message),
+           cause: e && e.cause && String(e.cause.message),
+           claim: e && e.cause && ((e.cause.cause && e.cause.cause.claim) || e.cause.claim) };
 }
 
 async function codeFlow(config, redirect, { expectedNonce } = {}) {
