@@ -38,6 +38,9 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
+  out.console = [];
+  page.on('console', (m) => { if (m.type() === 'error') out.console.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) out.console.push(`${r.status()} ${r.url()}`); });
   const body = async () => (await page.textContent('body')).trim();
   const shot = (name) => page.screenshot({ path: `${shotDir}/${name}.png`, fullPage: true });
 

@@ -34,7 +34,8 @@ from test_tokens import Api
 SECTION = "Use it as an OpenID Connect provider"
 MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
            ("authz_user_module", "mod_authz_user.so"), ("proxy_module", "mod_proxy.so"),
-           ("proxy_http_module", "mod_proxy_http.so"), ("headers_module", "mod_headers.so")]
+           ("proxy_http_module", "mod_proxy_http.so"), ("headers_module", "mod_headers.so"),
+           ("dir_module", "mod_dir.so")]
 OPENIDC = ("auth_openidc_module", "mod_auth_openidc.so")
 RP_HOST = "app.example.org"
 BROWSER_DIR = os.path.join(util.REPO, "t", "browser")
@@ -194,6 +195,8 @@ def run_browser(backend, ports, user, shots_name, totp_secret=None):
                          timeout=110)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout.strip().splitlines()[-1])
+    with open(os.path.join(shots, "result.json"), "w") as f:
+        json.dump(out, f, indent=1)
     return out, shots
 
 
