@@ -209,6 +209,8 @@ def echo_of(body):
 
 def assert_signed_in_and_out(out, ports, user, server, amr):
     login_prefix = issuer_of(ports["tls"]) + "/authsvc/login?return="
+    blocked = [m for m in out.get("console", []) if "Content Security Policy" in m]
+    assert not blocked, ("the browser refused to go on (its console): %s" % blocked, out)
     assert "error" not in out, (out, server.log_text()[-3000:])
     assert out["loginUrl"].startswith(login_prefix), out
     ret = urllib.parse.unquote(out["loginUrl"][len(login_prefix):])
