@@ -77,7 +77,7 @@ function errorOf(e) {
            claim: e && e.cause && ((e.cause.cause && e.cause.cause.claim) || e.cause.claim) };
 }
 
-async function codeFlow(config, redirect, { expectedNonce } = {}) {
+async function codeFlow(config, redirect, { expectedNonce, expectedState } = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const challenge = await oidc.calculatePKCECodeChallenge(verifier);
   const state = oidc.randomState();
@@ -89,7 +89,7 @@ async function codeFlow(config, redirect, { expectedNonce } = {}) {
   const answer = { callbackHasIss: callback.searchParams.get('iss') === cfg.issuer,
                    callbackStateMatches: callback.searchParams.get('state') === state };
   const tokens = await oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: verifier, expectedState: state,
+    pkceCodeVerifier: verifier, expectedState: expectedState || state,
     expectedNonce: expectedNonce || nonce, idTokenExpected: true });
   return { answer, tokens, nonce };
 }
@@ -156,13 +156,19 @@ try {
     out.userinfoAfterRevoke = errorOf(e);
   }
 
-  // 4. the same browser, another authorization: no login form (the session is reused);
-  //    a nonce that is not the one sent makes the library refuse the ID token
+  // 4. the same browser, more authorizations: no login form (the session is reused); a
+  //    nonce or a state that is not the one sent makes the library refuse the answer
   try {
     await codeFlow(app, cfg.app.redirect, { expectedNonce: 'not-the-nonce-sent' });
     out.wrongNonce = { ok: true };
   } catch (e) {
     out.wrongNonce = errorOf(e);
+  }
+  try {
+    await codeFlow(app, cfg.app.redirect, { expectedState: 'not-the-state-sent' });
+    out.wrongState = { ok: true };
+  } catch (e) {
+    out.wrongState = errorOf(e);
   }
   out.loginFormsAfterSecond = out.loginForms;
 

@@ -257,8 +257,9 @@ def test_chromium_with_an_authenticator_as_second_factor(server, backend, ports,
     user = accounts.rp_totp
     _, secret = enrol(Api(client, accounts), tmp_path, user.username)
     safe_now()
-    out, _ = run_browser(backend, ports, user, "oidc-totp", secret)
+    out, shots = run_browser(backend, ports, user, "oidc-totp", secret)
     assert "error" not in out, (out, server.log_text()[-3000:])
     assert out["secondStepUrl"].startswith(issuer_of(ports["tls"]) + "/authsvc/login"), out
     assert out["secondStepHasField"] and "authenticator app" in out["secondStepText"], out
     assert_signed_in_and_out(out, ports, user, server, ["pwd", "otp", "mfa"])
+    assert os.path.getsize(os.path.join(shots, "oidc-second-step.png")) > 1000

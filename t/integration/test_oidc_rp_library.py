@@ -142,11 +142,13 @@ def test_refresh_rotates_and_revocation_ends_both_tokens(run):
     assert u.get("status") == 401 or "invalid_token" in json.dumps(u), u
 
 
-def test_session_reused_and_a_wrong_nonce_refused_by_the_library(run):
+def test_session_reused_and_a_wrong_nonce_or_state_refused_by_the_library(run):
     assert run["loginFormsAfterSecond"] == 1, run  # no second login form
     w = run["wrongNonce"]
     assert w.get("ok") is not True, w
     assert w["code"] == "OAUTH_JWT_CLAIM_COMPARISON_FAILED" and w.get("claim") == "nonce", w
+    w = run["wrongState"]
+    assert w.get("ok") is not True and "state" in (w.get("cause") or w["message"]), w
 
 
 def test_public_client_with_pkce(run, accounts):
