@@ -1,8 +1,8 @@
-/* The OpenID Connect authorization endpoint's decisions (docs/design.md, "OpenID Connect
- * provider"): the request checked against the client's registration, then "sign in
- * first", an error for the redirect URI, or a code for the browser session's user. Also
- * the end-session endpoint's check of its id_token_hint. No HTTP here: the flows
- * (flow_oidc_authorize.c, flow_oidc_logout.c) read the parameters and answer. */
+/* The OpenID Connect authorization endpoint's decisions: the request checked against the
+ * client's registration, then "sign in first", an error for the redirect URI, or a code
+ * for the browser session's user. Also the end-session endpoint's check of its
+ * id_token_hint. No HTTP here: the flows (flow_oidc_authorize.c, flow_oidc_logout.c)
+ * read the parameters and answer. */
 #ifndef AUTHSVC_OIDC_AUTHORIZE_H
 #define AUTHSVC_OIDC_AUTHORIZE_H
 

@@ -10,22 +10,24 @@
 #include "authsvc_log.h"
 #include "authsvc_openapi.h"
 
-/* The algorithms of the configured keys, the signing one first. */
+/* The ID token's algorithm, chosen as the token endpoint signs it: the first RS256 key
+ * that can sign (every relying party supports RS256), else the signing key's. */
 static cJSON *discovery_algs(authsvc_request_t *req)
 {
     const authsvc_keyring_t *ring = req->server_config->keyring;
     cJSON *algs = cJSON_CreateArray();
+    const authsvc_key_t *signer = ring ? authsvc_keyring_signer(ring) : NULL;
     int i;
 
     for (i = 0; ring && i < ring->keys->nelts; i++) {
-        const char *name = authsvc_jws_alg_name(
-            APR_ARRAY_IDX(ring->keys, i, authsvc_key_t *)->alg);
-        const cJSON *a;
-        int seen = 0;
-        cJSON_ArrayForEach(a, algs) seen |= strcmp(a->valuestring, name) == 0;
-        if (!seen)
-            cJSON_AddItemToArray(algs, cJSON_CreateString(name));
+        const authsvc_key_t *k = APR_ARRAY_IDX(ring->keys, i, const authsvc_key_t *);
+        if (k->alg == AUTHSVC_JWS_RS256 && k->can_sign) {
+            signer = k;
+            break;
+        }
     }
+    if (signer)
+        cJSON_AddItemToArray(algs, cJSON_CreateString(authsvc_jws_alg_name(signer->alg)));
     return algs;
 }
 
@@ -36,8 +38,7 @@ static void discovery_endpoint(authsvc_request_t *req, cJSON *doc, const char *n
     cJSON_AddStringToObject(doc, name, apr_pstrcat(req->pool, req->base_url, path, NULL));
 }
 
-/* What the ID token and UserInfo tell, by scope (docs/design.md, "OpenID Connect
- * provider"). */
+/* What the ID token and UserInfo tell, by scope. */
 static const char *const discovery_claims =
     "[\"iss\",\"sub\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\",\"acr\",\"amr\","
     "\"at_hash\",\"email\",\"email_verified\",\"preferred_username\",\"name\","

@@ -17,6 +17,7 @@ void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
 void authsvc_test_register_db_browser_sessions(void);
 void authsvc_test_register_db_oidc(void);
+void authsvc_test_register_oidc_authorize(void);
 
 static apr_pool_t *root_pool;
 static apr_pool_t *test_pool;
@@ -89,6 +90,7 @@ int main(void)
     authsvc_test_register_db_mail_tokens();
     authsvc_test_register_db_browser_sessions();
     authsvc_test_register_db_oidc();
+    authsvc_test_register_oidc_authorize();
     authsvc_test_register_db_regulation();
     authsvc_test_register_db_second_factor();
     authsvc_test_register_db_activity();
