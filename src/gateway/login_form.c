@@ -46,8 +46,11 @@ int authsvc_login_form_page(const authsvc_page_t *pg, int status, const char *us
         "type=\"checkbox\" value=\"1\"",
         pg->remember ? " checked" : "",
         "> Remember me on this device</label>\n"
-        "<button id=\"sign-in\" type=\"submit\">Sign in</button>\n</form>\n",
-        NULL);
+        "<button id=\"sign-in\" type=\"submit\">Sign in</button>\n</form>\n"
+        "<nav><a id=\"forgot\" href=\"",
+        authsvc_page_url(pg->r, "/forgot"),
+        "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)),
+        "\">Forgot password?</a></nav>\n", NULL);
     return authsvc_page_send(pg->r, status, "Sign in", body);
 }
 

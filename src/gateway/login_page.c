@@ -5,7 +5,8 @@
  * and a hidden field); errors are announced and keep the username. The password is
  * checked by the session service (lockout, statuses, activity); a user who owes a second
  * factor gets the code step (login_mfa.c); success opens a server-side session
- * (gateway_session.c). Return URLs are allow-listed (return_url.c): a path of this vhost
+ * (gateway_session.c). /forgot and /reset are the forgotten-password pages
+ * (login_reset.c), /signup accepts a sign-up invite (login_signup.c). Return URLs are allow-listed (return_url.c): a path of this vhost
  * or a configured origin, else 400 without any redirect. */
 #include <string.h>
 
@@ -25,6 +26,8 @@
 #include "authsvc_httpd.h"
 #include "authsvc_limits.h"
 #include "authsvc_login_mfa.h"
+#include "authsvc_login_reset.h"
+#include "authsvc_login_signup.h"
 #include "authsvc_login_form.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
@@ -75,7 +78,9 @@ static const char *portal_csrf(request_rec *r)
     return csrf;
 }
 
-static int portal_get(request_rec *r)
+/* A GET of a page with a form: the return address of the query checked, the CSRF
+ * cookie set. */
+static int portal_get(request_rec *r, const char *rest)
 {
     authsvc_page_t pg = {r, NULL, NULL, 0};
     apr_table_t *query = NULL;
@@ -86,6 +91,12 @@ static int portal_get(request_rec *r)
         || !(pg.ret = portal_return(r, apr_table_get(query, "return"))))
         return portal_bad_return(r);
     pg.csrf = portal_csrf(r);
+    if (strcmp(rest, "/forgot") == 0)
+        return authsvc_login_reset_forgot_form(&pg);
+    if (strcmp(rest, "/reset") == 0)
+        return authsvc_login_reset_form(&pg, apr_table_get(query, "token"));
+    if (strcmp(rest, "/signup") == 0)
+        return authsvc_login_signup_form(&pg, apr_table_get(query, "token"));
     return authsvc_login_form_page(&pg, HTTP_OK, NULL, NULL, NULL);
 }
 
@@ -202,7 +213,7 @@ static int portal_form_read(request_rec *r, authsvc_page_t *pg, apr_table_t **fo
     return 1;
 }
 
-static int portal_post(request_rec *r)
+static int portal_post(request_rec *r, const char *rest)
 {
     authsvc_page_t pg = {r, NULL, NULL, 0};
     apr_table_t *form = NULL;
@@ -211,6 +222,12 @@ static int portal_post(request_rec *r)
 
     if (!portal_form_read(r, &pg, &form, &rc))
         return rc;
+    if (strcmp(rest, "/forgot") == 0)
+        return authsvc_login_reset_forgot(&pg, form);
+    if (strcmp(rest, "/reset") == 0)
+        return authsvc_login_reset_apply(&pg, form);
+    if (strcmp(rest, "/signup") == 0)
+        return authsvc_login_signup_apply(&pg, form);
     step = apr_table_get(form, "step");
     if (!step || strcmp(step, "password") == 0)
         return portal_password(&pg, form);
@@ -248,11 +265,12 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
         apr_table_setn(r->headers_out, "Allow", "GET");
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if (strcmp(rest, "/login") == 0) {
+    if (strcmp(rest, "/login") == 0 || strcmp(rest, "/forgot") == 0
+        || strcmp(rest, "/reset") == 0 || strcmp(rest, "/signup") == 0) {
         if (r->method_number == M_GET)
-            return portal_get(r);
+            return portal_get(r, rest);
         if (r->method_number == M_POST)
-            return portal_post(r);
+            return portal_post(r, rest);
     } else if (strcmp(rest, "/logout") == 0) {
         if (r->method_number == M_GET || r->method_number == M_POST)
             return portal_logout(r);

@@ -1,15 +1,20 @@
-"""The gateway's sign-in page (issue 18) through a real httpd, on SQLite and PostgreSQL,
+"""The gateway's sign-in pages (issue 18) through a real httpd, on SQLite and PostgreSQL,
 with a cookie-jar client over plain HTTP: the second step for users who owe a second
 factor (an authenticator's TOTP code computed here as test_otp.py does, or a code
 mailed to the harness's SMTP sink, with "send a new code"), wrong codes counted and the
 pending sign-in ended at the limit, the pending state single-use and bound to the
 browser, the amr the browser session records, the username kept after an error with the
-error announced, every refusal logged, and a Content-Security-Policy without
-'unsafe-inline' (the stylesheet a file of the module, with an ETag)."""
+error announced, every refusal logged, a Content-Security-Policy without 'unsafe-inline'
+(the stylesheet a file of the module, with an ETag), and "forgot password": the request
+page (the same answer whatever the username), the mailed link opening the reset page,
+the new password, then signing in with it; and a sign-up invite accepted on
+<portal>/signup."""
 import http.client
+import json
 import os
 import re
 import shutil
+import subprocess
 import urllib.parse
 
 import pytest
@@ -21,9 +26,11 @@ from harness.smtp_sink import SmtpSink
 from test_otp import enrol, safe_now, totp
 from test_tokens import Api
 
-MFA_USERS = ["pg-totp", "pg-lock", "pg-bind", "pg-mail", "pg-resend"]
+MFA_USERS = ["pg-totp", "pg-lock", "pg-bind", "pg-mail", "pg-resend", "pg-walk"]
 CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
 RETURN = "/site/index.html"
+BROWSER_DIR = os.path.join(util.REPO, "t", "browser")
+SHOTS = os.path.join(util.ARTIFACTS, "browser")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +42,7 @@ def sink(backend):
 
 @pytest.fixture(scope="module")
 def accounts(backend):
-    with provisioned(backend, MFA_USERS + ["pg-plain"]) as acc:
+    with provisioned(backend, MFA_USERS + ["pg-plain", "pg-reset"]) as acc:
         for name in MFA_USERS:
             backend.admin().run("user", "mfa", "--username", name, "--required", "yes").check()
         secret = os.path.join(util.make_tempdir("authsvc-page-"), "web.secret")
@@ -61,8 +68,17 @@ def httpd_modules():
 
 
 @pytest.fixture(scope="module")
-def httpd_extra_config(accounts, sink):
+def httpd_port():
+    return util.free_port()
+
+
+@pytest.fixture(scope="module")
+def httpd_extra_config(accounts, sink, httpd_port):
     return accounts.httpd_config() + [
+        # the mailed reset link opens the sign-in page's reset page
+        "AuthsvcResetPasswordLink http://127.0.0.1:%d/authsvc/reset" % httpd_port,
+        "AuthsvcSignUp t2 member web",
+        "AuthsvcSignUpLink http://127.0.0.1:%d/authsvc/signup" % httpd_port,
         'AuthsvcGatewayClient web "%s"' % accounts.secret_path,
         "AuthsvcMailServer smtp://127.0.0.1:%d" % sink.port,
         "AuthsvcMailStartTLS Off",
@@ -314,3 +330,111 @@ def test_csp_without_unsafe_inline_and_stylesheet_cached(browser):
     again = browser.request("GET", m.group(1), headers={"If-None-Match": css.header("ETag")})
     assert again.status == 304 and again.body == b"", again
     assert browser.request("POST", m.group(1), form={}).status == 405
+
+
+# ---- forgot / reset password -----------------------------------------------------------
+
+def test_forgot_mail_reset_then_sign_in(accounts, browser, server, sink):
+    page = browser.open()
+    m = re.search(r'<a id="forgot" href="([^"]+)">Forgot password\?</a>', page.text)
+    assert m, page.text
+    r = browser.request("GET", m.group(1).replace("&amp;", "&"))
+    assert r.status == 200 and 'id="forgot-form"' in r.text, r
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+    known = browser.request("POST", "/authsvc/forgot",
+                            form={"csrf": csrf, "return": RETURN, "username": "pg-reset"})
+    unknown = browser.request("POST", "/authsvc/forgot",
+                              form={"csrf": csrf, "return": RETURN, "username": "nobody-x"})
+    assert known.status == unknown.status == 200 and known.body == unknown.body, (known, unknown)
+    assert browser.request("POST", "/authsvc/forgot",  # CSRF protected like every form
+                           form={"csrf": "0" * 64, "return": RETURN,
+                                 "username": "pg-reset"}).status == 400
+    msg = sink.wait_for(address("pg-reset"), count=1)
+    links = [u for u in SmtpSink.links(msg) if "/authsvc/reset?token=" in u]
+    assert len(links) == 1, SmtpSink.text(msg)
+    path = links[0][links[0].index("/authsvc/reset"):]
+    r = browser.request("GET", path)
+    assert r.status == 200 and 'id="reset-form"' in r.text, r
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+
+    def reset(password, confirm):
+        return browser.request("POST", "/authsvc/reset", form={
+            "csrf": csrf, "return": "/", "token": token, "password": password,
+            "confirm": confirm})
+
+    new = "Fresh-Passw0rd-%s" % csrf[:8]
+    r = reset(new, new + "x")
+    assert r.status == 400 and 'role="alert"' in r.text and "differ" in r.text, r
+    r = reset("a", "a")  # the server's policy
+    assert r.status == 400 and 'role="alert"' in r.text, r
+    r = reset(new, new)
+    assert r.status == 200 and "Your password has been changed" in r.text, r
+    assert browser.request("GET", path).status == 410  # used
+    assert browser.password(accounts, "pg-reset").status == 401  # the old password
+    signed_in(browser, browser.password(accounts, "pg-reset", password=new))
+    assert new not in server.log_text() and token not in server.log_text()
+
+
+# ---- sign-up invite --------------------------------------------------------------------
+
+def test_invite_then_sign_up_then_sign_in(api, backend, browser, server, sink):
+    email = "invited-%s@example.org" % backend.kind
+    r = api.c.post_json("/auth/sign-up/create-token", {"email": email, "data": {}})
+    assert r.status == 204, r
+    msg = sink.wait_for(email, count=1)
+    links = [u for u in SmtpSink.links(msg) if "/authsvc/signup?token=" in u]
+    assert len(links) == 1, SmtpSink.text(msg)
+    path = links[0][links[0].index("/authsvc/signup"):]
+    r = browser.request("GET", path)
+    assert r.status == 200 and 'id="signup-form"' in r.text, r
+    assert 'value="%s"' % email in r.text and "readonly" in r.text, r
+    for name in ("email", "firstName", "lastName", "password", "confirm"):
+        assert '<label for="%s">' % name in r.text and 'id="%s"' % name in r.text
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+    form = {"csrf": csrf, "return": "/", "token": token, "email": "someone@else.example",
+            "firstName": "Ina <Vited>", "lastName": "Person"}
+    password = "Invite-Passw0rd-%s" % csrf[:8]
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm="other"))
+    assert r.status == 400 and "differ" in r.text and 'value="Ina &lt;Vited&gt;"' in r.text, r
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm=password))
+    assert r.status == 200 and "Your account is ready" in r.text and email in r.text, r
+    assert browser.request("GET", path).status == 410  # the invite is used
+    r = browser.request("POST", "/authsvc/signup", form=dict(form, password=password,
+                                                                confirm=password))
+    assert r.status == 410, r
+    # the invited address (not the one posted) is the username
+    browser.open()
+    signed_in(browser, browser.post(username=email, password=password))
+    assert password not in server.log_text() and token not in server.log_text()
+
+
+# ---- a real browser --------------------------------------------------------------------
+
+def test_chromium_sign_in_with_totp(api, accounts, backend, server, tmp_path):
+    if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
+        pytest.fail("playwright-core missing: (cd t/browser && npm ci) -- scripts/test does it")
+    _, secret = enrol(api, tmp_path, "pg-walk")
+    shots = os.path.join(SHOTS, backend.kind)
+    os.makedirs(shots, exist_ok=True)
+    run = subprocess.run(["node", os.path.join(BROWSER_DIR, "login-totp.mjs"),
+                          "http://127.0.0.1:%d" % server.port, "pg-walk",
+                          accounts.users["pg-walk"].password, secret, shots],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=110)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "error" not in out, out
+    assert out["loginStatus"] == 200 and out["loginFocus"] == "username", out
+    assert out["bodyMaxWidth"] == "416px", out  # the stylesheet applied (26rem)
+    assert out["stepStatus"] == 200 and out["stepFocus"] == "otp", out
+    assert "authenticator app" in out["stepHint"] and out["stepLabel"], out
+    assert out["wrongStatus"] == 401 and "not right" in out["wrongAlert"], out
+    assert out["wrongFocus"] == "otp", out
+    assert out["afterUrl"].endswith(RETURN) and "PROTECTED-CONTENT" in out["afterBody"], out
+    assert not [e for e in out["consoleErrors"] if "Content Security Policy" in e], out
+    assert session_amr(backend, accounts.users["pg-walk"].id) == ["pwd otp mfa"]
+    for name in ("login-totp-step.png", "login-totp-wrong.png", "login-totp-done.png"):
+        assert os.path.getsize(os.path.join(shots, name)) > 1000
