@@ -207,11 +207,15 @@ def echo_of(body):
     return {k: v for k, v in doc["headers"]}
 
 
-def assert_signed_in_and_out(out, ports, user, server, amr):
-    login_prefix = issuer_of(ports["tls"]) + "/authsvc/login?return="
+def assert_browser_went_on(out, server):
     blocked = [m for m in out.get("console", []) if "Content Security Policy" in m]
     assert not blocked, ("the browser refused to go on (its console): %s" % blocked, out)
     assert "error" not in out, (out, server.log_text()[-3000:])
+
+
+def assert_signed_in_and_out(out, ports, user, server, amr):
+    login_prefix = issuer_of(ports["tls"]) + "/authsvc/login?return="
+    assert_browser_went_on(out, server)
     assert out["loginUrl"].startswith(login_prefix), out
     ret = urllib.parse.unquote(out["loginUrl"][len(login_prefix):])
     assert ret.startswith("/oauth2/authorize?"), out
@@ -258,7 +262,7 @@ def test_chromium_with_an_authenticator_as_second_factor(server, backend, ports,
     _, secret = enrol(Api(client, accounts), tmp_path, user.username)
     safe_now()
     out, shots = run_browser(backend, ports, user, "oidc-totp", secret)
-    assert "error" not in out, (out, server.log_text()[-3000:])
+    assert_browser_went_on(out, server)
     assert out["secondStepUrl"].startswith(issuer_of(ports["tls"]) + "/authsvc/login"), out
     assert out["secondStepHasField"] and "authenticator app" in out["secondStepText"], out
     assert_signed_in_and_out(out, ports, user, server, ["pwd", "otp", "mfa"])
