@@ -42,9 +42,6 @@ BROWSER_DIR = os.path.join(util.REPO, "t", "browser")
 SHOTS = os.path.join(util.ARTIFACTS, "browser")
 HOME_TEXT = "APP-HOME signed out of the app"
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(os.path.join(module_dir(), OPENIDC[1])),
-    reason="mod_auth_openidc is not installed: scripts/install-deps --test")
 
 
 def readme_blocks():
@@ -120,6 +117,9 @@ def httpd_extra_config(accounts, ports):
 
 @pytest.fixture(scope="module")
 def httpd_modules():
+    if not os.path.exists(os.path.join(module_dir(), OPENIDC[1])):
+        pytest.fail("mod_auth_openidc is not installed: scripts/install-deps --test installs "
+                    "libapache2-mod-auth-openidc")
     return MODULES, [OPENIDC]
 
 
