@@ -8,6 +8,7 @@
 #include <apr_escape.h>
 #include <apr_strings.h>
 
+#include "authsvc_base64url.h"
 #include "authsvc_bearer.h"
 #include "authsvc_flows.h"
 #include "authsvc_form.h"
@@ -15,6 +16,10 @@
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
 #include "authsvc_oidc_authorize.h"
+#include "authsvc_return_url.h"
+
+/* The one parameter the login page comes back with (see oidc_sign_in). */
+#define OIDC_RESUME "resume"
 
 /* Adds the pairs of text to params (every value kept); *duplicate names the first name
  * seen twice. 0, or -1 when text is not valid form encoding. */
@@ -174,13 +179,23 @@ static const char *oidc_return_query(apr_pool_t *p, const apr_table_t *params)
     return q;
 }
 
-/* 303 to this host's login page, which comes back to this endpoint (as a GET). */
-static int oidc_sign_in(authsvc_request_t *req, const apr_table_t *params)
+/* 303 to this host's login page, which comes back to this endpoint (as a GET) with the
+ * request packed in one base64url parameter: any character of the parameters survives
+ * the login page's return-URL checks (printable ASCII, no backslash). A request too long
+ * to come back that way is refused. */
+static int oidc_sign_in(authsvc_request_t *req, authsvc_oidc_authorize_t *az,
+                        const apr_table_t *params)
 {
-    const char *base = authsvc_config_base_path(req->dir_config);
-    const char *back = apr_pstrcat(req->pool, base, req->path, "?",
-                                   oidc_return_query(req->pool, params), NULL);
+    const char *q = oidc_return_query(req->pool, params);
+    const char *back = apr_pstrcat(
+        req->pool, authsvc_config_base_path(req->dir_config), req->path, "?" OIDC_RESUME "=",
+        authsvc_b64url_encode(req->pool, (const unsigned char *)q, strlen(q)), NULL);
 
+    if (strlen(back) > AUTHSVC_RETURN_URL_LENGTH_MAX) {
+        az->error = "invalid_request";
+        az->error_description = "the request is too long to sign in";
+        return oidc_refuse(req, az);
+    }
     apr_table_setn(req->headers_out, "Location",
                    apr_pstrcat(req->pool, req->login_page,
                                "?return=", apr_pescape_urlencoded(req->pool, back), NULL));
@@ -250,9 +265,26 @@ static int oidc_decide(authsvc_request_t *req, authsvc_oidc_authorize_t *az,
     if (next == AUTHSVC_OIDC_SIGN_IN) {
         if (end && req->browser_session_end)
             req->browser_session_end(req);
-        return oidc_sign_in(req, params);
+        return oidc_sign_in(req, az, params);
     }
     return oidc_issue(req, az, in, &s);
+}
+
+/* The request the login page came back with: the parameters packed by oidc_sign_in,
+ * when they are all there is. -1 when the packing is broken. */
+static int oidc_resume(authsvc_request_t *req, apr_table_t **params, const char **duplicate)
+{
+    const char *packed = apr_table_get(*params, OIDC_RESUME);
+    unsigned char *q = NULL;
+    apr_size_t len = 0;
+
+    if (!packed || apr_table_elts(*params)->nelts != 1)
+        return 0;
+    if (authsvc_b64url_decode(req->pool, packed, strlen(packed), &q, &len) != AUTHSVC_OK)
+        return -1;
+    *params = apr_table_make(req->pool, 16);
+    *duplicate = NULL;
+    return oidc_params_add(req->pool, (const char *)q, len, *params, duplicate);
 }
 
 int authsvc_flow_oidc_authorize(authsvc_request_t *req)
@@ -263,7 +295,8 @@ int authsvc_flow_oidc_authorize(authsvc_request_t *req)
     apr_table_t *params;
     const char *duplicate;
 
-    if (authsvc_flow_oidc_params(req, &params, &duplicate))
+    if (authsvc_flow_oidc_params(req, &params, &duplicate)
+        || oidc_resume(req, &params, &duplicate))
         return authsvc_flow_oidc_page(req, 400, "Sign-in request refused", "invalid_request",
                                       "The request's parameters are malformed.");
     oidc_authorize_input(params, duplicate, &in);

@@ -101,6 +101,15 @@ static authsvc_oidc_authz_status_t oidc_check_prompt(const authsvc_oidc_authoriz
     return AUTHSVC_OIDC_AUTHZ_OK;
 }
 
+static const char *oidc_duplicate(apr_pool_t *p, const char *name)
+{
+    apr_size_t n = strlen(name);
+
+    return n <= 32 && strspn(name, "abcdefghijklmnopqrstuvwxyz_") == n
+               ? apr_psprintf(p, "parameter %s appears more than once", name)
+               : "a parameter appears more than once";
+}
+
 authsvc_oidc_authz_status_t authsvc_oidc_authorize_check_params(
     apr_pool_t *p, const authsvc_oidc_authorize_params_t *in, int is_public,
     authsvc_oidc_authorize_t *out)
@@ -108,10 +117,8 @@ authsvc_oidc_authz_status_t authsvc_oidc_authorize_check_params(
     authsvc_oidc_authz_status_t st;
 
     out->state = in->state;
-    if (in->duplicate)
-        return oidc_error(out, "invalid_request",
-                          apr_psprintf(p, "parameter %s appears more than once",
-                                       in->duplicate));
+    if (in->duplicate) /* named only when it is a plain word: the description is logged */
+        return oidc_error(out, "invalid_request", oidc_duplicate(p, in->duplicate));
     if (in->state && strlen(in->state) > AUTHSVC_OIDC_STATE_MAX)
         return oidc_error(out, "invalid_request", "state is too long");
     if (in->request)

@@ -24,6 +24,7 @@ CB = "http://127.0.0.1:9/cb"
 OTHER_CB = "http://127.0.0.1:9/other-cb"
 SPA_CB = "http://127.0.0.1:9/spa-cb?app=1"
 BYE = "http://127.0.0.1:9/bye"
+SVC_CB = "http://127.0.0.1:9/svc-cb"
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,9 @@ def accounts(accounts, backend):
               "--post-logout-uri", BYE).check()
     admin.run("client", "oidc", "--client-id", "other", "--redirect-uri", OTHER_CB).check()
     admin.run("client", "oidc", "--client-id", "spa", "--redirect-uri", SPA_CB).check()
+    admin.run("client", "add", "--client-id", "svc").check()
+    admin.run("client", "oidc", "--client-id", "svc", "--grant-types", "client_credentials",
+              "--redirect-uri", SVC_CB).check()
     add_users(backend, accounts, ["frank"], clients=("web", "other", "spa"))
     return accounts
 
@@ -101,12 +105,20 @@ def assert_no_redirect(r):
 
 
 def login_return(server, r):
-    """The return URL of a 303 to the login page."""
+    """The return URL of a 303 to the login page: the authorization endpoint with the
+    request packed in one base64url parameter."""
     loc = urllib.parse.urlsplit(location(r))
     assert loc.path == "/authsvc/login", loc
     ret = dict(urllib.parse.parse_qsl(loc.query))["return"]
-    assert ret.startswith("/oauth2/authorize?"), ret
+    assert re.fullmatch(r"/oauth2/authorize\?resume=[A-Za-z0-9_-]+", ret), ret
     return ret
+
+
+def resumed(ret):
+    """The parameters packed in a return URL."""
+    packed = ret.split("=", 1)[1]
+    text = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)).decode()
+    return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
 
 
 def sign_in(server, s, ret, accounts, username="frank"):
@@ -240,6 +252,12 @@ def test_errors_go_to_the_redirect_uri_with_state_and_iss(server, kw, error):
     assert q.get("error_description"), q
 
 
+def test_client_without_the_code_grant_is_unauthorized_client(server):
+    p = params(client_id="svc", redirect_uri=SVC_CB)
+    assert_error(authorize(server, query=urllib.parse.urlencode(p)), server,
+                 "unauthorized_client", p["state"], base=SVC_CB)
+
+
 def test_a_parameter_twice_is_invalid_request(server):
     p = params()
     q = urllib.parse.urlencode(p) + "&scope=openid"
@@ -287,6 +305,27 @@ def test_code_arrives_with_state_and_iss_and_its_row_holds_the_request(server, b
     assert q["code"] not in open(server.error_log).read()
 
 
+def test_any_character_of_the_request_survives_the_login_page(server, backend, accounts):
+    # the login page accepts printable ASCII return URLs only: the request comes back packed
+    state = "st \\ \u00e9\u4e2d /?&=+%#\"'<>"
+    nonce = "n\\\u00fc" + secrets.token_hex(4)
+    _, q, p = code_flow(server, accounts, state=state, nonce=nonce,
+                        login_hint="fr\u00e4nk")
+    assert q["state"] == state, q
+    assert code_row(backend, q["code"])["nonce"] == nonce
+
+
+def test_a_request_too_long_for_the_login_page_is_refused(server):
+    p = params(state="s" * 1800)
+    assert_error(authorize(server, query=urllib.parse.urlencode(p)), server,
+                 "invalid_request", p["state"])
+
+
+def test_a_broken_resume_parameter_is_refused_without_redirect(server):
+    assert_no_redirect(authorize(server, query="resume=%%%"))
+    assert_no_redirect(authorize(server, query="resume=not*base64"))
+
+
 def test_public_client_with_s256_gets_a_code_with_its_challenge(server, backend, accounts):
     challenge = s256(secrets.token_urlsafe(40))
     _, q, p = code_flow(server, accounts, client_id="spa", redirect_uri=SPA_CB,
@@ -332,7 +371,7 @@ def test_prompt_login_ends_the_session_and_asks_again(server, accounts):
     s, _, _ = code_flow(server, accounts)
     r = authorize(server, s, prompt="login")
     ret = login_return(server, r)
-    assert "prompt" not in ret, ret
+    assert "prompt" not in resumed(ret) and resumed(ret)["client_id"] == "web", ret
     # the old session is gone: without prompt the login page is asked for again
     assert login_return(server, authorize(server, s))
     sign_in(server, s, ret, accounts)
@@ -343,7 +382,7 @@ def test_prompt_login_ends_the_session_and_asks_again(server, accounts):
 def test_max_age_zero_asks_again_and_an_old_sign_in_too(server, backend, accounts):
     s, _, _ = code_flow(server, accounts)
     ret = login_return(server, authorize(server, s, max_age="0"))
-    assert "max_age" not in ret, ret
+    assert "max_age" not in resumed(ret), ret
     sign_in(server, s, ret, accounts)
     q = redirected_to(s.get(server.issuer + ret, allow_redirects=False, timeout=15), CB)
     assert "code" in q, q
@@ -428,3 +467,32 @@ def test_nothing_secret_in_the_log(server, accounts):
     text = open(server.error_log).read()
     for secret in accounts.secrets():
         assert secret not in text
+
+
+def test_garbage_parameters_get_an_answer_never_a_5xx(server):
+    rnd = secrets.SystemRandom()
+    alphabet = "abc=&%+;/?#\\\"'<>\x7f " + "".join(chr(c) for c in range(0x21, 0x7f))
+    names = list(params()) + ["prompt", "max_age", "code_challenge", "id_token_hint",
+                              "post_logout_redirect_uri", "resume", "request_uri"]
+    for i in range(150):
+        pairs = []
+        for _ in range(rnd.randint(0, 12)):
+            name = rnd.choice(names) if rnd.random() < 0.7 else "".join(
+                rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+            value = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60)))
+            pairs.append("%s=%s" % (urllib.parse.quote(name) if rnd.random() < 0.8 else name,
+                                    urllib.parse.quote(value) if rnd.random() < 0.8 else value))
+        query = "&".join(pairs)
+        path = rnd.choice(["/oauth2/authorize", "/oauth2/logout"])
+        if rnd.random() < 0.5:
+            r = requests.get(server.issuer + path + "?" + query, allow_redirects=False,
+                             timeout=15)
+        else:
+            r = requests.post(server.issuer + path, data=query, allow_redirects=False,
+                              timeout=15, headers={"Content-Type":
+                                                   "application/x-www-form-urlencoded"})
+        assert r.status_code in (200, 303, 400, 414), (path, query, r.status_code, r.text[:300])
+        if r.status_code == 303:
+            assert not r.headers["Location"].startswith("http://127.0.0.1:9/evil"), query
+    log = open(server.error_log).read()
+    assert not any(p in log for p in ("exit signal", "AddressSanitizer", "Segmentation"))
