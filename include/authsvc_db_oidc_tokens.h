@@ -14,6 +14,7 @@ typedef struct {
     const char *scope;      /* space-separated; NULL: not issued by the token endpoint */
     long long auth_time_ms; /* epoch ms; 0 when unknown */
     const char *amr;        /* space-separated RFC 8176 values, or NULL */
+    long long created_ms;   /* read only: when the refresh token was issued */
 } authsvc_db_oidc_refresh_t;
 
 /* Records scope, auth_time and amr on the refresh token of hash (stored already). */

@@ -7,7 +7,8 @@
 enum {
     REFRESH_SCOPE,
     REFRESH_AUTH_TIME,
-    REFRESH_AMR
+    REFRESH_AMR,
+    REFRESH_CREATED
 };
 
 authsvc_status_t authsvc_db_oidc_refresh_set(authsvc_db_t *db, apr_pool_t *p, const char *hash,
@@ -34,5 +35,6 @@ authsvc_status_t authsvc_db_oidc_refresh_get(authsvc_db_t *db, apr_pool_t *p, co
     out->scope = authsvc_db_column(db, row, REFRESH_SCOPE);
     out->auth_time_ms = authsvc_db_column_int(db, row, REFRESH_AUTH_TIME, 0);
     out->amr = authsvc_db_column(db, row, REFRESH_AMR);
+    out->created_ms = authsvc_db_column_int(db, row, REFRESH_CREATED, 0);
     return AUTHSVC_OK;
 }

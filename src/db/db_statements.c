@@ -566,7 +566,8 @@ static const authsvc_db_statement_t statements[] = {
      "UPDATE refresh_tokens SET scope = %s, auth_time = %lld, amr = %s WHERE token_hash = %s",
      NULL},
     {"authsvc_oidc_refresh_get",
-     "SELECT scope, auth_time, amr FROM refresh_tokens WHERE token_hash = %s", NULL},
+     "SELECT scope, auth_time, amr, created_at FROM refresh_tokens WHERE token_hash = %s",
+     NULL},
 
     /* purging: argument is now (epoch ms) */
     {"authsvc_purge_auth_codes", "DELETE FROM auth_codes WHERE expires_at < %lld", NULL},

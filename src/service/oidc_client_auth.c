@@ -3,6 +3,7 @@
 
 #include "authsvc_log.h"
 #include "authsvc_oidc_client_auth.h"
+#include "authsvc_regulation.h"
 
 const char *authsvc_oauth_status_name(authsvc_oauth_status_t st)
 {
@@ -84,12 +85,15 @@ authsvc_oauth_status_t authsvc_oidc_client_authenticate(
     st = authsvc_client_load(ctx, db, creds->client_id, &out->client);
     if (st == AUTHSVC_NOT_FOUND) {
         *why = "unknown client";
+        authsvc_regulation_address_failed(ctx, db);
         return AUTHSVC_OAUTH_INVALID_CLIENT;
     }
     if (st != AUTHSVC_OK)
         return AUTHSVC_OAUTH_UNAVAILABLE;
     rv = client_auth_secret(out->client, creds, why);
     if (rv != AUTHSVC_OAUTH_OK) {
+        /* as the service's other flows count a wrong client secret (authsvc_regulation.h) */
+        authsvc_regulation_address_failed(ctx, db);
         ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(3101) "oauth2: client %s refused: %s",
                  out->client->client_id, *why);
         return rv;

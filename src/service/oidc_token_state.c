@@ -97,6 +97,7 @@ static int state_refresh_active(authsvc_context_t *ctx, authsvc_db_t *db, const 
     cJSON_AddStringToObject(answer, "client_id", rt.client_id);
     cJSON_AddStringToObject(answer, "sub", rt.user_id);
     cJSON_AddNumberToObject(answer, "exp", (double)(rt.expires / 1000));
+    cJSON_AddNumberToObject(answer, "iat", (double)(meta.created_ms / 1000));
     cJSON_AddStringToObject(answer, "iss", ctx->issuer);
     cJSON_AddStringToObject(answer, "token_type", "refresh_token");
     return 1;

@@ -382,6 +382,20 @@ def test_codes_of_the_two_surfaces_stay_apart(op):
     assert op.redeem(ours).status == 200
 
 
+def test_login_activity_recorded(op):
+    def count(kind):
+        return int(op.db.query("SELECT COUNT(*) FROM login_activity WHERE actor = '%s' AND "
+                               "login_type = '%s' AND client_id = 'web'"
+                               % (op.acc["pia"].id, kind))[0][0])
+    access, relogin = count("ACCESS"), count("RELOGIN")
+    t = op.tokens()
+    assert count("ACCESS") == access + 1
+    assert op.refresh(t["refresh_token"]).status == 200
+    assert count("RELOGIN") == relogin + 1
+    assert_oauth_error(op.redeem("no-such-code"), 400, "invalid_grant")
+    assert count("ACCESS") == access + 1
+
+
 # ---- refresh -----------------------------------------------------------------------
 
 def test_refresh_rotation_and_reuse_detection(op):
@@ -577,6 +591,7 @@ def test_introspection(op):
     rt = op.introspect(t["refresh_token"], client_id="other")
     assert rt["active"] is True and rt["token_type"] == "refresh_token", rt
     assert rt["client_id"] == "web" and rt["scope"] == "openid email"
+    assert rt["exp"] > rt["iat"] > 0 and rt["sub"] == op.acc["pia"].id
     cc = op.token(form(grant_type="client_credentials"), basic("web", op.secret("web")))
     c = op.introspect(cc.json["access_token"], client_id="other")
     assert c["active"] is True and c["sub"] == "web" and c["client_id"] == "web", c
@@ -607,3 +622,39 @@ def test_gateway_accepts_this_surfaces_tokens(op):
     assert r.status == 200 and b"PROTECTED-CONTENT svc" in r.body, r
     assert op.revoke(token).status == 200
     assert op.c.get("/svc/index.html", headers=bearer(token)).status == 401
+
+
+# ---- garbage -----------------------------------------------------------------------
+
+def test_garbage_gets_oauth_errors(op):
+    """300 random requests to the four routes: every answer a 4xx §5.2 JSON error (or 200
+    where a garbage token is simply not active / not revoked), never a 5xx, never the
+    old envelope."""
+    import random
+    rng = random.Random(20261205)
+    names = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope",
+             "client_id", "client_secret", "token", "token_type_hint", "x"]
+    values = ["", "authorization_code", "refresh_token", "client_credentials", "web", "spa",
+              "%00", "%zz", "a" * 5000, "\u00e9", "+", "%2B", REDIRECT, "openid"]
+    auths = [None, "Basic", "Basic !!!", "Basic " + base64.b64encode(b"web").decode(),
+             "Basic " + base64.b64encode(b"web:wrong").decode(),
+             "Basic " + base64.b64encode(b"%zz:%00").decode(), "Bearer x.y.z", "Digest a"]
+    types = ["application/x-www-form-urlencoded", "application/json", None, "text/plain",
+             "application/x-www-form-urlencoded; charset=latin1"]
+    for i in range(300):
+        path = rng.choice(["/oauth2/token", "/oauth2/revoke", "/oauth2/introspect",
+                           "/oauth2/userinfo"])
+        pairs = [(rng.choice(names), rng.choice(values)) for _ in range(rng.randint(0, 5))]
+        body = "&".join("%s=%s" % (k, v if rng.random() < 0.5 else urllib.parse.quote(v))
+                        for k, v in pairs)
+        auth = rng.choice(auths)
+        r = op.c.request("POST", path, body=body, content_type=rng.choice(types),
+                         headers={"Authorization": auth} if auth else None)
+        what = "#%d %s %r auth=%r -> %r" % (i, path, body[:100], auth, r)
+        assert r.status < 500, what
+        if r.status == 200:
+            assert path in ("/oauth2/revoke", "/oauth2/introspect"), what
+            continue
+        assert r.status in (400, 401, 413), what
+        assert isinstance(r.json, dict) and isinstance(r.json.get("error"), str), what
+        assert "statusCode" not in json.dumps(r.json), what

@@ -96,6 +96,7 @@ int main(void)
     authsvc_test_register_db_activity();
     authsvc_test_register_regulation_service();
     authsvc_test_register_oidc_tokens();
+    authsvc_test_register_oidc_flow_token();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     /* a suite whose set-up failed ran none of its tests: that fails the run too */

@@ -56,5 +56,6 @@ void authsvc_test_register_db_second_factor(void);
 void authsvc_test_register_db_activity(void);
 void authsvc_test_register_regulation_service(void);
 void authsvc_test_register_oidc_tokens(void);
+void authsvc_test_register_oidc_flow_token(void);
 
 #endif
