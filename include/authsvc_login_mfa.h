@@ -15,7 +15,8 @@
 
 /* After a right password (first: the session service's client and principal) for a
  * user who owes a second factor: the pending code and its cookie, a mailed code when the
- * user has no authenticator, and the code form. */
+ * user has no authenticator (made and mailed once the answer has gone out), and the code
+ * form. */
 int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_tokens_t *first);
 
 /* POST step=otp: the code of form field "otp" for the browser's pending code. */

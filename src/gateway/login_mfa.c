@@ -132,6 +132,17 @@ static int mfa_pending(const authsvc_page_t *pg, mfa_t *m, int *rc)
     return 1;
 }
 
+/* A pool cleanup of the request: the code is made and mailed once the answer has gone
+ * out, so an SMTP outage never delays the page (the API defers it alike). Runs before
+ * the request's database connection is released (cleanups run in reverse). */
+static apr_status_t mfa_mail_later(void *data)
+{
+    const mfa_t *m = data;
+
+    authsvc_second_factor_mail_code(m->ctx, m->db, m->code.hash, m->code.user_id);
+    return APR_SUCCESS;
+}
+
 /* Mails a code for the pending code (the per-address limit of /auth/send-otp first; the
  * per-user limit is the service's). 1 sent (or silently not, as the API), else 0 with the
  * refusal answered (*rc). */
@@ -161,7 +172,8 @@ static int mfa_send(const authsvc_page_t *pg, const mfa_t *m, int *rc)
                                    "administrator.");
         return 0;
     }
-    authsvc_second_factor_mail_code(m->ctx, m->db, m->code.hash, m->code.user_id);
+    apr_pool_cleanup_register(pg->r->pool, apr_pmemdup(pg->r->pool, m, sizeof(*m)),
+                              mfa_mail_later, apr_pool_cleanup_null);
     return 1;
 }
 
