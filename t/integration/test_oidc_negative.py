@@ -241,9 +241,10 @@ def verify_rs256(token, jwks):
 
 
 def test_state_nonce_and_iss_round_trip(ua, accounts, issuer):
-    # RFC 6749 A.5: state is VSCHAR (printable ASCII); every character that needs escaping
-    state = "st /?&=+%#\"'<>" + secrets.token_urlsafe(8)
-    nonce = "n-" + secrets.token_urlsafe(16)
+    # every printable ASCII character that needs escaping (RFC 6749 A.5: state is VSCHAR),
+    # and beyond it a backslash and non-ASCII, which clients send too
+    state = "st /?&=+%#\"'<>\\ \u00e9\u4e2d" + secrets.token_urlsafe(8)
+    nonce = "n-\\\u00e9-" + secrets.token_urlsafe(16)
     code, verifier, _ = get_code(ua, accounts, state=state, nonce=nonce)  # checks the state
     r = exchange(issuer, accounts, code, verifier)
     assert r.status_code == 200, r.text
