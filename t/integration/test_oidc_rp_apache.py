@@ -8,13 +8,16 @@ the request: the OIDC_CLAIM_* headers and REMOTE_USER mod_auth_openidc passed on
 signed in again without the form when only the relying party forgot it (the provider's
 session is reused), logs out through mod_auth_openidc's logout URL (which ends the
 provider's session too through /oauth2/logout) and is then asked to sign in again.
-Screenshots go to t/artifacts/browser/<db>/oidc-*.png."""
+The same round also runs with a plain cookie-keeping HTTP client (requests), and once
+more in Chromium with a user who has an authenticator (the login page's second step).
+Screenshots go to t/artifacts/browser/<db>/oidc-*/ with the browser's JSON."""
 import json
 import os
 import re
 import secrets
 import shlex
 import shutil
+import socket
 import subprocess
 import urllib.parse
 
@@ -25,7 +28,7 @@ import urllib3
 from harness import util
 from harness.accounts import SECRET_RE, add_users
 from harness.httpd import module_dir
-from harness.oidc import (issuer_directive, issuer_of, make_tls, provider_vhost,
+from harness.oidc import (UserAgent, issuer_directive, issuer_of, make_tls, provider_vhost,
                           write_secret)
 from harness.readme import fenced_blocks, in_section
 from test_otp import enrol, safe_now
@@ -89,8 +92,8 @@ def accounts(accounts, backend, ports):
         r = admin.run(*argv).check()
         if argv[:2] == ["client", "add"]:
             acc.app_secret = SECRET_RE.findall(r.stdout)[0]
-    acc.rp_user, acc.rp_totp = add_users(backend, acc, ["rp-user", "rp-totp"],
-                                         clients=("web", "app"))
+    acc.rp_user, acc.rp_totp, acc.rp_http = add_users(
+        backend, acc, ["rp-user", "rp-totp", "rp-http"], clients=("web", "app"))
     admin.run("user", "mfa", "--username", "rp-totp", "--required", "yes").check()
     try:
         yield acc
@@ -180,6 +183,41 @@ def test_relying_party_sends_the_browser_to_our_authorization_endpoint(server, p
     assert set(q["scope"].split()) == {"openid", "email", "profile"}, q
     assert q["redirect_uri"] == rp_base(ports) + "/private/redirect_uri", q
     assert q.get("state") and q.get("nonce"), q
+
+
+def test_mod_auth_openidc_signs_in_and_out_with_a_plain_http_client(server, backend, ports,
+                                                                    accounts, monkeypatch):
+    """The relying party's whole round without a browser (requests with a cookie jar, the
+    relying party's name resolved to 127.0.0.1 here): mod_auth_openidc exchanges the
+    code, validates the ID token and passes the claims on; its logout URL ends the
+    provider's session too; the next visit needs the login form again."""
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **kw: real(
+        "127.0.0.1" if host == RP_HOST else host, *a, **kw))
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    user = accounts.rp_http
+    ua = UserAgent(issuer_of(ports["tls"]), False)  # the RP's certificate is for 127.0.0.1
+    r = ua.http.get(rp_base(ports) + "/private/page?from=http", timeout=15)
+    assert r.status_code == 200 and 'id="login-form"' in r.text, (r.url, r.status_code)
+    assert r.url.startswith(issuer_of(ports["tls"]) + "/authsvc/login?return="), r.url
+    form = ua.submit_login(r, user)
+    assert form.status_code == 303, (form.status_code, form.text[:300])
+    r = ua.http.get(urllib.parse.urljoin(ua.base, form.headers["Location"]), timeout=15)
+    assert r.url == rp_base(ports) + "/private/page?from=http", (r.url, server.log_text()[-3000:])
+    headers = echo_of(r.text)
+    assert headers.get("X-Remote-User") == user.username, headers
+    assert headers.get("OIDC_CLAIM_sub") == user.id, headers
+    assert headers.get("OIDC_CLAIM_amr") == "pwd", headers
+    sessions = "SELECT COUNT(*) FROM gateway_sessions WHERE user_id = '%s'" % user.id
+    assert int(backend.query(sessions)[0][0]) == 1
+    r = ua.http.get(rp_base(ports) + "/private/redirect_uri?logout="
+                    + urllib.parse.quote(rp_base(ports) + "/", safe=""), timeout=15)
+    assert r.url == rp_base(ports) + "/" and HOME_TEXT in r.text, (r.url, r.text[:300])
+    hops = [h.url.split("?")[0] for h in r.history]
+    assert issuer_of(ports["tls"]) + "/oauth2/logout" in hops, hops
+    assert int(backend.query(sessions)[0][0]) == 0
+    r = ua.http.get(rp_base(ports) + "/private/page?after=logout", timeout=15)
+    assert 'id="login-form"' in r.text, (r.url, r.status_code)
 
 
 def run_browser(backend, ports, user, shots_name, totp_secret=None):
