@@ -62,7 +62,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('#otp-form button[type="submit"]')]);
   }
   await page.waitForURL((u) => u.hostname === rpHost && u.pathname === '/private/page',
-                        { timeout: 15000 }).catch(() => {});
+                        { timeout: 30000 }).catch(() => {});
   out.afterLoginUrl = page.url();
   out.afterLoginBody = await body();
   await shot('oidc-private-page');
