@@ -67,6 +67,8 @@ typedef struct {
     const void *dbd_glue;             /* set in post_config by dbd.c: how to reach mod_dbd */
     struct authsvc_metrics *metrics;  /* set in post_config: the node's shared counters */
     void *gateway;                    /* authsvc_gateway_server_t* (authsvc_gateway.h) */
+    const void *pages; /* AuthsvcPagesTemplates: authsvc_page_templates_t* or NULL */
+    int pages_set;
 } authsvc_server_config_t;
 
 /* Per directory / location. */

@@ -19,10 +19,12 @@ typedef struct {
 /* The portal path of r's vhost followed by rest ("/login"). */
 const char *authsvc_page_url(request_rec *r, const char *rest);
 
-/* Sends a whole page: <title> and <h1> are title (escaped here), body is HTML. */
+/* Sends a whole page in r's language (authsvc_page_text.h): <title> and <h1> are title
+ * (translated and escaped here), body is HTML. */
 int authsvc_page_send(request_rec *r, int status, const char *title, const char *body);
 
-/* A page with one message (HTML) and a link to the sign-in page. */
+/* A page with one message (text, translated and escaped) and a link to the sign-in
+ * page. */
 int authsvc_page_message(request_rec *r, int status, const char *title, const char *text);
 
 /* Text escaped for HTML content and attribute values. */
@@ -31,8 +33,8 @@ const char *authsvc_page_escape(apr_pool_t *p, const char *text);
 /* The hidden fields of pg (csrf, return, remember). */
 const char *authsvc_page_hidden(const authsvc_page_t *pg);
 
-/* <p role="alert" id="id"> with text (escaped), or "" when text is NULL. */
-const char *authsvc_page_error(apr_pool_t *p, const char *id, const char *text);
+/* <p role="alert" id="id"> with text (translated, escaped), or "" when text is NULL. */
+const char *authsvc_page_error(request_rec *r, const char *id, const char *text);
 
 /* GET/HEAD <portal>/static/authsvc.css: the stylesheet, with an ETag and Cache-Control
  * max-age (304 when If-None-Match names it). */

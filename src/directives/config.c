@@ -21,6 +21,7 @@
 #include "authsvc_keys.h"
 #include "authsvc_limits.h"
 #include "authsvc_log.h"
+#include "authsvc_page_templates.h"
 #include "authsvc_saml_config.h"
 #include "authsvc_version.h"
 
@@ -341,6 +342,7 @@ const command_rec authsvc_directives[] = {
     AUTHSVC_MAIL_DIRECTIVES,
     AUTHSVC_SAML_DIRECTIVES,
     AUTHSVC_GATEWAY_DIRECTIVES,
+    AUTHSVC_PAGE_DIRECTIVES,
     {0}};
 
 /* The one port in ports[0..n) (0 = any), or 0 when there is none or several. */

@@ -32,6 +32,7 @@ void *authsvc_config_server_merge(apr_pool_t *p, void *base_v, void *add_v)
     AUTHSVC_MERGE(mfa_tenants);
     AUTHSVC_MERGE(totp_issuer);
     AUTHSVC_MERGE(otp_ttl);
+    AUTHSVC_MERGE(pages);
     AUTHSVC_MERGE_WITH(lockout_failures, lockout_set);
     AUTHSVC_MERGE_WITH(lockout_wait, lockout_set);
     AUTHSVC_MERGE_WITH(lockout_max_wait, lockout_set);

@@ -13,6 +13,7 @@
 #include "authsvc_httpd.h"
 #include "authsvc_limits.h"
 #include "authsvc_login_form.h"
+#include "authsvc_page_text.h"
 
 APLOG_USE_MODULE(authsvc);
 
@@ -31,26 +32,31 @@ int authsvc_login_form_page(const authsvc_page_t *pg, int status, const char *us
 
     plain.remember = 0; /* a checkbox here, not a hidden field */
     body = apr_pstrcat(
-        p, authsvc_page_error(p, "login-error", error),
+        p, authsvc_page_error(pg->r, "login-error", error),
         "<form id=\"login-form\" method=\"post\" action=\"", authsvc_page_url(pg->r, "/login"),
-        "\">\n", authsvc_page_hidden(&plain),
-        "<label for=\"username\">Username</label>\n"
+        "\">\n", authsvc_page_hidden(&plain), "<label for=\"username\">",
+        authsvc_page_tr(pg->r, "Username"),
+        "</label>\n"
         "<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" "
         "autocapitalize=\"none\" spellcheck=\"false\" required value=\"",
         authsvc_page_escape(p, username), "\"", user_focus ? marks : "",
-        ">\n<label for=\"password\">Password</label>\n"
+        ">\n<label for=\"password\">", authsvc_page_tr(pg->r, "Password"),
+        "</label>\n"
         "<input id=\"password\" name=\"password\" type=\"password\" "
         "autocomplete=\"current-password\" required",
         user_focus ? "" : marks,
         ">\n<label for=\"remember\"><input id=\"remember\" name=\"remember\" "
         "type=\"checkbox\" value=\"1\"",
-        pg->remember ? " checked" : "",
-        "> Remember me on this device</label>\n"
-        "<button id=\"sign-in\" type=\"submit\">Sign in</button>\n</form>\n"
+        pg->remember ? " checked" : "", "> ",
+        authsvc_page_tr(pg->r, "Remember me on this device"),
+        "</label>\n"
+        "<button id=\"sign-in\" type=\"submit\">",
+        authsvc_page_tr(pg->r, "Sign in"),
+        "</button>\n</form>\n"
         "<nav><a id=\"forgot\" href=\"",
         authsvc_page_url(pg->r, "/forgot"),
-        "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)),
-        "\">Forgot password?</a></nav>\n", NULL);
+        "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)), "\">",
+        authsvc_page_tr(pg->r, "Forgot password?"), "</a></nav>\n", NULL);
     return authsvc_page_send(pg->r, status, "Sign in", body);
 }
 

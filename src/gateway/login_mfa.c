@@ -15,6 +15,7 @@
 #include "authsvc_login_mfa.h"
 #include "authsvc_login_form.h"
 #include "authsvc_login_steps.h"
+#include "authsvc_page_text.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_second_factor.h"
 #include "authsvc_tokens.h"
@@ -54,20 +55,24 @@ static int mfa_form(const authsvc_page_t *pg, int status, int totp, const char *
     const char *action = authsvc_page_url(pg->r, "/login"), *hidden = authsvc_page_hidden(pg);
     const char *body = apr_pstrcat(
         p, "<p id=\"otp-hint\" class=\"hint\">",
-        totp ? "Enter the 6-digit code from your authenticator app."
-             : "Enter the 6-digit code we sent to your e-mail address.",
-        "</p>\n", authsvc_page_error(p, "otp-error", error),
+        authsvc_page_tr(pg->r, totp ? "Enter the 6-digit code from your authenticator app."
+                                    : "Enter the 6-digit code we sent to your e-mail address."),
+        "</p>\n", authsvc_page_error(pg->r, "otp-error", error),
         notice ? apr_pstrcat(p, "<p class=\"notice\" role=\"status\" id=\"otp-notice\">",
-                             authsvc_page_escape(p, notice), "</p>\n", NULL)
+                             authsvc_page_escape(p, authsvc_page_tr(pg->r, notice)), "</p>\n",
+                             NULL)
                : "",
         "<form id=\"otp-form\" method=\"post\" action=\"", action, "\">\n", hidden,
         "<input type=\"hidden\" name=\"step\" value=\"otp\">\n"
-        "<label for=\"otp\">Verification code</label>\n"
+        "<label for=\"otp\">",
+        authsvc_page_tr(pg->r, "Verification code"),
+        "</label>\n"
         "<input id=\"otp\" name=\"otp\" type=\"text\" inputmode=\"numeric\" "
         "autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" maxlength=\"6\" required "
         "autofocus aria-describedby=\"otp-hint",
         error ? " otp-error\" aria-invalid=\"true\">\n" : "\">\n",
-        "<button id=\"verify\" type=\"submit\">Verify</button>\n</form>\n",
+        "<button id=\"verify\" type=\"submit\">", authsvc_page_tr(pg->r, "Verify"),
+        "</button>\n</form>\n",
         totp ? ""
              : apr_pstrcat(p, "<form id=\"resend-form\" method=\"post\" action=\"", action,
                            "\">\n", hidden,
@@ -76,8 +81,8 @@ static int mfa_form(const authsvc_page_t *pg, int status, int totp, const char *
                            "Send a new code</button>\n</form>\n",
                            NULL),
         "<nav><a id=\"start-over\" href=\"", action,
-        "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)),
-        "\">Start over</a></nav>\n", NULL);
+        "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)), "\">",
+        authsvc_page_tr(pg->r, "Start over"), "</a></nav>\n", NULL);
 
     return authsvc_page_send(pg->r, status, "Verify it's you", body);
 }

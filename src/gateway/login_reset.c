@@ -13,6 +13,7 @@
 #include "authsvc_log.h"
 #include "authsvc_login_reset.h"
 #include "authsvc_mail_tokens.h"
+#include "authsvc_page_text.h"
 #include "authsvc_password_reset.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -49,18 +50,25 @@ int authsvc_login_reset_forgot_form(const authsvc_page_t *pg)
 
     return authsvc_page_send(
         pg->r, HTTP_OK, "Forgot password",
-        apr_pstrcat(p,
-                    "<p id=\"forgot-hint\" class=\"hint\">Enter your username. If the account "
-                    "exists, we send a link to reset its password to its e-mail address.</p>\n"
+        apr_pstrcat(p, "<p id=\"forgot-hint\" class=\"hint\">",
+                    authsvc_page_tr(pg->r,
+                                    "Enter your username. If the account exists, we send "
+                                    "a link to reset its password to its e-mail "
+                                    "address."),
+                    "</p>\n"
                     "<form id=\"forgot-form\" method=\"post\" action=\"",
                     authsvc_page_url(pg->r, "/forgot"), "\">\n", authsvc_page_hidden(pg),
-                    "<label for=\"username\">Username</label>\n"
+                    "<label for=\"username\">", authsvc_page_tr(pg->r, "Username"),
+                    "</label>\n"
                     "<input id=\"username\" name=\"username\" type=\"text\" "
                     "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" "
                     "required autofocus aria-describedby=\"forgot-hint\">\n"
-                    "<button id=\"send-link\" type=\"submit\">Send the link</button>\n</form>\n"
+                    "<button id=\"send-link\" type=\"submit\">",
+                    authsvc_page_tr(pg->r, "Send the link"),
+                    "</button>\n</form>\n"
                     "<nav><a href=\"",
-                    reset_login_link(pg), "\">Back to sign in</a></nav>\n", NULL));
+                    reset_login_link(pg), "\">", authsvc_page_tr(pg->r, "Back to sign in"),
+                    "</a></nav>\n", NULL));
 }
 
 /* A pool cleanup of the request: the request's answer has been sent by then, so neither
@@ -119,21 +127,25 @@ static int reset_form(const authsvc_page_t *pg, int status, const char *token,
 
     return authsvc_page_send(
         pg->r, status, "Choose a new password",
-        apr_pstrcat(p, authsvc_page_error(p, "reset-error", error),
-                    "<p id=\"reset-hint\" class=\"hint\">Enter your new password twice.</p>\n"
+        apr_pstrcat(p, authsvc_page_error(pg->r, "reset-error", error),
+                    "<p id=\"reset-hint\" class=\"hint\">",
+                    authsvc_page_tr(pg->r, "Enter your new password twice."),
+                    "</p>\n"
                     "<form id=\"reset-form\" method=\"post\" action=\"",
                     authsvc_page_url(pg->r, "/reset"), "\">\n", authsvc_page_hidden(pg),
                     "<input type=\"hidden\" name=\"token\" value=\"",
-                    authsvc_page_escape(p, token),
-                    "\">\n<label for=\"password\">New password</label>\n"
+                    authsvc_page_escape(p, token), "\">\n<label for=\"password\">",
+                    authsvc_page_tr(pg->r, "New password"),
+                    "</label>\n"
                     "<input id=\"password\" name=\"password\" type=\"password\" "
                     "autocomplete=\"new-password\" required autofocus",
-                    marks,
-                    ">\n<label for=\"confirm\">New password again</label>\n"
+                    marks, ">\n<label for=\"confirm\">",
+                    authsvc_page_tr(pg->r, "New password again"),
+                    "</label>\n"
                     "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
                     "autocomplete=\"new-password\" required>\n"
-                    "<button id=\"save\" type=\"submit\">Save the password</button>\n</form>\n",
-                    NULL));
+                    "<button id=\"save\" type=\"submit\">",
+                    authsvc_page_tr(pg->r, "Save the password"), "</button>\n</form>\n", NULL));
 }
 
 /* A link that cannot be used: why, and a way to ask for a new one. */
@@ -149,11 +161,11 @@ static int reset_link_dead(const authsvc_page_t *pg, authsvc_password_reset_stat
              ctx->client_ip ? ctx->client_ip : "-");
     return authsvc_page_send(
         pg->r, rs == AUTHSVC_RESET_TOKEN_INVALID ? HTTP_NOT_FOUND : HTTP_GONE, "Link not valid",
-        apr_pstrcat(pg->r->pool,
-                    "<p id=\"message\" role=\"alert\">This link to reset a password has "
-                    "expired or was used already.</p>\n<p><a href=\"",
-                    authsvc_page_url(pg->r, "/forgot"), "\">Ask for a new link</a></p>\n",
-                    NULL));
+        apr_pstrcat(pg->r->pool, "<p id=\"message\" role=\"alert\">",
+                    authsvc_page_tr(pg->r, "This link to reset a password has expired or was "
+                                           "used already."),
+                    "</p>\n<p><a href=\"", authsvc_page_url(pg->r, "/forgot"), "\">",
+                    authsvc_page_tr(pg->r, "Ask for a new link"), "</a></p>\n", NULL));
 }
 
 int authsvc_login_reset_form(const authsvc_page_t *pg, const char *token)
@@ -212,11 +224,12 @@ int authsvc_login_reset_apply(const authsvc_page_t *pg, apr_table_t *form)
                  AUTHSVC_LOGNO(2960) "reset-password page: password of user %s reset",
                  out.user_id ? out.user_id : "-");
         return authsvc_page_send(pg->r, HTTP_OK, "Password changed",
-                                 apr_pstrcat(pg->r->pool,
-                                             "<p id=\"message\" role=\"status\">Your password "
-                                             "has been changed.</p>\n<p><a id=\"sign-in\" "
-                                             "href=\"",
-                                             reset_login_link(pg), "\">Sign in</a></p>\n",
+                                 apr_pstrcat(pg->r->pool, "<p id=\"message\" role=\"status\">",
+                                             authsvc_page_tr(pg->r, "Your password has been "
+                                                                    "changed."),
+                                             "</p>\n<p><a id=\"sign-in\" href=\"",
+                                             reset_login_link(pg), "\">",
+                                             authsvc_page_tr(pg->r, "Sign in"), "</a></p>\n",
                                              NULL));
     }
     if (reset_refusal(rs, out.why))

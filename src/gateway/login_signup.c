@@ -9,6 +9,7 @@
 #include "authsvc_gateway_context.h"
 #include "authsvc_log.h"
 #include "authsvc_login_signup.h"
+#include "authsvc_page_text.h"
 #include "authsvc_signup.h"
 
 static int signup_unavailable(const authsvc_page_t *pg)
@@ -29,8 +30,10 @@ static int signup_dead(const authsvc_page_t *pg, authsvc_signup_status_t ss)
     return authsvc_page_send(pg->r,
                              ss == AUTHSVC_SIGNUP_INVITE_EXPIRED ? HTTP_GONE : HTTP_NOT_FOUND,
                              "Invitation not valid",
-                             "<p id=\"message\" role=\"alert\">This invitation has expired or "
-                             "was used already.</p>\n");
+                             apr_pstrcat(pg->r->pool, "<p id=\"message\" role=\"alert\">",
+                                         authsvc_page_tr(pg->r, "This invitation has expired "
+                                                                "or was used already."),
+                                         "</p>\n", NULL));
 }
 
 /* The form; error (NULL: none) is announced on the password field. */
@@ -43,31 +46,38 @@ static int signup_form(const authsvc_page_t *pg, int status, const char *token,
 
     return authsvc_page_send(
         pg->r, status, "Create your account",
-        apr_pstrcat(
-            p, authsvc_page_error(p, "signup-error", error),
-            "<form id=\"signup-form\" method=\"post\" action=\"",
-            authsvc_page_url(pg->r, "/signup"), "\">\n", authsvc_page_hidden(pg),
-            "<input type=\"hidden\" name=\"token\" value=\"", authsvc_page_escape(p, token),
-            "\">\n<label for=\"email\">E-mail address (your username)</label>\n"
-            "<input id=\"email\" name=\"email\" type=\"email\" readonly value=\"",
-            authsvc_page_escape(p, email),
-            "\">\n<label for=\"firstName\">First name</label>\n"
-            "<input id=\"firstName\" name=\"firstName\" type=\"text\" "
-            "autocomplete=\"given-name\" value=\"",
-            authsvc_page_escape(p, first), "\"", error ? "" : " autofocus",
-            ">\n<label for=\"lastName\">Last name</label>\n"
-            "<input id=\"lastName\" name=\"lastName\" type=\"text\" "
-            "autocomplete=\"family-name\" value=\"",
-            authsvc_page_escape(p, last),
-            "\">\n<label for=\"password\">Password</label>\n"
-            "<input id=\"password\" name=\"password\" type=\"password\" "
-            "autocomplete=\"new-password\" required",
-            error ? " autofocus aria-invalid=\"true\" aria-describedby=\"signup-error\"" : "",
-            ">\n<label for=\"confirm\">Password again</label>\n"
-            "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
-            "autocomplete=\"new-password\" required>\n"
-            "<button id=\"create\" type=\"submit\">Create the account</button>\n</form>\n",
-            NULL));
+        apr_pstrcat(p, authsvc_page_error(pg->r, "signup-error", error),
+                    "<form id=\"signup-form\" method=\"post\" action=\"",
+                    authsvc_page_url(pg->r, "/signup"), "\">\n", authsvc_page_hidden(pg),
+                    "<input type=\"hidden\" name=\"token\" value=\"",
+                    authsvc_page_escape(p, token), "\">\n<label for=\"email\">",
+                    authsvc_page_tr(pg->r, "E-mail address (your username)"),
+                    "</label>\n"
+                    "<input id=\"email\" name=\"email\" type=\"email\" readonly value=\"",
+                    authsvc_page_escape(p, email), "\">\n<label for=\"firstName\">",
+                    authsvc_page_tr(pg->r, "First name"),
+                    "</label>\n"
+                    "<input id=\"firstName\" name=\"firstName\" type=\"text\" "
+                    "autocomplete=\"given-name\" value=\"",
+                    authsvc_page_escape(p, first), "\"", error ? "" : " autofocus",
+                    ">\n<label for=\"lastName\">", authsvc_page_tr(pg->r, "Last name"),
+                    "</label>\n"
+                    "<input id=\"lastName\" name=\"lastName\" type=\"text\" "
+                    "autocomplete=\"family-name\" value=\"",
+                    authsvc_page_escape(p, last), "\">\n<label for=\"password\">",
+                    authsvc_page_tr(pg->r, "Password"),
+                    "</label>\n"
+                    "<input id=\"password\" name=\"password\" type=\"password\" "
+                    "autocomplete=\"new-password\" required",
+                    error ? " autofocus aria-invalid=\"true\" aria-describedby=\"signup-error\""
+                          : "",
+                    ">\n<label for=\"confirm\">", authsvc_page_tr(pg->r, "Password again"),
+                    "</label>\n"
+                    "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
+                    "autocomplete=\"new-password\" required>\n"
+                    "<button id=\"create\" type=\"submit\">",
+                    authsvc_page_tr(pg->r, "Create the account"), "</button>\n</form>\n",
+                    NULL));
 }
 
 /* The invite: 1 with *email, else 0 with the refusal answered (*rc). */
@@ -140,12 +150,11 @@ int authsvc_login_signup_apply(const authsvc_page_t *pg, apr_table_t *form)
     if (ss == AUTHSVC_SIGNUP_OK)
         return authsvc_page_send(
             pg->r, HTTP_OK, "Account created",
-            apr_pstrcat(pg->r->pool,
-                        "<p id=\"message\" role=\"status\">Your account is ready. Your "
-                        "username is ",
+            apr_pstrcat(pg->r->pool, "<p id=\"message\" role=\"status\">",
+                        authsvc_page_tr(pg->r, "Your account is ready. Your username is:"), " ",
                         authsvc_page_escape(pg->r->pool, out.email),
-                        ".</p>\n<p><a id=\"sign-in\" href=\"",
-                        authsvc_page_url(pg->r, "/login"), "\">Sign in</a></p>\n", NULL));
+                        "</p>\n<p><a id=\"sign-in\" href=\"", authsvc_page_url(pg->r, "/login"),
+                        "\">", authsvc_page_tr(pg->r, "Sign in"), "</a></p>\n", NULL));
     if (signup_refusal(ss, out.why))
         return signup_form(pg, HTTP_BAD_REQUEST, token, email, form,
                            signup_refusal(ss, out.why));

@@ -3,14 +3,19 @@
 
 #include <httpd.h>
 #include <apr_strings.h>
+#include <http_config.h>
 #include <http_core.h>
 #include <http_protocol.h>
 
 #include "authsvc_gateway.h"
 #include "authsvc_page_render.h"
+#include "authsvc_page_templates.h"
+#include "authsvc_page_text.h"
 #include "authsvc_tokens.h"
 
 #define PAGE_STYLE_MAX_AGE "86400"
+
+APLOG_USE_MODULE(authsvc);
 
 /* The stylesheet: served as a file of the module, never inline. */
 static const char page_style[] =
@@ -48,21 +53,70 @@ static void page_security_headers(request_rec *r)
                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 }
 
+/* AuthsvcPagesTemplates of r's vhost, or NULL. */
+static const authsvc_page_templates_t *page_templates(const request_rec *r)
+{
+    const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,
+                                                            &authsvc_module);
+    return c->pages;
+}
+
+/* The administrator's frame with its placeholders replaced: {{body}} as it is (the
+ * page's own HTML), the others escaped; unknown ones stay as they are. */
+static const char *page_frame(request_rec *r, const char *frame, const char *title,
+                              const char *body)
+{
+    const char *names[] = {"lang", "title", "stylesheet", "body"};
+    const char *values[] = {
+        authsvc_page_escape(r->pool, authsvc_page_lang(r)), authsvc_page_escape(r->pool, title),
+        authsvc_page_escape(r->pool, authsvc_page_url(r, "/static/authsvc.css")), body};
+    apr_array_header_t *out = apr_array_make(r->pool, 16, sizeof(const char *));
+    const char *s = frame, *open;
+    size_t i;
+
+    while ((open = strstr(s, "{{"))) {
+        const char *close = strstr(open + 2, "}}");
+
+        *(const char **)apr_array_push(out) = apr_pstrndup(r->pool, s, (apr_size_t)(open - s));
+        if (!close) {
+            s = open; /* an unclosed "{{" stays as written */
+            break;
+        }
+        s = open + 2;
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+            if ((size_t)(close - s) == strlen(names[i]) && strncmp(s, names[i], close - s) == 0)
+                break;
+        *(const char **)apr_array_push(
+            out) = i < sizeof(names) / sizeof(names[0])
+                       ? values[i]
+                       : apr_pstrndup(r->pool, open, (apr_size_t)(close + 2 - open));
+        s = close + 2;
+    }
+    *(const char **)apr_array_push(out) = s;
+    return apr_array_pstrcat(r->pool, out, 0);
+}
+
 int authsvc_page_send(request_rec *r, int status, const char *title, const char *body)
 {
-    const char *t = authsvc_page_escape(r->pool, title);
-    const char *html = apr_pstrcat(
-        r->pool,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>",
-        t, "</title><link rel=\"stylesheet\" href=\"",
-        authsvc_page_url(r, "/static/authsvc.css"), "\"></head>\n<body><main><h1>", t,
-        "</h1>\n", body, "</main></body></html>\n", NULL);
+    const authsvc_page_templates_t *tpl = page_templates(r);
+    const char *t = authsvc_page_escape(r->pool, authsvc_page_tr(r, title)), *html;
+
+    if (tpl && tpl->frame)
+        html = page_frame(r, tpl->frame, authsvc_page_tr(r, title), body);
+    else
+        html = apr_pstrcat(
+            r->pool, "<!DOCTYPE html>\n<html lang=\"", authsvc_page_lang(r),
+            "\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>",
+            t, "</title><link rel=\"stylesheet\" href=\"",
+            authsvc_page_url(r, "/static/authsvc.css"), "\"></head>\n<body><main><h1>", t,
+            "</h1>\n", body, "</main></body></html>\n", NULL);
 
     r->status = status;
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
     page_security_headers(r);
     ap_set_content_length(r, (apr_off_t)strlen(html));
     if (!r->header_only)
@@ -73,9 +127,11 @@ int authsvc_page_send(request_rec *r, int status, const char *title, const char 
 int authsvc_page_message(request_rec *r, int status, const char *title, const char *text)
 {
     return authsvc_page_send(r, status, title,
-                             apr_pstrcat(r->pool, "<p id=\"message\" role=\"status\">", text,
+                             apr_pstrcat(r->pool, "<p id=\"message\" role=\"status\">",
+                                         authsvc_page_escape(r->pool, authsvc_page_tr(r, text)),
                                          "</p>\n<p><a href=\"", authsvc_page_url(r, "/login"),
-                                         "\">Sign in</a></p>\n", NULL));
+                                         "\">", authsvc_page_tr(r, "Sign in"), "</a></p>\n",
+                                         NULL));
 }
 
 const char *authsvc_page_hidden(const authsvc_page_t *pg)
@@ -91,19 +147,21 @@ const char *authsvc_page_hidden(const authsvc_page_t *pg)
                        NULL);
 }
 
-const char *authsvc_page_error(apr_pool_t *p, const char *id, const char *text)
+const char *authsvc_page_error(request_rec *r, const char *id, const char *text)
 {
     if (!text)
         return "";
-    return apr_pstrcat(p, "<p class=\"error\" role=\"alert\" id=\"", id, "\">",
-                       authsvc_page_escape(p, text), "</p>\n", NULL);
+    return apr_pstrcat(r->pool, "<p class=\"error\" role=\"alert\" id=\"", id, "\">",
+                       authsvc_page_escape(r->pool, authsvc_page_tr(r, text)), "</p>\n", NULL);
 }
 
 int authsvc_page_stylesheet(request_rec *r)
 {
+    const authsvc_page_templates_t *tpl = page_templates(r);
+    const char *style = tpl && tpl->style ? tpl->style : page_style;
     const char *etag = apr_pstrcat(r->pool, "\"",
-                                   apr_pstrndup(r->pool,
-                                                authsvc_token_hash(r->pool, page_style), 16),
+                                   apr_pstrndup(r->pool, authsvc_token_hash(r->pool, style),
+                                                16),
                                    "\"", NULL);
     const char *match = apr_table_get(r->headers_in, "If-None-Match");
 
@@ -117,9 +175,9 @@ int authsvc_page_stylesheet(request_rec *r)
         return OK;
     }
     ap_set_content_type(r, "text/css; charset=utf-8");
-    ap_set_content_length(r, (apr_off_t)(sizeof(page_style) - 1));
+    ap_set_content_length(r, (apr_off_t)strlen(style));
     r->status = HTTP_OK;
     if (!r->header_only)
-        ap_rputs(page_style, r);
+        ap_rputs(style, r);
     return OK;
 }

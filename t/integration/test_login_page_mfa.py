@@ -62,6 +62,23 @@ def docroot():
     shutil.rmtree(root, ignore_errors=True)
 
 
+PAGE_HTML = """<!DOCTYPE html>
+<html lang="{{lang}}"><head><meta charset="utf-8"><title>{{title}} - Example Corp</title>
+<link rel="stylesheet" href="{{stylesheet}}"></head>
+<body><header>EXAMPLE-CORP-FRAME {{unknown}}</header><main><h1>{{title}}</h1>
+{{body}}</main></body></html>
+"""
+SITE_CSS = "body{font-family:serif;max-width:26rem;margin:3rem auto}\n/* SITE-STYLESHEET */\n"
+
+
+@pytest.fixture(scope="module")
+def templates():
+    """AuthsvcPagesTemplates: a frame and a stylesheet of the site's own."""
+    root = util.make_docroot({"page.html": PAGE_HTML, "authsvc.css": SITE_CSS})
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def httpd_modules():
     return GATEWAY_SITE_MODULES, []
@@ -73,8 +90,9 @@ def httpd_port():
 
 
 @pytest.fixture(scope="module")
-def httpd_extra_config(accounts, sink, httpd_port):
+def httpd_extra_config(accounts, sink, httpd_port, templates):
     return accounts.httpd_config() + [
+        'AuthsvcPagesTemplates "%s"' % templates,
         # the mailed reset link opens the sign-in page's reset page
         "AuthsvcResetPasswordLink http://127.0.0.1:%d/authsvc/reset" % httpd_port,
         "AuthsvcSignUp t2 member web",
@@ -435,6 +453,59 @@ def test_chromium_sign_in_with_totp(api, accounts, backend, server, tmp_path):
     assert out["wrongFocus"] == "otp", out
     assert out["afterUrl"].endswith(RETURN) and "PROTECTED-CONTENT" in out["afterBody"], out
     assert not [e for e in out["consoleErrors"] if "Content Security Policy" in e], out
+    # axe-core, WCAG 2.1 A and AA: the password page, the code step, the code error
+    assert set(out["axe"]) == {"login", "step", "wrong"}, out
+    assert all(v == [] for v in out["axe"].values()), out["axe"]
     assert session_amr(backend, accounts.users["pg-walk"].id) == ["pwd otp mfa"]
     for name in ("login-totp-step.png", "login-totp-wrong.png", "login-totp-done.png"):
         assert os.path.getsize(os.path.join(shots, name)) > 1000
+
+
+# ---- languages and templates -----------------------------------------------------------
+
+def test_texts_follow_accept_language(browser):
+    r = browser.request("GET", "/authsvc/login", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert r.status == 200 and '<html lang="de">' in r.text, r
+    assert "<h1>Anmelden</h1>" in r.text and ">Benutzername</label>" in r.text, r
+    assert "Passwort vergessen?" in r.text and "Vary" in r.headers and \
+        "Accept-Language" in r.header("Vary"), r
+    browser.csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)
+    r = browser.request("POST", "/authsvc/login", headers={"Accept-Language": "de"}, form={
+        "csrf": browser.csrf, "return": RETURN, "username": "pg-plain", "password": "wrong"})
+    assert r.status == 401 and "Benutzername oder Passwort ist falsch." in r.text, r
+    # English when German is less welcome, or nothing is said
+    for accept in ("en-GB,en;q=0.9,de;q=0.8", "fr", None, "de;q=0"):
+        r = browser.request("GET", "/authsvc/login",
+                            headers={"Accept-Language": accept} if accept else {})
+        assert '<html lang="en">' in r.text and "<h1>Sign in</h1>" in r.text, (accept, r)
+
+
+def test_templates_replace_frame_and_stylesheet(browser):
+    r = browser.open()
+    assert "EXAMPLE-CORP-FRAME" in r.text and "<title>Sign in - Example Corp</title>" in r.text
+    assert "{{unknown}}" in r.text and "{{body}}" not in r.text, r.text  # unknown ones stay
+    assert 'id="login-form"' in r.text
+    css = browser.request("GET", "/authsvc/static/authsvc.css")
+    assert css.status == 200 and "SITE-STYLESHEET" in css.text, css
+
+
+# ---- AuthsvcPagesTemplates mistakes ----------------------------------------------------
+
+@pytest.mark.parametrize("files,needle", [
+    ({}, "has neither page.html nor authsvc.css"),
+    ({"page.html": "<!DOCTYPE html><title>{{title}}</title>"}, "has no {{body}}"),
+    ({"page.html": "x" * (64 * 1024 + 1) + "{{body}}"}, "is not a file of at most 65536 bytes"),
+])
+def test_bad_templates_refused_by_configtest(backend, accounts, files, needle):
+    from harness.httpd import HttpdServer
+    if backend.kind != "sqlite":  # the check reads files only: one database is enough
+        pytest.skip("configuration only")
+    root = util.make_docroot(files) if files else util.make_tempdir("authsvc-pages-")
+    srv = HttpdServer(backend, "pages-configtest", accounts.httpd_config() + [
+        'AuthsvcPagesTemplates "%s"' % root])
+    try:
+        rc, out = srv.configtest()
+    finally:
+        srv.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+    assert rc != 0 and "AuthsvcPagesTemplates" in out and needle in out, out

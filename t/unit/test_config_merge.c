@@ -107,6 +107,8 @@ static const field_t server_fields[] = {
     F(authsvc_server_config_t, dbd_glue, FIELD_LATER),
     F(authsvc_server_config_t, metrics, FIELD_LATER),
     F(authsvc_server_config_t, gateway, FIELD_NESTED),
+    F(authsvc_server_config_t, pages, FIELD_VALUE),
+    F(authsvc_server_config_t, pages_set, FIELD_FLAG),
 };
 
 static void server_nest(apr_pool_t *p, void *record)
