@@ -30,7 +30,7 @@ SHORT_REDIRECT = "https://short.example/cb"
 
 
 @pytest.fixture(scope="module")
-def tls_port():
+def tls_port(backend):
     return util.free_port()
 
 

@@ -67,7 +67,7 @@ def shell_commands(block):
 
 
 @pytest.fixture(scope="module")
-def ports():
+def ports(backend):
     return {"tls": util.free_port(), "rp": util.free_port()}
 
 

@@ -27,7 +27,7 @@ SPA_REDIRECT = "http://127.0.0.1:9/spa-callback"
 
 
 @pytest.fixture(scope="module")
-def tls_port():
+def tls_port(backend):
     return util.free_port()
 
 
