@@ -275,10 +275,15 @@ int authsvc_login_mfa_verify(const authsvc_page_t *pg, const char *otp)
     case AUTHSVC_SECOND_FACTOR_WRONG_MAIL: return mfa_wrong(pg, &m, 0);
     case AUTHSVC_SECOND_FACTOR_WRONG_TOTP: return mfa_wrong(pg, &m, 1);
     case AUTHSVC_SECOND_FACTOR_EXPIRED:
-        if (!m.totp) /* the mailed code is exhausted or expired: a new one may be sent */
+        if (!m.totp) { /* the mailed code is exhausted or expired: a new one may be sent */
+            m.ctx->log(m.ctx, AUTHSVC_LOG_WARNING,
+                       AUTHSVC_LOGNO(2962) "sign-in page: second factor refused: "
+                                           "reason=mailed-code-expired client=%s user=%s",
+                       m.ctx->client_ip ? m.ctx->client_ip : "-", m.code.user_id);
             return mfa_form(pg, HTTP_UNAUTHORIZED, 0,
                             "This code has expired or was tried too often. Send a new code.",
                             NULL);
+        }
         return mfa_restart(pg, &m, "code-expired", "Your sign-in has expired. Sign in again.");
     default: return mfa_unavailable(pg);
     }
