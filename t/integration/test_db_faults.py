@@ -59,9 +59,15 @@ def test_dropped_tables_give_a_generic_503(client, accounts, backend, server):
     # what needs no database still answers, and nothing crashed
     assert client.get("/authsvc/health/live").status == 200
     assert client.get("/.well-known/jwks.json").status == 200
-    # readiness counts the schema's tables: a dropped one makes the node not ready
+    # readiness counts the schema's tables: a dropped one makes the node not ready. On
+    # PostgreSQL a process that had to open a new connection meanwhile cannot prepare the
+    # statements of the dropped tables on it (mod_dbd prepares them all), so mod_dbd lends
+    # it none and it answers the outage's 503 instead: generic either way.
     r = client.get("/authsvc/health/ready")
-    assert assert_generic(r, 503)["message"] == "Database not ready", r
+    expected = {"Database not ready"}
+    if backend.kind == "pgsql":
+        expected.add("Database unavailable")
+    assert assert_generic(r, 503)["message"] in expected, r
     server.assert_no_crash()
 
     log = server.log_text()
