@@ -29,6 +29,9 @@
 #include "authsvc_login_reset.h"
 #include "authsvc_login_signup.h"
 #include "authsvc_login_form.h"
+#include "authsvc_account_page.h"
+#include "authsvc_admin_page.h"
+#include "authsvc_portal.h"
 #include "authsvc_log.h"
 #include "authsvc_password.h"
 #include "authsvc_request_body.h"
@@ -66,7 +69,7 @@ static int portal_bad_return(request_rec *r)
 }
 
 /* The CSRF cookie's value, made and set when the browser has none. */
-static const char *portal_csrf(request_rec *r)
+const char *authsvc_portal_csrf(request_rec *r)
 {
     const char *name = authsvc_gateway_cookie_name(r, CSRF_COOKIE);
     const char *csrf = authsvc_gateway_cookie_get(r, name);
@@ -90,7 +93,7 @@ static int portal_get(request_rec *r, const char *rest)
             != AUTHSVC_FORM_VALID
         || !(pg.ret = portal_return(r, apr_table_get(query, "return"))))
         return portal_bad_return(r);
-    pg.csrf = portal_csrf(r);
+    pg.csrf = authsvc_portal_csrf(r);
     if (strcmp(rest, "/forgot") == 0)
         return authsvc_login_reset_forgot_form(&pg);
     if (strcmp(rest, "/reset") == 0)
@@ -183,7 +186,7 @@ static int portal_password(const authsvc_page_t *pg, apr_table_t *form)
 
 /* The form, checked: body, CSRF (double submit), return address. 1 with *form set, else
  * 0 with the refusal answered (*rc). */
-static int portal_form_read(request_rec *r, authsvc_page_t *pg, apr_table_t **form, int *rc)
+int authsvc_portal_form_read(request_rec *r, authsvc_page_t *pg, apr_table_t **form, int *rc)
 {
     const char *csrf = authsvc_gateway_cookie_get(r,
                                                   authsvc_gateway_cookie_name(r, CSRF_COOKIE));
@@ -220,7 +223,7 @@ static int portal_post(request_rec *r, const char *rest)
     const char *step;
     int rc;
 
-    if (!portal_form_read(r, &pg, &form, &rc))
+    if (!authsvc_portal_form_read(r, &pg, &form, &rc))
         return rc;
     if (strcmp(rest, "/forgot") == 0)
         return authsvc_login_reset_forgot(&pg, form);
@@ -265,6 +268,10 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
         apr_table_setn(r->headers_out, "Allow", "GET");
         return HTTP_METHOD_NOT_ALLOWED;
     }
+    if (strncmp(rest, "/account", 8) == 0 && (!rest[8] || rest[8] == '/'))
+        return authsvc_account_page(r, rest + 8);
+    if (strncmp(rest, "/admin", 6) == 0 && (!rest[6] || rest[6] == '/'))
+        return authsvc_admin_page(r, rest + 6);
     if (strcmp(rest, "/login") == 0 || strcmp(rest, "/forgot") == 0
         || strcmp(rest, "/reset") == 0 || strcmp(rest, "/signup") == 0) {
         if (r->method_number == M_GET)
