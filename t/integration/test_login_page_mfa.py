@@ -10,15 +10,14 @@ page (the same answer whatever the username), the mailed link opening the reset 
 the new password, then signing in with it; and a sign-up invite accepted on
 <portal>/signup."""
 import http.client
-import json
 import os
 import re
 import shutil
-import subprocess
 import urllib.parse
 
 import pytest
 
+from harness import browser as browser_walk
 from harness import util
 from harness.accounts import provisioned
 from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
@@ -29,8 +28,6 @@ from test_tokens import Api
 MFA_USERS = ["pg-totp", "pg-lock", "pg-bind", "pg-mail", "pg-resend", "pg-walk"]
 CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
 RETURN = "/site/index.html"
-BROWSER_DIR = os.path.join(util.REPO, "t", "browser")
-SHOTS = os.path.join(util.ARTIFACTS, "browser")
 
 
 @pytest.fixture(scope="module")
@@ -433,18 +430,11 @@ def test_invite_then_sign_up_then_sign_in(api, backend, browser, server, sink):
 # ---- a real browser --------------------------------------------------------------------
 
 def test_chromium_sign_in_with_totp(api, accounts, backend, server, tmp_path):
-    if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
-        pytest.fail("playwright-core missing: (cd t/browser && npm ci) -- scripts/test does it")
     _, secret = enrol(api, tmp_path, "pg-walk")
-    shots = os.path.join(SHOTS, backend.kind)
-    os.makedirs(shots, exist_ok=True)
-    run = subprocess.run(["node", os.path.join(BROWSER_DIR, "login-totp.mjs"),
-                          "http://127.0.0.1:%d" % server.port, "pg-walk",
-                          accounts.users["pg-walk"].password, secret, shots],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=110)
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout.strip().splitlines()[-1])
-    assert "error" not in out, out
+    shots = browser_walk.shots_dir(backend.kind)
+    out = browser_walk.run_walk("login-totp.mjs", [
+        "http://127.0.0.1:%d" % server.port, "pg-walk", accounts.users["pg-walk"].password,
+        secret, shots])
     assert out["loginStatus"] == 200 and out["loginFocus"] == "username", out
     assert out["bodyMaxWidth"] == "416px", out  # the stylesheet applied (26rem)
     assert out["stepStatus"] == 200 and out["stepFocus"] == "otp", out
@@ -454,8 +444,7 @@ def test_chromium_sign_in_with_totp(api, accounts, backend, server, tmp_path):
     assert out["afterUrl"].endswith(RETURN) and "PROTECTED-CONTENT" in out["afterBody"], out
     assert not [e for e in out["consoleErrors"] if "Content Security Policy" in e], out
     # axe-core, WCAG 2.1 A and AA: the password page, the code step, the code error
-    assert set(out["axe"]) == {"login", "step", "wrong"}, out
-    assert all(v == [] for v in out["axe"].values()), out["axe"]
+    assert browser_walk.assert_accessible(out) == {"login", "step", "wrong"}
     assert session_amr(backend, accounts.users["pg-walk"].id) == ["pwd otp mfa"]
     for name in ("login-totp-step.png", "login-totp-wrong.png", "login-totp-done.png"):
         assert os.path.getsize(os.path.join(shots, name)) > 1000
