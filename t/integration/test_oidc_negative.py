@@ -7,7 +7,6 @@ issued), wrong client secret, expired code, and the state/nonce/iss round trip."
 import base64
 import hashlib
 import secrets
-import shutil
 import time
 import urllib.parse
 
@@ -16,13 +15,12 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from harness import jose, util
+from harness import jose
 from harness.accounts import add_users
-from harness.oidc import (UserAgent, issuer_directive, issuer_of, jwt_claims, make_tls,
-                          pkce_pair, provider_vhost, register, write_secret)
+from harness.oidc import UserAgent, jwt_claims, pkce_pair, register
+from harness.oidc_provider import (httpd_extra_config, httpd_modules,  # noqa: F401
+                                   httpd_tail_config, issuer, provider_accounts, tls_port)
 
-MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
-           ("authz_user_module", "mod_authz_user.so")]
 RP = "rp-neg"              # a confidential client
 RP_SHORT = "rp-neg-short"  # its codes live 1 s
 REDIRECT = "https://rp.example/cb"
@@ -30,45 +28,14 @@ SHORT_REDIRECT = "https://short.example/cb"
 
 
 @pytest.fixture(scope="module")
-def tls_port(backend):
-    return util.free_port()
-
-
-@pytest.fixture(scope="module")
 def accounts(accounts, backend):
-    workdir = util.make_tempdir("authsvc-oidc-neg-%s-" % backend.kind)
-    acc = accounts
-    acc.tls = make_tls(workdir)
-    acc.signin_secret = write_secret(workdir, acc)
-    acc.rp_secret = register(backend, RP, [REDIRECT],
-                             grant_types=["authorization_code", "refresh_token"])
-    acc.short_secret = register(backend, RP_SHORT, [SHORT_REDIRECT], code_ttl=1,
-                                grant_types=["authorization_code", "refresh_token"])
-    acc.oidc_user = add_users(backend, acc, ["oidc-neg"], clients=("web", RP, RP_SHORT))[0]
-    try:
+    with provider_accounts(accounts, backend, "oidc-neg") as acc:
+        acc.rp_secret = register(backend, RP, [REDIRECT],
+                                 grant_types=["authorization_code", "refresh_token"])
+        acc.short_secret = register(backend, RP_SHORT, [SHORT_REDIRECT], code_ttl=1,
+                                    grant_types=["authorization_code", "refresh_token"])
+        acc.oidc_user = add_users(backend, acc, ["oidc-neg"], clients=("web", RP, RP_SHORT))[0]
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_extra_config(accounts, tls_port):
-    return accounts.httpd_config() + [issuer_directive(tls_port)]
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return MODULES, []
-
-
-@pytest.fixture(scope="module")
-def httpd_tail_config(accounts, tls_port):
-    return provider_vhost(tls_port, accounts.tls, accounts.signin_secret)
-
-
-@pytest.fixture(scope="module")
-def issuer(server, tls_port):
-    return issuer_of(tls_port)
 
 
 @pytest.fixture

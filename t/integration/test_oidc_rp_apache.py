@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shlex
-import shutil
 import socket
 import subprocess
 import urllib.parse
@@ -28,8 +27,8 @@ import urllib3
 from harness import util
 from harness.accounts import SECRET_RE, add_users
 from harness.httpd import module_dir
-from harness.oidc import (UserAgent, issuer_directive, issuer_of, make_tls, provider_vhost,
-                          write_secret)
+from harness.oidc import UserAgent, issuer_directive, issuer_of, provider_vhost
+from harness.oidc_provider import provider_accounts
 from harness.readme import fenced_blocks, in_section
 from test_otp import enrol, safe_now
 from test_tokens import Api
@@ -79,26 +78,19 @@ def rp_base(ports):
 def accounts(accounts, backend, ports):
     """conftest's accounts; README's client commands (the client `app`, its redirect and
     post-logout URIs on the relying party's port); a user of it; TLS files."""
-    workdir = util.make_tempdir("authsvc-oidc-rp-%s-" % backend.kind)
-    acc = accounts
-    acc.workdir = workdir
-    acc.tls = make_tls(workdir)
-    acc.signin_secret = write_secret(workdir, acc)
-    _, shell = readme_blocks()
-    admin = backend.admin()
-    for argv in shell_commands(shell):
-        assert argv[0] == "authsvc-admin" and argv[1] == "client", argv
-        argv = [a.replace("https://%s/" % RP_HOST, rp_base(ports) + "/") for a in argv[1:]]
-        r = admin.run(*argv).check()
-        if argv[:2] == ["client", "add"]:
-            acc.app_secret = SECRET_RE.findall(r.stdout)[0]
-    acc.rp_user, acc.rp_totp, acc.rp_http = add_users(
-        backend, acc, ["rp-user", "rp-totp", "rp-http"], clients=("web", "app"))
-    admin.run("user", "mfa", "--username", "rp-totp", "--required", "yes").check()
-    try:
+    with provider_accounts(accounts, backend, "oidc-rp") as acc:
+        _, shell = readme_blocks()
+        admin = backend.admin()
+        for argv in shell_commands(shell):
+            assert argv[0] == "authsvc-admin" and argv[1] == "client", argv
+            argv = [a.replace("https://%s/" % RP_HOST, rp_base(ports) + "/") for a in argv[1:]]
+            r = admin.run(*argv).check()
+            if argv[:2] == ["client", "add"]:
+                acc.app_secret = SECRET_RE.findall(r.stdout)[0]
+        acc.rp_user, acc.rp_totp, acc.rp_http = add_users(
+            backend, acc, ["rp-user", "rp-totp", "rp-http"], clients=("web", "app"))
+        admin.run("user", "mfa", "--username", "rp-totp", "--required", "yes").check()
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ introspection, refresh (rotation), revocation, a public client, and client_crede
 The test asserts on the JSON the script prints."""
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -15,11 +14,10 @@ import pytest
 
 from harness import util
 from harness.accounts import add_users
-from harness.oidc import (issuer_directive, issuer_of, make_tls, provider_vhost, register,
-                          write_secret)
+from harness.oidc import issuer_of, register
+from harness.oidc_provider import (httpd_extra_config, httpd_modules,  # noqa: F401
+                                   httpd_tail_config, provider_accounts, tls_port)
 
-MODULES = [("ssl_module", "mod_ssl.so"), ("socache_shmcb_module", "mod_socache_shmcb.so"),
-           ("authz_user_module", "mod_authz_user.so")]
 BROWSER_DIR = os.path.join(util.REPO, "t", "browser")
 APP, SPA, SVC = "lib-app", "lib-spa", "lib-svc"
 APP_REDIRECT = "https://lib-app.example/callback"
@@ -27,41 +25,15 @@ SPA_REDIRECT = "http://127.0.0.1:9/spa-callback"
 
 
 @pytest.fixture(scope="module")
-def tls_port(backend):
-    return util.free_port()
-
-
-@pytest.fixture(scope="module")
 def accounts(accounts, backend):
-    workdir = util.make_tempdir("authsvc-oidc-lib-%s-" % backend.kind)
-    acc = accounts
-    acc.tls = make_tls(workdir)
-    acc.signin_secret = write_secret(workdir, acc)
-    acc.app_secret = register(backend, APP, [APP_REDIRECT],
-                              grant_types=["authorization_code", "refresh_token"])
-    register(backend, SPA, [SPA_REDIRECT], public=True,
-             grant_types=["authorization_code", "refresh_token"])
-    acc.svc_secret = register(backend, SVC, grant_types=["client_credentials"])
-    acc.lib_user = add_users(backend, acc, ["lib-user"], clients=("web", APP, SPA))[0]
-    try:
+    with provider_accounts(accounts, backend, "oidc-lib") as acc:
+        acc.app_secret = register(backend, APP, [APP_REDIRECT],
+                                  grant_types=["authorization_code", "refresh_token"])
+        register(backend, SPA, [SPA_REDIRECT], public=True,
+                 grant_types=["authorization_code", "refresh_token"])
+        acc.svc_secret = register(backend, SVC, grant_types=["client_credentials"])
+        acc.lib_user = add_users(backend, acc, ["lib-user"], clients=("web", APP, SPA))[0]
         yield acc
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_extra_config(accounts, tls_port):
-    return accounts.httpd_config() + [issuer_directive(tls_port)]
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return MODULES, []
-
-
-@pytest.fixture(scope="module")
-def httpd_tail_config(accounts, tls_port):
-    return provider_vhost(tls_port, accounts.tls, accounts.signin_secret)
 
 
 @pytest.fixture(scope="module")
