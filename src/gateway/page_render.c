@@ -40,7 +40,9 @@ const char *authsvc_page_url(request_rec *r, const char *rest)
 
 const char *authsvc_page_escape(apr_pool_t *p, const char *text)
 {
-    return ap_escape_html2(p, text ? text : "", 1);
+    /* 0: UTF-8 text stays as it is (1 would write each byte of a non-ASCII character as
+     * its own reference); the frame declares UTF-8 */
+    return ap_escape_html2(p, text ? text : "", 0);
 }
 
 /* No form-action: browsers apply it to every redirect that follows a form's submission,

@@ -462,6 +462,9 @@ def test_texts_follow_accept_language(browser):
     r = browser.request("POST", "/authsvc/login", headers={"Accept-Language": "de"}, form={
         "csrf": browser.csrf, "return": RETURN, "username": "pg-plain", "password": "wrong"})
     assert r.status == 401 and "Benutzername oder Passwort ist falsch." in r.text, r
+    # UTF-8 texts stay whole (not one character reference per byte)
+    r = browser.request("GET", "/authsvc/forgot", headers={"Accept-Language": "de"})
+    assert r.status == 200 and "Zur\u00fcck zur Anmeldung" in r.text and "&#195;" not in r.text, r
     # English when German is less welcome, or nothing is said
     for accept in ("en-GB,en;q=0.9,de;q=0.8", "fr", None, "de;q=0"):
         r = browser.request("GET", "/authsvc/login",
