@@ -343,7 +343,10 @@ def test_chromium_account_walk(accounts, backend, server):
         "http://127.0.0.1:%d" % server.port, "acc-walk", accounts.users["acc-walk"].password,
         NEW_PASSWORD + "-walk", shots], timeout=170)
     assert out["accountStatus"] == 200 and out["title"] == "Your account", out
-    assert out["wrongAlert"] == "The password is not right.", out
+    assert out["wrongStatus"] == 401 and out["wrongAlert"] == "The password is not right.", out
+    assert out["changedStatus"] == 200 and out["confirmedStatus"] == 200, out
+    assert out["enrolStatus"] == 200 and out["enrolFocus"] == "totp-code", out
+    assert out["endedStatus"] == 200 and out["ended"] == "The session has ended.", out
     assert out["wrongFocus"] == "old-password", out
     assert out["changed"].startswith("Your password has been changed."), out
     assert out["qrLoaded"] is True, out
