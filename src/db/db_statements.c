@@ -582,6 +582,24 @@ static const authsvc_db_statement_t statements[] = {
      NULL},
     {"authsvc_purge_mail_tokens", "DELETE FROM mail_tokens WHERE expires_at < %lld", NULL},
     {"authsvc_purge_mail_limits", "DELETE FROM mail_limits WHERE window_start < %lld", NULL},
+
+    /* account page (migration 014): a browser session's device and address, the
+     * signed-in user's live sessions, ending one of them (only the user's own), and the
+     * authenticator secret pending in a session until it is confirmed */
+    {"authsvc_account_session_device",
+     "UPDATE gateway_sessions SET user_agent = %s, client_ip = %s WHERE id_hash = %s", NULL},
+    {"authsvc_account_sessions",
+     "SELECT id_hash, origin, user_agent, client_ip, created_at, last_seen_at, "
+     "access_token, refresh_token, auth_time, amr FROM gateway_sessions "
+     "WHERE user_id = %s AND expires_at > %lld AND idle_expires_at > %lld "
+     "ORDER BY last_seen_at DESC, id_hash", NULL},
+    {"authsvc_account_session_delete",
+     "DELETE FROM gateway_sessions WHERE id_hash = %s AND user_id = %s", NULL},
+    {"authsvc_account_totp_pending_set",
+     "UPDATE gateway_sessions SET totp_pending = %s WHERE id_hash = %s AND user_id = %s",
+     NULL},
+    {"authsvc_account_totp_pending_get",
+     "SELECT totp_pending FROM gateway_sessions WHERE id_hash = %s AND user_id = %s", NULL},
 };
 
 /* Dialect-specific statements run unprepared (see authsvc_db.h): "" = nothing to run. */

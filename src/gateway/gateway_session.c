@@ -17,6 +17,7 @@
 
 #include "authsvc_bearer.h"
 #include "authsvc_db.h"
+#include "authsvc_db_account.h"
 #include "authsvc_db_browser_sessions.h"
 #include "authsvc_gateway.h"
 #include "authsvc_gateway_context.h"
@@ -32,8 +33,9 @@ APLOG_USE_MODULE(authsvc);
 #define SESSION_ID_BYTES 32
 #define SESSION_REFRESH_AHEAD_MS 5000 /* refresh a little before exp */
 #define SESSION_REFRESH_CLAIM_MS 10000
-#define SESSION_TOUCH_MS 60000  /* idle expiry moves at most once a minute */
-#define SESSION_PURGE_ONE_IN 64 /* opportunistic purge on session creation */
+#define SESSION_TOUCH_MS 60000     /* idle expiry moves at most once a minute */
+#define SESSION_PURGE_ONE_IN 64    /* opportunistic purge on session creation */
+#define SESSION_USER_AGENT_MAX 512 /* bytes of the User-Agent kept for the account page */
 
 typedef authsvc_db_browser_session_t session_t;
 
@@ -215,6 +217,19 @@ static void session_purge_sometimes(request_rec *r, authsvc_db_t *db)
         authsvc_db_browser_session_purge(db, r->pool, authsvc_db_now_ms());
 }
 
+/* The device and address the account page lists the session with (README, "The account
+ * page"); a session without them still works. */
+static void session_device(request_rec *r, authsvc_db_t *db, const char *id_hash)
+{
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    char *kept = ua ? apr_pstrndup(r->pool, ua, SESSION_USER_AGENT_MAX) : NULL, *c;
+
+    for (c = kept; c && *c; c++) /* printable ASCII only: a cut or odd byte is no text */
+        if (*c < 0x20 || *c > 0x7e)
+            *c = '?';
+    authsvc_db_account_session_device(db, r->pool, id_hash, kept, r->useragent_ip);
+}
+
 int authsvc_gateway_session_create(request_rec *r, const char *access_token,
                                    const char *refresh_token, long long access_expires_ms,
                                    const char *user_id, int remember, const char *amr)
@@ -248,6 +263,7 @@ int authsvc_gateway_session_create(request_rec *r, const char *access_token,
     s.amr = amr ? amr : "pwd";
     if (authsvc_db_browser_session_insert(db, r->pool, &s) != AUTHSVC_OK)
         return 0;
+    session_device(r, db, s.id_hash);
     session_purge_sometimes(r, db);
     authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, SESSION_COOKIE), id,
                                remember ? (long)lifetime : -1, "Lax");

@@ -16,6 +16,7 @@ void authsvc_test_register_db_principals(void);
 void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
 void authsvc_test_register_db_browser_sessions(void);
+void authsvc_test_register_db_account(void);
 void authsvc_test_register_db_oidc(void);
 void authsvc_test_register_oidc_authorize(void);
 
@@ -90,6 +91,7 @@ int main(void)
     authsvc_test_register_federation();
     authsvc_test_register_db_mail_tokens();
     authsvc_test_register_db_browser_sessions();
+    authsvc_test_register_db_account();
     authsvc_test_register_db_oidc();
     authsvc_test_register_oidc_authorize();
     authsvc_test_register_db_regulation();
