@@ -50,8 +50,8 @@ int authsvc_admin_style_sheet(request_rec *r);
 /* The CSRF cookie's value (the portal's), made and set when the browser has none. */
 const char *authsvc_admin_csrf(request_rec *r);
 
-/* The posted form, checked: body and CSRF (double submit). 0 with *form set, else the
- * refusal answered (400, or 403 for a missing or wrong token). */
-int authsvc_admin_form_read(request_rec *r, apr_table_t **form);
+/* The posted form, checked: body and CSRF (double submit). 1 with *form set, else 0 with
+ * the refusal answered in *rc (400, or 403 for a missing or wrong token). */
+int authsvc_admin_form_read(request_rec *r, apr_table_t **form, int *rc);
 
 #endif

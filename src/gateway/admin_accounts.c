@@ -164,7 +164,8 @@ static const char *lock_rows(const authsvc_admin_console_t *c, const apr_array_h
 
         out = apr_pstrcat(p, out, "<tr><td>", authsvc_page_escape(p, l->subject), "</td><td>",
                           authsvc_page_escape(p, l->source && *l->source ? l->source : "-"),
-                          apr_psprintf(p, "</td><td class=\"n\">%lld</td><td>", l->failures),
+                          apr_psprintf(p, "</td><td class=\"n\">%" APR_INT64_T_FMT "</td><td>",
+                                       (apr_int64_t)l->failures),
                           l->locked_until > now ? authsvc_admin_time(p, l->locked_until)
                                                 : authsvc_admin_tr(c, "No"),
                           "</td>",

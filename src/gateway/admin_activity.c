@@ -171,8 +171,10 @@ int authsvc_admin_activity_page(const authsvc_admin_console_t *c)
         apr_pstrcat(p, activity_filter(c, &f),
                     apr_psprintf(p,
                                  "<p id=\"activity-count\" role=\"status\" "
-                                 "data-total=\"%lld\">%s %lld</p>",
-                                 total, authsvc_admin_tr(c, "Matching sign-ins:"), total),
+                                 "data-total=\"%" APR_INT64_T_FMT "\">%s %" APR_INT64_T_FMT
+                                 "</p>",
+                                 (apr_int64_t)total, authsvc_admin_tr(c, "Matching sign-ins:"),
+                                 (apr_int64_t)total),
                     "<table id=\"activity\"><caption>", authsvc_admin_tr(c, "Login activity"),
                     "</caption><thead><tr><th scope=\"col\">", authsvc_admin_tr(c, "Time"),
                     "</th><th scope=\"col\">", authsvc_admin_tr(c, "Username"),

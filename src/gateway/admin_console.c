@@ -120,7 +120,7 @@ const char *authsvc_admin_csrf(request_rec *r)
     return csrf;
 }
 
-int authsvc_admin_form_read(request_rec *r, apr_table_t **form)
+int authsvc_admin_form_read(request_rec *r, apr_table_t **form, int *rc)
 {
     const char *csrf = authsvc_gateway_cookie_get(
         r, authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE));
@@ -131,12 +131,14 @@ int authsvc_admin_form_read(request_rec *r, apr_table_t **form)
     if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
         || authsvc_request_body_read(r, ADMIN_BODY_MAX, &body, &len) != OK
         || authsvc_form_parse(r->pool, body ? body : "", len, form) != AUTHSVC_FORM_VALID)
-        return authsvc_page_message(r, HTTP_BAD_REQUEST, "Administration",
-                                    "The form was not sent as expected.");
+        return (*rc = authsvc_page_message(r, HTTP_BAD_REQUEST, "Administration",
+                                           "The form was not sent as expected."),
+                0);
     sent = apr_table_get(*form, "csrf");
     if (!csrf || !sent || strlen(sent) != strlen(csrf)
         || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
-        return authsvc_page_message(r, HTTP_FORBIDDEN, "Administration",
-                                    "The form has expired. Open the page again.");
-    return 0;
+        return (*rc = authsvc_page_message(r, HTTP_FORBIDDEN, "Administration",
+                                           "The form has expired. Open the page again."),
+                0);
+    return 1;
 }

@@ -55,7 +55,6 @@ static int admin_who(request_rec *r, authsvc_admin_console_t *c)
         || authsvc_bearer_verify(c->ctx, info.access_token, 0, &claims) != AUTHSVC_BEARER_OK
         || !claims)
         return authsvc_gateway_login_redirect(r);
-    authsvc_json_own(r->pool, claims);
     tenant = cJSON_GetObjectItemCaseSensitive(claims, "tenantId");
     c->tenant_id = cJSON_IsString(tenant) ? apr_pstrdup(r->pool, tenant->valuestring) : NULL;
     c->user_id = info.user_id;
@@ -75,7 +74,7 @@ static int admin_post(authsvc_admin_console_t *c, const char *rest)
     apr_table_t *form = NULL;
     int rc;
 
-    if ((rc = authsvc_admin_form_read(c->r, &form)))
+    if (!authsvc_admin_form_read(c->r, &form, &rc))
         return rc;
     c->csrf = authsvc_admin_csrf(c->r);
     if (strcmp(rest, "/users") == 0)
@@ -128,10 +127,8 @@ int authsvc_admin_page(request_rec *r, const char *rest)
         return authsvc_admin_style_sheet(r);
     if (!need)
         return DECLINED;
-    if (r->method_number != M_GET && !(post_ok && r->method_number == M_POST)) {
-        apr_table_setn(r->headers_out, "Allow", post_ok ? "GET, POST" : "GET");
+    if (r->method_number != M_GET && !(post_ok && r->method_number == M_POST))
         return HTTP_METHOD_NOT_ALLOWED;
-    }
     if ((rc = admin_who(r, &c)))
         return rc;
     if ((need == 'a' && !c.reports && !c.users) || (need == 'r' && !c.reports)
