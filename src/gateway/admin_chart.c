@@ -144,6 +144,22 @@ static int chart_total(const cJSON *report, const char *bucket, const apr_array_
     return n;
 }
 
+/* A key of the colours, under the bars (the legend is text, not colour alone). */
+static const char *chart_legend(apr_pool_t *p, const apr_array_header_t *types)
+{
+    const char *out = "";
+    int i;
+
+    for (i = 0; i < types->nelts; i++)
+        out = apr_psprintf(p,
+                           "%s<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                           "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>",
+                           out, CHART_LEFT + i * 120, CHART_H - 12, chart_colors[i % 6],
+                           CHART_LEFT + i * 120 + 14, CHART_H - 3,
+                           authsvc_page_escape(p, APR_ARRAY_IDX(types, i, const char *)));
+    return out;
+}
+
 static const char *chart_svg(const authsvc_admin_console_t *c, const cJSON *report,
                              const apr_array_header_t *buckets, const apr_array_header_t *types)
 {
@@ -176,11 +192,11 @@ static const char *chart_svg(const authsvc_admin_console_t *c, const cJSON *repo
         "<title id=\"chart-title\">%s</title>"
         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
         "<text x=\"4\" y=\"%d\" font-size=\"11\">%d</text>"
-        "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>%s%s</svg>\n",
+        "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>%s%s%s</svg>\n",
         CHART_W, CHART_H, CHART_W, CHART_H, max,
         authsvc_admin_tr(c, "Active users by login type (the table below has the numbers)"),
         CHART_LEFT, CHART_H - CHART_BOTTOM, CHART_W, CHART_H - CHART_BOTTOM, CHART_TOP + 8, max,
-        CHART_H - CHART_BOTTOM, bars, labels);
+        CHART_H - CHART_BOTTOM, bars, labels, chart_legend(p, types));
 }
 
 static const char *chart_table(const authsvc_admin_console_t *c, const cJSON *report,
