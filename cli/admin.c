@@ -2023,8 +2023,8 @@ static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, vo
 {
     account_input_t *in = data;
 
-    return authsvc_admin_users_status_apply(admin_context(p, db), db, NULL, in->user_id,
-                                            in->disable, &in->changed);
+    return authsvc_console_users_status_apply(admin_context(p, db), db, NULL, in->user_id,
+                                              in->disable, &in->changed);
 }
 
 static authsvc_status_t account_delete_write(authsvc_db_t *db, apr_pool_t *p, void *data)
@@ -2734,7 +2734,7 @@ static authsvc_status_t unlock_write(authsvc_db_t *db, apr_pool_t *p, void *data
 {
     unlock_input_t *in = data;
 
-    return authsvc_admin_users_unlock_apply(admin_context(p, db), db, in->key, &in->cleared);
+    return authsvc_console_users_unlock_apply(admin_context(p, db), db, in->key, &in->cleared);
 }
 
 int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv)

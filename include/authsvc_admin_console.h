@@ -26,32 +26,32 @@ typedef struct {
 } authsvc_admin_console_t;
 
 /* Sends a console page: the navigation (current: the path of this page) and body. */
-int authsvc_admin_send(const authsvc_admin_console_t *c, int status, const char *title,
-                       const char *current, const char *body);
+int authsvc_console_send(const authsvc_admin_console_t *c, int status, const char *title,
+                         const char *current, const char *body);
 
 /* r's text in its language, escaped. */
-const char *authsvc_admin_tr(const authsvc_admin_console_t *c, const char *en);
+const char *authsvc_console_tr(const authsvc_admin_console_t *c, const char *en);
 
 /* The console's address of rest ("/users"). */
-const char *authsvc_admin_url(const authsvc_admin_console_t *c, const char *rest);
+const char *authsvc_console_url(const authsvc_admin_console_t *c, const char *rest);
 
 /* epoch ms as "YYYY-MM-DD HH:MM UTC" ("-" for 0). */
-const char *authsvc_admin_time(apr_pool_t *p, long long ms);
+const char *authsvc_console_time(apr_pool_t *p, long long ms);
 
 /* The hidden CSRF field. */
-const char *authsvc_admin_csrf_field(const authsvc_admin_console_t *c);
+const char *authsvc_console_csrf_field(const authsvc_admin_console_t *c);
 
 /* A query value ("" when absent). */
-const char *authsvc_admin_arg(const authsvc_admin_console_t *c, const char *name);
+const char *authsvc_console_arg(const authsvc_admin_console_t *c, const char *name);
 
 /* GET <portal>/admin/static/admin.css: the console's stylesheet, cached. */
-int authsvc_admin_style_sheet(request_rec *r);
+int authsvc_console_style_sheet(request_rec *r);
 
 /* The CSRF cookie's value (the portal's), made and set when the browser has none. */
-const char *authsvc_admin_csrf(request_rec *r);
+const char *authsvc_console_csrf(request_rec *r);
 
 /* The posted form, checked: body and CSRF (double submit). 1 with *form set, else 0 with
  * the refusal answered in *rc (400, or 403 for a missing or wrong token). */
-int authsvc_admin_form_read(request_rec *r, apr_table_t **form, int *rc);
+int authsvc_console_form_read(request_rec *r, apr_table_t **form, int *rc);
 
 #endif

@@ -8,13 +8,13 @@
 
 #include "authsvc_admin_console.h"
 
-int authsvc_admin_chart_page(const authsvc_admin_console_t *c);
-int authsvc_admin_activity_page(const authsvc_admin_console_t *c);
-int authsvc_admin_users_page(const authsvc_admin_console_t *c, const char *notice);
-int authsvc_admin_lockouts_page(const authsvc_admin_console_t *c, const char *notice);
+int authsvc_console_chart_page(const authsvc_admin_console_t *c);
+int authsvc_console_activity_page(const authsvc_admin_console_t *c);
+int authsvc_console_users_page(const authsvc_admin_console_t *c, const char *notice);
+int authsvc_console_lockouts_page(const authsvc_admin_console_t *c, const char *notice);
 /* POST /users (action disable or enable) and /lockouts (unlock), form checked already. */
-int authsvc_admin_users_post(const authsvc_admin_console_t *c, apr_table_t *form);
-int authsvc_admin_lockouts_post(const authsvc_admin_console_t *c, apr_table_t *form);
-int authsvc_admin_clients_page(const authsvc_admin_console_t *c);
+int authsvc_console_users_post(const authsvc_admin_console_t *c, apr_table_t *form);
+int authsvc_console_lockouts_post(const authsvc_admin_console_t *c, apr_table_t *form);
+int authsvc_console_clients_page(const authsvc_admin_console_t *c);
 
 #endif

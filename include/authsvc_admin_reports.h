@@ -14,9 +14,9 @@
 /* Active users between start_ms and end_ms (inclusive) per bucket, as GET
  * /active-users/{range} answers them: {"<bucket>": {"<loginType>": [users]}} (owned by
  * ctx->pool). */
-authsvc_status_t authsvc_admin_active_users(authsvc_context_t *ctx, const char *tenant_id,
-                                            authsvc_bucket_t bucket, long long start_ms,
-                                            long long end_ms, cJSON **report);
+authsvc_status_t authsvc_console_active_users(authsvc_context_t *ctx, const char *tenant_id,
+                                              authsvc_bucket_t bucket, long long start_ms,
+                                              long long end_ms, cJSON **report);
 
 /* Which login activity: an actor id and a login type (NULL: any), a time range (0: open)
  * and a page, newest first. */
@@ -28,8 +28,8 @@ typedef struct {
 } authsvc_admin_activity_query_t;
 
 /* The rows (authsvc_db_activity_t elements) and how many match in all. */
-authsvc_status_t authsvc_admin_activity(authsvc_context_t *ctx, const char *tenant_id,
-                                        const authsvc_admin_activity_query_t *q,
-                                        apr_array_header_t **rows, long long *total);
+authsvc_status_t authsvc_console_activity(authsvc_context_t *ctx, const char *tenant_id,
+                                          const authsvc_admin_activity_query_t *q,
+                                          apr_array_header_t **rows, long long *total);
 
 #endif

@@ -122,7 +122,7 @@ int authsvc_flow_admin_users(authsvc_request_t *req)
     if ((rc = admin_users_query(req, &q)))
         return rc;
     q.tenant_id = admin_tenant(req);
-    st = authsvc_admin_users_list(authsvc_request_context(req), &q, &rows);
+    st = authsvc_console_users_list(authsvc_request_context(req), &q, &rows);
     if (st != AUTHSVC_OK)
         return admin_failure(req, st);
     list = authsvc_json_own(req->pool, cJSON_CreateArray());
@@ -158,9 +158,10 @@ static int admin_user_action(authsvc_request_t *req, int action)
         return authsvc_respond_error(req, AUTHSVC_E_NOT_ALLOWED_ACCESS);
     if ((rc = admin_user_id(req, &id)))
         return rc;
-    st = action == 2 ? authsvc_admin_users_unlock(authsvc_request_context(req), tenant, id, &n)
-                     : authsvc_admin_users_set_status(authsvc_request_context(req), tenant, id,
-                                                      action, &n);
+    st = action == 2
+             ? authsvc_console_users_unlock(authsvc_request_context(req), tenant, id, &n)
+             : authsvc_console_users_set_status(authsvc_request_context(req), tenant, id,
+                                                action, &n);
     if (st != AUTHSVC_OK)
         return admin_failure(req, st);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -217,7 +218,8 @@ int authsvc_flow_admin_lockouts(authsvc_request_t *req)
 
     if (!tenant)
         return authsvc_respond_error(req, AUTHSVC_E_NOT_ALLOWED_ACCESS);
-    st = authsvc_admin_users_locks(authsvc_request_context(req), tenant, &accounts, &addresses);
+    st = authsvc_console_users_locks(authsvc_request_context(req), tenant, &accounts,
+                                     &addresses);
     if (st != AUTHSVC_OK)
         return admin_failure(req, st);
     body = authsvc_json_own(req->pool, cJSON_CreateObject());
@@ -229,7 +231,7 @@ int authsvc_flow_admin_lockouts(authsvc_request_t *req)
 int authsvc_flow_admin_clients(authsvc_request_t *req)
 {
     apr_array_header_t *rows = NULL;
-    authsvc_status_t st = authsvc_admin_users_clients(authsvc_request_context(req), &rows);
+    authsvc_status_t st = authsvc_console_users_clients(authsvc_request_context(req), &rows);
     cJSON *list;
     int i;
 

@@ -40,13 +40,13 @@ static void activity_form(const authsvc_admin_console_t *c, activity_form_t *f)
 {
     authsvc_db_user_t user;
     authsvc_db_t *db;
-    long offset = atol(authsvc_admin_arg(c, "offset"));
+    long offset = atol(authsvc_console_arg(c, "offset"));
 
     memset(f, 0, sizeof(*f));
-    f->user = authsvc_admin_arg(c, "user");
-    f->type = authsvc_admin_arg(c, "type");
-    f->from = authsvc_admin_arg(c, "from");
-    f->to = authsvc_admin_arg(c, "to");
+    f->user = authsvc_console_arg(c, "user");
+    f->type = authsvc_console_arg(c, "type");
+    f->from = authsvc_console_arg(c, "from");
+    f->to = authsvc_console_arg(c, "to");
     f->q.limit = ACTIVITY_PAGE;
     f->q.offset = offset > 0 && offset < 1000000 ? (int)offset : 0;
     f->q.login_type = *f->type ? f->type : NULL;
@@ -76,12 +76,13 @@ static const char *activity_filter(const authsvc_admin_console_t *c, const activ
     apr_pool_t *p = c->r->pool;
 
     return apr_pstrcat(
-        p, "<form class=\"filter\" method=\"get\" action=\"", authsvc_admin_url(c, "/activity"),
-        "\">", activity_field(p, "user", authsvc_admin_tr(c, "Username"), "text", f->user),
-        activity_field(p, "type", authsvc_admin_tr(c, "Login type"), "text", f->type),
-        activity_field(p, "from", authsvc_admin_tr(c, "From"), "date", f->from),
-        activity_field(p, "to", authsvc_admin_tr(c, "To"), "date", f->to),
-        "<div><button type=\"submit\">", authsvc_admin_tr(c, "Filter"),
+        p, "<form class=\"filter\" method=\"get\" action=\"",
+        authsvc_console_url(c, "/activity"), "\">",
+        activity_field(p, "user", authsvc_console_tr(c, "Username"), "text", f->user),
+        activity_field(p, "type", authsvc_console_tr(c, "Login type"), "text", f->type),
+        activity_field(p, "from", authsvc_console_tr(c, "From"), "date", f->from),
+        activity_field(p, "to", authsvc_console_tr(c, "To"), "date", f->to),
+        "<div><button type=\"submit\">", authsvc_console_tr(c, "Filter"),
         "</button></div></form>\n", NULL);
 }
 
@@ -114,7 +115,8 @@ static const char *activity_rows(const authsvc_admin_console_t *c,
     for (i = 0; i < rows->nelts; i++) {
         const authsvc_db_activity_t *a = &APR_ARRAY_IDX(rows, i, authsvc_db_activity_t);
 
-        out = apr_pstrcat(p, out, "<tr><td>", authsvc_admin_time(p, a->login_time), "</td><td>",
+        out = apr_pstrcat(p, out, "<tr><td>", authsvc_console_time(p, a->login_time),
+                          "</td><td>",
                           authsvc_page_escape(p, activity_user(c, names, a->actor)),
                           "</td><td>", authsvc_page_escape(p, a->login_type), "</td><td>",
                           authsvc_page_escape(p, a->ip_address ? a->ip_address : "-"),
@@ -128,7 +130,7 @@ static const char *activity_pager(const authsvc_admin_console_t *c, const activi
                                   long long total)
 {
     apr_pool_t *p = c->r->pool;
-    const char *base = apr_pstrcat(p, authsvc_admin_url(c, "/activity"),
+    const char *base = apr_pstrcat(p, authsvc_console_url(c, "/activity"),
                                    "?user=", ap_escape_urlencoded(p, f->user),
                                    "&amp;type=", ap_escape_urlencoded(p, f->type),
                                    "&amp;from=", ap_escape_urlencoded(p, f->from),
@@ -139,15 +141,15 @@ static const char *activity_pager(const authsvc_admin_console_t *c, const activi
     if (f->q.offset > 0)
         out = apr_psprintf(p, "<a href=\"%s%d\" rel=\"prev\">%s</a> ", base,
                            f->q.offset > ACTIVITY_PAGE ? f->q.offset - ACTIVITY_PAGE : 0,
-                           authsvc_admin_tr(c, "Previous page"));
+                           authsvc_console_tr(c, "Previous page"));
     if (f->q.offset + ACTIVITY_PAGE < total)
         out = apr_psprintf(p, "%s<a href=\"%s%d\" rel=\"next\">%s</a>", out, base,
-                           f->q.offset + ACTIVITY_PAGE, authsvc_admin_tr(c, "Next page"));
-    return apr_pstrcat(p, "<nav aria-label=\"", authsvc_admin_tr(c, "Pages"), "\"><p>", out,
+                           f->q.offset + ACTIVITY_PAGE, authsvc_console_tr(c, "Next page"));
+    return apr_pstrcat(p, "<nav aria-label=\"", authsvc_console_tr(c, "Pages"), "\"><p>", out,
                        "</p></nav>\n", NULL);
 }
 
-int authsvc_admin_activity_page(const authsvc_admin_console_t *c)
+int authsvc_console_activity_page(const authsvc_admin_console_t *c)
 {
     apr_pool_t *p = c->r->pool;
     activity_form_t f;
@@ -157,29 +159,30 @@ int authsvc_admin_activity_page(const authsvc_admin_console_t *c)
 
     activity_form(c, &f);
     if (f.error)
-        return authsvc_admin_send(
+        return authsvc_console_send(
             c, HTTP_BAD_REQUEST, "Login activity", "/activity",
             apr_pstrcat(p, authsvc_page_error(c->r, "activity-error", f.error),
                         activity_filter(c, &f), NULL));
     if (!f.unknown_user)
-        st = authsvc_admin_activity(c->ctx, c->tenant_id, &f.q, &rows, &total);
+        st = authsvc_console_activity(c->ctx, c->tenant_id, &f.q, &rows, &total);
     if (st != AUTHSVC_OK)
         return authsvc_page_message(c->r, HTTP_SERVICE_UNAVAILABLE, "Login activity",
                                     "This is not possible right now. Try again later.");
-    return authsvc_admin_send(
+    return authsvc_console_send(
         c, HTTP_OK, "Login activity", "/activity",
         apr_pstrcat(p, activity_filter(c, &f),
                     apr_psprintf(p,
                                  "<p id=\"activity-count\" role=\"status\" "
                                  "data-total=\"%" APR_INT64_T_FMT "\">%s %" APR_INT64_T_FMT
                                  "</p>",
-                                 (apr_int64_t)total, authsvc_admin_tr(c, "Matching sign-ins:"),
+                                 (apr_int64_t)total,
+                                 authsvc_console_tr(c, "Matching sign-ins:"),
                                  (apr_int64_t)total),
-                    "<table id=\"activity\"><caption>", authsvc_admin_tr(c, "Login activity"),
-                    "</caption><thead><tr><th scope=\"col\">", authsvc_admin_tr(c, "Time"),
-                    "</th><th scope=\"col\">", authsvc_admin_tr(c, "Username"),
-                    "</th><th scope=\"col\">", authsvc_admin_tr(c, "Login type"),
-                    "</th><th scope=\"col\">", authsvc_admin_tr(c, "Address"),
+                    "<table id=\"activity\"><caption>", authsvc_console_tr(c, "Login activity"),
+                    "</caption><thead><tr><th scope=\"col\">", authsvc_console_tr(c, "Time"),
+                    "</th><th scope=\"col\">", authsvc_console_tr(c, "Username"),
+                    "</th><th scope=\"col\">", authsvc_console_tr(c, "Login type"),
+                    "</th><th scope=\"col\">", authsvc_console_tr(c, "Address"),
                     "</th></tr></thead><tbody>", rows ? activity_rows(c, rows) : "",
                     "</tbody></table>\n", activity_pager(c, &f, total), NULL));
 }

@@ -36,20 +36,21 @@ static void chart_query(const authsvc_admin_console_t *c, chart_query_t *q)
     apr_pool_t *p = c->r->pool;
     long long today = authsvc_db_now_ms() / MS_PER_DAY * MS_PER_DAY;
 
-    q->range = authsvc_admin_arg(c, "range");
+    q->range = authsvc_console_arg(c, "range");
     q->bucket = !strcmp(q->range, "weekly")    ? AUTHSVC_BUCKET_WEEK
                 : !strcmp(q->range, "monthly") ? AUTHSVC_BUCKET_MONTH
                                                : AUTHSVC_BUCKET_DAY;
     if (q->bucket == AUTHSVC_BUCKET_DAY)
         q->range = "daily";
-    q->from = *authsvc_admin_arg(c, "from")
-                  ? authsvc_admin_arg(c, "from")
+    q->from = *authsvc_console_arg(c, "from")
+                  ? authsvc_console_arg(c, "from")
                   : apr_pstrndup(p,
                                  authsvc_iso8601_bucket(p, today - 29 * MS_PER_DAY,
                                                         AUTHSVC_BUCKET_DAY),
                                  10);
-    q->to = *authsvc_admin_arg(c, "to") ? authsvc_admin_arg(c, "to")
-                                        : authsvc_iso8601_bucket(p, today, AUTHSVC_BUCKET_DAY);
+    q->to = *authsvc_console_arg(c, "to")
+                ? authsvc_console_arg(c, "to")
+                : authsvc_iso8601_bucket(p, today, AUTHSVC_BUCKET_DAY);
     q->error = NULL;
     if (strlen(q->from) != 10 || strlen(q->to) != 10
         || authsvc_iso8601_parse(q->from, &q->start) != AUTHSVC_OK
@@ -194,7 +195,7 @@ static const char *chart_svg(const authsvc_admin_console_t *c, const cJSON *repo
         "<text x=\"4\" y=\"%d\" font-size=\"11\">%d</text>"
         "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>%s%s%s</svg>\n",
         CHART_W, CHART_H, CHART_W, CHART_H, max,
-        authsvc_admin_tr(c, "Active users by login type (the table below has the numbers)"),
+        authsvc_console_tr(c, "Active users by login type (the table below has the numbers)"),
         CHART_LEFT, CHART_H - CHART_BOTTOM, CHART_W, CHART_H - CHART_BOTTOM, CHART_TOP + 8, max,
         CHART_H - CHART_BOTTOM, bars, labels, chart_legend(p, types));
 }
@@ -223,9 +224,10 @@ static const char *chart_table(const authsvc_admin_console_t *c, const cJSON *re
                            "</tr>\n", NULL);
     }
     return apr_pstrcat(p, "<table id=\"active-users\"><caption>",
-                       authsvc_admin_tr(c, "Active users per period and login type"),
-                       "</caption><thead><tr><th scope=\"col\">", authsvc_admin_tr(c, "Period"),
-                       "</th>", head, "</tr></thead><tbody>", rows, "</tbody></table>\n", NULL);
+                       authsvc_console_tr(c, "Active users per period and login type"),
+                       "</caption><thead><tr><th scope=\"col\">",
+                       authsvc_console_tr(c, "Period"), "</th>", head, "</tr></thead><tbody>",
+                       rows, "</tbody></table>\n", NULL);
 }
 
 static const char *chart_option(apr_pool_t *p, const char *value, const char *text,
@@ -240,27 +242,25 @@ static const char *chart_form(const authsvc_admin_console_t *c, const chart_quer
 {
     apr_pool_t *p = c->r->pool;
 
-    return apr_pstrcat(p, "<form class=\"filter\" method=\"get\" action=\"",
-                       authsvc_admin_url(c, "/active-users"), "\"><div><label for=\"range\">",
-                       authsvc_admin_tr(c, "Period"),
-                       "</label><select id=\"range\" name=\"range\">",
-                       chart_option(p, "daily", authsvc_admin_tr(c, "Day"), q->range),
-                       chart_option(p, "weekly", authsvc_admin_tr(c, "ISO week"), q->range),
-                       chart_option(p, "monthly", authsvc_admin_tr(c, "Month"), q->range),
-                       "</select></div><div><label for=\"from\">", authsvc_admin_tr(c, "From"),
-                       "</label><input type=\"date\" id=\"from\" name=\"from\" value=\"",
-                       authsvc_page_escape(p, q->from), "\"",
-                       q->error ? " aria-invalid=\"true\" aria-describedby=\"chart-error\""
-                                : "",
-                       "></div><div><label for=\"to\">", authsvc_admin_tr(c, "To"),
-                       "</label><input type=\"date\" id=\"to\" name=\"to\" value=\"",
-                       authsvc_page_escape(p, q->to), "\"",
-                       q->error ? " aria-invalid=\"true\"" : "",
-                       "></div><div><button type=\"submit\">", authsvc_admin_tr(c, "Show"),
-                       "</button></div></form>\n", NULL);
+    return apr_pstrcat(
+        p, "<form class=\"filter\" method=\"get\" action=\"",
+        authsvc_console_url(c, "/active-users"), "\"><div><label for=\"range\">",
+        authsvc_console_tr(c, "Period"), "</label><select id=\"range\" name=\"range\">",
+        chart_option(p, "daily", authsvc_console_tr(c, "Day"), q->range),
+        chart_option(p, "weekly", authsvc_console_tr(c, "ISO week"), q->range),
+        chart_option(p, "monthly", authsvc_console_tr(c, "Month"), q->range),
+        "</select></div><div><label for=\"from\">", authsvc_console_tr(c, "From"),
+        "</label><input type=\"date\" id=\"from\" name=\"from\" value=\"",
+        authsvc_page_escape(p, q->from), "\"",
+        q->error ? " aria-invalid=\"true\" aria-describedby=\"chart-error\"" : "",
+        "></div><div><label for=\"to\">", authsvc_console_tr(c, "To"),
+        "</label><input type=\"date\" id=\"to\" name=\"to\" value=\"",
+        authsvc_page_escape(p, q->to), "\"", q->error ? " aria-invalid=\"true\"" : "",
+        "></div><div><button type=\"submit\">", authsvc_console_tr(c, "Show"),
+        "</button></div></form>\n", NULL);
 }
 
-int authsvc_admin_chart_page(const authsvc_admin_console_t *c)
+int authsvc_console_chart_page(const authsvc_admin_console_t *c)
 {
     apr_pool_t *p = c->r->pool;
     chart_query_t q;
@@ -270,30 +270,29 @@ int authsvc_admin_chart_page(const authsvc_admin_console_t *c)
 
     chart_query(c, &q);
     if (q.error)
-        return authsvc_admin_send(c, HTTP_BAD_REQUEST, "Active users", "/active-users",
-                                  apr_pstrcat(p,
-                                              authsvc_page_error(c->r, "chart-error", q.error),
-                                              chart_form(c, &q), NULL));
-    st = authsvc_admin_active_users(c->ctx, c->tenant_id, q.bucket, q.start, q.end, &report);
+        return authsvc_console_send(
+            c, HTTP_BAD_REQUEST, "Active users", "/active-users",
+            apr_pstrcat(p, authsvc_page_error(c->r, "chart-error", q.error), chart_form(c, &q),
+                        NULL));
+    st = authsvc_console_active_users(c->ctx, c->tenant_id, q.bucket, q.start, q.end, &report);
     if (st != AUTHSVC_OK)
         return authsvc_page_message(c->r, HTTP_SERVICE_UNAVAILABLE, "Active users",
                                     "This is not possible right now. Try again later.");
     buckets = chart_keys(p, report);
     types = chart_types(p, report);
-    return authsvc_admin_send(
+    return authsvc_console_send(
         c, HTTP_OK, "Active users", "/active-users",
-        apr_pstrcat(p, chart_form(c, &q),
-                    apr_psprintf(p,
-                                 "<p id=\"chart-range\" data-range=\"%s\" data-start=\"%s\" "
-                                 "data-end=\"%s\">%s</p>",
-                                 q.range, authsvc_page_escape(p, q.from),
-                                 authsvc_page_escape(p, q.to),
-                                 authsvc_admin_tr(c, "Distinct users who signed in, per period "
-                                                     "and login type.")),
-                    buckets->nelts
-                        ? chart_svg(c, report, buckets, types)
-                        : apr_pstrcat(p, "<p id=\"chart-empty\">",
-                                      authsvc_admin_tr(c, "No sign-ins in this range."), "</p>",
-                                      NULL),
-                    chart_table(c, report, buckets, types), NULL));
+        apr_pstrcat(
+            p, chart_form(c, &q),
+            apr_psprintf(p,
+                         "<p id=\"chart-range\" data-range=\"%s\" data-start=\"%s\" "
+                         "data-end=\"%s\">%s</p>",
+                         q.range, authsvc_page_escape(p, q.from), authsvc_page_escape(p, q.to),
+                         authsvc_console_tr(c, "Distinct users who signed in, per period "
+                                               "and login type.")),
+            buckets->nelts ? chart_svg(c, report, buckets, types)
+                           : apr_pstrcat(p, "<p id=\"chart-empty\">",
+                                         authsvc_console_tr(c, "No sign-ins in this range."),
+                                         "</p>", NULL),
+            chart_table(c, report, buckets, types), NULL));
 }

@@ -35,17 +35,17 @@ static const char admin_style[] =
     "svg.chart{max-width:100%;height:auto}\n"
     ".legend span{display:inline-block;margin-right:1rem}\n";
 
-const char *authsvc_admin_tr(const authsvc_admin_console_t *c, const char *en)
+const char *authsvc_console_tr(const authsvc_admin_console_t *c, const char *en)
 {
     return authsvc_page_escape(c->r->pool, authsvc_page_tr(c->r, en));
 }
 
-const char *authsvc_admin_url(const authsvc_admin_console_t *c, const char *rest)
+const char *authsvc_console_url(const authsvc_admin_console_t *c, const char *rest)
 {
     return authsvc_page_url(c->r, apr_pstrcat(c->r->pool, "/admin", rest, NULL));
 }
 
-const char *authsvc_admin_time(apr_pool_t *p, long long ms)
+const char *authsvc_console_time(apr_pool_t *p, long long ms)
 {
     apr_time_exp_t t;
     apr_size_t len;
@@ -57,13 +57,13 @@ const char *authsvc_admin_time(apr_pool_t *p, long long ms)
     return apr_pstrdup(p, buf);
 }
 
-const char *authsvc_admin_csrf_field(const authsvc_admin_console_t *c)
+const char *authsvc_console_csrf_field(const authsvc_admin_console_t *c)
 {
     return apr_pstrcat(c->r->pool, "<input type=\"hidden\" name=\"csrf\" value=\"",
                        authsvc_page_escape(c->r->pool, c->csrf), "\">", NULL);
 }
 
-const char *authsvc_admin_arg(const authsvc_admin_console_t *c, const char *name)
+const char *authsvc_console_arg(const authsvc_admin_console_t *c, const char *name)
 {
     const char *v = c->query ? apr_table_get(c->query, name) : NULL;
 
@@ -74,18 +74,18 @@ const char *authsvc_admin_arg(const authsvc_admin_console_t *c, const char *name
 static const char *admin_nav_item(const authsvc_admin_console_t *c, const char *path,
                                   const char *text, const char *current)
 {
-    return apr_pstrcat(c->r->pool, "<li><a href=\"", authsvc_admin_url(c, path), "\"",
+    return apr_pstrcat(c->r->pool, "<li><a href=\"", authsvc_console_url(c, path), "\"",
                        strcmp(path, current) == 0 ? " aria-current=\"page\"" : "", ">",
-                       authsvc_admin_tr(c, text), "</a></li>", NULL);
+                       authsvc_console_tr(c, text), "</a></li>", NULL);
 }
 
-int authsvc_admin_send(const authsvc_admin_console_t *c, int status, const char *title,
-                       const char *current, const char *body)
+int authsvc_console_send(const authsvc_admin_console_t *c, int status, const char *title,
+                         const char *current, const char *body)
 {
     apr_pool_t *p = c->r->pool;
     const char *nav = apr_pstrcat(
-        p, "<link rel=\"stylesheet\" href=\"", authsvc_admin_url(c, "/static/admin.css"),
-        "\">\n<nav class=\"admin\" aria-label=\"", authsvc_admin_tr(c, "Administration"),
+        p, "<link rel=\"stylesheet\" href=\"", authsvc_console_url(c, "/static/admin.css"),
+        "\">\n<nav class=\"admin\" aria-label=\"", authsvc_console_tr(c, "Administration"),
         "\"><ul>", admin_nav_item(c, "", "Overview", current),
         c->reports ? admin_nav_item(c, "/active-users", "Active users", current) : "",
         c->reports ? admin_nav_item(c, "/activity", "Login activity", current) : "",
@@ -97,7 +97,7 @@ int authsvc_admin_send(const authsvc_admin_console_t *c, int status, const char 
     return authsvc_page_send(c->r, status, title, apr_pstrcat(p, nav, body, NULL));
 }
 
-int authsvc_admin_style_sheet(request_rec *r)
+int authsvc_console_style_sheet(request_rec *r)
 {
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=86400");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
@@ -108,7 +108,7 @@ int authsvc_admin_style_sheet(request_rec *r)
     return OK;
 }
 
-const char *authsvc_admin_csrf(request_rec *r)
+const char *authsvc_console_csrf(request_rec *r)
 {
     const char *name = authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE);
     const char *csrf = authsvc_gateway_cookie_get(r, name);
@@ -120,7 +120,7 @@ const char *authsvc_admin_csrf(request_rec *r)
     return csrf;
 }
 
-int authsvc_admin_form_read(request_rec *r, apr_table_t **form, int *rc)
+int authsvc_console_form_read(request_rec *r, apr_table_t **form, int *rc)
 {
     const char *csrf = authsvc_gateway_cookie_get(
         r, authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE));

@@ -23,10 +23,10 @@
 
 static int admin_overview(const authsvc_admin_console_t *c)
 {
-    return authsvc_admin_send(
+    return authsvc_console_send(
         c, HTTP_OK, "Administration", "",
         apr_pstrcat(c->r->pool, "<p>",
-                    authsvc_admin_tr(c, "Choose a page of the administration console above."),
+                    authsvc_console_tr(c, "Choose a page of the administration console above."),
                     "</p>\n", NULL));
 }
 
@@ -74,12 +74,12 @@ static int admin_post(authsvc_admin_console_t *c, const char *rest)
     apr_table_t *form = NULL;
     int rc;
 
-    if (!authsvc_admin_form_read(c->r, &form, &rc))
+    if (!authsvc_console_form_read(c->r, &form, &rc))
         return rc;
-    c->csrf = authsvc_admin_csrf(c->r);
+    c->csrf = authsvc_console_csrf(c->r);
     if (strcmp(rest, "/users") == 0)
-        return authsvc_admin_users_post(c, form);
-    return authsvc_admin_lockouts_post(c, form);
+        return authsvc_console_users_post(c, form);
+    return authsvc_console_lockouts_post(c, form);
 }
 
 /* The page of rest for c, whose permission was checked. */
@@ -90,17 +90,17 @@ static int admin_get(authsvc_admin_console_t *c, const char *rest)
         != AUTHSVC_FORM_VALID)
         return authsvc_page_message(c->r, HTTP_BAD_REQUEST, "Administration",
                                     "The form was not sent as expected.");
-    c->csrf = authsvc_admin_csrf(c->r);
+    c->csrf = authsvc_console_csrf(c->r);
     if (strcmp(rest, "/active-users") == 0)
-        return authsvc_admin_chart_page(c);
+        return authsvc_console_chart_page(c);
     if (strcmp(rest, "/activity") == 0)
-        return authsvc_admin_activity_page(c);
+        return authsvc_console_activity_page(c);
     if (strcmp(rest, "/users") == 0)
-        return authsvc_admin_users_page(c, NULL);
+        return authsvc_console_users_page(c, NULL);
     if (strcmp(rest, "/lockouts") == 0)
-        return authsvc_admin_lockouts_page(c, NULL);
+        return authsvc_console_lockouts_page(c, NULL);
     if (strcmp(rest, "/clients") == 0)
-        return authsvc_admin_clients_page(c);
+        return authsvc_console_clients_page(c);
     return admin_overview(c);
 }
 
@@ -124,7 +124,7 @@ int authsvc_admin_page(request_rec *r, const char *rest)
     char need = admin_needs(rest, &post_ok);
 
     if (strcmp(rest, "/static/admin.css") == 0 && r->method_number == M_GET)
-        return authsvc_admin_style_sheet(r);
+        return authsvc_console_style_sheet(r);
     if (!need)
         return DECLINED;
     if (r->method_number != M_GET && !(post_ok && r->method_number == M_POST))

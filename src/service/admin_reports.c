@@ -31,9 +31,9 @@ static cJSON *reports_where(apr_pool_t *p, const char *actor, const char *type, 
     return where;
 }
 
-authsvc_status_t authsvc_admin_active_users(authsvc_context_t *ctx, const char *tenant_id,
-                                            authsvc_bucket_t bucket, long long start_ms,
-                                            long long end_ms, cJSON **report)
+authsvc_status_t authsvc_console_active_users(authsvc_context_t *ctx, const char *tenant_id,
+                                              authsvc_bucket_t bucket, long long start_ms,
+                                              long long end_ms, cJSON **report)
 {
     authsvc_db_t *db = ctx->db(ctx);
     authsvc_filter_sql_t sql;
@@ -64,9 +64,9 @@ authsvc_status_t authsvc_admin_active_users(authsvc_context_t *ctx, const char *
     return AUTHSVC_OK;
 }
 
-authsvc_status_t authsvc_admin_activity(authsvc_context_t *ctx, const char *tenant_id,
-                                        const authsvc_admin_activity_query_t *q,
-                                        apr_array_header_t **rows, long long *total)
+authsvc_status_t authsvc_console_activity(authsvc_context_t *ctx, const char *tenant_id,
+                                          const authsvc_admin_activity_query_t *q,
+                                          apr_array_header_t **rows, long long *total)
 {
     authsvc_db_t *db = ctx->db(ctx);
     cJSON *filter = authsvc_json_own(ctx->pool, cJSON_CreateObject());

@@ -25,9 +25,9 @@ static const char *admin_key(apr_pool_t *p, const char *text)
     return key;
 }
 
-authsvc_status_t authsvc_admin_users_list(authsvc_context_t *ctx,
-                                          const authsvc_db_admin_user_query_t *q,
-                                          apr_array_header_t **rows)
+authsvc_status_t authsvc_console_users_list(authsvc_context_t *ctx,
+                                            const authsvc_db_admin_user_query_t *q,
+                                            apr_array_header_t **rows)
 {
     authsvc_db_admin_user_query_t query = *q;
     authsvc_status_t st;
@@ -45,9 +45,9 @@ authsvc_status_t authsvc_admin_users_list(authsvc_context_t *ctx,
     return authsvc_db_admin_users(db, ctx->pool, &query, rows);
 }
 
-authsvc_status_t authsvc_admin_users_locks(authsvc_context_t *ctx, const char *tenant_id,
-                                           apr_array_header_t **accounts,
-                                           apr_array_header_t **addresses)
+authsvc_status_t authsvc_console_users_locks(authsvc_context_t *ctx, const char *tenant_id,
+                                             apr_array_header_t **accounts,
+                                             apr_array_header_t **addresses)
 {
     authsvc_status_t st;
     authsvc_db_t *db = admin_db(ctx, &st);
@@ -59,7 +59,8 @@ authsvc_status_t authsvc_admin_users_locks(authsvc_context_t *ctx, const char *t
                                   addresses);
 }
 
-authsvc_status_t authsvc_admin_users_clients(authsvc_context_t *ctx, apr_array_header_t **rows)
+authsvc_status_t authsvc_console_users_clients(authsvc_context_t *ctx,
+                                               apr_array_header_t **rows)
 {
     authsvc_status_t st;
     authsvc_db_t *db = admin_db(ctx, &st);
@@ -68,9 +69,9 @@ authsvc_status_t authsvc_admin_users_clients(authsvc_context_t *ctx, apr_array_h
     return db ? authsvc_db_admin_clients(db, ctx->pool, rows) : st;
 }
 
-authsvc_status_t authsvc_admin_users_status_apply(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                  const char *tenant_id, const char *user_id,
-                                                  int disable, int *changed)
+authsvc_status_t authsvc_console_users_status_apply(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                    const char *tenant_id, const char *user_id,
+                                                    int disable, int *changed)
 {
     authsvc_status_t st;
 
@@ -85,8 +86,8 @@ authsvc_status_t authsvc_admin_users_status_apply(authsvc_context_t *ctx, authsv
     return st;
 }
 
-authsvc_status_t authsvc_admin_users_unlock_apply(authsvc_context_t *ctx, authsvc_db_t *db,
-                                                  const char *key, int *cleared)
+authsvc_status_t authsvc_console_users_unlock_apply(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                    const char *key, int *cleared)
 {
     return authsvc_db_user_lockout_clear(db, ctx->pool, key, cleared);
 }
@@ -118,8 +119,9 @@ static authsvc_status_t admin_finish(authsvc_db_t *db, authsvc_status_t st)
     return authsvc_db_commit(db);
 }
 
-authsvc_status_t authsvc_admin_users_set_status(authsvc_context_t *ctx, const char *tenant_id,
-                                                const char *user_id, int disable, int *changed)
+authsvc_status_t authsvc_console_users_set_status(authsvc_context_t *ctx, const char *tenant_id,
+                                                  const char *user_id, int disable,
+                                                  int *changed)
 {
     authsvc_db_t *db = NULL;
     const char *username = NULL;
@@ -127,8 +129,8 @@ authsvc_status_t authsvc_admin_users_set_status(authsvc_context_t *ctx, const ch
 
     if (st != AUTHSVC_OK)
         return st;
-    st = admin_finish(db, authsvc_admin_users_status_apply(ctx, db, tenant_id, user_id, disable,
-                                                           changed));
+    st = admin_finish(db, authsvc_console_users_status_apply(ctx, db, tenant_id, user_id,
+                                                             disable, changed));
     if (st == AUTHSVC_OK)
         ctx->log(ctx, AUTHSVC_LOG_NOTICE,
                  AUTHSVC_LOGNO(3201) "admin: user %s %s (%d membership(s) changed)", user_id,
@@ -137,8 +139,8 @@ authsvc_status_t authsvc_admin_users_set_status(authsvc_context_t *ctx, const ch
     return st;
 }
 
-authsvc_status_t authsvc_admin_users_unlock(authsvc_context_t *ctx, const char *tenant_id,
-                                            const char *user_id, int *cleared)
+authsvc_status_t authsvc_console_users_unlock(authsvc_context_t *ctx, const char *tenant_id,
+                                              const char *user_id, int *cleared)
 {
     authsvc_db_t *db = NULL;
     const char *username = NULL;
@@ -146,9 +148,9 @@ authsvc_status_t authsvc_admin_users_unlock(authsvc_context_t *ctx, const char *
 
     if (st != AUTHSVC_OK)
         return st;
-    st = admin_finish(db,
-                      authsvc_admin_users_unlock_apply(ctx, db, admin_key(ctx->pool, username),
-                                                       cleared));
+    st = admin_finish(db, authsvc_console_users_unlock_apply(ctx, db,
+                                                             admin_key(ctx->pool, username),
+                                                             cleared));
     if (st == AUTHSVC_OK)
         ctx->log(ctx, AUTHSVC_LOG_NOTICE,
                  AUTHSVC_LOGNO(3202) "admin: user %s unlocked (%d counter(s) cleared)", user_id,
