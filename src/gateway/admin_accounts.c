@@ -85,6 +85,29 @@ static const char *users_filter(const authsvc_admin_console_t *c)
         authsvc_console_tr(c, "Filter"), "</button></div></form>\n", NULL);
 }
 
+/* Links to the previous and next page, keeping the filter (a next page when this one
+ * is full). */
+static const char *users_pager(const authsvc_admin_console_t *c, int offset, int shown)
+{
+    apr_pool_t *p = c->r->pool;
+    const char *base = apr_pstrcat(p, authsvc_console_url(c, "/users"), "?username=",
+                                   ap_escape_urlencoded(p, authsvc_console_arg(c, "username")),
+                                   *authsvc_console_arg(c, "locked") ? "&amp;locked=1" : "",
+                                   "&amp;offset=", NULL);
+    const char *out = "";
+
+    if (offset > 0)
+        out = apr_psprintf(p, "<a href=\"%s%d\" rel=\"prev\">%s</a> ", base,
+                           offset > USERS_PAGE ? offset - USERS_PAGE : 0,
+                           authsvc_console_tr(c, "Previous page"));
+    if (shown == USERS_PAGE)
+        out = apr_psprintf(p, "%s<a href=\"%s%d\" rel=\"next\">%s</a>", out, base,
+                           offset + USERS_PAGE, authsvc_console_tr(c, "Next page"));
+    return *out ? apr_pstrcat(p, "<nav aria-label=\"", authsvc_console_tr(c, "Pages"), "\"><p>",
+                              out, "</p></nav>\n", NULL)
+                : "";
+}
+
 int authsvc_console_users_page(const authsvc_admin_console_t *c, const char *notice)
 {
     apr_pool_t *p = c->r->pool;
@@ -114,7 +137,8 @@ int authsvc_console_users_page(const authsvc_admin_console_t *c, const char *not
                     authsvc_console_tr(c, "Status"), "</th><th scope=\"col\">",
                     authsvc_console_tr(c, "Locked until"), "</th><th scope=\"col\">",
                     authsvc_console_tr(c, "Action"), "</th></tr></thead><tbody>",
-                    users_rows(c, rows), "</tbody></table>\n", NULL));
+                    users_rows(c, rows), "</tbody></table>\n",
+                    users_pager(c, q.offset, rows->nelts), NULL));
 }
 
 /* The refusal of an action as the page again, announced. */
