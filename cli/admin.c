@@ -28,6 +28,7 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_admin.h"
+#include "authsvc_admin_users.h"
 #include "authsvc_config.h"
 #include "authsvc_context.h"
 #include "authsvc_db.h"
@@ -2017,17 +2018,13 @@ static authsvc_status_t account_sessions_end(authsvc_db_t *db, apr_pool_t *p,
     return authsvc_tokens_revoke_user(admin_context(p, db), db, in->user_id, NULL);
 }
 
+/* The console's account service does it (admin_users.c), so it is written once. */
 static authsvc_status_t account_status_write(authsvc_db_t *db, apr_pool_t *p, void *data)
 {
     account_input_t *in = data;
-    authsvc_status_t st = in->disable
-                              ? authsvc_db_user_disable(db, p, in->user_id, &in->changed)
-                              : authsvc_db_user_enable(db, p, in->user_id, &in->changed);
 
-    if (st == AUTHSVC_OK && in->disable) {
-        st = account_sessions_end(db, p, in);
-    }
-    return st;
+    return authsvc_console_users_status_apply(admin_context(p, db), db, NULL, in->user_id,
+                                              in->disable, &in->changed);
 }
 
 static authsvc_status_t account_delete_write(authsvc_db_t *db, apr_pool_t *p, void *data)
@@ -2737,7 +2734,7 @@ static authsvc_status_t unlock_write(authsvc_db_t *db, apr_pool_t *p, void *data
 {
     unlock_input_t *in = data;
 
-    return authsvc_db_user_lockout_clear(db, p, in->key, &in->cleared);
+    return authsvc_console_users_unlock_apply(admin_context(p, db), db, in->key, &in->cleared);
 }
 
 int authsvc_admin_user_unlock(authsvc_admin_t *ctx, int argc, const char *const *argv)

@@ -1,6 +1,7 @@
 /* The route table: every route of the service, as data. To find a route's code,
  * read its handler here. A NULL handler answers 501 until its flow is built
  * (t/unit/routes-not-built.txt lists them; that list only shrinks). */
+#include "authsvc_admin_flows.h"
 #include "authsvc_flows.h"
 #include "authsvc_route.h"
 
@@ -314,6 +315,33 @@ static const authsvc_route_t routes[] = {
     {"GET", "/active-users/{range}", authsvc_flow_active_users, PERMISSION("ViewLoginActivity"), NO_BODY,
      range_params, 0, 200, "LoginActivityController.getActiveUsers",
      "LoginActivityController", "Distinct active users per day, ISO week or month", NULL},
+
+    /* administration (flow_admin.c): ManageUsers for the users and their actions, the
+     * lockouts and clients; every list and action limited to the caller's tenant */
+#define ADMIN_USER_PARAMS (const authsvc_param_t[]){P("id"), PARAMS_END}
+#define ADMIN_LIST_PARAMS (const authsvc_param_t[]){Q("username", 0), Q("status", 0), \
+    Q("locked", 0), Q("limit", 0), Q("offset", 0), PARAMS_END}
+    {"GET", "/admin/users", authsvc_flow_admin_users, PERMISSION("ManageUsers"), NO_BODY,
+     ADMIN_LIST_PARAMS, NEEDS_DB, 200, "AdminController.users", "AdminController",
+     "Users of the caller's tenant with status and lock (username prefix, status, locked, page)",
+     NULL},
+    {"POST", "/admin/users/{id}/disable", authsvc_flow_admin_user_disable, PERMISSION("ManageUsers"),
+     NO_BODY, ADMIN_USER_PARAMS, NEEDS_DB, 200, "AdminController.disableUser", "AdminController",
+     "Disables a user and ends every session of it", NULL},
+    {"POST", "/admin/users/{id}/enable", authsvc_flow_admin_user_enable, PERMISSION("ManageUsers"),
+     NO_BODY, ADMIN_USER_PARAMS, NEEDS_DB, 200, "AdminController.enableUser", "AdminController",
+     "Lets a disabled user log in again", NULL},
+    {"POST", "/admin/users/{id}/unlock", authsvc_flow_admin_user_unlock, PERMISSION("ManageUsers"),
+     NO_BODY, ADMIN_USER_PARAMS, NEEDS_DB, 200, "AdminController.unlockUser", "AdminController",
+     "Clears a user's failed-login counters and lock", NULL},
+    {"GET", "/admin/lockouts", authsvc_flow_admin_lockouts, PERMISSION("ManageUsers"), NO_BODY,
+     NULL, NEEDS_DB, 200, "AdminController.lockouts", "AdminController",
+     "Accounts and addresses with failed logins or a lock", NULL},
+    {"GET", "/admin/clients", authsvc_flow_admin_clients, PERMISSION("ManageUsers"), NO_BODY,
+     NULL, NEEDS_DB, 200, "AdminController.clients", "AdminController",
+     "Clients: id, public or confidential, OpenID Connect or not", NULL},
+#undef ADMIN_USER_PARAMS
+#undef ADMIN_LIST_PARAMS
 
     /* OAuth 2.0 / OpenID Connect: token endpoint, UserInfo, revocation, introspection
      * (form bodies; unknown parameters ignored, RFC 6749 §3.2; refusals as §5.2 JSON) */

@@ -472,6 +472,50 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_login_activity_purge", "DELETE FROM login_activity WHERE login_time < %lld",
      NULL},
 
+    /* admin console (db_admin.c): the caller's tenant's users with their lock, counters,
+     * clients. Args of users: tenant, username key pattern, status twice (-1: any),
+     * locked-only flag, now, limit, offset. */
+    {"authsvc_console_users",
+     "SELECT u.id, u.username, u.email, ut.status, "
+     "COALESCE((SELECT MAX(a.failures) FROM login_attempts a WHERE a.scope = 'account' "
+     "AND a.subject = u.username_key), 0), "
+     "COALESCE((SELECT MAX(a.locked_until) FROM login_attempts a WHERE a.scope = 'account' "
+     "AND a.subject = u.username_key), 0) "
+     "FROM users u JOIN user_tenants ut ON ut.user_id = u.id "
+     "WHERE ut.tenant_id = %s AND u.username_key LIKE %s ESCAPE '!' "
+     "AND (CAST(%lld AS INTEGER) < 0 OR ut.status = CAST(%lld AS INTEGER)) "
+     "AND (CAST(%lld AS INTEGER) = 0 OR EXISTS (SELECT 1 FROM login_attempts a "
+     "WHERE a.scope = 'account' AND a.subject = u.username_key "
+     "AND a.locked_until > CAST(%lld AS BIGINT))) "
+     "ORDER BY u.username_key, u.id LIMIT CAST(%lld AS INTEGER) OFFSET CAST(%lld AS INTEGER)",
+     NULL},
+    /* a user of the tenant: its username */
+    {"authsvc_console_user",
+     "SELECT u.username FROM users u JOIN user_tenants ut ON ut.user_id = u.id "
+     "WHERE u.id = %s AND ut.tenant_id = %s", NULL},
+    /* disable / enable one membership (args: now, user, tenant), as authsvc_admin_user_* */
+    {"authsvc_console_member_disable",
+     "UPDATE user_tenants SET status = 2, updated_at = %lld "
+     "WHERE user_id = %s AND tenant_id = %s AND status IN (1, 3)", NULL},
+    {"authsvc_console_member_enable",
+     "UPDATE user_tenants SET status = 1, updated_at = %lld "
+     "WHERE user_id = %s AND tenant_id = %s AND status = 2", NULL},
+    /* account counters of the tenant's users with failures or a lock, then addresses */
+    {"authsvc_console_account_locks",
+     "SELECT u.id, u.username, a.source, a.failures, a.locked_until, a.window_start "
+     "FROM login_attempts a JOIN users u ON u.username_key = a.subject "
+     "JOIN user_tenants ut ON ut.user_id = u.id AND ut.tenant_id = %s "
+     "WHERE a.scope = 'account' AND (a.failures > 0 OR a.locked_until > CAST(%lld AS BIGINT)) "
+     "ORDER BY a.locked_until DESC, u.username_key, a.source LIMIT 500", NULL},
+    {"authsvc_console_address_locks",
+     "SELECT subject, failures, locked_until, window_start FROM login_attempts "
+     "WHERE scope = 'ip' AND (failures > 0 OR locked_until > CAST(%lld AS BIGINT)) "
+     "ORDER BY failures DESC, subject LIMIT 500", NULL},
+    {"authsvc_console_clients",
+     "SELECT c.client_id, c.client_type, "
+     "CASE WHEN EXISTS (SELECT 1 FROM oidc_clients o WHERE o.client_id = c.client_id) "
+     "THEN 1 ELSE 0 END, c.created_at FROM auth_clients c ORDER BY c.client_id", NULL},
+
     /* emailed tokens (reset, invite): single use through the row count of consume */
     {"authsvc_mail_token_insert",
      "INSERT INTO mail_tokens (token_hash, purpose, user_id, client_id, email, expires_at, "

@@ -78,6 +78,7 @@ int main(void)
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();
     authsvc_test_register_db_users();
+    authsvc_test_register_db_admin();
     authsvc_test_register_db_tenants();
     authsvc_test_register_db_clients();
     authsvc_test_register_db_revocations();

@@ -47,6 +47,7 @@ void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);
 void authsvc_test_register_db_users(void);
+void authsvc_test_register_db_admin(void);
 void authsvc_test_register_db_identities(void);
 void authsvc_test_register_db_social(void);
 void authsvc_test_register_db_saml(void);

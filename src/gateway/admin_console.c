@@ -1,0 +1,144 @@
+/* What the admin console's pages share (see authsvc_admin_console.h): the frame with
+ * its navigation and stylesheet, texts, and the CSRF double submit of the portal (the
+ * same cookie as the sign-in pages', login_page.c, so one token serves every page). */
+#include <string.h>
+
+#include <httpd.h>
+#include <apr_strings.h>
+#include <http_protocol.h>
+#include <openssl/crypto.h>
+
+#include "authsvc_admin_console.h"
+#include "authsvc_form.h"
+#include "authsvc_gateway.h"
+#include "authsvc_page_render.h"
+#include "authsvc_page_text.h"
+#include "authsvc_password.h"
+#include "authsvc_request_body.h"
+
+#define ADMIN_CSRF_COOKIE "authsvc-csrf"
+#define ADMIN_CSRF_BYTES 32
+#define ADMIN_BODY_MAX 8192
+
+/* The console's own stylesheet, linked from each page after the portal's: wider pages
+ * and tables (served as a file, so the CSP needs no inline style). */
+static const char admin_style[] =
+    "body{max-width:64rem}\n"
+    "nav.admin ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\n"
+    "nav.admin a[aria-current=page]{font-weight:bold}\n"
+    "table{border-collapse:collapse;margin:1rem 0}\n"
+    "th,td{border:1px solid #767676;padding:.3rem .6rem;text-align:left}\n"
+    "td.n{text-align:right}\n"
+    "form.filter{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}\n"
+    "form.filter label{margin-top:0}\n"
+    "form.inline button{margin-top:0;padding:.3rem .8rem}\n"
+    "svg.chart{max-width:100%;height:auto}\n"
+    ".legend span{display:inline-block;margin-right:1rem}\n";
+
+const char *authsvc_console_tr(const authsvc_admin_console_t *c, const char *en)
+{
+    return authsvc_page_escape(c->r->pool, authsvc_page_tr(c->r, en));
+}
+
+const char *authsvc_console_url(const authsvc_admin_console_t *c, const char *rest)
+{
+    return authsvc_page_url(c->r, apr_pstrcat(c->r->pool, "/admin", rest, NULL));
+}
+
+const char *authsvc_console_time(apr_pool_t *p, long long ms)
+{
+    apr_time_exp_t t;
+    apr_size_t len;
+    char buf[32];
+
+    if (ms <= 0 || apr_time_exp_gmt(&t, (apr_time_t)ms * 1000) != APR_SUCCESS)
+        return "-";
+    apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &t);
+    return apr_pstrdup(p, buf);
+}
+
+const char *authsvc_console_csrf_field(const authsvc_admin_console_t *c)
+{
+    return apr_pstrcat(c->r->pool, "<input type=\"hidden\" name=\"csrf\" value=\"",
+                       authsvc_page_escape(c->r->pool, c->csrf), "\">", NULL);
+}
+
+const char *authsvc_console_arg(const authsvc_admin_console_t *c, const char *name)
+{
+    const char *v = c->query ? apr_table_get(c->query, name) : NULL;
+
+    return v ? v : "";
+}
+
+/* One link of the navigation, marked when it is the current page. */
+static const char *admin_nav_item(const authsvc_admin_console_t *c, const char *path,
+                                  const char *text, const char *current)
+{
+    return apr_pstrcat(c->r->pool, "<li><a href=\"", authsvc_console_url(c, path), "\"",
+                       strcmp(path, current) == 0 ? " aria-current=\"page\"" : "", ">",
+                       authsvc_console_tr(c, text), "</a></li>", NULL);
+}
+
+int authsvc_console_send(const authsvc_admin_console_t *c, int status, const char *title,
+                         const char *current, const char *body)
+{
+    apr_pool_t *p = c->r->pool;
+    const char *nav = apr_pstrcat(
+        p, "<link rel=\"stylesheet\" href=\"", authsvc_console_url(c, "/static/admin.css"),
+        "\">\n<nav class=\"admin\" aria-label=\"", authsvc_console_tr(c, "Administration"),
+        "\"><ul>", admin_nav_item(c, "", "Overview", current),
+        c->reports ? admin_nav_item(c, "/active-users", "Active users", current) : "",
+        c->reports ? admin_nav_item(c, "/activity", "Login activity", current) : "",
+        c->users ? admin_nav_item(c, "/lockouts", "Lockouts", current) : "",
+        c->users ? admin_nav_item(c, "/users", "Users", current) : "",
+        c->users ? admin_nav_item(c, "/clients", "Clients", current) : "", "</ul></nav>\n",
+        NULL);
+
+    return authsvc_page_send(c->r, status, title, apr_pstrcat(p, nav, body, NULL));
+}
+
+int authsvc_console_style_sheet(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=86400");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    ap_set_content_type(r, "text/css; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)strlen(admin_style));
+    if (!r->header_only)
+        ap_rputs(admin_style, r);
+    return OK;
+}
+
+const char *authsvc_console_csrf(request_rec *r)
+{
+    const char *name = authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE);
+    const char *csrf = authsvc_gateway_cookie_get(r, name);
+
+    if (!csrf) {
+        csrf = authsvc_random_token(r->pool, ADMIN_CSRF_BYTES);
+        authsvc_gateway_cookie_set(r, name, csrf, -1, "Strict");
+    }
+    return csrf;
+}
+
+int authsvc_console_form_read(request_rec *r, apr_table_t **form, int *rc)
+{
+    const char *csrf = authsvc_gateway_cookie_get(
+        r, authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE));
+    const char *type = apr_table_get(r->headers_in, "Content-Type"), *sent;
+    char *body = NULL;
+    apr_size_t len = 0;
+
+    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
+        || authsvc_request_body_read(r, ADMIN_BODY_MAX, &body, &len) != OK
+        || authsvc_form_parse(r->pool, body ? body : "", len, form) != AUTHSVC_FORM_VALID)
+        return (*rc = authsvc_page_message(r, HTTP_BAD_REQUEST, "Administration",
+                                           "The form was not sent as expected."),
+                0);
+    sent = apr_table_get(*form, "csrf");
+    if (!csrf || !sent || strlen(sent) != strlen(csrf)
+        || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
+        return (*rc = authsvc_page_message(r, HTTP_FORBIDDEN, "Administration",
+                                           "The form has expired. Open the page again."),
+                0);
+    return 1;
+}
