@@ -13,6 +13,7 @@
 #include "authsvc_httpd.h"
 #include "authsvc_limits.h"
 #include "authsvc_login_form.h"
+#include "authsvc_login_buttons.h"
 #include "authsvc_page_text.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -51,9 +52,8 @@ int authsvc_login_form_page(const authsvc_page_t *pg, int status, const char *us
         authsvc_page_tr(pg->r, "Remember me on this device"),
         "</label>\n"
         "<button id=\"sign-in\" type=\"submit\">",
-        authsvc_page_tr(pg->r, "Sign in"),
-        "</button>\n</form>\n"
-        "<nav><a id=\"forgot\" href=\"",
+        authsvc_page_tr(pg->r, "Sign in"), "</button>\n</form>\n",
+        authsvc_login_buttons(&plain), "<nav><a id=\"forgot\" href=\"",
         authsvc_page_url(pg->r, "/forgot"),
         "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)), "\">",
         authsvc_page_tr(pg->r, "Forgot password?"), "</a></nav>\n", NULL);

@@ -114,6 +114,17 @@ static const page_text_t page_texts[] = {
     {"Your password has been changed.", "Ihr Passwort wurde ge\xc3\xa4ndert."},
     {"Your sign-in has expired. Sign in again.",
      "Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an."},
+    /* sign-in buttons (login_social.c) */
+    {"Sign in with Amazon Cognito", "Mit Amazon Cognito anmelden"},
+    {"Sign in with Apple", "Mit Apple anmelden"},
+    {"Sign in with Facebook", "Mit Facebook anmelden"},
+    {"Sign in with Google", "Mit Google anmelden"},
+    {"Sign in with Instagram", "Mit Instagram anmelden"},
+    {"Sign in with Keycloak", "Mit Keycloak anmelden"},
+    {"Sign in with Microsoft", "Mit Microsoft anmelden"},
+    {"This sign-in has expired or was started elsewhere. Sign in again.",
+     "Diese Anmeldung ist abgelaufen oder wurde anderswo begonnen. Melden Sie sich erneut "
+     "an."},
 };
 /* clang-format on */
 
