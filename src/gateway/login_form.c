@@ -60,6 +60,30 @@ int authsvc_login_form_page(const authsvc_page_t *pg, int status, const char *us
     return authsvc_page_send(pg->r, status, "Sign in", body);
 }
 
+const char *authsvc_login_form_new_password(request_rec *r, const char *label,
+                                            const char *again, const char *attrs)
+{
+    return apr_pstrcat(r->pool, "<label for=\"password\">", authsvc_page_tr(r, label),
+                       "</label>\n"
+                       "<input id=\"password\" name=\"password\" type=\"password\" "
+                       "autocomplete=\"new-password\" required",
+                       attrs, ">\n<label for=\"confirm\">", authsvc_page_tr(r, again),
+                       "</label>\n"
+                       "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
+                       "autocomplete=\"new-password\" required>\n",
+                       NULL);
+}
+
+const char *authsvc_login_form_new_password_read(apr_table_t *form)
+{
+    const char *password = apr_table_get(form, "password");
+    const char *confirm = apr_table_get(form, "confirm");
+
+    if (!password || !*password || !confirm || strcmp(password, confirm) != 0)
+        return NULL;
+    return password;
+}
+
 static const authsvc_keyring_t *form_keyring(const request_rec *r)
 {
     const authsvc_server_config_t *c = ap_get_module_config(r->server->module_config,

@@ -16,12 +16,17 @@ def address(name):
     return name + "@example.org"
 
 
-def mailed_code(sink, name, count):
-    """The one code in the COUNT-th mail to user NAME."""
+def mailed_code_message(sink, name, count):
+    """The one code in the COUNT-th mail to user NAME, and that mail."""
     msg = sink.wait_for(address(name), count=count)
     found = CODE_RE.findall(SmtpSink.text(msg))
     assert len(found) == 1, SmtpSink.text(msg)
-    return found[0]
+    return found[0], msg
+
+
+def mailed_code(sink, name, count):
+    """The one code in the COUNT-th mail to user NAME."""
+    return mailed_code_message(sink, name, count)[0]
 
 
 def mailed_path(sink, rcpt, marker, count=1):
