@@ -4,8 +4,9 @@ test_social.py): one button per configured provider, named "Sign in with ..." (G
 too), plain forms; <portal>/social starts the provider's login as the gateway client,
 the API's callback sends our code to the client's redirect URL <portal>/callback, which
 opens the browser session (amr "ext"). A code that comes back to another browser's
-callback is refused and stays unredeemed; the walk in Chromium (login-social.mjs) checks
-the buttons with axe-core."""
+callback is refused and stays unredeemed; a user who owes a second factor gets the code
+step (a mailed code, from the harness's SMTP sink); the walk in Chromium
+(login-social.mjs) checks the buttons with axe-core."""
 import os
 import re
 import shutil
@@ -18,12 +19,15 @@ from harness import browser as browser_walk
 from harness import identity, util
 from harness.accounts import provision
 from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.mailbox import mailed_code
 from harness.peers import NodePeer, ensure_node_modules, node_available, provider_login
+from harness.smtp_sink import SmtpSink
 from test_social import ALICE_SUBJECTS, PASSWORDS, PROVIDERS, provider_directives
 
 pytestmark = pytest.mark.skipif(not node_available(), reason="node and npm are needed for the peers")
 
 USED = ("google", "keycloak")
+NINA_GOOGLE = "108234567890123456791"  # the persona nina's subject (op-peer.mjs)
 RETURN = "/site/index.html"
 
 
@@ -64,6 +68,9 @@ def accounts(backend, httpd_port, workdir):
         acc = provision(backend, d)
         for provider in USED:
             identity.link(backend, "alice", provider, ALICE_SUBJECTS[provider])
+        # dave owes a second factor; the persona nina signs in as him
+        identity.link(backend, "dave", "google", NINA_GOOGLE)
+        backend.admin().run("user", "mfa", "--username", "dave", "--required", "yes").check()
         # the gateway client sends its codes to the sign-in page's callback
         backend.query("UPDATE auth_clients SET redirect_url = "
                       "'http://127.0.0.1:%d/authsvc/callback' WHERE client_id = 'web'"
@@ -90,8 +97,20 @@ def httpd_modules():
 
 
 @pytest.fixture(scope="module")
-def httpd_extra_config(accounts, peers, workdir):
-    extra = accounts.httpd_config() + ['AuthsvcGatewayClient web "%s"' % accounts.secret_path]
+def sink(backend):
+    s = SmtpSink().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def httpd_extra_config(accounts, peers, workdir, sink):
+    extra = accounts.httpd_config() + [
+        'AuthsvcGatewayClient web "%s"' % accounts.secret_path,
+        "AuthsvcMailServer smtp://127.0.0.1:%d" % sink.port, "AuthsvcMailStartTLS Off",
+        "AuthsvcMailFrom noreply@example.test",
+        'AuthsvcMailTemplates "%s/conf/templates"' % util.REPO,
+        "AuthsvcMailLimit 100 100000 900"]
     for name in USED:
         extra += provider_directives(name, PROVIDERS[name][2](peers[name].base), workdir, None)
     return extra
@@ -184,6 +203,19 @@ def test_a_code_in_another_browser_is_refused(server):
     # the code was not redeemed by those attempts: its own browser still signs in
     r = attacker.s.get(loc, allow_redirects=False)
     assert r.status_code == 303 and "authsvc-session" in attacker.s.cookies, r.text
+
+
+def test_a_second_factor_follows_the_provider(server, backend, accounts, sink):
+    b = Browser(server)
+    loc = b.to_callback("google", username="nina")
+    r = b.s.get(loc, allow_redirects=False)
+    assert r.status_code == 200 and 'name="otp"' in r.text and 'id="resend"' in r.text, r.text
+    assert "authsvc-session" not in b.s.cookies
+    r = b.s.post(b.base + "/authsvc/login", allow_redirects=False, data={
+        "csrf": b.csrf, "return": RETURN, "step": "otp", "otp": mailed_code(sink, "dave", 1)})
+    assert r.status_code == 303 and r.headers["Location"] == RETURN, r.text
+    assert "authsvc-session" in b.s.cookies
+    assert session_amr(backend, accounts["dave"].id) == ["pwd otp mfa"]  # see README
 
 
 def test_unknown_provider_and_missing_csrf(server):
