@@ -181,7 +181,7 @@ static int portal_password(const authsvc_page_t *pg, apr_table_t *form)
                                        "password");
     st = portal_login(pg->r, &in, user, pass, &out);
     if (st == AUTHSVC_SESSION_SECOND_FACTOR)
-        return authsvc_login_mfa_open(pg, &out);
+        return authsvc_login_mfa_open(pg, &out, "pwd");
     if (st != AUTHSVC_SESSION_OK)
         return portal_refused(pg, st, &out, user);
     return authsvc_login_form_signed_in(pg, &out, "pwd");

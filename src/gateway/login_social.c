@@ -194,7 +194,7 @@ static int social_second_factor(const authsvc_page_t *pg, authsvc_context_t *ctx
     first.client = client;
     first.principal = pr;
     first.user_id = pr->user_id;
-    return authsvc_login_mfa_open(pg, &first);
+    return authsvc_login_mfa_open(pg, &first, "ext");
 }
 
 /* Our auth code, redeemed as the gateway client: the browser session. */

@@ -215,7 +215,8 @@ def test_a_second_factor_follows_the_provider(server, backend, accounts, sink):
         "csrf": b.csrf, "return": RETURN, "step": "otp", "otp": mailed_code(sink, "dave", 1)})
     assert r.status_code == 303 and r.headers["Location"] == RETURN, r.text
     assert "authsvc-session" in b.s.cookies
-    assert session_amr(backend, accounts["dave"].id) == ["pwd otp mfa"]  # see README
+    assert session_amr(backend, accounts["dave"].id) == ["ext otp mfa"]
+    assert "authsvc-mfa-via" not in b.s.cookies  # cleared with the pending sign-in
 
 
 def test_unknown_provider_and_missing_csrf(server):
