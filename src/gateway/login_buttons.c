@@ -8,6 +8,7 @@
 
 #include "authsvc_httpd.h"
 #include "authsvc_login_buttons.h"
+#include "authsvc_login_saml.h"
 #include "authsvc_page_text.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -50,6 +51,13 @@ const char *authsvc_login_buttons(const authsvc_page_t *pg)
                                   all[i].name, "\">",
                                   authsvc_page_escape(p, authsvc_page_tr(pg->r, all[i].label)),
                                   "</button>\n", NULL);
+    if (authsvc_login_saml_offered(pg->r))
+        buttons = apr_pstrcat(
+            p, buttons,
+            "<button id=\"social-saml\" class=\"secondary\" type=\"submit\" "
+            "name=\"provider\" value=\"saml\">",
+            authsvc_page_escape(p, authsvc_page_tr(pg->r, "Sign in with single sign-on")),
+            "</button>\n", NULL);
     if (!*buttons)
         return "";
     return apr_pstrcat(p, "<form id=\"social-form\" method=\"post\" action=\"",

@@ -22,6 +22,7 @@
 #include "authsvc_login_form.h"
 #include "authsvc_login_buttons.h"
 #include "authsvc_login_mfa.h"
+#include "authsvc_login_saml.h"
 #include "authsvc_login_social.h"
 #include "authsvc_login_steps.h"
 #include "authsvc_oidc.h"
@@ -71,71 +72,96 @@ static int social_client_ready(request_rec *r, authsvc_context_t *ctx, authsvc_d
     return (*rc = social_unavailable(r), 0);
 }
 
+/* The browser's own value for the round trip (FED_COOKIE), with the return address. */
+static void social_fed_cookie(const authsvc_page_t *pg, const char *fed)
+{
+    authsvc_gateway_cookie_set(pg->r, authsvc_gateway_cookie_name(pg->r, FED_COOKIE),
+                               apr_pstrcat(pg->r->pool, fed, ".",
+                                           ap_escape_urlencoded(pg->r->pool, pg->ret), NULL),
+                               AUTHSVC_SOCIAL_STATE_TTL, "Lax");
+}
+
+static int social_go(request_rec *r, const char *location)
+{
+    apr_table_setn(r->headers_out, "Location", location);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    r->status = HTTP_SEE_OTHER;
+    return OK;
+}
+
 /* The provider's authorization request for a new state bound to this browser twice: the
  * API's binding cookie (its callback checks it) and ours (the callback here does). */
 static int social_redirect(const authsvc_page_t *pg, authsvc_context_t *ctx, authsvc_db_t *db,
                            const authsvc_social_provider_t *provider,
-                           const authsvc_login_button_t *button)
+                           const authsvc_login_button_t *button, const char *fed)
 {
     request_rec *r = pg->r;
-    const authsvc_gateway_server_t *g = social_gateway(r);
-    const char *fed = authsvc_random_token(r->pool, FED_BYTES), *state = NULL, *binding = NULL;
+    const char *state = NULL, *binding = NULL;
     authsvc_social_start_t start;
     authsvc_db_social_state_t s;
 
     start.provider = provider->name;
-    start.client_id = g->client_id;
+    start.client_id = social_gateway(r)->client_id;
     start.nonce = provider->openid;
     start.pkce = provider->pkce;
     start.kept_params = apr_pstrcat(r->pool, "portal_state=", fed, NULL);
-    if (!fed
-        || authsvc_federation_social_state_new(ctx, db, &start, &state, &binding, &s)
-               != AUTHSVC_OK)
+    if (authsvc_federation_social_state_new(ctx, db, &start, &state, &binding, &s)
+        != AUTHSVC_OK)
         return social_unavailable(r);
     apr_table_add(r->err_headers_out, "Set-Cookie",
                   authsvc_binding_cookie_header(r->pool, ctx->issuer,
                                                 apr_pstrcat(r->pool, BINDING_COOKIE,
                                                             provider->name, NULL),
                                                 binding, AUTHSVC_SOCIAL_STATE_TTL));
-    authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, FED_COOKIE),
-                               apr_pstrcat(r->pool, fed, ".",
-                                           ap_escape_urlencoded(r->pool, pg->ret), NULL),
-                               AUTHSVC_SOCIAL_STATE_TTL, "Lax");
-    apr_table_setn(r->headers_out, "Location",
-                   authsvc_oidc_authorize_url(
-                       r->pool, provider,
-                       provider->redirect_uri
-                           ? provider->redirect_uri
-                           : apr_pstrcat(r->pool, ctx->issuer, button->callback, NULL),
-                       state, s.nonce,
-                       s.code_verifier ? authsvc_oidc_pkce_challenge(r->pool, s.code_verifier)
-                                       : NULL));
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    r->status = HTTP_SEE_OTHER;
-    return OK;
+    social_fed_cookie(pg, fed);
+    return social_go(r,
+                     authsvc_oidc_authorize_url(
+                         r->pool, provider,
+                         provider->redirect_uri
+                             ? provider->redirect_uri
+                             : apr_pstrcat(r->pool, ctx->issuer, button->callback, NULL),
+                         state, s.nonce,
+                         s.code_verifier ? authsvc_oidc_pkce_challenge(r->pool, s.code_verifier)
+                                         : NULL));
+}
+
+/* The SAML button: an AuthnRequest whose RelayState is our value (the ACS hands it
+ * back as "state"). */
+static int social_saml(const authsvc_page_t *pg, authsvc_context_t *ctx, authsvc_db_t *db,
+                       const char *fed)
+{
+    const char *url = NULL, *set_cookie = NULL;
+
+    if (!authsvc_login_saml_request(pg->r, ctx, db, social_gateway(pg->r)->client_id, fed, &url,
+                                    &set_cookie))
+        return social_unavailable(pg->r);
+    apr_table_add(pg->r->err_headers_out, "Set-Cookie", set_cookie);
+    social_fed_cookie(pg, fed);
+    return social_go(pg->r, url);
 }
 
 int authsvc_login_social_start(const authsvc_page_t *pg, apr_table_t *form)
 {
     request_rec *r = pg->r;
     authsvc_context_t *ctx = authsvc_gateway_context(r);
+    const char *name = apr_table_get(form, "provider");
     const authsvc_social_provider_t *provider = NULL;
-    const authsvc_login_button_t *button = authsvc_login_button(r,
-                                                                apr_table_get(form, "provider"),
-                                                                &provider);
+    const authsvc_login_button_t *button = authsvc_login_button(r, name, &provider);
+    int saml = name && strcmp(name, "saml") == 0 && authsvc_login_saml_offered(r), rc;
+    const char *fed = authsvc_random_token(r->pool, FED_BYTES);
     authsvc_db_t *db;
-    int rc;
 
-    if (!button)
+    if (!button && !saml)
         return authsvc_page_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
                                     "The form was not sent as expected.");
-    if (!ctx->issuer || !(db = ctx->db(ctx)))
+    if (!fed || !ctx->issuer || !(db = ctx->db(ctx)))
         return social_unavailable(r);
     if (!social_client_ready(r, ctx, db, social_gateway(r)->client_id, &rc))
         return rc;
     ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(3252) "sign-in page: sign-in with %s started",
-             provider->name);
-    return social_redirect(pg, ctx, db, provider, button);
+             saml ? "saml" : provider->name);
+    return saml ? social_saml(pg, ctx, db, fed)
+                : social_redirect(pg, ctx, db, provider, button, fed);
 }
 
 /* The callback's refusal: the sign-in page again, with why. */
@@ -239,7 +265,7 @@ int authsvc_login_social_callback(request_rec *r, const char *csrf)
     authsvc_context_t *ctx = authsvc_gateway_context(r);
     authsvc_page_t pg = {r, NULL, "/", 0};
     apr_table_t *query = NULL;
-    const char *code;
+    const char *code, *state;
 
     pg.csrf = csrf;
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
@@ -248,7 +274,9 @@ int authsvc_login_social_callback(request_rec *r, const char *csrf)
         != AUTHSVC_FORM_VALID)
         return authsvc_page_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
                                     "The form was not sent as expected.");
-    if (!social_state_ok(r, &pg, apr_table_get(query, "portal_state"))) {
+    /* portal_state after a social provider, state (the RelayState) after SAML */
+    state = apr_table_get(query, "portal_state");
+    if (!social_state_ok(r, &pg, state ? state : apr_table_get(query, "state"))) {
         pg.ret = "/";
         return social_refused(&pg, ctx, "no state of this browser");
     }

@@ -122,6 +122,7 @@ static const page_text_t page_texts[] = {
     {"Sign in with Instagram", "Mit Instagram anmelden"},
     {"Sign in with Keycloak", "Mit Keycloak anmelden"},
     {"Sign in with Microsoft", "Mit Microsoft anmelden"},
+    {"Sign in with single sign-on", "Mit Single Sign-on anmelden"},
     {"This sign-in has expired or was started elsewhere. Sign in again.",
      "Diese Anmeldung ist abgelaufen oder wurde anderswo begonnen. Melden Sie sich erneut "
      "an."},
