@@ -1,9 +1,7 @@
 /* The sign-in page's social buttons and their callback (see authsvc_login_social.h). */
-#include <stdlib.h>
 #include <string.h>
 
 #include <httpd.h>
-#include <apr_hash.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_log.h>
@@ -26,7 +24,6 @@
 #include "authsvc_login_social.h"
 #include "authsvc_login_steps.h"
 #include "authsvc_oidc.h"
-#include "authsvc_page_text.h"
 #include "authsvc_return_url.h"
 #include "authsvc_social_provider.h"
 
@@ -256,7 +253,8 @@ static int social_redeem(const authsvc_page_t *pg, authsvc_context_t *ctx, const
              AUTHSVC_LOGNO(3254) "sign-in page: user %s signed in through an external "
                                  "provider",
              out.user_id);
-    /* RFC 8176 has no value for a sign-in at another provider: "ext" (docs/design.md) */
+    /* RFC 8176 has no value for a sign-in at another provider: "ext" (README, "Sign-in
+     * pages") */
     return authsvc_login_form_signed_in(pg, &out, "ext");
 }
 
