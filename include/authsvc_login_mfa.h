@@ -13,11 +13,13 @@
 #include "authsvc_page_render.h"
 #include "authsvc_session.h"
 
-/* After a right password (first: the session service's client and principal) for a
+/* After a right password, or a sign-in at another provider (first: the client and
+ * principal; method: the RFC 8176 value of that first factor, "pwd" or "ext") for a
  * user who owes a second factor: the pending code and its cookie, a mailed code when the
  * user has no authenticator (made and mailed once the answer has gone out), and the code
- * form. */
-int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_tokens_t *first);
+ * form. The session then records method followed by "otp mfa". */
+int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_tokens_t *first,
+                           const char *method);
 
 /* POST step=otp: the code of form field "otp" for the browser's pending code. */
 int authsvc_login_mfa_verify(const authsvc_page_t *pg, const char *otp);

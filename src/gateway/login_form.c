@@ -13,6 +13,7 @@
 #include "authsvc_httpd.h"
 #include "authsvc_limits.h"
 #include "authsvc_login_form.h"
+#include "authsvc_login_buttons.h"
 #include "authsvc_page_text.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -51,13 +52,36 @@ int authsvc_login_form_page(const authsvc_page_t *pg, int status, const char *us
         authsvc_page_tr(pg->r, "Remember me on this device"),
         "</label>\n"
         "<button id=\"sign-in\" type=\"submit\">",
-        authsvc_page_tr(pg->r, "Sign in"),
-        "</button>\n</form>\n"
-        "<nav><a id=\"forgot\" href=\"",
+        authsvc_page_tr(pg->r, "Sign in"), "</button>\n</form>\n",
+        authsvc_login_buttons(&plain), "<nav><a id=\"forgot\" href=\"",
         authsvc_page_url(pg->r, "/forgot"),
         "?return=", authsvc_page_escape(p, ap_escape_urlencoded(p, pg->ret)), "\">",
         authsvc_page_tr(pg->r, "Forgot password?"), "</a></nav>\n", NULL);
     return authsvc_page_send(pg->r, status, "Sign in", body);
+}
+
+const char *authsvc_login_form_new_password(request_rec *r, const char *label,
+                                            const char *again, const char *attrs)
+{
+    return apr_pstrcat(r->pool, "<label for=\"password\">", authsvc_page_tr(r, label),
+                       "</label>\n"
+                       "<input id=\"password\" name=\"password\" type=\"password\" "
+                       "autocomplete=\"new-password\" required",
+                       attrs, ">\n<label for=\"confirm\">", authsvc_page_tr(r, again),
+                       "</label>\n"
+                       "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
+                       "autocomplete=\"new-password\" required>\n",
+                       NULL);
+}
+
+const char *authsvc_login_form_new_password_read(apr_table_t *form)
+{
+    const char *password = apr_table_get(form, "password");
+    const char *confirm = apr_table_get(form, "confirm");
+
+    if (!password || !*password || !confirm || strcmp(password, confirm) != 0)
+        return NULL;
+    return password;
 }
 
 static const authsvc_keyring_t *form_keyring(const request_rec *r)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include <httpd.h>
+#include <util_cookies.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_protocol.h>
@@ -24,6 +25,10 @@ APLOG_USE_MODULE(authsvc);
 
 #define MFA_COOKIE "authsvc-mfa"
 #define MFA_AMR "pwd otp mfa"
+#define MFA_AMR_EXT "ext otp mfa"
+/* "ext" while the pending sign-in began at another provider (login_social.c); absent
+ * after a password. It only says which first factor the browser's own session records. */
+#define MFA_VIA_COOKIE "authsvc-mfa-via"
 
 typedef struct {
     authsvc_context_t *ctx;
@@ -45,6 +50,21 @@ static void mfa_cookie(request_rec *r, const char *value, long max_age)
 {
     authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, MFA_COOKIE), value, max_age,
                                "Strict");
+    if (max_age == 0)
+        authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, MFA_VIA_COOKIE), "", 0,
+                                   "Strict");
+}
+
+/* The amr of the session the pending sign-in ends in. */
+static const char *mfa_amr(request_rec *r)
+{
+    const char *via = NULL;
+
+    if (ap_cookie_read(r, authsvc_gateway_cookie_name(r, MFA_VIA_COOKIE), &via, 0)
+            == APR_SUCCESS
+        && via && strcmp(via, "ext") == 0)
+        return MFA_AMR_EXT;
+    return MFA_AMR;
 }
 
 /* The code form: TOTP or a mailed code (then with "send a new code"). */
@@ -182,7 +202,8 @@ static int mfa_send(const authsvc_page_t *pg, const mfa_t *m, int *rc)
     return 1;
 }
 
-int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_tokens_t *first)
+int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_tokens_t *first,
+                           const char *method)
 {
     request_rec *r = pg->r;
     const authsvc_principal_t *pr = first->principal;
@@ -204,6 +225,11 @@ int authsvc_login_mfa_open(const authsvc_page_t *pg, const authsvc_session_token
         return mfa_unavailable(pg);
     m.totp = st == AUTHSVC_OK;
     mfa_cookie(r, secret, authsvc_config_otp_ttl(m.ctx->config));
+    authsvc_gateway_cookie_set(r, authsvc_gateway_cookie_name(r, MFA_VIA_COOKIE), "ext",
+                               strcmp(method, "ext") == 0
+                                   ? (long)authsvc_config_otp_ttl(m.ctx->config)
+                                   : 0,
+                               "Strict");
     m.ctx->log(m.ctx, AUTHSVC_LOG_INFO,
                AUTHSVC_LOGNO(2954) "sign-in page: user %s owes a second factor (%s)",
                pr->user_id, m.totp ? "authenticator" : "mailed code");
@@ -250,6 +276,7 @@ static int mfa_finish(const authsvc_page_t *pg, const mfa_t *m)
 {
     authsvc_session_tokens_t out;
     authsvc_session_status_t st = authsvc_login_steps_finish(m->ctx, m->db, &m->code, &out);
+    const char *amr;
 
     if (st == AUTHSVC_SESSION_CODE_EXPIRED)
         return mfa_restart(pg, m, "code-used", "Your sign-in has expired. Sign in again.");
@@ -257,8 +284,9 @@ static int mfa_finish(const authsvc_page_t *pg, const mfa_t *m)
         return mfa_restart(pg, m, "user-inactive", "This account cannot sign in.");
     if (st != AUTHSVC_SESSION_OK)
         return mfa_unavailable(pg);
+    amr = mfa_amr(pg->r);
     mfa_cookie(pg->r, "", 0);
-    return authsvc_login_form_signed_in(pg, &out, MFA_AMR);
+    return authsvc_login_form_signed_in(pg, &out, amr);
 }
 
 int authsvc_login_mfa_verify(const authsvc_page_t *pg, const char *otp)

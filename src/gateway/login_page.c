@@ -6,8 +6,10 @@
  * checked by the session service (lockout, statuses, activity); a user who owes a second
  * factor gets the code step (login_mfa.c); success opens a server-side session
  * (gateway_session.c). /forgot and /reset are the forgotten-password pages
- * (login_reset.c), /signup accepts a sign-up invite (login_signup.c). Return URLs are allow-listed (return_url.c): a path of this vhost
- * or a configured origin, else 400 without any redirect. */
+ * (login_reset.c), /signup accepts a sign-up invite (login_signup.c), /social and
+ * /callback sign in through a social provider (login_social.c). Return URLs are
+ * allow-listed (return_url.c): a path of this vhost or a configured origin, else 400
+ * without any redirect. */
 #include <string.h>
 
 #include <httpd.h>
@@ -28,6 +30,7 @@
 #include "authsvc_login_mfa.h"
 #include "authsvc_login_reset.h"
 #include "authsvc_login_signup.h"
+#include "authsvc_login_social.h"
 #include "authsvc_login_form.h"
 #include "authsvc_account_page.h"
 #include "authsvc_admin_page.h"
@@ -178,7 +181,7 @@ static int portal_password(const authsvc_page_t *pg, apr_table_t *form)
                                        "password");
     st = portal_login(pg->r, &in, user, pass, &out);
     if (st == AUTHSVC_SESSION_SECOND_FACTOR)
-        return authsvc_login_mfa_open(pg, &out);
+        return authsvc_login_mfa_open(pg, &out, "pwd");
     if (st != AUTHSVC_SESSION_OK)
         return portal_refused(pg, st, &out, user);
     return authsvc_login_form_signed_in(pg, &out, "pwd");
@@ -231,6 +234,8 @@ static int portal_post(request_rec *r, const char *rest)
         return authsvc_login_reset_apply(&pg, form);
     if (strcmp(rest, "/signup") == 0)
         return authsvc_login_signup_apply(&pg, form);
+    if (strcmp(rest, "/social") == 0)
+        return authsvc_login_social_start(&pg, form);
     step = apr_table_get(form, "step");
     if (!step || strcmp(step, "password") == 0)
         return portal_password(&pg, form);
@@ -278,6 +283,16 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
             return portal_get(r, rest);
         if (r->method_number == M_POST)
             return portal_post(r, rest);
+    } else if (strcmp(rest, "/social") == 0) {
+        if (r->method_number == M_POST)
+            return portal_post(r, rest);
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return HTTP_METHOD_NOT_ALLOWED;
+    } else if (strcmp(rest, "/callback") == 0) {
+        if (r->method_number == M_GET)
+            return authsvc_login_social_callback(r, authsvc_portal_csrf(r));
+        apr_table_setn(r->headers_out, "Allow", "GET");
+        return HTTP_METHOD_NOT_ALLOWED;
     } else if (strcmp(rest, "/logout") == 0) {
         if (r->method_number == M_GET || r->method_number == M_POST)
             return portal_logout(r);

@@ -11,6 +11,7 @@
 #include "authsvc_gateway_context.h"
 #include "authsvc_httpd.h"
 #include "authsvc_log.h"
+#include "authsvc_login_form.h"
 #include "authsvc_login_reset.h"
 #include "authsvc_mail_tokens.h"
 #include "authsvc_page_text.h"
@@ -134,16 +135,9 @@ static int reset_form(const authsvc_page_t *pg, int status, const char *token,
                     "<form id=\"reset-form\" method=\"post\" action=\"",
                     authsvc_page_url(pg->r, "/reset"), "\">\n", authsvc_page_hidden(pg),
                     "<input type=\"hidden\" name=\"token\" value=\"",
-                    authsvc_page_escape(p, token), "\">\n<label for=\"password\">",
-                    authsvc_page_tr(pg->r, "New password"),
-                    "</label>\n"
-                    "<input id=\"password\" name=\"password\" type=\"password\" "
-                    "autocomplete=\"new-password\" required autofocus",
-                    marks, ">\n<label for=\"confirm\">",
-                    authsvc_page_tr(pg->r, "New password again"),
-                    "</label>\n"
-                    "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
-                    "autocomplete=\"new-password\" required>\n"
+                    authsvc_page_escape(p, token), "\">\n",
+                    authsvc_login_form_new_password(pg->r, "New password", "New password again",
+                                                    apr_pstrcat(p, " autofocus", marks, NULL)),
                     "<button id=\"save\" type=\"submit\">",
                     authsvc_page_tr(pg->r, "Save the password"), "</button>\n</form>\n", NULL));
 }
@@ -205,8 +199,7 @@ int authsvc_login_reset_apply(const authsvc_page_t *pg, apr_table_t *form)
     authsvc_context_t *ctx = authsvc_gateway_context(pg->r);
     authsvc_db_t *db = ctx->db(ctx);
     authsvc_password_reset_in_t in = {apr_table_get(form, "token"), reset_client_id(pg->r),
-                                      apr_table_get(form, "password")};
-    const char *confirm = apr_table_get(form, "confirm");
+                                      authsvc_login_form_new_password_read(form)};
     authsvc_password_reset_out_t out;
     authsvc_password_reset_status_t rs;
 
@@ -215,7 +208,7 @@ int authsvc_login_reset_apply(const authsvc_page_t *pg, apr_table_t *form)
                                     "This is not possible right now. Try again later.");
     if (!in.token || !*in.token)
         return reset_link_dead(pg, AUTHSVC_RESET_TOKEN_INVALID);
-    if (!in.password || !*in.password || !confirm || strcmp(in.password, confirm) != 0)
+    if (!in.password)
         return reset_form(pg, HTTP_BAD_REQUEST, in.token, "The two passwords differ.");
     memset(&out, 0, sizeof(out));
     rs = authsvc_password_reset_apply(ctx, db, &in, &out);

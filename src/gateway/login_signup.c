@@ -8,6 +8,7 @@
 #include "authsvc_config_mail.h"
 #include "authsvc_gateway_context.h"
 #include "authsvc_log.h"
+#include "authsvc_login_form.h"
 #include "authsvc_login_signup.h"
 #include "authsvc_page_text.h"
 #include "authsvc_signup.h"
@@ -46,38 +47,32 @@ static int signup_form(const authsvc_page_t *pg, int status, const char *token,
 
     return authsvc_page_send(
         pg->r, status, "Create your account",
-        apr_pstrcat(p, authsvc_page_error(pg->r, "signup-error", error),
-                    "<form id=\"signup-form\" method=\"post\" action=\"",
-                    authsvc_page_url(pg->r, "/signup"), "\">\n", authsvc_page_hidden(pg),
-                    "<input type=\"hidden\" name=\"token\" value=\"",
-                    authsvc_page_escape(p, token), "\">\n<label for=\"email\">",
-                    authsvc_page_tr(pg->r, "E-mail address (your username)"),
-                    "</label>\n"
-                    "<input id=\"email\" name=\"email\" type=\"email\" readonly value=\"",
-                    authsvc_page_escape(p, email), "\">\n<label for=\"firstName\">",
-                    authsvc_page_tr(pg->r, "First name"),
-                    "</label>\n"
-                    "<input id=\"firstName\" name=\"firstName\" type=\"text\" "
-                    "autocomplete=\"given-name\" value=\"",
-                    authsvc_page_escape(p, first), "\"", error ? "" : " autofocus",
-                    ">\n<label for=\"lastName\">", authsvc_page_tr(pg->r, "Last name"),
-                    "</label>\n"
-                    "<input id=\"lastName\" name=\"lastName\" type=\"text\" "
-                    "autocomplete=\"family-name\" value=\"",
-                    authsvc_page_escape(p, last), "\">\n<label for=\"password\">",
-                    authsvc_page_tr(pg->r, "Password"),
-                    "</label>\n"
-                    "<input id=\"password\" name=\"password\" type=\"password\" "
-                    "autocomplete=\"new-password\" required",
-                    error ? " autofocus aria-invalid=\"true\" aria-describedby=\"signup-error\""
-                          : "",
-                    ">\n<label for=\"confirm\">", authsvc_page_tr(pg->r, "Password again"),
-                    "</label>\n"
-                    "<input id=\"confirm\" name=\"confirm\" type=\"password\" "
-                    "autocomplete=\"new-password\" required>\n"
-                    "<button id=\"create\" type=\"submit\">",
-                    authsvc_page_tr(pg->r, "Create the account"), "</button>\n</form>\n",
-                    NULL));
+        apr_pstrcat(
+            p, authsvc_page_error(pg->r, "signup-error", error),
+            "<form id=\"signup-form\" method=\"post\" action=\"",
+            authsvc_page_url(pg->r, "/signup"), "\">\n", authsvc_page_hidden(pg),
+            "<input type=\"hidden\" name=\"token\" value=\"", authsvc_page_escape(p, token),
+            "\">\n<label for=\"email\">",
+            authsvc_page_tr(pg->r, "E-mail address (your username)"),
+            "</label>\n"
+            "<input id=\"email\" name=\"email\" type=\"email\" readonly value=\"",
+            authsvc_page_escape(p, email), "\">\n<label for=\"firstName\">",
+            authsvc_page_tr(pg->r, "First name"),
+            "</label>\n"
+            "<input id=\"firstName\" name=\"firstName\" type=\"text\" "
+            "autocomplete=\"given-name\" value=\"",
+            authsvc_page_escape(p, first), "\"", error ? "" : " autofocus",
+            ">\n<label for=\"lastName\">", authsvc_page_tr(pg->r, "Last name"),
+            "</label>\n"
+            "<input id=\"lastName\" name=\"lastName\" type=\"text\" "
+            "autocomplete=\"family-name\" value=\"",
+            authsvc_page_escape(p, last), "\">\n",
+            authsvc_login_form_new_password(
+                pg->r, "Password", "Password again",
+                error ? " autofocus aria-invalid=\"true\" aria-describedby=\"signup-error\""
+                      : ""),
+            "<button id=\"create\" type=\"submit\">",
+            authsvc_page_tr(pg->r, "Create the account"), "</button>\n</form>\n", NULL));
 }
 
 /* The invite: 1 with *email, else 0 with the refusal answered (*rc). */
@@ -128,7 +123,6 @@ int authsvc_login_signup_apply(const authsvc_page_t *pg, apr_table_t *form)
 {
     authsvc_context_t *ctx = authsvc_gateway_context(pg->r);
     const char *token = apr_table_get(form, "token"), *email = NULL;
-    const char *confirm = apr_table_get(form, "confirm");
     authsvc_signup_in_t in;
     authsvc_signup_out_t out;
     authsvc_signup_status_t ss;
@@ -140,10 +134,10 @@ int authsvc_login_signup_apply(const authsvc_page_t *pg, apr_table_t *form)
     memset(&out, 0, sizeof(out));
     in.invite = token;
     in.email = email; /* the invited address: the field is read-only */
-    in.password = apr_table_get(form, "password");
+    in.password = authsvc_login_form_new_password_read(form);
     in.first_name = apr_table_get(form, "firstName");
     in.last_name = apr_table_get(form, "lastName");
-    if (!in.password || !*in.password || !confirm || strcmp(in.password, confirm) != 0)
+    if (!in.password)
         return signup_form(pg, HTTP_BAD_REQUEST, token, email, form,
                            "The two passwords differ.");
     ss = authsvc_signup_user_create(ctx, ctx->db(ctx), &in, &out);

@@ -115,8 +115,6 @@ static const page_text_t page_texts[] = {
     /* admin console */
     {"Access denied",
      "Zugriff verweigert"},
-    {"Action",
-     "Aktion"},
     {"Active",
      "Aktiv"},
     {"Active users",
@@ -127,8 +125,6 @@ static const page_text_t page_texts[] = {
      "Aktive Benutzer je Zeitraum und Anmeldeart"},
     {"Accounts with failed logins or a lock",
      "Konten mit Fehlanmeldungen oder Sperre"},
-    {"Address",
-     "Adresse"},
     {"Addresses with failed logins or a lock",
      "Adressen mit Fehlanmeldungen oder Sperre"},
     {"Administration",
@@ -155,14 +151,10 @@ static const page_text_t page_texts[] = {
      "Das Deaktivieren beendet sofort jede Sitzung des Benutzers; das Aktivieren erlaubt wieder die Anmeldung."},
     {"Distinct users who signed in, per period and login type.",
      "Verschiedene angemeldete Benutzer je Zeitraum und Anmeldeart."},
-    {"E-mail address",
-     "E-Mail-Adresse"},
     {"Enable",
      "Aktivieren"},
     {"Enter the dates as YYYY-MM-DD.",
      "Geben Sie die Daten als JJJJ-MM-TT ein."},
-    {"The form has expired. Open the page again.",
-     "Das Formular ist abgelaufen. \xc3\x96" "ffnen Sie die Seite erneut."},
     {"Failed logins",
      "Fehlanmeldungen"},
     {"Filter",
@@ -295,6 +287,18 @@ static const page_text_t page_texts[] = {
     {"The session has ended.", "Die Sitzung wurde beendet."},
     {"The form has expired. Open the page again.",
      "Das Formular ist abgelaufen. \xc3\x96" "ffnen Sie die Seite erneut."},
+    /* sign-in buttons (login_social.c) */
+    {"Sign in with Amazon Cognito", "Mit Amazon Cognito anmelden"},
+    {"Sign in with Apple", "Mit Apple anmelden"},
+    {"Sign in with Facebook", "Mit Facebook anmelden"},
+    {"Sign in with Google", "Mit Google anmelden"},
+    {"Sign in with Instagram", "Mit Instagram anmelden"},
+    {"Sign in with Keycloak", "Mit Keycloak anmelden"},
+    {"Sign in with Microsoft", "Mit Microsoft anmelden"},
+    {"Sign in with single sign-on", "Mit Single Sign-on anmelden"},
+    {"This sign-in has expired or was started elsewhere. Sign in again.",
+     "Diese Anmeldung ist abgelaufen oder wurde anderswo begonnen. Melden Sie sich erneut "
+     "an."},
 };
 /* clang-format on */
 

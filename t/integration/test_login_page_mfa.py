@@ -21,12 +21,12 @@ from harness import browser as browser_walk
 from harness import util
 from harness.accounts import provisioned
 from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.mailbox import address, mailed_code, mailed_path
 from harness.smtp_sink import SmtpSink
 from test_otp import enrol, safe_now, totp
 from test_tokens import Api
 
 MFA_USERS = ["pg-totp", "pg-lock", "pg-bind", "pg-mail", "pg-resend", "pg-walk"]
-CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
 RETURN = "/site/index.html"
 
 
@@ -175,17 +175,6 @@ class Browser:
 @pytest.fixture
 def browser(server):
     return Browser(server.port)
-
-
-def address(name):
-    return name + "@example.org"
-
-
-def mailed_code(sink, name, count):
-    msg = sink.wait_for(address(name), count=count)
-    found = CODE_RE.findall(SmtpSink.text(msg))
-    assert len(found) == 1, SmtpSink.text(msg)
-    return found[0]
 
 
 def is_code_step(r):
@@ -364,10 +353,7 @@ def test_forgot_mail_reset_then_sign_in(accounts, browser, server, sink):
     assert browser.request("POST", "/authsvc/forgot",  # CSRF protected like every form
                            form={"csrf": "0" * 64, "return": RETURN,
                                  "username": "pg-reset"}).status == 400
-    msg = sink.wait_for(address("pg-reset"), count=1)
-    links = [u for u in SmtpSink.links(msg) if "/authsvc/reset?token=" in u]
-    assert len(links) == 1, SmtpSink.text(msg)
-    path = links[0][links[0].index("/authsvc/reset"):]
+    path = mailed_path(sink, address("pg-reset"), "/authsvc/reset?token=")
     r = browser.request("GET", path)
     assert r.status == 200 and 'id="reset-form"' in r.text, r
     token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
@@ -397,10 +383,7 @@ def test_invite_then_sign_up_then_sign_in(api, backend, browser, server, sink):
     email = "invited-%s@example.org" % backend.kind
     r = api.c.post_json("/auth/sign-up/create-token", {"email": email, "data": {}})
     assert r.status == 204, r
-    msg = sink.wait_for(email, count=1)
-    links = [u for u in SmtpSink.links(msg) if "/authsvc/signup?token=" in u]
-    assert len(links) == 1, SmtpSink.text(msg)
-    path = links[0][links[0].index("/authsvc/signup"):]
+    path = mailed_path(sink, email, "/authsvc/signup?token=")
     r = browser.request("GET", path)
     assert r.status == 200 and 'id="signup-form"' in r.text, r
     assert 'value="%s"' % email in r.text and "readonly" in r.text, r

@@ -5,7 +5,6 @@ SQLite and PostgreSQL: an MFA user logs in, POST /auth/send-otp mails a 6-digit 
 refused), at most three sends per user in 15 minutes (the fourth answers the same 204
 and sends nothing), an expired code is refused; send-otp answers 204 whatever the key.
 This module's codes live 3 s (AuthsvcOtpLifetime) so expiry can be seen."""
-import re
 import time
 
 import pytest
@@ -13,11 +12,11 @@ import pytest
 from harness import util
 from harness.accounts import provisioned
 from harness.client import assert_envelope
+from harness.mailbox import address, mailed_code_message
 from harness.smtp_sink import SmtpSink
 from test_tokens import Api
 
 OTP_TTL = 3
-CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +52,6 @@ def api(client, accounts):
     return Api(client, accounts)
 
 
-def address(name):
-    return name + "@example.org"
-
-
 def send(api, key, secret=None):
     return api.c.post_json("/auth/send-otp", {
         "client_id": "web", "key": key,
@@ -64,13 +59,10 @@ def send(api, key, secret=None):
 
 
 def mailed_code(sink, name, count):
-    msg = sink.wait_for(address(name), count=count)
-    text = SmtpSink.text(msg)
-    found = CODE_RE.findall(text)
-    assert len(found) == 1, text
-    assert found[0] in msg["Subject"], msg["Subject"]
-    assert "Example Portal" in text
-    return found[0]
+    code, msg = mailed_code_message(sink, name, count)
+    assert code in msg["Subject"], msg["Subject"]
+    assert "Example Portal" in SmtpSink.text(msg)
+    return code
 
 
 def verify(api, key, otp):

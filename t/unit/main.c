@@ -74,6 +74,7 @@ int main(void)
     authsvc_test_register_return_url();
     authsvc_test_register_gateway_local();
     authsvc_test_register_gateway_me_stamp();
+    authsvc_test_register_login_buttons();
     authsvc_test_register_revocation_set();
     authsvc_test_register_metrics();
     authsvc_test_register_log_numbers();

@@ -43,6 +43,7 @@ void authsvc_test_register_claims(void);
 void authsvc_test_register_return_url(void);
 void authsvc_test_register_gateway_local(void);
 void authsvc_test_register_gateway_me_stamp(void);
+void authsvc_test_register_login_buttons(void);
 void authsvc_test_register_revocation_set(void);
 void authsvc_test_register_metrics(void);
 void authsvc_test_register_log_numbers(void);

@@ -83,3 +83,28 @@ export async function walk(body) {
   }
   console.log(JSON.stringify(out));
 }
+
+// What the Python side writes to PATH while the walk runs (a mailed code or link read
+// from the harness's SMTP sink), trimmed, once the file exists; throws after timeoutMs.
+// The test writes the file whole (a rename), so a partial value is never read.
+export async function waitForFile(path, timeoutMs = 20000) {
+  const { existsSync } = await import('node:fs');
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no ' + path + ' after ' + timeoutMs + ' ms');
+}
+
+// A page's state for the Python test: status, title, the alert or status text (no values
+// of fields), the focused element; axe-core's violations under out.axe[name] and a
+// screenshot login-NAME.png in shotDir.
+export async function record(page, resp, out, name, shotDir) {
+  const text = async (sel) => ((await page.$(sel)) ? (await page.textContent(sel)).trim() : null);
+  out[name] = { status: resp ? resp.status() : null, url: page.url(), title: await text('h1'),
+                alert: await text('[role=alert]'), notice: await text('[role=status]'),
+                lang: await page.evaluate(() => document.documentElement.lang),
+                focus: await focused(page) };
+  await page.screenshot({ path: shotDir + '/login-' + name + '.png', fullPage: true });
+  out.axe[name] = await axe(page);
+}
