@@ -47,11 +47,4 @@ const char *authsvc_console_arg(const authsvc_admin_console_t *c, const char *na
 /* GET <portal>/admin/static/admin.css: the console's stylesheet, cached. */
 int authsvc_console_style_sheet(request_rec *r);
 
-/* The CSRF cookie's value (the portal's), made and set when the browser has none. */
-const char *authsvc_console_csrf(request_rec *r);
-
-/* The posted form, checked: body and CSRF (double submit). 1 with *form set, else 0 with
- * the refusal answered in *rc (400, or 403 for a missing or wrong token). */
-int authsvc_console_form_read(request_rec *r, apr_table_t **form, int *rc);
-
 #endif

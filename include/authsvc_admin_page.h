@@ -5,6 +5,6 @@
 #include <httpd.h>
 
 /* rest: the path after <portal>/admin ("" or "/..."); DECLINED when it names no page. */
-int authsvc_admin_page(request_rec *r, const char *rest);
+int authsvc_console_page(request_rec *r, const char *rest);
 
 #endif

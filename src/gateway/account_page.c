@@ -14,7 +14,6 @@
 #include <http_protocol.h>
 
 #include "authsvc_account.h"
-#include "authsvc_account_form.h"
 #include "authsvc_account_page.h"
 #include "authsvc_account_sessions.h"
 #include "authsvc_account_view.h"
@@ -22,8 +21,13 @@
 #include "authsvc_db_account.h"
 #include "authsvc_gateway_context.h"
 #include "authsvc_httpd.h"
+#include "authsvc_portal.h"
 #include "authsvc_second_factor.h"
 #include "authsvc_session.h"
+
+/* A form with a missing or wrong CSRF token changes nothing. */
+static const authsvc_portal_refusal_t account_refusal = {
+    "Your account", HTTP_BAD_REQUEST, "The form has expired. Open the page again."};
 
 static const char *account_claim(const cJSON *claims, const char *name)
 {
@@ -215,7 +219,7 @@ static int account_post(authsvc_account_t *a)
     const char *action;
     int rc;
 
-    if (!authsvc_account_form_read(a->r, &form, &a->csrf, &rc))
+    if (!authsvc_portal_form_checked(a->r, &account_refusal, &form, &a->csrf, &rc))
         return rc;
     action = apr_table_get(form, "action");
     if (action && strcmp(action, "password") == 0)
@@ -274,6 +278,6 @@ int authsvc_account_page(request_rec *r, const char *rest)
         return account_qr(&a);
     if (r->method_number == M_POST)
         return account_post(&a);
-    a.csrf = authsvc_account_form_csrf(r);
+    a.csrf = authsvc_portal_csrf(r);
     return account_say(&a, HTTP_OK, NULL, NULL, NULL);
 }

@@ -1,24 +1,15 @@
 /* What the admin console's pages share (see authsvc_admin_console.h): the frame with
- * its navigation and stylesheet, texts, and the CSRF double submit of the portal (the
- * same cookie as the sign-in pages', login_page.c, so one token serves every page). */
+ * its navigation and stylesheet, texts. */
 #include <string.h>
 
 #include <httpd.h>
 #include <apr_strings.h>
 #include <http_protocol.h>
-#include <openssl/crypto.h>
 
 #include "authsvc_admin_console.h"
-#include "authsvc_form.h"
 #include "authsvc_gateway.h"
 #include "authsvc_page_render.h"
 #include "authsvc_page_text.h"
-#include "authsvc_password.h"
-#include "authsvc_request_body.h"
-
-#define ADMIN_CSRF_COOKIE "authsvc-csrf"
-#define ADMIN_CSRF_BYTES 32
-#define ADMIN_BODY_MAX 8192
 
 /* The console's own stylesheet, linked from each page after the portal's: wider pages
  * and tables (served as a file, so the CSP needs no inline style). */
@@ -106,39 +97,4 @@ int authsvc_console_style_sheet(request_rec *r)
     if (!r->header_only)
         ap_rputs(admin_style, r);
     return OK;
-}
-
-const char *authsvc_console_csrf(request_rec *r)
-{
-    const char *name = authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE);
-    const char *csrf = authsvc_gateway_cookie_get(r, name);
-
-    if (!csrf) {
-        csrf = authsvc_random_token(r->pool, ADMIN_CSRF_BYTES);
-        authsvc_gateway_cookie_set(r, name, csrf, -1, "Strict");
-    }
-    return csrf;
-}
-
-int authsvc_console_form_read(request_rec *r, apr_table_t **form, int *rc)
-{
-    const char *csrf = authsvc_gateway_cookie_get(
-        r, authsvc_gateway_cookie_name(r, ADMIN_CSRF_COOKIE));
-    const char *type = apr_table_get(r->headers_in, "Content-Type"), *sent;
-    char *body = NULL;
-    apr_size_t len = 0;
-
-    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
-        || authsvc_request_body_read(r, ADMIN_BODY_MAX, &body, &len) != OK
-        || authsvc_form_parse(r->pool, body ? body : "", len, form) != AUTHSVC_FORM_VALID)
-        return (*rc = authsvc_page_message(r, HTTP_BAD_REQUEST, "Administration",
-                                           "The form was not sent as expected."),
-                0);
-    sent = apr_table_get(*form, "csrf");
-    if (!csrf || !sent || strlen(sent) != strlen(csrf)
-        || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
-        return (*rc = authsvc_page_message(r, HTTP_FORBIDDEN, "Administration",
-                                           "The form has expired. Open the page again."),
-                0);
-    return 1;
 }

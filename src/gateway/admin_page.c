@@ -20,6 +20,7 @@
 #include "authsvc_json.h"
 #include "authsvc_page_render.h"
 #include "authsvc_page_text.h"
+#include "authsvc_portal.h"
 
 static int admin_overview(const authsvc_admin_console_t *c)
 {
@@ -69,14 +70,17 @@ static int admin_forbidden(request_rec *r)
                                 "You do not have the permission to see this page.");
 }
 
+/* A form with a missing or wrong CSRF token changes nothing (403). */
+static const authsvc_portal_refusal_t admin_refusal = {
+    "Administration", HTTP_FORBIDDEN, "The form has expired. Open the page again."};
+
 static int admin_post(authsvc_admin_console_t *c, const char *rest)
 {
     apr_table_t *form = NULL;
     int rc;
 
-    if (!authsvc_console_form_read(c->r, &form, &rc))
+    if (!authsvc_portal_form_checked(c->r, &admin_refusal, &form, &c->csrf, &rc))
         return rc;
-    c->csrf = authsvc_console_csrf(c->r);
     if (strcmp(rest, "/users") == 0)
         return authsvc_console_users_post(c, form);
     return authsvc_console_lockouts_post(c, form);
@@ -90,7 +94,7 @@ static int admin_get(authsvc_admin_console_t *c, const char *rest)
         != AUTHSVC_FORM_VALID)
         return authsvc_page_message(c->r, HTTP_BAD_REQUEST, "Administration",
                                     "The form was not sent as expected.");
-    c->csrf = authsvc_console_csrf(c->r);
+    c->csrf = authsvc_portal_csrf(c->r);
     if (strcmp(rest, "/active-users") == 0)
         return authsvc_console_chart_page(c);
     if (strcmp(rest, "/activity") == 0)
@@ -117,7 +121,7 @@ static char admin_needs(const char *rest, int *post_ok)
     return 0;
 }
 
-int authsvc_admin_page(request_rec *r, const char *rest)
+int authsvc_console_page(request_rec *r, const char *rest)
 {
     authsvc_admin_console_t c;
     int post_ok, rc;

@@ -18,8 +18,6 @@
 #include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
-#include <openssl/crypto.h>
-#include <util_cookies.h>
 
 #include "authsvc_device_cookie.h"
 #include "authsvc_form.h"
@@ -36,53 +34,9 @@
 #include "authsvc_admin_page.h"
 #include "authsvc_portal.h"
 #include "authsvc_log.h"
-#include "authsvc_password.h"
-#include "authsvc_request_body.h"
-#include "authsvc_return_url.h"
 #include "authsvc_session.h"
 
 APLOG_USE_MODULE(authsvc);
-
-#define CSRF_COOKIE "authsvc-csrf"
-#define CSRF_BYTES 32
-#define PORTAL_BODY_MAX 8192
-
-static const authsvc_gateway_server_t *portal_config(const server_rec *s)
-{
-    const authsvc_server_config_t *c = ap_get_module_config(s->module_config, &authsvc_module);
-    return c->gateway;
-}
-
-static const char *portal_return(request_rec *r, const char *value)
-{
-    const authsvc_gateway_server_t *g = portal_config(r->server);
-
-    if (!value || !*value)
-        return "/";
-    return authsvc_return_url_check(r->pool, value,
-                                    g->return_origins_set
-                                        ? (const char *const *)g->return_origins->elts
-                                        : NULL);
-}
-
-static int portal_bad_return(request_rec *r)
-{
-    return authsvc_page_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
-                                "The address to return to after signing in is not allowed.");
-}
-
-/* The CSRF cookie's value, made and set when the browser has none. */
-const char *authsvc_portal_csrf(request_rec *r)
-{
-    const char *name = authsvc_gateway_cookie_name(r, CSRF_COOKIE);
-    const char *csrf = authsvc_gateway_cookie_get(r, name);
-
-    if (!csrf) {
-        csrf = authsvc_random_token(r->pool, CSRF_BYTES);
-        authsvc_gateway_cookie_set(r, name, csrf, -1, "Strict");
-    }
-    return csrf;
-}
 
 /* A GET of a page with a form: the return address of the query checked, the CSRF
  * cookie set. */
@@ -94,8 +48,8 @@ static int portal_get(request_rec *r, const char *rest)
     if (authsvc_form_parse(r->pool, r->args ? r->args : "", r->args ? strlen(r->args) : 0,
                            &query)
             != AUTHSVC_FORM_VALID
-        || !(pg.ret = portal_return(r, apr_table_get(query, "return"))))
-        return portal_bad_return(r);
+        || !(pg.ret = authsvc_portal_return(r, apr_table_get(query, "return"))))
+        return authsvc_portal_bad_return(r);
     pg.csrf = authsvc_portal_csrf(r);
     if (strcmp(rest, "/forgot") == 0)
         return authsvc_login_reset_forgot_form(&pg);
@@ -112,7 +66,7 @@ static authsvc_session_status_t portal_login(request_rec *r, authsvc_session_log
                                              const char *username, const char *password,
                                              authsvc_session_tokens_t *out)
 {
-    const authsvc_gateway_server_t *g = portal_config(r->server);
+    const authsvc_gateway_server_t *g = authsvc_portal_config(r->server);
 
     memset(in, 0, sizeof(*in));
     in->client_id = g->client_id;
@@ -187,38 +141,6 @@ static int portal_password(const authsvc_page_t *pg, apr_table_t *form)
     return authsvc_login_form_signed_in(pg, &out, "pwd");
 }
 
-/* The form, checked: body, CSRF (double submit), return address. 1 with *form set, else
- * 0 with the refusal answered (*rc). */
-int authsvc_portal_form_read(request_rec *r, authsvc_page_t *pg, apr_table_t **form, int *rc)
-{
-    const char *csrf = authsvc_gateway_cookie_get(r,
-                                                  authsvc_gateway_cookie_name(r, CSRF_COOKIE));
-    const char *type = apr_table_get(r->headers_in, "Content-Type"), *sent;
-    char *body = NULL;
-    apr_size_t len = 0;
-
-    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0
-        || authsvc_request_body_read(r, PORTAL_BODY_MAX, &body, &len) != OK
-        || authsvc_form_parse(r->pool, body ? body : "", len, form) != AUTHSVC_FORM_VALID)
-        return (*rc = authsvc_page_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
-                                           "The form was not sent as expected."),
-                0);
-    sent = apr_table_get(*form, "csrf");
-    if (!csrf || !sent || strlen(sent) != strlen(csrf)
-        || CRYPTO_memcmp(sent, csrf, strlen(csrf)))
-        return (
-            *rc = authsvc_page_message(r, HTTP_BAD_REQUEST, "Cannot sign in",
-                                       "The sign-in form has expired. Open the sign-in page "
-                                       "again."),
-            0);
-    if (!(pg->ret = portal_return(r, apr_table_get(*form, "return"))))
-        return (*rc = portal_bad_return(r), 0);
-    pg->r = r;
-    pg->csrf = csrf;
-    pg->remember = apr_table_get(*form, "remember") != NULL;
-    return 1;
-}
-
 static int portal_post(request_rec *r, const char *rest)
 {
     authsvc_page_t pg = {r, NULL, NULL, 0};
@@ -260,7 +182,8 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
     const char *portal, *rest;
     apr_size_t len;
 
-    if (lookup_uri || r->main || !portal_config(r->server)->client_set || !r->parsed_uri.path)
+    if (lookup_uri || r->main || !authsvc_portal_config(r->server)->client_set
+        || !r->parsed_uri.path)
         return DECLINED;
     portal = authsvc_gateway_portal_path(r->server);
     len = strlen(portal);
@@ -276,7 +199,7 @@ int authsvc_gateway_portal_handler(request_rec *r, int lookup_uri)
     if (strncmp(rest, "/account", 8) == 0 && (!rest[8] || rest[8] == '/'))
         return authsvc_account_page(r, rest + 8);
     if (strncmp(rest, "/admin", 6) == 0 && (!rest[6] || rest[6] == '/'))
-        return authsvc_admin_page(r, rest + 6);
+        return authsvc_console_page(r, rest + 6);
     if (strcmp(rest, "/login") == 0 || strcmp(rest, "/forgot") == 0
         || strcmp(rest, "/reset") == 0 || strcmp(rest, "/signup") == 0) {
         if (r->method_number == M_GET)

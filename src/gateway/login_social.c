@@ -24,7 +24,7 @@
 #include "authsvc_login_social.h"
 #include "authsvc_login_steps.h"
 #include "authsvc_oidc.h"
-#include "authsvc_return_url.h"
+#include "authsvc_portal.h"
 #include "authsvc_social_provider.h"
 
 APLOG_USE_MODULE(authsvc);
@@ -33,14 +33,9 @@ APLOG_USE_MODULE(authsvc);
 #define FED_BYTES 32
 #define BINDING_COOKIE "authsvc_social_"
 
-static const authsvc_server_config_t *social_config(const request_rec *r)
-{
-    return ap_get_module_config(r->server->module_config, &authsvc_module);
-}
-
 static const authsvc_gateway_server_t *social_gateway(const request_rec *r)
 {
-    return social_config(r)->gateway;
+    return authsvc_portal_config(r->server);
 }
 
 static int social_unavailable(request_rec *r)
@@ -176,7 +171,6 @@ static int social_refused(const authsvc_page_t *pg, authsvc_context_t *ctx, cons
  * pg->ret set, 1; else 0. The cookie is spent either way. */
 static int social_state_ok(request_rec *r, authsvc_page_t *pg, const char *state)
 {
-    const authsvc_gateway_server_t *g = social_gateway(r);
     const char *name = authsvc_gateway_cookie_name(r, FED_COOKIE);
     const char *cookie = NULL, *dot;
     char *ret;
@@ -192,10 +186,7 @@ static int social_state_ok(request_rec *r, authsvc_page_t *pg, const char *state
     ret = apr_pstrdup(r->pool, dot + 1);
     if (ap_unescape_urlencoded(ret) != OK)
         return 0;
-    pg->ret = authsvc_return_url_check(r->pool, ret,
-                                       g->return_origins_set
-                                           ? (const char *const *)g->return_origins->elts
-                                           : NULL);
+    pg->ret = authsvc_portal_return(r, ret);
     return pg->ret != NULL;
 }
 
