@@ -155,12 +155,13 @@ static const char *account_session_row(request_rec *r, const authsvc_db_account_
                                            authsvc_page_tr(r, "End session"),
                                            "</button></form>", NULL);
 
-    return apr_pstrcat(
-        p, "<tr class=\"", is_current ? "session current" : "session", "\"><td>",
-        ap_escape_html2(p, device ? device : authsvc_page_tr(r, "unknown"), 0), "</td><td>",
-        ap_escape_html2(p, s->client_ip ? s->client_ip : authsvc_page_tr(r, "unknown"), 0),
-        "</td><td>", account_time(p, s->last_seen_ms), "</td><td>", action, "</td></tr>\n",
-        NULL);
+    return apr_pstrcat(p, "<tr class=\"", is_current ? "session current" : "session", "\"><td>",
+                       authsvc_page_escape(p, device ? device : authsvc_page_tr(r, "unknown")),
+                       "</td><td>",
+                       authsvc_page_escape(p, s->client_ip ? s->client_ip
+                                                           : authsvc_page_tr(r, "unknown")),
+                       "</td><td>", account_time(p, s->last_seen_ms), "</td><td>", action,
+                       "</td></tr>\n", NULL);
 }
 
 const char *authsvc_account_sessions_html(request_rec *r, const apr_array_header_t *rows,

@@ -15,13 +15,6 @@
 #include "authsvc_page_text.h"
 #include "authsvc_second_factor.h"
 
-/* Text escaped for HTML, UTF-8 kept as it is: authsvc_page_escape turns every non-ASCII
- * byte into its own character reference, which garbles translated texts and names. */
-static const char *view_escape(apr_pool_t *p, const char *text)
-{
-    return ap_escape_html2(p, text ? text : "", 0);
-}
-
 static const char *view_claim(const cJSON *claims, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
@@ -36,9 +29,10 @@ static const char *view_form(const authsvc_account_t *a, const char *id, const c
 
     return apr_pstrcat(p, "<form id=\"", id, "\" method=\"post\" action=\"",
                        authsvc_page_url(a->r, "/account"), "\">\n",
-                       "<input type=\"hidden\" name=\"csrf\" value=\"", view_escape(p, a->csrf),
-                       "\">\n", "<input type=\"hidden\" name=\"action\" value=\"", action,
-                       "\">\n", NULL);
+                       "<input type=\"hidden\" name=\"csrf\" value=\"",
+                       authsvc_page_escape(p, a->csrf), "\">\n",
+                       "<input type=\"hidden\" name=\"action\" value=\"", action, "\">\n",
+                       NULL);
 }
 
 /* An input with its label; in error: invalid, described by the error, focused. */
@@ -89,7 +83,8 @@ static const char *view_row(const authsvc_account_t *a, const char *id, const ch
                             const char *value)
 {
     return apr_pstrcat(a->r->pool, "<dt>", authsvc_page_tr(a->r, label), "</dt><dd id=\"", id,
-                       "\">", view_escape(a->r->pool, value ? value : "-"), "</dd>\n", NULL);
+                       "\">", authsvc_page_escape(a->r->pool, value ? value : "-"), "</dd>\n",
+                       NULL);
 }
 
 static const char *view_profile(const authsvc_account_t *a)
@@ -149,7 +144,7 @@ static const char *view_totp_pending(const authsvc_account_t *a,
         "</p>\n<img id=\"totp-qr\" src=\"", authsvc_page_url(a->r, "/account/qr.png"),
         "\" alt=\"", authsvc_page_tr(a->r, "QR code of the key for your authenticator app"),
         "\">\n<p>", authsvc_page_tr(a->r, "Key:"), " <code id=\"totp-secret\">",
-        view_escape(p, secret), "</code></p>\n",
+        authsvc_page_escape(p, secret), "</code></p>\n",
         view_form(a, "totp-confirm-form", "totp-confirm"),
         view_input(a, say, "totp-code", "otp", "Verification code",
                    "type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
@@ -193,22 +188,25 @@ int authsvc_account_view(const authsvc_account_t *a, const authsvc_account_say_t
 {
     apr_pool_t *p = a->r->pool;
     const char *hidden = apr_pstrcat(p, "<input type=\"hidden\" name=\"csrf\" value=\"",
-                                     view_escape(p, a->csrf), "\">\n", NULL);
+                                     authsvc_page_escape(p, a->csrf), "\">\n", NULL);
     const char *notice = say->notice
                              ? apr_pstrcat(p,
                                            "<p class=\"notice\" role=\"status\" "
                                            "id=\"account-message\">",
-                                           view_escape(p, authsvc_page_tr(a->r, say->notice)),
+                                           authsvc_page_escape(p, authsvc_page_tr(a->r,
+                                                                                  say->notice)),
                                            "</p>\n", NULL)
                              : "";
 
     return authsvc_page_send(
         a->r, say->status, "Your account",
         apr_pstrcat(p,
-                    say->error ? apr_pstrcat(
-                        p, "<p class=\"error\" role=\"alert\" id=\"account-error\">",
-                        view_escape(p, authsvc_page_tr(a->r, say->error)), "</p>\n", NULL)
-                               : "",
+                    say->error
+                        ? apr_pstrcat(p,
+                                      "<p class=\"error\" role=\"alert\" id=\"account-error\">",
+                                      authsvc_page_escape(p, authsvc_page_tr(a->r, say->error)),
+                                      "</p>\n", NULL)
+                        : "",
                     notice, view_profile(a), view_password(a, say), view_totp(a, say),
                     authsvc_account_sessions_html(
                         a->r, authsvc_account_sessions_list(a->r, a->db, a->user_id),
