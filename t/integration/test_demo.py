@@ -6,12 +6,15 @@ its access token verifies with the published JWKS by an independent implementati
 the demo at once with one line naming AUTHSVC_DEMO_PORT. (t/integration/test_readme.py
 runs README's own shell blocks against the demo.)"""
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 
 import pytest
+import requests
 
 from harness import util
 from harness.demo import Demo
@@ -107,3 +110,28 @@ def test_readme_session_and_independent_jwks_check(demo, tmp_path):
     r = client.post_json("/logout", {"refreshToken": rt2}, headers=auth2)
     assert r.status == 200 and r.json["success"] is True, r
     assert client.get("/auth/me", headers=auth2).status == 401
+
+
+def test_demo_user_reaches_the_pages_it_prints(demo):
+    """The URLs the demo prints for people: the demo user signs in on the login page (a
+    cookie-keeping client posting the form), then sees the account page and, through the
+    demo role's ManageUsers and ViewLoginActivity, the admin console."""
+    _, creds, output = demo
+    base = re.search(r"URL:\s+(\S+)", output).group(1)
+    for path in ("/authsvc/account", "/authsvc/admin"):
+        assert "%s%s" % (base, path) in output, output
+    ua = requests.Session()
+    r = ua.get(base + "/authsvc/account", allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and "/authsvc/login?" in r.headers["Location"], r.headers
+    r = ua.get(urllib.parse.urljoin(base, r.headers["Location"]), timeout=30)
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', r.text))
+    assert r.status_code == 200 and form.get("csrf"), r.text
+    form.update(username=creds["username"], password=creds["password"])
+    r = ua.post(base + "/authsvc/login", data=form, allow_redirects=False, timeout=60)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/authsvc/account"), r.text
+    r = ua.get(base + "/authsvc/account", allow_redirects=False, timeout=30)
+    assert r.status_code == 200 and ">demo<" in r.text, r.text
+    for page, needle in (("/authsvc/admin/users", ">demo<"),
+                         ("/authsvc/admin/active-users", "<svg")):
+        r = ua.get(base + page, allow_redirects=False, timeout=30)
+        assert r.status_code == 200 and needle in r.text, (page, r.status_code, r.text[:500])
