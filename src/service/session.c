@@ -300,7 +300,8 @@ static authsvc_session_status_t session_refresh_checked(authsvc_context_t *ctx,
     return AUTHSVC_SESSION_OK;
 }
 
-/* Consumes rt, revokes its access token and stores the successor in one transaction:
+/* Consumes rt, revokes its access token and stores the successor and the RELOGIN
+ * activity row in one transaction (the successor signed before it begins):
  * a child killed in between, or a write that fails, leaves rt valid, never a family
  * whose token is consumed without a successor (R-07). AUTHSVC_NOT_FOUND: rt was
  * consumed meanwhile (a concurrent refresh won) or expired. */
@@ -323,6 +324,9 @@ static authsvc_status_t session_rotate_store(authsvc_context_t *ctx, authsvc_db_
         st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_store(ctx, db, &prep);
+    if (st == AUTHSVC_OK) /* in the same transaction, as a login's: one write, one sync */
+        st = authsvc_activity_store(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
+                                    client->client_id, pr->claims);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;
@@ -352,8 +356,7 @@ static authsvc_session_status_t session_rotate(authsvc_context_t *ctx, authsvc_d
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     if (st != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
-                            pr->claims);
+    authsvc_activity_purge_maybe(ctx, db);
     out->client = client;
     out->principal = pr;
     out->user_id = pr->user_id;
