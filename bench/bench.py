@@ -330,19 +330,21 @@ def log_size(server):
         return 0
 
 
-def quiet_log_size(server, still=2.0, limit=120.0):
-    """The error log's size once it has not grown for `still` seconds (at most `limit`).
-    wrk stops sending at the end of a run, but httpd finishes the requests it has queued
-    (32 logins waiting for the password hash): their timing lines, whose time in all
-    includes that queue, must not be read as the next run's."""
+def quiet_log_size(server, idle=0.05, limit=180.0):
+    """The error log's size once the server is idle: its processes used less than `idle`
+    of a core over a second (at most `limit` seconds of waiting). wrk stops sending at the
+    end of a run, but httpd finishes the requests it has queued (32 logins waiting for
+    the password hash): their timing lines, whose time in all includes that queue, must
+    not be read as the next run's. A log that stops growing is not enough: on a busy
+    machine one queued hash can take longer than any pause chosen."""
+    pids = [server.proc.pid] + procs.descendants_of(server.proc.pid)
     started = time.monotonic()
-    size, since = log_size(server), time.monotonic()
-    while time.monotonic() - since < still and time.monotonic() - started < limit:
-        time.sleep(0.25)
-        now = log_size(server)
-        if now != size:
-            size, since = now, time.monotonic()
-    return size
+    while time.monotonic() - started < limit:
+        before = procs.cpu_seconds(pids)
+        time.sleep(1.0)
+        if procs.cpu_seconds(pids) - before < idle:
+            break
+    return log_size(server)
 
 
 def activity_path(acc):
