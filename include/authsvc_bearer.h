@@ -21,6 +21,15 @@ typedef enum {
  * nothing else (two headers merged by httpd, tabs, extra words are refused). */
 authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const char **token);
 
+/* The first half of authsvc_bearer_token: the scheme only, the token's characters not
+ * checked (the gateway compares it with tokens it verified before, and checks it with
+ * authsvc_bearer_token_ok only when it must verify it). */
+authsvc_bearer_result_t authsvc_bearer_candidate(const apr_table_t *headers,
+                                                 const char **token);
+
+/* 1 when every character of token is token68 and it is at most AUTHSVC_JWT_LENGTH_MAX. */
+int authsvc_bearer_token_ok(const char *token);
+
 /* Verifies token against the configured keys and issuer, then its revocation. With
  * allow_expired an expired but genuine token passes (token refresh). */
 authsvc_bearer_result_t authsvc_bearer_verify(authsvc_context_t *ctx, const char *token,

@@ -2,9 +2,9 @@
  * number of slots (memory is bounded), each holding what the caller made of one verified
  * token (gateway_authn.c: its parsed claims and identity header values) under its cache
  * key, until the token's exp, together with the node's revocation generation it was
- * last checked against. A hit costs a key comparison and a reference taken under one of
- * several locks (threads rarely meet), no copy, no parse, no lock shared between
- * processes and no database round trip. What a slot holds is never changed once put: a
+ * last checked against. A hit costs a hash of the key, its comparison and a reference
+ * taken under one of several locks (threads rarely meet), no copy, no parse, no lock
+ * shared between processes and no database round trip. What a slot holds is never changed once put: a
  * request that got it reads it while a newer put may already have replaced it, and it
  * is destroyed when neither the slot nor any request holds it any more. Pure layer: no
  * request_rec; gateway_cache.c supplies the generation and gateway_authn.c the keys. */
@@ -16,7 +16,7 @@
 #include "authsvc_status.h"
 
 #define AUTHSVC_GATEWAY_LOCAL_SLOTS 4096     /* per process */
-#define AUTHSVC_GATEWAY_LOCAL_KEY_MAX 64     /* bytes of a cache key */
+#define AUTHSVC_GATEWAY_LOCAL_KEY_MAX 8256   /* bytes of a key: a token (8192) and a tag */
 #define AUTHSVC_GATEWAY_LOCAL_VALUE_MAX 8192 /* claim sets larger as text are not kept */
 
 typedef struct authsvc_gateway_local authsvc_gateway_local_t;

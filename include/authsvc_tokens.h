@@ -8,6 +8,7 @@
 
 #include "authsvc_activity.h"
 #include "authsvc_db.h"
+#include "authsvc_db_tokens.h"
 #include "authsvc_db_users.h"
 #include "authsvc_context.h"
 
@@ -87,6 +88,23 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const authsvc_client_t *client,
                                       const authsvc_principal_t *pr, const char *family_id,
                                       long long family_expires_ms, authsvc_token_pair_t *out);
+
+/* An issue split in two, so that a transaction holds no signature: prepare signs the
+ * access token and draws the refresh token (no database), store writes the refresh row
+ * (inside the caller's transaction). authsvc_tokens_issue is both in a row. */
+typedef struct {
+    authsvc_db_refresh_t row;
+    long long now_ms;
+    int rotated;
+} authsvc_tokens_prepared_t;
+
+authsvc_status_t authsvc_tokens_prepare(authsvc_context_t *ctx, const authsvc_client_t *client,
+                                        const authsvc_principal_t *pr, const char *family_id,
+                                        long long family_expires_ms, authsvc_token_pair_t *out,
+                                        authsvc_tokens_prepared_t *prep);
+
+authsvc_status_t authsvc_tokens_store(authsvc_context_t *ctx, authsvc_db_t *db,
+                                      const authsvc_tokens_prepared_t *prep);
 
 /* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
 const char *authsvc_token_hash(apr_pool_t *p, const char *secret);

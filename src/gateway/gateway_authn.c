@@ -2,9 +2,9 @@
  * query string), verifies it as the issuer does (signature by kid from our keys or the
  * configured JWK Set, iss, aud allow-list, exp, revocation), sets r->user from the
  * configured claim and passes the identity on. Verified tokens are cached
- * (gateway_cache.c), so a repeated token costs a hash and two cache look-ups; this
- * process's own cache keeps the claims parsed and the identity header values made, so
- * that a token seen before is neither parsed nor described again. */
+ * (gateway_cache.c and, in this process, gateway_local.c); this process's own cache keeps
+ * the claims parsed and the identity header values made and compares the token itself,
+ * so that a token seen before is neither hashed, checked, parsed nor described again. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +70,9 @@ int authsvc_gateway_wants_json(request_rec *r)
            || (mode && strcasecmp(mode, "cors") == 0);
 }
 
-/* The cache key: SHA-256 of the whole token first (shmcb picks a subcache by a key's first
- * byte, so the keys must spread from there), then a tag of the key ring (tokens verified
- * under other keys stay apart). */
+/* The node's (socache) key: SHA-256 of the whole token first (shmcb picks a subcache by
+ * a key's first byte, so the keys must spread from there), then a tag of the key ring
+ * (tokens verified under other keys stay apart). */
 static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
                             unsigned char *key)
 {
@@ -81,6 +81,26 @@ static void authn_cache_key(const authsvc_keyring_t *ring, const char *token,
     EVP_Digest(token, strlen(token), key, &len, ring->sha256 ? ring->sha256 : EVP_sha256(),
                NULL);
     memcpy(key + 32, ring->tag, AUTHSVC_KEYRING_TAG_LENGTH);
+}
+
+/* This process's key: the ring's tag, then the token itself. The local cache compares
+ * whole keys, so a hit hashes nothing: SHA-256 is computed only on a miss, for the
+ * node's cache (docs/design.md). */
+typedef struct {
+    const unsigned char *bytes;
+    apr_size_t len;
+} authn_local_key_t;
+
+static void authn_local_key(apr_pool_t *p, const authsvc_keyring_t *ring, const char *token,
+                            authn_local_key_t *key)
+{
+    apr_size_t len = strlen(token);
+    unsigned char *b = apr_palloc(p, AUTHSVC_KEYRING_TAG_LENGTH + len);
+
+    memcpy(b, ring->tag, AUTHSVC_KEYRING_TAG_LENGTH);
+    memcpy(b + AUTHSVC_KEYRING_TAG_LENGTH, token, len);
+    key->bytes = b;
+    key->len = AUTHSVC_KEYRING_TAG_LENGTH + len;
 }
 
 static void authn_expect(request_rec *r, authsvc_jwt_expect_t *expect)
@@ -167,13 +187,13 @@ static authsvc_gateway_identity_t *authn_entry_make(const authsvc_gateway_identi
  * here, and no revocation was stored on the node since. 0 when it does not hold it. The
  * claims are checked against this location's expectations every time. */
 static int authn_local_hit(request_rec *r, authsvc_gateway_local_t *local,
-                           unsigned long long generation, const unsigned char *key,
+                           unsigned long long generation, const authn_local_key_t *key,
                            const authsvc_jwt_expect_t *expect, authsvc_gateway_identity_t *id,
                            authsvc_jwt_result_t *rv)
 {
     const void *entry = NULL;
 
-    if (!authsvc_gateway_local_get(local, r->pool, key, AUTHN_CACHE_KEY_LENGTH, expect->now,
+    if (!authsvc_gateway_local_get(local, r->pool, key->bytes, key->len, expect->now,
                                    generation, &entry))
         return 0;
     *id = *(const authsvc_gateway_identity_t *)entry; /* held until r->pool goes */
@@ -184,7 +204,7 @@ static int authn_local_hit(request_rec *r, authsvc_gateway_local_t *local,
 /* Kept until exp, as the socache keeps it; claim sets too large for the socache are
  * not kept here either. */
 static void authn_local_put(authsvc_gateway_local_t *local, unsigned long long generation,
-                            const unsigned char *key, const authsvc_gateway_identity_t *id,
+                            const authn_local_key_t *key, const authsvc_gateway_identity_t *id,
                             const char *text)
 {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(id->claims, "exp");
@@ -195,8 +215,8 @@ static void authn_local_put(authsvc_gateway_local_t *local, unsigned long long g
         return;
     entry = authn_entry_make(id);
     if (entry)
-        authsvc_gateway_local_put(local, key, AUTHN_CACHE_KEY_LENGTH, entry,
-                                  authn_entry_destroy, (long long)exp->valuedouble, generation);
+        authsvc_gateway_local_put(local, key->bytes, key->len, entry, authn_entry_destroy,
+                                  (long long)exp->valuedouble, generation);
 }
 
 static authsvc_bearer_result_t authn_refused_token(request_rec *r, authsvc_jwt_result_t rv)
@@ -213,6 +233,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
 {
     const authsvc_keyring_t *ring = authn_ring(r);
     unsigned char key[AUTHN_CACHE_KEY_LENGTH];
+    authn_local_key_t local_key;
     authsvc_gateway_local_t *local;
     unsigned long long generation;
     const char *text = NULL;
@@ -231,12 +252,16 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
         return AUTHSVC_BEARER_INVALID;
     }
     authn_expect(r, &expect);
-    authn_cache_key(ring, token, key);
+    authn_local_key(r->pool, ring, token, &local_key);
     local = authsvc_gateway_local(r, &generation); /* read before the revocation check */
-    if (authn_local_hit(r, local, generation, key, &expect, id, &rv)) {
+    if (authn_local_hit(r, local, generation, &local_key, &expect, id, &rv)) {
         authsvc_metrics_count(authn_server(r)->metrics, AUTHSVC_METRIC_GATEWAY_CACHE_LOCAL_HIT);
         return rv == AUTHSVC_JWT_VALID ? AUTHSVC_BEARER_OK : authn_refused_token(r, rv);
     }
+    /* only tokens that passed this check were ever kept: a hit needs none */
+    if (!authsvc_bearer_token_ok(token))
+        return AUTHSVC_BEARER_INVALID;
+    authn_cache_key(ring, token, key);
     rv = authn_verify_token(r, ring, token, key, &expect, &claims, &text);
     if (rv != AUTHSVC_JWT_VALID)
         return authn_refused_token(r, rv);
@@ -257,7 +282,7 @@ static authsvc_bearer_result_t authn_verify(request_rec *r, const char *token,
                                           "refused: revocation list unavailable",
                       jti->valuestring);
     else
-        authn_local_put(local, generation, key, id, text);
+        authn_local_put(local, generation, &local_key, id, text);
     return revoked > 0   ? AUTHSVC_BEARER_REVOKED
            : revoked < 0 ? AUTHSVC_BEARER_UNAVAILABLE
                          : AUTHSVC_BEARER_OK;
@@ -323,7 +348,7 @@ int authsvc_gateway_check_authn(request_rec *r)
     d = authn_dir(r);
     memset(&id, 0, sizeof(id));
     if (d->mode != AUTHSVC_GATEWAY_BROWSER)
-        rv = authsvc_bearer_token(r->headers_in, &token);
+        rv = authsvc_bearer_candidate(r->headers_in, &token); /* checked in authn_verify */
     if (rv == AUTHSVC_BEARER_MISSING && d->mode != AUTHSVC_GATEWAY_BEARER)
         rv = authsvc_gateway_session_token(r, &token);
     if (rv == AUTHSVC_BEARER_OK)

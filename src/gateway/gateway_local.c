@@ -1,8 +1,11 @@
 /* The per-process verified-token cache (see authsvc_gateway_local.h): sets of LOCAL_WAYS
- * slots chosen by the key's first bytes (a SHA-256, so they spread), so that a few keys
- * meeting in one set do not push each other out. Each value is counted: one reference
- * for its slot, one for each request pool that got it; the last to let go destroys it. */
+ * slots chosen by a hash of the whole key, so that a few keys meeting in one set do not
+ * push each other out. The hash only picks the set and skips most comparisons: a hit is
+ * the whole key compared byte for byte, so the key may be the token itself and a hit
+ * needs no SHA-256 (docs/design.md). Each value is counted: one reference for its slot,
+ * one for each request pool that got it; the last to let go destroys it. */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +20,11 @@ typedef struct {
     atomic_uint refs;
     void *data;
     authsvc_gateway_local_destroy_t destroy;
+    unsigned char key[]; /* the slot's key, as long as its key_len */
 } local_value_t;
 
 typedef struct {
-    unsigned char key[AUTHSVC_GATEWAY_LOCAL_KEY_MAX];
+    uint64_t hash; /* of the key */
     apr_size_t key_len;
     long long exp_s;
     unsigned long long generation;
@@ -81,15 +85,28 @@ authsvc_status_t authsvc_gateway_local_create(apr_pool_t *p, apr_size_t slots,
     return AUTHSVC_OK;
 }
 
-/* The set of key: its first slot. */
-static apr_size_t local_set(const authsvc_gateway_local_t *c, const unsigned char *key,
-                            apr_size_t key_len)
+/* A hash of the whole key, 8 bytes a step (keys may be tokens whose first bytes are
+ * all alike); not a secret and not relied on: a hit compares the key itself. */
+static uint64_t local_hash(const unsigned char *key, apr_size_t key_len)
 {
-    apr_size_t h = 0, i;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ key_len, w;
+    apr_size_t i = 0;
 
-    for (i = 0; i < key_len && i < sizeof(h); i++)
-        h = (h << 8) | key[i];
-    return (h % c->sets) * LOCAL_WAYS;
+    for (; i + 8 <= key_len; i += 8) {
+        memcpy(&w, key + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    for (w = 0; i < key_len; i++)
+        w = (w << 8) | key[i];
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
+}
+
+/* The set of a key's hash: its first slot. */
+static apr_size_t local_set(const authsvc_gateway_local_t *c, uint64_t hash)
+{
+    return (apr_size_t)(hash % c->sets) * LOCAL_WAYS;
 }
 
 static apr_thread_mutex_t *local_lock(const authsvc_gateway_local_t *c, apr_size_t set)
@@ -97,9 +114,11 @@ static apr_thread_mutex_t *local_lock(const authsvc_gateway_local_t *c, apr_size
     return c->locks[(set / LOCAL_WAYS) % LOCAL_LOCKS];
 }
 
-static int local_same(const local_slot_t *s, const unsigned char *key, apr_size_t key_len)
+static int local_same(const local_slot_t *s, uint64_t hash, const unsigned char *key,
+                      apr_size_t key_len)
 {
-    return s->value && s->key_len == key_len && memcmp(s->key, key, key_len) == 0;
+    return s->value && s->hash == hash && s->key_len == key_len
+           && memcmp(s->value->key, key, key_len) == 0;
 }
 
 static int local_usable(apr_size_t key_len)
@@ -114,16 +133,18 @@ int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
     local_value_t *found = NULL;
     apr_size_t set, w;
     apr_thread_mutex_t *lock;
+    uint64_t hash;
 
     *data = NULL;
     if (!c || !local_usable(key_len))
         return 0;
-    set = local_set(c, key, key_len);
+    hash = local_hash(key, key_len);
+    set = local_set(c, hash);
     lock = local_lock(c, set);
     apr_thread_mutex_lock(lock);
     for (w = 0; w < LOCAL_WAYS; w++) {
         const local_slot_t *s = &c->slots[set + w];
-        if (local_same(s, key, key_len)) {
+        if (local_same(s, hash, key, key_len)) {
             if (s->exp_s > now_s && s->generation == generation) {
                 found = s->value;
                 atomic_fetch_add(&found->refs, 1); /* under the lock: the slot still holds it */
@@ -141,7 +162,7 @@ int authsvc_gateway_local_get(authsvc_gateway_local_t *c, apr_pool_t *p,
 
 /* The slot of set for key: the one holding it, else an empty one, else the one whose
  * token expires first (an expired one first of all). */
-static local_slot_t *local_victim(authsvc_gateway_local_t *c, apr_size_t set,
+static local_slot_t *local_victim(authsvc_gateway_local_t *c, apr_size_t set, uint64_t hash,
                                   const unsigned char *key, apr_size_t key_len)
 {
     local_slot_t *victim = &c->slots[set];
@@ -149,7 +170,7 @@ static local_slot_t *local_victim(authsvc_gateway_local_t *c, apr_size_t set,
 
     for (w = 0; w < LOCAL_WAYS; w++) {
         local_slot_t *s = &c->slots[set + w];
-        if (local_same(s, key, key_len))
+        if (local_same(s, hash, key, key_len))
             return s;
         if (victim->value && (!s->value || s->exp_s < victim->exp_s))
             victim = s;
@@ -166,10 +187,11 @@ void authsvc_gateway_local_put(authsvc_gateway_local_t *c, const unsigned char *
     apr_thread_mutex_t *lock;
     local_slot_t *s;
     apr_size_t set;
+    uint64_t hash;
 
     if (!data)
         return;
-    v = c && local_usable(key_len) ? malloc(sizeof(*v)) : NULL;
+    v = c && local_usable(key_len) ? malloc(sizeof(*v) + key_len) : NULL;
     if (!v) {
         destroy(data);
         return;
@@ -177,12 +199,14 @@ void authsvc_gateway_local_put(authsvc_gateway_local_t *c, const unsigned char *
     atomic_init(&v->refs, 1);
     v->data = data;
     v->destroy = destroy;
-    set = local_set(c, key, key_len);
+    memcpy(v->key, key, key_len);
+    hash = local_hash(key, key_len);
+    set = local_set(c, hash);
     lock = local_lock(c, set);
     apr_thread_mutex_lock(lock);
-    s = local_victim(c, set, key, key_len);
+    s = local_victim(c, set, hash, key, key_len);
     old = s->value;
-    memcpy(s->key, key, key_len);
+    s->hash = hash;
     s->key_len = key_len;
     s->exp_s = exp_s;
     s->generation = generation;

@@ -33,20 +33,33 @@ static apr_size_t bearer_token68_length(const char *token, apr_size_t max)
     return s[n] == '\0' && n <= max ? n : 0;
 }
 
-authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const char **token)
+authsvc_bearer_result_t authsvc_bearer_candidate(const apr_table_t *headers, const char **token)
 {
-    const char *value = apr_table_get(headers, "Authorization"), *t;
+    const char *value = apr_table_get(headers, "Authorization");
 
     *token = NULL;
     if (!value)
         return AUTHSVC_BEARER_MISSING;
     if (strncasecmp(value, "Bearer ", 7) != 0)
         return AUTHSVC_BEARER_INVALID;
-    t = value + 7;
-    if (!bearer_token68_length(t, AUTHSVC_JWT_LENGTH_MAX))
-        return AUTHSVC_BEARER_INVALID;
-    *token = t;
+    *token = value + 7;
     return AUTHSVC_BEARER_OK;
+}
+
+int authsvc_bearer_token_ok(const char *token)
+{
+    return bearer_token68_length(token, AUTHSVC_JWT_LENGTH_MAX) != 0;
+}
+
+authsvc_bearer_result_t authsvc_bearer_token(const apr_table_t *headers, const char **token)
+{
+    authsvc_bearer_result_t rv = authsvc_bearer_candidate(headers, token);
+
+    if (rv == AUTHSVC_BEARER_OK && !authsvc_bearer_token_ok(*token)) {
+        *token = NULL;
+        return AUTHSVC_BEARER_INVALID;
+    }
+    return rv;
 }
 
 static const char *bearer_claim(const cJSON *claims, const char *name)

@@ -213,12 +213,16 @@ static authsvc_status_t session_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const authsvc_principal_t *pr, const char *code_hash,
                                       authsvc_token_pair_t *pair)
 {
-    authsvc_status_t st = authsvc_db_begin(db, ctx->pool);
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, NULL, 0, pair, &prep);
 
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_db_begin(db, ctx->pool);
     if (st == AUTHSVC_OK && code_hash)
         st = authsvc_auth_code_consume(ctx, db, code_hash);
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(ctx, db, client, pr, NULL, 0, pair);
+        st = authsvc_tokens_store(ctx, db, &prep);
     if (st == AUTHSVC_OK && code_hash)
         st = authsvc_db_auth_code_set_family(db, ctx->pool, code_hash, pair->family_id);
     if (st == AUTHSVC_OK)
@@ -296,7 +300,8 @@ static authsvc_session_status_t session_refresh_checked(authsvc_context_t *ctx,
     return AUTHSVC_SESSION_OK;
 }
 
-/* Consumes rt, revokes its access token and stores the successor in one transaction:
+/* Consumes rt, revokes its access token and stores the successor and the RELOGIN
+ * activity row in one transaction (the successor signed before it begins):
  * a child killed in between, or a write that fails, leaves rt valid, never a family
  * whose token is consumed without a successor (R-07). AUTHSVC_NOT_FOUND: rt was
  * consumed meanwhile (a concurrent refresh won) or expired. */
@@ -306,15 +311,22 @@ static authsvc_status_t session_rotate_store(authsvc_context_t *ctx, authsvc_db_
                                              const authsvc_principal_t *pr,
                                              authsvc_token_pair_t *pair)
 {
-    authsvc_status_t st = authsvc_db_begin(db, ctx->pool);
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, rt->family_id,
+                                                 rt->family_expires, pair, &prep);
 
+    if (st == AUTHSVC_OK)
+        st = authsvc_db_begin(db, ctx->pool);
     if (st != AUTHSVC_OK)
         return st;
     st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(ctx, db, client, pr, rt->family_id, rt->family_expires, pair);
+        st = authsvc_tokens_store(ctx, db, &prep);
+    if (st == AUTHSVC_OK) /* in the same transaction, as a login's: one write, one sync */
+        st = authsvc_activity_store(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
+                                    client->client_id, pr->claims);
     if (st != AUTHSVC_OK) {
         authsvc_db_rollback(db);
         return st;
@@ -344,8 +356,7 @@ static authsvc_session_status_t session_rotate(authsvc_context_t *ctx, authsvc_d
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     if (st != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    authsvc_activity_record(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id, client->client_id,
-                            pr->claims);
+    authsvc_activity_purge_maybe(ctx, db);
     out->client = client;
     out->principal = pr;
     out->user_id = pr->user_id;

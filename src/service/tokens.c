@@ -280,21 +280,23 @@ static cJSON *tokens_access_claims(authsvc_context_t *ctx, const authsvc_client_
     return claims;
 }
 
-authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
-                                      const authsvc_client_t *client,
-                                      const authsvc_principal_t *pr, const char *family_id,
-                                      long long family_expires_ms, authsvc_token_pair_t *out)
+/* Everything of an issue but its row: the access token is signed here, before any
+ * transaction begins, so that a writer never holds the database's write lock (SQLite's
+ * is one for the whole file) through an RSA signature (docs/design.md). */
+authsvc_status_t authsvc_tokens_prepare(authsvc_context_t *ctx, const authsvc_client_t *client,
+                                        const authsvc_principal_t *pr, const char *family_id,
+                                        long long family_expires_ms, authsvc_token_pair_t *out,
+                                        authsvc_tokens_prepared_t *prep)
 {
     const authsvc_key_t *signer = ctx->config->keyring
                                       ? authsvc_keyring_signer(ctx->config->keyring)
                                       : NULL;
     long long now_ms = authsvc_db_now_ms(), now_s = now_ms / 1000, refresh_exp;
-    authsvc_db_refresh_t row;
+    authsvc_db_refresh_t *row = &prep->row;
     authsvc_status_t st;
-    int rotated;
 
     memset(out, 0, sizeof(*out));
-    memset(&row, 0, sizeof(row));
+    memset(prep, 0, sizeof(*prep));
     if (!signer || !signer->can_sign) {
         ctx->log(ctx, AUTHSVC_LOG_ERROR,
                  AUTHSVC_LOGNO(0401) "no signing key configured "
@@ -311,7 +313,7 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
                           &out->access_token);
     if (st != AUTHSVC_OK)
         return st;
-    rotated = family_id != NULL;
+    prep->rotated = family_id != NULL;
     if (!family_id) {
         family_id = authsvc_uuid_v4(ctx->pool);
         family_expires_ms = now_ms + (long long)authsvc_config_family_ttl(ctx->config) * 1000;
@@ -320,20 +322,41 @@ authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
     refresh_exp = now_ms + (long long)client->refresh_ttl * 1000;
     if (refresh_exp > family_expires_ms)
         refresh_exp = family_expires_ms;
-    row.hash = authsvc_token_hash(ctx->pool, out->refresh_token);
-    row.family_id = family_id;
-    row.family_expires = family_expires_ms;
-    row.user_id = pr->user_id;
-    row.client_id = client->client_id;
-    row.tenant_id = pr->tenant_id;
-    row.access_jti = out->jti;
-    row.access_exp = out->expires_ms;
-    row.expires = refresh_exp;
-    st = authsvc_db_refresh_insert(db, ctx->pool, &row, now_ms);
+    row->hash = authsvc_token_hash(ctx->pool, out->refresh_token);
+    row->family_id = family_id;
+    row->family_expires = family_expires_ms;
+    row->user_id = pr->user_id;
+    row->client_id = client->client_id;
+    row->tenant_id = pr->tenant_id;
+    row->access_jti = out->jti;
+    row->access_exp = out->expires_ms;
+    row->expires = refresh_exp;
+    prep->now_ms = now_ms;
+    return AUTHSVC_OK;
+}
+
+authsvc_status_t authsvc_tokens_store(authsvc_context_t *ctx, authsvc_db_t *db,
+                                      const authsvc_tokens_prepared_t *prep)
+{
+    authsvc_status_t st = authsvc_db_refresh_insert(db, ctx->pool, &prep->row, prep->now_ms);
+
     if (st == AUTHSVC_OK)
-        authsvc_metrics_count(ctx->config->metrics, rotated ? AUTHSVC_METRIC_TOKENS_REFRESHED
-                                                            : AUTHSVC_METRIC_TOKENS_ISSUED);
+        authsvc_metrics_count(ctx->config->metrics, prep->rotated
+                                                        ? AUTHSVC_METRIC_TOKENS_REFRESHED
+                                                        : AUTHSVC_METRIC_TOKENS_ISSUED);
     return st;
+}
+
+authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
+                                      const authsvc_client_t *client,
+                                      const authsvc_principal_t *pr, const char *family_id,
+                                      long long family_expires_ms, authsvc_token_pair_t *out)
+{
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, family_id, family_expires_ms,
+                                                 out, &prep);
+
+    return st == AUTHSVC_OK ? authsvc_tokens_store(ctx, db, &prep) : st;
 }
 
 authsvc_status_t authsvc_tokens_revocation_store(authsvc_context_t *ctx, authsvc_db_t *db,

@@ -103,12 +103,12 @@ static void test_gateway_local_is_bounded(void)
     CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
 }
 
-/* Keys that meet in one set (same first bytes) are all held, up to the set's ways; the
- * one that expires first makes room for a fifth. */
+/* Keys that meet in one set (a cache of one set of four: every key meets there) are all
+ * held, up to the set's ways; the one that expires first makes room for a fifth. */
 static void test_gateway_local_sets_hold_colliding_keys(void)
 {
     apr_pool_t *p = authsvc_test_pool();
-    authsvc_gateway_local_t *c = local_new(64);
+    authsvc_gateway_local_t *c = local_new(4);
     unsigned char key[41];
     const void *v = NULL;
     int n;
@@ -185,6 +185,36 @@ static void test_gateway_local_value_outlives_replacement(void)
     CU_ASSERT_EQUAL(destroyed, 2); /* "second", held by its slot */
 }
 
+/* Keys as long as tokens (the gateway's: a tag and the token itself), alike but for one
+ * byte anywhere, are different entries: a hit is the whole key, not its hash. */
+static void test_gateway_local_whole_long_keys(void)
+{
+    apr_pool_t *p = authsvc_test_pool();
+    authsvc_gateway_local_t *c = local_new(64);
+    static unsigned char key[900];
+    const void *v = NULL;
+    apr_size_t at[] = {0, 7, 8, 450, 895, 899};
+    apr_size_t i;
+
+    memset(key, 'e', sizeof(key));
+    put(c, key, sizeof(key), "base", 100, 0);
+    for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        key[at[i]] ^= 1;
+        CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+        key[at[i]] ^= 1;
+    }
+    CU_ASSERT_FALSE(authsvc_gateway_local_get(c, p, key, sizeof(key) - 1, 1, 0, &v));
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    CU_ASSERT_STRING_EQUAL((const char *)v, "base");
+    key[899] ^= 1;
+    put(c, key, sizeof(key), "other", 100, 0);
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    CU_ASSERT_STRING_EQUAL((const char *)v, "other");
+    key[899] ^= 1;
+    CU_ASSERT_TRUE(authsvc_gateway_local_get(c, p, key, sizeof(key), 1, 0, &v));
+    CU_ASSERT_STRING_EQUAL((const char *)v, "base");
+}
+
 void authsvc_test_register_gateway_local(void)
 {
     CU_pSuite s = CU_add_suite("gateway_local", NULL, NULL);
@@ -196,6 +226,7 @@ void authsvc_test_register_gateway_local(void)
     CU_add_test(s, "bounded slots", test_gateway_local_is_bounded);
     CU_add_test(s, "sets hold colliding keys", test_gateway_local_sets_hold_colliding_keys);
     CU_add_test(s, "odd input refused", test_gateway_local_refuses_odd_input);
+    CU_add_test(s, "long keys compared whole", test_gateway_local_whole_long_keys);
     CU_add_test(s, "a value outlives its replacement while a request holds it",
                 test_gateway_local_value_outlives_replacement);
 }
