@@ -410,6 +410,32 @@ int authsvc_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     return OK;
 }
 
+/* With the sign-in pages on this server (an AuthsvcGatewayClient) and no link set, the
+ * mails' reset and invite links open those pages (<portal>/reset, <portal>/signup) on
+ * the issuer, instead of the issuer's /reset-password and /sign-up, which nothing
+ * serves unless a client application does (README, "Sign-in pages"). */
+static void config_default_links(apr_pool_t *pconf, server_rec *s, authsvc_server_config_t *c)
+{
+    const authsvc_gateway_server_t *g = c->gateway;
+    const char *pages;
+    authsvc_mail_config_t *m;
+
+    if (!g || !g->client_set || !c->mail
+        || (c->mail->reset_link_set && c->mail->invite_link_set))
+        return;
+    pages = apr_pstrcat(pconf, c->issuer, authsvc_gateway_portal_path(s), NULL);
+    m = apr_pmemdup(pconf, c->mail, sizeof(*m)); /* the record may be shared */
+    if (!m->reset_link_set) {
+        m->reset_link = apr_pstrcat(pconf, pages, "/reset", NULL);
+        m->reset_link_set = 1;
+    }
+    if (!m->invite_link_set) {
+        m->invite_link = apr_pstrcat(pconf, pages, "/signup", NULL);
+        m->invite_link_set = 1;
+    }
+    c->mail = m;
+}
+
 /* A vhost without an Authsvc* directive of its own shares the main server's record
  * (httpd merges none for it), and so its issuer: the first server to use a record,
  * the main server, names the issuer, and no later vhost may overwrite it. */
@@ -417,6 +443,7 @@ int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
                             server_rec *s)
 {
     apr_hash_t *seen = apr_hash_make(ptemp);
+    server_rec *first = s;
 
     (void)plog;
     for (; s; s = s->next) {
@@ -428,5 +455,8 @@ int authsvc_config_complete(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                      AUTHSVC_LOGNO(0001) "AuthsvcIssuer not set; using %s", c->issuer);
     }
+    for (; first; first = first->next)
+        config_default_links(pconf, first,
+                             ap_get_module_config(first->module_config, &authsvc_module));
     return OK;
 }

@@ -90,10 +90,9 @@ def httpd_port():
 def httpd_extra_config(accounts, sink, httpd_port, templates):
     return accounts.httpd_config() + [
         'AuthsvcPagesTemplates "%s"' % templates,
-        # the mailed reset link opens the sign-in page's reset page
-        "AuthsvcResetPasswordLink http://127.0.0.1:%d/authsvc/reset" % httpd_port,
+        # no AuthsvcResetPasswordLink / AuthsvcSignUpLink: with an AuthsvcGatewayClient the
+        # mailed links open this host's own pages, <issuer>/authsvc/reset and /signup
         "AuthsvcSignUp t2 member web",
-        "AuthsvcSignUpLink http://127.0.0.1:%d/authsvc/signup" % httpd_port,
         'AuthsvcGatewayClient web "%s"' % accounts.secret_path,
         "AuthsvcMailServer smtp://127.0.0.1:%d" % sink.port,
         "AuthsvcMailStartTLS Off",
@@ -354,6 +353,8 @@ def test_forgot_mail_reset_then_sign_in(accounts, browser, server, sink):
                            form={"csrf": "0" * 64, "return": RETURN,
                                  "username": "pg-reset"}).status == 400
     path = mailed_path(sink, address("pg-reset"), "/authsvc/reset?token=")
+    assert [u for u in SmtpSink.links(sink.wait_for(address("pg-reset")))
+            if u.startswith(server.issuer + "/authsvc/reset?token=")], server.issuer
     r = browser.request("GET", path)
     assert r.status == 200 and 'id="reset-form"' in r.text, r
     token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
@@ -384,6 +385,8 @@ def test_invite_then_sign_up_then_sign_in(api, backend, browser, server, sink):
     r = api.c.post_json("/auth/sign-up/create-token", {"email": email, "data": {}})
     assert r.status == 204, r
     path = mailed_path(sink, email, "/authsvc/signup?token=")
+    assert [u for u in SmtpSink.links(sink.wait_for(email))
+            if u.startswith(server.issuer + "/authsvc/signup?token=")], server.issuer
     r = browser.request("GET", path)
     assert r.status == 200 and 'id="signup-form"' in r.text, r
     assert 'value="%s"' % email in r.text and "readonly" in r.text, r
