@@ -11,16 +11,14 @@ import hashlib
 import html
 import os
 import re
-import shutil
 import subprocess
-import urllib.parse
 
 import pytest
 
 from harness import browser as browser_walk
-from harness import util
 from harness.accounts import provisioned
-from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.httpd import gateway_site_config
+from harness.portal import docroot, httpd_modules, signin_secret  # noqa: F401
 from test_login_page_mfa import RETURN, Browser, is_code_step
 from test_otp import safe_now, totp
 
@@ -35,26 +33,8 @@ NEW_PASSWORD = "Correct-Horse-Battery-%d" % os.getpid()
 @pytest.fixture(scope="module")
 def accounts(backend):
     with provisioned(backend, USERS) as acc:
-        secret = os.path.join(util.make_tempdir("authsvc-account-"), "web.secret")
-        with open(secret, "w") as f:
-            f.write(acc.client_secrets["web"] + "\n")
-        acc.secret_path = secret
-        try:
+        with signin_secret(acc):
             yield acc
-        finally:
-            shutil.rmtree(os.path.dirname(secret), ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def docroot():
-    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,15 @@ through the pages; the chart's numbers (SVG bars and table) equal GET /active-us
 the same range; the activity table's filter. And the browser walk (t/browser/admin.mjs):
 headless Chromium through every page with axe-core, screenshots admin-*.png."""
 import re
-import shutil
 import urllib.parse
 from datetime import datetime, timezone
 
 import pytest
 
 from harness import browser as browser_walk
-from harness import util
 from harness.accounts import provisioned
-from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.httpd import gateway_site_config
+from harness.portal import docroot, httpd_modules, signin_secret  # noqa: F401
 from test_login_page_mfa import Browser
 
 USERS = ["uc-admin", "uc-plain", "uc-victim", "uc-locked", "uc-walk", "uc-walk-lock"]
@@ -53,23 +52,8 @@ def accounts(backend):
                       + ", ".join("('cseed-%d', '%s', '%s', %d, NULL, '%s', 'seed', "
                                   "'192.0.2.%d', 'web')" % (i, acc.ids[a], t1, ms(w), typ, i)
                                   for i, (a, w, typ) in enumerate(SEED)))
-        secret = util.make_tempdir("authsvc-console-") + "/web.secret"
-        with open(secret, "w") as f:
-            f.write(acc.client_secrets["web"] + "\n")
-        acc.secret_path = secret
-        yield acc
-
-
-@pytest.fixture(scope="module")
-def docroot():
-    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return GATEWAY_SITE_MODULES, []
+        with signin_secret(acc):
+            yield acc
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,16 @@ cookie is gone) and the German page; axe-core finds no WCAG 2.1 A/AA violation o
 page state, and each state's screenshot goes to t/artifacts/browser/<database>/login-*.png
 (the TOTP walk is in test_login_page_mfa.py)."""
 import os
-import shutil
 
 import pytest
 
 from harness import browser as browser_walk
 from harness import util
 from harness.accounts import provisioned
-from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.httpd import gateway_site_config
 from harness.mailbox import address, mailed_code, mailed_path, write_when
 from harness.smtp_sink import SmtpSink
+from harness.portal import docroot, httpd_modules, signin_secret  # noqa: F401
 from test_tokens import Api
 
 RETURN = "/site/index.html"
@@ -33,26 +33,8 @@ def sink(backend):
 def accounts(backend):
     with provisioned(backend, ["br-mail", "br-reset", "br-plain"]) as acc:
         backend.admin().run("user", "mfa", "--username", "br-mail", "--required", "yes").check()
-        secret = os.path.join(util.make_tempdir("authsvc-page-"), "web.secret")
-        with open(secret, "w") as f:
-            f.write(acc.client_secrets["web"] + "\n")
-        acc.secret_path = secret
-        try:
+        with signin_secret(acc):
             yield acc
-        finally:
-            shutil.rmtree(os.path.dirname(secret), ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def docroot():
-    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,10 @@ import pytest
 from harness import browser as browser_walk
 from harness import util
 from harness.accounts import provisioned
-from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.httpd import gateway_site_config
 from harness.mailbox import address, mailed_code, mailed_path
 from harness.smtp_sink import SmtpSink
+from harness.portal import docroot, httpd_modules, signin_secret  # noqa: F401
 from test_otp import enrol, safe_now, totp
 from test_tokens import Api
 
@@ -42,21 +43,8 @@ def accounts(backend):
     with provisioned(backend, MFA_USERS + ["pg-plain", "pg-reset"]) as acc:
         for name in MFA_USERS:
             backend.admin().run("user", "mfa", "--username", name, "--required", "yes").check()
-        secret = os.path.join(util.make_tempdir("authsvc-page-"), "web.secret")
-        with open(secret, "w") as f:
-            f.write(acc.client_secrets["web"] + "\n")
-        acc.secret_path = secret
-        try:
+        with signin_secret(acc):
             yield acc
-        finally:
-            shutil.rmtree(os.path.dirname(secret), ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def docroot():
-    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
 
 
 PAGE_HTML = """<!DOCTYPE html>
@@ -74,11 +62,6 @@ def templates():
     root = util.make_docroot({"page.html": PAGE_HTML, "authsvc.css": SITE_CSS})
     yield root
     shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")

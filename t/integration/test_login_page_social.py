@@ -18,10 +18,11 @@ import requests
 from harness import browser as browser_walk
 from harness import identity, util
 from harness.accounts import provision
-from harness.httpd import GATEWAY_SITE_MODULES, gateway_site_config
+from harness.httpd import gateway_site_config
 from harness.mailbox import mailed_code
 from harness.peers import NodePeer, ensure_node_modules, node_available, provider_login
 from harness.smtp_sink import SmtpSink
+from harness.portal import docroot, httpd_modules  # noqa: F401 (fixtures)
 from test_social import ALICE_SUBJECTS, PASSWORDS, PROVIDERS, provider_directives
 
 pytestmark = pytest.mark.skipif(not node_available(), reason="node and npm are needed for the peers")
@@ -82,18 +83,6 @@ def accounts(backend, httpd_port, workdir):
         yield acc
     finally:
         shutil.rmtree(d, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def docroot():
-    root = util.make_docroot({"site/index.html": "<p>PROTECTED-CONTENT</p>\n"})
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def httpd_modules():
-    return GATEWAY_SITE_MODULES, []
 
 
 @pytest.fixture(scope="module")
