@@ -36,4 +36,10 @@ char *authsvc_base32_encode(apr_pool_t *p, const unsigned char *data, apr_size_t
 /* Decodes base32 (case-insensitive, '=' padding and spaces ignored); NULL on bad input. */
 unsigned char *authsvc_base32_decode(apr_pool_t *p, const char *text, apr_size_t *len);
 
+/* The key URI authenticator apps read from the QR code (Google Authenticator's format):
+ * otpauth://totp/ISSUER:USER?secret=...&issuer=ISSUER&algorithm=SHA1&digits=6&period=30,
+ * issuer and user percent-encoded. */
+const char *authsvc_totp_key_uri(apr_pool_t *p, const char *issuer, const char *user,
+                                 const char *secret);
+
 #endif

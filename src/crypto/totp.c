@@ -1,6 +1,8 @@
 /* HOTP / TOTP (RFC 4226, RFC 6238) and base32 (RFC 4648). */
 #include <string.h>
 
+#include <apr_strings.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -135,4 +137,38 @@ unsigned char *authsvc_base32_decode(apr_pool_t *p, const char *text, apr_size_t
         }
     }
     return out;
+}
+
+/* RFC 3986 percent-encoding of everything but unreserved characters. */
+static const char *totp_escape(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *authsvc_totp_key_uri(apr_pool_t *p, const char *issuer, const char *user,
+                                 const char *secret)
+{
+    const char *iss = totp_escape(p, issuer);
+
+    return apr_psprintf(p,
+                        "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
+                        "&digits=%d&period=%d",
+                        iss, totp_escape(p, user), secret, iss, AUTHSVC_TOTP_DIGITS,
+                        AUTHSVC_TOTP_STEP);
 }

@@ -117,40 +117,13 @@ const char *authsvc_account_totp_secret(authsvc_context_t *ctx)
     return authsvc_base32_encode(ctx->pool, raw, sizeof(raw));
 }
 
-/* RFC 3986 percent-encoding of everything but unreserved characters. */
-static const char *account_escape(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '.' || c == '_' || c == '~') {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 authsvc_status_t authsvc_account_totp_png(authsvc_context_t *ctx, const char *username,
                                           const char *secret, const unsigned char **png,
                                           apr_size_t *len)
 {
-    const char *issuer = account_escape(ctx->pool,
-                                        authsvc_config_totp_issuer(ctx->config, ctx->pool));
-    /* the second-factor service's format (Google Authenticator's key URI) */
-    const char *uri = apr_psprintf(ctx->pool,
-                                   "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
-                                   "&digits=%d&period=%d",
-                                   issuer, account_escape(ctx->pool, username), secret, issuer,
-                                   AUTHSVC_TOTP_DIGITS, AUTHSVC_TOTP_STEP);
+    const char *uri = authsvc_totp_key_uri(ctx->pool,
+                                           authsvc_config_totp_issuer(ctx->config, ctx->pool),
+                                           username, secret);
     const char *url = NULL;
     char *bytes;
     authsvc_status_t st = authsvc_qr_png_data_url(ctx->pool, uri, &url);

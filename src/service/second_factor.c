@@ -28,39 +28,6 @@ authsvc_status_t authsvc_second_factor_has_totp(authsvc_context_t *ctx, authsvc_
     return authsvc_db_totp_secret(db, ctx->pool, user_id, &secret);
 }
 
-/* RFC 3986 percent-encoding of everything but unreserved characters. */
-static const char *otp_escape(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '.' || c == '_' || c == '~') {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* otpauth://totp/ISSUER:USER?secret=...&issuer=ISSUER (Google Authenticator's format). */
-static const char *otp_uri(authsvc_context_t *ctx, const char *issuer, const char *user,
-                           const char *secret)
-{
-    return apr_psprintf(ctx->pool,
-                        "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1"
-                        "&digits=%d&period=%d",
-                        otp_escape(ctx->pool, issuer), otp_escape(ctx->pool, user), secret,
-                        otp_escape(ctx->pool, issuer), AUTHSVC_TOTP_DIGITS, AUTHSVC_TOTP_STEP);
-}
-
 /* Stores a fresh secret for the user; AUTHSVC_CONFLICT when one exists (also when a
  * parallel enrolment won). */
 static authsvc_status_t otp_totp_create(authsvc_context_t *ctx, authsvc_db_t *db,
@@ -85,9 +52,10 @@ authsvc_status_t authsvc_second_factor_enrol(authsvc_context_t *ctx, authsvc_db_
     if (st != AUTHSVC_OK)
         return st;
     return authsvc_qr_png_data_url(ctx->pool,
-                                   otp_uri(ctx,
-                                           authsvc_config_totp_issuer(ctx->config, ctx->pool),
-                                           username, secret),
+                                   authsvc_totp_key_uri(ctx->pool,
+                                                        authsvc_config_totp_issuer(ctx->config,
+                                                                                   ctx->pool),
+                                                        username, secret),
                                    qr_code)
                    == AUTHSVC_OK
                ? AUTHSVC_OK

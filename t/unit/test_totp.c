@@ -123,6 +123,16 @@ static void test_base32_rfc4648_vectors(void)
     CU_ASSERT_PTR_NULL(authsvc_base32_decode(pool, "MZ!W", &len));
 }
 
+static void test_key_uri_escapes_issuer_and_user(void)
+{
+    CU_ASSERT_STRING_EQUAL(authsvc_totp_key_uri(pool, "Example Corp", "ann@b.c", "MZXW6"),
+                           "otpauth://totp/Example%20Corp:ann%40b.c?secret=MZXW6"
+                           "&issuer=Example%20Corp&algorithm=SHA1&digits=6&period=30");
+    CU_ASSERT_STRING_EQUAL(authsvc_totp_key_uri(pool, "A&B", "x:y/z", "K"),
+                           "otpauth://totp/A%26B:x%3Ay%2Fz?secret=K&issuer=A%26B"
+                           "&algorithm=SHA1&digits=6&period=30");
+}
+
 void authsvc_test_register_totp(void)
 {
     CU_pSuite s = CU_add_suite("totp", suite_init, suite_clean);
@@ -132,4 +142,5 @@ void authsvc_test_register_totp(void)
     CU_add_test(s, "the window is exactly one step", test_window_is_exactly_one_step);
     CU_add_test(s, "malformed codes are refused", test_malformed_codes_are_refused);
     CU_add_test(s, "base32: RFC 4648 vectors", test_base32_rfc4648_vectors);
+    CU_add_test(s, "the key URI escapes issuer and user", test_key_uri_escapes_issuer_and_user);
 }
