@@ -35,9 +35,6 @@ const char *authsvc_console_tr(const authsvc_admin_console_t *c, const char *en)
 /* The console's address of rest ("/users"). */
 const char *authsvc_console_url(const authsvc_admin_console_t *c, const char *rest);
 
-/* epoch ms as "YYYY-MM-DD HH:MM UTC" ("-" for 0). */
-const char *authsvc_console_time(apr_pool_t *p, long long ms);
-
 /* The hidden CSRF field. */
 const char *authsvc_console_csrf_field(const authsvc_admin_console_t *c);
 

@@ -27,6 +27,9 @@ int authsvc_page_send(request_rec *r, int status, const char *title, const char 
  * page. */
 int authsvc_page_message(request_rec *r, int status, const char *title, const char *text);
 
+/* A time (epoch ms) as "2026-12-05 23:50 UTC"; "-" when unset (<= 0). */
+const char *authsvc_page_time(apr_pool_t *p, long long ms);
+
 /* Text escaped for HTML content and attribute values. */
 const char *authsvc_page_escape(apr_pool_t *p, const char *text);
 

@@ -3,7 +3,6 @@
 
 #include <httpd.h>
 #include <apr_strings.h>
-#include <apr_time.h>
 
 #include "authsvc_account_sessions.h"
 #include "authsvc_bearer.h"
@@ -122,19 +121,6 @@ int authsvc_account_sessions_end(request_rec *r, authsvc_db_t *db, const char *u
     return ended;
 }
 
-/* "2026-12-05 23:50 UTC" */
-static const char *account_time(apr_pool_t *p, long long ms)
-{
-    apr_time_exp_t t;
-    char buf[32];
-    apr_size_t len = 0;
-
-    if (ms <= 0 || apr_time_exp_gmt(&t, apr_time_from_msec(ms)) != APR_SUCCESS
-        || apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &t) != APR_SUCCESS)
-        return "-";
-    return apr_pstrdup(p, buf);
-}
-
 static const char *account_session_row(request_rec *r, const authsvc_db_account_session_t *s,
                                        int n, int is_current, const char *hidden)
 {
@@ -160,7 +146,7 @@ static const char *account_session_row(request_rec *r, const authsvc_db_account_
                        "</td><td>",
                        authsvc_page_escape(p, s->client_ip ? s->client_ip
                                                            : authsvc_page_tr(r, "unknown")),
-                       "</td><td>", account_time(p, s->last_seen_ms), "</td><td>", action,
+                       "</td><td>", authsvc_page_time(p, s->last_seen_ms), "</td><td>", action,
                        "</td></tr>\n", NULL);
 }
 

@@ -4,7 +4,6 @@
 
 #include <httpd.h>
 #include <apr_strings.h>
-#include <apr_time.h>
 #include <http_protocol.h>
 
 #include "authsvc_account_sessions.h"
@@ -67,18 +66,6 @@ static const char *view_methods(request_rec *r, const char *amr)
     return out ? out : authsvc_page_tr(r, "password");
 }
 
-static const char *view_time(apr_pool_t *p, long long ms)
-{
-    apr_time_exp_t t;
-    char buf[32];
-    apr_size_t len = 0;
-
-    if (ms <= 0 || apr_time_exp_gmt(&t, apr_time_from_msec(ms)) != APR_SUCCESS
-        || apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &t) != APR_SUCCESS)
-        return "-";
-    return apr_pstrdup(p, buf);
-}
-
 static const char *view_row(const authsvc_account_t *a, const char *id, const char *label,
                             const char *value)
 {
@@ -109,7 +96,7 @@ static const char *view_profile(const authsvc_account_t *a)
         view_row(a, "profile-email", "E-mail address", view_claim(a->claims, "email")),
         view_row(a, "profile-tenant", "Tenant", tenant),
         view_row(a, "profile-signed-in", "Signed in",
-                 apr_pstrcat(p, view_time(p, a->info.auth_time_ms), " (",
+                 apr_pstrcat(p, authsvc_page_time(p, a->info.auth_time_ms), " (",
                              view_methods(a->r, a->info.amr), ")", NULL)),
         "</dl></section>\n", NULL);
 }

@@ -60,7 +60,7 @@ static const char *users_rows(const authsvc_admin_console_t *c, const apr_array_
                                                     ? account_status_texts[u->status]
                                                     : "-"),
                           "</td><td>",
-                          u->locked_until > now ? authsvc_console_time(p, u->locked_until)
+                          u->locked_until > now ? authsvc_page_time(p, u->locked_until)
                                                 : authsvc_console_tr(c, "No"),
                           "</td><td>",
                           account_button(c, "/users", disabled ? "enable" : "disable", u->id,
@@ -190,7 +190,7 @@ static const char *lock_rows(const authsvc_admin_console_t *c, const apr_array_h
                           authsvc_page_escape(p, l->source && *l->source ? l->source : "-"),
                           apr_psprintf(p, "</td><td class=\"n\">%" APR_INT64_T_FMT "</td><td>",
                                        (apr_int64_t)l->failures),
-                          l->locked_until > now ? authsvc_console_time(p, l->locked_until)
+                          l->locked_until > now ? authsvc_page_time(p, l->locked_until)
                                                 : authsvc_console_tr(c, "No"),
                           "</td>",
                           accounts

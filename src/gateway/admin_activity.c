@@ -115,8 +115,7 @@ static const char *activity_rows(const authsvc_admin_console_t *c,
     for (i = 0; i < rows->nelts; i++) {
         const authsvc_db_activity_t *a = &APR_ARRAY_IDX(rows, i, authsvc_db_activity_t);
 
-        out = apr_pstrcat(p, out, "<tr><td>", authsvc_console_time(p, a->login_time),
-                          "</td><td>",
+        out = apr_pstrcat(p, out, "<tr><td>", authsvc_page_time(p, a->login_time), "</td><td>",
                           authsvc_page_escape(p, activity_user(c, names, a->actor)),
                           "</td><td>", authsvc_page_escape(p, a->login_type), "</td><td>",
                           authsvc_page_escape(p, a->ip_address ? a->ip_address : "-"),

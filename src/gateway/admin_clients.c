@@ -24,7 +24,7 @@ int authsvc_console_clients_page(const authsvc_admin_console_t *c)
                                                     ? "Public"
                                                     : "Confidential"),
                           "</td><td>", authsvc_console_tr(c, k->oidc ? "Yes" : "No"),
-                          "</td><td>", authsvc_console_time(p, k->created_at), "</td></tr>\n",
+                          "</td><td>", authsvc_page_time(p, k->created_at), "</td></tr>\n",
                           NULL);
     }
     return authsvc_console_send(

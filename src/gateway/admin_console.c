@@ -36,18 +36,6 @@ const char *authsvc_console_url(const authsvc_admin_console_t *c, const char *re
     return authsvc_page_url(c->r, apr_pstrcat(c->r->pool, "/admin", rest, NULL));
 }
 
-const char *authsvc_console_time(apr_pool_t *p, long long ms)
-{
-    apr_time_exp_t t;
-    apr_size_t len;
-    char buf[32];
-
-    if (ms <= 0 || apr_time_exp_gmt(&t, (apr_time_t)ms * 1000) != APR_SUCCESS)
-        return "-";
-    apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &t);
-    return apr_pstrdup(p, buf);
-}
-
 const char *authsvc_console_csrf_field(const authsvc_admin_console_t *c)
 {
     return apr_pstrcat(c->r->pool, "<input type=\"hidden\" name=\"csrf\" value=\"",

@@ -3,6 +3,7 @@
 
 #include <httpd.h>
 #include <apr_strings.h>
+#include <apr_time.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_protocol.h>
@@ -36,6 +37,18 @@ static const char page_style[] =
 const char *authsvc_page_url(request_rec *r, const char *rest)
 {
     return apr_pstrcat(r->pool, authsvc_gateway_portal_path(r->server), rest, NULL);
+}
+
+const char *authsvc_page_time(apr_pool_t *p, long long ms)
+{
+    apr_time_exp_t t;
+    char buf[32];
+    apr_size_t len = 0;
+
+    if (ms <= 0 || apr_time_exp_gmt(&t, apr_time_from_msec(ms)) != APR_SUCCESS
+        || apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &t) != APR_SUCCESS)
+        return "-";
+    return apr_pstrdup(p, buf);
 }
 
 const char *authsvc_page_escape(apr_pool_t *p, const char *text)
