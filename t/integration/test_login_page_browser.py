@@ -14,19 +14,12 @@ from harness import browser as browser_walk
 from harness import util
 from harness.accounts import provisioned
 from harness.httpd import gateway_site_config
+from harness.mailbox import sink  # noqa: F401 (a fixture)
 from harness.mailbox import address, mailed_code, mailed_path, write_when
-from harness.smtp_sink import SmtpSink
 from harness.portal import docroot, httpd_modules, signin_secret  # noqa: F401
 from test_tokens import Api
 
 RETURN = "/site/index.html"
-
-
-@pytest.fixture(scope="module")
-def sink(backend):
-    s = SmtpSink().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

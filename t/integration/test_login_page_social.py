@@ -19,9 +19,8 @@ from harness import browser as browser_walk
 from harness import identity, util
 from harness.accounts import provision
 from harness.httpd import gateway_site_config
-from harness.mailbox import mailed_code
+from harness.mailbox import mailed_code, sink  # noqa: F401 (sink: a fixture)
 from harness.peers import NodePeer, ensure_node_modules, node_available, provider_login
-from harness.smtp_sink import SmtpSink
 from harness.portal import docroot, httpd_modules  # noqa: F401 (fixtures)
 from test_social import ALICE_SUBJECTS, PASSWORDS, PROVIDERS, provider_directives
 
@@ -83,13 +82,6 @@ def accounts(backend, httpd_port, workdir):
         yield acc
     finally:
         shutil.rmtree(d, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def sink(backend):
-    s = SmtpSink().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

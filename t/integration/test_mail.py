@@ -22,6 +22,7 @@ from harness import util
 from harness.accounts import add_users, provision
 from harness.client import assert_envelope, assert_json_headers
 from harness.smtp_sink import SmtpSink
+from harness.mailbox import sink  # noqa: F401 (a fixture)
 from test_tokens import Api, assert_bearer_401, bearer, parallel
 
 RESET_BASE = "https://app.example.test/account/reset"
@@ -31,14 +32,6 @@ PER_ADDRESS = 4
 
 
 # ---- fixtures ----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def sink(backend):
-    """One sink per database, so each run reads only its own mails."""
-    s = SmtpSink().start()
-    yield s
-    s.stop()
-
 
 class _Hook(http.server.BaseHTTPRequestHandler):
     events = []

@@ -12,18 +12,12 @@ import pytest
 from harness import util
 from harness.accounts import provisioned
 from harness.client import assert_envelope
+from harness.mailbox import sink  # noqa: F401 (a fixture)
 from harness.mailbox import address, mailed_code_message
 from harness.smtp_sink import SmtpSink
 from test_tokens import Api
 
 OTP_TTL = 3
-
-
-@pytest.fixture(scope="module")
-def sink(backend):
-    s = SmtpSink().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,25 @@
 """What the module mailed to the harness's SMTP sink (harness/smtp_sink.py), as the tests
 read it: the 6-digit code of a second-factor mail, the link of a reset or invite mail
 (as a path of the server), and a file a browser walk waits for (t/browser/lib/walk.mjs,
-waitForFile) holding such a value."""
+waitForFile) holding such a value; and the module fixture `sink` (one sink per
+database, so each run reads only its own mails): `from harness.mailbox import sink`."""
 import os
 import re
 import threading
 
+import pytest
+
 from .smtp_sink import SmtpSink
 
 CODE_RE = re.compile(r"^\s+(\d{6})\s*$", re.M)
+
+
+@pytest.fixture(scope="module")
+def sink(backend):
+    """An SMTP sink for the module's httpd (AuthsvcMailServer smtp://127.0.0.1:PORT)."""
+    s = SmtpSink().start()
+    yield s
+    s.stop()
 
 
 def address(name):
