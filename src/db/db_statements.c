@@ -112,13 +112,17 @@ static const authsvc_db_statement_t statements[] = {
     {"authsvc_user_by_id", "SELECT " USER_COLUMNS " FROM users WHERE id = %s", NULL},
     /* a user and its membership in a tenant (NULL: its default tenant) in one round
      * trip: USER_COLUMNS, then the columns of authsvc_user_tenant_by_user_tenant, NULL
-     * when there is no such membership (args: user id, tenant id) */
+     * when there is no such membership (args: user id, tenant id). The membership is
+     * joined as a table, found by its (user_id, tenant_id) key: a join subquery on the
+     * right of a LEFT JOIN is materialised by SQLite, every membership read per call
+     * (t/unit/test_db_plans.c) */
     {"authsvc_user_with_tenant",
-     "SELECT u.*, m.id, m.user_id, m.tenant_id, m.role_id, m.name, m.status "
+     "SELECT u.*, ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
      "FROM (SELECT " USER_COLUMNS " FROM users WHERE id = %s) AS u "
-     "LEFT JOIN (SELECT ut.id, ut.user_id, ut.tenant_id, ut.role_id, r.name, ut.status "
-     "FROM user_tenants ut JOIN roles r ON r.id = ut.role_id) AS m "
-     "ON m.user_id = u.id AND m.tenant_id = COALESCE(%s, u.default_tenant_id)", NULL},
+     "LEFT JOIN user_tenants ut ON ut.user_id = u.id "
+     "AND ut.tenant_id = COALESCE(%s, u.default_tenant_id) "
+     "AND EXISTS (SELECT 1 FROM roles WHERE roles.id = ut.role_id) "
+     "LEFT JOIN roles r ON r.id = ut.role_id", NULL},
     {"authsvc_user_set_last_login",
      "UPDATE users SET last_login = %lld, updated_at = %lld WHERE id = %s", NULL},
     {"authsvc_users_list", USER_LIST_SELECT "ORDER BY u.username_key, t.tenant_key", NULL},

@@ -13,6 +13,7 @@ void authsvc_test_register_db_clients(void);
 void authsvc_test_register_db_revocations(void);
 void authsvc_test_register_db_tokens(void);
 void authsvc_test_register_db_principals(void);
+void authsvc_test_register_db_plans(void);
 void authsvc_test_register_db_readiness(void);
 void authsvc_test_register_db_user_links(void);
 void authsvc_test_register_db_browser_sessions(void);
@@ -85,6 +86,7 @@ int main(void)
     authsvc_test_register_db_revocations();
     authsvc_test_register_db_tokens();
     authsvc_test_register_db_principals();
+    authsvc_test_register_db_plans();
     authsvc_test_register_db_readiness();
     authsvc_test_register_db_user_links();
     authsvc_test_register_db_identities();
