@@ -82,16 +82,10 @@ authsvc_status_t authsvc_login_principal_from_user(authsvc_context_t *ctx, auths
 /* 1 when the membership may log in (ACTIVE or PASSWORD_CHANGE_NEEDED). */
 int authsvc_principal_may_login(const authsvc_principal_t *pr);
 
-/* Signs an access token and stores a new refresh token (in family_id, or a new family
- * when NULL, whose absolute end is family_expires_ms or now + the configured maximum). */
-authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
-                                      const authsvc_client_t *client,
-                                      const authsvc_principal_t *pr, const char *family_id,
-                                      long long family_expires_ms, authsvc_token_pair_t *out);
-
-/* An issue split in two, so that a transaction holds no signature: prepare signs the
- * access token and draws the refresh token (no database), store writes the refresh row
- * (inside the caller's transaction). authsvc_tokens_issue is both in a row. */
+/* Issuing a pair in two steps, so that a transaction holds no signature: prepare signs
+ * the access token and draws the refresh token (no database; in family_id, or a new
+ * family when NULL, whose absolute end is family_expires_ms or now + the configured
+ * maximum), store writes the refresh row (inside the caller's transaction). */
 typedef struct {
     authsvc_db_refresh_t row;
     long long now_ms;

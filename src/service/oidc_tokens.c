@@ -109,21 +109,26 @@ static void tokens_answer(const authsvc_oidc_client_t *c, const authsvc_token_pa
 
 /* ---- authorization_code ------------------------------------------------------------ */
 
-/* The code's redemption, the pair, the code's family, scope/auth_time/amr on the refresh
- * token, the last login and the activity row, in one transaction (as session.c stores a
- * login). AUTHSVC_NOT_FOUND: the code was redeemed meanwhile. */
+/* The code's redemption, the pair (signed before the transaction begins), the code's
+ * family, scope/auth_time/amr on the refresh token, the last login and the activity row,
+ * in one transaction (as session.c stores a login). AUTHSVC_NOT_FOUND: the code was
+ * redeemed meanwhile. */
 static authsvc_status_t tokens_code_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                           const authsvc_client_t *client,
                                           const authsvc_principal_t *pr, const char *code_hash,
                                           const authsvc_db_oidc_refresh_t *meta,
                                           authsvc_token_pair_t *pair)
 {
-    authsvc_status_t st = authsvc_db_begin(db, ctx->pool);
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, NULL, 0, pair, &prep);
 
+    if (st == AUTHSVC_OK) /* signed before: the transaction holds no signature */
+        st = authsvc_db_begin(db, ctx->pool);
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_auth_code_consume(ctx, db, code_hash);
     if (st == AUTHSVC_OK)
-        st = authsvc_auth_code_consume(ctx, db, code_hash);
-    if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(ctx, db, client, pr, NULL, 0, pair);
+        st = authsvc_tokens_store(ctx, db, &prep);
     if (st == AUTHSVC_OK)
         st = authsvc_db_auth_code_set_family(db, ctx->pool, code_hash, pair->family_id);
     if (st == AUTHSVC_OK)
@@ -260,8 +265,9 @@ authsvc_oauth_status_t authsvc_oidc_grant_code(authsvc_context_t *ctx,
 
 /* ---- refresh_token ------------------------------------------------------------------ */
 
-/* Consumes rt, revokes its access token and stores its successor with meta, in one
- * transaction (as session.c rotates). AUTHSVC_NOT_FOUND: rt was consumed meanwhile. */
+/* Consumes rt, revokes its access token and stores its successor (signed before the
+ * transaction begins) with meta, in one transaction (as session.c rotates).
+ * AUTHSVC_NOT_FOUND: rt was consumed meanwhile. */
 static authsvc_status_t tokens_rotate_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                             const authsvc_db_refresh_t *rt,
                                             const authsvc_client_t *client,
@@ -269,14 +275,19 @@ static authsvc_status_t tokens_rotate_store(authsvc_context_t *ctx, authsvc_db_t
                                             const authsvc_db_oidc_refresh_t *meta,
                                             authsvc_token_pair_t *pair)
 {
-    authsvc_status_t st = authsvc_db_begin(db, ctx->pool);
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, rt->family_id,
+                                                 rt->family_expires, pair, &prep);
 
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
+    if (st == AUTHSVC_OK) /* signed before: the transaction holds no signature */
+        st = authsvc_db_begin(db, ctx->pool);
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
     if (st == AUTHSVC_OK)
         st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
     if (st == AUTHSVC_OK)
-        st = authsvc_tokens_issue(ctx, db, client, pr, rt->family_id, rt->family_expires, pair);
+        st = authsvc_tokens_store(ctx, db, &prep);
     if (st == AUTHSVC_OK)
         st = authsvc_db_oidc_refresh_set(db, ctx->pool,
                                          authsvc_token_hash(ctx->pool, pair->refresh_token),

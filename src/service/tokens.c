@@ -347,18 +347,6 @@ authsvc_status_t authsvc_tokens_store(authsvc_context_t *ctx, authsvc_db_t *db,
     return st;
 }
 
-authsvc_status_t authsvc_tokens_issue(authsvc_context_t *ctx, authsvc_db_t *db,
-                                      const authsvc_client_t *client,
-                                      const authsvc_principal_t *pr, const char *family_id,
-                                      long long family_expires_ms, authsvc_token_pair_t *out)
-{
-    authsvc_tokens_prepared_t prep;
-    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, family_id, family_expires_ms,
-                                                 out, &prep);
-
-    return st == AUTHSVC_OK ? authsvc_tokens_store(ctx, db, &prep) : st;
-}
-
 authsvc_status_t authsvc_tokens_revocation_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                  const char *jti, long long expires_ms)
 {
