@@ -33,6 +33,10 @@ authsvc_status_t authsvc_totp_check(const unsigned char *key, apr_size_t key_len
 
 /* Base32 without padding, upper case, as authenticator apps take it. */
 char *authsvc_base32_encode(apr_pool_t *p, const unsigned char *data, apr_size_t len);
+
+/* A fresh secret of AUTHSVC_TOTP_SECRET_BYTES from the CSPRNG, base32 (RFC 4648, no
+ * padding), in p; NULL when the generator fails. */
+const char *authsvc_totp_secret_new(apr_pool_t *p);
 /* Decodes base32 (case-insensitive, '=' padding and spaces ignored); NULL on bad input. */
 unsigned char *authsvc_base32_decode(apr_pool_t *p, const char *text, apr_size_t *len);
 

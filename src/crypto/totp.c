@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "authsvc_totp.h"
 
@@ -171,4 +172,13 @@ const char *authsvc_totp_key_uri(apr_pool_t *p, const char *issuer, const char *
                         "&digits=%d&period=%d",
                         iss, totp_escape(p, user), secret, iss, AUTHSVC_TOTP_DIGITS,
                         AUTHSVC_TOTP_STEP);
+}
+
+const char *authsvc_totp_secret_new(apr_pool_t *p)
+{
+    unsigned char raw[AUTHSVC_TOTP_SECRET_BYTES];
+
+    if (RAND_bytes(raw, sizeof(raw)) != 1)
+        return NULL;
+    return authsvc_base32_encode(p, raw, sizeof(raw));
 }

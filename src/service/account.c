@@ -3,7 +3,6 @@
 
 #include <apr_base64.h>
 #include <apr_strings.h>
-#include <openssl/rand.h>
 
 #include "authsvc_account.h"
 #include "authsvc_db_credentials.h"
@@ -110,11 +109,7 @@ authsvc_account_status_t authsvc_account_password_change(authsvc_context_t *ctx,
 
 const char *authsvc_account_totp_secret(authsvc_context_t *ctx)
 {
-    unsigned char raw[AUTHSVC_TOTP_SECRET_BYTES];
-
-    if (RAND_bytes(raw, sizeof(raw)) != 1)
-        return NULL;
-    return authsvc_base32_encode(ctx->pool, raw, sizeof(raw));
+    return authsvc_totp_secret_new(ctx->pool);
 }
 
 authsvc_status_t authsvc_account_totp_png(authsvc_context_t *ctx, const char *username,

@@ -33,12 +33,11 @@ authsvc_status_t authsvc_second_factor_has_totp(authsvc_context_t *ctx, authsvc_
 static authsvc_status_t otp_totp_create(authsvc_context_t *ctx, authsvc_db_t *db,
                                         const char *user_id, const char **secret)
 {
-    unsigned char raw[AUTHSVC_TOTP_SECRET_BYTES];
     const char *id = authsvc_uuid_v4(ctx->pool);
 
-    if (!id || RAND_bytes(raw, sizeof(raw)) != 1)
+    *secret = authsvc_totp_secret_new(ctx->pool);
+    if (!id || !*secret)
         return AUTHSVC_CRYPTO_ERROR;
-    *secret = authsvc_base32_encode(ctx->pool, raw, sizeof(raw));
     return authsvc_db_totp_create(db, ctx->pool, id, user_id, *secret, authsvc_db_now_ms());
 }
 

@@ -133,6 +133,22 @@ static void test_key_uri_escapes_issuer_and_user(void)
                            "&algorithm=SHA1&digits=6&period=30");
 }
 
+/* 20 bytes from the CSPRNG: 32 base32 characters that decode back to 20 bytes, and no
+ * two alike. */
+static void test_secret_new(void)
+{
+    const char *a = authsvc_totp_secret_new(pool), *b = authsvc_totp_secret_new(pool);
+    apr_size_t len = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(strlen(a), 32);
+    CU_ASSERT_EQUAL(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 32);
+    CU_ASSERT_PTR_NOT_NULL(authsvc_base32_decode(pool, a, &len));
+    CU_ASSERT_EQUAL(len, AUTHSVC_TOTP_SECRET_BYTES);
+    CU_ASSERT_STRING_NOT_EQUAL(a, b);
+}
+
 void authsvc_test_register_totp(void)
 {
     CU_pSuite s = CU_add_suite("totp", suite_init, suite_clean);
@@ -143,4 +159,5 @@ void authsvc_test_register_totp(void)
     CU_add_test(s, "malformed codes are refused", test_malformed_codes_are_refused);
     CU_add_test(s, "base32: RFC 4648 vectors", test_base32_rfc4648_vectors);
     CU_add_test(s, "the key URI escapes issuer and user", test_key_uri_escapes_issuer_and_user);
+    CU_add_test(s, "a new secret: 160 random bits in base32", test_secret_new);
 }
