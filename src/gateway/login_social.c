@@ -33,11 +33,6 @@ APLOG_USE_MODULE(authsvc);
 #define FED_BYTES 32
 #define BINDING_COOKIE "authsvc_social_"
 
-static const authsvc_gateway_server_t *social_gateway(const request_rec *r)
-{
-    return authsvc_portal_config(r->server);
-}
-
 static int social_unavailable(request_rec *r)
 {
     return authsvc_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Cannot sign in",
@@ -93,7 +88,7 @@ static int social_redirect(const authsvc_page_t *pg, authsvc_context_t *ctx, aut
     authsvc_db_social_state_t s;
 
     start.provider = provider->name;
-    start.client_id = social_gateway(r)->client_id;
+    start.client_id = authsvc_portal_config(r->server)->client_id;
     start.nonce = provider->openid;
     start.pkce = provider->pkce;
     start.kept_params = apr_pstrcat(r->pool, "portal_state=", fed, NULL);
@@ -124,7 +119,8 @@ static int social_saml(const authsvc_page_t *pg, authsvc_context_t *ctx, authsvc
 {
     const char *url = NULL, *set_cookie = NULL;
 
-    if (!authsvc_login_saml_request(pg->r, ctx, db, social_gateway(pg->r)->client_id, fed, &url,
+    if (!authsvc_login_saml_request(pg->r, ctx, db,
+                                    authsvc_portal_config(pg->r->server)->client_id, fed, &url,
                                     &set_cookie))
         return social_unavailable(pg->r);
     apr_table_add(pg->r->err_headers_out, "Set-Cookie", set_cookie);
@@ -148,7 +144,7 @@ int authsvc_login_social_start(const authsvc_page_t *pg, apr_table_t *form)
                                     "The form was not sent as expected.");
     if (!fed || !ctx->issuer || !(db = ctx->db(ctx)))
         return social_unavailable(r);
-    if (!social_client_ready(r, ctx, db, social_gateway(r)->client_id, &rc))
+    if (!social_client_ready(r, ctx, db, authsvc_portal_config(r->server)->client_id, &rc))
         return rc;
     ctx->log(ctx, AUTHSVC_LOG_INFO, AUTHSVC_LOGNO(3252) "sign-in page: sign-in with %s started",
              saml ? "saml" : provider->name);
@@ -214,7 +210,7 @@ static int social_second_factor(const authsvc_page_t *pg, authsvc_context_t *ctx
 /* Our auth code, redeemed as the gateway client: the browser session. */
 static int social_redeem(const authsvc_page_t *pg, authsvc_context_t *ctx, const char *code)
 {
-    const char *client_id = social_gateway(pg->r)->client_id;
+    const char *client_id = authsvc_portal_config(pg->r->server)->client_id;
     authsvc_session_tokens_t out;
     authsvc_auth_code_t c;
     authsvc_session_status_t st;
