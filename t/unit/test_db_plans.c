@@ -66,12 +66,10 @@ static const char *plan_sql(apr_pool_t *p, const char *sql)
         if (c[0] == '%' && (c[1] == 's' || c[1] == 'd')) {
             *o++ = '?';
             c++;
-        }
-        else if (strncmp(c, "%lld", 4) == 0) {
+        } else if (strncmp(c, "%lld", 4) == 0) {
             *o++ = '?';
             c += 3;
-        }
-        else
+        } else
             *o++ = *c;
     }
     *o = '\0';
@@ -88,7 +86,8 @@ static const char *plan_scan(sqlite3 *native, apr_pool_t *p, const char *sql, in
     while (!*failed && !found && sqlite3_step(stmt) == SQLITE_ROW) {
         const char *detail = (const char *)sqlite3_column_text(stmt, 3);
 
-        if (detail && (strncmp(detail, "SCAN ", 5) == 0 || strncmp(detail, "MATERIALIZE", 11) == 0)
+        if (detail
+            && (strncmp(detail, "SCAN ", 5) == 0 || strncmp(detail, "MATERIALIZE", 11) == 0)
             && strstr(detail, "CONSTANT ROW") == NULL)
             found = apr_pstrdup(p, detail);
     }
@@ -128,10 +127,13 @@ static void test_scan_found(void)
     sqlite3 *native = apr_dbd_native_handle(f.db->driver, f.db->handle);
     int failed;
 
-    CU_ASSERT_PTR_NOT_NULL(plan_scan(native, f.pool, "SELECT id FROM users WHERE email = %s || 'x'"
-                                                     " OR first_name = %s", &failed));
+    CU_ASSERT_PTR_NOT_NULL(plan_scan(native, f.pool,
+                                     "SELECT id FROM users WHERE email = %s || 'x'"
+                                     " OR first_name = %s",
+                                     &failed));
     CU_ASSERT_FALSE(failed);
-    CU_ASSERT_PTR_NULL(plan_scan(native, f.pool, "SELECT id FROM users WHERE id = %s", &failed));
+    CU_ASSERT_PTR_NULL(
+        plan_scan(native, f.pool, "SELECT id FROM users WHERE id = %s", &failed));
     CU_ASSERT_FALSE(scan_allowed("authsvc_user_with_tenant"));
 }
 
