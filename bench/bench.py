@@ -305,6 +305,8 @@ def run_gateway(bench, acc, db, docroot):
                               s.issuer + "/protected/file.html", bearer, ["bearer", one])
                 bench.measure("%sgw %s 1000 users" % (label, alg), s,
                               s.issuer + "/protected/file.html", bearer, ["bearer", pool])
+                bench.measure("%sgw %s unprotected after" % (label, alg), s,
+                              s.issuer + "/static/file.html", bearer, ["bearer", pool])
         if peer is None:
             continue
         bench.measure("openidc unprotected", peer, peer.issuer + "/static/file.html", bearer,
@@ -595,19 +597,41 @@ def med(values):
 
 
 def ratio(bench, num, den):
-    """Median of per-round ratios of req/s."""
-    a, b = bench.results.get(num, []), bench.results.get(den, [])
+    """Median of per-round ratios of req/s (den: a label, or runs as reference() gives
+    them)."""
+    a, b = bench.results.get(num, []), runs_of(bench, den)
     rs = [x["rps"] / y["rps"] for x, y in zip(a, b) if y["rps"]]
     return (med(rs), min(rs), max(rs)) if rs else None
 
 
 def cpu_beyond(bench, num, den):
     """Median (min, max) over rounds of the server CPU us per request of num minus den's
-    in the same round."""
-    a, b = bench.results.get(num, []), bench.results.get(den, [])
+    in the same round (den: a label, or runs as reference() gives them)."""
+    a, b = bench.results.get(num, []), runs_of(bench, den)
     ds = [x["server_us"] - y["server_us"] for x, y in zip(a, b)
           if x.get("server_us") is not None and y.get("server_us") is not None]
     return (med(ds), min(ds), max(ds)) if ds else None
+
+
+def runs_of(bench, what):
+    return what if isinstance(what, list) else bench.results.get(what, [])
+
+
+def reference(bench, build, alg):
+    """A gateway's unprotected limit in each round: the mean of the unprotected runs just
+    before and just after its protected runs, so that a machine getting faster or slower
+    within the round moves both sides of the ratio alike (the one before alone when a
+    report has no run after)."""
+    before = bench.results.get("%sgw %s unprotected" % (build, alg), [])
+    after = bench.results.get("%sgw %s unprotected after" % (build, alg), [])
+    if len(after) != len(before):
+        return before
+    out = []
+    for x, y in zip(before, after):
+        cpu = (None if x.get("server_us") is None or y.get("server_us") is None
+               else (x["server_us"] + y["server_us"]) / 2)
+        out.append({"rps": (x["rps"] + y["rps"]) / 2, "server_us": cpu})
+    return out
 
 
 def versions():
@@ -672,11 +696,11 @@ def ratio_rows(bench):
             for what in ("one token", "1000 users"):
                 add("%sgateway %s %s / unprotected" % (build, alg, what),
                     ratio(bench, "%sgw %s %s" % (build, alg, what),
-                          "%sgw %s unprotected" % (build, alg)), TARGETS["gateway"])
+                          reference(bench, build, alg)), TARGETS["gateway"])
         for alg in ALGS:
             for what in ("one token", "1000 users"):
                 r = cpu_beyond(bench, "%sgw %s %s" % (build, alg, what),
-                               "%sgw %s unprotected" % (build, alg))
+                               reference(bench, build, alg))
                 if r:
                     rows.append("| %sgateway %s %s: server CPU us/request beyond unprotected "
                                 "| %+.1f | %+.1f | %+.1f | | |" % ((build, alg, what) + r))
