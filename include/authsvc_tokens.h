@@ -100,6 +100,24 @@ authsvc_status_t authsvc_tokens_prepare(authsvc_context_t *ctx, const authsvc_cl
 authsvc_status_t authsvc_tokens_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                       const authsvc_tokens_prepared_t *prep);
 
+/* What a rotation adds inside its transaction (the service's RELOGIN activity row, the
+ * OAuth refresh token's scope); arg is the caller's. */
+typedef authsvc_status_t (*authsvc_tokens_rotation_step_t)(
+    authsvc_context_t *ctx, authsvc_db_t *db, const authsvc_client_t *client,
+    const authsvc_principal_t *pr, const authsvc_token_pair_t *pair, const void *arg);
+
+/* Consumes rt, revokes the access token it came with, stores its successor in rt's
+ * family (signed before the transaction begins) and runs step, in one transaction: a
+ * child killed in between, or a write that fails, leaves rt valid, never a family whose
+ * token is consumed without a successor. The revocation is announced after the commit
+ * only. AUTHSVC_NOT_FOUND: rt was consumed meanwhile (a concurrent refresh won). */
+authsvc_status_t authsvc_tokens_rotate(authsvc_context_t *ctx, authsvc_db_t *db,
+                                       const authsvc_db_refresh_t *rt,
+                                       const authsvc_client_t *client,
+                                       const authsvc_principal_t *pr,
+                                       authsvc_tokens_rotation_step_t step, const void *arg,
+                                       authsvc_token_pair_t *pair);
+
 /* SHA-256 hex of a presented secret (auth code, refresh token): what the database keeps. */
 const char *authsvc_token_hash(apr_pool_t *p, const char *secret);
 

@@ -265,41 +265,17 @@ authsvc_oauth_status_t authsvc_oidc_grant_code(authsvc_context_t *ctx,
 
 /* ---- refresh_token ------------------------------------------------------------------ */
 
-/* Consumes rt, revokes its access token and stores its successor (signed before the
- * transaction begins) with meta, in one transaction (as session.c rotates).
- * AUTHSVC_NOT_FOUND: rt was consumed meanwhile. */
-static authsvc_status_t tokens_rotate_store(authsvc_context_t *ctx, authsvc_db_t *db,
-                                            const authsvc_db_refresh_t *rt,
-                                            const authsvc_client_t *client,
-                                            const authsvc_principal_t *pr,
-                                            const authsvc_db_oidc_refresh_t *meta,
-                                            authsvc_token_pair_t *pair)
+/* The OAuth refresh token's scope, auth_time and amr (meta), in the rotation's
+ * transaction (authsvc_tokens_rotate). */
+static authsvc_status_t tokens_rotation_meta(authsvc_context_t *ctx, authsvc_db_t *db,
+                                             const authsvc_client_t *client,
+                                             const authsvc_principal_t *pr,
+                                             const authsvc_token_pair_t *pair, const void *arg)
 {
-    authsvc_tokens_prepared_t prep;
-    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, rt->family_id,
-                                                 rt->family_expires, pair, &prep);
-
-    if (st == AUTHSVC_OK) /* signed before: the transaction holds no signature */
-        st = authsvc_db_begin(db, ctx->pool);
-    if (st != AUTHSVC_OK)
-        return st;
-    st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
-    if (st == AUTHSVC_OK)
-        st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
-    if (st == AUTHSVC_OK)
-        st = authsvc_tokens_store(ctx, db, &prep);
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_oidc_refresh_set(db, ctx->pool,
-                                         authsvc_token_hash(ctx->pool, pair->refresh_token),
-                                         meta);
-    if (st != AUTHSVC_OK) {
-        authsvc_db_rollback(db);
-        return st;
-    }
-    st = authsvc_db_commit(db);
-    if (st == AUTHSVC_OK && ctx->revoked) /* a rolled back revocation is never announced */
-        ctx->revoked(ctx, rt->access_jti, rt->access_exp);
-    return st;
+    (void)client;
+    (void)pr;
+    return authsvc_db_oidc_refresh_set(db, ctx->pool,
+                                       authsvc_token_hash(ctx->pool, pair->refresh_token), arg);
 }
 
 /* The refresh token of in, of this client and this endpoint, live; a rotated one used
@@ -370,8 +346,9 @@ authsvc_oauth_status_t authsvc_oidc_grant_refresh(authsvc_context_t *ctx,
                              AUTHSVC_OAUTH_INVALID_GRANT);
     if (st != AUTHSVC_OK)
         return AUTHSVC_OAUTH_UNAVAILABLE;
-    st = tokens_rotate_store(ctx, db, &rt, c->client, tokens_scoped(ctx->pool, pr, meta.scope),
-                             &meta, &pair);
+    st = authsvc_tokens_rotate(ctx, db, &rt, c->client,
+                               tokens_scoped(ctx->pool, pr, meta.scope), tokens_rotation_meta,
+                               &meta, &pair);
     if (st == AUTHSVC_NOT_FOUND) /* lost a race with another refresh of the same token */
         return tokens_refuse(why, "the refresh token is no longer valid",
                              AUTHSVC_OAUTH_INVALID_GRANT);

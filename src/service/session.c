@@ -300,41 +300,18 @@ static authsvc_session_status_t session_refresh_checked(authsvc_context_t *ctx,
     return AUTHSVC_SESSION_OK;
 }
 
-/* Consumes rt, revokes its access token and stores the successor and the RELOGIN
- * activity row in one transaction (the successor signed before it begins):
- * a child killed in between, or a write that fails, leaves rt valid, never a family
- * whose token is consumed without a successor (R-07). AUTHSVC_NOT_FOUND: rt was
- * consumed meanwhile (a concurrent refresh won) or expired. */
-static authsvc_status_t session_rotate_store(authsvc_context_t *ctx, authsvc_db_t *db,
-                                             const refresh_row_t *rt,
-                                             const authsvc_client_t *client,
-                                             const authsvc_principal_t *pr,
-                                             authsvc_token_pair_t *pair)
+/* The RELOGIN activity row, in the rotation's transaction as a login's ACCESS row is in
+ * its own: one write, one sync. */
+static authsvc_status_t session_rotation_activity(authsvc_context_t *ctx, authsvc_db_t *db,
+                                                  const authsvc_client_t *client,
+                                                  const authsvc_principal_t *pr,
+                                                  const authsvc_token_pair_t *pair,
+                                                  const void *arg)
 {
-    authsvc_tokens_prepared_t prep;
-    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, rt->family_id,
-                                                 rt->family_expires, pair, &prep);
-
-    if (st == AUTHSVC_OK)
-        st = authsvc_db_begin(db, ctx->pool);
-    if (st != AUTHSVC_OK)
-        return st;
-    st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
-    if (st == AUTHSVC_OK)
-        st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
-    if (st == AUTHSVC_OK)
-        st = authsvc_tokens_store(ctx, db, &prep);
-    if (st == AUTHSVC_OK) /* in the same transaction, as a login's: one write, one sync */
-        st = authsvc_activity_store(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
-                                    client->client_id, pr->claims);
-    if (st != AUTHSVC_OK) {
-        authsvc_db_rollback(db);
-        return st;
-    }
-    st = authsvc_db_commit(db);
-    if (st == AUTHSVC_OK && ctx->revoked) /* a rolled back revocation is never announced */
-        ctx->revoked(ctx, rt->access_jti, rt->access_exp);
-    return st;
+    (void)pair;
+    (void)arg;
+    return authsvc_activity_store(ctx, db, "RELOGIN", pr->user_id, pr->tenant_id,
+                                  client->client_id, pr->claims);
 }
 
 /* Consumes rt and issues its successor in the same family, for tenant_id. */
@@ -351,7 +328,8 @@ static authsvc_session_status_t session_rotate(authsvc_context_t *ctx, authsvc_d
         return AUTHSVC_SESSION_UNKNOWN_USER;
     if (st != AUTHSVC_OK || authsvc_client_load(ctx, db, rt->client_id, &client) != AUTHSVC_OK)
         return AUTHSVC_SESSION_UNAVAILABLE;
-    st = session_rotate_store(ctx, db, rt, client, pr, &out->pair);
+    st = authsvc_tokens_rotate(ctx, db, rt, client, pr, session_rotation_activity, NULL,
+                               &out->pair);
     if (st == AUTHSVC_NOT_FOUND) /* lost a race with another refresh of the same token */
         return AUTHSVC_SESSION_TOKEN_EXPIRED;
     if (st != AUTHSVC_OK)

@@ -347,6 +347,38 @@ authsvc_status_t authsvc_tokens_store(authsvc_context_t *ctx, authsvc_db_t *db,
     return st;
 }
 
+authsvc_status_t authsvc_tokens_rotate(authsvc_context_t *ctx, authsvc_db_t *db,
+                                       const authsvc_db_refresh_t *rt,
+                                       const authsvc_client_t *client,
+                                       const authsvc_principal_t *pr,
+                                       authsvc_tokens_rotation_step_t step, const void *arg,
+                                       authsvc_token_pair_t *pair)
+{
+    authsvc_tokens_prepared_t prep;
+    authsvc_status_t st = authsvc_tokens_prepare(ctx, client, pr, rt->family_id,
+                                                 rt->family_expires, pair, &prep);
+
+    if (st == AUTHSVC_OK) /* signed before: the transaction holds no signature */
+        st = authsvc_db_begin(db, ctx->pool);
+    if (st != AUTHSVC_OK)
+        return st;
+    st = authsvc_db_refresh_consume(db, ctx->pool, rt->hash, authsvc_db_now_ms());
+    if (st == AUTHSVC_OK)
+        st = authsvc_tokens_revocation_store(ctx, db, rt->access_jti, rt->access_exp);
+    if (st == AUTHSVC_OK)
+        st = authsvc_tokens_store(ctx, db, &prep);
+    if (st == AUTHSVC_OK)
+        st = step(ctx, db, client, pr, pair, arg);
+    if (st != AUTHSVC_OK) {
+        authsvc_db_rollback(db);
+        return st;
+    }
+    st = authsvc_db_commit(db);
+    if (st == AUTHSVC_OK && ctx->revoked) /* a rolled back revocation is never announced */
+        ctx->revoked(ctx, rt->access_jti, rt->access_exp);
+    return st;
+}
+
 authsvc_status_t authsvc_tokens_revocation_store(authsvc_context_t *ctx, authsvc_db_t *db,
                                                  const char *jti, long long expires_ms)
 {
