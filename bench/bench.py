@@ -12,8 +12,8 @@ Every workload is a wrk run (2 threads, 32 connections unless it measures latenc
 alone with 1 connection) against an httpd of its own on 127.0.0.1. With two cores or
 more the httpd instances run on one half of them and wrk on the other (taskset). A
 round runs each configuration once, in the same order (the gateway's algorithms take
-turns at starting the round), so that load on the machine hits them alike; medians, min and max are over rounds, and ratios are medians of per-round
-ratios. Beside req/s each run has the server's CPU time per request (utime + stime of
+turns at starting the round), so that load on the machine hits them alike; medians,
+min and max are over rounds, and ratios are medians of per-round ratios. Beside req/s each run has the server's CPU time per request (utime + stime of
 the httpd processes from /proc before and after the run, over the requests wrk
 counted), which depends far less on what else the machine does than req/s."""
 import argparse
